@@ -1,0 +1,101 @@
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+
+namespace RnnGen.Generator.Diagnostics
+{
+    /// <summary>Every diagnostic the generator reports. Ids are stable: never renumber, only add.</summary>
+    internal static class DiagnosticDescriptors
+    {
+        private const string Category = "RnnGen";
+
+        /// <summary>RNNG0001: "The class '{0}' must be declared partial so RnnGen can add the generated network to it".</summary>
+        public static readonly DiagnosticDescriptor ClassNotPartial = new(
+            "RNNG0001",
+            "Recurrent network class must be partial",
+            "The class '{0}' must be declared 'partial' so RnnGen can add the generated network to it",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0002: "'{0}' has no recurrent layer: add [SimpleRnn], [Lstm] or [Gru]".</summary>
+        public static readonly DiagnosticDescriptor NoRecurrentLayer = new(
+            "RNNG0002",
+            "Network has no recurrent layer",
+            "'{0}' has no recurrent layer: add at least one [SimpleRnn(units)], [Lstm(units)] or [Gru(units)] attribute",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0003: "{0} is {1}; it must be between {2} and {3}".</summary>
+        public static readonly DiagnosticDescriptor SizeOutOfRange = new(
+            "RNNG0003",
+            "Size out of range",
+            "{0} is {1}; it must be between {2} and {3}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0004: "[{0}] cannot come here: {1}".</summary>
+        public static readonly DiagnosticDescriptor LayerOrder = new(
+            "RNNG0004",
+            "Layers in an impossible order",
+            "[{0}] cannot come here: {1}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0005: "'{0}' declares {1}: {2}".</summary>
+        public static readonly DiagnosticDescriptor InputKind = new(
+            "RNNG0005",
+            "Conflicting or missing input kind",
+            "'{0}' declares {1}: {2}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0006: "RnnGen cannot generate into '{0}': {1}".</summary>
+        public static readonly DiagnosticDescriptor UnsupportedType = new(
+            "RNNG0006",
+            "Unsupported declaring type",
+            "RnnGen cannot generate into '{0}': {1}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0007: "Activation '{0}' is not supported by [{1}]; use {2}".</summary>
+        public static readonly DiagnosticDescriptor UnsupportedActivation = new(
+            "RNNG0007",
+            "Unsupported activation",
+            "Activation '{0}' is not supported by [{1}]; use {2}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0008: "Layer attributes of '{0}' are spread over several partial declarations ...".</summary>
+        public static readonly DiagnosticDescriptor LayersSplitAcrossParts = new(
+            "RNNG0008",
+            "Layer attributes split across partial declarations",
+            "Layer attributes of '{0}' are spread over several partial declarations, so their order is undefined; put them all on one declaration",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0009: "The workspace of '{0}' needs {1} floats ... reduce SequenceLength or BatchSize".</summary>
+        public static readonly DiagnosticDescriptor WorkspaceTooLarge = new(
+            "RNNG0009",
+            "Network too large",
+            "'{0}' needs {1} floats of {2}, more than the limit of {3}; reduce {4}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
+        {
+            ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
+            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge,
+        }.ToDictionary(d => d.Id);
+
+        public static DiagnosticDescriptor Get(string id) => ById[id];
+    }
+}

@@ -1,0 +1,201 @@
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+using static RnnGen.Generator.Emit.Literals;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// Writes <c>Forward</c> (whole sequences, a batch at a time, from a zero state) and <c>Step</c> (one step of one
+    /// stream, with an explicit <c>State</c>). Both run the same kernels; they differ only in where rows live.
+    /// </summary>
+    internal static class InferenceEmitter
+    {
+        public static void Emit(SourceWriter w, Plan plan)
+        {
+            w.Line(GeneratedCode.Attribute);
+            w.Line($"private readonly global::RnnGen.AlignedBuffer _workspace = new({Int(plan.Forward.Length)});");
+            w.Line();
+            EmitForward(w, plan);
+            w.Line();
+            EmitStep(w, plan);
+        }
+
+        private static void EmitForward(SourceWriter w, Plan plan)
+        {
+            var embedding = plan.Spec.Input.IsEmbedding;
+            var ws = plan.Forward;
+            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
+            w.Summary("Runs the network over a batch of sequences, starting from a zero state.");
+            w.Line(embedding
+                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
+            w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
+            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
+            using (w.Block($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1)"))
+            {
+                var inputName = embedding ? "tokens" : "inputs";
+                w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, nameof({inputName}), nameof(batchSize));");
+                if (embedding)
+                {
+                    w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));");
+                }
+
+                w.Line(plan.ReturnsSequences
+                    ? "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);"
+                    : "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);");
+                w.Line("ref float p = ref _parameters.Reference;");
+                w.Line("ref float ws = ref _workspace.Reference;");
+                w.Line($"{Span} workspace = _workspace.Span;");
+                w.Line("int rows = steps * batchSize;");
+                w.Line($"ref float xp = {At("ws", ws.ProjectionOffset)};");
+
+                var sequence = 0;
+                foreach (var layer in plan.Layers)
+                {
+                    var seqOffset = layer.Index % 2 == 0 ? ws.SequenceOffsetA : ws.SequenceOffsetB;
+                    var previous = layer.Index % 2 == 0 ? ws.SequenceOffsetB : ws.SequenceOffsetA;
+                    var padded = Int(layer.PaddedUnits);
+                    w.Line();
+                    w.Line($"// {DocumentationEmitter.LayerSummary(layer)}");
+                    w.Line("// Input projections of every step and sequence in one pass (biases folded in).");
+                    var input = layer.Index == 0
+                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : $"ref {Marshal}.GetReference(inputs)")
+                        : At("ws", $"{Int(previous)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
+                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, rows);");
+                    w.Line($"workspace.Slice({Int(seqOffset)}, batchSize * {padded}).Clear(); // h(-1) = 0");
+                    if (layer.Spec.Cell == CellKind.Lstm)
+                    {
+                        w.Line($"workspace.Slice({Int(ws.CellOffset)}, batchSize * {padded}).Clear(); // c(-1) = 0");
+                    }
+
+                    using (w.Block("for (int t = 0; t < steps; t++)"))
+                    {
+                        w.Line($"ref float xpStep = {At("xp", $"t * batchSize * {Int(layer.GateStride)}")};");
+                        w.Line($"ref float hPrev = {At("ws", $"{Int(seqOffset)} + (t * batchSize * {padded})")};");
+                        w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
+                        EmitRecurrentCalls(w, layer, "xpStep", "hPrev", "hNext", At("ws", ws.CellOffset), At("ws", ws.ScratchOffset), "batchSize");
+                    }
+
+                    sequence = seqOffset;
+                }
+
+                var last = plan.LastLayer;
+                var lastPadded = Int(last.PaddedUnits);
+                var source = plan.ReturnsSequences
+                    ? $"{Int(sequence)} + (batchSize * {lastPadded})"
+                    : $"{Int(sequence)} + (steps * batchSize * {lastPadded})";
+                w.Line();
+                w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize; // last step only");
+                EmitOutput(w, plan, At("ws", source), "ws", plan.Forward.HeadOffset, "workspace", source, "outputs");
+            }
+        }
+
+        private static void EmitStep(SourceWriter w, Plan plan)
+        {
+            var embedding = plan.Spec.Input.IsEmbedding;
+            var s = plan.Stream;
+            w.Summary("Advances one stream by one step: reads and updates <paramref name=\"state\"/>, writes this step's output.");
+            w.Line("/// <param name=\"state\">The stream's state (from <see cref=\"CreateState\"/>); one per independent stream.</param>");
+            w.Line(embedding
+                ? "/// <param name=\"token\">This step's token id, in [0, VocabularySize).</param>"
+                : "/// <param name=\"input\">This step's input, [InputSize].</param>");
+            w.Line("/// <param name=\"output\">Receives this step's output, [OutputSize].</param>");
+            w.Line("/// <remarks>Allocates nothing and only reads the weights, so different states may step on different threads at once.</remarks>");
+            w.Line(GeneratedCode.Attribute);
+            var inputParameter = embedding ? "int token" : $"{ReadOnlySpan} input";
+            using (w.Block($"public void Step(State state, {inputParameter}, {Span} output)"))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
+                w.Line(embedding
+                    ? "global::RnnGen.Shapes.CheckToken(token, VocabularySize, nameof(token));"
+                    : "global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), \"[InputSize]\");");
+                w.Line("global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), \"[OutputSize]\");");
+                w.Line("ref float p = ref _parameters.Reference;");
+                w.Line("ref float s = ref state.Buffer.Reference;");
+                w.Line($"{Span} stateSpan = state.Buffer.Span;");
+                w.Line($"ref float xp = {At("s", s.ProjectionOffset)};");
+                w.Line($"ref float hNext = {At("s", s.NextHiddenOffset)};");
+                foreach (var layer in plan.Layers)
+                {
+                    var hidden = s.HiddenOffsets[layer.Index];
+                    w.Line();
+                    w.Line($"// {layer.Name}: one step from the stream's h{(layer.Spec.Cell == CellKind.Lstm ? " and c" : string.Empty)}.");
+                    var input = layer.Index == 0
+                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)")
+                        : At("s", s.HiddenOffsets[layer.Index - 1]);
+                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, 1);");
+                    EmitRecurrentCalls(w, layer, "xp", At("s", hidden).Substring(4), "hNext", At("s", s.CellOffsets[layer.Index]), At("s", s.ScratchOffset), "1");
+                    w.Line($"stateSpan.Slice({Int(s.NextHiddenOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(hidden)}, {Int(layer.PaddedUnits)}));");
+                }
+
+                w.Line();
+                w.Line("const int outputRows = 1;");
+                var lastHidden = s.HiddenOffsets[plan.LastLayer.Index];
+                EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), "output");
+            }
+        }
+
+        /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>
+        private static string ProjectionParameters(LayerPlan layer)
+        {
+            var text = At("p", layer.InputWeights.Offset) + ", ";
+            if (layer.InputBias is { } bih && layer.RecurrentBias is { } bhh)
+            {
+                text += At("p", bih.Offset) + ", " + At("p", bhh.Offset) + ", ";
+            }
+
+            return text;
+        }
+
+        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string hPrev, string hNext, string cell, string scratch, string rows)
+        {
+            var weights = layer.RecurrentWeights;
+            var name = layer.Name;
+            switch (layer.Spec.Cell)
+            {
+                case CellKind.Lstm:
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, {cell}, {rows});");
+                    break;
+                case CellKind.Gru when layer.Spec.ResetAfter:
+                    var bias = layer.RecurrentBias is { } b ? At("p", b.Offset) + ", " : string.Empty;
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {hPrev}, ref {hNext}, {rows});");
+                    break;
+                case CellKind.Gru:
+                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, {scratch}, {rows});");
+                    w.Line($"{name}Candidate({At("p", weights[1].Offset)}, ref {xp}, ref {hPrev}, {scratch}, ref {hNext}, {rows});");
+                    break;
+                default:
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, {rows});");
+                    break;
+            }
+        }
+
+        /// <summary>Runs the head (or copies the last layer's h) from <paramref name="source"/> rows into the caller's outputs.</summary>
+        private static void EmitOutput(SourceWriter w, Plan plan, string source, string bufferRef, int headOffset, string bufferSpan, string sourceOffset, string outputs)
+        {
+            var last = plan.LastLayer;
+            if (plan.Head is { } head)
+            {
+                var bias = head.Bias is { } b ? At("p", b.Offset) + ", " : string.Empty;
+                w.Line($"// Dense head over {(plan.ReturnsSequences ? "every output row" : "the last step")}, then {head.Spec.Activation.ToString().ToLowerInvariant()} per row.");
+                w.Line($"HeadProjection({At("p", head.Weights.Offset)}, {bias}{source}, {At(bufferRef, headOffset)}, outputRows);");
+                using (w.Block("for (int r = 0; r < outputRows; r++)"))
+                {
+                    w.Line($"global::RnnGen.Numerics.RowActivations.Apply({bufferSpan}.Slice({Int(headOffset)} + (r * {Int(head.PaddedUnits)}), OutputSize), {outputs}.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.{head.Spec.Activation});");
+                }
+            }
+            else
+            {
+                w.Line($"// No head: the output is the last layer's h.");
+                using (w.Block("for (int r = 0; r < outputRows; r++)"))
+                {
+                    w.Line($"{bufferSpan}.Slice({sourceOffset} + (r * {Int(last.PaddedUnits)}), OutputSize).CopyTo({outputs}.Slice(r * OutputSize, OutputSize));");
+                }
+            }
+        }
+    }
+}

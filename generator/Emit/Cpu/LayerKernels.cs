@@ -1,0 +1,288 @@
+using System.Collections.Generic;
+using System.Globalization;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// Builds the kernels of each layer: the input projection of all rows (a GEMM with the biases folded in), the
+    /// recurrent step with the cell's gates and state update fused into its epilogue, and the dense head.
+    /// </summary>
+    internal static class LayerKernels
+    {
+        private const string UnsafeApi = "global::System.Runtime.CompilerServices.Unsafe";
+        private const string Math = "global::RnnGen.Numerics.VectorMath";
+        private const int Block = Packing.BlockWidth;
+
+        /// <summary>xp[row] = W_ih · x[row] + b_ih (+ b_hh where it folds), for every gate.</summary>
+        public static PackedKernel Projection(LayerPlan layer, bool embedding, int embeddingDimension)
+        {
+            var bias = layer.Spec.UseBias;
+            var parameters = "ref float w, " + (bias ? "ref float biasIh, ref float biasHh, " : string.Empty)
+                + (embedding ? "ref float table, ref int tokens, " : "ref float input, ") + "ref float xp, int rows";
+            var arguments = "ref w, " + (bias ? "ref biasIh, ref biasHh, " : string.Empty)
+                + (embedding ? "ref table, ref tokens, " : "ref input, ") + "ref xp, rows";
+            var gates = layer.GateCount;
+            var symbols = CellTraits.GateSymbols(layer.Spec.Cell);
+            var doc = new List<string>
+            {
+                $"{layer.Name} input projection for {(embedding ? "token rows (embedding lookup fused)" : "all rows at once")}: one GEMM over {layer.InputWidth} input column(s).",
+            };
+            for (var g = 0; g < gates; g++)
+            {
+                var folded = bias && CellTraits.FoldsRecurrentBias(layer.Spec, g);
+                doc.Add($"  xp_{symbols[g]} = W_i{symbols[g]} · x" + (bias ? $" + b_i{symbols[g]}" : string.Empty) + (folded ? $" + b_h{symbols[g]}" : string.Empty));
+            }
+
+            return new PackedKernel(ProjectionName(layer), parameters, arguments, layer.InputWidth, gates, layer.Blocks)
+            {
+                GateSymbols = symbols,
+                Documentation = doc,
+                BlockSetup = bias
+                    ? w =>
+                    {
+                        w.Line($"ref float bIh = ref {UnsafeApi}.Add(ref biasIh, block * {gates * Block});");
+                        w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {gates * Block});");
+                    }
+                    : null,
+                RowSetup = w =>
+                {
+                    w.Line(embedding
+                        ? $"ref float x = ref {UnsafeApi}.Add(ref table, {UnsafeApi}.Add(ref tokens, row) * {embeddingDimension});"
+                        : $"ref float x = ref {UnsafeApi}.Add(ref input, row * {layer.InputStride});");
+                    w.Line($"ref float xpBlock = ref {UnsafeApi}.Add(ref xp, (row * {layer.GateStride}) + (block * {gates * Block}));");
+                },
+                Initial = (f, g, lane) =>
+                {
+                    if (!bias)
+                    {
+                        return f.Zero;
+                    }
+
+                    var offset = Offset(g, lane);
+                    return CellTraits.FoldsRecurrentBias(layer.Spec, g)
+                        ? $"{f.Load("bIh", offset)} + {f.Load("bHh", offset)}"
+                        : f.Load("bIh", offset);
+                },
+                Epilogue = e =>
+                {
+                    for (var g = 0; g < gates; g++)
+                    {
+                        e.Writer.Line(e.Flavor.Store(e.Accumulators[g], "xpBlock", e.GateOffset(g)));
+                    }
+                },
+            };
+        }
+
+        public static string ProjectionName(LayerPlan layer) => layer.Name + "Projection";
+
+        /// <summary>The kernels of one time step, in the order they run.</summary>
+        public static IReadOnlyList<PackedKernel> Recurrent(LayerPlan layer) => layer.Spec.Cell switch
+        {
+            CellKind.Lstm => new[] { Lstm(layer) },
+            CellKind.Gru when layer.Spec.ResetAfter => new[] { GruResetAfter(layer) },
+            CellKind.Gru => new[] { GruGates(layer), GruCandidate(layer) },
+            _ => new[] { SimpleRnn(layer) },
+        };
+
+        /// <summary>y[row] = W · h[row] + b over the last layer's outputs, before the activation.</summary>
+        public static PackedKernel Head(HeadPlan head)
+        {
+            var bias = head.Bias is not null;
+            return new PackedKernel(
+                "HeadProjection",
+                "ref float w, " + (bias ? "ref float bias, " : string.Empty) + "ref float input, ref float y, int rows",
+                "ref w, " + (bias ? "ref bias, " : string.Empty) + "ref input, ref y, rows",
+                head.InputWidth,
+                1,
+                head.Weights.Blocks)
+            {
+                GateSymbols = new[] { "y" },
+                Documentation = new[] { $"Dense head: y = W · h{(bias ? " + b" : string.Empty)} over {head.InputWidth} input column(s); the activation runs per row afterwards." },
+                BlockSetup = bias ? w => w.Line($"ref float bBlock = ref {UnsafeApi}.Add(ref bias, block * {Block});") : null,
+                RowSetup = w =>
+                {
+                    w.Line($"ref float x = ref {UnsafeApi}.Add(ref input, row * {head.InputStride});");
+                    w.Line($"ref float yBlock = ref {UnsafeApi}.Add(ref y, (row * {head.PaddedUnits}) + unit0);");
+                },
+                Initial = (f, _, lane) => bias ? f.Load("bBlock", lane) : f.Zero,
+                Epilogue = e => e.Writer.Line(e.Flavor.Store(e.Accumulators[0], "yBlock", e.LaneOffset)),
+            };
+        }
+
+        private static PackedKernel Lstm(LayerPlan layer) =>
+            (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref c, rows", 0, 4) with
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:",
+                    "  i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))",
+                },
+                RowExtra = w => w.Line($"ref float cUnits = ref {UnsafeApi}.Add(ref c, (row * {layer.PaddedUnits}) + unit0);"),
+                Epilogue = e =>
+                {
+                    var a = e.Accumulators;
+                    e.Writer.Line($"var i = {Math}.Sigmoid({a[0]});");
+                    e.Writer.Line($"var f = {Math}.Sigmoid({a[1]});");
+                    e.Writer.Line($"var g = {Math}.Tanh({a[2]});");
+                    e.Writer.Line($"var o = {Math}.Sigmoid({a[3]});");
+                    e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
+                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load("cUnits", e.LaneOffset)}, i * g);");
+                    e.Writer.Line(e.Flavor.Store("cNew", "cUnits", e.LaneOffset));
+                    e.Writer.Line("// h(t) = o ⊙ tanh(c(t))");
+                    e.Writer.Line(e.Flavor.Store($"o * {Math}.Tanh(cNew)", "hUnits", e.LaneOffset));
+                },
+            }).Build();
+
+        private static PackedKernel SimpleRnn(LayerPlan layer)
+        {
+            var activation = layer.Spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+            return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
+            {
+                Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {activation.ToLowerInvariant()}(xp + W_hh · h(t-1))" },
+                Epilogue = e => e.Writer.Line(e.Flavor.Store($"{Math}.{activation}({e.Accumulators[0]})", "hUnits", e.LaneOffset)),
+            }).Build();
+        }
+
+        private static PackedKernel GruResetAfter(LayerPlan layer)
+        {
+            var bias = layer.Spec.UseBias;
+            return (Step(
+                layer,
+                layer.Name + "Recurrent",
+                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, int rows",
+                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, ref hNext, rows",
+                0,
+                3) with
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),",
+                    "  n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
+                },
+                BlockExtra = bias ? w => w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {3 * Block});") : null,
+                NewGateInitial = (f, lane) => bias ? f.Load("bHh", Offset(2, lane)) : f.Zero,
+                Epilogue = e =>
+                {
+                    var a = e.Accumulators;
+                    e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
+                    e.Writer.Line($"var z = {Math}.Sigmoid({a[1]});");
+                    e.Writer.Line("// n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
+                    e.Writer.Line($"var n = {Math}.Tanh({Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load("xpBlock", e.GateOffset(2))}));");
+                    e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
+                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load("hPrevUnits", e.LaneOffset)} - n, n)", "hUnits", e.LaneOffset));
+                },
+            }).Build();
+        }
+
+        private static PackedKernel GruGates(LayerPlan layer) =>
+            (Step(layer, layer.Name + "Gates", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, rows", 0, 2) with
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = σ(xp + W_h· h(t-1));",
+                    "  keeps z in place of its consumed pre-activation and writes r ⊙ h(t-1) for the candidate pass.",
+                },
+                WritesHidden = false,
+                RowExtra = w => w.Line($"ref float rhUnits = ref {UnsafeApi}.Add(ref resetHidden, (row * {layer.PaddedUnits}) + unit0);"),
+                Epilogue = e =>
+                {
+                    var a = e.Accumulators;
+                    e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
+                    e.Writer.Line(e.Flavor.Store($"{Math}.Sigmoid({a[1]})", "xpBlock", e.GateOffset(1)));
+                    e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load("hPrevUnits", e.LaneOffset)}", "rhUnits", e.LaneOffset));
+                },
+            }).Build();
+
+        private static PackedKernel GruCandidate(LayerPlan layer) =>
+            (Step(layer, layer.Name + "Candidate", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows", 2, 1) with
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} GRU step, pass 2 of 2: n = tanh(xp_n + W_hn (r ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
+                    "  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
+                },
+                InputIsResetHidden = true,
+                Epilogue = e =>
+                {
+                    e.Writer.Line($"var n = {Math}.Tanh({e.Accumulators[0]});");
+                    e.Writer.Line($"var z = {e.Flavor.Load("xpBlock", e.GateOffset(1))};");
+                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load("hPrevUnits", e.LaneOffset)} - n, n)", "hUnits", e.LaneOffset));
+                },
+            }).Build();
+
+        private static StepKernel Step(LayerPlan layer, string name, string parameters, string arguments, int firstGate, int gates) =>
+            new(layer, name, parameters, arguments, firstGate, gates);
+
+        private static string Offset(int gate, string lane) =>
+            gate == 0 ? lane : $"{(gate * Block).ToString(CultureInfo.InvariantCulture)} + {lane}";
+
+        /// <summary>
+        /// A recurrent-step kernel: reads h(t-1) (or r ⊙ h(t-1)) as x, starts each gate from its input projection
+        /// and writes h(t) from the epilogue. <see cref="Build"/> turns it into a <see cref="PackedKernel"/>.
+        /// </summary>
+        private sealed record StepKernel(LayerPlan Layer, string Name, string Parameters, string Arguments, int FirstGate, int Gates)
+        {
+            public System.Collections.Generic.IReadOnlyList<string> Documentation { get; init; } = System.Array.Empty<string>();
+
+            public System.Action<SourceWriter>? BlockExtra { get; init; }
+
+            public System.Action<SourceWriter>? RowExtra { get; init; }
+
+            /// <summary>Initial accumulator of the GRU candidate gate when it is not folded into xp.</summary>
+            public System.Func<VectorFlavor, string, string>? NewGateInitial { get; init; }
+
+            public bool WritesHidden { get; init; } = true;
+
+            public bool InputIsResetHidden { get; init; }
+
+            public System.Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
+
+            public PackedKernel Build()
+            {
+                var layer = Layer;
+                var padded = layer.PaddedUnits;
+                var symbols = CellTraits.GateSymbols(layer.Spec.Cell);
+                var groupSymbols = new string[Gates];
+                System.Array.Copy(symbols, FirstGate, groupSymbols, 0, Gates);
+                return new PackedKernel(Name, Parameters, Arguments, layer.Spec.Units, Gates, layer.Blocks)
+                {
+                    GateSymbols = groupSymbols,
+                    Documentation = Documentation,
+                    BlockSetup = BlockExtra,
+                    RowSetup = w =>
+                    {
+                        var source = InputIsResetHidden ? "resetHidden" : "hPrev";
+                        w.Line($"ref float x = ref {UnsafeApi}.Add(ref {source}, row * {padded});");
+                        w.Line($"ref float xpBlock = ref {UnsafeApi}.Add(ref xp, (row * {layer.GateStride}) + (block * {layer.GateCount * Block}));");
+                        if (layer.Spec.Cell == CellKind.Gru)
+                        {
+                            w.Line(InputIsResetHidden
+                                ? $"ref float hPrevUnits = ref {UnsafeApi}.Add(ref hPrev, (row * {padded}) + unit0);"
+                                : $"ref float hPrevUnits = ref {UnsafeApi}.Add(ref x, unit0);");
+                        }
+
+                        if (WritesHidden)
+                        {
+                            w.Line($"ref float hUnits = ref {UnsafeApi}.Add(ref hNext, (row * {padded}) + unit0);");
+                        }
+
+                        RowExtra?.Invoke(w);
+                    },
+                    Initial = (f, g, lane) =>
+                    {
+                        var gate = FirstGate + g;
+                        if (NewGateInitial is not null && gate == 2)
+                        {
+                            return NewGateInitial(f, lane);
+                        }
+
+                        return f.Load("xpBlock", Offset(gate, lane));
+                    },
+                    Epilogue = Epilogue,
+                };
+            }
+        }
+    }
+}

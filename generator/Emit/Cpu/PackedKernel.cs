@@ -1,0 +1,86 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// Describes one kernel over a packed tensor: for every unit block and every row, reduce
+    /// <c>Σ_k W[block][k][gate][lane] · x[row][k]</c> for all gates at once, then run a fused epilogue on the
+    /// accumulators. Projections, recurrent steps and the dense head are all this shape; what differs is where a
+    /// row's x comes from, how accumulators start and what the epilogue does, which the cell emitters supply.
+    /// </summary>
+    internal sealed class PackedKernel
+    {
+        public PackedKernel(string name, string parameters, string arguments, int columns, int gates, int blocks)
+        {
+            Name = name;
+            Parameters = parameters;
+            Arguments = arguments;
+            Columns = columns;
+            Gates = gates;
+            Blocks = blocks;
+        }
+
+        /// <summary>Method name; flavors append <c>_V256</c> and so on.</summary>
+        public string Name { get; }
+
+        /// <summary>Parameter list; must start with <c>ref float w</c> (the packed tensor) and end with <c>int rows</c>.</summary>
+        public string Parameters { get; }
+
+        /// <summary>The same parameters as arguments, for the dispatcher.</summary>
+        public string Arguments { get; }
+
+        /// <summary>Reduction length: input columns of the packed tensor.</summary>
+        public int Columns { get; }
+
+        /// <summary>Gates packed side by side in the tensor.</summary>
+        public int Gates { get; }
+
+        public int Blocks { get; }
+
+        /// <summary>Symbols naming each gate's accumulator (<c>i</c>, <c>f</c>, ...).</summary>
+        public IReadOnlyList<string> GateSymbols { get; init; } = Array.Empty<string>();
+
+        /// <summary>Doc lines: what the kernel computes, as equations.</summary>
+        public IReadOnlyList<string> Documentation { get; init; } = Array.Empty<string>();
+
+        /// <summary>Declarations once per block, after <c>block</c>, <c>unit0</c> and <c>wBlock</c> exist.</summary>
+        public Action<SourceWriter>? BlockSetup { get; init; }
+
+        /// <summary>Declarations once per row; must declare <c>ref float x</c>, the row's input vector.</summary>
+        public Action<SourceWriter> RowSetup { get; init; } = _ => { };
+
+        /// <summary>Initial value of gate <c>g</c>'s accumulator at a lane offset expression.</summary>
+        public Func<VectorFlavor, int, string, string> Initial { get; init; } = (f, _, _) => f.Zero;
+
+        /// <summary>Writes the statements that consume the accumulators of one chunk of lanes.</summary>
+        public Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
+    }
+
+    /// <summary>What an epilogue sees: the writer, the flavor, each gate's accumulator and the chunk's lane offsets.</summary>
+    internal sealed class KernelEpilogue
+    {
+        public KernelEpilogue(SourceWriter writer, VectorFlavor flavor, string[] accumulators, string laneOffset)
+        {
+            Writer = writer;
+            Flavor = flavor;
+            Accumulators = accumulators;
+            LaneOffset = laneOffset;
+        }
+
+        public SourceWriter Writer { get; }
+
+        public VectorFlavor Flavor { get; }
+
+        /// <summary>Accumulator variable of each gate for this chunk.</summary>
+        public string[] Accumulators { get; }
+
+        /// <summary>Lane offset of the chunk within the block of 16 units (an expression).</summary>
+        public string LaneOffset { get; }
+
+        public string Vector => Flavor.Type;
+
+        /// <summary>Offset of gate <paramref name="gate"/> at this chunk within a [gate][16] block.</summary>
+        public string GateOffset(int gate) => gate == 0 ? LaneOffset : $"{gate * Planning.Packing.BlockWidth} + {LaneOffset}";
+    }
+}

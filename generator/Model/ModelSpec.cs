@@ -1,0 +1,43 @@
+namespace RnnGen.Generator.Model
+{
+    /// <summary>
+    /// What the user asked for, read from the attributes: the incremental cache boundary. It holds no symbols,
+    /// syntax or locations, only values, so an unchanged declaration yields an equal spec and nothing is re-emitted.
+    /// </summary>
+    internal sealed record ModelSpec(
+        TypeShellSpec Shell,
+        InputSpec Input,
+        EquatableArray<RecurrentLayerSpec> Layers,
+        DenseSpec? Head,
+        int MaxSequenceLength,
+        int MaxBatchSize);
+
+    /// <summary>How each step's input arrives: float features, or token ids looked up in an embedding table.</summary>
+    internal sealed record InputSpec(int Features, int Vocabulary, int EmbeddingDimension)
+    {
+        public bool IsEmbedding => Vocabulary > 0;
+
+        /// <summary>Width of the vector the first recurrent layer reads.</summary>
+        public int Width => IsEmbedding ? EmbeddingDimension : Features;
+    }
+
+    /// <summary>The cell a recurrent layer runs.</summary>
+    internal enum CellKind
+    {
+        SimpleRnn,
+        Lstm,
+        Gru,
+    }
+
+    /// <summary>One recurrent layer, in the order the attributes were written.</summary>
+    internal sealed record RecurrentLayerSpec(
+        CellKind Cell,
+        int Units,
+        Activation Activation,
+        bool UseBias,
+        bool ReturnSequences,
+        bool ResetAfter);
+
+    /// <summary>The optional fully connected output head.</summary>
+    internal sealed record DenseSpec(int Units, Activation Activation, bool UseBias);
+}

@@ -1,0 +1,175 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Parsing
+{
+    /// <summary>
+    /// Turns an annotated class into a <see cref="ModelSpec"/> plus diagnostics. This is the only place that sees
+    /// symbols and syntax; nothing it returns refers to them.
+    /// </summary>
+    internal static class ModelParser
+    {
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var symbol = (INamedTypeSymbol)context.TargetSymbol;
+            var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            var classLocation = LocationInfo.From(declaration.Identifier.GetLocation());
+            var diagnostics = new List<DiagnosticInfo>();
+            var name = symbol.Name;
+
+            var shell = ReadShell(symbol, declaration, classLocation, diagnostics, cancellationToken);
+
+            var networkAttribute = context.Attributes[0];
+            var networkLocation = AttributeLocation(networkAttribute, cancellationToken) ?? classLocation;
+            var features = NamedInt(networkAttribute, "InputSize", 0);
+            var maxSteps = NamedInt(networkAttribute, "SequenceLength", Limits.DefaultSequenceLength);
+            var maxBatch = NamedInt(networkAttribute, "BatchSize", Limits.DefaultBatchSize);
+            CheckRange(diagnostics, networkLocation, "[RecurrentNetwork] SequenceLength", maxSteps, 1, Limits.MaxSequenceLength);
+            CheckRange(diagnostics, networkLocation, "[RecurrentNetwork] BatchSize", maxBatch, 1, Limits.MaxBatchSize);
+            if (HasNamed(networkAttribute, "InputSize"))
+            {
+                CheckRange(diagnostics, networkLocation, "[RecurrentNetwork] InputSize", features, 1, Limits.MaxFeatures);
+            }
+
+            var layerAttributes = symbol.GetAttributes()
+                .Where(a => a.AttributeClass is { } c && c.ContainingNamespace?.ToDisplayString() == AttributeNames.Namespace && IsLayer(c.Name))
+                .ToList();
+            var trees = layerAttributes.Select(a => a.ApplicationSyntaxReference?.SyntaxTree).Distinct().Count();
+            var spans = layerAttributes.Select(a => a.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent).Distinct().Count();
+            if (trees > 1 || spans > 1)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayersSplitAcrossParts, classLocation, name));
+            }
+
+            var reader = new LayerReader(name, diagnostics, cancellationToken);
+            foreach (var attribute in layerAttributes)
+            {
+                reader.Read(attribute);
+            }
+
+            var input = reader.Finish(features, HasNamed(networkAttribute, "InputSize"), networkLocation, classLocation);
+            if (diagnostics.Count > 0 || shell is null || input is null)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
+            var spec = new ModelSpec(shell, input, reader.Layers.ToEquatableArray(), reader.Head, maxSteps, maxBatch);
+            WorkspaceCheck.Check(spec, name, networkLocation, diagnostics);
+            return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics.ToEquatableArray());
+        }
+
+        private static bool IsLayer(string attributeName) => attributeName is AttributeNames.Embedding or AttributeNames.SimpleRnn
+            or AttributeNames.Lstm or AttributeNames.Gru or AttributeNames.Dense;
+
+        private static TypeShellSpec? ReadShell(
+            INamedTypeSymbol symbol,
+            TypeDeclarationSyntax declaration,
+            LocationInfo? classLocation,
+            List<DiagnosticInfo> diagnostics,
+            CancellationToken cancellationToken)
+        {
+            if (symbol.IsStatic)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, classLocation, symbol.Name, "a static class cannot hold the network's weights; remove 'static'"));
+                return null;
+            }
+
+            if (declaration is RecordDeclarationSyntax)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, classLocation, symbol.Name, "records are not supported; use a 'partial class'"));
+                return null;
+            }
+
+            if (!declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ClassNotPartial, classLocation, symbol.Name));
+                return null;
+            }
+
+            var types = new List<TypeDeclarationSpec>();
+            for (var type = symbol; type is not null; type = type.ContainingType)
+            {
+                var syntax = type.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) as TypeDeclarationSyntax;
+                if (syntax is null || !syntax.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.UnsupportedType,
+                        classLocation,
+                        symbol.Name,
+                        $"its containing type '{type.Name}' must also be declared 'partial'"));
+                    return null;
+                }
+
+                var keyword = syntax switch
+                {
+                    RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
+                    StructDeclarationSyntax => "struct",
+                    InterfaceDeclarationSyntax => "interface",
+                    _ => "class",
+                };
+                var typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
+                types.Insert(0, new TypeDeclarationSpec(keyword, type.Name, typeParameters, type.Arity));
+            }
+
+            var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            return new TypeShellSpec(ns, types.ToEquatableArray());
+        }
+
+        internal static LocationInfo? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
+            LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());
+
+        internal static int NamedInt(AttributeData attribute, string name, int fallback)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key == name && pair.Value.Value is int value)
+                {
+                    return value;
+                }
+            }
+
+            return fallback;
+        }
+
+        internal static bool NamedBool(AttributeData attribute, string name, bool fallback)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key == name && pair.Value.Value is bool value)
+                {
+                    return value;
+                }
+            }
+
+            return fallback;
+        }
+
+        internal static bool HasNamed(AttributeData attribute, string name) => attribute.NamedArguments.Any(p => p.Key == name);
+
+        internal static bool CheckRange(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, long value, long min, long max)
+        {
+            if (value >= min && value <= max)
+            {
+                return true;
+            }
+
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.SizeOutOfRange,
+                location,
+                what,
+                value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                min.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            return false;
+        }
+    }
+
+    /// <summary>The parser's answer: a spec when the declaration is valid, and the diagnostics it found.</summary>
+    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+}

@@ -1,0 +1,59 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using RnnGen.Generator.Diagnostics;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+
+namespace RnnGen.Generator.Parsing
+{
+    /// <summary>
+    /// Rejects networks whose parameter buffer or Forward workspace would not fit one .NET array (checked in
+    /// 64-bit arithmetic, before the planner lays anything out in 32-bit offsets).
+    /// </summary>
+    internal static class WorkspaceCheck
+    {
+        public static void Check(ModelSpec spec, string className, LocationInfo? location, List<DiagnosticInfo> diagnostics)
+        {
+            long parameters = spec.Input.IsEmbedding ? (long)spec.Input.Vocabulary * spec.Input.EmbeddingDimension : 0;
+            long width = spec.Input.Width;
+            foreach (var layer in spec.Layers)
+            {
+                long gates = CellTraits.GateCount(layer.Cell);
+                long padded = Packing.PadUnits(layer.Units);
+                parameters += gates * padded * (width + layer.Units + 2) + (8 * Packing.AlignmentFloats);
+                width = layer.Units;
+            }
+
+            if (spec.Head is { } head)
+            {
+                parameters += Packing.PadUnits(head.Units) * (width + 1);
+            }
+
+            if (parameters > Limits.MaxBufferFloats)
+            {
+                Report(diagnostics, location, className, parameters, "parameters", "the layer sizes or the vocabulary");
+                return;
+            }
+
+            long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
+            long maxPadded = spec.Layers.Max(l => Packing.PadUnits(l.Units));
+            long maxGates = spec.Layers.Max(l => CellTraits.GateCount(l.Cell) * (long)Packing.PadUnits(l.Units));
+            long workspace = (rows * maxGates) + (2 * (rows + spec.MaxBatchSize) * maxPadded) + (rows * Packing.PadUnits(spec.Head?.Units ?? 0));
+            if (workspace > Limits.MaxBufferFloats)
+            {
+                Report(diagnostics, location, className, workspace, "Forward workspace", "SequenceLength, BatchSize or the layer sizes");
+            }
+        }
+
+        private static void Report(List<DiagnosticInfo> diagnostics, LocationInfo? location, string className, long floats, string what, string reduce) =>
+            diagnostics.Add(DiagnosticInfo.Create(
+                DiagnosticDescriptors.WorkspaceTooLarge,
+                location,
+                className,
+                floats.ToString(CultureInfo.InvariantCulture),
+                what,
+                Limits.MaxBufferFloats.ToString(CultureInfo.InvariantCulture),
+                reduce));
+    }
+}

@@ -1,0 +1,98 @@
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Planning
+{
+    /// <summary>
+    /// What will run: every tensor's place in the parameter buffer, the workspaces, and each layer's sizes.
+    /// The CPU emitter (and later the PTX emitter) reads only this.
+    /// </summary>
+    internal sealed record Plan(
+        ModelSpec Spec,
+        EmbeddingPlan? Embedding,
+        EquatableArray<LayerPlan> Layers,
+        HeadPlan? Head,
+        long ParameterCount,
+        int BufferLength,
+        ForwardWorkspace Forward,
+        StreamWorkspace Stream)
+    {
+        public LayerPlan LastLayer => Layers[Layers.Count - 1];
+
+        /// <summary>Width of one output row: the head's units, or the last layer's units.</summary>
+        public int OutputSize => Head?.Spec.Units ?? LastLayer.Spec.Units;
+
+        public bool ReturnsSequences => LastLayer.Spec.ReturnSequences;
+
+        /// <summary>Widest padded state over all layers.</summary>
+        public int MaxPaddedUnits { get; init; }
+
+        /// <summary>Widest gate row (gates × padded units) over all layers.</summary>
+        public int MaxGateStride { get; init; }
+    }
+
+    /// <summary>The embedding table: row-major [vocabulary][dimension].</summary>
+    internal sealed record EmbeddingPlan(int Offset, int Vocabulary, int Dimension)
+    {
+        public int Length => Vocabulary * Dimension;
+    }
+
+    /// <summary>One recurrent layer as it will run.</summary>
+    /// <param name="InputWidth">Columns of W_ih: the width of the vector this layer reads each step.</param>
+    /// <param name="InputStride">Distance between consecutive input rows in the buffer this layer reads.</param>
+    /// <param name="RecurrentWeights">W_hh, one packed tensor per gate group (two for GRU with reset_after = false).</param>
+    internal sealed record LayerPlan(
+        int Index,
+        RecurrentLayerSpec Spec,
+        int InputWidth,
+        int InputStride,
+        PackedTensor InputWeights,
+        EquatableArray<PackedTensor> RecurrentWeights,
+        PackedTensor? InputBias,
+        PackedTensor? RecurrentBias)
+    {
+        public int GateCount => CellTraits.GateCount(Spec.Cell);
+
+        public int PaddedUnits => Packing.PadUnits(Spec.Units);
+
+        public int Blocks => Packing.Blocks(Spec.Units);
+
+        /// <summary>Floats in one row of input projections: all gates of all (padded) units.</summary>
+        public int GateStride => GateCount * PaddedUnits;
+
+        public string Name => $"Layer{Index}";
+    }
+
+    /// <summary>The dense head: y = W h + b, W packed like a one-gate layer.</summary>
+    internal sealed record HeadPlan(DenseSpec Spec, int InputWidth, int InputStride, PackedTensor Weights, PackedTensor? Bias)
+    {
+        public int PaddedUnits => Packing.PadUnits(Spec.Units);
+    }
+
+    /// <summary>
+    /// Scratch for <c>Forward</c>: input projections of every step, two ping-pong sequence buffers (slice 0 holds the
+    /// initial state, slice t+1 the state after step t), the cell state, the GRU reset scratch and the head's rows.
+    /// </summary>
+    internal sealed record ForwardWorkspace(
+        int ProjectionOffset,
+        int SequenceOffsetA,
+        int SequenceOffsetB,
+        int SequenceLength,
+        int CellOffset,
+        int ScratchOffset,
+        int HeadOffset,
+        int Length);
+
+    /// <summary>
+    /// The per-stream state of <c>Step</c>: each layer's h (and c) that persist between steps, then scratch for one
+    /// step (projection row, next h, GRU reset scratch, head row).
+    /// </summary>
+    internal sealed record StreamWorkspace(
+        EquatableArray<int> HiddenOffsets,
+        EquatableArray<int> CellOffsets,
+        int StateLength,
+        int ProjectionOffset,
+        int NextHiddenOffset,
+        int ScratchOffset,
+        int HeadOffset,
+        int Length);
+}

@@ -1,0 +1,110 @@
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Model;
+
+namespace RnnGen.Generator.Planning
+{
+    /// <summary>Lays out parameters and workspaces for a valid <see cref="ModelSpec"/>.</summary>
+    internal static class Planner
+    {
+        public static Plan Create(ModelSpec spec)
+        {
+            var cursor = new BufferCursor();
+            EmbeddingPlan? embedding = null;
+            long count = 0;
+            if (spec.Input.IsEmbedding)
+            {
+                embedding = new EmbeddingPlan(cursor.Take((long)spec.Input.Vocabulary * spec.Input.EmbeddingDimension), spec.Input.Vocabulary, spec.Input.EmbeddingDimension);
+                count += embedding.Length;
+            }
+
+            var layers = new List<LayerPlan>();
+            var inputWidth = spec.Input.Width;
+            var inputStride = spec.Input.Width;
+            foreach (var layer in spec.Layers)
+            {
+                var gates = CellTraits.GateCount(layer.Cell);
+                var inputWeights = cursor.Packed(inputWidth, layer.Units, gates, 0);
+                var recurrent = layer.Cell == CellKind.Gru && !layer.ResetAfter
+                    ? new[] { cursor.Packed(layer.Units, layer.Units, 2, 0), cursor.Packed(layer.Units, layer.Units, 1, 2) }
+                    : new[] { cursor.Packed(layer.Units, layer.Units, gates, 0) };
+                var inputBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
+                var recurrentBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
+                count += (long)gates * layer.Units * (inputWidth + layer.Units) + (layer.UseBias ? 2L * gates * layer.Units : 0);
+                var plan = new LayerPlan(layers.Count, layer, inputWidth, inputStride, inputWeights, recurrent.ToEquatableArray(), inputBias, recurrentBias);
+                layers.Add(plan);
+                inputWidth = layer.Units;
+                inputStride = plan.PaddedUnits;
+            }
+
+            HeadPlan? head = null;
+            if (spec.Head is { } dense)
+            {
+                var weights = cursor.Packed(inputWidth, dense.Units, 1, 0);
+                var bias = dense.UseBias ? cursor.Packed(1, dense.Units, 1, 0) : null;
+                count += (long)dense.Units * inputWidth + (dense.UseBias ? dense.Units : 0);
+                head = new HeadPlan(dense, inputWidth, inputStride, weights, bias);
+            }
+
+            var maxPadded = layers.Max(l => l.PaddedUnits);
+            var maxGateStride = layers.Max(l => l.GateStride);
+            var outputPadded = head?.PaddedUnits ?? 0;
+            var forward = CreateForward(spec, maxPadded, maxGateStride, outputPadded);
+            var stream = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
+            return new Plan(spec, embedding, layers.ToEquatableArray(), head, count, cursor.Length, forward, stream)
+            {
+                MaxPaddedUnits = maxPadded,
+                MaxGateStride = maxGateStride,
+            };
+        }
+
+        private static ForwardWorkspace CreateForward(ModelSpec spec, int maxPadded, int maxGateStride, int outputPadded)
+        {
+            long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
+            var cursor = new BufferCursor();
+            var projection = cursor.Take(rows * maxGateStride);
+            var sequenceLength = (rows + spec.MaxBatchSize) * maxPadded;
+            var a = cursor.Take(sequenceLength);
+            var b = cursor.Take(sequenceLength);
+            var cell = cursor.Take((long)spec.MaxBatchSize * maxPadded);
+            var scratch = cursor.Take((long)spec.MaxBatchSize * maxPadded);
+            var head = cursor.Take(rows * outputPadded);
+            return new ForwardWorkspace(projection, a, b, checked((int)sequenceLength), cell, scratch, head, cursor.Length);
+        }
+
+        private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)
+        {
+            var cursor = new BufferCursor();
+            var hidden = layers.Select(l => cursor.Take(l.PaddedUnits)).ToList();
+            var cells = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(l.PaddedUnits) : -1).ToList();
+            var stateLength = cursor.Length;
+            var projection = cursor.Take(maxGateStride);
+            var next = cursor.Take(maxPadded);
+            var scratch = cursor.Take(maxPadded);
+            var head = cursor.Take(outputPadded);
+            return new StreamWorkspace(hidden.ToEquatableArray(), cells.ToEquatableArray(), stateLength, projection, next, scratch, head, cursor.Length);
+        }
+
+        /// <summary>Hands out aligned, consecutive regions of one float buffer.</summary>
+        private sealed class BufferCursor
+        {
+            private long _next;
+
+            // Sizes were bounded by the parser (WorkspaceCheck), so every offset fits an int.
+            public int Length => checked((int)Packing.Align(_next));
+
+            public int Take(long floats)
+            {
+                var offset = Packing.Align(_next);
+                _next = offset + floats;
+                return checked((int)offset);
+            }
+
+            public PackedTensor Packed(int columns, int units, int gates, int firstGate)
+            {
+                var layout = new PackedTensor(0, columns, units, gates, firstGate);
+                return layout with { Offset = Take(layout.Length) };
+            }
+        }
+    }
+}

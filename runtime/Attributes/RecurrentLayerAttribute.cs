@@ -1,0 +1,92 @@
+using System;
+
+namespace RnnGen
+{
+    /// <summary>Options every recurrent layer shares.</summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public abstract class RecurrentLayerAttribute : Attribute
+    {
+        /// <summary>Creates a layer of <paramref name="units"/> hidden units.</summary>
+        protected RecurrentLayerAttribute(int units) => Units = units;
+
+        /// <summary>Hidden units (1..8192).</summary>
+        public int Units { get; }
+
+        /// <summary>Whether the layer has biases (PyTorch <c>bias</c>, Keras <c>use_bias</c>). Default true.</summary>
+        public bool UseBias { get; set; } = true;
+
+        /// <summary>
+        /// True (the default, like PyTorch): the layer outputs every step. False (Keras' default): only the last step;
+        /// allowed only on the last recurrent layer.
+        /// </summary>
+        public bool ReturnSequences { get; set; } = true;
+    }
+
+    /// <summary>
+    /// An Elman RNN layer: <c>h(t) = act(W_ih x(t) + b_ih + W_hh h(t-1) + b_hh)</c>, as PyTorch <c>nn.RNN</c>.
+    /// </summary>
+    public sealed class SimpleRnnAttribute : RecurrentLayerAttribute
+    {
+        /// <summary>Creates a layer with <paramref name="units"/> units and <see cref="Activation.Tanh"/> or <see cref="Activation.Relu"/>.</summary>
+        public SimpleRnnAttribute(int units, Activation activation = Activation.Tanh)
+            : base(units) => Activation = activation;
+
+        /// <summary>The non-linearity: Tanh (default) or Relu.</summary>
+        public Activation Activation { get; }
+    }
+
+    /// <summary>
+    /// A long short-term memory layer with PyTorch's equations and gate order (i, f, g, o):
+    /// <c>c(t) = f ⊙ c(t-1) + i ⊙ g</c>, <c>h(t) = o ⊙ tanh(c(t))</c>.
+    /// </summary>
+    public sealed class LstmAttribute : RecurrentLayerAttribute
+    {
+        /// <summary>Creates an LSTM layer with <paramref name="units"/> units.</summary>
+        public LstmAttribute(int units)
+            : base(units)
+        {
+        }
+    }
+
+    /// <summary>
+    /// A gated recurrent unit layer with gate order (r, z, n): <c>h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)</c>.
+    /// </summary>
+    public sealed class GruAttribute : RecurrentLayerAttribute
+    {
+        /// <summary>Creates a GRU layer with <paramref name="units"/> units.</summary>
+        public GruAttribute(int units)
+            : base(units)
+        {
+        }
+
+        /// <summary>
+        /// True (default; PyTorch, cuDNN, Keras v2): <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>.
+        /// False (Cho et al. 2014, Keras v1): <c>n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)</c>.
+        /// </summary>
+        public bool ResetAfter { get; set; } = true;
+    }
+
+    /// <summary>
+    /// The fully connected output head, applied to every output step: <c>y = act(W h + b)</c>. Must be the last
+    /// layer attribute.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = true)]
+    public sealed class DenseAttribute : Attribute
+    {
+        /// <summary>Creates a head of <paramref name="units"/> outputs with <paramref name="activation"/>.</summary>
+        public DenseAttribute(int units, Activation activation = Activation.Linear)
+        {
+            Units = units;
+            Activation = activation;
+        }
+
+        /// <summary>Output units (1..8192).</summary>
+        public int Units { get; }
+
+        /// <summary>The output non-linearity; <see cref="Activation.Softmax"/> normalises each row.</summary>
+        public Activation Activation { get; }
+
+        /// <summary>Whether the head has a bias. Default true.</summary>
+        public bool UseBias { get; set; } = true;
+    }
+}

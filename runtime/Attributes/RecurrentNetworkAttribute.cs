@@ -1,0 +1,29 @@
+using System;
+
+namespace RnnGen
+{
+    /// <summary>
+    /// Marks a <c>partial class</c> as a recurrent network. The layer attributes on the same declaration, read in
+    /// source order, describe it; the generator adds the compiled network to the class.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// [RecurrentNetwork(InputSize = 8, SequenceLength = 100, BatchSize = 32)]
+    /// [Lstm(128)]
+    /// [Dense(4, Activation.Softmax)]
+    /// public partial class GestureModel { }
+    /// </code>
+    /// </example>
+    [AttributeUsage(AttributeTargets.Class, Inherited = false, AllowMultiple = false)]
+    public sealed class RecurrentNetworkAttribute : Attribute
+    {
+        /// <summary>Float features per time step. Set this, or add an <see cref="EmbeddingAttribute"/>, not both.</summary>
+        public int InputSize { get; set; }
+
+        /// <summary>The most time steps one <c>Forward</c> call accepts (1..65536). Default 128.</summary>
+        public int SequenceLength { get; set; } = 128;
+
+        /// <summary>The most sequences one <c>Forward</c> call accepts (1..4096). Default 1.</summary>
+        public int BatchSize { get; set; } = 1;
+    }
+}
