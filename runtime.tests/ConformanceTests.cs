@@ -1,0 +1,76 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Runtime.Tests.Helpers;
+using RnnGen.Runtime.Tests.Models;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests
+{
+    /// <summary>
+    /// Generated networks against PyTorch (fixtures) and against the scalar reference, for every cell, both GRU
+    /// variants, depths 1 to 3 and sizes 1, 3, 16, 17, 33, 64, 129.
+    /// </summary>
+    public sealed class ConformanceTests
+    {
+        public static TheoryData<string> FloatFixtures() => new(PyTorchFixture.Names().Where(n => !n.StartsWith("embedding", StringComparison.Ordinal)));
+
+        public static TheoryData<string> AllModels() => new(ConformanceModels.Names);
+
+        [Theory]
+        [MemberData(nameof(FloatFixtures))]
+        public void Forward_and_Step_match_PyTorch(string name)
+        {
+            var fixture = PyTorchFixture.Load(name);
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(fixture.Seed);
+            var inputs = runner.NextInputs(fixture.Steps * fixture.Batch * runner.Config.Input);
+
+            Tolerance.AssertClose(runner.Forward(inputs, fixture.Batch), fixture.Doubles("output"), $"{name} Forward");
+            Tolerance.AssertClose(runner.StepEachStream(inputs, fixture.Batch), fixture.Doubles("output"), $"{name} Step");
+        }
+
+        [Theory]
+        [MemberData(nameof(AllModels))]
+        public void Forward_matches_the_scalar_reference(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            var weights = runner.LoadLcgWeights(1234);
+            var reference = new ScalarReference(runner.Config, weights);
+            foreach (var (steps, batch) in new[] { (8, 4), (1, 1), (5, 3) })
+            {
+                var inputs = runner.NextInputs(steps * batch * runner.Config.Input);
+                var expected = reference.Forward(inputs, batch);
+                Tolerance.AssertClose(runner.Forward(inputs, batch), expected, $"{name} Forward {steps}x{batch}");
+                Tolerance.AssertClose(runner.StepEachStream(inputs, batch), expected, $"{name} Step {steps}x{batch}");
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(AllModels))]
+        public void PyTorch_tensors_round_trip_through_the_packed_layout(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            var weights = runner.LoadLcgWeights(99);
+            Assert.Equal(weights.Keys, runner.Tensors.Select(t => t.Name));
+            foreach (var (tensor, values) in weights)
+            {
+                Assert.Equal(values, runner.Export(tensor));
+            }
+        }
+
+        [Theory]
+        [InlineData("lstm_i5_h64_l1")]
+        [InlineData("gru_i3_h17_l2")]
+        [InlineData("grubefore_i7_h16_l3")]
+        [InlineData("rnn_relu_i5_h129_l1")]
+        public void Forward_and_Step_allocate_nothing_once_warm(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(5);
+            var (forward, step) = runner.MeasureAllocations(runner.NextInputs(8 * 4 * runner.Config.Input), 4);
+            Assert.Equal(0, forward);
+            Assert.Equal(0, step);
+        }
+    }
+}

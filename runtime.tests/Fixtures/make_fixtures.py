@@ -1,0 +1,117 @@
+#!/usr/bin/python3
+"""Writes the PyTorch conformance fixtures the runtime tests compare against.
+
+Run with Debian's python3-torch (`apt-get install python3-torch`, then `/usr/bin/python3 make_fixtures.py`).
+The outputs are committed, so CI needs no Python.
+
+Weights and inputs are not stored: both sides draw them from the same 32-bit LCG (see Lcg.cs in the tests), whose
+values are exactly representable in float32, so each fixture only holds the configuration and PyTorch's outputs.
+PyTorch runs in float64 on those float32 values, so the fixture is the exact answer for the float32 weights.
+"""
+import json
+import math
+import os
+
+import numpy as np
+import torch
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch")
+STEPS, BATCH = 6, 3
+
+
+class Lcg:
+    """x <- 1664525 x + 1013904223 (mod 2^32); a draw is the top 24 bits mapped to [-1, 1) times a float32 scale."""
+
+    def __init__(self, seed):
+        self.state = seed & 0xFFFFFFFF
+
+    def next(self):
+        self.state = (1664525 * self.state + 1013904223) & 0xFFFFFFFF
+        return self.state
+
+    def uniform(self, count, scale):
+        scale = np.float32(scale)
+        out = np.empty(count, dtype=np.float32)
+        for i in range(count):
+            v = np.float32((self.next() >> 8) * 2.0 ** -23 - 1.0)
+            out[i] = np.float32(v * scale)
+        return out
+
+    def tokens(self, count, vocabulary):
+        return [self.next() % vocabulary for _ in range(count)]
+
+
+def fill(module, lcg, scale_for):
+    with torch.no_grad():
+        for name, p in module.named_parameters():
+            values = lcg.uniform(p.numel(), scale_for(name))
+            p.copy_(torch.from_numpy(values.astype(np.float64)).reshape(p.shape))
+
+
+def recurrent(cell, input_size, hidden, layers, bias):
+    if cell == "lstm":
+        return torch.nn.LSTM(input_size, hidden, layers, bias=bias).double()
+    if cell == "gru":
+        return torch.nn.GRU(input_size, hidden, layers, bias=bias).double()
+    return torch.nn.RNN(input_size, hidden, layers, nonlinearity=cell.split("_")[1], bias=bias).double()
+
+
+def flat(t):
+    return [float(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def write(name, fixture):
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+
+
+def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
+    lcg = Lcg(seed)
+    rnn = recurrent(cell, input_size, hidden, layers, bias)
+    scale = np.float32(1.0 / math.sqrt(hidden))
+    fill(rnn, lcg, lambda _: scale)
+    x = torch.from_numpy(lcg.uniform(STEPS * BATCH * input_size, 1.0).astype(np.float64)).reshape(STEPS, BATCH, input_size)
+    out, state = rnn(x)
+    h_n = state[0] if cell == "lstm" else state
+    fixture = dict(cell=cell, input=input_size, hidden=hidden, layers=layers, bias=bias, seed=seed,
+                   steps=STEPS, batch=BATCH, output=flat(out), h_n=flat(h_n))
+    if cell == "lstm":
+        fixture["c_n"] = flat(state[1])
+    write(f"{cell}_i{input_size}_h{hidden}_l{layers}{'' if bias else '_nobias'}", fixture)
+
+
+def embedding_head_fixture(seed):
+    vocabulary, dimension, hidden, layers = 11, 4, 16, 2
+    lcg = Lcg(seed)
+    embedding = torch.nn.Embedding(vocabulary, dimension).double()
+    rnn = recurrent("lstm", dimension, hidden, layers, True)
+    head = torch.nn.Linear(hidden, vocabulary).double()
+    fill(embedding, lcg, lambda _: 1.0)
+    scale = np.float32(1.0 / math.sqrt(hidden))
+    fill(rnn, lcg, lambda _: scale)
+    fill(head, lcg, lambda _: scale)
+    tokens = lcg.tokens(STEPS * BATCH, vocabulary)
+    x = embedding(torch.tensor(tokens).reshape(STEPS, BATCH))
+    out, _ = rnn(x)
+    probabilities = torch.softmax(head(out), dim=-1)
+    write("embedding_lstm_softmax", dict(cell="lstm", vocabulary=vocabulary, dimension=dimension, hidden=hidden,
+                                         layers=layers, seed=seed, steps=STEPS, batch=BATCH, tokens=tokens,
+                                         output=flat(probabilities)))
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    seed = 1
+    for cell in ("rnn_tanh", "rnn_relu", "lstm", "gru"):
+        for hidden in (1, 3, 16, 17, 64, 129):
+            float_input_fixture(cell, 5, hidden, 1, True, seed)
+            seed += 1
+        float_input_fixture(cell, 3, 17, 2, True, seed)
+        float_input_fixture(cell, 7, 16, 3, True, seed + 1)
+        float_input_fixture(cell, 4, 33, 2, False, seed + 2)
+        seed += 3
+    embedding_head_fixture(seed)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Runtime.Tests.Helpers
+{
+    /// <summary>
+    /// The generated API of a float-input network, as an interface the test models declare: the generated members
+    /// implement it, which also proves their signatures.
+    /// </summary>
+    public interface IFloatModel<TState>
+        where TState : class
+    {
+        static abstract IReadOnlyList<TensorInfo> PyTorchTensors { get; }
+
+        Span<float> PackedParameters { get; }
+
+        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1);
+
+        void ImportPyTorch(string name, ReadOnlySpan<float> values);
+
+        void ExportPyTorch(string name, Span<float> destination);
+
+        TState CreateState();
+
+        void Step(TState state, ReadOnlySpan<float> input, Span<float> output);
+    }
+}

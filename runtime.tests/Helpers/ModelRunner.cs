@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+
+namespace RnnGen.Runtime.Tests.Helpers
+{
+    /// <summary>Drives one generated float-input model without knowing its type.</summary>
+    public interface IModelRunner
+    {
+        ModelConfig Config { get; }
+
+        /// <summary>Imports LCG weights (PyTorch's tensors, in order) and returns them by name.</summary>
+        Dictionary<string, float[]> LoadLcgWeights(uint seed);
+
+        float[] Forward(float[] inputs, int batchSize);
+
+        /// <summary>Runs each batch row as its own stream with Step; returns outputs laid out like Forward's.</summary>
+        float[] StepEachStream(float[] inputs, int batchSize);
+
+        float[] Export(string name);
+
+        IReadOnlyList<TensorInfo> Tensors { get; }
+
+        /// <summary>Continues the LCG stream of <see cref="LoadLcgWeights"/> for inputs, as the fixture script does.</summary>
+        float[] NextInputs(int count);
+
+        /// <summary>Bytes allocated by a warm Forward and Step.</summary>
+        (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize);
+    }
+
+    internal sealed class ModelRunner<TModel, TState> : IModelRunner
+        where TModel : IFloatModel<TState>, new()
+        where TState : class
+    {
+        private readonly TModel _model = new();
+
+        public ModelRunner(ModelConfig config) => Config = config;
+
+        public ModelConfig Config { get; }
+
+        public IReadOnlyList<TensorInfo> Tensors => TModel.PyTorchTensors;
+
+        public Dictionary<string, float[]> LoadLcgWeights(uint seed)
+        {
+            var lcg = new Lcg(seed);
+            var scale = (float)(1.0 / Math.Sqrt(Config.Hidden));
+            var weights = new Dictionary<string, float[]>();
+            foreach (var tensor in TModel.PyTorchTensors)
+            {
+                var values = lcg.Uniform(tensor.Length, scale);
+                _model.ImportPyTorch(tensor.Name, values);
+                weights[tensor.Name] = values;
+            }
+
+            // The inputs continue the same stream, as in the fixture script.
+            _nextInputs = count => lcg.Uniform(count, 1f);
+            return weights;
+        }
+
+        private Func<int, float[]> _nextInputs = _ => throw new InvalidOperationException("Load weights first.");
+
+        public float[] NextInputs(int count) => _nextInputs(count);
+
+        public float[] Forward(float[] inputs, int batchSize)
+        {
+            var rows = inputs.Length / Config.Input;
+            var outputs = new float[rows * Config.Hidden];
+            _model.Forward(inputs, outputs, batchSize);
+            return outputs;
+        }
+
+        public float[] StepEachStream(float[] inputs, int batchSize)
+        {
+            var steps = inputs.Length / (Config.Input * batchSize);
+            var outputs = new float[steps * batchSize * Config.Hidden];
+            for (var b = 0; b < batchSize; b++)
+            {
+                var state = _model.CreateState();
+                for (var t = 0; t < steps; t++)
+                {
+                    var row = (t * batchSize) + b;
+                    _model.Step(state, inputs.AsSpan(row * Config.Input, Config.Input), outputs.AsSpan(row * Config.Hidden, Config.Hidden));
+                }
+            }
+
+            return outputs;
+        }
+
+        public float[] Export(string name)
+        {
+            var tensor = TModel.PyTorchTensors.Single(t => t.Name == name);
+            var values = new float[tensor.Length];
+            _model.ExportPyTorch(name, values);
+            return values;
+        }
+
+        public (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
+            var state = _model.CreateState();
+            var row = outputs.AsSpan(0, Config.Hidden);
+            var input = inputs.AsSpan(0, Config.Input);
+            for (var i = 0; i < 3; i++)
+            {
+                _model.Forward(inputs, outputs, batchSize);
+                _model.Step(state, input, row);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                _model.Forward(inputs, outputs, batchSize);
+            }
+
+            var forward = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 100; i++)
+            {
+                _model.Step(state, input, row);
+            }
+
+            return (forward, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}

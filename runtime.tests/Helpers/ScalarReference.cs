@@ -1,0 +1,146 @@
+using System;
+using System.Collections.Generic;
+
+namespace RnnGen.Runtime.Tests.Helpers
+{
+    /// <summary>
+    /// A plain, double-precision implementation written straight from the equations (PyTorch's documentation for
+    /// nn.RNN / nn.LSTM / nn.GRU; Cho et al. 2014 for GRU with reset_after = false), sharing no code with the
+    /// generator. Weights come as PyTorch tensors by name, row-major, gates stacked in PyTorch's order.
+    /// </summary>
+    internal sealed class ScalarReference
+    {
+        private readonly ModelConfig _config;
+        private readonly IReadOnlyDictionary<string, float[]> _weights;
+
+        public ScalarReference(ModelConfig config, IReadOnlyDictionary<string, float[]> weights)
+        {
+            _config = config;
+            _weights = weights;
+        }
+
+        /// <summary>Final h (and c) of every layer after the last <see cref="Forward"/>, [layer][batch][hidden].</summary>
+        public double[][][] FinalHidden { get; private set; } = Array.Empty<double[][]>();
+
+        public double[][][] FinalCell { get; private set; } = Array.Empty<double[][]>();
+
+        /// <summary>Runs time-major inputs [steps][batch][input] from a zero state; returns the last layer's h per step.</summary>
+        public double[] Forward(float[] inputs, int batch)
+        {
+            var width = _config.Input;
+            var steps = inputs.Length / (batch * width);
+            var sequence = new double[inputs.Length];
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                sequence[i] = inputs[i];
+            }
+
+            FinalHidden = new double[_config.Layers][][];
+            FinalCell = new double[_config.Layers][][];
+            for (var layer = 0; layer < _config.Layers; layer++)
+            {
+                sequence = RunLayer(layer, sequence, steps, batch, width);
+                width = _config.Hidden;
+            }
+
+            return sequence;
+        }
+
+        private double[] RunLayer(int layer, double[] inputs, int steps, int batch, int width)
+        {
+            var hidden = _config.Hidden;
+            var wIh = _weights[$"weight_ih_l{layer}"];
+            var wHh = _weights[$"weight_hh_l{layer}"];
+            var bIh = _config.Bias ? _weights[$"bias_ih_l{layer}"] : null;
+            var bHh = _config.Bias ? _weights[$"bias_hh_l{layer}"] : null;
+            var outputs = new double[steps * batch * hidden];
+            FinalHidden[layer] = new double[batch][];
+            FinalCell[layer] = new double[batch][];
+            for (var b = 0; b < batch; b++)
+            {
+                var h = new double[hidden];
+                var c = new double[hidden];
+                for (var t = 0; t < steps; t++)
+                {
+                    var x = new double[width];
+                    Array.Copy(inputs, ((t * batch) + b) * width, x, 0, width);
+
+                    // Gate pre-activations, split into the input part (W_ih x + b_ih) and the recurrent part (W_hh h + b_hh).
+                    double Xi(int gate, int unit) => Dot(wIh, (gate * hidden) + unit, x) + (bIh?[(gate * hidden) + unit] ?? 0);
+                    double Hi(int gate, int unit, double[] state) => Dot(wHh, (gate * hidden) + unit, state) + (bHh?[(gate * hidden) + unit] ?? 0);
+                    var next = new double[hidden];
+                    switch (_config.Cell)
+                    {
+                        case "lstm":
+                            for (var j = 0; j < hidden; j++)
+                            {
+                                var i = Sigmoid(Xi(0, j) + Hi(0, j, h));
+                                var f = Sigmoid(Xi(1, j) + Hi(1, j, h));
+                                var g = Math.Tanh(Xi(2, j) + Hi(2, j, h));
+                                var o = Sigmoid(Xi(3, j) + Hi(3, j, h));
+                                c[j] = (f * c[j]) + (i * g);
+                                next[j] = o * Math.Tanh(c[j]);
+                            }
+
+                            break;
+                        case "gru" when _config.ResetAfter:
+                            for (var j = 0; j < hidden; j++)
+                            {
+                                var r = Sigmoid(Xi(0, j) + Hi(0, j, h));
+                                var z = Sigmoid(Xi(1, j) + Hi(1, j, h));
+                                var n = Math.Tanh(Xi(2, j) + (r * Hi(2, j, h)));
+                                next[j] = ((1 - z) * n) + (z * h[j]);
+                            }
+
+                            break;
+                        case "gru":
+                            var resetHidden = new double[hidden];
+                            for (var j = 0; j < hidden; j++)
+                            {
+                                resetHidden[j] = Sigmoid(Xi(0, j) + Hi(0, j, h)) * h[j];
+                            }
+
+                            for (var j = 0; j < hidden; j++)
+                            {
+                                var z = Sigmoid(Xi(1, j) + Hi(1, j, h));
+                                var n = Math.Tanh(Xi(2, j) + Hi(2, j, resetHidden));
+                                next[j] = ((1 - z) * n) + (z * h[j]);
+                            }
+
+                            break;
+                        default:
+                            for (var j = 0; j < hidden; j++)
+                            {
+                                var a = Xi(0, j) + Hi(0, j, h);
+                                next[j] = _config.Cell == "rnn_relu" ? Math.Max(a, 0) : Math.Tanh(a);
+                            }
+
+                            break;
+                    }
+
+                    h = next;
+                    Array.Copy(h, 0, outputs, ((t * batch) + b) * hidden, hidden);
+                }
+
+                FinalHidden[layer][b] = h;
+                FinalCell[layer][b] = c;
+            }
+
+            return outputs;
+        }
+
+        private static double Dot(float[] matrix, int row, double[] vector)
+        {
+            var sum = 0.0;
+            var start = row * vector.Length;
+            for (var k = 0; k < vector.Length; k++)
+            {
+                sum += matrix[start + k] * vector[k];
+            }
+
+            return sum;
+        }
+
+        public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+    }
+}
