@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace RnnGen.Runtime.Tests.Helpers
 {
@@ -12,11 +13,13 @@ namespace RnnGen.Runtime.Tests.Helpers
     {
         private readonly ModelConfig _config;
         private readonly IReadOnlyDictionary<string, float[]> _weights;
+        private readonly int[] _hidden;
 
-        public ScalarReference(ModelConfig config, IReadOnlyDictionary<string, float[]> weights)
+        public ScalarReference(ModelConfig config, IReadOnlyDictionary<string, float[]> weights, params int[] hiddenPerLayer)
         {
             _config = config;
             _weights = weights;
+            _hidden = hiddenPerLayer.Length > 0 ? hiddenPerLayer : Enumerable.Repeat(config.Hidden, config.Layers).ToArray();
         }
 
         /// <summary>Final h (and c) of every layer after the last <see cref="Forward"/>, [layer][batch][hidden].</summary>
@@ -40,7 +43,7 @@ namespace RnnGen.Runtime.Tests.Helpers
             for (var layer = 0; layer < _config.Layers; layer++)
             {
                 sequence = RunLayer(layer, sequence, steps, batch, width);
-                width = _config.Hidden;
+                width = _hidden[layer];
             }
 
             return sequence;
@@ -48,7 +51,7 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         private double[] RunLayer(int layer, double[] inputs, int steps, int batch, int width)
         {
-            var hidden = _config.Hidden;
+            var hidden = _hidden[layer];
             var wIh = _weights[$"weight_ih_l{layer}"];
             var wHh = _weights[$"weight_hh_l{layer}"];
             var bIh = _config.Bias ? _weights[$"bias_ih_l{layer}"] : null;
@@ -142,5 +145,50 @@ namespace RnnGen.Runtime.Tests.Helpers
         }
 
         public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+    
+        /// <summary>y = activation(W x + b) for each row of width <paramref name="width"/>; softmax per row.</summary>
+        public static double[] Dense(double[] rows, int width, float[] weights, float[]? bias, int units, Activation activation)
+        {
+            var count = rows.Length / width;
+            var output = new double[count * units];
+            for (var r = 0; r < count; r++)
+            {
+                for (var j = 0; j < units; j++)
+                {
+                    var sum = bias?[j] ?? 0.0;
+                    for (var k = 0; k < width; k++)
+                    {
+                        sum += weights[(j * width) + k] * rows[(r * width) + k];
+                    }
+
+                    output[(r * units) + j] = activation switch
+                    {
+                        Activation.Tanh => Math.Tanh(sum),
+                        Activation.Relu => Math.Max(sum, 0),
+                        Activation.Sigmoid => Sigmoid(sum),
+                        _ => sum,
+                    };
+                }
+
+                if (activation == Activation.Softmax)
+                {
+                    var row = output.AsSpan(r * units, units);
+                    var max = row.ToArray().Max();
+                    var total = 0.0;
+                    for (var j = 0; j < units; j++)
+                    {
+                        row[j] = Math.Exp(row[j] - max);
+                        total += row[j];
+                    }
+
+                    for (var j = 0; j < units; j++)
+                    {
+                        row[j] /= total;
+                    }
+                }
+            }
+
+            return output;
+        }
     }
 }

@@ -1,0 +1,95 @@
+using System;
+using System.Runtime.Intrinsics;
+using RnnGen.Numerics;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests
+{
+    /// <summary>
+    /// The vectorised activations against double-precision math over a dense sweep of the whole float range
+    /// (every 251st bit pattern: about 17 million inputs per function and width), with the stated error bounds.
+    /// </summary>
+    public sealed class VectorMathTests
+    {
+        private const double SigmoidBound = 2e-7;
+        private const double TanhBound = 4e-7;
+        private const uint Stride = 251;
+
+        public static TheoryData<int> Widths() => new() { 1, 4, 8, 16 };
+
+        [Theory]
+        [MemberData(nameof(Widths))]
+        public void Sigmoid_is_within_its_bound_over_the_float_range(int width) =>
+            AssertSweep(width, Sigmoid, x => 1 / (1 + Math.Exp(-x)), SigmoidBound);
+
+        [Theory]
+        [MemberData(nameof(Widths))]
+        public void Tanh_is_within_its_bound_over_the_float_range(int width) =>
+            AssertSweep(width, Tanh, Math.Tanh, TanhBound);
+
+        [Theory]
+        [MemberData(nameof(Widths))]
+        public void Special_values_saturate_and_NaN_propagates(int width)
+        {
+            Assert.Equal(1f, Sigmoid(width, float.PositiveInfinity));
+            Assert.Equal(0f, Sigmoid(width, float.NegativeInfinity));
+            Assert.Equal(0.5f, Sigmoid(width, 0f));
+            Assert.Equal(1f, Tanh(width, float.PositiveInfinity));
+            Assert.Equal(-1f, Tanh(width, float.NegativeInfinity));
+            Assert.Equal(1f, Tanh(width, 100f));
+            Assert.Equal(0f, Tanh(width, 0f));
+            Assert.True(float.IsNaN(Sigmoid(width, float.NaN)));
+            Assert.True(float.IsNaN(Tanh(width, float.NaN)));
+        }
+
+        [Fact]
+        public void MultiplyAdd_and_Relu_agree_across_widths()
+        {
+            Assert.Equal(7f, VectorMath.MultiplyAdd(2f, 3f, 1f));
+            Assert.Equal(Vector256.Create(7f), VectorMath.MultiplyAdd(Vector256.Create(2f), Vector256.Create(3f), Vector256.Create(1f)));
+            Assert.Equal(Vector128.Create(0f, 2f, 0f, 0f), VectorMath.Relu(Vector128.Create(-1f, 2f, -0f, -5f)));
+            Assert.Equal(Vector512.Create(3f), VectorMath.Relu(Vector512.Create(3f)));
+            Assert.Equal(0f, VectorMath.Relu(-2f));
+        }
+
+        private static void AssertSweep(int width, Func<int, float, float> function, Func<double, double> exact, double bound)
+        {
+            var worst = 0.0;
+            var worstInput = 0f;
+            for (ulong bits = 0; bits <= uint.MaxValue; bits += Stride)
+            {
+                var x = BitConverter.UInt32BitsToSingle((uint)bits);
+                if (!float.IsFinite(x))
+                {
+                    continue;
+                }
+
+                var error = Math.Abs(function(width, x) - exact(x));
+                if (!(error <= worst))
+                {
+                    worst = error;
+                    worstInput = x;
+                }
+            }
+
+            Assert.True(worst <= bound, $"width {width}: max abs error {worst:E3} at x = {worstInput:R} exceeds {bound:E1}.");
+        }
+
+        // Each lane gets the same input; the last lane is checked (a lane-mixing bug is caught by the conformance tests).
+        private static float Sigmoid(int width, float x) => width switch
+        {
+            1 => VectorMath.Sigmoid(x),
+            4 => VectorMath.Sigmoid(Vector128.Create(x)).GetElement(3),
+            8 => VectorMath.Sigmoid(Vector256.Create(x)).GetElement(7),
+            _ => VectorMath.Sigmoid(Vector512.Create(x)).GetElement(15),
+        };
+
+        private static float Tanh(int width, float x) => width switch
+        {
+            1 => VectorMath.Tanh(x),
+            4 => VectorMath.Tanh(Vector128.Create(x)).GetElement(3),
+            8 => VectorMath.Tanh(Vector256.Create(x)).GetElement(7),
+            _ => VectorMath.Tanh(Vector512.Create(x)).GetElement(15),
+        };
+    }
+}
