@@ -10,6 +10,10 @@ namespace RnnGen.Generator.Emit.Cpu
     /// </summary>
     internal static class InferenceEmitter
     {
+        // Compiled straight to optimised code, so the first calls are as fast as the millionth: no tier-0 driver
+        // calling the kernels through non-inlined dispatchers while the JIT waits to tier up.
+        private const string FullOptimization = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
         public static void Emit(SourceWriter w, Plan plan)
         {
             w.Line(GeneratedCode.Attribute);
@@ -34,6 +38,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>");
             w.Line(GeneratedCode.Attribute);
+            w.Line(FullOptimization);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
             using (w.Block($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1)"))
             {
@@ -106,6 +111,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <param name=\"output\">Receives this step's output, [OutputSize].</param>");
             w.Line("/// <remarks>Allocates nothing and only reads the weights, so different states may step on different threads at once.</remarks>");
             w.Line(GeneratedCode.Attribute);
+            w.Line(FullOptimization);
             var inputParameter = embedding ? "int token" : $"{ReadOnlySpan} input";
             using (w.Block($"public void Step(State state, {inputParameter}, {Span} output)"))
             {

@@ -1,0 +1,54 @@
+using System;
+
+namespace RnnGen.Benchmarks
+{
+    // The benchmarked networks: one recurrent layer, 32 input features, no head, so the numbers are the cell's own.
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Lstm(64)]
+    public sealed partial class Lstm64 : IBenchModel<Lstm64.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Lstm(128)]
+    public sealed partial class Lstm128 : IBenchModel<Lstm128.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Lstm(256)]
+    public sealed partial class Lstm256 : IBenchModel<Lstm256.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Gru(64)]
+    public sealed partial class Gru64 : IBenchModel<Gru64.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Gru(128)]
+    public sealed partial class Gru128 : IBenchModel<Gru128.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
+    [Gru(256)]
+    public sealed partial class Gru256 : IBenchModel<Gru256.State>
+    {
+    }
+
+    /// <summary>The generated members the benchmarks call, as an interface the models declare.</summary>
+    public interface IBenchModel<TState>
+        where TState : class
+    {
+        void InitializeParameters(Random random);
+
+        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1);
+
+        TState CreateState();
+
+        void Step(TState state, ReadOnlySpan<float> input, Span<float> output);
+    }
+}

@@ -1,0 +1,69 @@
+using System;
+using BenchmarkDotNet.Attributes;
+
+namespace RnnGen.Benchmarks
+{
+    /// <summary>
+    /// Streaming <c>Step</c> (batch 1, one step) and a 100-step <c>Forward</c> at batch 1 and 32, for LSTM and GRU
+    /// with 64/128/256 units and 32 inputs. The GFLOP/s and GB/s columns come from <see cref="Throughput"/>.
+    /// </summary>
+    [MemoryDiagnoser]
+    [Config(typeof(ThroughputConfig))]
+    public class RecurrentBenchmarks
+    {
+        private const int Input = 32;
+        private const int Steps = 100;
+        private Action _step = () => { };
+        private Action _forward1 = () => { };
+        private Action _forward32 = () => { };
+
+        [Params("LSTM", "GRU")]
+        public string Cell { get; set; } = "LSTM";
+
+        [Params(64, 128, 256)]
+        public int Hidden { get; set; } = 64;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            switch (Cell, Hidden)
+            {
+                case ("LSTM", 64): Bind<Lstm64, Lstm64.State>(); break;
+                case ("LSTM", 128): Bind<Lstm128, Lstm128.State>(); break;
+                case ("LSTM", 256): Bind<Lstm256, Lstm256.State>(); break;
+                case ("GRU", 64): Bind<Gru64, Gru64.State>(); break;
+                case ("GRU", 128): Bind<Gru128, Gru128.State>(); break;
+                default: Bind<Gru256, Gru256.State>(); break;
+            }
+        }
+
+        [Benchmark(Description = "Step (batch 1)")]
+        public void Step() => _step();
+
+        [Benchmark(Description = "Forward 100 steps, batch 1")]
+        public void Forward_batch1() => _forward1();
+
+        [Benchmark(Description = "Forward 100 steps, batch 32")]
+        public void Forward_batch32() => _forward32();
+
+        private void Bind<TModel, TState>()
+            where TModel : IBenchModel<TState>, new()
+            where TState : class
+        {
+            var model = new TModel();
+            model.InitializeParameters(new Random(1));
+            var random = new Random(2);
+            var inputs = new float[Steps * 32 * Input];
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var outputs = new float[Steps * 32 * Hidden];
+            var state = model.CreateState();
+            _step = () => model.Step(state, inputs.AsSpan(0, Input), outputs.AsSpan(0, Hidden));
+            _forward1 = () => model.Forward(inputs.AsSpan(0, Steps * Input), outputs.AsSpan(0, Steps * Hidden), 1);
+            _forward32 = () => model.Forward(inputs, outputs, 32);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using Microsoft.CodeAnalysis;
+using RnnGen.Generator.Tests.Helpers;
+using Xunit;
+
+namespace RnnGen.Generator.Tests
+{
+    /// <summary>
+    /// One test per diagnostic id: the id, its location (the offending attribute or the class name) and that no
+    /// source is generated for the invalid class. Every run also asserts the generator did not throw (CS8785).
+    /// </summary>
+    public sealed class DiagnosticTests
+    {
+        [Fact]
+        public void RNNG0001_class_not_partial() =>
+            DiagnosticAssert.Reports("RNNG0001", Declare("[RecurrentNetwork(InputSize = 4)] [Lstm(8)]", "class NotPartial"), "NotPartial");
+
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)]")]
+        [InlineData("[RecurrentNetwork] [Embedding(10, 4)]")]
+        public void RNNG0002_no_recurrent_layer(string attributes) =>
+            DiagnosticAssert.Reports("RNNG0002", Declare(attributes), "Model");
+
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(0)]", "Lstm(0)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8193)]", "Gru(8193)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(-1)]", "SimpleRnn(-1)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(0)]", "Dense(0)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(8193)]", "Dense(8193)")]
+        [InlineData("[RecurrentNetwork] [Embedding(0, 8)] [Lstm(8)]", "Embedding(0, 8)")]
+        [InlineData("[RecurrentNetwork] [Embedding(4194305, 8)] [Lstm(8)]", "Embedding(4194305, 8)")]
+        [InlineData("[RecurrentNetwork] [Embedding(10, 65537)] [Lstm(8)]", "Embedding(10, 65537)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4, SequenceLength = 0)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = 4, SequenceLength = 65537)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = 4, BatchSize = 0)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = 4, BatchSize = 4097)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = 0)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = -3)] [Lstm(8)]", "RecurrentNetwork")]
+        [InlineData("[RecurrentNetwork(InputSize = 65537)] [Lstm(8)]", "RecurrentNetwork")]
+        public void RNNG0003_size_out_of_range(string attributes, string locatedText) =>
+            DiagnosticAssert.Reports("RNNG0003", Declare(attributes), locatedText);
+
+        [Theory]
+        [InlineData("[RecurrentNetwork] [Lstm(8)] [Embedding(10, 4)]", "Embedding(10, 4)")]
+        [InlineData("[RecurrentNetwork] [Embedding(10, 4)] [Embedding(10, 4)] [Lstm(8)]", "Embedding(10, 4)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Dense(3)] [Lstm(8)]", "Dense(3)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(3)] [Dense(2)]", "Dense(2)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, ReturnSequences = false)] [Gru(8)]", "Lstm(8, ReturnSequences = false)")]
+        public void RNNG0004_layers_in_impossible_order(string attributes, string locatedText) =>
+            DiagnosticAssert.Reports("RNNG0004", Declare(attributes), locatedText);
+
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Embedding(10, 4)] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork(SequenceLength = 4)] [Gru(8)]")]
+        public void RNNG0005_input_kind_both_or_neither(string attributes) =>
+            DiagnosticAssert.Reports("RNNG0005", Declare(attributes), "RecurrentNetwork");
+
+        [Theory]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] static partial class StaticModel { }", "StaticModel")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial record RecordModel;", "RecordModel")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial record RecordBody { }", "RecordBody")]
+        [InlineData("using RnnGen; class Outer { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Inner { } }", "Inner")]
+        [InlineData("using RnnGen; partial class Outer { class Middle { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Inner { } } }", "Inner")]
+        public void RNNG0006_unsupported_type(string source, string locatedText) =>
+            DiagnosticAssert.Reports("RNNG0006", source, locatedText);
+
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Sigmoid)]", "SimpleRnn")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Softmax)]", "SimpleRnn")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Linear)]", "SimpleRnn")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, (Activation)99)]", "SimpleRnn")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(2, (Activation)42)]", "Dense")]
+        public void RNNG0007_unsupported_activation(string attributes, string locatedText) =>
+            DiagnosticAssert.Reports("RNNG0007", Declare(attributes), locatedText);
+
+        [Fact]
+        public void RNNG0008_layers_split_across_partial_declarations() =>
+            DiagnosticAssert.Reports(
+                "RNNG0008",
+                """
+                using RnnGen;
+
+                [RecurrentNetwork(InputSize = 4)]
+                [Lstm(8)]
+                partial class Split { }
+
+                [Gru(8)]
+                partial class Split { }
+                """,
+                "Split");
+
+        [Fact]
+        public void RNNG0008_layers_split_across_files()
+        {
+            var run = GeneratorTestHelper.Run(
+                "using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Split { }",
+                "using RnnGen; [Dense(2)] partial class Split { }");
+
+            var diagnostic = Assert.Single(run.GeneratorDiagnostics, d => d.Id == "RNNG0008");
+            Assert.Equal("Split", DiagnosticAssert.LocatedText(run.OutputCompilation, diagnostic));
+            Assert.Empty(run.Sources);
+        }
+
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4, SequenceLength = 65536, BatchSize = 4096)] [Lstm(1024)]", "Forward workspace")]
+        [InlineData("[RecurrentNetwork] [Embedding(4194304, 65536)] [Lstm(8)]", "parameters")]
+        [InlineData("[RecurrentNetwork(InputSize = 65536)] [Lstm(8192)] [Gru(8192)]", "parameters")]
+        public void RNNG0009_workspace_too_large(string attributes, string what)
+        {
+            var diagnostic = DiagnosticAssert.Reports("RNNG0009", Declare(attributes), "RecurrentNetwork");
+            Assert.Contains(what, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public void Invalid_class_does_not_stop_a_valid_one()
+        {
+            var run = GeneratorTestHelper.Run(
+                Declare("[RecurrentNetwork(InputSize = 4)] [Lstm(0)]", "partial class Broken"),
+                Declare("[RecurrentNetwork(InputSize = 4)] [Lstm(8)]", "partial class Fine"));
+
+            Assert.Single(run.GeneratorDiagnostics, d => d.Id == "RNNG0003");
+            Assert.Equal("Fine.RnnGen.g.cs", Assert.Single(run.Sources).HintName);
+        }
+
+        /// <summary>
+        /// Code the compiler rejects still reaches the generator while the user types; the generator must not throw
+        /// (the helper fails the test on an exception or CS8785; the check here says so explicitly).
+        /// </summary>
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(\"x\")]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, 9)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, UseBias = 3)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, Bogus = true)]")]
+        [InlineData("[RecurrentNetwork(InputSize = \"a\")] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork(5)] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Dense] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Embedding(1)] [Lstm(8)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, \"relu\")]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(2, 7)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Unknown]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(x)]")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Lstm(8, ReturnSequences = null)]")]
+        public void Malformed_attributes_do_not_crash_the_generator(string attributes)
+        {
+            var run = GeneratorTestHelper.Run(Declare(attributes));
+
+            Assert.Contains(run.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error);
+            Assert.DoesNotContain(run.GeneratorDiagnostics, d => d.Id == GeneratorTestHelper.GeneratorExceptionId);
+        }
+
+        /// <summary>Declarations at the edges of what the parser and planner accept; only "no crash" is asserted.</summary>
+        [Theory]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Unclosed {")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class G<T> where T : { }")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial struct S { }")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial interface I { }")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = int.MaxValue, SequenceLength = int.MinValue, BatchSize = int.MaxValue)] [Lstm(int.MaxValue)] [Dense(int.MinValue)] partial class Extreme { }")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 65536, SequenceLength = 65536, BatchSize = 4096)] [Lstm(8192)] [Dense(8192)] partial class Largest { }")]
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Lstm(8)] partial class Model { } partial class Model { void M() { } }")]
+        [InlineData("[RnnGen.RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class MissingUsing { }")]
+        public void Edge_declarations_do_not_crash_the_generator(string source) =>
+            Assert.NotNull(GeneratorTestHelper.Run(source));
+
+        /// <summary>
+        /// Declarations that make the generator throw today (CS8785, and the whole generator's output is lost):
+        /// each yields a hint name Roslyn rejects. Unskip once the generator handles them.
+        /// </summary>
+        [Theory(Skip = "Generator bug: invalid or duplicate hint names throw in AddSource; see the cases")]
+        // [RecurrentNetwork] on two partial declarations (CS0579): two items, both hinted 'Twice.RnnGen.g.cs'.
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Twice { } [RecurrentNetwork(InputSize = 4)] partial class Twice { }")]
+        // A keyword namespace: ToDisplayString keeps the '@', which is not allowed in a hint name.
+        [InlineData("using RnnGen; namespace @namespace.@if { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Model { } }")]
+        // A generic M<T> and a class named M_1 are both hinted 'M_1.RnnGen.g.cs'.
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class M_1 { } [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class M<T> { }")]
+        public void Hint_name_edge_cases_do_not_crash_the_generator(string source) =>
+            Assert.NotNull(GeneratorTestHelper.Run(source));
+
+        private static string Declare(string attributes, string declaration = "partial class Model") => $$"""
+            using RnnGen;
+
+            {{attributes}}
+            {{declaration}}
+            {
+            }
+            """;
+    }
+}

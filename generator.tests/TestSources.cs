@@ -1,0 +1,106 @@
+namespace RnnGen.Generator.Tests
+{
+    /// <summary>
+    /// Valid declarations shared by the snapshot, clean-compilation and incremental tests. Public types carry doc
+    /// comments because the tests compile with documentation diagnostics on, and the inputs must be warning-free.
+    /// </summary>
+    internal static class TestSources
+    {
+        public const string LstmFloatInput = """
+            using RnnGen;
+
+            /// <summary>One LSTM layer over float features.</summary>
+            [RecurrentNetwork(InputSize = 8, SequenceLength = 32, BatchSize = 4)]
+            [Lstm(64)]
+            public partial class LstmModel
+            {
+            }
+            """;
+
+        public const string GruEmbeddingSoftmax = """
+            using RnnGen;
+
+            /// <summary>A character model: embedding, two GRUs and a softmax head.</summary>
+            [RecurrentNetwork(SequenceLength = 16, BatchSize = 2)]
+            [Embedding(96, 32)]
+            [Gru(48)]
+            [Gru(48)]
+            [Dense(96, Activation.Softmax)]
+            public partial class CharModel
+            {
+            }
+            """;
+
+        public const string SimpleRnnReluNoBias = """
+            using RnnGen;
+
+            /// <summary>An Elman RNN with relu and no biases.</summary>
+            [RecurrentNetwork(InputSize = 16, SequenceLength = 8)]
+            [SimpleRnn(32, Activation.Relu, UseBias = false)]
+            public partial class ReluModel
+            {
+            }
+            """;
+
+        // 17 units and 3 inputs are not multiples of any vector width, so every kernel needs its remainder path.
+        public const string OddSizes = """
+            using RnnGen;
+
+            /// <summary>Sizes that fill no vector exactly.</summary>
+            [RecurrentNetwork(InputSize = 3, SequenceLength = 5, BatchSize = 3)]
+            [Lstm(17)]
+            [Gru(17, ResetAfter = false, ReturnSequences = false)]
+            [Dense(5)]
+            public partial class OddModel
+            {
+            }
+            """;
+
+        public const string InNamespace = """
+            using RnnGen;
+
+            namespace Game.Models
+            {
+                /// <summary>A model in a block-scoped namespace.</summary>
+                [RecurrentNetwork(InputSize = 4, SequenceLength = 10)]
+                [Gru(16)]
+                public partial class NamespacedModel
+                {
+                }
+            }
+            """;
+
+        public const string NestedInOuterClass = """
+            using RnnGen;
+
+            namespace Game;
+
+            /// <summary>A user class holding a model.</summary>
+            public partial class Outer
+            {
+                [RecurrentNetwork(InputSize = 4, SequenceLength = 10)]
+                [SimpleRnn(16)]
+                internal partial class InnerModel
+                {
+                }
+            }
+            """;
+
+        public const string NestedInGenericOuterClass = """
+            using RnnGen;
+
+            /// <summary>A generic user class holding a model.</summary>
+            /// <typeparam name="T">Unused by the model.</typeparam>
+            public partial class Outer<T>
+            {
+                /// <summary>A model nested in a generic class.</summary>
+                [RecurrentNetwork(InputSize = 2, SequenceLength = 4)]
+                [Lstm(8)]
+                [Dense(1, Activation.Sigmoid)]
+                public partial class InnerModel
+                {
+                }
+            }
+            """;
+    }
+}
