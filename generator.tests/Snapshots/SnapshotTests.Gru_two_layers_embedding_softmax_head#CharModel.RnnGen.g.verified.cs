@@ -453,8 +453,7 @@ partial class CharModel
             0 => Buffer.Span.Slice(0, 48),
             1 => Buffer.Span.Slice(48, 48),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
-        }
-        ;
+        };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
         /// <param name="layer">Index of an LSTM layer.</param>
@@ -463,8 +462,7 @@ partial class CharModel
             0 => throw new global::System.ArgumentException("Layer 0 is a GRU layer and has no cell state.", nameof(layer)),
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
-        }
-        ;
+        };
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -482,15 +480,14 @@ partial class CharModel
         else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref table, ref tokens, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float table, ref int tokens, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1536);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -537,15 +534,14 @@ partial class CharModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float table, ref int tokens, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1536);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -606,15 +602,14 @@ partial class CharModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float table, ref int tokens, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1536);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -715,15 +710,14 @@ partial class CharModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float table, ref int tokens, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1536);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -838,8 +832,8 @@ partial class CharModel
         else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -897,8 +891,8 @@ partial class CharModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -973,8 +967,8 @@ partial class CharModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1095,8 +1089,8 @@ partial class CharModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1233,15 +1227,14 @@ partial class CharModel
         else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1288,15 +1281,14 @@ partial class CharModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1357,15 +1349,14 @@ partial class CharModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1466,15 +1457,14 @@ partial class CharModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1589,8 +1579,8 @@ partial class CharModel
         else Layer1Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1648,8 +1638,8 @@ partial class CharModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1724,8 +1714,8 @@ partial class CharModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1846,8 +1836,8 @@ partial class CharModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -1981,8 +1971,8 @@ partial class CharModel
         else HeadProjection_Scalar(ref w, ref bias, ref input, ref y, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V512(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2021,8 +2011,8 @@ partial class CharModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V256(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2073,8 +2063,8 @@ partial class CharModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V128(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2141,8 +2131,8 @@ partial class CharModel
         }
     }
 
-    // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 48..47 are unrolled at generation time.
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_Scalar(ref float w, ref float bias, ref float input, ref float y, int rows)
     {

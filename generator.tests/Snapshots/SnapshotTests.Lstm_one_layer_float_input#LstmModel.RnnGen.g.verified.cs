@@ -221,7 +221,7 @@ partial class LstmModel
     /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
-    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
@@ -306,8 +306,7 @@ partial class LstmModel
         {
             0 => Buffer.Span.Slice(0, 64),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-        }
-        ;
+        };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
         /// <param name="layer">Index of an LSTM layer.</param>
@@ -315,8 +314,7 @@ partial class LstmModel
         {
             0 => Buffer.Span.Slice(64, 64),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-        }
-        ;
+        };
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -335,15 +333,14 @@ partial class LstmModel
         else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 8..7 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 4; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -398,15 +395,14 @@ partial class LstmModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 8..7 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 4; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -479,15 +475,14 @@ partial class LstmModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vector(s) per gate × 4 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 8..7 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 4; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -563,15 +558,14 @@ partial class LstmModel
         }
     }
 
-    // scalar float (no SIMD): 2 vector(s) per gate × 4 gate(s) in flight, 8 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 8..7 are unrolled at generation time.
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 4; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -658,8 +652,8 @@ partial class LstmModel
         else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 64..63 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -726,8 +720,8 @@ partial class LstmModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 64..63 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -817,8 +811,8 @@ partial class LstmModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vector(s) per gate × 4 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 64..63 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -911,8 +905,8 @@ partial class LstmModel
         }
     }
 
-    // scalar float (no SIMD): 2 vector(s) per gate × 4 gate(s) in flight, 8 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 64..63 are unrolled at generation time.
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {

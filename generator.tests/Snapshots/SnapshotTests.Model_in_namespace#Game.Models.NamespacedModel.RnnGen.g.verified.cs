@@ -11,7 +11,7 @@ namespace Game.Models
     /// <item><description>Input: x(t), 4 floats per step.</description></item>
     /// <item><description>Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).</description></item>
     /// </list>
-    /// <para>Up to 10 steps and 1 sequences per <c>Forward</c>; 1056 parameters.</para>
+    /// <para>Up to 10 steps and 1 sequence per <c>Forward</c>; 1056 parameters.</para>
     /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
     /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
     /// </remarks>
@@ -208,7 +208,7 @@ namespace Game.Models
         /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
         /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
         /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
-        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
@@ -292,8 +292,7 @@ namespace Game.Models
             {
                 0 => Buffer.Span.Slice(0, 16),
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-            }
-            ;
+            };
 
             /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
             /// <param name="layer">Index of an LSTM layer.</param>
@@ -301,8 +300,7 @@ namespace Game.Models
             {
                 0 => throw new global::System.ArgumentException("Layer 0 is a GRU layer and has no cell state.", nameof(layer)),
                 _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-            }
-            ;
+            };
         }
 
         // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -320,15 +318,14 @@ namespace Game.Models
             else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 2 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                int unit0 = block * 16;
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
@@ -375,15 +372,14 @@ namespace Game.Models
             }
         }
 
-        // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                int unit0 = block * 16;
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
@@ -444,15 +440,14 @@ namespace Game.Models
             }
         }
 
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                int unit0 = block * 16;
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
@@ -553,15 +548,14 @@ namespace Game.Models
             }
         }
 
-        // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+        // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                int unit0 = block * 16;
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
@@ -676,8 +670,8 @@ namespace Game.Models
             else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 2 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
         {
@@ -735,8 +729,8 @@ namespace Game.Models
             }
         }
 
-        // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
         {
@@ -811,8 +805,8 @@ namespace Game.Models
             }
         }
 
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
         {
@@ -933,8 +927,8 @@ namespace Game.Models
             }
         }
 
-        // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-        // 1 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+        // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+        // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
         {

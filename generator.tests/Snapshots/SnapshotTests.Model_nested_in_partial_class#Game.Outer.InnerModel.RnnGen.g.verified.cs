@@ -13,7 +13,7 @@ namespace Game
         /// <item><description>Input: x(t), 4 floats per step.</description></item>
         /// <item><description>Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).</description></item>
         /// </list>
-        /// <para>Up to 10 steps and 1 sequences per <c>Forward</c>; 352 parameters.</para>
+        /// <para>Up to 10 steps and 1 sequence per <c>Forward</c>; 352 parameters.</para>
         /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
         /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
         /// </remarks>
@@ -180,7 +180,7 @@ namespace Game
             /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
             /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
             /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
-            /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+            /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
@@ -264,8 +264,7 @@ namespace Game
                 {
                     0 => Buffer.Span.Slice(0, 16),
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-                }
-                ;
+                };
 
                 /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
                 /// <param name="layer">Index of an LSTM layer.</param>
@@ -273,8 +272,7 @@ namespace Game
                 {
                     0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-                }
-                ;
+                };
             }
 
             // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -290,15 +288,14 @@ namespace Game
                 else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
             }
 
-            // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 4 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
             {
                 for (int block = 0; block < 1; block++)
                 {
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 64);
-                    int unit0 = block * 16;
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
@@ -331,15 +328,14 @@ namespace Game
                 }
             }
 
-            // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 4 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
             {
                 for (int block = 0; block < 1; block++)
                 {
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 64);
-                    int unit0 = block * 16;
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
@@ -384,15 +380,14 @@ namespace Game
                 }
             }
 
-            // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 2 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 2 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
             {
                 for (int block = 0; block < 1; block++)
                 {
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 64);
-                    int unit0 = block * 16;
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
@@ -453,15 +448,14 @@ namespace Game
                 }
             }
 
-            // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-            // 1 partial sum(s) per accumulator; columns 4..3 are unrolled at generation time.
+            // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+            // 1 partial sum per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
             {
                 for (int block = 0; block < 1; block++)
                 {
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 64);
-                    int unit0 = block * 16;
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
@@ -559,8 +553,8 @@ namespace Game
                 else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, rows);
             }
 
-            // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 4 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
             {
@@ -599,8 +593,8 @@ namespace Game
                 }
             }
 
-            // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 4 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
             {
@@ -651,8 +645,8 @@ namespace Game
                 }
             }
 
-            // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-            // 2 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // 2 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
             {
@@ -719,8 +713,8 @@ namespace Game
                 }
             }
 
-            // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-            // 1 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+            // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+            // 1 partial sum per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
             {

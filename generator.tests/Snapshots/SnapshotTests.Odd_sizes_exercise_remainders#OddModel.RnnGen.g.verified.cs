@@ -345,7 +345,7 @@ partial class OddModel
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
-    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
@@ -452,8 +452,7 @@ partial class OddModel
             0 => Buffer.Span.Slice(0, 17),
             1 => Buffer.Span.Slice(32, 17),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
-        }
-        ;
+        };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
         /// <param name="layer">Index of an LSTM layer.</param>
@@ -462,8 +461,7 @@ partial class OddModel
             0 => Buffer.Span.Slice(64, 17),
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
-        }
-        ;
+        };
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -482,15 +480,14 @@ partial class OddModel
         else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 0..2 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -540,15 +537,14 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 0..2 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -612,15 +608,14 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vector(s) per gate × 4 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 0..2 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -687,15 +682,14 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 2 vector(s) per gate × 4 gate(s) in flight, 8 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 0..2 are unrolled at generation time.
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             for (int row = 0; row < rows; row++)
@@ -773,8 +767,8 @@ partial class OddModel
         else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -851,8 +845,8 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 4 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -956,8 +950,8 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vector(s) per gate × 4 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -1064,8 +1058,8 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 2 vector(s) per gate × 4 gate(s) in flight, 8 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
     {
@@ -1185,15 +1179,14 @@ partial class OddModel
         else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1249,15 +1242,14 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1330,15 +1322,14 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 3 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1457,15 +1448,14 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 3 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            int unit0 = block * 16;
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             for (int row = 0; row < rows; row++)
@@ -1598,8 +1588,8 @@ partial class OddModel
         else Layer1Gates_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 2 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 2 gates in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Gates_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
@@ -1658,8 +1648,8 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 2 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 2 gates in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Gates_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
@@ -1735,8 +1725,8 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 2 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 2 gates in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Gates_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
@@ -1838,8 +1828,8 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 4 vector(s) per gate × 2 gate(s) in flight, 4 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // scalar float (no SIMD): 4 lanes per gate × 2 gates in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Gates_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
@@ -1955,8 +1945,8 @@ partial class OddModel
         else Layer1Candidate_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Candidate_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
@@ -2005,8 +1995,8 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Candidate_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
@@ -2070,8 +2060,8 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Candidate_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
@@ -2157,8 +2147,8 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer1Candidate_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
@@ -2293,8 +2283,8 @@ partial class OddModel
         else HeadProjection_Scalar(ref w, ref bias, ref input, ref y, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V512(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2340,8 +2330,8 @@ partial class OddModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V256(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2400,8 +2390,8 @@ partial class OddModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_V128(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
@@ -2478,8 +2468,8 @@ partial class OddModel
         }
     }
 
-    // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..16 are unrolled at generation time.
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void HeadProjection_Scalar(ref float w, ref float bias, ref float input, ref float y, int rows)
     {

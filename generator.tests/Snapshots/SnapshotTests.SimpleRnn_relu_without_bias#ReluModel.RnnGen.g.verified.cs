@@ -9,7 +9,7 @@
 /// <item><description>Input: x(t), 16 floats per step.</description></item>
 /// <item><description>Layer0: SimpleRNN, 32 units, input 16, no bias. h' = relu(W_ih x + W_hh h).</description></item>
 /// </list>
-/// <para>Up to 8 steps and 1 sequences per <c>Forward</c>; 1536 parameters.</para>
+/// <para>Up to 8 steps and 1 sequence per <c>Forward</c>; 1536 parameters.</para>
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
@@ -156,7 +156,7 @@ partial class ReluModel
     /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
-    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
@@ -240,8 +240,7 @@ partial class ReluModel
         {
             0 => Buffer.Span.Slice(0, 32),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-        }
-        ;
+        };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
         /// <param name="layer">Index of an LSTM layer.</param>
@@ -249,8 +248,7 @@ partial class ReluModel
         {
             0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
-        }
-        ;
+        };
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -266,15 +264,14 @@ partial class ReluModel
         else Layer0Projection_Scalar(ref w, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V512(ref float w, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            int unit0 = block * 16;
             for (int row = 0; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 16);
@@ -305,15 +302,14 @@ partial class ReluModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V256(ref float w, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            int unit0 = block * 16;
             for (int row = 0; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 16);
@@ -356,15 +352,14 @@ partial class ReluModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_V128(ref float w, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            int unit0 = block * 16;
             for (int row = 0; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 16);
@@ -423,15 +418,14 @@ partial class ReluModel
         }
     }
 
-    // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 16..15 are unrolled at generation time.
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Projection_Scalar(ref float w, ref float input, ref float xp, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            int unit0 = block * 16;
             for (int row = 0; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 16);
@@ -527,8 +521,8 @@ partial class ReluModel
         else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -567,8 +561,8 @@ partial class ReluModel
         }
     }
 
-    // Vector256<float> (8 lanes): 2 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 4 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -619,8 +613,8 @@ partial class ReluModel
         }
     }
 
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vector(s) per gate × 1 gate(s) in flight, 1 pass(es) over each block of 16 units,
-    // 2 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
@@ -687,8 +681,8 @@ partial class ReluModel
         }
     }
 
-    // scalar float (no SIMD): 8 vector(s) per gate × 1 gate(s) in flight, 2 pass(es) over each block of 16 units,
-    // 1 partial sum(s) per accumulator; columns 32..31 are unrolled at generation time.
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {

@@ -90,10 +90,19 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0010: "The class name '{0}' is also the name of a member RnnGen generates; rename the class".</summary>
+        public static readonly DiagnosticDescriptor ReservedName = new(
+            "RNNG0010",
+            "Class name clashes with a generated member",
+            "The class name '{0}' is also the name of a member RnnGen generates (a class cannot contain a member with its own name); rename the class",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
-            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge,
+            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

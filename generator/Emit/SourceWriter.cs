@@ -32,8 +32,11 @@ namespace RnnGen.Generator.Emit
             return this;
         }
 
-        /// <summary>Writes <paramref name="header"/>, an opening brace, and indents until the returned scope ends.</summary>
-        public Scope Block(string header)
+        /// <summary>
+        /// Writes <paramref name="header"/> and an opening brace, and indents until the returned scope ends with
+        /// <paramref name="closing"/> (<c>};</c> for a switch expression).
+        /// </summary>
+        public Scope Block(string header, string closing = "}")
         {
             if (header.Length > 0)
             {
@@ -42,7 +45,7 @@ namespace RnnGen.Generator.Emit
 
             Line("{");
             _indent++;
-            return new Scope(this);
+            return new Scope(this, closing);
         }
 
         /// <summary>Writes a <c>/// &lt;summary&gt;</c> doc comment.</summary>
@@ -54,20 +57,25 @@ namespace RnnGen.Generator.Emit
 
         public override string ToString() => _text.ToString();
 
-        internal void Close()
+        internal void Close(string closing)
         {
             _indent--;
-            Line("}");
+            Line(closing);
         }
 
         /// <summary>Closes the brace opened by <see cref="Block"/>.</summary>
         public readonly struct Scope : IDisposable
         {
             private readonly SourceWriter _writer;
+            private readonly string _closing;
 
-            public Scope(SourceWriter writer) => _writer = writer;
+            public Scope(SourceWriter writer, string closing)
+            {
+                _writer = writer;
+                _closing = closing;
+            }
 
-            public void Dispose() => _writer.Close();
+            public void Dispose() => _writer.Close(_closing);
         }
     }
 }

@@ -19,12 +19,13 @@ namespace RnnGen.Generator.Model
                 var parts = new System.Collections.Generic.List<string>();
                 if (Namespace is not null)
                 {
-                    parts.Add(Namespace);
+                    parts.Add(Namespace.Replace("@", string.Empty));
                 }
 
                 foreach (var type in Types)
                 {
-                    parts.Add(type.Arity == 0 ? type.Name : type.Name + "_" + type.Arity);
+                    var name = type.Name.TrimStart('@');
+                    parts.Add(type.Arity == 0 ? name : name + "-" + type.Arity);
                 }
 
                 return string.Join(".", parts) + ".RnnGen.g.cs";
@@ -32,7 +33,10 @@ namespace RnnGen.Generator.Model
         }
     }
 
-    /// <summary>One <c>partial</c> type declaration: keyword (class, struct, record...), name and type parameters.</summary>
+    /// <summary>
+    /// One <c>partial</c> type declaration: keyword (class, struct, record...), name and type parameters, with
+    /// reserved words already escaped (<c>@class</c>).
+    /// </summary>
     internal sealed record TypeDeclarationSpec(string Keyword, string Name, string TypeParameters, int Arity)
     {
         public string Header => $"partial {Keyword} {Name}{TypeParameters}";

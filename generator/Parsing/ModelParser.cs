@@ -19,11 +19,21 @@ namespace RnnGen.Generator.Parsing
         {
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
             var declaration = (TypeDeclarationSyntax)context.TargetNode;
+            if (!IsFirstNetworkDeclaration(symbol, declaration, cancellationToken))
+            {
+                // [RecurrentNetwork] on several parts is CS0579 already; generate (once) for the first part only.
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
             var classLocation = LocationInfo.From(declaration.Identifier.GetLocation());
             var diagnostics = new List<DiagnosticInfo>();
             var name = symbol.Name;
 
             var shell = ReadShell(symbol, declaration, classLocation, diagnostics, cancellationToken);
+            if (shell is not null && GeneratedNames.IsReserved(symbol.Name))
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedName, classLocation, symbol.Name));
+            }
 
             var networkAttribute = context.Attributes[0];
             var networkLocation = AttributeLocation(networkAttribute, cancellationToken) ?? classLocation;
@@ -113,13 +123,25 @@ namespace RnnGen.Generator.Parsing
                     InterfaceDeclarationSyntax => "interface",
                     _ => "class",
                 };
-                var typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => p.Name)) + ">";
-                types.Insert(0, new TypeDeclarationSpec(keyword, type.Name, typeParameters, type.Arity));
+                var typeParameters = type.TypeParameters.Length == 0 ? string.Empty : "<" + string.Join(", ", type.TypeParameters.Select(p => Escape(p.Name))) + ">";
+                types.Insert(0, new TypeDeclarationSpec(keyword, Escape(type.Name), typeParameters, type.Arity));
             }
 
             var ns = symbol.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
             return new TypeShellSpec(ns, types.ToEquatableArray());
         }
+
+        /// <summary>Whether <paramref name="declaration"/> carries the symbol's first [RecurrentNetwork] (the pipeline sees each part).</summary>
+        private static bool IsFirstNetworkDeclaration(INamedTypeSymbol symbol, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+        {
+            var first = symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == AttributeNames.RecurrentNetwork);
+            var owner = first?.ApplicationSyntaxReference?.GetSyntax(cancellationToken).Parent?.Parent;
+            return owner is null || owner == declaration;
+        }
+
+        /// <summary>Prefixes reserved words with '@' so the generated declaration parses.</summary>
+        private static string Escape(string identifier) =>
+            SyntaxFacts.IsReservedKeyword(SyntaxFacts.GetKeywordKind(identifier)) ? "@" + identifier : identifier;
 
         internal static LocationInfo? AttributeLocation(AttributeData attribute, CancellationToken cancellationToken) =>
             LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation());

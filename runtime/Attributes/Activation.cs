@@ -4,7 +4,11 @@ namespace RnnGen
     /// An element-wise (or, for <see cref="Softmax"/>, row-wise) non-linearity applied to a layer's output.
     /// </summary>
     /// <remarks>Shared as source with the generator, which reads the numeric values from attribute metadata.</remarks>
+#if RNNGEN_GENERATOR
+    internal enum Activation // The generator's copy stays internal so it cannot clash with the runtime's.
+#else
     public enum Activation
+#endif
     {
         /// <summary>Identity: <c>y = x</c>.</summary>
         Linear = 0,

@@ -25,15 +25,17 @@ namespace RnnGen.Generator.Emit.Cpu
             if (plan.Head is { } head)
             {
                 var activation = head.Spec.Activation.ToString().ToLowerInvariant();
-                w.Line($"/// <item><description>Dense head: y = {activation}(W h{(head.Bias is null ? string.Empty : " + b")}), {Int(head.Spec.Units)} outputs{(plan.ReturnsSequences ? " per step" : " at the last step")}.</description></item>");
+                w.Line($"/// <item><description>Dense head: y = {activation}(W h{(head.Bias is null ? string.Empty : " + b")}), {Plural(head.Spec.Units, "output")}{(plan.ReturnsSequences ? " per step" : " at the last step")}.</description></item>");
             }
 
             w.Line("/// </list>");
-            w.Line($"/// <para>Up to {Int(spec.MaxSequenceLength)} steps and {Int(spec.MaxBatchSize)} sequences per <c>Forward</c>; {Int(plan.ParameterCount)} parameters.</para>");
+            w.Line($"/// <para>Up to {Plural(spec.MaxSequenceLength, "step")} and {Plural(spec.MaxBatchSize, "sequence")} per <c>Forward</c>; {Plural(plan.ParameterCount, "parameter")}.</para>");
             w.Line("/// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once");
             w.Line("/// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>");
             w.Line("/// </remarks>");
         }
+
+        private static string Plural(long count, string noun) => $"{Int(count)} {noun}{(count == 1 ? string.Empty : "s")}";
 
         public static string LayerSummary(LayerPlan layer)
         {

@@ -36,7 +36,9 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
             w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
             w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>");
+            w.Line(embedding
+                ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
+                : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
             w.Line(GeneratedCode.Attribute);
             w.Line(FullOptimization);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";

@@ -69,15 +69,22 @@ namespace RnnGen.Generator.Emit.Cpu
             var gateStride = kernel.Gates * block;
             var mainColumns = kernel.Columns - (kernel.Columns % Unroll);
 
-            w.Line($"// {flavor.Description}: {chunk} vector(s) per gate × {kernel.Gates} gate(s) in flight, {passes} pass(es) over each block of {block} units,");
-            w.Line($"// {splits} partial sum(s) per accumulator; columns {mainColumns}..{kernel.Columns - 1} are unrolled at generation time.");
+            var unit = flavor.Lanes == 1 ? "lane" : "vector";
+            w.Line($"// {flavor.Description}: {Count(chunk, unit)} per gate × {Count(kernel.Gates, "gate")} in flight, {Count(passes, "pass")} over each block of {block} units,");
+            w.Line($"// {Count(splits, "partial sum")} per accumulator, columns unrolled by {Unroll}" + (kernel.Columns > mainColumns
+                ? $"; columns {mainColumns}..{kernel.Columns - 1} are written out at generation time."
+                : "."));
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {kernel.Name}_{flavor.Suffix}({kernel.Parameters})"))
             {
                 using (w.Block($"for (int block = 0; block < {kernel.Blocks}; block++)"))
                 {
                     w.Line($"ref float wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * gateStride});");
-                    w.Line($"int unit0 = block * {block};");
+                    if (kernel.NeedsUnitOffset)
+                    {
+                        w.Line($"int unit0 = block * {block};");
+                    }
+
                     kernel.BlockSetup?.Invoke(w);
                     using (w.Block("for (int row = 0; row < rows; row++)"))
                     {
@@ -181,6 +188,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static string Symbol(PackedKernel kernel, int gate) =>
             gate < kernel.GateSymbols.Count ? kernel.GateSymbols[gate] : gate.ToString(CultureInfo.InvariantCulture);
+
+        private static string Count(int count, string noun) =>
+            $"{Int(count)} {noun}{(count == 1 ? string.Empty : noun.EndsWith("s", System.StringComparison.Ordinal) ? "es" : "s")}";
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
     }

@@ -37,6 +37,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
             return new PackedKernel(ProjectionName(layer), parameters, arguments, layer.InputWidth, gates, layer.Blocks)
             {
+                NeedsUnitOffset = false,
                 GateSymbols = symbols,
                 Documentation = doc,
                 BlockSetup = bias

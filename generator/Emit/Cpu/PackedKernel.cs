@@ -38,6 +38,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public int Blocks { get; }
 
+        /// <summary>Whether rows address units of the block (<c>unit0</c>); projections address gates instead.</summary>
+        public bool NeedsUnitOffset { get; init; } = true;
+
         /// <summary>Symbols naming each gate's accumulator (<c>i</c>, <c>f</c>, ...).</summary>
         public IReadOnlyList<string> GateSymbols { get; init; } = Array.Empty<string>();
 

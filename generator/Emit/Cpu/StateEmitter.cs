@@ -26,7 +26,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line();
                 w.Summary("The hidden state h of a layer after the last step, [units].");
                 w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1.</param>");
-                using (w.Block("public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch"))
+                using (w.Block("public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch", "};"))
                 {
                     foreach (var layer in plan.Layers)
                     {
@@ -35,12 +35,10 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
                 }
-
-                w.Line(";");
                 w.Line();
                 w.Summary("The cell state c of an LSTM layer after the last step, [units].");
                 w.Line("/// <param name=\"layer\">Index of an LSTM layer.</param>");
-                using (w.Block("public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch"))
+                using (w.Block("public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch", "};"))
                 {
                     foreach (var layer in plan.Layers)
                     {
@@ -51,8 +49,6 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
                 }
-
-                w.Line(";");
             }
         }
     }
