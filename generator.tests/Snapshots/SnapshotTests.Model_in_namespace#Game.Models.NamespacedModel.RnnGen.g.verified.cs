@@ -318,7 +318,7 @@ namespace Game.Models
             else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -328,10 +328,130 @@ namespace Game.Models
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
+                int row = 0;
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
+                    var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                    var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
+                    var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
+                    var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                    var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
+                    var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
+                    var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                    var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
+                    var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
+                    var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    ref float wLanes = ref wBlock;
+                    for (int k = 0; k < 4; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                        var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                        var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                        var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                        var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                        var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                        var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
+                        var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                        var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                        var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                        var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                        var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                        var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
+                        var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
+                        var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                        var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                        var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                    }
+                    ar0R0 = ar0R0 + ar0R0_1;
+                    az0R0 = az0R0 + az0R0_1;
+                    an0R0 = an0R0 + an0R0_1;
+                    {
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    }
+                    ar0R1 = ar0R1 + ar0R1_1;
+                    az0R1 = az0R1 + az0R1_1;
+                    an0R1 = an0R1 + an0R1_1;
+                    {
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    }
+                    ar0R2 = ar0R2 + ar0R2_1;
+                    az0R2 = az0R2 + az0R2_1;
+                    an0R2 = an0R2 + an0R2_1;
+                    {
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (nuint)(32 + 0));
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
                     var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
@@ -372,7 +492,7 @@ namespace Game.Models
             }
         }
 
-        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -382,10 +502,137 @@ namespace Game.Models
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
+                int row = 0;
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                    var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
+                    var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
+                    var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
+                    var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
+                    var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
+                    var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8));
+                    var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
+                    var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
+                    var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
+                    var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
+                    var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
+                    var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8));
+                    ref float wLanes = ref wBlock;
+                    for (int k = 0; k < 4; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                        var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                        var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                        var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                        var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                        var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                        var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                        var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
+                        var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
+                        var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
+                        var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
+                        var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
+                        var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
+                        var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
+                        var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
+                        var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
+                        var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                        var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                        var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                        var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
+                        var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
+                        var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
+                        var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
+                        var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
+                        var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
+                        var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
+                        var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
+                        var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (nuint)(32 + 8));
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (nuint)(32 + 8));
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
@@ -440,7 +687,7 @@ namespace Game.Models
             }
         }
 
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -452,8 +699,8 @@ namespace Game.Models
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 0));
@@ -548,7 +795,7 @@ namespace Game.Models
             }
         }
 
-        // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+        // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -560,8 +807,8 @@ namespace Game.Models
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     for (int lane = 0; lane < 16; lane += 4)
                     {
                         var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
@@ -670,7 +917,7 @@ namespace Game.Models
             else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -680,12 +927,147 @@ namespace Game.Models
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
                 int unit0 = block * 16;
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
+                int row = 0;
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
+                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                    var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
+                    var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
+                    var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
+                    var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
+                    var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
+                    var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
+                    var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
+                    var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
+                    var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
+                    var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    ref float wLanes = ref wBlock;
+                    for (int k = 0; k < 16; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                        var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                        var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                        var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                        var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                        var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                        var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
+                        var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                        var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                        var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                        var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                        var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                        var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
+                        var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
+                        var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                        var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                        var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                    }
+                    ar0R0 = ar0R0 + ar0R0_1;
+                    az0R0 = az0R0 + az0R0_1;
+                    an0R0 = an0R0 + an0R0_1;
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                    }
+                    ar0R1 = ar0R1 + ar0R1_1;
+                    az0R1 = az0R1 + az0R1_1;
+                    an0R1 = an0R1 + an0R1_1;
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                    }
+                    ar0R2 = ar0R2 + ar0R2_1;
+                    az0R2 = az0R2 + az0R2_1;
+                    an0R2 = an0R2 + an0R2_1;
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R2);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -729,7 +1111,7 @@ namespace Game.Models
             }
         }
 
-        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -739,12 +1121,155 @@ namespace Game.Models
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
                 int unit0 = block * 16;
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
+                int row = 0;
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
+                    var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
+                    var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
+                    var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(8));
+                    var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 8));
+                    var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                    var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(0));
+                    var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
+                    var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
+                    var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(8));
+                    var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 8));
+                    var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                    ref float wLanes = ref wBlock;
+                    for (int k = 0; k < 16; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                        var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                        var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                        var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                        var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                        var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                        var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                        var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
+                        var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
+                        var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
+                        var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
+                        var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
+                        var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
+                        var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
+                        var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
+                        var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
+                        var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                        var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                        var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                        var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
+                        var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
+                        var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
+                        var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
+                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
+                        var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
+                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
+                        var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
+                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
+                        var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
+                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
+                        var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
+                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
+                        var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
+                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
+                    }
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                    }
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R0);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(8)) - n, n), ref hUnitsR0, (nuint)(8));
+                    }
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                    }
+                    {
+                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R1);
+                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
+                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8))));
+                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(8)) - n, n), ref hUnitsR1, (nuint)(8));
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -805,7 +1330,7 @@ namespace Game.Models
             }
         }
 
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates in flight, 1 pass over each block of 16 units,
+        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -817,10 +1342,10 @@ namespace Game.Models
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -927,7 +1452,7 @@ namespace Game.Models
             }
         }
 
-        // scalar float (no SIMD): 4 lanes per gate × 3 gates in flight, 4 passes over each block of 16 units,
+        // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -939,10 +1464,10 @@ namespace Game.Models
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 for (int row = 0; row < rows; row++)
                 {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 48) + (block * 48));
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 4)
                     {
                         var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);

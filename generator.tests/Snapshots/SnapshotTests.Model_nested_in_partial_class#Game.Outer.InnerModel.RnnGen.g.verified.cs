@@ -288,7 +288,7 @@ namespace Game
                 else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
             }
 
-            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
             // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -298,10 +298,99 @@ namespace Game
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 64);
                     ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
-                    for (int row = 0; row < rows; row++)
+                    int row = 0;
+                    for (; row + 4 <= rows; row += 4)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
+                        ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
+                        ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4);
+                        ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
+                        ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 4);
+                        ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
+                        var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                        var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                        var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                        var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
+                        var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float wLanes = ref wBlock;
+                        for (int k = 0; k < 4; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                            var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                            var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                            var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                            var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                            ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                            ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                            ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                            ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (nuint)(0));
+                        }
+                        ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (nuint)(0));
+                        }
+                        ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (nuint)(0));
+                        }
+                        ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (nuint)(0));
+                        }
+                    }
+                    for (; row < rows; row++)
+                    {
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -328,7 +417,7 @@ namespace Game
                 }
             }
 
-            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
             // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -340,8 +429,8 @@ namespace Game
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -369,10 +458,10 @@ namespace Game
                             ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                        ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
                         }
+                        ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (nuint)(8));
                         }
@@ -380,7 +469,7 @@ namespace Game
                 }
             }
 
-            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
             // 2 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -392,8 +481,8 @@ namespace Game
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
@@ -429,18 +518,18 @@ namespace Game
                             ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
                         }
                         ah0 = ah0 + ah0_1;
-                        ah1 = ah1 + ah1_1;
-                        ah2 = ah2 + ah2_1;
-                        ah3 = ah3 + ah3_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
                         }
+                        ah1 = ah1 + ah1_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (nuint)(4));
                         }
+                        ah2 = ah2 + ah2_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (nuint)(8));
                         }
+                        ah3 = ah3 + ah3_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (nuint)(12));
                         }
@@ -448,7 +537,7 @@ namespace Game
                 }
             }
 
-            // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+            // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
             // 1 partial sum per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
@@ -460,8 +549,8 @@ namespace Game
                     ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, row * 4);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         for (int lane = 0; lane < 16; lane += 8)
                         {
                             var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
@@ -553,7 +642,7 @@ namespace Game
                 else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, rows);
             }
 
-            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
             // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -562,11 +651,104 @@ namespace Game
                 {
                     ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
                     int unit0 = block * 16;
-                    for (int row = 0; row < rows; row++)
+                    int row = 0;
+                    for (; row + 4 <= rows; row += 4)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
-                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                        ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
+                        ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                        ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                        ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
+                        ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                        ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
+                        ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
+                        ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
+                        var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
+                        var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
+                        var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
+                        var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
+                        var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        ref float wLanes = ref wBlock;
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                            var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                            var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                            var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                            var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                            ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                            ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                            ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                            ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R0), ref hUnitsR0, (nuint)(0));
+                        }
+                        ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R1), ref hUnitsR1, (nuint)(0));
+                        }
+                        ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R2), ref hUnitsR2, (nuint)(0));
+                        }
+                        ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R3), ref hUnitsR3, (nuint)(0));
+                        }
+                    }
+                    for (; row < rows; row++)
+                    {
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                         var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
@@ -593,7 +775,7 @@ namespace Game
                 }
             }
 
-            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
             // 4 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -604,9 +786,9 @@ namespace Game
                     int unit0 = block * 16;
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
-                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                         var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
@@ -634,10 +816,10 @@ namespace Game
                             ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                        ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (nuint)(0));
                         }
+                        ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (nuint)(8));
                         }
@@ -645,7 +827,7 @@ namespace Game
                 }
             }
 
-            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate in flight, 1 pass over each block of 16 units,
+            // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
             // 2 partial sums per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -656,9 +838,9 @@ namespace Game
                     int unit0 = block * 16;
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
-                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                         var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
                         var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
@@ -694,18 +876,18 @@ namespace Game
                             ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
                         }
                         ah0 = ah0 + ah0_1;
-                        ah1 = ah1 + ah1_1;
-                        ah2 = ah2 + ah2_1;
-                        ah3 = ah3 + ah3_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (nuint)(0));
                         }
+                        ah1 = ah1 + ah1_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (nuint)(4));
                         }
+                        ah2 = ah2 + ah2_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah2), ref hUnits, (nuint)(8));
                         }
+                        ah3 = ah3 + ah3_1;
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah3), ref hUnits, (nuint)(12));
                         }
@@ -713,7 +895,7 @@ namespace Game
                 }
             }
 
-            // scalar float (no SIMD): 8 lanes per gate × 1 gate in flight, 2 passes over each block of 16 units,
+            // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
             // 1 partial sum per accumulator, columns unrolled by 4.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
@@ -724,9 +906,9 @@ namespace Game
                     int unit0 = block * 16;
                     for (int row = 0; row < rows; row++)
                     {
-                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, (row * 16) + (block * 16));
-                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, (row * 16) + unit0);
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                         for (int lane = 0; lane < 16; lane += 8)
                         {
                             var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);

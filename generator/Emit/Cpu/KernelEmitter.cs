@@ -1,4 +1,3 @@
-using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using RnnGen.Generator.Planning;
@@ -20,6 +19,9 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Columns per iteration of the reduction loop; the remainder is emitted straight-line.</summary>
         private const int Unroll = 4;
 
+        /// <summary>Most rows that share one pass over a block's weights.</summary>
+        private const int MaxRowsPerTile = 4;
+
         private const string UnsafeApi = "global::System.Runtime.CompilerServices.Unsafe";
 
         public static void Emit(SourceWriter w, PackedKernel kernel)
@@ -28,7 +30,7 @@ namespace RnnGen.Generator.Emit.Cpu
             foreach (var flavor in VectorFlavor.All)
             {
                 w.Line();
-                EmitFlavor(w, kernel, flavor);
+                EmitFlavor(w, kernel, Shape.For(kernel, flavor));
             }
         }
 
@@ -59,79 +61,111 @@ namespace RnnGen.Generator.Emit.Cpu
             }
         }
 
-        private static void EmitFlavor(SourceWriter w, PackedKernel kernel, VectorFlavor flavor)
+        private static void EmitFlavor(SourceWriter w, PackedKernel kernel, Shape shape)
         {
             const int block = Packing.BlockWidth;
-            var vectorsPerBlock = block / flavor.Lanes;
-            var chunk = Enumerable.Range(1, vectorsPerBlock).Where(c => vectorsPerBlock % c == 0 && kernel.Gates * c <= RegisterBudget).DefaultIfEmpty(1).Max();
-            var passes = vectorsPerBlock / chunk;
-            var splits = System.Math.Min(Unroll, System.Math.Max(1, WantedChains / (kernel.Gates * chunk)));
-            var gateStride = kernel.Gates * block;
-            var mainColumns = kernel.Columns - (kernel.Columns % Unroll);
-
+            var flavor = shape.Flavor;
             var unit = flavor.Lanes == 1 ? "lane" : "vector";
-            w.Line($"// {flavor.Description}: {Count(chunk, unit)} per gate × {Count(kernel.Gates, "gate")} in flight, {Count(passes, "pass")} over each block of {block} units,");
-            w.Line($"// {Count(splits, "partial sum")} per accumulator, columns unrolled by {Unroll}" + (kernel.Columns > mainColumns
-                ? $"; columns {mainColumns}..{kernel.Columns - 1} are written out at generation time."
+            w.Line($"// {flavor.Description}: {Count(shape.Chunk, unit)} per gate × {Count(kernel.Gates, "gate")} × {Count(shape.Tile, "row")} in flight, {Count(shape.Passes, "pass")} over each block of {block} units,");
+            w.Line($"// {Count(shape.Splits, "partial sum")} per accumulator, columns unrolled by {Unroll}" + (kernel.Columns > shape.MainColumns
+                ? $"; columns {shape.MainColumns}..{kernel.Columns - 1} are written out at generation time."
                 : "."));
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"private static void {kernel.Name}_{flavor.Suffix}({kernel.Parameters})"))
             {
                 using (w.Block($"for (int block = 0; block < {kernel.Blocks}; block++)"))
                 {
-                    w.Line($"ref float wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * gateStride});");
+                    w.Line($"ref float wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * kernel.Gates * block});");
                     if (kernel.NeedsUnitOffset)
                     {
                         w.Line($"int unit0 = block * {block};");
                     }
 
                     kernel.BlockSetup?.Invoke(w);
-                    using (w.Block("for (int row = 0; row < rows; row++)"))
+                    if (shape.Tile > 1)
                     {
-                        kernel.RowSetup(w);
-                        if (passes > 1)
+                        // Rows in tiles share every weight load; the rows left over run one at a time.
+                        w.Line("int row = 0;");
+                        using (w.Block($"for (; row + {shape.Tile} <= rows; row += {shape.Tile})"))
                         {
-                            using (w.Block($"for (int lane = 0; lane < {block}; lane += {chunk * flavor.Lanes})"))
-                            {
-                                EmitPass(w, kernel, flavor, chunk, splits, "lane", mainColumns);
-                            }
+                            EmitRows(w, kernel, shape, shape.Tile);
                         }
-                        else
+
+                        using (w.Block("for (; row < rows; row++)"))
                         {
-                            EmitPass(w, kernel, flavor, chunk, splits, null, mainColumns);
+                            EmitRows(w, kernel, shape, 1);
+                        }
+                    }
+                    else
+                    {
+                        using (w.Block("for (int row = 0; row < rows; row++)"))
+                        {
+                            EmitRows(w, kernel, shape, 1);
                         }
                     }
                 }
             }
         }
 
-        private static void EmitPass(SourceWriter w, PackedKernel kernel, VectorFlavor flavor, int chunk, int splits, string? lane, int mainColumns)
+        private static void EmitRows(SourceWriter w, PackedKernel kernel, Shape shape, int tile)
         {
+            var rows = Enumerable.Range(0, tile).Select(r => new KernelRow(r == 0 ? "row" : $"row + {Int(r)}", tile == 1 ? string.Empty : "R" + Int(r))).ToArray();
+            foreach (var row in rows)
+            {
+                kernel.RowSetup(w, row);
+            }
+
+            if (shape.Passes > 1)
+            {
+                using (w.Block($"for (int lane = 0; lane < {Packing.BlockWidth}; lane += {shape.Chunk * shape.Flavor.Lanes})"))
+                {
+                    EmitPass(w, kernel, shape, rows, "lane");
+                }
+            }
+            else
+            {
+                EmitPass(w, kernel, shape, rows, null);
+            }
+        }
+
+        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, string? lane)
+        {
+            var flavor = shape.Flavor;
+            var chunk = shape.Chunk;
+            // The same partial sums whether a row runs alone or in a tile, so Step and Forward agree bit for bit.
+            var splits = shape.Splits;
             var gateStride = kernel.Gates * Packing.BlockWidth;
             string Offset(int constant) => lane is null ? Int(constant) : constant == 0 ? lane : $"{lane} + {Int(constant)}";
-            string Acc(int gate, int c, int split) => $"a{Symbol(kernel, gate)}{c}" + (split == 0 ? string.Empty : "_" + Int(split));
+            string Acc(KernelRow row, int gate, int c, int split) =>
+                $"a{Symbol(kernel, gate)}{c}{row.Suffix}" + (split == 0 ? string.Empty : "_" + Int(split));
 
-            for (var c = 0; c < chunk; c++)
+            foreach (var row in rows)
             {
-                for (var g = 0; g < kernel.Gates; g++)
+                for (var c = 0; c < chunk; c++)
                 {
-                    w.Line($"var {Acc(g, c, 0)} = {kernel.Initial(flavor, g, Offset(c * flavor.Lanes))};");
-                    for (var s = 1; s < splits; s++)
+                    for (var g = 0; g < kernel.Gates; g++)
                     {
-                        w.Line($"var {Acc(g, c, s)} = {flavor.Zero};");
+                        w.Line($"var {Acc(row, g, c, 0)} = {kernel.Initial(flavor, row, g, Offset(c * flavor.Lanes))};");
+                        for (var s = 1; s < splits; s++)
+                        {
+                            w.Line($"var {Acc(row, g, c, s)} = {flavor.Zero};");
+                        }
                     }
                 }
             }
 
             w.Line(lane is null ? "ref float wLanes = ref wBlock;" : $"ref float wLanes = ref {UnsafeApi}.Add(ref wBlock, {lane});");
-            void Columns(int first, int count, string column)
+            void Columns(int count, string column)
             {
                 w.Line($"ref float wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
-                w.Line($"ref float xk = ref {UnsafeApi}.Add(ref x, {column});");
-                for (var u = 0; u < count; u++)
+                foreach (var row in rows)
                 {
-                    var element = u == 0 ? "xk" : $"{UnsafeApi}.Add(ref xk, {u})";
-                    w.Line($"var x{u} = {flavor.Broadcast(element)};");
+                    w.Line($"ref float xk{row.Suffix} = ref {UnsafeApi}.Add(ref {row.Name("x")}, {column});");
+                    for (var u = 0; u < count; u++)
+                    {
+                        var element = u == 0 ? $"xk{row.Suffix}" : $"{UnsafeApi}.Add(ref xk{row.Suffix}, {u})";
+                        w.Line($"var x{u}{row.Suffix} = {flavor.Broadcast(element)};");
+                    }
                 }
 
                 for (var u = 0; u < count; u++)
@@ -140,48 +174,58 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         for (var g = 0; g < kernel.Gates; g++)
                         {
-                            var acc = Acc(g, c, (first + u) % splits);
-                            w.Line($"{acc} = global::RnnGen.Numerics.VectorMath.MultiplyAdd({flavor.Load("wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes))}, x{u}, {acc});");
+                            var load = flavor.Load("wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes));
+                            if (rows.Length > 1)
+                            {
+                                w.Line($"var w{Symbol(kernel, g)}{c}k{u} = {load};");
+                                load = $"w{Symbol(kernel, g)}{c}k{u}";
+                            }
+
+                            foreach (var row in rows)
+                            {
+                                var acc = Acc(row, g, c, u % splits);
+                                w.Line($"{acc} = global::RnnGen.Numerics.VectorMath.MultiplyAdd({load}, x{u}{row.Suffix}, {acc});");
+                            }
                         }
                     }
                 }
             }
 
-            if (mainColumns > 0)
+            if (shape.MainColumns > 0)
             {
-                using (w.Block($"for (int k = 0; k < {mainColumns}; k += {Unroll})"))
+                using (w.Block($"for (int k = 0; k < {shape.MainColumns}; k += {Unroll})"))
                 {
-                    Columns(0, Unroll, "k");
+                    Columns(Unroll, "k");
                 }
             }
 
-            if (kernel.Columns > mainColumns)
+            if (kernel.Columns > shape.MainColumns)
             {
-                w.Line($"// Remaining {kernel.Columns - mainColumns} column(s), fixed at generation time.");
+                w.Line($"// Remaining {kernel.Columns - shape.MainColumns} column(s), fixed at generation time.");
                 using (w.Block(string.Empty))
                 {
-                    Columns(0, kernel.Columns - mainColumns, Int(mainColumns));
+                    Columns(kernel.Columns - shape.MainColumns, Int(shape.MainColumns));
                 }
             }
 
-            if (splits > 1)
+            foreach (var row in rows)
             {
                 for (var c = 0; c < chunk; c++)
                 {
-                    for (var g = 0; g < kernel.Gates; g++)
+                    if (splits > 1)
                     {
-                        var sum = string.Join(" + ", Enumerable.Range(0, splits).Select(s => Acc(g, c, s)));
-                        w.Line($"{Acc(g, c, 0)} = {sum};");
+                        for (var g = 0; g < kernel.Gates; g++)
+                        {
+                            var sum = string.Join(" + ", Enumerable.Range(0, splits).Select(s => Acc(row, g, c, s)));
+                            w.Line($"{Acc(row, g, c, 0)} = {sum};");
+                        }
                     }
-                }
-            }
 
-            for (var c = 0; c < chunk; c++)
-            {
-                var accumulators = Enumerable.Range(0, kernel.Gates).Select(g => Acc(g, c, 0)).ToArray();
-                using (w.Block(string.Empty))
-                {
-                    kernel.Epilogue(new KernelEpilogue(w, flavor, accumulators, Offset(c * flavor.Lanes)));
+                    var accumulators = Enumerable.Range(0, kernel.Gates).Select(g => Acc(row, g, c, 0)).ToArray();
+                    using (w.Block(string.Empty))
+                    {
+                        kernel.Epilogue(new KernelEpilogue(w, flavor, row, accumulators, Offset(c * flavor.Lanes)));
+                    }
                 }
             }
         }
@@ -193,5 +237,29 @@ namespace RnnGen.Generator.Emit.Cpu
             $"{Int(count)} {noun}{(count == 1 ? string.Empty : noun.EndsWith("s", System.StringComparison.Ordinal) ? "es" : "s")}";
 
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+        /// <summary>
+        /// How a kernel is laid out for one width: vectors per gate kept in flight (<see cref="Chunk"/>), passes over a
+        /// block, rows sharing each weight load (<see cref="Tile"/>) and partial sums per accumulator, all chosen to fill
+        /// <see cref="RegisterBudget"/> accumulators.
+        /// </summary>
+        private sealed record Shape(VectorFlavor Flavor, int Chunk, int Passes, int Tile, int Splits, int MainColumns)
+        {
+            public static Shape For(PackedKernel kernel, VectorFlavor flavor)
+            {
+                var vectorsPerBlock = Packing.BlockWidth / flavor.Lanes;
+                var chunk = Enumerable.Range(1, vectorsPerBlock)
+                    .Where(c => vectorsPerBlock % c == 0 && kernel.Gates * c <= RegisterBudget)
+                    .DefaultIfEmpty(1)
+                    .Max();
+                var perRow = kernel.Gates * chunk;
+                var splits = System.Math.Min(Unroll, System.Math.Max(1, WantedChains / perRow));
+
+                // AVX-512 has 32 vector registers, AVX2/SSE/NEON code is held to 16: leave room for weights and broadcasts.
+                var tileBudget = flavor.Lanes == 16 ? 20 : RegisterBudget;
+                var tile = flavor.Lanes == 1 ? 1 : System.Math.Max(1, System.Math.Min(MaxRowsPerTile, tileBudget / (perRow * splits)));
+                return new Shape(flavor, chunk, vectorsPerBlock / chunk, tile, splits, kernel.Columns - (kernel.Columns % Unroll));
+            }
+        }
     }
 }

@@ -47,14 +47,14 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {gates * Block});");
                     }
                     : null,
-                RowSetup = w =>
+                RowSetup = (w, r) =>
                 {
                     w.Line(embedding
-                        ? $"ref float x = ref {UnsafeApi}.Add(ref table, {UnsafeApi}.Add(ref tokens, row) * {embeddingDimension});"
-                        : $"ref float x = ref {UnsafeApi}.Add(ref input, row * {layer.InputStride});");
-                    w.Line($"ref float xpBlock = ref {UnsafeApi}.Add(ref xp, (row * {layer.GateStride}) + (block * {gates * Block}));");
+                        ? $"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref table, {UnsafeApi}.Add(ref tokens, {r.Row}) * {embeddingDimension});"
+                        : $"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref input, ({r.Row}) * {layer.InputStride});");
+                    w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + (block * {gates * Block}));");
                 },
-                Initial = (f, g, lane) =>
+                Initial = (f, _, g, lane) =>
                 {
                     if (!bias)
                     {
@@ -70,7 +70,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     for (var g = 0; g < gates; g++)
                     {
-                        e.Writer.Line(e.Flavor.Store(e.Accumulators[g], "xpBlock", e.GateOffset(g)));
+                        e.Writer.Line(e.Flavor.Store(e.Accumulators[g], e.Name("xpBlock"), e.GateOffset(g)));
                     }
                 },
             };
@@ -102,13 +102,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 GateSymbols = new[] { "y" },
                 Documentation = new[] { $"Dense head: y = W · h{(bias ? " + b" : string.Empty)} over {head.InputWidth} input column(s); the activation runs per row afterwards." },
                 BlockSetup = bias ? w => w.Line($"ref float bBlock = ref {UnsafeApi}.Add(ref bias, block * {Block});") : null,
-                RowSetup = w =>
+                RowSetup = (w, r) =>
                 {
-                    w.Line($"ref float x = ref {UnsafeApi}.Add(ref input, row * {head.InputStride});");
-                    w.Line($"ref float yBlock = ref {UnsafeApi}.Add(ref y, (row * {head.PaddedUnits}) + unit0);");
+                    w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref input, ({r.Row}) * {head.InputStride});");
+                    w.Line($"ref float {r.Name("yBlock")} = ref {UnsafeApi}.Add(ref y, (({r.Row}) * {head.PaddedUnits}) + unit0);");
                 },
-                Initial = (f, _, lane) => bias ? f.Load("bBlock", lane) : f.Zero,
-                Epilogue = e => e.Writer.Line(e.Flavor.Store(e.Accumulators[0], "yBlock", e.LaneOffset)),
+                Initial = (f, _, _, lane) => bias ? f.Load("bBlock", lane) : f.Zero,
+                Epilogue = e => e.Writer.Line(e.Flavor.Store(e.Accumulators[0], e.Name("yBlock"), e.LaneOffset)),
             };
         }
 
@@ -120,7 +120,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     $"{layer.Name} LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:",
                     "  i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))",
                 },
-                RowExtra = w => w.Line($"ref float cUnits = ref {UnsafeApi}.Add(ref c, (row * {layer.PaddedUnits}) + unit0);"),
+                RowExtra = (w, r) => w.Line($"ref float {r.Name("cUnits")} = ref {UnsafeApi}.Add(ref c, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
@@ -129,10 +129,10 @@ namespace RnnGen.Generator.Emit.Cpu
                     e.Writer.Line($"var g = {Math}.Tanh({a[2]});");
                     e.Writer.Line($"var o = {Math}.Sigmoid({a[3]});");
                     e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load("cUnits", e.LaneOffset)}, i * g);");
-                    e.Writer.Line(e.Flavor.Store("cNew", "cUnits", e.LaneOffset));
+                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load(e.Name("cUnits"), e.LaneOffset)}, i * g);");
+                    e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = o ⊙ tanh(c(t))");
-                    e.Writer.Line(e.Flavor.Store($"o * {Math}.Tanh(cNew)", "hUnits", e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store($"o * {Math}.Tanh(cNew)", e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
 
@@ -142,7 +142,7 @@ namespace RnnGen.Generator.Emit.Cpu
             return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
             {
                 Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {activation.ToLowerInvariant()}(xp + W_hh · h(t-1))" },
-                Epilogue = e => e.Writer.Line(e.Flavor.Store($"{Math}.{activation}({e.Accumulators[0]})", "hUnits", e.LaneOffset)),
+                Epilogue = e => e.Writer.Line(e.Flavor.Store($"{Math}.{activation}({e.Accumulators[0]})", e.Name("hUnits"), e.LaneOffset)),
             }).Build();
         }
 
@@ -170,9 +170,9 @@ namespace RnnGen.Generator.Emit.Cpu
                     e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
                     e.Writer.Line($"var z = {Math}.Sigmoid({a[1]});");
                     e.Writer.Line("// n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
-                    e.Writer.Line($"var n = {Math}.Tanh({Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load("xpBlock", e.GateOffset(2))}));");
+                    e.Writer.Line($"var n = {Math}.Tanh({Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))}));");
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
-                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load("hPrevUnits", e.LaneOffset)} - n, n)", "hUnits", e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
         }
@@ -186,13 +186,13 @@ namespace RnnGen.Generator.Emit.Cpu
                     "  keeps z in place of its consumed pre-activation and writes r ⊙ h(t-1) for the candidate pass.",
                 },
                 WritesHidden = false,
-                RowExtra = w => w.Line($"ref float rhUnits = ref {UnsafeApi}.Add(ref resetHidden, (row * {layer.PaddedUnits}) + unit0);"),
+                RowExtra = (w, r) => w.Line($"ref float {r.Name("rhUnits")} = ref {UnsafeApi}.Add(ref resetHidden, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
                     e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
-                    e.Writer.Line(e.Flavor.Store($"{Math}.Sigmoid({a[1]})", "xpBlock", e.GateOffset(1)));
-                    e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load("hPrevUnits", e.LaneOffset)}", "rhUnits", e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store($"{Math}.Sigmoid({a[1]})", e.Name("xpBlock"), e.GateOffset(1)));
+                    e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)}", e.Name("rhUnits"), e.LaneOffset));
                 },
             }).Build();
 
@@ -208,8 +208,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     e.Writer.Line($"var n = {Math}.Tanh({e.Accumulators[0]});");
-                    e.Writer.Line($"var z = {e.Flavor.Load("xpBlock", e.GateOffset(1))};");
-                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load("hPrevUnits", e.LaneOffset)} - n, n)", "hUnits", e.LaneOffset));
+                    e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
+                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
 
@@ -229,7 +229,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
             public System.Action<SourceWriter>? BlockExtra { get; init; }
 
-            public System.Action<SourceWriter>? RowExtra { get; init; }
+            public System.Action<SourceWriter, KernelRow>? RowExtra { get; init; }
 
             /// <summary>Initial accumulator of the GRU candidate gate when it is not folded into xp.</summary>
             public System.Func<VectorFlavor, string, string>? NewGateInitial { get; init; }
@@ -252,26 +252,26 @@ namespace RnnGen.Generator.Emit.Cpu
                     GateSymbols = groupSymbols,
                     Documentation = Documentation,
                     BlockSetup = BlockExtra,
-                    RowSetup = w =>
+                    RowSetup = (w, r) =>
                     {
                         var source = InputIsResetHidden ? "resetHidden" : "hPrev";
-                        w.Line($"ref float x = ref {UnsafeApi}.Add(ref {source}, row * {padded});");
-                        w.Line($"ref float xpBlock = ref {UnsafeApi}.Add(ref xp, (row * {layer.GateStride}) + (block * {layer.GateCount * Block}));");
+                        w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref {source}, ({r.Row}) * {padded});");
+                        w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + (block * {layer.GateCount * Block}));");
                         if (layer.Spec.Cell == CellKind.Gru)
                         {
                             w.Line(InputIsResetHidden
-                                ? $"ref float hPrevUnits = ref {UnsafeApi}.Add(ref hPrev, (row * {padded}) + unit0);"
-                                : $"ref float hPrevUnits = ref {UnsafeApi}.Add(ref x, unit0);");
+                                ? $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref hPrev, (({r.Row}) * {padded}) + unit0);"
+                                : $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {r.Name("x")}, unit0);");
                         }
 
                         if (WritesHidden)
                         {
-                            w.Line($"ref float hUnits = ref {UnsafeApi}.Add(ref hNext, (row * {padded}) + unit0);");
+                            w.Line($"ref float {r.Name("hUnits")} = ref {UnsafeApi}.Add(ref hNext, (({r.Row}) * {padded}) + unit0);");
                         }
 
-                        RowExtra?.Invoke(w);
+                        RowExtra?.Invoke(w, r);
                     },
-                    Initial = (f, g, lane) =>
+                    Initial = (f, r, g, lane) =>
                     {
                         var gate = FirstGate + g;
                         if (NewGateInitial is not null && gate == 2)
@@ -279,7 +279,7 @@ namespace RnnGen.Generator.Emit.Cpu
                             return NewGateInitial(f, lane);
                         }
 
-                        return f.Load("xpBlock", Offset(gate, lane));
+                        return f.Load(r.Name("xpBlock"), Offset(gate, lane));
                     },
                     Epilogue = Epilogue,
                 };

@@ -50,26 +50,45 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Declarations once per block, after <c>block</c>, <c>unit0</c> and <c>wBlock</c> exist.</summary>
         public Action<SourceWriter>? BlockSetup { get; init; }
 
-        /// <summary>Declarations once per row; must declare <c>ref float x</c>, the row's input vector.</summary>
-        public Action<SourceWriter> RowSetup { get; init; } = _ => { };
+        /// <summary>
+        /// Declarations once per row of a tile; must declare <c>ref float x</c> (named through
+        /// <see cref="KernelRow.Name"/>), the row's input vector.
+        /// </summary>
+        public Action<SourceWriter, KernelRow> RowSetup { get; init; } = (_, _) => { };
 
-        /// <summary>Initial value of gate <c>g</c>'s accumulator at a lane offset expression.</summary>
-        public Func<VectorFlavor, int, string, string> Initial { get; init; } = (f, _, _) => f.Zero;
+        /// <summary>Initial value of a row's gate <c>g</c> accumulator at a lane offset expression.</summary>
+        public Func<VectorFlavor, KernelRow, int, string, string> Initial { get; init; } = (f, _, _, _) => f.Zero;
 
         /// <summary>Writes the statements that consume the accumulators of one chunk of lanes.</summary>
         public Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
     }
 
-    /// <summary>What an epilogue sees: the writer, the flavor, each gate's accumulator and the chunk's lane offsets.</summary>
+    /// <summary>
+    /// One row of a tile: the expression of its index and the suffix that keeps its variables apart from the tile's
+    /// other rows (empty when rows run one at a time).
+    /// </summary>
+    internal sealed record KernelRow(string Row, string Suffix)
+    {
+        /// <summary>This row's variable for <paramref name="name"/>, e.g. <c>xpBlockR1</c>.</summary>
+        public string Name(string name) => name + Suffix;
+    }
+
+    /// <summary>What an epilogue sees: the writer, the flavor, the row, each gate's accumulator and the lane offsets.</summary>
     internal sealed class KernelEpilogue
     {
-        public KernelEpilogue(SourceWriter writer, VectorFlavor flavor, string[] accumulators, string laneOffset)
+        public KernelEpilogue(SourceWriter writer, VectorFlavor flavor, KernelRow row, string[] accumulators, string laneOffset)
         {
             Writer = writer;
             Flavor = flavor;
+            Row = row;
             Accumulators = accumulators;
             LaneOffset = laneOffset;
         }
+
+        public KernelRow Row { get; }
+
+        /// <summary>This row's variable for <paramref name="name"/>.</summary>
+        public string Name(string name) => Row.Name(name);
 
         public SourceWriter Writer { get; }
 
