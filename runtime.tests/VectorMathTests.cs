@@ -28,6 +28,32 @@ namespace RnnGen.Runtime.Tests
             AssertSweep(width, Tanh, Math.Tanh, TanhBound);
 
         [Theory]
+        [InlineData(4)]
+        [InlineData(8)]
+        [InlineData(16)]
+        public void Exp_is_within_two_ulp_where_the_result_is_a_normal_float(int width)
+        {
+            var worst = 0.0;
+            var worstInput = 0f;
+            for (var x = -87.3f; x <= 88f; x += 0.000731f)
+            {
+                var exact = Math.Exp(x);
+                var error = Math.Abs(Exp(width, x) - exact) / exact;
+                if (!(error <= worst))
+                {
+                    worst = error;
+                    worstInput = x;
+                }
+            }
+
+            Assert.True(worst <= 2.4e-7, $"width {width}: max relative error {worst:E3} at x = {worstInput:R}.");
+            Assert.Equal(1f, Exp(width, 0f));
+            Assert.True(float.IsNaN(Exp(width, float.NaN)));
+            Assert.Equal(float.PositiveInfinity, Exp(width, float.PositiveInfinity));
+            Assert.Equal(0f, Exp(width, -100f));
+        }
+
+        [Theory]
         [MemberData(nameof(Widths))]
         public void Special_values_saturate_and_NaN_propagates(int width)
         {
@@ -82,6 +108,13 @@ namespace RnnGen.Runtime.Tests
             4 => VectorMath.Sigmoid(Vector128.Create(x)).GetElement(3),
             8 => VectorMath.Sigmoid(Vector256.Create(x)).GetElement(7),
             _ => VectorMath.Sigmoid(Vector512.Create(x)).GetElement(15),
+        };
+
+        private static float Exp(int width, float x) => width switch
+        {
+            4 => VectorMath.Exp(Vector128.Create(x)).GetElement(3),
+            8 => VectorMath.Exp(Vector256.Create(x)).GetElement(7),
+            _ => VectorMath.Exp(Vector512.Create(x)).GetElement(15),
         };
 
         private static float Tanh(int width, float x) => width switch
