@@ -341,7 +341,13 @@ partial class CharModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(11136);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(18624);
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _steps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
@@ -360,38 +366,42 @@ partial class CharModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
-        ref float xp = ref ws;
+        _steps = steps;
+        _batchSize = batchSize;
+        tokens.CopyTo(_tokens); // kept for Backward
 
         // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref xp, rows);
+        Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
         workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 144);
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 144));
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (t * batchSize * 48));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
-            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xpStep, ref hPrev, ref hNext, batchSize);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (t * batchSize * 48));
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
         }
 
         // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref xp, rows);
-        workspace.Slice(6240, batchSize * 48).Clear(); // h(-1) = 0
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776), rows);
+        workspace.Slice(12384, batchSize * 48).Clear(); // h(-1) = 0
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 144);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (t * batchSize * 48));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776 + (t * batchSize * 144));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12384 + (t * batchSize * 48));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
-            Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, batchSize);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14016 + (t * batchSize * 48));
+            Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
         }
 
         int outputRows = rows;
         // Dense head over every output row, then softmax per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8064), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12384 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15552), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(8064 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15552 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
         }
     }
 
@@ -412,23 +422,26 @@ partial class CharModel
         global::System.Span<float> stateSpan = state.Buffer.Span;
         ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 96);
         ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 240);
+        ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 336);
 
         // Layer0: one step from the stream's h.
         Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref token, ref xp, 1);
-        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xp, ref s, ref hNext, 1);
+        ref float hPrev0 = ref s;
+        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xp, ref hPrev0, ref hNext, ref aux, 1);
         stateSpan.Slice(240, 48).CopyTo(stateSpan.Slice(0, 48));
 
         // Layer1: one step from the stream's h.
         Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref s, ref xp, 1);
-        Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xp, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 48), ref hNext, 1);
+        ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 48);
+        Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xp, ref hPrev1, ref hNext, ref aux, 1);
         stateSpan.Slice(240, 48).CopyTo(stateSpan.Slice(48, 48));
 
         const int outputRows = 1;
         // Dense head over every output row, then softmax per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 336), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 48), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 384), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(336 + (r * 96), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(384 + (r * 96), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
         }
     }
 
@@ -441,7 +454,7 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public sealed class State
     {
-        internal readonly global::RnnGen.AlignedBuffer Buffer = new(432);
+        internal readonly global::RnnGen.AlignedBuffer Buffer = new(480);
 
         /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
         public void Reset() => Buffer.Span.Slice(0, 96).Clear();
@@ -1070,19 +1083,20 @@ partial class CharModel
 
     // Layer0 GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),
     //   n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
+    //   The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Layer0Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
     }
 
     // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -1096,14 +1110,17 @@ partial class CharModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                 ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 48);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 144) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 48) + unit0);
+                ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 48) + unit0);
                 ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 48);
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 144) + (block * 48));
                 ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
                 ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 48) + unit0);
+                ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 48) + unit0);
                 var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                 var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
@@ -1198,6 +1215,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                 }
@@ -1209,6 +1230,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                 }
@@ -1220,6 +1245,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
                 }
@@ -1230,6 +1259,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -1266,6 +1296,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -1276,7 +1310,7 @@ partial class CharModel
     // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -1290,10 +1324,12 @@ partial class CharModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                 ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 48);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 144) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 48) + unit0);
+                ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 48) + unit0);
                 var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                 var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
                 var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1398,6 +1434,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                 }
@@ -1406,6 +1446,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(8)) - n, n), ref hUnitsR0, (nuint)(8));
                 }
@@ -1414,6 +1458,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                 }
@@ -1422,6 +1470,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(8)) - n, n), ref hUnitsR1, (nuint)(8));
                 }
@@ -1432,6 +1484,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                 var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1477,6 +1530,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -1485,6 +1542,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
@@ -1495,7 +1556,7 @@ partial class CharModel
     // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -1508,6 +1569,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                 var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1583,6 +1645,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -1591,6 +1657,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (nuint)(4));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
                 }
@@ -1599,6 +1669,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
@@ -1607,6 +1681,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (nuint)(12));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
                 }
@@ -1617,7 +1695,7 @@ partial class CharModel
     // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -1630,6 +1708,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 for (int lane = 0; lane < 16; lane += 4)
                 {
                     var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
@@ -1707,6 +1786,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane) = an0;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                     }
@@ -1715,6 +1798,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 1) = an1;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                     }
@@ -1723,6 +1810,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 2) = an2;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                     }
@@ -1731,6 +1822,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 3) = an3;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                     }
@@ -2342,19 +2437,20 @@ partial class CharModel
 
     // Layer1 GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),
     //   n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
+    //   The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Layer1Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer1Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-        else Layer1Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+        else Layer1Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
     }
 
     // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer1Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -2368,14 +2464,17 @@ partial class CharModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                 ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 48);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 144) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 48) + unit0);
+                ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 48) + unit0);
                 ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 48);
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 144) + (block * 48));
                 ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
                 ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 48) + unit0);
+                ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 48) + unit0);
                 var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                 var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
@@ -2470,6 +2569,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                 }
@@ -2481,6 +2584,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                 }
@@ -2492,6 +2599,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
                 }
@@ -2502,6 +2613,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -2538,6 +2650,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -2548,7 +2664,7 @@ partial class CharModel
     // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer1Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -2562,10 +2678,12 @@ partial class CharModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                 ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 48);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 144) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 48) + unit0);
+                ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 48) + unit0);
                 var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                 var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
                 var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -2670,6 +2788,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                 }
@@ -2678,6 +2800,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(8)) - n, n), ref hUnitsR0, (nuint)(8));
                 }
@@ -2686,6 +2812,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                 }
@@ -2694,6 +2824,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(8)) - n, n), ref hUnitsR1, (nuint)(8));
                 }
@@ -2704,6 +2838,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                 var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -2749,6 +2884,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -2757,6 +2896,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
@@ -2767,7 +2910,7 @@ partial class CharModel
     // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer1Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -2780,6 +2923,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                 var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -2855,6 +2999,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -2863,6 +3011,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (nuint)(4));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
                 }
@@ -2871,6 +3023,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (nuint)(8));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
@@ -2879,6 +3035,10 @@ partial class CharModel
                     var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                     // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12))));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (nuint)(12));
                     // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
                 }
@@ -2889,7 +3049,7 @@ partial class CharModel
     // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer1Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
     {
         for (int block = 0; block < 3; block++)
         {
@@ -2902,6 +3062,7 @@ partial class CharModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + unit0);
+                ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + unit0);
                 for (int lane = 0; lane < 16; lane += 4)
                 {
                     var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
@@ -2979,6 +3140,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane) = an0;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                     }
@@ -2987,6 +3152,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 1) = an1;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                     }
@@ -2995,6 +3164,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 2) = an2;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                     }
@@ -3003,6 +3176,10 @@ partial class CharModel
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = z;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 3) = an3;
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                     }

@@ -202,6 +202,10 @@ namespace Game.Models
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private readonly global::RnnGen.AlignedBuffer _workspace = new(864);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private int _steps;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private int _batchSize;
 
         /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
         /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -219,18 +223,21 @@ namespace Game.Models
             ref float ws = ref _workspace.Reference;
             global::System.Span<float> workspace = _workspace.Span;
             int rows = steps * batchSize;
-            ref float xp = ref ws;
+            _steps = steps;
+            _batchSize = batchSize;
+            inputs.CopyTo(workspace.Slice(816)); // kept for Backward
 
             // Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
+            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 816), ref ws, rows);
             workspace.Slice(480, batchSize * 16).Clear(); // h(-1) = 0
             for (int t = 0; t < steps; t++)
             {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 48);
+                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 48));
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 480 + (t * batchSize * 16));
                 ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xpStep, ref hPrev, ref hNext, batchSize);
+                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 656 + (t * batchSize * 16));
+                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
             }
 
             int outputRows = rows;
@@ -258,10 +265,12 @@ namespace Game.Models
             global::System.Span<float> stateSpan = state.Buffer.Span;
             ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 16);
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 96);
 
             // Layer0: one step from the stream's h.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
-            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xp, ref s, ref hNext, 1);
+            ref float hPrev0 = ref s;
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xp, ref hPrev0, ref hNext, ref aux, 1);
             stateSpan.Slice(64, 16).CopyTo(stateSpan.Slice(0, 16));
 
             const int outputRows = 1;
@@ -281,7 +290,7 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public sealed class State
         {
-            internal readonly global::RnnGen.AlignedBuffer Buffer = new(96);
+            internal readonly global::RnnGen.AlignedBuffer Buffer = new(112);
 
             /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
             public void Reset() => Buffer.Span.Slice(0, 16).Clear();
@@ -908,19 +917,20 @@ namespace Game.Models
 
         // Layer0 GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),
         //   n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
+        //   The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+        private static void Layer0Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
-            else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, rows);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
         }
 
         // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+        private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -934,14 +944,17 @@ namespace Game.Models
                     ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                     ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
                     ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                     ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
                     ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
                     ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
                     ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
                     ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                    ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 16) + unit0);
                     var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                     var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
@@ -1036,6 +1049,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                     }
@@ -1047,6 +1064,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                     }
@@ -1058,6 +1079,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
                     }
@@ -1068,6 +1093,7 @@ namespace Game.Models
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -1104,6 +1130,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                     }
@@ -1114,7 +1144,7 @@ namespace Game.Models
         // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+        private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -1128,10 +1158,12 @@ namespace Game.Models
                     ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
                     ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
                     ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                     ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
                     var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                     var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
                     var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1236,6 +1268,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                     }
@@ -1244,6 +1280,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (nuint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(8)) - n, n), ref hUnitsR0, (nuint)(8));
                     }
@@ -1252,6 +1292,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                     }
@@ -1260,6 +1304,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (nuint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(8)) - n, n), ref hUnitsR1, (nuint)(8));
                     }
@@ -1270,6 +1318,7 @@ namespace Game.Models
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1315,6 +1364,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                     }
@@ -1323,6 +1376,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (nuint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                     }
@@ -1333,7 +1390,7 @@ namespace Game.Models
         // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+        private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -1346,6 +1403,7 @@ namespace Game.Models
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
@@ -1421,6 +1479,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                     }
@@ -1429,6 +1491,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (nuint)(4));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
                     }
@@ -1437,6 +1503,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (nuint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                     }
@@ -1445,6 +1515,10 @@ namespace Game.Models
                         var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (nuint)(12));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
                     }
@@ -1455,7 +1529,7 @@ namespace Game.Models
         // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, int rows)
+        private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -1468,6 +1542,7 @@ namespace Game.Models
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 4)
                     {
                         var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
@@ -1545,6 +1620,10 @@ namespace Game.Models
                             var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                             var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = z;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane) = an0;
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                         }
@@ -1553,6 +1632,10 @@ namespace Game.Models
                             var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                             var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = z;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 1) = an1;
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                         }
@@ -1561,6 +1644,10 @@ namespace Game.Models
                             var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                             var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = z;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 2) = an2;
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                         }
@@ -1569,6 +1656,10 @@ namespace Game.Models
                             var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
                             var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = z;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 3) = an3;
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                         }

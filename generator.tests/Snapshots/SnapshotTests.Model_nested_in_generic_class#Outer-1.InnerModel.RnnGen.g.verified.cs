@@ -245,7 +245,11 @@ partial class Outer<T>
         // ---- Inference ----
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        private readonly global::RnnGen.AlignedBuffer _workspace = new(512);
+        private readonly global::RnnGen.AlignedBuffer _workspace = new(496);
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private int _steps;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private int _batchSize;
 
         /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
         /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -263,27 +267,31 @@ partial class Outer<T>
             ref float ws = ref _workspace.Reference;
             global::System.Span<float> workspace = _workspace.Span;
             int rows = steps * batchSize;
-            ref float xp = ref ws;
+            _steps = steps;
+            _batchSize = batchSize;
+            inputs.CopyTo(workspace.Slice(416)); // kept for Backward
 
             // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
+            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 416), ref ws, rows);
             workspace.Slice(256, batchSize * 16).Clear(); // h(-1) = 0
-            workspace.Slice(416, batchSize * 16).Clear(); // c(-1) = 0
+            workspace.Slice(336, batchSize * 16).Clear(); // c(-1) = 0
             for (int t = 0; t < steps; t++)
             {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 64);
+                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 64));
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (t * batchSize * 16));
                 ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 416), batchSize);
+                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336 + (t * batchSize * 16));
+                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
+                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
             }
 
             int outputRows = rows;
             // Dense head over every output row, then sigmoid per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448), outputRows);
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432), outputRows);
             for (int r = 0; r < outputRows; r++)
             {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(448 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
+                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(432 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
             }
         }
 
@@ -304,18 +312,22 @@ partial class Outer<T>
             global::System.Span<float> stateSpan = state.Buffer.Span;
             ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 96);
+            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 112);
 
             // Layer0: one step from the stream's h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
-            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xp, ref s, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 16), 1);
+            ref float hPrev0 = ref s;
+            ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 16);
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, 1);
             stateSpan.Slice(96, 16).CopyTo(stateSpan.Slice(0, 16));
+            stateSpan.Slice(112, 16).CopyTo(stateSpan.Slice(16, 16));
 
             const int outputRows = 1;
             // Dense head over every output row, then sigmoid per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref s, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 128), outputRows);
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref s, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 144), outputRows);
             for (int r = 0; r < outputRows; r++)
             {
-                global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(128 + (r * 16), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
+                global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(144 + (r * 16), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
             }
         }
 
@@ -328,7 +340,7 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public sealed class State
         {
-            internal readonly global::RnnGen.AlignedBuffer Buffer = new(144);
+            internal readonly global::RnnGen.AlignedBuffer Buffer = new(160);
 
             /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
             public void Reset() => Buffer.Span.Slice(0, 32).Clear();
@@ -691,19 +703,20 @@ partial class Outer<T>
 
         // Layer0 LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:
         //   i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))
+        //   The activated gates replace xp, the tape Backward reads.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+        private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
         {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-            else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
         }
 
         // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+        private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -715,11 +728,13 @@ partial class Outer<T>
                     ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                     ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 16) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 64));
                     ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
-                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row + 1) * 16) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 16) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 16) + unit0);
                     var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                     var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
@@ -808,8 +823,12 @@ partial class Outer<T>
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnitsR0, (nuint)(0)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0)), i * g);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
@@ -823,8 +842,12 @@ partial class Outer<T>
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnitsR1, (nuint)(0)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0)), i * g);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
@@ -835,7 +858,8 @@ partial class Outer<T>
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 16) + unit0);
+                    ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -879,8 +903,12 @@ partial class Outer<T>
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnits, (nuint)(0)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
@@ -892,7 +920,7 @@ partial class Outer<T>
         // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+        private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -903,7 +931,8 @@ partial class Outer<T>
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 16) + unit0);
+                    ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                     var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
@@ -959,8 +988,12 @@ partial class Outer<T>
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cUnits, (nuint)(0)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
@@ -970,8 +1003,12 @@ partial class Outer<T>
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cUnits, (nuint)(8)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8)), i * g);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
@@ -983,7 +1020,7 @@ partial class Outer<T>
         // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+        private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -994,7 +1031,8 @@ partial class Outer<T>
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 16) + unit0);
+                    ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 8)
                     {
                         var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
@@ -1052,8 +1090,12 @@ partial class Outer<T>
                             var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                             var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                             var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cUnits, (nuint)(lane)), i * g);
+                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane)), i * g);
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane));
@@ -1063,8 +1105,12 @@ partial class Outer<T>
                             var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                             var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                             var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cUnits, (nuint)(lane + 4)), i * g);
+                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4)), i * g);
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane + 4));
@@ -1077,7 +1123,7 @@ partial class Outer<T>
         // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
         // 1 partial sum per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+        private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
         {
             for (int block = 0; block < 1; block++)
             {
@@ -1088,7 +1134,8 @@ partial class Outer<T>
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 16) + unit0);
+                    ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 2)
                     {
                         var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
@@ -1146,8 +1193,12 @@ partial class Outer<T>
                             var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                             var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                             var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane), i * g);
+                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
@@ -1157,8 +1208,12 @@ partial class Outer<T>
                             var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                             var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                             var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1), i * g);
+                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);

@@ -173,7 +173,11 @@ namespace Game
             // ---- Inference ----
 
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-            private readonly global::RnnGen.AlignedBuffer _workspace = new(544);
+            private readonly global::RnnGen.AlignedBuffer _workspace = new(384);
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private int _steps;
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private int _batchSize;
 
             /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
             /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -191,15 +195,17 @@ namespace Game
                 ref float ws = ref _workspace.Reference;
                 global::System.Span<float> workspace = _workspace.Span;
                 int rows = steps * batchSize;
-                ref float xp = ref ws;
+                _steps = steps;
+                _batchSize = batchSize;
+                inputs.CopyTo(workspace.Slice(336)); // kept for Backward
 
                 // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
                 // Input projections of every step and sequence in one pass (biases folded in).
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336), ref ws, rows);
                 workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
                 for (int t = 0; t < steps; t++)
                 {
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 16);
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 16));
                     ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 160 + (t * batchSize * 16));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
                     Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, batchSize);
@@ -233,7 +239,8 @@ namespace Game
 
                 // Layer0: one step from the stream's h.
                 Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xp, ref s, ref hNext, 1);
+                ref float hPrev0 = ref s;
+                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xp, ref hPrev0, ref hNext, 1);
                 stateSpan.Slice(32, 16).CopyTo(stateSpan.Slice(0, 16));
 
                 const int outputRows = 1;
@@ -253,7 +260,7 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public sealed class State
             {
-                internal readonly global::RnnGen.AlignedBuffer Buffer = new(64);
+                internal readonly global::RnnGen.AlignedBuffer Buffer = new(80);
 
                 /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
                 public void Reset() => Buffer.Span.Slice(0, 16).Clear();

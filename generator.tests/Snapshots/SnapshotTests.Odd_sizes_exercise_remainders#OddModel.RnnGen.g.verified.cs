@@ -338,7 +338,11 @@ partial class OddModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(3504);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(5856);
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _steps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -356,40 +360,45 @@ partial class OddModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
-        ref float xp = ref ws;
+        _steps = steps;
+        _batchSize = batchSize;
+        inputs.CopyTo(workspace.Slice(5568)); // kept for Backward
 
         // Layer0: LSTM, 17 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
+        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5568), ref ws, rows);
         workspace.Slice(1920, batchSize * 32).Clear(); // h(-1) = 0
-        workspace.Slice(3072, batchSize * 32).Clear(); // c(-1) = 0
+        workspace.Slice(2496, batchSize * 32).Clear(); // c(-1) = 0
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 128);
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref xpStep, ref hPrev, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072), batchSize);
+            ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2496 + (t * batchSize * 32));
+            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
         }
 
         // Layer1: GRU, 17 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref xp, rows);
-        workspace.Slice(2496, batchSize * 32).Clear(); // h(-1) = 0
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072), rows);
+        workspace.Slice(4512, batchSize * 32).Clear(); // h(-1) = 0
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 96);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2496 + (t * batchSize * 32));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072 + (t * batchSize * 96));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4512 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-            Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xpStep, ref hPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3168), batchSize);
-            Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xpStep, ref hPrev, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3168), ref hNext, batchSize);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5088 + (t * batchSize * 32));
+            Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xpStep, ref hPrev, ref aux, batchSize);
+            Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
         }
 
         int outputRows = batchSize; // last step only
         // Dense head over the last step, then linear per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2496 + (steps * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4512 + (steps * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5616), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(3264 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(5616 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
         }
     }
 
@@ -410,24 +419,30 @@ partial class OddModel
         global::System.Span<float> stateSpan = state.Buffer.Span;
         ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 96);
         ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 224);
+        ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 256);
+        ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 288);
 
         // Layer0: one step from the stream's h and c.
         Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
-        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref xp, ref s, ref hNext, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64), 1);
+        ref float hPrev0 = ref s;
+        ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64);
+        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, 1);
         stateSpan.Slice(224, 32).CopyTo(stateSpan.Slice(0, 32));
+        stateSpan.Slice(256, 32).CopyTo(stateSpan.Slice(64, 32));
 
         // Layer1: one step from the stream's h.
         Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref s, ref xp, 1);
-        Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xp, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 256), 1);
-        Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xp, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 256), ref hNext, 1);
+        ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
+        Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xp, ref hPrev1, ref aux, 1);
+        Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xp, ref hPrev1, ref aux, ref hNext, 1);
         stateSpan.Slice(224, 32).CopyTo(stateSpan.Slice(32, 32));
 
         const int outputRows = 1;
         // Dense head over the last step, then linear per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 288), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 320), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(288 + (r * 16), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
+            global::RnnGen.Numerics.RowActivations.Apply(stateSpan.Slice(320 + (r * 16), OutputSize), output.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
         }
     }
 
@@ -440,7 +455,7 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public sealed class State
     {
-        internal readonly global::RnnGen.AlignedBuffer Buffer = new(304);
+        internal readonly global::RnnGen.AlignedBuffer Buffer = new(336);
 
         /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
         public void Reset() => Buffer.Span.Slice(0, 96).Clear();
@@ -851,19 +866,20 @@ partial class OddModel
 
     // Layer0 LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:
     //   i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))
+    //   The activated gates replace xp, the tape Backward reads.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+    private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
-        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref c, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
     // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
@@ -875,11 +891,13 @@ partial class OddModel
                 ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 32) + unit0);
+                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row + 1) * 32) + unit0);
+                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
                 var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
                 var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
@@ -988,8 +1006,12 @@ partial class OddModel
                     var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
                     var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
                     var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnitsR0, (nuint)(0)), i * g);
+                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0)), i * g);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
                     // h(t) = o ⊙ tanh(c(t))
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
@@ -1003,8 +1025,12 @@ partial class OddModel
                     var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
                     var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
                     var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnitsR1, (nuint)(0)), i * g);
+                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0)), i * g);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
                     // h(t) = o ⊙ tanh(c(t))
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
@@ -1015,7 +1041,8 @@ partial class OddModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
@@ -1069,8 +1096,12 @@ partial class OddModel
                     var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                     var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                     var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cUnits, (nuint)(0)), i * g);
+                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
                     // h(t) = o ⊙ tanh(c(t))
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
@@ -1082,7 +1113,7 @@ partial class OddModel
     // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
@@ -1093,7 +1124,8 @@ partial class OddModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
                 var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                 var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
@@ -1163,8 +1195,12 @@ partial class OddModel
                     var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                     var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                     var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cUnits, (nuint)(0)), i * g);
+                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
                     // h(t) = o ⊙ tanh(c(t))
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
@@ -1174,8 +1210,12 @@ partial class OddModel
                     var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                     var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                     var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cUnits, (nuint)(8)), i * g);
+                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8)), i * g);
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
                     // h(t) = o ⊙ tanh(c(t))
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
@@ -1187,7 +1227,7 @@ partial class OddModel
     // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
@@ -1198,7 +1238,8 @@ partial class OddModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
                     var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
@@ -1270,8 +1311,12 @@ partial class OddModel
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cUnits, (nuint)(lane)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane)), i * g);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane));
@@ -1281,8 +1326,12 @@ partial class OddModel
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cUnits, (nuint)(lane + 4)), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4)), i * g);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane + 4));
@@ -1295,7 +1344,7 @@ partial class OddModel
     // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
     // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows)
+    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
         for (int block = 0; block < 2; block++)
         {
@@ -1306,7 +1355,8 @@ partial class OddModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 2)
                 {
                     var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
@@ -1378,8 +1428,12 @@ partial class OddModel
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
@@ -1389,8 +1443,12 @@ partial class OddModel
                         var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
                         var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                         var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1), i * g);
+                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
@@ -2107,7 +2165,7 @@ partial class OddModel
     }
 
     // Layer1 GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = σ(xp + W_h· h(t-1));
-    //   keeps z in place of its consumed pre-activation and writes r ⊙ h(t-1) for the candidate pass.
+    //   keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Gates(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
@@ -2210,6 +2268,7 @@ partial class OddModel
                 az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0), ref xpBlockR0, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)), ref rhUnitsR0, (nuint)(0));
                 }
@@ -2217,6 +2276,7 @@ partial class OddModel
                 az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1), ref xpBlockR1, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)), ref rhUnitsR1, (nuint)(0));
                 }
@@ -2265,6 +2325,7 @@ partial class OddModel
                 az0 = az0 + az0_1 + az0_2 + az0_3;
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
                 }
@@ -2335,6 +2396,7 @@ partial class OddModel
                 az0 = az0 + az0_1;
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
                 }
@@ -2342,6 +2404,7 @@ partial class OddModel
                 az1 = az1 + az1_1;
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (nuint)(16 + 8));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
                 }
@@ -2430,21 +2493,25 @@ partial class OddModel
                 }
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
                 }
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (nuint)(16 + 4));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)), ref rhUnits, (nuint)(4));
                 }
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az2), ref xpBlock, (nuint)(16 + 8));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
                 }
                 {
                     var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az3), ref xpBlock, (nuint)(16 + 12));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)), ref rhUnits, (nuint)(12));
                 }
@@ -2535,21 +2602,25 @@ partial class OddModel
                     }
                     {
                         var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
                     }
                     {
                         var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
                     }
                     {
                         var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
                     }
                     {
                         var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
                     }
@@ -2678,24 +2749,28 @@ partial class OddModel
                 an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
                 }
                 an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
                 }
                 an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
                 }
                 an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (nuint)(0)) - n, n), ref hUnitsR3, (nuint)(0));
                 }
@@ -2734,6 +2809,7 @@ partial class OddModel
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
@@ -2793,12 +2869,14 @@ partial class OddModel
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
                 an1 = an1 + an1_1 + an1_2 + an1_3;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
@@ -2868,24 +2946,28 @@ partial class OddModel
                 an0 = an0 + an0_1;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
                 }
                 an1 = an1 + an1_1;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
                 }
                 an2 = an2 + an2_1;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
                 }
                 an3 = an3 + an3_1;
                 {
                     var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
                 }
@@ -2976,41 +3058,49 @@ partial class OddModel
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
                     }
                     {
                         var n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
                         var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
                     }

@@ -149,7 +149,11 @@ partial class ReluModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(896);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(672);
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _steps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -167,15 +171,17 @@ partial class ReluModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
-        ref float xp = ref ws;
+        _steps = steps;
+        _batchSize = batchSize;
+        inputs.CopyTo(workspace.Slice(544)); // kept for Backward
 
         // Layer0: SimpleRNN, 32 units, input 16, no bias. h' = relu(W_ih x + W_hh h).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer0Projection(ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
+        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 544), ref ws, rows);
         workspace.Slice(256, batchSize * 32).Clear(); // h(-1) = 0
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, t * batchSize * 32);
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 32));
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref xpStep, ref hPrev, ref hNext, batchSize);
@@ -209,7 +215,8 @@ partial class ReluModel
 
         // Layer0: one step from the stream's h.
         Layer0Projection(ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
-        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref xp, ref s, ref hNext, 1);
+        ref float hPrev0 = ref s;
+        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref xp, ref hPrev0, ref hNext, 1);
         stateSpan.Slice(64, 32).CopyTo(stateSpan.Slice(0, 32));
 
         const int outputRows = 1;
@@ -229,7 +236,7 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public sealed class State
     {
-        internal readonly global::RnnGen.AlignedBuffer Buffer = new(128);
+        internal readonly global::RnnGen.AlignedBuffer Buffer = new(160);
 
         /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
         public void Reset() => Buffer.Span.Slice(0, 32).Clear();

@@ -36,10 +36,15 @@ namespace RnnGen.Generator.Parsing
                 return;
             }
 
+            // The Forward workspace is also the training tape: per layer its gates, h and c sequences and GRU rows.
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
-            long maxPadded = spec.Layers.Max(l => Packing.PadUnits(l.Units));
-            long maxGates = spec.Layers.Max(l => CellTraits.GateCount(l.Cell) * (long)Packing.PadUnits(l.Units));
-            long workspace = (rows * maxGates) + (2 * (rows + spec.MaxBatchSize) * maxPadded) + (rows * Packing.PadUnits(spec.Head?.Units ?? 0));
+            long workspace = (rows * (spec.Input.Features + Packing.PadUnits(spec.Head?.Units ?? 0))) + (spec.Layers.Count * 4L * Packing.AlignmentFloats);
+            foreach (var layer in spec.Layers)
+            {
+                long padded = Packing.PadUnits(layer.Units);
+                workspace += (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded);
+            }
+
             if (workspace > Limits.MaxBufferFloats)
             {
                 Report(diagnostics, location, className, workspace, "Forward workspace", "SequenceLength, BatchSize or the layer sizes");

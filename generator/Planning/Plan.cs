@@ -69,22 +69,26 @@ namespace RnnGen.Generator.Planning
     }
 
     /// <summary>
-    /// Scratch for <c>Forward</c>: input projections of every step, two ping-pong sequence buffers (slice 0 holds the
-    /// initial state, slice t+1 the state after step t), the cell state, the GRU reset scratch and the head's rows.
+    /// The workspace of <c>Forward</c>, which is also the tape <c>Backward</c> reads: per layer its gate rows and its
+    /// state sequences; a copy of the float input; the head's rows.
     /// </summary>
+    /// <param name="InputOffset">A copy of the float inputs, [steps][batch][InputSize]; -1 for token input.</param>
     internal sealed record ForwardWorkspace(
-        int ProjectionOffset,
-        int SequenceOffsetA,
-        int SequenceOffsetB,
-        int SequenceLength,
-        int CellOffset,
-        int ScratchOffset,
+        EquatableArray<LayerTape> Layers,
+        int InputOffset,
         int HeadOffset,
         int Length);
 
+    /// <summary>Where one layer's forward values live; offsets into the Forward workspace (-1 when absent).</summary>
+    /// <param name="Gates">[steps·batch][gates·padded units]: input projections, overwritten by the activated gates.</param>
+    /// <param name="Hidden">[(steps+1)·batch][padded units]: slice 0 is h(-1) = 0, slice t+1 is h(t).</param>
+    /// <param name="Cell">LSTM: [(steps+1)·batch][padded units], c like h.</param>
+    /// <param name="Aux">GRU: [steps·batch][padded units]: W_hn h + b_hn (reset after) or r ⊙ h(t-1) (reset before).</param>
+    internal sealed record LayerTape(int Gates, int Hidden, int Cell, int Aux);
+
     /// <summary>
     /// The per-stream state of <c>Step</c>: each layer's h (and c) that persist between steps, then scratch for one
-    /// step (projection row, next h, GRU reset scratch, head row).
+    /// step (projection row, next h and c, the GRU auxiliary row, head row).
     /// </summary>
     internal sealed record StreamWorkspace(
         EquatableArray<int> HiddenOffsets,
@@ -92,6 +96,7 @@ namespace RnnGen.Generator.Planning
         int StateLength,
         int ProjectionOffset,
         int NextHiddenOffset,
+        int NextCellOffset,
         int ScratchOffset,
         int HeadOffset,
         int Length);

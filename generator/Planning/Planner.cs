@@ -49,7 +49,7 @@ namespace RnnGen.Generator.Planning
             var maxPadded = layers.Max(l => l.PaddedUnits);
             var maxGateStride = layers.Max(l => l.GateStride);
             var outputPadded = head?.PaddedUnits ?? 0;
-            var forward = CreateForward(spec, maxPadded, maxGateStride, outputPadded);
+            var forward = CreateForward(spec, layers, outputPadded);
             var stream = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
             return new Plan(spec, embedding, layers.ToEquatableArray(), head, count, cursor.Length, forward, stream)
             {
@@ -58,18 +58,19 @@ namespace RnnGen.Generator.Planning
             };
         }
 
-        private static ForwardWorkspace CreateForward(ModelSpec spec, int maxPadded, int maxGateStride, int outputPadded)
+        private static ForwardWorkspace CreateForward(ModelSpec spec, List<LayerPlan> layers, int outputPadded)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
+            long sequence = rows + spec.MaxBatchSize;
             var cursor = new BufferCursor();
-            var projection = cursor.Take(rows * maxGateStride);
-            var sequenceLength = (rows + spec.MaxBatchSize) * maxPadded;
-            var a = cursor.Take(sequenceLength);
-            var b = cursor.Take(sequenceLength);
-            var cell = cursor.Take((long)spec.MaxBatchSize * maxPadded);
-            var scratch = cursor.Take((long)spec.MaxBatchSize * maxPadded);
+            var tapes = layers.Select(l => new LayerTape(
+                cursor.Take(rows * l.GateStride),
+                cursor.Take(sequence * l.PaddedUnits),
+                l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
+                l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1)).ToList();
+            var input = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
             var head = cursor.Take(rows * outputPadded);
-            return new ForwardWorkspace(projection, a, b, checked((int)sequenceLength), cell, scratch, head, cursor.Length);
+            return new ForwardWorkspace(tapes.ToEquatableArray(), input, head, cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)
@@ -80,9 +81,10 @@ namespace RnnGen.Generator.Planning
             var stateLength = cursor.Length;
             var projection = cursor.Take(maxGateStride);
             var next = cursor.Take(maxPadded);
+            var nextCell = cursor.Take(maxPadded);
             var scratch = cursor.Take(maxPadded);
             var head = cursor.Take(outputPadded);
-            return new StreamWorkspace(hidden.ToEquatableArray(), cells.ToEquatableArray(), stateLength, projection, next, scratch, head, cursor.Length);
+            return new StreamWorkspace(hidden.ToEquatableArray(), cells.ToEquatableArray(), stateLength, projection, next, nextCell, scratch, head, cursor.Length);
         }
 
         /// <summary>Hands out aligned, consecutive regions of one float buffer.</summary>

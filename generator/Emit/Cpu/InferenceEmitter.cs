@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generator.Model;
 using RnnGen.Generator.Planning;
 using static RnnGen.Generator.Emit.Literals;
@@ -18,6 +19,16 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             w.Line(GeneratedCode.Attribute);
             w.Line($"private readonly global::RnnGen.AlignedBuffer _workspace = new({Int(plan.Forward.Length)});");
+            if (plan.Spec.Input.IsEmbedding)
+            {
+                w.Line(GeneratedCode.Attribute);
+                w.Line("private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];");
+            }
+
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private int _steps;");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private int _batchSize;");
             w.Line();
             EmitForward(w, plan);
             w.Line();
@@ -58,40 +69,52 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float ws = ref _workspace.Reference;");
                 w.Line($"{Span} workspace = _workspace.Span;");
                 w.Line("int rows = steps * batchSize;");
-                w.Line($"ref float xp = {At("ws", ws.ProjectionOffset)};");
+                w.Line("_steps = steps;");
+                w.Line("_batchSize = batchSize;");
+                w.Line(embedding
+                    ? "tokens.CopyTo(_tokens); // kept for Backward"
+                    : $"inputs.CopyTo(workspace.Slice({Int(ws.InputOffset)})); // kept for Backward");
 
-                var sequence = 0;
                 foreach (var layer in plan.Layers)
                 {
-                    var seqOffset = layer.Index % 2 == 0 ? ws.SequenceOffsetA : ws.SequenceOffsetB;
-                    var previous = layer.Index % 2 == 0 ? ws.SequenceOffsetB : ws.SequenceOffsetA;
+                    var tape = ws.Layers[layer.Index];
                     var padded = Int(layer.PaddedUnits);
                     w.Line();
                     w.Line($"// {DocumentationEmitter.LayerSummary(layer)}");
                     w.Line("// Input projections of every step and sequence in one pass (biases folded in).");
                     var input = layer.Index == 0
-                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : $"ref {Marshal}.GetReference(inputs)")
-                        : At("ws", $"{Int(previous)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
-                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, rows);");
-                    w.Line($"workspace.Slice({Int(seqOffset)}, batchSize * {padded}).Clear(); // h(-1) = 0");
-                    if (layer.Spec.Cell == CellKind.Lstm)
+                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : At("ws", ws.InputOffset))
+                        : At("ws", $"{Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
+                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);");
+                    w.Line($"workspace.Slice({Int(tape.Hidden)}, batchSize * {padded}).Clear(); // h(-1) = 0");
+                    if (tape.Cell >= 0)
                     {
-                        w.Line($"workspace.Slice({Int(ws.CellOffset)}, batchSize * {padded}).Clear(); // c(-1) = 0");
+                        w.Line($"workspace.Slice({Int(tape.Cell)}, batchSize * {padded}).Clear(); // c(-1) = 0");
                     }
 
                     using (w.Block("for (int t = 0; t < steps; t++)"))
                     {
-                        w.Line($"ref float xpStep = {At("xp", $"t * batchSize * {Int(layer.GateStride)}")};");
-                        w.Line($"ref float hPrev = {At("ws", $"{Int(seqOffset)} + (t * batchSize * {padded})")};");
+                        w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + (t * batchSize * {Int(layer.GateStride)})")};");
+                        w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + (t * batchSize * {padded})")};");
                         w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
-                        EmitRecurrentCalls(w, layer, "xpStep", "hPrev", "hNext", At("ws", ws.CellOffset), At("ws", ws.ScratchOffset), "batchSize");
-                    }
+                        if (tape.Cell >= 0)
+                        {
+                            w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + (t * batchSize * {padded})")};");
+                            w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
+                        }
 
-                    sequence = seqOffset;
+                        if (tape.Aux >= 0)
+                        {
+                            w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + (t * batchSize * {padded})")};");
+                        }
+
+                        EmitRecurrentCalls(w, layer, "xpStep", "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
+                    }
                 }
 
                 var last = plan.LastLayer;
                 var lastPadded = Int(last.PaddedUnits);
+                var sequence = ws.Layers[last.Index].Hidden;
                 var source = plan.ReturnsSequences
                     ? $"{Int(sequence)} + (batchSize * {lastPadded})"
                     : $"{Int(sequence)} + (steps * batchSize * {lastPadded})";
@@ -127,6 +150,16 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");
                 w.Line($"ref float xp = {At("s", s.ProjectionOffset)};");
                 w.Line($"ref float hNext = {At("s", s.NextHiddenOffset)};");
+                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
+                {
+                    w.Line($"ref float cNext = {At("s", s.NextCellOffset)};");
+                }
+
+                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
+                {
+                    w.Line($"ref float aux = {At("s", s.ScratchOffset)};");
+                }
+
                 foreach (var layer in plan.Layers)
                 {
                     var hidden = s.HiddenOffsets[layer.Index];
@@ -136,8 +169,19 @@ namespace RnnGen.Generator.Emit.Cpu
                         ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)")
                         : At("s", s.HiddenOffsets[layer.Index - 1]);
                     w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, 1);");
-                    EmitRecurrentCalls(w, layer, "xp", At("s", hidden).Substring(4), "hNext", At("s", s.CellOffsets[layer.Index]), At("s", s.ScratchOffset), "1");
+                    w.Line($"ref float hPrev{layer.Index} = {At("s", hidden)};");
+                    var cell = s.CellOffsets[layer.Index];
+                    if (cell >= 0)
+                    {
+                        w.Line($"ref float cPrev{layer.Index} = {At("s", cell)};");
+                    }
+
+                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1");
                     w.Line($"stateSpan.Slice({Int(s.NextHiddenOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(hidden)}, {Int(layer.PaddedUnits)}));");
+                    if (cell >= 0)
+                    {
+                        w.Line($"stateSpan.Slice({Int(s.NextCellOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(cell)}, {Int(layer.PaddedUnits)}));");
+                    }
                 }
 
                 w.Line();
@@ -159,22 +203,22 @@ namespace RnnGen.Generator.Emit.Cpu
             return text;
         }
 
-        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string hPrev, string hNext, string cell, string scratch, string rows)
+        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
         {
             var weights = layer.RecurrentWeights;
             var name = layer.Name;
             switch (layer.Spec.Cell)
             {
                 case CellKind.Lstm:
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, {cell}, {rows});");
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
                     break;
                 case CellKind.Gru when layer.Spec.ResetAfter:
                     var bias = layer.RecurrentBias is { } b ? At("p", b.Offset) + ", " : string.Empty;
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {hPrev}, ref {hNext}, {rows});");
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {hPrev}, ref {hNext}, ref {aux}, {rows});");
                     break;
                 case CellKind.Gru:
-                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, {scratch}, {rows});");
-                    w.Line($"{name}Candidate({At("p", weights[1].Offset)}, ref {xp}, ref {hPrev}, {scratch}, ref {hNext}, {rows});");
+                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {aux}, {rows});");
+                    w.Line($"{name}Candidate({At("p", weights[1].Offset)}, ref {xp}, ref {hPrev}, ref {aux}, ref {hNext}, {rows});");
                     break;
                 default:
                     w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, {rows});");

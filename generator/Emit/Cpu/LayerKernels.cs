@@ -113,14 +113,19 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         private static PackedKernel Lstm(LayerPlan layer) =>
-            (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float c, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref c, rows", 0, 4) with
+            (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows", 0, 4) with
             {
                 Documentation = new[]
                 {
                     $"{layer.Name} LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:",
                     "  i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))",
+                    "  The activated gates replace xp, the tape Backward reads.",
                 },
-                RowExtra = (w, r) => w.Line($"ref float {r.Name("cUnits")} = ref {UnsafeApi}.Add(ref c, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
+                RowExtra = (w, r) =>
+                {
+                    w.Line($"ref float {r.Name("cPrevUnits")} = ref {UnsafeApi}.Add(ref cPrev, (({r.Row}) * {layer.PaddedUnits}) + unit0);");
+                    w.Line($"ref float {r.Name("cUnits")} = ref {UnsafeApi}.Add(ref cNext, (({r.Row}) * {layer.PaddedUnits}) + unit0);");
+                },
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
@@ -128,8 +133,9 @@ namespace RnnGen.Generator.Emit.Cpu
                     e.Writer.Line($"var f = {Math}.Sigmoid({a[1]});");
                     e.Writer.Line($"var g = {Math}.Tanh({a[2]});");
                     e.Writer.Line($"var o = {Math}.Sigmoid({a[3]});");
+                    StoreGates(e, "i", "f", "g", "o");
                     e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load(e.Name("cUnits"), e.LaneOffset)}, i * g);");
+                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset)}, i * g);");
                     e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = o ⊙ tanh(c(t))");
                     e.Writer.Line(e.Flavor.Store($"o * {Math}.Tanh(cNew)", e.Name("hUnits"), e.LaneOffset));
@@ -152,8 +158,8 @@ namespace RnnGen.Generator.Emit.Cpu
             return (Step(
                 layer,
                 layer.Name + "Recurrent",
-                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, int rows",
-                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, ref hNext, rows",
+                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows",
+                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, ref hNext, ref aux, rows",
                 0,
                 3) with
             {
@@ -161,7 +167,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     $"{layer.Name} GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),",
                     "  n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
+                    "  The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.",
                 },
+                RowExtra = (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
                 BlockExtra = bias ? w => w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {3 * Block});") : null,
                 NewGateInitial = (f, lane) => bias ? f.Load("bHh", Offset(2, lane)) : f.Zero,
                 Epilogue = e =>
@@ -171,6 +179,8 @@ namespace RnnGen.Generator.Emit.Cpu
                     e.Writer.Line($"var z = {Math}.Sigmoid({a[1]});");
                     e.Writer.Line("// n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
                     e.Writer.Line($"var n = {Math}.Tanh({Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))}));");
+                    StoreGates(e, "r", "z", "n");
+                    e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
                     e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
                 },
@@ -183,7 +193,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 Documentation = new[]
                 {
                     $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = σ(xp + W_h· h(t-1));",
-                    "  keeps z in place of its consumed pre-activation and writes r ⊙ h(t-1) for the candidate pass.",
+                    "  keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.",
                 },
                 WritesHidden = false,
                 RowExtra = (w, r) => w.Line($"ref float {r.Name("rhUnits")} = ref {UnsafeApi}.Add(ref resetHidden, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
@@ -191,6 +201,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     var a = e.Accumulators;
                     e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
+                    e.Writer.Line(e.Flavor.Store("r", e.Name("xpBlock"), e.GateOffset(0)));
                     e.Writer.Line(e.Flavor.Store($"{Math}.Sigmoid({a[1]})", e.Name("xpBlock"), e.GateOffset(1)));
                     e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)}", e.Name("rhUnits"), e.LaneOffset));
                 },
@@ -208,10 +219,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     e.Writer.Line($"var n = {Math}.Tanh({e.Accumulators[0]});");
+                    e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(2)));
                     e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
                     e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
+
+        /// <summary>Writes the activated gates over their pre-activations in xp: the tape Backward reads.</summary>
+        private static void StoreGates(KernelEpilogue e, params string[] gates)
+        {
+            for (var g = 0; g < gates.Length; g++)
+            {
+                e.Writer.Line(e.Flavor.Store(gates[g], e.Name("xpBlock"), e.GateOffset(g)));
+            }
+        }
 
         private static StepKernel Step(LayerPlan layer, string name, string parameters, string arguments, int firstGate, int gates) =>
             new(layer, name, parameters, arguments, firstGate, gates);
