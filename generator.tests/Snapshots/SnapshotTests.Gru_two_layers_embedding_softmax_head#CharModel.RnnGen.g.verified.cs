@@ -244,75 +244,89 @@ partial class CharModel
         }
     }
 
-    /// <summary>Writes one tensor to PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
+    /// <summary>Writes one tensor in PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
     /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
     /// <param name="destination">Exactly as many floats as the tensor has.</param>
     /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public void ExportPyTorch(string name, global::System.Span<float> destination)
+    public void ExportPyTorch(string name, global::System.Span<float> destination) => UnpackPyTorch(name, _parameters.Span, destination);
+
+    /// <summary>Writes one tensor of a packed gradient buffer (as <c>Backward</c> fills it) in PyTorch's layout, like <see cref="ExportPyTorch"/>.</summary>
+    /// <param name="name">A name from <see cref="PyTorchTensors"/>.</param>
+    /// <param name="gradients">A packed gradient buffer, PackedParameterLength floats.</param>
+    /// <param name="destination">Exactly as many floats as the tensor has.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
+    {
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        UnpackPyTorch(name, gradients, destination);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private static void UnpackPyTorch(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
         switch (name)
         {
             case "embedding.weight":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 3072, nameof(destination), "embedding.weight [96][32]");
-                EmbeddingTable.CopyTo(destination);
+                packed.Slice(0, 3072).CopyTo(destination);
                 return;
             case "weight_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 4608, nameof(destination), "weight_ih_l0 [144][32]");
-                Layer0.ResetGate.InputWeights.CopyTo(destination.Slice(0, 1536));
-                Layer0.UpdateGate.InputWeights.CopyTo(destination.Slice(1536, 1536));
-                Layer0.NewGate.InputWeights.CopyTo(destination.Slice(3072, 1536));
+                global::RnnGen.GateMatrix.Unpack(packed, 3072, 48, 32, 3, 0, destination.Slice(0, 1536));
+                global::RnnGen.GateMatrix.Unpack(packed, 3072, 48, 32, 3, 1, destination.Slice(1536, 1536));
+                global::RnnGen.GateMatrix.Unpack(packed, 3072, 48, 32, 3, 2, destination.Slice(3072, 1536));
                 return;
             case "weight_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 6912, nameof(destination), "weight_hh_l0 [144][48]");
-                Layer0.ResetGate.RecurrentWeights.CopyTo(destination.Slice(0, 2304));
-                Layer0.UpdateGate.RecurrentWeights.CopyTo(destination.Slice(2304, 2304));
-                Layer0.NewGate.RecurrentWeights.CopyTo(destination.Slice(4608, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 7680, 48, 48, 3, 0, destination.Slice(0, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 7680, 48, 48, 3, 1, destination.Slice(2304, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 7680, 48, 48, 3, 2, destination.Slice(4608, 2304));
                 return;
             case "bias_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 144, nameof(destination), "bias_ih_l0 [144]");
-                Layer0.ResetGate.InputBias.CopyTo(destination.Slice(0, 48));
-                Layer0.UpdateGate.InputBias.CopyTo(destination.Slice(48, 48));
-                Layer0.NewGate.InputBias.CopyTo(destination.Slice(96, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14592, 48, 1, 3, 0, destination.Slice(0, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14592, 48, 1, 3, 1, destination.Slice(48, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14592, 48, 1, 3, 2, destination.Slice(96, 48));
                 return;
             case "bias_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 144, nameof(destination), "bias_hh_l0 [144]");
-                Layer0.ResetGate.RecurrentBias.CopyTo(destination.Slice(0, 48));
-                Layer0.UpdateGate.RecurrentBias.CopyTo(destination.Slice(48, 48));
-                Layer0.NewGate.RecurrentBias.CopyTo(destination.Slice(96, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14736, 48, 1, 3, 0, destination.Slice(0, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14736, 48, 1, 3, 1, destination.Slice(48, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 14736, 48, 1, 3, 2, destination.Slice(96, 48));
                 return;
             case "weight_ih_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 6912, nameof(destination), "weight_ih_l1 [144][48]");
-                Layer1.ResetGate.InputWeights.CopyTo(destination.Slice(0, 2304));
-                Layer1.UpdateGate.InputWeights.CopyTo(destination.Slice(2304, 2304));
-                Layer1.NewGate.InputWeights.CopyTo(destination.Slice(4608, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 14880, 48, 48, 3, 0, destination.Slice(0, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 14880, 48, 48, 3, 1, destination.Slice(2304, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 14880, 48, 48, 3, 2, destination.Slice(4608, 2304));
                 return;
             case "weight_hh_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 6912, nameof(destination), "weight_hh_l1 [144][48]");
-                Layer1.ResetGate.RecurrentWeights.CopyTo(destination.Slice(0, 2304));
-                Layer1.UpdateGate.RecurrentWeights.CopyTo(destination.Slice(2304, 2304));
-                Layer1.NewGate.RecurrentWeights.CopyTo(destination.Slice(4608, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 21792, 48, 48, 3, 0, destination.Slice(0, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 21792, 48, 48, 3, 1, destination.Slice(2304, 2304));
+                global::RnnGen.GateMatrix.Unpack(packed, 21792, 48, 48, 3, 2, destination.Slice(4608, 2304));
                 return;
             case "bias_ih_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 144, nameof(destination), "bias_ih_l1 [144]");
-                Layer1.ResetGate.InputBias.CopyTo(destination.Slice(0, 48));
-                Layer1.UpdateGate.InputBias.CopyTo(destination.Slice(48, 48));
-                Layer1.NewGate.InputBias.CopyTo(destination.Slice(96, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28704, 48, 1, 3, 0, destination.Slice(0, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28704, 48, 1, 3, 1, destination.Slice(48, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28704, 48, 1, 3, 2, destination.Slice(96, 48));
                 return;
             case "bias_hh_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 144, nameof(destination), "bias_hh_l1 [144]");
-                Layer1.ResetGate.RecurrentBias.CopyTo(destination.Slice(0, 48));
-                Layer1.UpdateGate.RecurrentBias.CopyTo(destination.Slice(48, 48));
-                Layer1.NewGate.RecurrentBias.CopyTo(destination.Slice(96, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28848, 48, 1, 3, 0, destination.Slice(0, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28848, 48, 1, 3, 1, destination.Slice(48, 48));
+                global::RnnGen.GateMatrix.Unpack(packed, 28848, 48, 1, 3, 2, destination.Slice(96, 48));
                 return;
             case "head.weight":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 4608, nameof(destination), "head.weight [96][48]");
-                HeadWeights.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 28992, 96, 48, 1, 0, destination);
                 return;
             case "head.bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 96, nameof(destination), "head.bias [96]");
-                HeadBias.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 33600, 96, 1, 1, 0, destination);
                 return;
             default:
                 throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
@@ -476,6 +490,167 @@ partial class CharModel
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
         };
+    }
+
+    // ---- Training: backpropagation through time ----
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private global::RnnGen.AlignedBuffer? _backward;
+
+    /// <summary>Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
+    {
+        if (_steps == 0)
+        {
+            throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+        }
+
+        int steps = _steps;
+        int batchSize = _batchSize;
+        int rows = steps * batchSize;
+        _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
+        global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        _backward ??= new global::RnnGen.AlignedBuffer(7648);
+        global::System.Span<float> ws = _workspace.Span;
+        global::System.Span<float> bw = _backward.Span;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        ref float wsRef = ref _workspace.Reference;
+        ref float bwRef = ref _backward.Reference;
+        int outputRows = rows;
+        int firstOutputRow = 0;
+
+        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(0, rows * 48);
+        dTop.Clear();
+        global::System.Span<float> dz = bw.Slice(3360, outputRows * 96);
+        dz.Clear();
+        for (int r = 0; r < outputRows; r++)
+        {
+            outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 96, OutputSize));
+        }
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(12384 + ((firstOutputRow + batchSize) * 48));
+        // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(28992, 4608), new global::RnnGen.Numerics.PackedShape(6, 48, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 48, outputRows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(33600, 96), new global::RnnGen.Numerics.PackedShape(6, 1, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 48), 48, p.Slice(28992, 4608), new global::RnnGen.Numerics.PackedShape(6, 48, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+
+        // ---- Layer1 (GRU), backward through time ----
+        global::System.Span<float> dhRec1 = bw.Slice(3072, batchSize * 48);
+        dhRec1.Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 48));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7776 + (stepRow * 144));
+            global::System.Span<float> gateSpan = ws.Slice(7776 + (stepRow * 144), batchSize * 144);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12384 + (stepRow * 48));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 14016 + (stepRow * 48));
+            Layer1BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), gateSpan, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14016 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+        }
+        dhRec1.CopyTo(bw.Slice(7552, batchSize * 48)); // dL/dh(-1)
+        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(7776, rows * 144);
+        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(12384, rows * 48);
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(14880, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(4608 + (batchSize * 48)), 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14016, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden1, 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28704, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(14016, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
+        // dL/dh of Layer0: W_ihᵀ · dG for every row.
+        global::System.Span<float> dBelow1 = bw.Slice(1536, rows * 48);
+        dBelow1.Clear();
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 48, p.Slice(14880, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+
+        // ---- Layer0 (GRU), backward through time ----
+        global::System.Span<float> dhRec0 = bw.Slice(3072, batchSize * 48);
+        dhRec0.Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1536 + (stepRow * 48));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 144));
+            global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 144), batchSize * 144);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4608 + (stepRow * 48));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 6240 + (stepRow * 48));
+            Layer0BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 48, p.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), gateSpan, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 48, p.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(6240 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+        }
+        dhRec0.CopyTo(bw.Slice(7456, batchSize * 48)); // dL/dh(-1)
+        global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 144);
+        global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(4608, rows * 48);
+        global::System.Span<float> embeddingRows = bw.Slice(6432, rows * 32);
+        for (int r = 0; r < rows; r++)
+        {
+            p.Slice(0 + (_tokens[r] * 32), 32).CopyTo(embeddingRows.Slice(r * 32, 32));
+        }
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), embeddingRows, 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden0, 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(6240, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden0, 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14592, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14736, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14736, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(6240, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
+        // dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).
+        embeddingRows.Clear();
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows, 32, p.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 3072), 32, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);
+    }
+
+    /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
+    /// <param name="layer">Recurrent layer index.</param>
+    /// <param name="hidden">Receives [batchSize][units].</param>
+    /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void InitialStateGradient(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_backward is null)
+        {
+            throw new global::System.InvalidOperationException("No Backward has run yet.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7456, -1);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7552, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> bw = _backward.Span;
+        for (int b = 0; b < _batchSize; b++)
+        {
+            bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));
+            if (cellOffset >= 0 && !cell.IsEmpty)
+            {
+                bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));
+            }
+        }
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -3537,6 +3712,280 @@ partial class CharModel
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 7) = ay7;
                     }
+                }
+            }
+        }
+    }
+
+    // Layer0 GRU backward step (reset after): dh = dH(t) + dh from t+1;
+    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ r(1-r);
+    //   the recurrent side of n gets da_n ⊙ r (into aux); dh(t-1) starts at dh ⊙ z before W_hhᵀ · da.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer0BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 48);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    var dan = dh * (1f - z) * (1f - (n * n));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * r * (1f - r);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
+                }
+            }
+        }
+    }
+
+    // Layer1 GRU backward step (reset after): dh = dH(t) + dh from t+1;
+    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ r(1-r);
+    //   the recurrent side of n gets da_n ⊙ r (into aux); dh(t-1) starts at dh ⊙ z before W_hhᵀ · da.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer1BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCell_V512(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCell_V256(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCell_V128(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+        else Layer1BackwardCell_Scalar(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCell_V512(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 48);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCell_V256(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCell_V128(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCell_Scalar(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 48);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 144);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 48);
+            ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 48);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 48);
+            for (int block = 0; block < 3; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    var dan = dh * (1f - z) * (1f - (n * n));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * r * (1f - r);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
                 }
             }
         }

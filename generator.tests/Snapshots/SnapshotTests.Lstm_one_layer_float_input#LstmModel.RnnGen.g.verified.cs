@@ -156,43 +156,57 @@ partial class LstmModel
         }
     }
 
-    /// <summary>Writes one tensor to PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
+    /// <summary>Writes one tensor in PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
     /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
     /// <param name="destination">Exactly as many floats as the tensor has.</param>
     /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public void ExportPyTorch(string name, global::System.Span<float> destination)
+    public void ExportPyTorch(string name, global::System.Span<float> destination) => UnpackPyTorch(name, _parameters.Span, destination);
+
+    /// <summary>Writes one tensor of a packed gradient buffer (as <c>Backward</c> fills it) in PyTorch's layout, like <see cref="ExportPyTorch"/>.</summary>
+    /// <param name="name">A name from <see cref="PyTorchTensors"/>.</param>
+    /// <param name="gradients">A packed gradient buffer, PackedParameterLength floats.</param>
+    /// <param name="destination">Exactly as many floats as the tensor has.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
+    {
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        UnpackPyTorch(name, gradients, destination);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private static void UnpackPyTorch(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
         switch (name)
         {
             case "weight_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 2048, nameof(destination), "weight_ih_l0 [256][8]");
-                Layer0.InputGate.InputWeights.CopyTo(destination.Slice(0, 512));
-                Layer0.ForgetGate.InputWeights.CopyTo(destination.Slice(512, 512));
-                Layer0.CellGate.InputWeights.CopyTo(destination.Slice(1024, 512));
-                Layer0.OutputGate.InputWeights.CopyTo(destination.Slice(1536, 512));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 64, 8, 4, 0, destination.Slice(0, 512));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 64, 8, 4, 1, destination.Slice(512, 512));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 64, 8, 4, 2, destination.Slice(1024, 512));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 64, 8, 4, 3, destination.Slice(1536, 512));
                 return;
             case "weight_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 16384, nameof(destination), "weight_hh_l0 [256][64]");
-                Layer0.InputGate.RecurrentWeights.CopyTo(destination.Slice(0, 4096));
-                Layer0.ForgetGate.RecurrentWeights.CopyTo(destination.Slice(4096, 4096));
-                Layer0.CellGate.RecurrentWeights.CopyTo(destination.Slice(8192, 4096));
-                Layer0.OutputGate.RecurrentWeights.CopyTo(destination.Slice(12288, 4096));
+                global::RnnGen.GateMatrix.Unpack(packed, 2048, 64, 64, 4, 0, destination.Slice(0, 4096));
+                global::RnnGen.GateMatrix.Unpack(packed, 2048, 64, 64, 4, 1, destination.Slice(4096, 4096));
+                global::RnnGen.GateMatrix.Unpack(packed, 2048, 64, 64, 4, 2, destination.Slice(8192, 4096));
+                global::RnnGen.GateMatrix.Unpack(packed, 2048, 64, 64, 4, 3, destination.Slice(12288, 4096));
                 return;
             case "bias_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "bias_ih_l0 [256]");
-                Layer0.InputGate.InputBias.CopyTo(destination.Slice(0, 64));
-                Layer0.ForgetGate.InputBias.CopyTo(destination.Slice(64, 64));
-                Layer0.CellGate.InputBias.CopyTo(destination.Slice(128, 64));
-                Layer0.OutputGate.InputBias.CopyTo(destination.Slice(192, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18432, 64, 1, 4, 0, destination.Slice(0, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18432, 64, 1, 4, 1, destination.Slice(64, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18432, 64, 1, 4, 2, destination.Slice(128, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18432, 64, 1, 4, 3, destination.Slice(192, 64));
                 return;
             case "bias_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "bias_hh_l0 [256]");
-                Layer0.InputGate.RecurrentBias.CopyTo(destination.Slice(0, 64));
-                Layer0.ForgetGate.RecurrentBias.CopyTo(destination.Slice(64, 64));
-                Layer0.CellGate.RecurrentBias.CopyTo(destination.Slice(128, 64));
-                Layer0.OutputGate.RecurrentBias.CopyTo(destination.Slice(192, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18688, 64, 1, 4, 0, destination.Slice(0, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18688, 64, 1, 4, 1, destination.Slice(64, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18688, 64, 1, 4, 2, destination.Slice(128, 64));
+                global::RnnGen.GateMatrix.Unpack(packed, 18688, 64, 1, 4, 3, destination.Slice(192, 64));
                 return;
             default:
                 throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
@@ -327,6 +341,118 @@ partial class LstmModel
             0 => Buffer.Span.Slice(64, 64),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
         };
+    }
+
+    // ---- Training: backpropagation through time ----
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private global::RnnGen.AlignedBuffer? _backward;
+
+    /// <summary>Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
+    {
+        if (_steps == 0)
+        {
+            throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+        }
+
+        int steps = _steps;
+        int batchSize = _batchSize;
+        int rows = steps * batchSize;
+        _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
+        global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        _backward ??= new global::RnnGen.AlignedBuffer(17664);
+        global::System.Span<float> ws = _workspace.Span;
+        global::System.Span<float> bw = _backward.Span;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        ref float wsRef = ref _workspace.Reference;
+        ref float bwRef = ref _backward.Reference;
+        int outputRows = rows;
+        int firstOutputRow = 0;
+
+        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(0, rows * 64);
+        dTop.Clear();
+        for (int r = 0; r < outputRows; r++)
+        {
+            outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 64, OutputSize));
+        }
+
+        // ---- Layer0 (LSTM), backward through time ----
+        global::System.Span<float> dhRec0 = bw.Slice(16384, batchSize * 64);
+        dhRec0.Clear();
+        bw.Slice(16640, batchSize * 64).Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 64));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 256));
+            global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 256), batchSize * 256);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 32768 + (stepRow * 64));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 16384);
+            ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 41216 + (stepRow * 64));
+            ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
+            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 16640);
+            Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 64, p.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), gateSpan, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+        }
+        dhRec0.CopyTo(bw.Slice(17152, batchSize * 64)); // dL/dh(-1)
+        bw.Slice(16640, batchSize * 64).CopyTo(bw.Slice(17408, batchSize * 64)); // dL/dc(-1)
+        global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 256);
+        global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(32768, rows * 64);
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(49664), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 64, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18432, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18688, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+    }
+
+    /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
+    /// <param name="layer">Recurrent layer index.</param>
+    /// <param name="hidden">Receives [batchSize][units].</param>
+    /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void InitialStateGradient(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_backward is null)
+        {
+            throw new global::System.InvalidOperationException("No Backward has run yet.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 17152, 17408);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+        }
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> bw = _backward.Span;
+        for (int b = 0; b < _batchSize; b++)
+        {
+            bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));
+            if (cellOffset >= 0 && !cell.IsEmpty)
+            {
+                bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));
+            }
+        }
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -1277,6 +1403,159 @@ partial class LstmModel
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
+                }
+            }
+        }
+    }
+
+    // Layer0 LSTM backward step: dh = dH(t) + dh from t+1; dc = dh ⊙ o ⊙ (1 - tanh²c) + dc from t+1;
+    //   da_i = dc ⊙ g ⊙ i(1-i), da_f = dc ⊙ c(t-1) ⊙ f(1-f), da_g = dc ⊙ i ⊙ (1-g²), da_o = dh ⊙ tanh c ⊙ o(1-o);
+    //   dc(t-1) = dc ⊙ f; the dh(t-1) buffer is cleared for W_hhᵀ · da.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 64);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 256);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 64);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 64);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 64);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 64);
+            for (int block = 0; block < 4; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 64);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
+                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector512<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 64);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 256);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 64);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 64);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 64);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 64);
+            for (int block = 0; block < 4; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector256<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 64);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 256);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 64);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 64);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 64);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 64);
+            for (int block = 0; block < 4; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector128<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 64);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 256);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 64);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 64);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 64);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 64);
+            for (int block = 0; block < 4; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, 1f - (tanhC * tanhC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * i * (1f - i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * f * (1f - f);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * tanhC * o * (1f - o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }
             }
         }

@@ -242,75 +242,89 @@ partial class OddModel
         }
     }
 
-    /// <summary>Writes one tensor to PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
+    /// <summary>Writes one tensor in PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
     /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
     /// <param name="destination">Exactly as many floats as the tensor has.</param>
     /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public void ExportPyTorch(string name, global::System.Span<float> destination)
+    public void ExportPyTorch(string name, global::System.Span<float> destination) => UnpackPyTorch(name, _parameters.Span, destination);
+
+    /// <summary>Writes one tensor of a packed gradient buffer (as <c>Backward</c> fills it) in PyTorch's layout, like <see cref="ExportPyTorch"/>.</summary>
+    /// <param name="name">A name from <see cref="PyTorchTensors"/>.</param>
+    /// <param name="gradients">A packed gradient buffer, PackedParameterLength floats.</param>
+    /// <param name="destination">Exactly as many floats as the tensor has.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
+    {
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        UnpackPyTorch(name, gradients, destination);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private static void UnpackPyTorch(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
         switch (name)
         {
             case "weight_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 204, nameof(destination), "weight_ih_l0 [68][3]");
-                Layer0.InputGate.InputWeights.CopyTo(destination.Slice(0, 51));
-                Layer0.ForgetGate.InputWeights.CopyTo(destination.Slice(51, 51));
-                Layer0.CellGate.InputWeights.CopyTo(destination.Slice(102, 51));
-                Layer0.OutputGate.InputWeights.CopyTo(destination.Slice(153, 51));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 0, destination.Slice(0, 51));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 1, destination.Slice(51, 51));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 2, destination.Slice(102, 51));
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 3, destination.Slice(153, 51));
                 return;
             case "weight_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 1156, nameof(destination), "weight_hh_l0 [68][17]");
-                Layer0.InputGate.RecurrentWeights.CopyTo(destination.Slice(0, 289));
-                Layer0.ForgetGate.RecurrentWeights.CopyTo(destination.Slice(289, 289));
-                Layer0.CellGate.RecurrentWeights.CopyTo(destination.Slice(578, 289));
-                Layer0.OutputGate.RecurrentWeights.CopyTo(destination.Slice(867, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 0, destination.Slice(0, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 1, destination.Slice(289, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 2, destination.Slice(578, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 3, destination.Slice(867, 289));
                 return;
             case "bias_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "bias_ih_l0 [68]");
-                Layer0.InputGate.InputBias.CopyTo(destination.Slice(0, 17));
-                Layer0.ForgetGate.InputBias.CopyTo(destination.Slice(17, 17));
-                Layer0.CellGate.InputBias.CopyTo(destination.Slice(34, 17));
-                Layer0.OutputGate.InputBias.CopyTo(destination.Slice(51, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 0, destination.Slice(0, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 1, destination.Slice(17, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 2, destination.Slice(34, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 3, destination.Slice(51, 17));
                 return;
             case "bias_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "bias_hh_l0 [68]");
-                Layer0.InputGate.RecurrentBias.CopyTo(destination.Slice(0, 17));
-                Layer0.ForgetGate.RecurrentBias.CopyTo(destination.Slice(17, 17));
-                Layer0.CellGate.RecurrentBias.CopyTo(destination.Slice(34, 17));
-                Layer0.OutputGate.RecurrentBias.CopyTo(destination.Slice(51, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 0, destination.Slice(0, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 1, destination.Slice(17, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 2, destination.Slice(34, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 3, destination.Slice(51, 17));
                 return;
             case "weight_ih_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "weight_ih_l1 [51][17]");
-                Layer1.ResetGate.InputWeights.CopyTo(destination.Slice(0, 289));
-                Layer1.UpdateGate.InputWeights.CopyTo(destination.Slice(289, 289));
-                Layer1.NewGate.InputWeights.CopyTo(destination.Slice(578, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 0, destination.Slice(0, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 1, destination.Slice(289, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 2, destination.Slice(578, 289));
                 return;
             case "weight_hh_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "weight_hh_l1 [51][17]");
-                Layer1.ResetGate.RecurrentWeights.CopyTo(destination.Slice(0, 289));
-                Layer1.UpdateGate.RecurrentWeights.CopyTo(destination.Slice(289, 289));
-                Layer1.NewGate.RecurrentWeights.CopyTo(destination.Slice(578, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 4448, 17, 17, 2, 0, destination.Slice(0, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 4448, 17, 17, 2, 1, destination.Slice(289, 289));
+                global::RnnGen.GateMatrix.Unpack(packed, 5536, 17, 17, 1, 0, destination.Slice(578, 289));
                 return;
             case "bias_ih_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "bias_ih_l1 [51]");
-                Layer1.ResetGate.InputBias.CopyTo(destination.Slice(0, 17));
-                Layer1.UpdateGate.InputBias.CopyTo(destination.Slice(17, 17));
-                Layer1.NewGate.InputBias.CopyTo(destination.Slice(34, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 0, destination.Slice(0, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 1, destination.Slice(17, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 2, destination.Slice(34, 17));
                 return;
             case "bias_hh_l1":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "bias_hh_l1 [51]");
-                Layer1.ResetGate.RecurrentBias.CopyTo(destination.Slice(0, 17));
-                Layer1.UpdateGate.RecurrentBias.CopyTo(destination.Slice(17, 17));
-                Layer1.NewGate.RecurrentBias.CopyTo(destination.Slice(34, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 0, destination.Slice(0, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 1, destination.Slice(17, 17));
+                global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 2, destination.Slice(34, 17));
                 return;
             case "head.weight":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 85, nameof(destination), "head.weight [5][17]");
-                HeadWeights.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 6272, 5, 17, 1, 0, destination);
                 return;
             case "head.bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 5, nameof(destination), "head.bias [5]");
-                HeadBias.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 6544, 5, 1, 1, 0, destination);
                 return;
             default:
                 throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
@@ -477,6 +491,160 @@ partial class OddModel
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
         };
+    }
+
+    // ---- Training: backpropagation through time ----
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private global::RnnGen.AlignedBuffer? _backward;
+
+    /// <summary>Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
+    {
+        if (_steps == 0)
+        {
+            throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+        }
+
+        int steps = _steps;
+        int batchSize = _batchSize;
+        int rows = steps * batchSize;
+        _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
+        global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        _backward ??= new global::RnnGen.AlignedBuffer(1776);
+        global::System.Span<float> ws = _workspace.Span;
+        global::System.Span<float> bw = _backward.Span;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        ref float wsRef = ref _workspace.Reference;
+        ref float bwRef = ref _backward.Reference;
+        int outputRows = batchSize;
+        int firstOutputRow = rows - batchSize;
+
+        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(0, rows * 32);
+        dTop.Clear();
+        global::System.Span<float> dz = bw.Slice(1248, outputRows * 16);
+        dz.Clear();
+        for (int r = 0; r < outputRows; r++)
+        {
+            outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
+        }
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(4512 + ((firstOutputRow + batchSize) * 32));
+        // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6272, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 32, outputRows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6544, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 32), 32, p.Slice(6272, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+
+        // ---- Layer1 (GRU), backward through time ----
+        global::System.Span<float> dhRec1 = bw.Slice(960, batchSize * 32);
+        dhRec1.Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 32));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3072 + (stepRow * 96));
+            global::System.Span<float> gateSpan = ws.Slice(3072 + (stepRow * 96), batchSize * 96);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4512 + (stepRow * 32));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
+            global::System.Span<float> dResetHidden = bw.Slice(1152, batchSize * 32);
+            Layer1BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
+            dResetHidden.Clear();
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dResetHidden, 32, p.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), batchSize);
+            Layer1BackwardReset(ref gates, ref hPrev, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dResetHidden), ref dhRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(4448, 1088), new global::RnnGen.Numerics.PackedShape(2, 17, 2), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
+        }
+        dhRec1.CopyTo(bw.Slice(1584, batchSize * 32)); // dL/dh(-1)
+        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(3072, rows * 96);
+        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(4512, rows * 32);
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2816, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(1920 + (batchSize * 32)), 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(4448, 1088), new global::RnnGen.Numerics.PackedShape(2, 17, 2), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(5088, rows * 32), 32, rows); // input of W_hn: r ⊙ h(t-1)
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6080, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6176, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        // dL/dh of Layer0: W_ihᵀ · dG for every row.
+        global::System.Span<float> dBelow1 = bw.Slice(480, rows * 32);
+        dBelow1.Clear();
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 32, p.Slice(2816, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+
+        // ---- Layer0 (LSTM), backward through time ----
+        global::System.Span<float> dhRec0 = bw.Slice(960, batchSize * 32);
+        dhRec0.Clear();
+        bw.Slice(1056, batchSize * 32).Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 480 + (stepRow * 32));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 128));
+            global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 1920 + (stepRow * 32));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
+            ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2496 + (stepRow * 32));
+            ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1056);
+            Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+        }
+        dhRec0.CopyTo(bw.Slice(1488, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(1056, batchSize * 32).CopyTo(bw.Slice(1680, batchSize * 32)); // dL/dc(-1)
+        global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
+        global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(1920, rows * 32);
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 384), new global::RnnGen.Numerics.PackedShape(2, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(5568), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2560, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2688, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+    }
+
+    /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
+    /// <param name="layer">Recurrent layer index.</param>
+    /// <param name="hidden">Receives [batchSize][units].</param>
+    /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void InitialStateGradient(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_backward is null)
+        {
+            throw new global::System.InvalidOperationException("No Backward has run yet.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1488, 1680);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1584, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> bw = _backward.Span;
+        for (int b = 0; b < _batchSize; b++)
+        {
+            bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));
+            if (cellOffset >= 0 && !cell.IsEmpty)
+            {
+                bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));
+            }
+        }
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -3514,6 +3682,383 @@ partial class OddModel
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 7) = ay7;
                     }
+                }
+            }
+        }
+    }
+
+    // Layer0 LSTM backward step: dh = dH(t) + dh from t+1; dc = dh ⊙ o ⊙ (1 - tanh²c) + dc from t+1;
+    //   da_i = dc ⊙ g ⊙ i(1-i), da_f = dc ⊙ c(t-1) ⊙ f(1-f), da_g = dc ⊙ i ⊙ (1-g²), da_o = dh ⊙ tanh c ⊙ o(1-o);
+    //   dc(t-1) = dc ⊙ f; the dh(t-1) buffer is cleared for W_hhᵀ · da.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 64);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
+                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector512<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector256<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector128<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, 1f - (tanhC * tanhC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * i * (1f - i);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * f * (1f - f);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * tanhC * o * (1f - o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                }
+            }
+        }
+    }
+
+    // Layer1 GRU backward step (reset before), part 1: dh = dH(t) + dh from t+1;
+    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z); dh(t-1) starts at dh ⊙ z. r stays for part 2.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer1BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate_V512(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate_V256(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate_V128(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else Layer1BackwardCandidate_Scalar(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_V512(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 48);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_V256(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_V128(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
+                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_Scalar(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * (1f - (n * n));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
+                }
+            }
+        }
+    }
+
+    // Layer1 GRU backward step (reset before), part 2, after d(r ⊙ h) = W_hnᵀ · da_n:
+    //   da_r = d(r ⊙ h) ⊙ h(t-1) ⊙ r(1-r); dh(t-1) += d(r ⊙ h) ⊙ r.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer1BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset_V512(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset_V256(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset_V128(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else Layer1BackwardReset_Scalar(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_V512(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 48);
+                var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                var drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_V256(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_V128(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
+                    var drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_Scalar(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    var drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * r * (1f - r);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }
             }
         }

@@ -113,23 +113,37 @@ partial class ReluModel
         }
     }
 
-    /// <summary>Writes one tensor to PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
+    /// <summary>Writes one tensor in PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
     /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
     /// <param name="destination">Exactly as many floats as the tensor has.</param>
     /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public void ExportPyTorch(string name, global::System.Span<float> destination)
+    public void ExportPyTorch(string name, global::System.Span<float> destination) => UnpackPyTorch(name, _parameters.Span, destination);
+
+    /// <summary>Writes one tensor of a packed gradient buffer (as <c>Backward</c> fills it) in PyTorch's layout, like <see cref="ExportPyTorch"/>.</summary>
+    /// <param name="name">A name from <see cref="PyTorchTensors"/>.</param>
+    /// <param name="gradients">A packed gradient buffer, PackedParameterLength floats.</param>
+    /// <param name="destination">Exactly as many floats as the tensor has.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
+    {
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        UnpackPyTorch(name, gradients, destination);
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private static void UnpackPyTorch(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
         switch (name)
         {
             case "weight_ih_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 512, nameof(destination), "weight_ih_l0 [32][16]");
-                Layer0.Hidden.InputWeights.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 0, 32, 16, 1, 0, destination);
                 return;
             case "weight_hh_l0":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 1024, nameof(destination), "weight_hh_l0 [32][32]");
-                Layer0.Hidden.RecurrentWeights.CopyTo(destination);
+                global::RnnGen.GateMatrix.Unpack(packed, 512, 32, 32, 1, 0, destination);
                 return;
             default:
                 throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
@@ -256,6 +270,112 @@ partial class ReluModel
             0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
         };
+    }
+
+    // ---- Training: backpropagation through time ----
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private global::RnnGen.AlignedBuffer? _backward;
+
+    /// <summary>Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
+    {
+        if (_steps == 0)
+        {
+            throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+        }
+
+        int steps = _steps;
+        int batchSize = _batchSize;
+        int rows = steps * batchSize;
+        _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
+        global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        _backward ??= new global::RnnGen.AlignedBuffer(640);
+        global::System.Span<float> ws = _workspace.Span;
+        global::System.Span<float> bw = _backward.Span;
+        global::System.ReadOnlySpan<float> p = _parameters.Span;
+        ref float wsRef = ref _workspace.Reference;
+        ref float bwRef = ref _backward.Reference;
+        int outputRows = rows;
+        int firstOutputRow = 0;
+
+        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(0, rows * 32);
+        dTop.Clear();
+        for (int r = 0; r < outputRows; r++)
+        {
+            outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 32, OutputSize));
+        }
+
+        // ---- Layer0 (SimpleRNN), backward through time ----
+        global::System.Span<float> dhRec0 = bw.Slice(512, batchSize * 32);
+        dhRec0.Clear();
+        for (int t = steps - 1; t >= 0; t--)
+        {
+            int stepRow = t * batchSize;
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 32));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 32));
+            global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 32), batchSize * 32);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 32));
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 512);
+            ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+            Layer0BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(512, 1024), new global::RnnGen.Numerics.PackedShape(2, 32, 1), gateSpan, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
+        }
+        dhRec0.CopyTo(bw.Slice(608, batchSize * 32)); // dL/dh(-1)
+        global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 32);
+        global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 32);
+        // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 512), new global::RnnGen.Numerics.PackedShape(2, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(544), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(512, 1024), new global::RnnGen.Numerics.PackedShape(2, 32, 1), dGates0, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 32, rows);
+    }
+
+    /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
+    /// <param name="layer">Recurrent layer index.</param>
+    /// <param name="hidden">Receives [batchSize][units].</param>
+    /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void InitialStateGradient(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_backward is null)
+        {
+            throw new global::System.InvalidOperationException("No Backward has run yet.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (32, 32, 608, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+        }
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> bw = _backward.Span;
+        for (int b = 0; b < _batchSize; b++)
+        {
+            bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));
+            if (cellOffset >= 0 && !cell.IsEmpty)
+            {
+                bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));
+            }
+        }
     }
 
     // ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----
@@ -960,6 +1080,113 @@ partial class ReluModel
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.Relu(ah7);
                     }
+                }
+            }
+        }
+    }
+
+    // Layer0 SimpleRNN backward step: da = (dH(t) + dh from t+1) ⊙ [h > 0]; the dh(t-1) buffer is cleared for W_hhᵀ · da.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer0BackwardCell(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref h, ref dhRec, rows);
+        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref h, ref dhRec, rows);
+    }
+
+    // Vector512<float> (16 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
+            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                int unit = (block * 16);
+                int gate = (block * 16);
+                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                var hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
+            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 16) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
+            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 16) + lane;
+                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
+                    var hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
+            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 16) + lane;
+                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    var hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }
             }
         }

@@ -45,6 +45,10 @@ namespace RnnGen.Generator.Emit
                 w.Line();
                 StateEmitter.Emit(w, plan);
                 w.Line();
+                w.Line("// ---- Training: backpropagation through time ----");
+                w.Line();
+                BackwardEmitter.Emit(w, plan);
+                w.Line();
                 w.Line("// ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----");
                 foreach (var layer in plan.Layers)
                 {
@@ -61,6 +65,15 @@ namespace RnnGen.Generator.Emit
                 {
                     w.Line();
                     KernelEmitter.Emit(w, LayerKernels.Head(head));
+                }
+
+                foreach (var layer in plan.Layers)
+                {
+                    foreach (var kernel in CellBackwardKernels.For(layer))
+                    {
+                        w.Line();
+                        ElementwiseEmitter.Emit(w, kernel);
+                    }
                 }
             }
 

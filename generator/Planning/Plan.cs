@@ -14,7 +14,8 @@ namespace RnnGen.Generator.Planning
         long ParameterCount,
         int BufferLength,
         ForwardWorkspace Forward,
-        StreamWorkspace Stream)
+        StreamWorkspace Stream,
+        BackwardWorkspace Backward)
     {
         public LayerPlan LastLayer => Layers[Layers.Count - 1];
 
@@ -77,6 +78,23 @@ namespace RnnGen.Generator.Planning
         EquatableArray<LayerTape> Layers,
         int InputOffset,
         int HeadOffset,
+        int Length);
+
+    /// <summary>
+    /// Scratch for <c>Backward</c>, allocated on its first call: two ping-pong buffers of dL/dh rows (a layer's and
+    /// the one below's), dL/dh and dL/dc flowing back one step, d(r ⊙ h) for GRU reset-before, the head's gradient
+    /// rows, embedding rows, and each layer's initial-state gradients.
+    /// </summary>
+    internal sealed record BackwardWorkspace(
+        int GradientA,
+        int GradientB,
+        int Recurrent,
+        int Cell,
+        int ResetHidden,
+        int Head,
+        int Embedding,
+        EquatableArray<int> InitialHidden,
+        EquatableArray<int> InitialCell,
         int Length);
 
     /// <summary>Where one layer's forward values live; offsets into the Forward workspace (-1 when absent).</summary>

@@ -51,7 +51,8 @@ namespace RnnGen.Generator.Planning
             var outputPadded = head?.PaddedUnits ?? 0;
             var forward = CreateForward(spec, layers, outputPadded);
             var stream = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
-            return new Plan(spec, embedding, layers.ToEquatableArray(), head, count, cursor.Length, forward, stream)
+            var backward = CreateBackward(spec, layers, maxPadded, outputPadded);
+            return new Plan(spec, embedding, layers.ToEquatableArray(), head, count, cursor.Length, forward, stream, backward)
             {
                 MaxPaddedUnits = maxPadded,
                 MaxGateStride = maxGateStride,
@@ -71,6 +72,23 @@ namespace RnnGen.Generator.Planning
             var input = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
             var head = cursor.Take(rows * outputPadded);
             return new ForwardWorkspace(tapes.ToEquatableArray(), input, head, cursor.Length);
+        }
+
+        private static BackwardWorkspace CreateBackward(ModelSpec spec, List<LayerPlan> layers, int maxPadded, int outputPadded)
+        {
+            long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
+            long batch = spec.MaxBatchSize;
+            var cursor = new BufferCursor();
+            var a = cursor.Take(rows * maxPadded);
+            var b = cursor.Take(rows * maxPadded);
+            var recurrent = cursor.Take(batch * maxPadded);
+            var cell = cursor.Take(batch * maxPadded);
+            var resetHidden = cursor.Take(batch * maxPadded);
+            var head = cursor.Take(rows * outputPadded);
+            var embedding = spec.Input.IsEmbedding ? cursor.Take(rows * spec.Input.EmbeddingDimension) : -1;
+            var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
+            var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
+            return new BackwardWorkspace(a, b, recurrent, cell, resetHidden, head, embedding, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

@@ -12,6 +12,12 @@ namespace RnnGen.Runtime.Tests.Helpers
     {
         static abstract IReadOnlyList<TensorInfo> PyTorchTensors { get; }
 
+        static abstract void ExportPyTorchGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
+
+        void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);
+
+        void InitialStateGradient(int layer, Span<float> hidden, Span<float> cell = default);
+
         Span<float> PackedParameters { get; }
 
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1);

@@ -24,6 +24,15 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// <summary>Continues the LCG stream of <see cref="LoadLcgWeights"/> for inputs, as the fixture script does.</summary>
         float[] NextInputs(int count);
 
+        /// <summary>Forward, then Backward with <paramref name="outputGradients"/>; returns every tensor's gradient by name.</summary>
+        Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, float[] outputGradients);
+
+        /// <summary>dL/dh(-1) and dL/dc(-1) (empty for non-LSTM) of a layer after <see cref="Gradients"/>.</summary>
+        (float[] Hidden, float[] Cell) InitialStateGradient(int layer, int batchSize, bool lstm);
+
+        /// <summary>Bytes allocated by a warm Forward + Backward.</summary>
+        long MeasureTrainingAllocations(float[] inputs, int batchSize);
+
         /// <summary>Bytes allocated by a warm Forward and Step.</summary>
         (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize);
     }
@@ -84,6 +93,51 @@ namespace RnnGen.Runtime.Tests.Helpers
             }
 
             return outputs;
+        }
+
+        public Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, float[] outputGradients)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
+            _model.Forward(inputs, outputs, batchSize);
+            var gradients = new float[_model.PackedParameters.Length];
+            _model.Backward(outputGradients, gradients);
+            var byName = new Dictionary<string, float[]>();
+            foreach (var tensor in TModel.PyTorchTensors)
+            {
+                var values = new float[tensor.Length];
+                TModel.ExportPyTorchGradient(tensor.Name, gradients, values);
+                byName[tensor.Name] = values;
+            }
+
+            return byName;
+        }
+
+        public (float[] Hidden, float[] Cell) InitialStateGradient(int layer, int batchSize, bool lstm)
+        {
+            var hidden = new float[batchSize * Config.Hidden];
+            var cell = lstm ? new float[batchSize * Config.Hidden] : Array.Empty<float>();
+            _model.InitialStateGradient(layer, hidden, cell);
+            return (hidden, cell);
+        }
+
+        public long MeasureTrainingAllocations(float[] inputs, int batchSize)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
+            var gradients = new float[_model.PackedParameters.Length];
+            for (var i = 0; i < 3; i++)
+            {
+                _model.Forward(inputs, outputs, batchSize);
+                _model.Backward(outputs, gradients);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 5; i++)
+            {
+                _model.Forward(inputs, outputs, batchSize);
+                _model.Backward(outputs, gradients);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
         public float[] Export(string name)

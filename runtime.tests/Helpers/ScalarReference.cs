@@ -12,15 +12,26 @@ namespace RnnGen.Runtime.Tests.Helpers
     internal sealed class ScalarReference
     {
         private readonly ModelConfig _config;
-        private readonly IReadOnlyDictionary<string, float[]> _weights;
+        private readonly IReadOnlyDictionary<string, double[]> _weights;
         private readonly int[] _hidden;
 
         public ScalarReference(ModelConfig config, IReadOnlyDictionary<string, float[]> weights, params int[] hiddenPerLayer)
+            : this(config, weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray()), hiddenPerLayer)
+        {
+        }
+
+        /// <summary>Double-precision weights, so finite differences can perturb them exactly.</summary>
+        public ScalarReference(ModelConfig config, IReadOnlyDictionary<string, double[]> weights, params int[] hiddenPerLayer)
         {
             _config = config;
             _weights = weights;
             _hidden = hiddenPerLayer.Length > 0 ? hiddenPerLayer : Enumerable.Repeat(config.Hidden, config.Layers).ToArray();
         }
+
+        /// <summary>Optional initial states, [layer][batch][hidden]; zero when null.</summary>
+        public double[][][]? InitialHidden { get; set; }
+
+        public double[][][]? InitialCell { get; set; }
 
         /// <summary>Final h (and c) of every layer after the last <see cref="Forward"/>, [layer][batch][hidden].</summary>
         public double[][][] FinalHidden { get; private set; } = Array.Empty<double[][]>();
@@ -28,15 +39,13 @@ namespace RnnGen.Runtime.Tests.Helpers
         public double[][][] FinalCell { get; private set; } = Array.Empty<double[][]>();
 
         /// <summary>Runs time-major inputs [steps][batch][input] from a zero state; returns the last layer's h per step.</summary>
-        public double[] Forward(float[] inputs, int batch)
+        public double[] Forward(float[] inputs, int batch) => Forward(inputs.Select(v => (double)v).ToArray(), batch);
+
+        public double[] Forward(double[] inputs, int batch)
         {
             var width = _config.Input;
             var steps = inputs.Length / (batch * width);
-            var sequence = new double[inputs.Length];
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                sequence[i] = inputs[i];
-            }
+            var sequence = (double[])inputs.Clone();
 
             FinalHidden = new double[_config.Layers][][];
             FinalCell = new double[_config.Layers][][];
@@ -61,8 +70,8 @@ namespace RnnGen.Runtime.Tests.Helpers
             FinalCell[layer] = new double[batch][];
             for (var b = 0; b < batch; b++)
             {
-                var h = new double[hidden];
-                var c = new double[hidden];
+                var h = (double[]?)InitialHidden?[layer][b].Clone() ?? new double[hidden];
+                var c = (double[]?)InitialCell?[layer][b].Clone() ?? new double[hidden];
                 for (var t = 0; t < steps; t++)
                 {
                     var x = new double[width];
@@ -132,7 +141,7 @@ namespace RnnGen.Runtime.Tests.Helpers
             return outputs;
         }
 
-        private static double Dot(float[] matrix, int row, double[] vector)
+        private static double Dot(double[] matrix, int row, double[] vector)
         {
             var sum = 0.0;
             var start = row * vector.Length;
@@ -147,7 +156,10 @@ namespace RnnGen.Runtime.Tests.Helpers
         public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
     
         /// <summary>y = activation(W x + b) for each row of width <paramref name="width"/>; softmax per row.</summary>
-        public static double[] Dense(double[] rows, int width, float[] weights, float[]? bias, int units, Activation activation)
+        public static double[] Dense(double[] rows, int width, float[] weights, float[]? bias, int units, Activation activation) =>
+            Dense(rows, width, weights.Select(v => (double)v).ToArray(), bias?.Select(v => (double)v).ToArray(), units, activation);
+
+        public static double[] Dense(double[] rows, int width, double[] weights, double[]? bias, int units, Activation activation)
         {
             var count = rows.Length / width;
             var output = new double[count * units];

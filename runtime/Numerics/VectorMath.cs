@@ -78,6 +78,22 @@ namespace RnnGen.Numerics
             return tanh | (x & Vector512.Create(-0f));
         }
 
+        /// <summary>The derivative of relu in terms of its output: 1 where <c>x &gt; 0</c>, else 0.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static float PositiveMask(float x) => x > 0f ? 1f : 0f;
+
+        /// <inheritdoc cref="PositiveMask(float)"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector128<float> PositiveMask(Vector128<float> x) => Vector128.GreaterThan(x, Vector128<float>.Zero) & Vector128<float>.One;
+
+        /// <inheritdoc cref="PositiveMask(float)"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<float> PositiveMask(Vector256<float> x) => Vector256.GreaterThan(x, Vector256<float>.Zero) & Vector256<float>.One;
+
+        /// <inheritdoc cref="PositiveMask(float)"/>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<float> PositiveMask(Vector512<float> x) => Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512<float>.One;
+
         /// <summary>Rectified linear unit, <c>max(x, 0)</c>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Relu(float x) => MathF.Max(x, 0f);

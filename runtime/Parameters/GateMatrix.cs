@@ -73,15 +73,29 @@ namespace RnnGen
 
         /// <summary>Writes every element to a row-major <c>[Rows][Columns]</c> span.</summary>
         /// <exception cref="ArgumentException">The span does not hold exactly <see cref="Length"/> floats.</exception>
-        public void CopyTo(Span<float> rowMajor)
+        public void CopyTo(Span<float> rowMajor) => Unpack(_buffer.Span, _offset, Rows, Columns, _gates, _gate, rowMajor);
+
+        /// <summary>
+        /// Copies one gate's matrix out of any span with the packed layout (parameters or their gradients) into a
+        /// row-major <c>[rows][columns]</c> span.
+        /// </summary>
+        /// <param name="packed">A buffer with the network's packed layout.</param>
+        /// <param name="offset">Start of the packed tensor that holds the gate.</param>
+        /// <param name="rows">Units of the gate.</param>
+        /// <param name="columns">Inputs each unit reads.</param>
+        /// <param name="gates">Gates packed side by side in the tensor.</param>
+        /// <param name="gate">The gate's index among them.</param>
+        /// <param name="rowMajor">Receives <c>rows * columns</c> floats.</param>
+        public static void Unpack(ReadOnlySpan<float> packed, int offset, int rows, int columns, int gates, int gate, Span<float> rowMajor)
         {
-            Shapes.RequireLength(rowMajor.Length, Length, nameof(rowMajor), $"[{Rows}][{Columns}]");
-            var span = _buffer.Span;
-            for (var row = 0; row < Rows; row++)
+            Shapes.RequireLength(rowMajor.Length, rows * columns, nameof(rowMajor), $"[{rows}][{columns}]");
+            var gatesBlock = gates * Block;
+            for (var row = 0; row < rows; row++)
             {
-                for (var column = 0; column < Columns; column++)
+                var rowStart = offset + ((row / Block) * columns * gatesBlock) + (gate * Block) + (row % Block);
+                for (var column = 0; column < columns; column++)
                 {
-                    rowMajor[(row * Columns) + column] = span[IndexOf(row, column)];
+                    rowMajor[(row * columns) + column] = packed[rowStart + (column * gatesBlock)];
                 }
             }
         }

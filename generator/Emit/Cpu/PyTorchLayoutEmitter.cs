@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using RnnGen.Generator.Planning;
 using static RnnGen.Generator.Emit.Literals;
@@ -29,24 +30,21 @@ namespace RnnGen.Generator.Emit.Cpu
 
             w.Line("};");
             w.Line();
-            EmitCopy(w, tensors, import: true);
+            EmitImport(w, tensors);
             w.Line();
-            EmitCopy(w, tensors, import: false);
+            EmitExport(w, tensors);
             w.Line();
             EmitInitialize(w, tensors);
         }
 
-        private static void EmitCopy(SourceWriter w, List<TensorMapping> tensors, bool import)
+        private static void EmitImport(SourceWriter w, List<TensorMapping> tensors)
         {
-            var (method, spanType, argument, verb) = import
-                ? ("ImportPyTorch", ReadOnlySpan, "values", "Sets")
-                : ("ExportPyTorch", Span, "destination", "Writes");
-            w.Summary($"{verb} one tensor {(import ? "from" : "to")} PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref=\"PyTorchTensors\"/> for names and shapes.");
-            w.Line($"/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>, e.g. <c>weight_ih_l0</c>.</param>");
-            w.Line($"/// <param name=\"{argument}\">Exactly as many floats as the tensor has.</param>");
+            w.Summary("Sets one tensor from PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref=\"PyTorchTensors\"/> for names and shapes.");
+            w.Line("/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>, e.g. <c>weight_ih_l0</c>.</param>");
+            w.Line("/// <param name=\"values\">Exactly as many floats as the tensor has.</param>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">The name is unknown or the length does not match the shape.</exception>");
             w.Line(GeneratedCode.Attribute);
-            using (w.Block($"public void {method}(string name, {spanType} {argument})"))
+            using (w.Block($"public void ImportPyTorch(string name, {ReadOnlySpan} values)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
                 using (w.Block("switch (name)"))
@@ -54,13 +52,13 @@ namespace RnnGen.Generator.Emit.Cpu
                     foreach (var t in tensors)
                     {
                         w.Line($"case \"{t.Name}\":");
-                        w.Line($"    global::RnnGen.Shapes.RequireLength({argument}.Length, {Int(t.Rows * t.Columns)}, nameof({argument}), \"{t.Name} {t.Shape}\");");
-                        foreach (var (view, start, length) in t.Views)
+                        w.Line($"    global::RnnGen.Shapes.RequireLength(values.Length, {Int(t.Rows * t.Columns)}, nameof(values), \"{t.Name} {t.Shape}\");");
+                        foreach (var view in t.Views)
                         {
-                            var slice = start == 0 && length == t.Rows * t.Columns ? argument : $"{argument}.Slice({Int(start)}, {Int(length)})";
-                            w.Line(view.EndsWith("EmbeddingTable", System.StringComparison.Ordinal)
-                                ? (import ? $"    {slice}.CopyTo({view});" : $"    {view}.CopyTo({slice});")
-                                : $"    {view}.{(import ? "CopyFrom" : "CopyTo")}({slice});");
+                            var slice = Slice("values", view, t);
+                            w.Line(view.Gate is null
+                                ? $"    {slice}.CopyTo({view.View});"
+                                : $"    {view.View}.CopyFrom({slice});");
                         }
 
                         w.Line("    return;");
@@ -71,6 +69,57 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
         }
+
+        private static void EmitExport(SourceWriter w, List<TensorMapping> tensors)
+        {
+            w.Summary("Writes one tensor in PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref=\"PyTorchTensors\"/> for names and shapes.");
+            w.Line("/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>, e.g. <c>weight_ih_l0</c>.</param>");
+            w.Line("/// <param name=\"destination\">Exactly as many floats as the tensor has.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The name is unknown or the length does not match the shape.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line($"public void ExportPyTorch(string name, {Span} destination) => UnpackPyTorch(name, _parameters.Span, destination);");
+            w.Line();
+            w.Summary("Writes one tensor of a packed gradient buffer (as <c>Backward</c> fills it) in PyTorch's layout, like <see cref=\"ExportPyTorch\"/>.");
+            w.Line("/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>.</param>");
+            w.Line("/// <param name=\"gradients\">A packed gradient buffer, PackedParameterLength floats.</param>");
+            w.Line("/// <param name=\"destination\">Exactly as many floats as the tensor has.</param>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public static void ExportPyTorchGradient(string name, {ReadOnlySpan} gradients, {Span} destination)"))
+            {
+                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
+                w.Line("UnpackPyTorch(name, gradients, destination);");
+            }
+
+            w.Line();
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"private static void UnpackPyTorch(string name, {ReadOnlySpan} packed, {Span} destination)"))
+            {
+                w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
+                using (w.Block("switch (name)"))
+                {
+                    foreach (var t in tensors)
+                    {
+                        w.Line($"case \"{t.Name}\":");
+                        w.Line($"    global::RnnGen.Shapes.RequireLength(destination.Length, {Int(t.Rows * t.Columns)}, nameof(destination), \"{t.Name} {t.Shape}\");");
+                        foreach (var view in t.Views)
+                        {
+                            var slice = Slice("destination", view, t);
+                            w.Line(view.Gate is { } g
+                                ? $"    global::RnnGen.GateMatrix.Unpack(packed, {Int(g.Offset)}, {Int(g.Rows)}, {Int(g.Columns)}, {Int(g.Gates)}, {Int(g.Gate)}, {slice});"
+                                : $"    packed.Slice({Int(view.PackedOffset)}, {Int(view.Length)}).CopyTo({slice});");
+                        }
+
+                        w.Line("    return;");
+                    }
+
+                    w.Line("default:");
+                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));");
+                }
+            }
+        }
+
+        private static string Slice(string span, ViewMapping view, TensorMapping tensor) =>
+            view.Start == 0 && view.Length == tensor.Rows * tensor.Columns ? span : $"{span}.Slice({Int(view.Start)}, {Int(view.Length)})";
 
         private static void EmitInitialize(SourceWriter w, List<TensorMapping> tensors)
         {
@@ -95,7 +144,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var list = new List<TensorMapping>();
             if (plan.Embedding is { } e)
             {
-                list.Add(new TensorMapping("embedding.weight", e.Vocabulary, e.Dimension, false, null, new[] { ("EmbeddingTable", 0, e.Length) }));
+                list.Add(new TensorMapping("embedding.weight", e.Vocabulary, e.Dimension, false, null, new[] { new ViewMapping("EmbeddingTable", 0, e.Length, null, e.Offset) }));
             }
 
             foreach (var layer in plan.Layers)
@@ -104,33 +153,38 @@ namespace RnnGen.Generator.Emit.Cpu
                 var gates = CellTraits.GateNames(layer.Spec.Cell);
                 var bound = (float)(1.0 / System.Math.Sqrt(h));
                 var k = Int(layer.Index);
-                (string, int, int)[] Views(string member, int columns)
+                ViewMapping[] Views(string member, int columns, System.Func<int, PackedTensor> tensorOf)
                 {
-                    var views = new (string, int, int)[gates.Length];
+                    var views = new ViewMapping[gates.Length];
                     for (var g = 0; g < gates.Length; g++)
                     {
-                        views[g] = ($"{layer.Name}.{gates[g]}.{member}", g * h * columns, h * columns);
+                        var tensor = tensorOf(g);
+                        var layout = new GateLayout(tensor.Offset, h, columns, tensor.Gates, g - tensor.FirstGate);
+                        views[g] = new ViewMapping($"{layer.Name}.{gates[g]}.{member}", g * h * columns, h * columns, layout, tensor.Offset);
                     }
 
                     return views;
                 }
 
-                list.Add(new TensorMapping($"weight_ih_l{k}", gates.Length * h, layer.InputWidth, false, bound, Views("InputWeights", layer.InputWidth)));
-                list.Add(new TensorMapping($"weight_hh_l{k}", gates.Length * h, h, false, bound, Views("RecurrentWeights", h)));
-                if (layer.Spec.UseBias)
+                PackedTensor Recurrent(int gate) => layer.RecurrentWeights.First(t => gate >= t.FirstGate && gate < t.FirstGate + t.Gates);
+                list.Add(new TensorMapping($"weight_ih_l{k}", gates.Length * h, layer.InputWidth, false, bound, Views("InputWeights", layer.InputWidth, _ => layer.InputWeights)));
+                list.Add(new TensorMapping($"weight_hh_l{k}", gates.Length * h, h, false, bound, Views("RecurrentWeights", h, Recurrent)));
+                if (layer.InputBias is { } inputBias && layer.RecurrentBias is { } recurrentBias)
                 {
-                    list.Add(new TensorMapping($"bias_ih_l{k}", gates.Length * h, 1, true, bound, Views("InputBias", 1)));
-                    list.Add(new TensorMapping($"bias_hh_l{k}", gates.Length * h, 1, true, bound, Views("RecurrentBias", 1)));
+                    list.Add(new TensorMapping($"bias_ih_l{k}", gates.Length * h, 1, true, bound, Views("InputBias", 1, _ => inputBias)));
+                    list.Add(new TensorMapping($"bias_hh_l{k}", gates.Length * h, 1, true, bound, Views("RecurrentBias", 1, _ => recurrentBias)));
                 }
             }
 
             if (plan.Head is { } head)
             {
                 var bound = (float)(1.0 / System.Math.Sqrt(head.InputWidth));
-                list.Add(new TensorMapping("head.weight", head.Spec.Units, head.InputWidth, false, bound, new[] { ("HeadWeights", 0, head.Spec.Units * head.InputWidth) }));
-                if (head.Bias is not null)
+                var weights = new GateLayout(head.Weights.Offset, head.Spec.Units, head.InputWidth, 1, 0);
+                list.Add(new TensorMapping("head.weight", head.Spec.Units, head.InputWidth, false, bound, new[] { new ViewMapping("HeadWeights", 0, head.Spec.Units * head.InputWidth, weights, weights.Offset) }));
+                if (head.Bias is { } bias)
                 {
-                    list.Add(new TensorMapping("head.bias", head.Spec.Units, 1, true, bound, new[] { ("HeadBias", 0, head.Spec.Units) }));
+                    var layout = new GateLayout(bias.Offset, head.Spec.Units, 1, 1, 0);
+                    list.Add(new TensorMapping("head.bias", head.Spec.Units, 1, true, bound, new[] { new ViewMapping("HeadBias", 0, head.Spec.Units, layout, bias.Offset) }));
                 }
             }
 
@@ -138,9 +192,18 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>One external tensor and the views (with element ranges) it spreads over.</summary>
-        private sealed record TensorMapping(string Name, int Rows, int Columns, bool IsVector, float? InitBound, (string View, int Start, int Length)[] Views)
+        private sealed record TensorMapping(string Name, int Rows, int Columns, bool IsVector, float? InitBound, ViewMapping[] Views)
         {
             public string Shape => IsVector ? $"[{Int(Rows)}]" : $"[{Int(Rows)}][{Int(Columns)}]";
         }
+
+        /// <summary>
+        /// A range of an external tensor and the view it maps to: a gate matrix in the packed layout
+        /// (<paramref name="Gate"/>), or a plain row-major copy at <paramref name="PackedOffset"/> (the embedding).
+        /// </summary>
+        private sealed record ViewMapping(string View, int Start, int Length, GateLayout? Gate, int PackedOffset);
+
+        /// <summary>Arguments of <c>GateMatrix.Unpack</c> for one gate.</summary>
+        private sealed record GateLayout(int Offset, int Rows, int Columns, int Gates, int Gate);
     }
 }

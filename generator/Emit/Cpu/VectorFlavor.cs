@@ -59,6 +59,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public string Zero => Api is null ? "0f" : $"{Type}.Zero";
 
+        public string One => Api is null ? "1f" : $"{Type}.One";
+
         private static string Literal(int value) => value.ToString(CultureInfo.InvariantCulture);
     }
 }

@@ -1,0 +1,312 @@
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+using static RnnGen.Generator.Emit.Literals;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// Writes <c>Backward</c>: backpropagation through time over the tape the last <c>Forward</c> left. Per layer, top
+    /// down: the time loop runs the element-wise cell derivatives and W_hhᵀ products step by step; then every weight
+    /// and bias gradient is one GEMM over all steps and sequences, and Wᵢₕᵀ · dG hands dL/dx to the layer below.
+    /// </summary>
+    internal static class BackwardEmitter
+    {
+        private const string Gradients = "global::RnnGen.Numerics.PackedGradients";
+        private const string Shape = "global::RnnGen.Numerics.PackedShape";
+        private const string Rows = "global::RnnGen.Numerics.GateRows";
+        private const string Slice = "global::RnnGen.Numerics.GateSlice";
+
+        public static void Emit(SourceWriter w, Plan plan)
+        {
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private global::RnnGen.AlignedBuffer? _backward;");
+            w.Line();
+            EmitBackward(w, plan);
+            w.Line();
+            EmitInitialStateGradient(w, plan);
+        }
+
+        private static void EmitBackward(SourceWriter w, Plan plan)
+        {
+            var bw = plan.Backward;
+            var ws = plan.Forward;
+            var last = plan.LastLayer;
+            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
+            w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
+            w.Line($"/// <param name=\"outputGradients\">dL/dz for every output row, {outputShape}, where z is the head's pre-activation{(plan.Head is null ? " (here: the last layer's h, as there is no head)" : " (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this)")}.</param>");
+            w.Line("/// <param name=\"gradients\">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref=\"ExportPyTorchGradient\"/>.</param>");
+            w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call.</remarks>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
+            {
+                w.Line("if (_steps == 0)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.\");");
+                w.Line("}");
+                w.Line();
+                w.Line("int steps = _steps;");
+                w.Line("int batchSize = _batchSize;");
+                w.Line("int rows = steps * batchSize;");
+                w.Line("_steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward");
+                w.Line(plan.ReturnsSequences
+                    ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);"
+                    : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);");
+                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
+                w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
+                w.Line($"{Span} ws = _workspace.Span;");
+                w.Line($"{Span} bw = _backward.Span;");
+                w.Line($"{ReadOnlySpan} p = _parameters.Span;");
+                w.Line("ref float wsRef = ref _workspace.Reference;");
+                w.Line("ref float bwRef = ref _backward.Reference;");
+                w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize;");
+                w.Line($"int firstOutputRow = {(plan.ReturnsSequences ? "0" : "rows - batchSize")};");
+                var lastPadded = Int(last.PaddedUnits);
+                w.Line();
+                w.Line("// dL/dh of the last layer: from the head, or the caller's gradients when there is none.");
+                w.Line($"{Span} dTop = bw.Slice({Int(Buffer(plan, last))}, rows * {lastPadded});");
+                w.Line("dTop.Clear();");
+                if (plan.Head is { } head)
+                {
+                    var op = Int(head.PaddedUnits);
+                    var shape = $"new {Shape}({Int(head.Weights.Blocks)}, {Int(head.InputWidth)}, 1)";
+                    var rows = $"new {Rows}({op}, 1)";
+                    var slice = $"new {Slice}(0, 0, 1)";
+                    w.Line($"{Span} dz = bw.Slice({Int(bw.Head)}, outputRows * {op});");
+                    w.Line("dz.Clear();");
+                    using (w.Block("for (int r = 0; r < outputRows; r++)"))
+                    {
+                        w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * {op}, OutputSize));");
+                    }
+
+                    w.Line($"{ReadOnlySpan} headInputs = ws.Slice({Int(ws.Layers[last.Index].Hidden)} + ((firstOutputRow + batchSize) * {lastPadded}));");
+                    w.Line($"// dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.");
+                    w.Line($"{Gradients}.AccumulateWeights(gradients.Slice({Int(head.Weights.Offset)}, {Int(head.Weights.Length)}), {shape}, dz, {rows}, {slice}, headInputs, {lastPadded}, outputRows);");
+                    if (head.Bias is { } bias)
+                    {
+                        w.Line($"{Gradients}.AccumulateBias(gradients.Slice({Int(bias.Offset)}, {Int(bias.Length)}), new {Shape}({Int(bias.Blocks)}, 1, 1), dz, {rows}, {slice}, outputRows);");
+                    }
+
+                    w.Line($"{Gradients}.AccumulateTransposed(dTop.Slice(firstOutputRow * {lastPadded}), {lastPadded}, p.Slice({Int(head.Weights.Offset)}, {Int(head.Weights.Length)}), {shape}, dz, {rows}, {slice}, outputRows);");
+                }
+                else
+                {
+                    using (w.Block("for (int r = 0; r < outputRows; r++)"))
+                    {
+                        w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * {lastPadded}, OutputSize));");
+                    }
+                }
+
+                for (var index = plan.Layers.Count - 1; index >= 0; index--)
+                {
+                    EmitLayer(w, plan, plan.Layers[index]);
+                }
+            }
+        }
+
+        private static void EmitLayer(SourceWriter w, Plan plan, LayerPlan layer)
+        {
+            var bw = plan.Backward;
+            var tape = plan.Forward.Layers[layer.Index];
+            var hp = Int(layer.PaddedUnits);
+            var gs = Int(layer.GateStride);
+            var g = layer.GateCount;
+            var dh = Buffer(plan, layer);
+            var gateRows = $"new {Rows}({gs}, {Int(g)})";
+            var hh = layer.RecurrentWeights;
+            string ShapeOf(PackedTensor t) => $"new {Shape}({Int(t.Blocks)}, {Int(t.Columns)}, {Int(t.Gates)})";
+            string P(PackedTensor t) => $"p.Slice({Int(t.Offset)}, {Int(t.Length)})";
+            string G(PackedTensor t) => $"gradients.Slice({Int(t.Offset)}, {Int(t.Length)})";
+            string SliceOf(int tensorGate, int rowGate, int count) => $"new {Slice}({Int(tensorGate)}, {Int(rowGate)}, {Int(count)})";
+
+            w.Line();
+            w.Line($"// ---- {layer.Name} ({CellTraits.DisplayName(layer.Spec.Cell)}), backward through time ----");
+            w.Line($"{Span} dhRec{layer.Index} = bw.Slice({Int(bw.Recurrent)}, batchSize * {hp});");
+            w.Line($"dhRec{layer.Index}.Clear();");
+            if (tape.Cell >= 0)
+            {
+                w.Line($"bw.Slice({Int(bw.Cell)}, batchSize * {hp}).Clear();");
+            }
+
+            using (w.Block("for (int t = steps - 1; t >= 0; t--)"))
+            {
+                w.Line($"int stepRow = t * batchSize;");
+                w.Line($"ref float dH = ref {Unsafe}.Add(ref bwRef, {Int(dh)} + (stepRow * {hp}));");
+                w.Line($"ref float gates = ref {Unsafe}.Add(ref wsRef, {Int(tape.Gates)} + (stepRow * {gs}));");
+                w.Line($"{Span} gateSpan = ws.Slice({Int(tape.Gates)} + (stepRow * {gs}), batchSize * {gs});");
+                w.Line($"ref float hPrev = ref {Unsafe}.Add(ref wsRef, {Int(tape.Hidden)} + (stepRow * {hp}));");
+                w.Line($"ref float dhRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Recurrent)});");
+                var recurrentShape = ShapeOf(hh[0]);
+                switch (layer.Spec.Cell)
+                {
+                    case CellKind.Lstm:
+                        w.Line($"ref float cPrev = ref {Unsafe}.Add(ref wsRef, {Int(tape.Cell)} + (stepRow * {hp}));");
+                        w.Line($"ref float c = ref {Unsafe}.Add(ref cPrev, batchSize * {hp});");
+                        w.Line($"ref float dcRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Cell)});");
+                        w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
+                        break;
+                    case CellKind.Gru when layer.Spec.ResetAfter:
+                        w.Line($"ref float aux = ref {Unsafe}.Add(ref wsRef, {Int(tape.Aux)} + (stepRow * {hp}));");
+                        w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, ws.Slice({Int(tape.Aux)} + (stepRow * {hp}), batchSize * {hp}), new {Rows}({hp}, 1), {SliceOf(2, 0, 1)}, batchSize);");
+                        break;
+                    case CellKind.Gru:
+                        w.Line($"{Span} dResetHidden = bw.Slice({Int(bw.ResetHidden)}, batchSize * {hp});");
+                        w.Line($"{layer.Name}BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);");
+                        w.Line("dResetHidden.Clear();");
+                        w.Line($"{Gradients}.AccumulateTransposed(dResetHidden, {hp}, {P(hh[1])}, {ShapeOf(hh[1])}, gateSpan, {gateRows}, {SliceOf(0, 2, 1)}, batchSize);");
+                        w.Line($"{layer.Name}BackwardReset(ref gates, ref hPrev, ref {Marshal}.GetReference(dResetHidden), ref dhRec, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
+                        break;
+                    default:
+                        w.Line($"ref float h = ref {Unsafe}.Add(ref hPrev, batchSize * {hp});");
+                        w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
+                        break;
+                }
+            }
+
+            w.Line($"dhRec{layer.Index}.CopyTo(bw.Slice({Int(bw.InitialHidden[layer.Index])}, batchSize * {hp})); // dL/dh(-1)");
+            if (tape.Cell >= 0)
+            {
+                w.Line($"bw.Slice({Int(bw.Cell)}, batchSize * {hp}).CopyTo(bw.Slice({Int(bw.InitialCell[layer.Index])}, batchSize * {hp})); // dL/dc(-1)");
+            }
+
+            // Weight and bias gradients: one GEMM each over every step and sequence.
+            w.Line($"{ReadOnlySpan} dGates{layer.Index} = ws.Slice({Int(tape.Gates)}, rows * {gs});");
+            w.Line($"{ReadOnlySpan} previousHidden{layer.Index} = ws.Slice({Int(tape.Hidden)}, rows * {hp});");
+            string inputs;
+            string inputStride;
+            if (layer.Index > 0)
+            {
+                var below = plan.Layers[layer.Index - 1];
+                inputs = $"ws.Slice({Int(plan.Forward.Layers[below.Index].Hidden)} + (batchSize * {Int(below.PaddedUnits)}))";
+                inputStride = Int(below.PaddedUnits);
+            }
+            else if (plan.Embedding is { } embedding)
+            {
+                var d = Int(embedding.Dimension);
+                w.Line($"{Span} embeddingRows = bw.Slice({Int(bw.Embedding)}, rows * {d});");
+                using (w.Block("for (int r = 0; r < rows; r++)"))
+                {
+                    w.Line($"p.Slice({Int(embedding.Offset)} + (_tokens[r] * {d}), {d}).CopyTo(embeddingRows.Slice(r * {d}, {d}));");
+                }
+
+                inputs = "embeddingRows";
+                inputStride = d;
+            }
+            else
+            {
+                inputs = $"ws.Slice({Int(plan.Forward.InputOffset)})";
+                inputStride = "InputSize";
+            }
+
+            w.Line($"// dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all {Int(layer.GateCount)} gates and every row.");
+            w.Line($"{Gradients}.AccumulateWeights({G(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, {inputs}, {inputStride}, rows);");
+            var aux = tape.Aux >= 0 ? $"ws.Slice({Int(tape.Aux)}, rows * {hp})" : string.Empty;
+            var auxRows = $"new {Rows}({hp}, 1)";
+            if (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter)
+            {
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, 2)}, previousHidden{layer.Index}, {hp}, rows);");
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, {aux}, {auxRows}, {SliceOf(2, 0, 1)}, previousHidden{layer.Index}, {hp}, rows);");
+            }
+            else if (layer.Spec.Cell == CellKind.Gru)
+            {
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, 2)}, previousHidden{layer.Index}, {hp}, rows);");
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[1])}, {ShapeOf(hh[1])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 2, 1)}, {aux}, {hp}, rows); // input of W_hn: r ⊙ h(t-1)");
+            }
+            else
+            {
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, previousHidden{layer.Index}, {hp}, rows);");
+            }
+
+            if (layer.InputBias is { } bih && layer.RecurrentBias is { } bhh)
+            {
+                w.Line($"{Gradients}.AccumulateBias({G(bih)}, {ShapeOf(bih)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                if (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter)
+                {
+                    w.Line($"{Gradients}.AccumulateBias({G(bhh)}, {ShapeOf(bhh)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, 2)}, rows);");
+                    w.Line($"{Gradients}.AccumulateBias({G(bhh)}, {ShapeOf(bhh)}, {aux}, {auxRows}, {SliceOf(2, 0, 1)}, rows);");
+                }
+                else
+                {
+                    w.Line($"{Gradients}.AccumulateBias({G(bhh)}, {ShapeOf(bhh)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                }
+            }
+
+            if (layer.Index > 0)
+            {
+                var below = plan.Layers[layer.Index - 1];
+                w.Line($"// dL/dh of {below.Name}: W_ihᵀ · dG for every row.");
+                w.Line($"{Span} dBelow{layer.Index} = bw.Slice({Int(Buffer(plan, below))}, rows * {Int(below.PaddedUnits)});");
+                w.Line($"dBelow{layer.Index}.Clear();");
+                w.Line($"{Gradients}.AccumulateTransposed(dBelow{layer.Index}, {Int(below.PaddedUnits)}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+            }
+            else if (plan.Embedding is { } embedding)
+            {
+                var d = Int(embedding.Dimension);
+                w.Line("// dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).");
+                w.Line("embeddingRows.Clear();");
+                w.Line($"{Gradients}.AccumulateTransposed(embeddingRows, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);");
+            }
+        }
+
+        private static void EmitInitialStateGradient(SourceWriter w, Plan plan)
+        {
+            var bw = plan.Backward;
+            w.Summary("Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].");
+            w.Line("/// <param name=\"layer\">Recurrent layer index.</param>");
+            w.Line("/// <param name=\"hidden\">Receives [batchSize][units].</param>");
+            w.Line("/// <param name=\"cell\">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void InitialStateGradient(int layer, {Span} hidden, {Span} cell = default)"))
+            {
+                w.Line("if (_backward is null)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"No Backward has run yet.\");");
+                w.Line("}");
+                w.Line();
+                w.Line("int units;");
+                w.Line("int padded;");
+                w.Line("int hiddenOffset;");
+                w.Line("int cellOffset;");
+                using (w.Block("switch (layer)"))
+                {
+                    foreach (var layer in plan.Layers)
+                    {
+                        w.Line($"case {Int(layer.Index)}:");
+                        w.Line($"    (units, padded, hiddenOffset, cellOffset) = ({Int(layer.Spec.Units)}, {Int(layer.PaddedUnits)}, {Int(bw.InitialHidden[layer.Index])}, {Int(bw.InitialCell[layer.Index])});");
+                        w.Line("    break;");
+                    }
+
+                    w.Line("default:");
+                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+                }
+
+                w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
+                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                w.Line("}");
+                w.Line();
+                w.Line($"{Span} bw = _backward.Span;");
+                using (w.Block("for (int b = 0; b < _batchSize; b++)"))
+                {
+                    w.Line("bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));");
+                    w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+                    w.Line("{");
+                    w.Line("    bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));");
+                    w.Line("}");
+                }
+            }
+        }
+
+        /// <summary>The dL/dh buffer of a layer: the top layer uses A, and layers alternate downwards.</summary>
+        private static int Buffer(Plan plan, LayerPlan layer) =>
+            (plan.Layers.Count - 1 - layer.Index) % 2 == 0 ? plan.Backward.GradientA : plan.Backward.GradientB;
+    }
+}

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Planning;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// An element-wise kernel over the units of each row (the cell derivatives of backpropagation): every argument
+    /// is a row-major buffer whose rows hold either one value per unit or one value per gate and unit
+    /// (<c>[block][gate][lane]</c>). Emitted per width like <see cref="PackedKernel"/>.
+    /// </summary>
+    internal sealed class ElementwiseKernel
+    {
+        public ElementwiseKernel(string name, LayerPlan layer, IReadOnlyList<(string Name, bool PerGate)> buffers)
+        {
+            Name = name;
+            Layer = layer;
+            Buffers = buffers;
+        }
+
+        public string Name { get; }
+
+        public LayerPlan Layer { get; }
+
+        /// <summary>The kernel's buffers in parameter order; <c>PerGate</c> rows have the gate layout.</summary>
+        public IReadOnlyList<(string Name, bool PerGate)> Buffers { get; }
+
+        public IReadOnlyList<string> Documentation { get; init; } = Array.Empty<string>();
+
+        /// <summary>Writes the statements for one vector of units.</summary>
+        public Action<ElementwiseBody> Body { get; init; } = _ => { };
+
+        public string Parameters => string.Join(", ", Buffers.Select(b => $"ref float {b.Name}")) + ", int rows";
+
+        public string Arguments => string.Join(", ", Buffers.Select(b => $"ref {b.Name}")) + ", rows";
+    }
+
+    /// <summary>What a body sees: loads and stores of a buffer at the current units, for one flavor.</summary>
+    internal sealed class ElementwiseBody
+    {
+        private readonly ElementwiseKernel _kernel;
+
+        public ElementwiseBody(SourceWriter writer, VectorFlavor flavor, ElementwiseKernel kernel)
+        {
+            Writer = writer;
+            Flavor = flavor;
+            _kernel = kernel;
+        }
+
+        public SourceWriter Writer { get; }
+
+        public VectorFlavor Flavor { get; }
+
+        public string One => Flavor.One;
+
+        /// <summary>Loads a per-unit buffer, or gate <paramref name="gate"/> of a per-gate buffer.</summary>
+        public string Load(string buffer, int gate = 0) => Flavor.Load(buffer + "Row", Offset(buffer, gate));
+
+        public void Store(string buffer, string value, int gate = 0) => Writer.Line(Flavor.Store(value, buffer + "Row", Offset(buffer, gate)));
+
+        public void Let(string name, string value) => Writer.Line($"var {name} = {value};");
+
+        private string Offset(string buffer, int gate) =>
+            _kernel.Buffers.First(b => b.Name == buffer).PerGate
+                ? (gate == 0 ? "gate" : $"gate + {Literals.Int(gate * Packing.BlockWidth)}")
+                : "unit";
+    }
+
+    /// <summary>Writes an <see cref="ElementwiseKernel"/> once per vector width plus a dispatcher.</summary>
+    internal static class ElementwiseEmitter
+    {
+        public static void Emit(SourceWriter w, ElementwiseKernel kernel)
+        {
+            foreach (var line in kernel.Documentation)
+            {
+                w.Line("// " + line);
+            }
+
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
+            using (w.Block($"private static void {kernel.Name}({kernel.Parameters})"))
+            {
+                var first = true;
+                foreach (var flavor in VectorFlavor.All)
+                {
+                    var call = $"{kernel.Name}_{flavor.Suffix}({kernel.Arguments});";
+                    w.Line(flavor.AcceleratedCondition is { } condition ? $"{(first ? "if" : "else if")} ({condition}) {call}" : $"else {call}");
+                    first = false;
+                }
+            }
+
+            foreach (var flavor in VectorFlavor.All)
+            {
+                w.Line();
+                EmitFlavor(w, kernel, flavor);
+            }
+        }
+
+        private static void EmitFlavor(SourceWriter w, ElementwiseKernel kernel, VectorFlavor flavor)
+        {
+            var layer = kernel.Layer;
+            const int block = Packing.BlockWidth;
+            w.Line($"// {flavor.Description}.");
+            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+            using (w.Block($"private static void {kernel.Name}_{flavor.Suffix}({kernel.Parameters})"))
+            {
+                using (w.Block("for (int row = 0; row < rows; row++)"))
+                {
+                    foreach (var (name, perGate) in kernel.Buffers)
+                    {
+                        var stride = perGate ? layer.GateStride : layer.PaddedUnits;
+                        w.Line($"ref float {name}Row = ref {Literals.Unsafe}.Add(ref {name}, row * {Literals.Int(stride)});");
+                    }
+
+                    using (w.Block($"for (int block = 0; block < {Literals.Int(layer.Blocks)}; block++)"))
+                    {
+                        SourceWriter.Scope? lanes = flavor.Lanes == block ? null : w.Block($"for (int lane = 0; lane < {block}; lane += {Literals.Int(flavor.Lanes)})");
+                        var lane = lanes is null ? string.Empty : " + lane";
+                        w.Line($"int unit = (block * {block}){lane};");
+                        if (kernel.Buffers.Any(b => b.PerGate))
+                        {
+                            w.Line($"int gate = (block * {Literals.Int(layer.GateCount * block)}){lane};");
+                        }
+
+                        kernel.Body(new ElementwiseBody(w, flavor, kernel));
+                        lanes?.Dispose();
+                    }
+                }
+            }
+        }
+    }
+}

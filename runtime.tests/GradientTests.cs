@@ -1,0 +1,172 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Runtime.Tests.Helpers;
+using RnnGen.Runtime.Tests.Models;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests
+{
+    /// <summary>
+    /// Generated BPTT against central finite differences of the double-precision scalar reference, for every cell,
+    /// both GRU variants, depths 1 to 3, with and without biases. The loss is L = Σ c ⊙ output with fixed random c,
+    /// so dL/doutput = c is what Backward receives.
+    /// </summary>
+    public sealed class GradientTests
+    {
+        private const int Steps = 5;
+        private const int Batch = 3;
+        private const int ElementsPerTensor = 10;
+        private const double Epsilon = 1e-5;
+
+        /// <summary>Max |analytic - numeric| over a tensor's checked elements, divided by its largest |numeric|.</summary>
+        private const double Tolerance = 1e-4;
+
+        public static TheoryData<string> AllModels() => new(ConformanceModels.Names);
+
+        [Theory]
+        [MemberData(nameof(AllModels))]
+        public void Backward_matches_finite_differences(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            var weights = runner.LoadLcgWeights(77);
+            var inputs = runner.NextInputs(Steps * Batch * runner.Config.Input);
+            var coefficients = new Lcg(5).Uniform(Steps * Batch * runner.Config.Hidden, 1f);
+            var analytic = runner.Gradients(inputs, Batch, coefficients);
+
+            var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
+            double Loss() => Dot(new ScalarReference(runner.Config, exact).Forward(inputs, Batch), coefficients);
+            foreach (var (tensor, values) in exact)
+            {
+                var picks = Pick(values.Length, tensor);
+                var numeric = new double[picks.Length];
+                for (var i = 0; i < picks.Length; i++)
+                {
+                    var original = values[picks[i]];
+                    values[picks[i]] = original + Epsilon;
+                    var plus = Loss();
+                    values[picks[i]] = original - Epsilon;
+                    var minus = Loss();
+                    values[picks[i]] = original;
+                    numeric[i] = (plus - minus) / (2 * Epsilon);
+                }
+
+                AssertClose(picks.Select(i => (double)analytic[tensor][i]).ToArray(), numeric, $"{name} {tensor}");
+            }
+        }
+
+        [Theory]
+        [InlineData("lstm_i5_h17_l1")]
+        [InlineData("gru_i3_h17_l2")]
+        [InlineData("grubefore_i7_h16_l3")]
+        [InlineData("rnn_tanh_i5_h3_l1")]
+        public void Initial_state_gradients_match_finite_differences(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            var config = runner.Config;
+            var weights = runner.LoadLcgWeights(78);
+            var inputs = runner.NextInputs(Steps * Batch * config.Input);
+            var coefficients = new Lcg(6).Uniform(Steps * Batch * config.Hidden, 1f);
+            runner.Gradients(inputs, Batch, coefficients);
+
+            var lstm = config.Cell == "lstm";
+            var reference = new ScalarReference(config, weights)
+            {
+                InitialHidden = Zeros(config),
+                InitialCell = Zeros(config),
+            };
+            for (var layer = 0; layer < config.Layers; layer++)
+            {
+                var (hidden, cell) = runner.InitialStateGradient(layer, Batch, lstm);
+                foreach (var (state, analytic) in lstm ? new[] { (reference.InitialHidden, hidden), (reference.InitialCell, cell) } : new[] { (reference.InitialHidden, hidden) })
+                {
+                    var numeric = new double[analytic.Length];
+                    for (var i = 0; i < analytic.Length; i++)
+                    {
+                        var (b, j) = (i / config.Hidden, i % config.Hidden);
+                        state[layer][b][j] = Epsilon;
+                        var plus = Dot(reference.Forward(inputs, Batch), coefficients);
+                        state[layer][b][j] = -Epsilon;
+                        var minus = Dot(reference.Forward(inputs, Batch), coefficients);
+                        state[layer][b][j] = 0;
+                        numeric[i] = (plus - minus) / (2 * Epsilon);
+                    }
+
+                    AssertClose(analytic.Select(v => (double)v).ToArray(), numeric, $"{name} layer {layer} initial state");
+                }
+            }
+        }
+
+        [Theory]
+        [InlineData("lstm_i5_h64_l1")]
+        [InlineData("gru_i3_h17_l2")]
+        [InlineData("grubefore_i7_h16_l3")]
+        [InlineData("rnn_relu_i5_h129_l1")]
+        public void Forward_and_Backward_allocate_nothing_once_warm(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(5);
+            Assert.Equal(0, runner.MeasureTrainingAllocations(runner.NextInputs(8 * 4 * runner.Config.Input), 4));
+        }
+
+        [Fact]
+        public void Backward_without_a_Forward_is_an_error_and_gradients_accumulate()
+        {
+            var model = new Fx_lstm_i5_h16_l1();
+            var gradients = new float[Fx_lstm_i5_h16_l1.PackedParameterLength];
+            Assert.Throws<InvalidOperationException>(() => model.Backward(new float[16], gradients));
+
+            model.InitializeParameters(new Random(1));
+            var inputs = new Lcg(3).Uniform(4 * 2 * 5, 1f);
+            var outputs = new float[4 * 2 * 16];
+            model.Forward(inputs, outputs, 2);
+            var seed = new Lcg(4).Uniform(outputs.Length, 1f);
+            model.Backward(seed, gradients);
+            var once = gradients.ToArray();
+            Assert.Throws<InvalidOperationException>(() => model.Backward(seed, gradients)); // the tape is consumed
+            model.Forward(inputs, outputs, 2);
+            model.Backward(seed, gradients);
+            var largest = once.Max(Math.Abs);
+            Assert.All(once.Zip(gradients), pair => Assert.True(Math.Abs(pair.Second - (2 * pair.First)) <= 1e-5 * largest, "gradients add up"));
+            Assert.Contains(once, v => v != 0);
+
+            model.Forward(inputs, outputs, 2);
+            var error = Assert.Throws<ArgumentException>(() => model.Backward(new float[3], gradients));
+            Assert.Equal("outputGradients", error.ParamName);
+            model.Forward(inputs, outputs, 2);
+            Assert.Throws<ArgumentException>(() => model.Backward(seed, new float[10]));
+        }
+
+        private static double[][][] Zeros(ModelConfig config) =>
+            Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, Batch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
+
+        private static int[] Pick(int length, string tensor)
+        {
+            if (length <= ElementsPerTensor)
+            {
+                return Enumerable.Range(0, length).ToArray();
+            }
+
+            var lcg = new Lcg((uint)tensor.GetHashCode(StringComparison.Ordinal));
+            return Enumerable.Range(0, ElementsPerTensor).Select(i => i == 0 ? 0 : i == 1 ? length - 1 : (int)(lcg.Next() % (uint)length)).ToArray();
+        }
+
+        private static double Dot(double[] outputs, float[] coefficients)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                sum += outputs[i] * coefficients[i];
+            }
+
+            return sum;
+        }
+
+        private static void AssertClose(double[] analytic, double[] numeric, string what)
+        {
+            var scale = Math.Max(numeric.Select(Math.Abs).DefaultIfEmpty(0).Max(), 1e-3);
+            var worst = analytic.Zip(numeric, (a, n) => Math.Abs(a - n)).DefaultIfEmpty(0).Max() / scale;
+            Assert.True(worst <= Tolerance, $"{what}: max error {worst:E3} (relative to the largest gradient {scale:E3}) exceeds {Tolerance:E0}.");
+        }
+    }
+}

@@ -1,0 +1,248 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace RnnGen.Numerics
+{
+    /// <summary>
+    /// The three products of backpropagation over a packed tensor (<c>[block of 16 units][column][gate][lane]</c>,
+    /// the layout of the generated networks' parameters), summed over many rows at once so weight gradients are
+    /// GEMMs over all time steps rather than rank-1 updates per step. All methods accumulate (+=) into their output.
+    /// Sizes are run-time values here; the generated code passes its compile-time constants.
+    /// </summary>
+    public static class PackedGradients
+    {
+        private const int Block = 16;
+
+        /// <summary>
+        /// Weight gradient: <c>dW[block][k][tensor gate][lane] += Σ_rows dG[row][block][row gate][lane] · x[row][k]</c>
+        /// for <paramref name="gates"/>.<see cref="GateSlice.Count"/> gates.
+        /// </summary>
+        /// <param name="weightGradients">The packed gradient tensor (starts at its first block).</param>
+        /// <param name="tensor">Shape of the packed tensor.</param>
+        /// <param name="gateGradients">Gate gradients, <paramref name="rows"/> rows laid out as <paramref name="gateRows"/>.</param>
+        /// <param name="gateRows">Row stride and gates per block of <paramref name="gateGradients"/>.</param>
+        /// <param name="gates">Which gates of the tensor and of the rows this pass covers.</param>
+        /// <param name="inputs">The rows' inputs (the x or h(t-1) the weights multiplied), <paramref name="inputStride"/> apart.</param>
+        /// <param name="inputStride">Distance between consecutive input rows.</param>
+        /// <param name="rows">Number of rows.</param>
+        public static void AccumulateWeights(
+            Span<float> weightGradients,
+            PackedShape tensor,
+            ReadOnlySpan<float> gateGradients,
+            GateRows gateRows,
+            GateSlice gates,
+            ReadOnlySpan<float> inputs,
+            int inputStride,
+            int rows)
+        {
+            ref var dw = ref MemoryMarshal.GetReference(weightGradients);
+            ref var dg = ref MemoryMarshal.GetReference(gateGradients);
+            ref var x = ref MemoryMarshal.GetReference(inputs);
+            var lanes = Vector<float>.Count;
+            for (var block = 0; block < tensor.Blocks; block++)
+            {
+                for (var g = 0; g < gates.Count; g++)
+                {
+                    var rowGate = (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block);
+                    for (var lane = 0; lane < Block; lane += lanes)
+                    {
+                        var k = 0;
+                        for (; k + 4 <= tensor.Columns; k += 4)
+                        {
+                            // Four columns share each gate-gradient load.
+                            ref var out0 = ref Unsafe.Add(ref dw, tensor.IndexOf(block, k, gates.TensorGate + g) + lane);
+                            ref var out1 = ref Unsafe.Add(ref out0, tensor.Gates * Block);
+                            ref var out2 = ref Unsafe.Add(ref out1, tensor.Gates * Block);
+                            ref var out3 = ref Unsafe.Add(ref out2, tensor.Gates * Block);
+                            var a0 = Vector.LoadUnsafe(ref out0);
+                            var a1 = Vector.LoadUnsafe(ref out1);
+                            var a2 = Vector.LoadUnsafe(ref out2);
+                            var a3 = Vector.LoadUnsafe(ref out3);
+                            for (var row = 0; row < rows; row++)
+                            {
+                                var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + rowGate + lane));
+                                ref var xr = ref Unsafe.Add(ref x, (row * inputStride) + k);
+                                a0 = Vector.FusedMultiplyAdd(d, new Vector<float>(xr), a0);
+                                a1 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 1)), a1);
+                                a2 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 2)), a2);
+                                a3 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 3)), a3);
+                            }
+
+                            a0.StoreUnsafe(ref out0);
+                            a1.StoreUnsafe(ref out1);
+                            a2.StoreUnsafe(ref out2);
+                            a3.StoreUnsafe(ref out3);
+                        }
+
+                        for (; k < tensor.Columns; k++)
+                        {
+                            ref var output = ref Unsafe.Add(ref dw, tensor.IndexOf(block, k, gates.TensorGate + g) + lane);
+                            var a = Vector.LoadUnsafe(ref output);
+                            for (var row = 0; row < rows; row++)
+                            {
+                                var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + rowGate + lane));
+                                a = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref x, (row * inputStride) + k)), a);
+                            }
+
+                            a.StoreUnsafe(ref output);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Input gradient: <c>dX[row][k] += Σ_block Σ_gate Σ_lane W[block][k][tensor gate][lane] · dG[row][block][row gate][lane]</c>,
+        /// i.e. Wᵀ · dG for every row.
+        /// </summary>
+        /// <param name="inputGradients">Receives the rows' input gradients, <paramref name="inputStride"/> apart.</param>
+        /// <param name="inputStride">Distance between consecutive rows of <paramref name="inputGradients"/>.</param>
+        /// <param name="weights">The packed tensor W.</param>
+        /// <param name="tensor">Shape of the packed tensor.</param>
+        /// <param name="gateGradients">Gate gradients, laid out as <paramref name="gateRows"/>.</param>
+        /// <param name="gateRows">Row stride and gates per block of <paramref name="gateGradients"/>.</param>
+        /// <param name="gates">Which gates of the tensor and of the rows take part.</param>
+        /// <param name="rows">Number of rows.</param>
+        public static void AccumulateTransposed(
+            Span<float> inputGradients,
+            int inputStride,
+            ReadOnlySpan<float> weights,
+            PackedShape tensor,
+            ReadOnlySpan<float> gateGradients,
+            GateRows gateRows,
+            GateSlice gates,
+            int rows)
+        {
+            ref var dx = ref MemoryMarshal.GetReference(inputGradients);
+            ref var w = ref MemoryMarshal.GetReference(weights);
+            ref var dg = ref MemoryMarshal.GetReference(gateGradients);
+            var lanes = Vector<float>.Count;
+            var columnStride = tensor.Gates * Block;
+            for (var row = 0; row < rows; row++)
+            {
+                ref var dgRow = ref Unsafe.Add(ref dg, row * gateRows.Stride);
+                ref var dxRow = ref Unsafe.Add(ref dx, row * inputStride);
+                var k = 0;
+                for (; k + 4 <= tensor.Columns; k += 4)
+                {
+                    // Four columns share each gate-gradient load.
+                    var a0 = Vector<float>.Zero;
+                    var a1 = Vector<float>.Zero;
+                    var a2 = Vector<float>.Zero;
+                    var a3 = Vector<float>.Zero;
+                    for (var block = 0; block < tensor.Blocks; block++)
+                    {
+                        for (var g = 0; g < gates.Count; g++)
+                        {
+                            ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
+                            ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
+                            for (var lane = 0; lane < Block; lane += lanes)
+                            {
+                                var gradient = Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane));
+                                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), gradient, a0);
+                                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, columnStride + lane)), gradient, a1);
+                                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (2 * columnStride) + lane)), gradient, a2);
+                                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (3 * columnStride) + lane)), gradient, a3);
+                            }
+                        }
+                    }
+
+                    Unsafe.Add(ref dxRow, k) += Vector.Sum(a0);
+                    Unsafe.Add(ref dxRow, k + 1) += Vector.Sum(a1);
+                    Unsafe.Add(ref dxRow, k + 2) += Vector.Sum(a2);
+                    Unsafe.Add(ref dxRow, k + 3) += Vector.Sum(a3);
+                }
+
+                for (; k < tensor.Columns; k++)
+                {
+                    var a = Vector<float>.Zero;
+                    for (var block = 0; block < tensor.Blocks; block++)
+                    {
+                        for (var g = 0; g < gates.Count; g++)
+                        {
+                            ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
+                            ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
+                            for (var lane = 0; lane < Block; lane += lanes)
+                            {
+                                a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane)), a);
+                            }
+                        }
+                    }
+
+                    Unsafe.Add(ref dxRow, k) += Vector.Sum(a);
+                }
+            }
+        }
+
+        /// <summary>
+        /// Embedding gradient: <c>table[tokens[r]] += rows[r]</c> for every row; rows with the same token add up.
+        /// </summary>
+        /// <param name="tableGradients">The embedding table's gradient, row-major [vocabulary][width].</param>
+        /// <param name="width">Embedding dimension.</param>
+        /// <param name="tokens">Each row's token id (already validated by <c>Forward</c>).</param>
+        /// <param name="rows">dL/dx for each row, [tokens.Length][width].</param>
+        public static void ScatterAddRows(Span<float> tableGradients, int width, ReadOnlySpan<int> tokens, ReadOnlySpan<float> rows)
+        {
+            for (var r = 0; r < tokens.Length; r++)
+            {
+                var row = tableGradients.Slice(tokens[r] * width, width);
+                System.Numerics.Tensors.TensorPrimitives.Add(row, rows.Slice(r * width, width), row);
+            }
+        }
+
+        /// <summary>Bias gradient: <c>db[block][tensor gate][lane] += Σ_rows dG[row][block][row gate][lane]</c>.</summary>
+        /// <param name="biasGradients">The packed bias gradient (a tensor with one column).</param>
+        /// <param name="tensor">Shape of the packed bias tensor.</param>
+        /// <param name="gateGradients">Gate gradients, laid out as <paramref name="gateRows"/>.</param>
+        /// <param name="gateRows">Row stride and gates per block of <paramref name="gateGradients"/>.</param>
+        /// <param name="gates">Which gates of the tensor and of the rows this pass covers.</param>
+        /// <param name="rows">Number of rows.</param>
+        public static void AccumulateBias(Span<float> biasGradients, PackedShape tensor, ReadOnlySpan<float> gateGradients, GateRows gateRows, GateSlice gates, int rows)
+        {
+            ref var db = ref MemoryMarshal.GetReference(biasGradients);
+            ref var dg = ref MemoryMarshal.GetReference(gateGradients);
+            var lanes = Vector<float>.Count;
+            for (var block = 0; block < tensor.Blocks; block++)
+            {
+                for (var g = 0; g < gates.Count; g++)
+                {
+                    var rowGate = (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block);
+                    for (var lane = 0; lane < Block; lane += lanes)
+                    {
+                        ref var output = ref Unsafe.Add(ref db, tensor.IndexOf(block, 0, gates.TensorGate + g) + lane);
+                        var a = Vector.LoadUnsafe(ref output);
+                        for (var row = 0; row < rows; row++)
+                        {
+                            a += Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + rowGate + lane));
+                        }
+
+                        a.StoreUnsafe(ref output);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The shape of a packed tensor: unit blocks of 16, input columns, and gates side by side.</summary>
+    /// <param name="Blocks">Blocks of 16 units.</param>
+    /// <param name="Columns">Input columns (1 for a bias).</param>
+    /// <param name="Gates">Gates packed side by side.</param>
+    public readonly record struct PackedShape(int Blocks, int Columns, int Gates)
+    {
+        /// <summary>Offset of lane 0 of (block, column, gate).</summary>
+        public int IndexOf(int block, int column, int gate) => (((block * Columns) + column) * Gates * 16) + (gate * 16);
+    }
+
+    /// <summary>Rows of gate values laid out <c>[row][block][gate][lane]</c>.</summary>
+    /// <param name="Stride">Floats between consecutive rows.</param>
+    /// <param name="GatesPerBlock">Gates stored per block of 16 units in each row.</param>
+    public readonly record struct GateRows(int Stride, int GatesPerBlock);
+
+    /// <summary>A run of gates: the first in the tensor, the first in the rows, and how many.</summary>
+    /// <param name="TensorGate">First gate index within the packed tensor.</param>
+    /// <param name="RowGate">First gate index within each row block.</param>
+    /// <param name="Count">Number of gates.</param>
+    public readonly record struct GateSlice(int TensorGate, int RowGate, int Count);
+}
