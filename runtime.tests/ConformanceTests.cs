@@ -30,6 +30,27 @@ namespace RnnGen.Runtime.Tests
             Tolerance.AssertClose(runner.StepEachStream(inputs, fixture.Batch), fixture.Doubles("output"), $"{name} Step");
         }
 
+        public static TheoryData<string> GradientFixtures() => new(PyTorchFixture.Names().Where(n => !n.StartsWith("embedding", StringComparison.Ordinal) && PyTorchFixture.Load(n).Has("gradients")));
+
+        [Theory]
+        [MemberData(nameof(GradientFixtures))]
+        public void Backward_matches_PyTorch_autograd(string name)
+        {
+            var fixture = PyTorchFixture.Load(name);
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(fixture.Seed);
+            var inputs = runner.NextInputs(fixture.Steps * fixture.Batch * runner.Config.Input);
+            var coefficients = new Lcg(fixture.Seed + 1000).Uniform(fixture.Steps * fixture.Batch * runner.Config.Hidden, 1f);
+            var gradients = runner.Gradients(inputs, fixture.Batch, coefficients);
+            foreach (var tensor in runner.Tensors)
+            {
+                var expected = fixture.Gradient(tensor.Name);
+                var scale = Math.Max(expected.Select(Math.Abs).Max(), 1e-3);
+                var worst = gradients[tensor.Name].Zip(expected, (a, e) => Math.Abs(a - e)).Max() / scale;
+                Assert.True(worst <= 1e-4, $"{name} {tensor.Name}: max error {worst:E3} relative to the largest gradient {scale:E3}.");
+            }
+        }
+
         [Theory]
         [MemberData(nameof(AllModels))]
         public void Forward_matches_the_scalar_reference(string name)

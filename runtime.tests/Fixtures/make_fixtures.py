@@ -17,6 +17,7 @@ import torch
 
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pytorch")
 STEPS, BATCH = 6, 3
+GRADIENT_LIMIT = 20000
 
 
 class Lcg:
@@ -77,6 +78,11 @@ def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
                    steps=STEPS, batch=BATCH, output=flat(out), h_n=flat(h_n))
     if cell == "lstm":
         fixture["c_n"] = flat(state[1])
+    # Autograd of L = sum(c * output), c from the LCG seeded with seed + 1000; kept small enough to commit.
+    if sum(p.numel() for p in rnn.parameters()) <= GRADIENT_LIMIT:
+        c = torch.from_numpy(Lcg(seed + 1000).uniform(out.numel(), 1.0).astype(np.float64)).reshape(out.shape)
+        (out * c).sum().backward()
+        fixture["gradients"] = {name: flat(p.grad) for name, p in rnn.named_parameters()}
     write(f"{cell}_i{input_size}_h{hidden}_l{layers}{'' if bias else '_nobias'}", fixture)
 
 

@@ -40,6 +40,9 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public int[] Ints(string property) => _root.GetProperty(property).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
+        /// <summary>PyTorch's autograd gradient of one parameter (float64), from the "gradients" object.</summary>
+        public double[] Gradient(string tensor) => _root.GetProperty("gradients").GetProperty(tensor).EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
         public bool Has(string property) => _root.TryGetProperty(property, out _);
     }
 }

@@ -24,10 +24,10 @@ namespace RnnGen.Samples.CharLanguageModel
         Span<float> PackedParameters { get; }
 
         /// <summary>Runs whole sequences from a zero state (generated): tokens <c>[steps][batch]</c>, outputs <c>[steps][batch][vocabulary]</c>.</summary>
-        /// <param name="inputs">Time-major token ids.</param>
+        /// <param name="tokens">Time-major token ids.</param>
         /// <param name="outputs">Receives the softmax probabilities.</param>
         /// <param name="batchSize">Sequences in the batch.</param>
-        void Forward(ReadOnlySpan<int> inputs, Span<float> outputs, int batchSize);
+        void Forward(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize);
 
         /// <summary>Backpropagation through time over the last <see cref="Forward"/> (generated): adds dL/dθ to <paramref name="gradients"/>.</summary>
         /// <param name="outputGradients">dL/dlogits, <c>[steps][batch][vocabulary]</c>.</param>
@@ -54,8 +54,8 @@ namespace RnnGen.Samples.CharLanguageModel
 
         /// <summary>Advances one stream by one token (generated).</summary>
         /// <param name="state">The stream's state.</param>
-        /// <param name="input">The token id.</param>
+        /// <param name="token">The token id.</param>
         /// <param name="output">Receives the next-token probabilities.</param>
-        void Step(TState state, int input, Span<float> output);
+        void Step(TState state, int token, Span<float> output);
     }
 }

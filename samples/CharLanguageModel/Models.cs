@@ -1,5 +1,3 @@
-using System.Collections.Generic;
-
 namespace RnnGen.Samples.CharLanguageModel
 {
     /// <summary>
@@ -19,9 +17,6 @@ namespace RnnGen.Samples.CharLanguageModel
 
         /// <inheritdoc/>
         public static int TrainableParameters => ParameterCount;
-
-        /// <inheritdoc/>
-        static IReadOnlyList<TensorInfo> ICharNetwork<State>.PyTorchTensors => PyTorchTensors;
     }
 
     /// <summary>
@@ -40,9 +35,6 @@ namespace RnnGen.Samples.CharLanguageModel
 
         /// <inheritdoc/>
         public static int TrainableParameters => ParameterCount;
-
-        /// <inheritdoc/>
-        static IReadOnlyList<TensorInfo> ICharNetwork<State>.PyTorchTensors => PyTorchTensors;
     }
 
     /// <summary>The window and batch the models are generated for; the training loop uses exactly these.</summary>
