@@ -137,6 +137,27 @@ namespace RnnGen.Runtime.Tests
             Assert.Throws<ArgumentException>(() => model.Backward(seed, new float[10]));
         }
 
+        [Fact]
+        public void ContinueState_carries_the_final_state_into_the_next_chunk()
+        {
+            var model = new Fx_lstm_i3_h17_l2();
+            model.InitializeParameters(new Random(9));
+            var inputs = new Lcg(10).Uniform(8 * 2 * 3, 1f);
+            var whole = new float[8 * 2 * 17];
+            model.Forward(inputs, whole, 2);
+
+            var first = new float[5 * 2 * 17];
+            var second = new float[3 * 2 * 17];
+            model.Forward(inputs.AsSpan(0, 5 * 2 * 3), first, 2);
+            model.Backward(first, new float[Fx_lstm_i3_h17_l2.PackedParameterLength]); // truncated BPTT: backward per chunk
+            model.Forward(inputs.AsSpan(5 * 2 * 3), second, 2, continueState: true);
+            Assert.Equal(whole.AsSpan(0, first.Length).ToArray(), first);
+            Assert.Equal(whole.AsSpan(first.Length).ToArray(), second);
+
+            Assert.Throws<InvalidOperationException>(() => model.Forward(inputs.AsSpan(0, 3), new float[17], 1, continueState: true));
+            Assert.Throws<InvalidOperationException>(() => new Fx_lstm_i3_h17_l2().Forward(inputs.AsSpan(0, 6), new float[34], 2, continueState: true));
+        }
+
         private static double[][][] Zeros(ModelConfig config) =>
             Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, Batch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
 

@@ -109,7 +109,7 @@ namespace RnnGen.Runtime.Tests
             CheckAll(lstmWeights, lstmGradients, LstmLinearHead.ExportPyTorchGradient, w => Dot(ScalarReference.Dense(new ScalarReference(lstmConfig, w).Forward(inputs, batch), 9, w["head.weight"], w["head.bias"], 35, Activation.Linear), lstmC), "LSTM/linear head");
         }
 
-        private delegate void ForwardPass<T>(ReadOnlySpan<T> inputs, Span<float> outputs, int batchSize);
+        private delegate void ForwardPass<T>(ReadOnlySpan<T> inputs, Span<float> outputs, int batchSize, bool continueState);
 
         private delegate void BackwardPass(ReadOnlySpan<float> outputGradients, Span<float> gradients);
 
@@ -117,7 +117,7 @@ namespace RnnGen.Runtime.Tests
 
         private static float[] Train<T>(ForwardPass<T> forward, BackwardPass backward, T[] inputs, int outputLength, int batch, float[] outputGradients, int parameters)
         {
-            forward(inputs, new float[outputLength], batch);
+            forward(inputs, new float[outputLength], batch, false);
             var gradients = new float[parameters];
             backward(outputGradients, gradients);
             return gradients;

@@ -45,7 +45,7 @@ namespace RnnGen.Benchmarks
     {
         void InitializeParameters(Random random);
 
-        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1);
+        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
 
         TState CreateState();
 

@@ -361,17 +361,20 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _steps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _lastSteps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
     /// <param name="outputs">Receives [steps][batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1)
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, nameof(tokens), nameof(batchSize));
         global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));
@@ -380,14 +383,29 @@ partial class CharModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        int previousSteps = _lastSteps;
         _steps = steps;
+        _lastSteps = steps;
         _batchSize = batchSize;
         tokens.CopyTo(_tokens); // kept for Backward
 
         // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
         Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
-        workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
+        if (continueState)
+        {
+            workspace.Slice(4608 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) = last h
+        }
+        else
+        {
+            workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
+        }
+
         for (int t = 0; t < steps; t++)
         {
             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 144));
@@ -400,7 +418,15 @@ partial class CharModel
         // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
         Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776), rows);
-        workspace.Slice(12384, batchSize * 48).Clear(); // h(-1) = 0
+        if (continueState)
+        {
+            workspace.Slice(12384 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12384, batchSize * 48)); // h(-1) = last h
+        }
+        else
+        {
+            workspace.Slice(12384, batchSize * 48).Clear(); // h(-1) = 0
+        }
+
         for (int t = 0; t < steps; t++)
         {
             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776 + (t * batchSize * 144));

@@ -219,17 +219,20 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _steps;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private int _lastSteps;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _batchSize;
 
         /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
         /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
         /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
         /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+        /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
         /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
         /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
         {
             int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
             global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
@@ -237,14 +240,29 @@ namespace Game.Models
             ref float ws = ref _workspace.Reference;
             global::System.Span<float> workspace = _workspace.Span;
             int rows = steps * batchSize;
+            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+            {
+                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+            }
+
+            int previousSteps = _lastSteps;
             _steps = steps;
+            _lastSteps = steps;
             _batchSize = batchSize;
             inputs.CopyTo(workspace.Slice(816)); // kept for Backward
 
             // Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 816), ref ws, rows);
-            workspace.Slice(480, batchSize * 16).Clear(); // h(-1) = 0
+            if (continueState)
+            {
+                workspace.Slice(480 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(480, batchSize * 16)); // h(-1) = last h
+            }
+            else
+            {
+                workspace.Slice(480, batchSize * 16).Clear(); // h(-1) = 0
+            }
+
             for (int t = 0; t < steps; t++)
             {
                 ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 48));

@@ -191,17 +191,20 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _steps;
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private int _lastSteps;
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _batchSize;
 
             /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
             /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
             /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
             /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+            /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
             /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
             /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
+            public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
             {
                 int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
                 global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
@@ -209,14 +212,29 @@ namespace Game
                 ref float ws = ref _workspace.Reference;
                 global::System.Span<float> workspace = _workspace.Span;
                 int rows = steps * batchSize;
+                if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+                {
+                    throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+                }
+
+                int previousSteps = _lastSteps;
                 _steps = steps;
+                _lastSteps = steps;
                 _batchSize = batchSize;
                 inputs.CopyTo(workspace.Slice(336)); // kept for Backward
 
                 // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
                 // Input projections of every step and sequence in one pass (biases folded in).
                 Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336), ref ws, rows);
-                workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
+                if (continueState)
+                {
+                    workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
+                }
+                else
+                {
+                    workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
+                }
+
                 for (int t = 0; t < steps; t++)
                 {
                     ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 16));

@@ -356,17 +356,20 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _steps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _lastSteps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);
@@ -374,15 +377,38 @@ partial class OddModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        int previousSteps = _lastSteps;
         _steps = steps;
+        _lastSteps = steps;
         _batchSize = batchSize;
         inputs.CopyTo(workspace.Slice(5568)); // kept for Backward
 
         // Layer0: LSTM, 17 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
         Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5568), ref ws, rows);
-        workspace.Slice(1920, batchSize * 32).Clear(); // h(-1) = 0
-        workspace.Slice(2496, batchSize * 32).Clear(); // c(-1) = 0
+        if (continueState)
+        {
+            workspace.Slice(1920 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(1920, batchSize * 32)); // h(-1) = last h
+        }
+        else
+        {
+            workspace.Slice(1920, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(2496 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(2496, batchSize * 32)); // c(-1) = last c
+        }
+        else
+        {
+            workspace.Slice(2496, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
         for (int t = 0; t < steps; t++)
         {
             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
@@ -396,7 +422,15 @@ partial class OddModel
         // Layer1: GRU, 17 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
         // Input projections of every step and sequence in one pass (biases folded in).
         Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072), rows);
-        workspace.Slice(4512, batchSize * 32).Clear(); // h(-1) = 0
+        if (continueState)
+        {
+            workspace.Slice(4512 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4512, batchSize * 32)); // h(-1) = last h
+        }
+        else
+        {
+            workspace.Slice(4512, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
         for (int t = 0; t < steps; t++)
         {
             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072 + (t * batchSize * 96));

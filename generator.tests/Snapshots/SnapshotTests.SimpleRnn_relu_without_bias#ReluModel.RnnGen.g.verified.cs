@@ -167,17 +167,20 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _steps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _lastSteps;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
     /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
@@ -185,14 +188,29 @@ partial class ReluModel
         ref float ws = ref _workspace.Reference;
         global::System.Span<float> workspace = _workspace.Span;
         int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        int previousSteps = _lastSteps;
         _steps = steps;
+        _lastSteps = steps;
         _batchSize = batchSize;
         inputs.CopyTo(workspace.Slice(544)); // kept for Backward
 
         // Layer0: SimpleRNN, 32 units, input 16, no bias. h' = relu(W_ih x + W_hh h).
         // Input projections of every step and sequence in one pass (biases folded in).
         Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 544), ref ws, rows);
-        workspace.Slice(256, batchSize * 32).Clear(); // h(-1) = 0
+        if (continueState)
+        {
+            workspace.Slice(256 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(256, batchSize * 32)); // h(-1) = last h
+        }
+        else
+        {
+            workspace.Slice(256, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
         for (int t = 0; t < steps; t++)
         {
             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 32));

@@ -20,7 +20,7 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         Span<float> PackedParameters { get; }
 
-        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1);
+        void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
 
         void ImportPyTorch(string name, ReadOnlySpan<float> values);
 

@@ -28,6 +28,8 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _steps;");
             w.Line(GeneratedCode.Attribute);
+            w.Line("private int _lastSteps;");
+            w.Line(GeneratedCode.Attribute);
             w.Line("private int _batchSize;");
             w.Line();
             EmitForward(w, plan);
@@ -46,6 +48,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
             w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
             w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>");
             w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
             w.Line(embedding
                 ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
@@ -53,7 +56,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line(FullOptimization);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
-            using (w.Block($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1)"))
+            using (w.Block($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false)"))
             {
                 var inputName = embedding ? "tokens" : "inputs";
                 w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, nameof({inputName}), nameof(batchSize));");
@@ -69,7 +72,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float ws = ref _workspace.Reference;");
                 w.Line($"{Span} workspace = _workspace.Span;");
                 w.Line("int rows = steps * batchSize;");
+                w.Line("if (continueState && (_lastSteps == 0 || _batchSize != batchSize))");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"continueState needs a previous Forward with the same batch size.\");");
+                w.Line("}");
+                w.Line();
+                w.Line("int previousSteps = _lastSteps;");
                 w.Line("_steps = steps;");
+                w.Line("_lastSteps = steps;");
                 w.Line("_batchSize = batchSize;");
                 w.Line(embedding
                     ? "tokens.CopyTo(_tokens); // kept for Backward"
@@ -86,10 +96,10 @@ namespace RnnGen.Generator.Emit.Cpu
                         ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : At("ws", ws.InputOffset))
                         : At("ws", $"{Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
                     w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);");
-                    w.Line($"workspace.Slice({Int(tape.Hidden)}, batchSize * {padded}).Clear(); // h(-1) = 0");
+                    EmitInitialState(w, tape.Hidden, padded, "h");
                     if (tape.Cell >= 0)
                     {
-                        w.Line($"workspace.Slice({Int(tape.Cell)}, batchSize * {padded}).Clear(); // c(-1) = 0");
+                        EmitInitialState(w, tape.Cell, padded, "c");
                     }
 
                     using (w.Block("for (int t = 0; t < steps; t++)"))
@@ -189,6 +199,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 var lastHidden = s.HiddenOffsets[plan.LastLayer.Index];
                 EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), "output");
             }
+        }
+
+        /// <summary>Slice 0 of a state sequence: zero, or the last slice of the previous Forward.</summary>
+        private static void EmitInitialState(SourceWriter w, int sequence, string padded, string symbol)
+        {
+            w.Line("if (continueState)");
+            w.Line("{");
+            w.Line($"    workspace.Slice({Int(sequence)} + (previousSteps * batchSize * {padded}), batchSize * {padded}).CopyTo(workspace.Slice({Int(sequence)}, batchSize * {padded})); // {symbol}(-1) = last {symbol}");
+            w.Line("}");
+            w.Line("else");
+            w.Line("{");
+            w.Line($"    workspace.Slice({Int(sequence)}, batchSize * {padded}).Clear(); // {symbol}(-1) = 0");
+            w.Line("}");
+            w.Line();
         }
 
         /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>
