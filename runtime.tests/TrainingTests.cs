@@ -1,0 +1,134 @@
+using System;
+using System.IO;
+using System.Linq;
+using RnnGen.Runtime.Tests.Helpers;
+using RnnGen.Runtime.Tests.Models;
+using RnnGen.Text;
+using RnnGen.Training;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests
+{
+    /// <summary>
+    /// End-to-end training with the generated Forward/Backward and the runtime's loss and optimiser: tests that fail
+    /// if any piece (gradients, packed layout, optimiser, loss) is wrong, because the loss would not fall.
+    /// </summary>
+    public sealed class TrainingTests
+    {
+        [Fact]
+        public void An_LSTM_learns_to_echo_the_token_from_two_steps_back()
+        {
+            const int steps = 12, batch = 16, delay = 2;
+            var model = new EchoModel();
+            model.InitializeParameters(new Random(1));
+            var adam = new Adam(model.PackedParameters.Length, learningRate: 1e-2f);
+            var gradients = new float[EchoModel.PackedParameterLength];
+            var tokens = new int[steps * batch];
+            var targets = new int[steps * batch];
+            var mask = new float[steps * batch];
+            var outputs = new float[steps * batch * 6];
+            var logitGradients = new float[outputs.Length];
+            var random = new Random(2);
+            var loss = float.NaN;
+            for (var iteration = 0; iteration < 400; iteration++)
+            {
+                for (var t = 0; t < steps; t++)
+                {
+                    for (var b = 0; b < batch; b++)
+                    {
+                        tokens[(t * batch) + b] = random.Next(2, 6);
+                    }
+                }
+
+                for (var row = 0; row < tokens.Length; row++)
+                {
+                    var t = row / batch;
+                    targets[row] = t >= delay ? tokens[row - (delay * batch)] : 0;
+                    mask[row] = t >= delay ? 1 : 0;
+                }
+
+                model.Forward(tokens, outputs, batch);
+                loss = Losses.SoftmaxCrossEntropy(outputs, targets, 6, logitGradients, mask);
+                gradients.AsSpan().Clear();
+                model.Backward(logitGradients, gradients);
+                GradientClipping.ClipByGlobalNorm(gradients, 5f);
+                adam.Step(model.PackedParameters, gradients);
+            }
+
+            // Chance is ln 4 = 1.39 nats; a model that remembers two steps gets close to 0.
+            Assert.True(loss < 0.05f, $"final loss {loss}");
+        }
+
+        [Fact]
+        public void A_character_LSTM_on_tinyshakespeare_gets_below_2_4_nats_in_400_steps()
+        {
+            const int steps = 32, batch = 16;
+            var text = File.ReadAllText(SharedData("tinyshakespeare.txt"));
+            var characters = new string(Enumerable.Range(32, 95).Select(c => (char)c).Append('\n').ToArray());
+            var vocabulary = CharVocabulary.FromCharacters(characters);
+            Assert.Equal(TinyCharModel.VocabularySize, vocabulary.Count);
+            var ids = vocabulary.Encode(text);
+            var split = ids.Length * 9 / 10;
+
+            var model = new TinyCharModel();
+            model.InitializeParameters(new Random(3));
+            var adam = new Adam(model.PackedParameters.Length, learningRate: 4e-3f);
+            var gradients = new float[TinyCharModel.PackedParameterLength];
+            var tokens = new int[steps * batch];
+            var targets = new int[steps * batch];
+            var outputs = new float[steps * batch * TinyCharModel.OutputSize];
+            var logitGradients = new float[outputs.Length];
+            var random = new Random(4);
+
+            void Sample(int start, int length)
+            {
+                for (var b = 0; b < batch; b++)
+                {
+                    var offset = start + random.Next(length - steps - 1);
+                    for (var t = 0; t < steps; t++)
+                    {
+                        tokens[(t * batch) + b] = ids[offset + t];
+                        targets[(t * batch) + b] = ids[offset + t + 1];
+                    }
+                }
+            }
+
+            for (var iteration = 0; iteration < 400; iteration++)
+            {
+                Sample(0, split);
+                model.Forward(tokens, outputs, batch);
+                Losses.SoftmaxCrossEntropy(outputs, targets, TinyCharModel.OutputSize, logitGradients);
+                gradients.AsSpan().Clear();
+                model.Backward(logitGradients, gradients);
+                GradientClipping.ClipByGlobalNorm(gradients, 5f);
+                adam.Step(model.PackedParameters, gradients);
+            }
+
+            var validation = 0.0;
+            for (var i = 0; i < 8; i++)
+            {
+                Sample(split, ids.Length - split);
+                model.Forward(tokens, outputs, batch);
+                validation += Losses.SoftmaxCrossEntropy(outputs, targets, TinyCharModel.OutputSize, logitGradients) / 8.0;
+            }
+
+            // Uniform guessing costs ln 98 = 4.58 nats; unigram frequencies about 3.3.
+            Assert.True(validation < 2.4, $"validation cross-entropy {validation:F3} nats");
+        }
+
+        /// <summary>Finds ../shared/data beside the checkout, as CI lays it out.</summary>
+        private static string SharedData(string file)
+        {
+            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "shared", "data", file);
+                if (File.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+
+            throw new FileNotFoundException($"shared/data/{file} was not found beside the checkout (CI puts ../shared next to it).", file);
+        }
+    }
+}
