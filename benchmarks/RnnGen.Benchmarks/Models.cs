@@ -47,6 +47,10 @@ namespace RnnGen.Benchmarks
 
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
 
+        Span<float> PackedParameters { get; }
+
+        void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);
+
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);

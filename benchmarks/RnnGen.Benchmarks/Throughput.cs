@@ -68,6 +68,52 @@ namespace RnnGen.Benchmarks
         public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     }
 
+    /// <summary>Steps × sequences processed per second by a training step.</summary>
+    public sealed class TokensPerSecond : IColumn
+    {
+        public string Id => "TokensPerSecond";
+
+        public string ColumnName => "Tokens/s";
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => 0;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => "Time steps × sequences trained per second";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
+        {
+            if (summary[benchmarkCase]?.ResultStatistics is not { } statistics)
+            {
+                return "-";
+            }
+
+            var batch = (int)benchmarkCase.Parameters["Batch"];
+            return (100.0 * batch / (statistics.Mean * 1e-9)).ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+    }
+
+    /// <summary>Adds the tokens-per-second column.</summary>
+    public sealed class TokensConfig : ManualConfig
+    {
+        public TokensConfig()
+        {
+            AddColumn(new TokensPerSecond());
+        }
+    }
+
     /// <summary>Adds the throughput columns.</summary>
     public sealed class ThroughputConfig : ManualConfig
     {
