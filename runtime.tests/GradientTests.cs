@@ -15,7 +15,9 @@ namespace RnnGen.Runtime.Tests
     public sealed class GradientTests
     {
         private const int Steps = 5;
-        private const int Batch = 3;
+        private const int Batch = 4; // one tile of 4 rows in the backward products
+
+        private const int InitialBatch = 3; // rows one at a time
         private const int ElementsPerTensor = 10;
         private const double Epsilon = 1e-5;
 
@@ -65,9 +67,9 @@ namespace RnnGen.Runtime.Tests
             var runner = ConformanceModels.Create(name);
             var config = runner.Config;
             var weights = runner.LoadLcgWeights(78);
-            var inputs = runner.NextInputs(Steps * Batch * config.Input);
-            var coefficients = new Lcg(6).Uniform(Steps * Batch * config.Hidden, 1f);
-            runner.Gradients(inputs, Batch, coefficients);
+            var inputs = runner.NextInputs(Steps * InitialBatch * config.Input);
+            var coefficients = new Lcg(6).Uniform(Steps * InitialBatch * config.Hidden, 1f);
+            runner.Gradients(inputs, InitialBatch, coefficients);
 
             var lstm = config.Cell == "lstm";
             var reference = new ScalarReference(config, weights)
@@ -77,7 +79,7 @@ namespace RnnGen.Runtime.Tests
             };
             for (var layer = 0; layer < config.Layers; layer++)
             {
-                var (hidden, cell) = runner.InitialStateGradient(layer, Batch, lstm);
+                var (hidden, cell) = runner.InitialStateGradient(layer, InitialBatch, lstm);
                 foreach (var (state, analytic) in lstm ? new[] { (reference.InitialHidden, hidden), (reference.InitialCell, cell) } : new[] { (reference.InitialHidden, hidden) })
                 {
                     var numeric = new double[analytic.Length];
@@ -85,9 +87,9 @@ namespace RnnGen.Runtime.Tests
                     {
                         var (b, j) = (i / config.Hidden, i % config.Hidden);
                         state[layer][b][j] = Epsilon;
-                        var plus = Dot(reference.Forward(inputs, Batch), coefficients);
+                        var plus = Dot(reference.Forward(inputs, InitialBatch), coefficients);
                         state[layer][b][j] = -Epsilon;
-                        var minus = Dot(reference.Forward(inputs, Batch), coefficients);
+                        var minus = Dot(reference.Forward(inputs, InitialBatch), coefficients);
                         state[layer][b][j] = 0;
                         numeric[i] = (plus - minus) / (2 * Epsilon);
                     }
@@ -159,7 +161,7 @@ namespace RnnGen.Runtime.Tests
         }
 
         private static double[][][] Zeros(ModelConfig config) =>
-            Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, Batch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
+            Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, InitialBatch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
 
         private static int[] Pick(int length, string tensor)
         {

@@ -118,62 +118,109 @@ namespace RnnGen.Numerics
             ref var dx = ref MemoryMarshal.GetReference(inputGradients);
             ref var w = ref MemoryMarshal.GetReference(weights);
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
+            var row = 0;
+            for (; row + 4 <= rows; row += 4)
+            {
+                TransposedTile4(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, row);
+            }
+
+            for (; row < rows; row++)
+            {
+                TransposedRow(ref Unsafe.Add(ref dx, row * inputStride), ref w, tensor, ref Unsafe.Add(ref dg, row * gateRows.Stride), gateRows, gates);
+            }
+        }
+
+        /// <summary>Four rows at once, two columns at a time: each weight load feeds four rows.</summary>
+        private static void TransposedTile4(ref float dx, int inputStride, ref float w, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, int row)
+        {
             var lanes = Vector<float>.Count;
             var columnStride = tensor.Gates * Block;
-            for (var row = 0; row < rows; row++)
+            ref var dg0 = ref Unsafe.Add(ref dg, row * gateRows.Stride);
+            ref var dg1 = ref Unsafe.Add(ref dg0, gateRows.Stride);
+            ref var dg2 = ref Unsafe.Add(ref dg1, gateRows.Stride);
+            ref var dg3 = ref Unsafe.Add(ref dg2, gateRows.Stride);
+            var k = 0;
+            for (; k + 2 <= tensor.Columns; k += 2)
             {
-                ref var dgRow = ref Unsafe.Add(ref dg, row * gateRows.Stride);
-                ref var dxRow = ref Unsafe.Add(ref dx, row * inputStride);
-                var k = 0;
-                for (; k + 4 <= tensor.Columns; k += 4)
+                Vector<float> a00 = default, a01 = default, a10 = default, a11 = default;
+                Vector<float> a20 = default, a21 = default, a30 = default, a31 = default;
+                for (var block = 0; block < tensor.Blocks; block++)
                 {
-                    // Four columns share each gate-gradient load.
-                    var a0 = Vector<float>.Zero;
-                    var a1 = Vector<float>.Zero;
-                    var a2 = Vector<float>.Zero;
-                    var a3 = Vector<float>.Zero;
-                    for (var block = 0; block < tensor.Blocks; block++)
+                    for (var g = 0; g < gates.Count; g++)
                     {
-                        for (var g = 0; g < gates.Count; g++)
+                        ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
+                        var gateOffset = (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block);
+                        for (var lane = 0; lane < Block; lane += lanes)
                         {
-                            ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
-                            ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
-                            for (var lane = 0; lane < Block; lane += lanes)
-                            {
-                                var gradient = Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane));
-                                a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), gradient, a0);
-                                a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, columnStride + lane)), gradient, a1);
-                                a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (2 * columnStride) + lane)), gradient, a2);
-                                a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (3 * columnStride) + lane)), gradient, a3);
-                            }
+                            var w0 = Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane));
+                            var w1 = Vector.LoadUnsafe(ref Unsafe.Add(ref wk, columnStride + lane));
+                            var d0 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg0, gateOffset + lane));
+                            var d1 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg1, gateOffset + lane));
+                            var d2 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg2, gateOffset + lane));
+                            var d3 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg3, gateOffset + lane));
+                            a00 = Vector.FusedMultiplyAdd(w0, d0, a00);
+                            a01 = Vector.FusedMultiplyAdd(w1, d0, a01);
+                            a10 = Vector.FusedMultiplyAdd(w0, d1, a10);
+                            a11 = Vector.FusedMultiplyAdd(w1, d1, a11);
+                            a20 = Vector.FusedMultiplyAdd(w0, d2, a20);
+                            a21 = Vector.FusedMultiplyAdd(w1, d2, a21);
+                            a30 = Vector.FusedMultiplyAdd(w0, d3, a30);
+                            a31 = Vector.FusedMultiplyAdd(w1, d3, a31);
                         }
                     }
-
-                    Unsafe.Add(ref dxRow, k) += Vector.Sum(a0);
-                    Unsafe.Add(ref dxRow, k + 1) += Vector.Sum(a1);
-                    Unsafe.Add(ref dxRow, k + 2) += Vector.Sum(a2);
-                    Unsafe.Add(ref dxRow, k + 3) += Vector.Sum(a3);
                 }
 
-                for (; k < tensor.Columns; k++)
-                {
-                    var a = Vector<float>.Zero;
-                    for (var block = 0; block < tensor.Blocks; block++)
-                    {
-                        for (var g = 0; g < gates.Count; g++)
-                        {
-                            ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
-                            ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
-                            for (var lane = 0; lane < Block; lane += lanes)
-                            {
-                                a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane)), a);
-                            }
-                        }
-                    }
+                ref var out0 = ref Unsafe.Add(ref dx, (row * inputStride) + k);
+                ref var out1 = ref Unsafe.Add(ref out0, inputStride);
+                ref var out2 = ref Unsafe.Add(ref out1, inputStride);
+                ref var out3 = ref Unsafe.Add(ref out2, inputStride);
+                out0 += Vector.Sum(a00);
+                Unsafe.Add(ref out0, 1) += Vector.Sum(a01);
+                out1 += Vector.Sum(a10);
+                Unsafe.Add(ref out1, 1) += Vector.Sum(a11);
+                out2 += Vector.Sum(a20);
+                Unsafe.Add(ref out2, 1) += Vector.Sum(a21);
+                out3 += Vector.Sum(a30);
+                Unsafe.Add(ref out3, 1) += Vector.Sum(a31);
+            }
 
-                    Unsafe.Add(ref dxRow, k) += Vector.Sum(a);
+            for (; k < tensor.Columns; k++)
+            {
+                for (var r = 0; r < 4; r++)
+                {
+                    ref var dgRow = ref Unsafe.Add(ref dg0, r * gateRows.Stride);
+                    Unsafe.Add(ref dx, ((row + r) * inputStride) + k) += TransposedDot(ref w, tensor, ref dgRow, gateRows, gates, k);
                 }
             }
+        }
+
+        private static void TransposedRow(ref float dxRow, ref float w, PackedShape tensor, ref float dgRow, GateRows gateRows, GateSlice gates)
+        {
+            for (var k = 0; k < tensor.Columns; k++)
+            {
+                Unsafe.Add(ref dxRow, k) += TransposedDot(ref w, tensor, ref dgRow, gateRows, gates, k);
+            }
+        }
+
+        /// <summary>Σ_block Σ_gate Σ_lane W[block][k][gate][lane] · dG[block][gate][lane] for one row and column.</summary>
+        private static float TransposedDot(ref float w, PackedShape tensor, ref float dgRow, GateRows gateRows, GateSlice gates, int k)
+        {
+            var lanes = Vector<float>.Count;
+            var a = Vector<float>.Zero;
+            for (var block = 0; block < tensor.Blocks; block++)
+            {
+                for (var g = 0; g < gates.Count; g++)
+                {
+                    ref var wk = ref Unsafe.Add(ref w, tensor.IndexOf(block, k, gates.TensorGate + g));
+                    ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
+                    for (var lane = 0; lane < Block; lane += lanes)
+                    {
+                        a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane)), a);
+                    }
+                }
+            }
+
+            return Vector.Sum(a);
         }
 
         /// <summary>
