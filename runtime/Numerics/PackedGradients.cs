@@ -41,6 +41,14 @@ namespace RnnGen.Numerics
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
             ref var x = ref MemoryMarshal.GetReference(inputs);
             var lanes = Vector<float>.Count;
+            if (lanes == 8)
+            {
+                // The common case (x64 with AVX2, AVX-512): a block's 16 lanes as two vectors, 4 columns at a time,
+                // so every gate-gradient load and every input broadcast feeds 4 and 2 FMAs respectively.
+                WeightsTwoVectors(ref dw, tensor, ref dg, gateRows, gates, ref x, inputStride, rows);
+                return;
+            }
+
             for (var block = 0; block < tensor.Blocks; block++)
             {
                 for (var g = 0; g < gates.Count; g++)
@@ -88,6 +96,79 @@ namespace RnnGen.Numerics
 
                             a.StoreUnsafe(ref output);
                         }
+                    }
+                }
+            }
+        }
+
+        private static void WeightsTwoVectors(ref float dw, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, ref float x, int inputStride, int rows)
+        {
+            var columnStride = tensor.Gates * Block;
+            for (var block = 0; block < tensor.Blocks; block++)
+            {
+                for (var g = 0; g < gates.Count; g++)
+                {
+                    ref var dgGate = ref Unsafe.Add(ref dg, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
+                    var k = 0;
+                    for (; k + 4 <= tensor.Columns; k += 4)
+                    {
+                        ref var out0 = ref Unsafe.Add(ref dw, tensor.IndexOf(block, k, gates.TensorGate + g));
+                        ref var out1 = ref Unsafe.Add(ref out0, columnStride);
+                        ref var out2 = ref Unsafe.Add(ref out1, columnStride);
+                        ref var out3 = ref Unsafe.Add(ref out2, columnStride);
+                        var a0 = Vector.LoadUnsafe(ref out0);
+                        var b0 = Vector.LoadUnsafe(ref Unsafe.Add(ref out0, 8));
+                        var a1 = Vector.LoadUnsafe(ref out1);
+                        var b1 = Vector.LoadUnsafe(ref Unsafe.Add(ref out1, 8));
+                        var a2 = Vector.LoadUnsafe(ref out2);
+                        var b2 = Vector.LoadUnsafe(ref Unsafe.Add(ref out2, 8));
+                        var a3 = Vector.LoadUnsafe(ref out3);
+                        var b3 = Vector.LoadUnsafe(ref Unsafe.Add(ref out3, 8));
+                        for (var row = 0; row < rows; row++)
+                        {
+                            ref var d = ref Unsafe.Add(ref dgGate, row * gateRows.Stride);
+                            var lo = Vector.LoadUnsafe(ref d);
+                            var hi = Vector.LoadUnsafe(ref Unsafe.Add(ref d, 8));
+                            ref var xr = ref Unsafe.Add(ref x, (row * inputStride) + k);
+                            var x0 = new Vector<float>(xr);
+                            var x1 = new Vector<float>(Unsafe.Add(ref xr, 1));
+                            var x2 = new Vector<float>(Unsafe.Add(ref xr, 2));
+                            var x3 = new Vector<float>(Unsafe.Add(ref xr, 3));
+                            a0 = Vector.FusedMultiplyAdd(lo, x0, a0);
+                            b0 = Vector.FusedMultiplyAdd(hi, x0, b0);
+                            a1 = Vector.FusedMultiplyAdd(lo, x1, a1);
+                            b1 = Vector.FusedMultiplyAdd(hi, x1, b1);
+                            a2 = Vector.FusedMultiplyAdd(lo, x2, a2);
+                            b2 = Vector.FusedMultiplyAdd(hi, x2, b2);
+                            a3 = Vector.FusedMultiplyAdd(lo, x3, a3);
+                            b3 = Vector.FusedMultiplyAdd(hi, x3, b3);
+                        }
+
+                        a0.StoreUnsafe(ref out0);
+                        b0.StoreUnsafe(ref Unsafe.Add(ref out0, 8));
+                        a1.StoreUnsafe(ref out1);
+                        b1.StoreUnsafe(ref Unsafe.Add(ref out1, 8));
+                        a2.StoreUnsafe(ref out2);
+                        b2.StoreUnsafe(ref Unsafe.Add(ref out2, 8));
+                        a3.StoreUnsafe(ref out3);
+                        b3.StoreUnsafe(ref Unsafe.Add(ref out3, 8));
+                    }
+
+                    for (; k < tensor.Columns; k++)
+                    {
+                        ref var output = ref Unsafe.Add(ref dw, tensor.IndexOf(block, k, gates.TensorGate + g));
+                        var a = Vector.LoadUnsafe(ref output);
+                        var b = Vector.LoadUnsafe(ref Unsafe.Add(ref output, 8));
+                        for (var row = 0; row < rows; row++)
+                        {
+                            ref var d = ref Unsafe.Add(ref dgGate, row * gateRows.Stride);
+                            var xv = new Vector<float>(Unsafe.Add(ref x, (row * inputStride) + k));
+                            a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref d), xv, a);
+                            b = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref d, 8)), xv, b);
+                        }
+
+                        a.StoreUnsafe(ref output);
+                        b.StoreUnsafe(ref Unsafe.Add(ref output, 8));
                     }
                 }
             }
