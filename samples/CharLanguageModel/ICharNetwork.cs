@@ -14,6 +14,12 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <summary>The PyTorch tensors of the model, in <c>state_dict</c> order (generated).</summary>
         static abstract IReadOnlyList<TensorInfo> PyTorchTensors { get; }
 
+        /// <summary>Writes one tensor of a packed buffer (gradients, or an optimiser's per-parameter state) in PyTorch's layout (generated).</summary>
+        /// <param name="name">A name from <see cref="PyTorchTensors"/>.</param>
+        /// <param name="gradients">A buffer in the packed parameter layout.</param>
+        /// <param name="destination">Receives the tensor, row-major.</param>
+        static abstract void ExportPyTorchGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
+
         /// <summary>A one-line description of the architecture, e.g. <c>Embedding(98, 48) → LSTM(128) → ...</c>.</summary>
         static abstract string Architecture { get; }
 
@@ -27,7 +33,8 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <param name="tokens">Time-major token ids.</param>
         /// <param name="outputs">Receives the softmax probabilities.</param>
         /// <param name="batchSize">Sequences in the batch.</param>
-        void Forward(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize);
+        /// <param name="continueState">Start from the previous <c>Forward</c>'s final state instead of zero.</param>
+        void Forward(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize, bool continueState);
 
         /// <summary>Backpropagation through time over the last <see cref="Forward"/> (generated): adds dL/dθ to <paramref name="gradients"/>.</summary>
         /// <param name="outputGradients">dL/dlogits, <c>[steps][batch][vocabulary]</c>.</param>

@@ -2,8 +2,8 @@ namespace RnnGen.Samples.CharLanguageModel
 {
     /// <summary>
     /// The default model (<c>--size small</c>): characters embedded in 48 dimensions, two LSTM layers of 128 units and
-    /// a softmax over the 98 token ids. About 0.23 M parameters; trains at several thousand characters per second on
-    /// two cores.
+    /// a softmax over the 98 token ids: 240,578 parameters. One training step (32 windows of 64 characters, forward,
+    /// backward and Adam) takes about 35 ms on two cores, some 60,000 characters per second.
     /// </summary>
     [RecurrentNetwork(SequenceLength = TrainingDefaults.SequenceLength, BatchSize = TrainingDefaults.BatchSize)]
     [Embedding(CharacterSet.Size, 48)]
@@ -20,8 +20,8 @@ namespace RnnGen.Samples.CharLanguageModel
     }
 
     /// <summary>
-    /// The larger model (<c>--size large</c>): the same shape with two LSTM layers of 256 units, about 0.87 M
-    /// parameters and roughly three times the cost per step of <see cref="SmallCharModel"/>.
+    /// The larger model (<c>--size large</c>): the same shape with two LSTM layers of 256 units, 869,570
+    /// parameters, about 200 ms a training step: six times the cost of <see cref="SmallCharModel"/>.
     /// </summary>
     [RecurrentNetwork(SequenceLength = TrainingDefaults.SequenceLength, BatchSize = TrainingDefaults.BatchSize)]
     [Embedding(CharacterSet.Size, 48)]
