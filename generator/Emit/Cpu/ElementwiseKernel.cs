@@ -72,23 +72,7 @@ namespace RnnGen.Generator.Emit.Cpu
     {
         public static void Emit(SourceWriter w, ElementwiseKernel kernel)
         {
-            foreach (var line in kernel.Documentation)
-            {
-                w.Line("// " + line);
-            }
-
-            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static void {kernel.Name}({kernel.Parameters})"))
-            {
-                var first = true;
-                foreach (var flavor in VectorFlavor.All)
-                {
-                    var call = $"{kernel.Name}_{flavor.Suffix}({kernel.Arguments});";
-                    w.Line(flavor.AcceleratedCondition is { } condition ? $"{(first ? "if" : "else if")} ({condition}) {call}" : $"else {call}");
-                    first = false;
-                }
-            }
-
+            DispatchEmitter.Emit(w, kernel.Name, kernel.Parameters, kernel.Arguments, kernel.Documentation);
             foreach (var flavor in VectorFlavor.All)
             {
                 w.Line();

@@ -26,38 +26,11 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public static void Emit(SourceWriter w, PackedKernel kernel)
         {
-            EmitDispatcher(w, kernel);
+            DispatchEmitter.Emit(w, kernel.Name, kernel.Parameters, kernel.Arguments, kernel.Documentation);
             foreach (var flavor in VectorFlavor.All)
             {
                 w.Line();
                 EmitFlavor(w, kernel, Shape.For(kernel, flavor));
-            }
-        }
-
-        private static void EmitDispatcher(SourceWriter w, PackedKernel kernel)
-        {
-            foreach (var line in kernel.Documentation)
-            {
-                w.Line("// " + line);
-            }
-
-            w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-            using (w.Block($"private static void {kernel.Name}({kernel.Parameters})"))
-            {
-                var first = true;
-                foreach (var flavor in VectorFlavor.All)
-                {
-                    var call = $"{kernel.Name}_{flavor.Suffix}({kernel.Arguments});";
-                    if (flavor.AcceleratedCondition is { } condition)
-                    {
-                        w.Line($"{(first ? "if" : "else if")} ({condition}) {call}");
-                        first = false;
-                    }
-                    else
-                    {
-                        w.Line($"else {call}");
-                    }
-                }
             }
         }
 
