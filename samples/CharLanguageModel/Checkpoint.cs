@@ -21,7 +21,7 @@ namespace RnnGen.Samples.CharLanguageModel
     /// </remarks>
     public static class Checkpoint
     {
-        /// <summary>The I64 scalar holding the number of optimiser steps taken.</summary>
+        /// <summary>The I64 scalar tensor (and the metadata key) holding the number of optimiser steps taken.</summary>
         public const string StepTensor = "step";
 
         /// <summary>The metadata key of the model size (<c>small</c> or <c>large</c>).</summary>
@@ -29,6 +29,9 @@ namespace RnnGen.Samples.CharLanguageModel
 
         /// <summary>The metadata key of the vocabulary: the ordinary characters in id order.</summary>
         public const string VocabularyKey = "vocabulary";
+
+        /// <summary>The metadata key of the validation score (bits per character) at the time of saving.</summary>
+        public const string ValidationKey = "validation_bits_per_character";
 
         private const string OptimizerPrefix = "optimizer.";
 

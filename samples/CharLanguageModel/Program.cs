@@ -8,7 +8,7 @@ namespace RnnGen.Samples.CharLanguageModel
     {
         /// <summary>Parses the command line and runs the sample.</summary>
         /// <param name="args">Command-line arguments.</param>
-        /// <returns>0 on success, 1 on an error (a message says what), 2 for bad arguments... as System.CommandLine reports them.</returns>
+        /// <returns>0 on success; 1 after bad arguments or an error, with a message that says what went wrong.</returns>
         public static int Main(string[] args) => SampleCommand.Create(SampleRunner.Run).Parse(args).Invoke();
     }
 }

@@ -72,8 +72,8 @@ namespace RnnGen.Samples.CharLanguageModel
             if (options.Resume)
             {
                 var metadata = Checkpoint.Load<TModel, TState>(options.CheckpointPath, model, options.Steps > 0 ? optimizer : null);
-                var score = metadata.TryGetValue("validation_bits_per_character", out var bits) ? $", validation {bits} bits/char" : string.Empty;
-                var step = metadata.TryGetValue("step", out var savedStep) ? savedStep : optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
+                var score = metadata.TryGetValue(Checkpoint.ValidationKey, out var bits) ? $", validation {bits} bits/char" : string.Empty;
+                var step = metadata.TryGetValue(Checkpoint.StepTensor, out var savedStep) ? savedStep : optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
                 ConsoleUi.Info($"Resumed from {Path.GetFullPath(options.CheckpointPath)} (step {step}{score})");
             }
             else
@@ -117,7 +117,8 @@ namespace RnnGen.Samples.CharLanguageModel
             }
 
             var characters = (double)options.Steps * TrainingDefaults.BatchSize * TrainingDefaults.SequenceLength;
-            ConsoleUi.Info($"Training {options.Steps:N0} steps of {TrainingDefaults.BatchSize} × {TrainingDefaults.SequenceLength} characters ({characters / split.Training.Length:F1} passes over the training text), Adam {options.LearningRate} with cosine decay, clip 5. Ctrl+C stops early and saves.");
+            ConsoleUi.Info($"Training {options.Steps:N0} steps of {TrainingDefaults.BatchSize} × {TrainingDefaults.SequenceLength} characters ({characters / split.Training.Length:F1} passes over the training text), Adam {options.LearningRate} with cosine decay, clip 5.");
+            ConsoleUi.Info($"Validation every {options.EvaluateEvery:N0} steps on {validation.WindowCount:N0} windows of {TrainingDefaults.SequenceLength} characters. Ctrl+C stops early and saves.");
             var settings = new TrainingSettings(
                 options.Steps,
                 options.LearningRate,

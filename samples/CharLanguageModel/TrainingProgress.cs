@@ -56,16 +56,14 @@ namespace RnnGen.Samples.CharLanguageModel
                 .HideCompleted(false)
                 .Columns(
                     new TaskDescriptionColumn { Alignment = Justify.Left },
-                    new ProgressBarColumn(),
+                    new ProgressBarColumn { Width = 20 },
                     new PercentageColumn(),
-                    new ElapsedTimeColumn(),
                     new RemainingTimeColumn(),
                     new SpinnerColumn())
                 .Start(context =>
                 {
                     var task = context.AddTask("training", maxValue: Math.Max(steps, 1));
                     train(new LiveProgress(task));
-                    task.Value = task.MaxValue;
                 });
         }
 
@@ -78,7 +76,8 @@ namespace RnnGen.Samples.CharLanguageModel
 
             public void Update(TrainingStatus status)
             {
-                task.Description = Markup.Escape(Describe(status));
+                // Short enough for an 80-column terminal next to the bar and the ETA.
+                task.Description = Markup.Escape($"step {status.Step,6:N0}  loss {status.Loss:F3}  {status.TokensPerSecond,6:N0} tok/s");
                 task.Value = status.Done;
             }
 

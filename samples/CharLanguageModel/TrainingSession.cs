@@ -105,6 +105,16 @@ namespace RnnGen.Samples.CharLanguageModel
             var consecutiveSkips = 0;
             var lastBits = double.NaN;
             var done = 0;
+            var evaluatedAt = 0;
+            var lastRate = optimizer.LearningRate;
+            void Report()
+            {
+                var tokensPerSecond = done * (double)batch * TrainingDefaults.SequenceLength / training.Elapsed.TotalSeconds;
+                progress.Update(new TrainingStatus(optimizer.StepCount, done, settings.Steps, lossSum / lossCount, lastRate, tokensPerSecond, wall.Elapsed));
+                lossSum = 0;
+                lossCount = 0;
+            }
+
             while (done < settings.Steps && !stop.IsCancellationRequested)
             {
                 training.Start();
@@ -127,7 +137,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 }
 
                 consecutiveSkips = 0;
-                var rate = schedule.Apply(optimizer);
+                lastRate = schedule.Apply(optimizer);
                 optimizer.Step(model.PackedParameters, gradients);
                 training.Stop();
                 done++;
@@ -136,25 +146,22 @@ namespace RnnGen.Samples.CharLanguageModel
 
                 if (done % progress.UpdateEvery == 0 || done == settings.Steps)
                 {
-                    progress.Update(new TrainingStatus(
-                        optimizer.StepCount,
-                        done,
-                        settings.Steps,
-                        lossSum / lossCount,
-                        rate,
-                        done * (double)batch * TrainingDefaults.SequenceLength / training.Elapsed.TotalSeconds,
-                        wall.Elapsed));
-                    lossSum = 0;
-                    lossCount = 0;
+                    Report();
                 }
 
                 if (done % settings.EvaluateEvery == 0 && done < settings.Steps)
                 {
                     lastBits = EvaluateAndSave(progress);
+                    evaluatedAt = done;
                 }
             }
 
-            if (done > 0)
+            if (lossCount > 0)
+            {
+                Report(); // stopped between two reports
+            }
+
+            if (done > 0 && evaluatedAt != done)
             {
                 lastBits = EvaluateAndSave(progress);
             }
@@ -168,11 +175,12 @@ namespace RnnGen.Samples.CharLanguageModel
             var bits = validation.Windows(model).BitsPerToken;
             var metadata = new Dictionary<string, string>(settings.Metadata, StringComparer.Ordinal)
             {
-                ["validation_bits_per_character"] = bits.ToString("F4", CultureInfo.InvariantCulture),
+                [Checkpoint.ValidationKey] = bits.ToString("F4", CultureInfo.InvariantCulture),
                 ["learning_rate"] = settings.LearningRate.ToString(CultureInfo.InvariantCulture),
             };
             Checkpoint.Save<TModel, TState>(settings.CheckpointPath, model, optimizer, metadata);
-            progress.WriteLine($"step {optimizer.StepCount,6:N0}  validation {bits:F3} bits/char on {validation.WindowCharacters:N0} characters  (scored and saved in {clock.Elapsed.TotalSeconds:F1} s)");
+            // Under 80 columns: a wrapped line would confuse the live progress display in a narrow terminal.
+            progress.WriteLine($"step {optimizer.StepCount,6:N0}  validation {bits:F3} bits/char, checkpoint saved ({clock.Elapsed.TotalSeconds:F1} s)");
             return bits;
         }
     }
