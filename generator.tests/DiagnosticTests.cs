@@ -73,6 +73,17 @@ namespace RnnGen.Generator.Tests
         public void RNNG0007_unsupported_activation(string attributes, string locatedText) =>
             DiagnosticAssert.Reports("RNNG0007", Declare(attributes), locatedText);
 
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, Dropout = 1f)]", "Lstm", "[Lstm] Dropout is 1")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, RecurrentDropout = -0.1f)]", "Gru", "[Gru] RecurrentDropout is -0.1")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, RecurrentDropout = float.NaN)]", "SimpleRnn", "NaN")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(2, Dropout = 1.5f)]", "Dense", "[Dense] Dropout is 1.5")]
+        public void RNNG0011_dropout_rate_out_of_range(string attributes, string locatedText, string message)
+        {
+            var diagnostic = DiagnosticAssert.Reports("RNNG0011", Declare(attributes), locatedText);
+            Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        }
+
         [Fact]
         public void RNNG0008_layers_split_across_partial_declarations() =>
             DiagnosticAssert.Reports(

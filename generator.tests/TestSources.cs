@@ -31,6 +31,21 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string DropoutEverywhere = """
+            using RnnGen;
+
+            /// <summary>Dropout at every site: embedded rows, each recurrence, between layers and before the head.</summary>
+            [RecurrentNetwork(SequenceLength = 12, BatchSize = 3)]
+            [Embedding(40, 8)]
+            [Lstm(20, Dropout = 0.2f, RecurrentDropout = 0.25f)]
+            [Gru(17, Dropout = 0.3f, RecurrentDropout = 0.1f)]
+            [Gru(9, ResetAfter = false, RecurrentDropout = 0.5f, ReturnSequences = false)]
+            [Dense(40, Activation.Softmax, Dropout = 0.4f)]
+            public partial class DropoutModel
+            {
+            }
+            """;
+
         public const string SimpleRnnReluNoBias = """
             using RnnGen;
 

@@ -113,7 +113,7 @@ namespace RnnGen.Runtime.Tests
 
         private delegate void BackwardPass(ReadOnlySpan<float> outputGradients, Span<float> gradients);
 
-        private delegate void ExportGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
+        internal delegate void ExportGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
 
         private static float[] Train<T>(ForwardPass<T> forward, BackwardPass backward, T[] inputs, int outputLength, int batch, float[] outputGradients, int parameters)
         {
@@ -123,7 +123,7 @@ namespace RnnGen.Runtime.Tests
             return gradients;
         }
 
-        private static void CheckAll(Dictionary<string, float[]> weights, float[] gradients, ExportGradient export, Func<Dictionary<string, double[]>, double> loss, string what)
+        internal static void CheckAll(Dictionary<string, float[]> weights, float[] gradients, ExportGradient export, Func<Dictionary<string, double[]>, double> loss, string what)
         {
             var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
             foreach (var (tensor, values) in exact)

@@ -99,10 +99,19 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0011: "{0} is {1}; a dropout rate must be at least 0 and less than 1".</summary>
+        public static readonly DiagnosticDescriptor DropoutOutOfRange = new(
+            "RNNG0011",
+            "Dropout rate out of range",
+            "{0} is {1}; a dropout rate must be at least 0 and less than 1 (0 turns it off)",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
-            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName,
+            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

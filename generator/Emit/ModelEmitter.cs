@@ -52,8 +52,12 @@ namespace RnnGen.Generator.Emit
                 w.Line("// ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----");
                 foreach (var layer in plan.Layers)
                 {
-                    w.Line();
-                    KernelEmitter.Emit(w, LayerKernels.Projection(layer, layer.Index == 0 && plan.Embedding is not null, plan.Embedding?.Dimension ?? 0));
+                    foreach (var projection in LayerKernels.Projections(plan, layer))
+                    {
+                        w.Line();
+                        KernelEmitter.Emit(w, projection);
+                    }
+
                     foreach (var kernel in LayerKernels.Recurrent(layer))
                     {
                         w.Line();

@@ -30,14 +30,19 @@ namespace RnnGen.Generator.Model
     }
 
     /// <summary>One recurrent layer, in the order the attributes were written.</summary>
+    /// <param name="Dropout">Training-only dropout rate of the layer's input, in [0, 1).</param>
+    /// <param name="RecurrentDropout">Training-only dropout rate of h(t-1) in the W_hh products, in [0, 1).</param>
     internal sealed record RecurrentLayerSpec(
         CellKind Cell,
         int Units,
         Activation Activation,
         bool UseBias,
         bool ReturnSequences,
-        bool ResetAfter);
+        bool ResetAfter,
+        float Dropout,
+        float RecurrentDropout);
 
     /// <summary>The optional fully connected output head.</summary>
-    internal sealed record DenseSpec(int Units, Activation Activation, bool UseBias);
+    /// <param name="Dropout">Training-only dropout rate of the head's input, in [0, 1).</param>
+    internal sealed record DenseSpec(int Units, Activation Activation, bool UseBias, float Dropout);
 }

@@ -126,7 +126,11 @@ namespace RnnGen.Generator.Parsing
                 return;
             }
 
-            Head = new DenseSpec(units, activation, ModelParser.NamedBool(attribute, "UseBias", true));
+            Head = new DenseSpec(
+                units,
+                activation,
+                ModelParser.NamedBool(attribute, "UseBias", true),
+                ModelParser.DropoutRate(attribute, "Dropout", "[Dense]", _diagnostics, location));
         }
 
         private void ReadRecurrent(AttributeData attribute, LocationInfo? location)
@@ -166,7 +170,9 @@ namespace RnnGen.Generator.Parsing
                 activation,
                 ModelParser.NamedBool(attribute, "UseBias", true),
                 ModelParser.NamedBool(attribute, "ReturnSequences", true),
-                cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true));
+                cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true),
+                ModelParser.DropoutRate(attribute, "Dropout", $"[{shortName}]", _diagnostics, location),
+                ModelParser.DropoutRate(attribute, "RecurrentDropout", $"[{shortName}]", _diagnostics, location));
             if (ok)
             {
                 Layers.Add(layer);

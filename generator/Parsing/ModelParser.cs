@@ -172,6 +172,28 @@ namespace RnnGen.Generator.Parsing
             return fallback;
         }
 
+        /// <summary>
+        /// A named dropout rate (0 when absent); reports RNNG0011 and returns 0 when it is not in [0, 1).
+        /// </summary>
+        internal static float DropoutRate(AttributeData attribute, string name, string what, List<DiagnosticInfo> diagnostics, LocationInfo? location)
+        {
+            foreach (var pair in attribute.NamedArguments)
+            {
+                if (pair.Key == name && pair.Value.Value is float value)
+                {
+                    if (value >= 0f && value < 1f)
+                    {
+                        return value;
+                    }
+
+                    diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DropoutOutOfRange, location, $"{what} {name}", value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)));
+                    return 0f;
+                }
+            }
+
+            return 0f;
+        }
+
         internal static bool HasNamed(AttributeData attribute, string name) => attribute.NamedArguments.Any(p => p.Key == name);
 
         internal static bool CheckRange(List<DiagnosticInfo> diagnostics, LocationInfo? location, string what, long value, long min, long max)

@@ -38,12 +38,19 @@ namespace RnnGen.Generator.Parsing
 
             // The Forward workspace is also the training tape: per layer its gates, h and c sequences and GRU rows.
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
-            long workspace = (rows * (spec.Input.Features + Packing.PadUnits(spec.Head?.Units ?? 0))) + (spec.Layers.Count * 4L * Packing.AlignmentFloats);
+            // Dropout adds a mask ([batch][stride]) and the masked rows ([rows][stride]) per site.
+            long workspace = (rows * (spec.Input.Features + Packing.PadUnits(spec.Head?.Units ?? 0))) + (spec.Layers.Count * 8L * Packing.AlignmentFloats);
+            long inputStride = spec.Input.Width;
+            long dropoutRows = rows + spec.MaxBatchSize;
             foreach (var layer in spec.Layers)
             {
                 long padded = Packing.PadUnits(layer.Units);
                 workspace += (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded);
+                workspace += (layer.Dropout > 0f ? dropoutRows * inputStride : 0) + (layer.RecurrentDropout > 0f ? dropoutRows * padded : 0);
+                inputStride = padded;
             }
+
+            workspace += spec.Head is { Dropout: > 0f } ? dropoutRows * inputStride : 0;
 
             if (workspace > Limits.MaxBufferFloats)
             {

@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Planning
@@ -74,17 +75,24 @@ namespace RnnGen.Generator.Planning
     /// state sequences; a copy of the float input; the head's rows.
     /// </summary>
     /// <param name="InputOffset">A copy of the float inputs, [steps][batch][InputSize]; -1 for token input.</param>
+    /// <param name="HeadDropout">The head's input dropout; null when the head has none.</param>
     internal sealed record ForwardWorkspace(
         EquatableArray<LayerTape> Layers,
         int InputOffset,
         int HeadOffset,
-        int Length);
+        DropoutTape? HeadDropout,
+        int Length)
+    {
+        /// <summary>Whether any site of the network drops units in training.</summary>
+        public bool HasDropout => HeadDropout is not null || Layers.Any(l => l.InputDropout is not null || l.RecurrentDropout is not null);
+    }
 
     /// <summary>
     /// Scratch for <c>Backward</c>, allocated on its first call: two ping-pong buffers of dL/dh rows (a layer's and
     /// the one below's), dL/dh and dL/dc flowing back one step, d(r ⊙ h) for GRU reset-before, the head's gradient
     /// rows, embedding rows, and each layer's initial-state gradients.
     /// </summary>
+    /// <param name="Dropped">[batch][padded units]: W_hhᵀ · dG of one step before the recurrent dropout mask joins it to dL/dh(t-1).</param>
     internal sealed record BackwardWorkspace(
         int GradientA,
         int GradientB,
@@ -93,6 +101,7 @@ namespace RnnGen.Generator.Planning
         int ResetHidden,
         int Head,
         int Embedding,
+        int Dropped,
         EquatableArray<int> InitialHidden,
         EquatableArray<int> InitialCell,
         int Length);
@@ -102,7 +111,15 @@ namespace RnnGen.Generator.Planning
     /// <param name="Hidden">[(steps+1)·batch][padded units]: slice 0 is h(-1) = 0, slice t+1 is h(t).</param>
     /// <param name="Cell">LSTM: [(steps+1)·batch][padded units], c like h.</param>
     /// <param name="Aux">GRU: [steps·batch][padded units]: W_hn h + b_hn (reset after) or r ⊙ h(t-1) (reset before).</param>
-    internal sealed record LayerTape(int Gates, int Hidden, int Cell, int Aux);
+    /// <param name="InputDropout">Dropout of the layer's input rows; null when the layer has none.</param>
+    /// <param name="RecurrentDropout">Dropout of h(t-1) in the W_hh products; null when the layer has none.</param>
+    internal sealed record LayerTape(int Gates, int Hidden, int Cell, int Aux, DropoutTape? InputDropout, DropoutTape? RecurrentDropout);
+
+    /// <summary>
+    /// One dropout site in the Forward workspace: the mask of the last training Forward, [batch][stride] (one row per
+    /// sequence), and the masked rows the next kernel reads, [steps·batch][stride], kept for Backward.
+    /// </summary>
+    internal sealed record DropoutTape(int Mask, int Values, int Stride, int Width, float Rate);
 
     /// <summary>
     /// The per-stream state of <c>Step</c>: each layer's h (and c) that persist between steps, then scratch for one

@@ -64,14 +64,20 @@ namespace RnnGen.Generator.Planning
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long sequence = rows + spec.MaxBatchSize;
             var cursor = new BufferCursor();
+            DropoutTape? Dropout(float rate, int stride, int width) =>
+                rate > 0f ? new DropoutTape(cursor.Take((long)spec.MaxBatchSize * stride), cursor.Take(rows * stride), stride, width, rate) : null;
             var tapes = layers.Select(l => new LayerTape(
                 cursor.Take(rows * l.GateStride),
                 cursor.Take(sequence * l.PaddedUnits),
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
-                l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1)).ToList();
+                l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1,
+                Dropout(l.Spec.Dropout, l.InputStride, l.InputWidth),
+                Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units))).ToList();
             var input = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
             var head = cursor.Take(rows * outputPadded);
-            return new ForwardWorkspace(tapes.ToEquatableArray(), input, head, cursor.Length);
+            var last = layers[layers.Count - 1];
+            var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.PaddedUnits, last.Spec.Units) : null;
+            return new ForwardWorkspace(tapes.ToEquatableArray(), input, head, headDropout, cursor.Length);
         }
 
         private static BackwardWorkspace CreateBackward(ModelSpec spec, List<LayerPlan> layers, int maxPadded, int outputPadded)
@@ -86,9 +92,10 @@ namespace RnnGen.Generator.Planning
             var resetHidden = cursor.Take(batch * maxPadded);
             var head = cursor.Take(rows * outputPadded);
             var embedding = spec.Input.IsEmbedding ? cursor.Take(rows * spec.Input.EmbeddingDimension) : -1;
+            var dropped = layers.Any(l => l.Spec.RecurrentDropout > 0f) ? cursor.Take(batch * maxPadded) : -1;
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(a, b, recurrent, cell, resetHidden, head, embedding, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return new BackwardWorkspace(a, b, recurrent, cell, resetHidden, head, embedding, dropped, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

@@ -33,6 +33,31 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public double[][][]? InitialCell { get; set; }
 
+        /// <summary>
+        /// Dropout masks of each layer's input, [layer] → [batch][input width] (null: none). Variational dropout: the
+        /// same row multiplies x(t) at every step of sequence b.
+        /// </summary>
+        public float[]?[]? InputMasks { get; set; }
+
+        /// <summary>
+        /// Recurrent dropout masks, [layer] → [batch][hidden] (null: none): h(t-1) ⊙ mask feeds the W_hh products (and
+        /// r ⊙ h of the reset-before GRU); the carried state (c, and the GRU's z ⊙ h(t-1)) is not dropped.
+        /// </summary>
+        public float[]?[]? RecurrentMasks { get; set; }
+
+        /// <summary>Rows ⊙ mask[b] for time-major rows [steps][batch][width]: a dropped head input.</summary>
+        public static double[] Mask(double[] rows, float[] mask, int batch, int width)
+        {
+            var result = (double[])rows.Clone();
+            for (var i = 0; i < result.Length; i++)
+            {
+                var b = (i / width) % batch;
+                result[i] *= mask[(b * width) + (i % width)];
+            }
+
+            return result;
+        }
+
         /// <summary>Final h (and c) of every layer after the last <see cref="Forward"/>, [layer][batch][hidden].</summary>
         public double[][][] FinalHidden { get; private set; } = Array.Empty<double[][]>();
 
@@ -76,6 +101,23 @@ namespace RnnGen.Runtime.Tests.Helpers
                 {
                     var x = new double[width];
                     Array.Copy(inputs, ((t * batch) + b) * width, x, 0, width);
+                    if (InputMasks?[layer] is { } inputMask)
+                    {
+                        for (var k = 0; k < width; k++)
+                        {
+                            x[k] *= inputMask[(b * width) + k];
+                        }
+                    }
+
+                    // What W_hh multiplies: h(t-1), or h(t-1) ⊙ mask with recurrent dropout.
+                    var hp = (double[])h.Clone();
+                    if (RecurrentMasks?[layer] is { } recurrentMask)
+                    {
+                        for (var k = 0; k < hidden; k++)
+                        {
+                            hp[k] *= recurrentMask[(b * hidden) + k];
+                        }
+                    }
 
                     // Gate pre-activations, split into the input part (W_ih x + b_ih) and the recurrent part (W_hh h + b_hh).
                     double Xi(int gate, int unit) => Dot(wIh, (gate * hidden) + unit, x) + (bIh?[(gate * hidden) + unit] ?? 0);
@@ -86,10 +128,10 @@ namespace RnnGen.Runtime.Tests.Helpers
                         case "lstm":
                             for (var j = 0; j < hidden; j++)
                             {
-                                var i = Sigmoid(Xi(0, j) + Hi(0, j, h));
-                                var f = Sigmoid(Xi(1, j) + Hi(1, j, h));
-                                var g = Math.Tanh(Xi(2, j) + Hi(2, j, h));
-                                var o = Sigmoid(Xi(3, j) + Hi(3, j, h));
+                                var i = Sigmoid(Xi(0, j) + Hi(0, j, hp));
+                                var f = Sigmoid(Xi(1, j) + Hi(1, j, hp));
+                                var g = Math.Tanh(Xi(2, j) + Hi(2, j, hp));
+                                var o = Sigmoid(Xi(3, j) + Hi(3, j, hp));
                                 c[j] = (f * c[j]) + (i * g);
                                 next[j] = o * Math.Tanh(c[j]);
                             }
@@ -98,9 +140,9 @@ namespace RnnGen.Runtime.Tests.Helpers
                         case "gru" when _config.ResetAfter:
                             for (var j = 0; j < hidden; j++)
                             {
-                                var r = Sigmoid(Xi(0, j) + Hi(0, j, h));
-                                var z = Sigmoid(Xi(1, j) + Hi(1, j, h));
-                                var n = Math.Tanh(Xi(2, j) + (r * Hi(2, j, h)));
+                                var r = Sigmoid(Xi(0, j) + Hi(0, j, hp));
+                                var z = Sigmoid(Xi(1, j) + Hi(1, j, hp));
+                                var n = Math.Tanh(Xi(2, j) + (r * Hi(2, j, hp)));
                                 next[j] = ((1 - z) * n) + (z * h[j]);
                             }
 
@@ -109,12 +151,12 @@ namespace RnnGen.Runtime.Tests.Helpers
                             var resetHidden = new double[hidden];
                             for (var j = 0; j < hidden; j++)
                             {
-                                resetHidden[j] = Sigmoid(Xi(0, j) + Hi(0, j, h)) * h[j];
+                                resetHidden[j] = Sigmoid(Xi(0, j) + Hi(0, j, hp)) * hp[j];
                             }
 
                             for (var j = 0; j < hidden; j++)
                             {
-                                var z = Sigmoid(Xi(1, j) + Hi(1, j, h));
+                                var z = Sigmoid(Xi(1, j) + Hi(1, j, hp));
                                 var n = Math.Tanh(Xi(2, j) + Hi(2, j, resetHidden));
                                 next[j] = ((1 - z) * n) + (z * h[j]);
                             }
@@ -123,7 +165,7 @@ namespace RnnGen.Runtime.Tests.Helpers
                         default:
                             for (var j = 0; j < hidden; j++)
                             {
-                                var a = Xi(0, j) + Hi(0, j, h);
+                                var a = Xi(0, j) + Hi(0, j, hp);
                                 next[j] = _config.Cell == "rnn_relu" ? Math.Max(a, 0) : Math.Tanh(a);
                             }
 

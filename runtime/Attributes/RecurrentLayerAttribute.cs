@@ -20,6 +20,20 @@ namespace RnnGen
         /// allowed only on the last recurrent layer.
         /// </summary>
         public bool ReturnSequences { get; set; } = true;
+
+        /// <summary>
+        /// Fraction of the layer's input units dropped while training (Keras <c>dropout</c>), in [0, 1). One mask per
+        /// sequence, the same at every step; kept units are scaled by 1 / (1 - rate). Default 0 (off).
+        /// </summary>
+        /// <remarks>Active only in a <c>Forward</c> run with the generated <c>Training</c> property set; <c>Step</c> never drops.</remarks>
+        public float Dropout { get; set; }
+
+        /// <summary>
+        /// Fraction of h(t-1)'s units dropped from the recurrent products W_hh · h(t-1) while training (Keras
+        /// <c>recurrent_dropout</c>, Gal and Ghahramani's variational dropout), in [0, 1). One mask per sequence; the
+        /// state itself (c for an LSTM, the z ⊙ h(t-1) term of a GRU) is not dropped. Default 0 (off).
+        /// </summary>
+        public float RecurrentDropout { get; set; }
     }
 
     /// <summary>
@@ -88,5 +102,11 @@ namespace RnnGen
 
         /// <summary>Whether the head has a bias. Default true.</summary>
         public bool UseBias { get; set; } = true;
+
+        /// <summary>
+        /// Fraction of the head's inputs (the last recurrent layer's outputs) dropped while training, in [0, 1); one
+        /// mask per sequence, kept units scaled by 1 / (1 - rate). Default 0 (off).
+        /// </summary>
+        public float Dropout { get; set; }
     }
 }

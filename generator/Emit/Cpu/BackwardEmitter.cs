@@ -62,6 +62,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float bwRef = ref _backward.Reference;");
                 w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize;");
                 w.Line($"int firstOutputRow = {(plan.ReturnsSequences ? "0" : "rows - batchSize")};");
+                if (plan.Forward.HasDropout)
+                {
+                    w.Line("bool dropout = _dropoutActive; // the masks that Forward used");
+                }
+
                 var lastPadded = Int(last.PaddedUnits);
                 w.Line();
                 w.Line("// dL/dh of the last layer: from the head, or the caller's gradients when there is none.");
@@ -80,7 +85,10 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * {op}, OutputSize));");
                     }
 
-                    w.Line($"{ReadOnlySpan} headInputs = ws.Slice({Int(ws.Layers[last.Index].Hidden)} + ((firstOutputRow + batchSize) * {lastPadded}));");
+                    var headInputs = $"ws.Slice({Int(ws.Layers[last.Index].Hidden)} + ((firstOutputRow + batchSize) * {lastPadded}))";
+                    w.Line(ws.HeadDropout is { } headDropout
+                        ? $"{ReadOnlySpan} headInputs = dropout ? {DropoutEmitter.Values(headDropout, "outputRows")} : {headInputs};"
+                        : $"{ReadOnlySpan} headInputs = {headInputs};");
                     w.Line($"// dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.");
                     w.Line($"{Gradients}.AccumulateWeights(gradients.Slice({Int(head.Weights.Offset)}, {Int(head.Weights.Length)}), {shape}, dz, {rows}, {slice}, headInputs, {lastPadded}, outputRows);");
                     if (head.Bias is { } bias)
@@ -89,6 +97,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line($"{Gradients}.AccumulateTransposed(dTop.Slice(firstOutputRow * {lastPadded}), {lastPadded}, p.Slice({Int(head.Weights.Offset)}, {Int(head.Weights.Length)}), {shape}, dz, {rows}, {slice}, outputRows);");
+                    if (ws.HeadDropout is { } dropped)
+                    {
+                        w.Line("if (dropout)");
+                        w.Line("{");
+                        w.Line($"    {DropoutEmitter.MaskGradient(dropped, $"dTop.Slice(firstOutputRow * {lastPadded})", "(outputRows / batchSize)")} // dL/dh = mask ⊙ Wᵀ dz");
+                        w.Line("}");
+                    }
+
                 }
                 else
                 {
@@ -129,6 +145,16 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"bw.Slice({Int(bw.Cell)}, batchSize * {hp}).Clear();");
             }
 
+            // With recurrent dropout the W_hhᵀ products give dL/d(h(t-1) ⊙ mask): they go to a scratch row that the
+            // mask then joins to dL/dh(t-1). Without it they add straight into dL/dh(t-1).
+            var recurrentDropout = tape.RecurrentDropout;
+            var products = $"dhRec{layer.Index}";
+            if (recurrentDropout is not null)
+            {
+                products = $"dhProducts{layer.Index}";
+                w.Line($"{Span} {products} = dropout ? bw.Slice({Int(bw.Dropped)}, batchSize * {hp}) : dhRec{layer.Index};");
+            }
+
             using (w.Block("for (int t = steps - 1; t >= 0; t--)"))
             {
                 w.Line($"int stepRow = t * batchSize;");
@@ -137,6 +163,28 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Span} gateSpan = ws.Slice({Int(tape.Gates)} + (stepRow * {gs}), batchSize * {gs});");
                 w.Line($"ref float hPrev = ref {Unsafe}.Add(ref wsRef, {Int(tape.Hidden)} + (stepRow * {hp}));");
                 w.Line($"ref float dhRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Recurrent)});");
+                var resetTarget = "dhRec";
+                var droppedHidden = "hPrev";
+                if (recurrentDropout is not null)
+                {
+                    resetTarget = $"{Marshal}.GetReference({products})";
+                    var resetBefore = layer.Spec.Cell == CellKind.Gru && !layer.Spec.ResetAfter;
+                    if (resetBefore)
+                    {
+                        droppedHidden = "hDropped";
+                        w.Line("ref float hDropped = ref hPrev;");
+                    }
+
+                    using (w.Block("if (dropout)"))
+                    {
+                        w.Line($"{products}.Clear();");
+                        if (resetBefore)
+                        {
+                            w.Line($"hDropped = ref {Unsafe}.Add(ref wsRef, {Int(recurrentDropout.Values)} + (stepRow * {hp})); // h(t-1) ⊙ mask, which r multiplied");
+                        }
+                    }
+                }
+
                 var recurrentShape = ShapeOf(hh[0]);
                 switch (layer.Spec.Cell)
                 {
@@ -145,27 +193,35 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float c = ref {Unsafe}.Add(ref cPrev, batchSize * {hp});");
                         w.Line($"ref float dcRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Cell)});");
                         w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
                         break;
                     case CellKind.Gru when layer.Spec.ResetAfter:
                         w.Line($"ref float aux = ref {Unsafe}.Add(ref wsRef, {Int(tape.Aux)} + (stepRow * {hp}));");
                         w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, ws.Slice({Int(tape.Aux)} + (stepRow * {hp}), batchSize * {hp}), new {Rows}({hp}, 1), {SliceOf(2, 0, 1)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, ws.Slice({Int(tape.Aux)} + (stepRow * {hp}), batchSize * {hp}), new {Rows}({hp}, 1), {SliceOf(2, 0, 1)}, batchSize);");
                         break;
                     case CellKind.Gru:
                         w.Line($"{Span} dResetHidden = bw.Slice({Int(bw.ResetHidden)}, batchSize * {hp});");
                         w.Line($"{layer.Name}BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);");
                         w.Line("dResetHidden.Clear();");
                         w.Line($"{Gradients}.AccumulateTransposed(dResetHidden, {hp}, {P(hh[1])}, {ShapeOf(hh[1])}, gateSpan, {gateRows}, {SliceOf(0, 2, 1)}, batchSize);");
-                        w.Line($"{layer.Name}BackwardReset(ref gates, ref hPrev, ref {Marshal}.GetReference(dResetHidden), ref dhRec, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
+                        w.Line($"{layer.Name}BackwardReset(ref gates, ref {droppedHidden}, ref {Marshal}.GetReference(dResetHidden), ref {resetTarget}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
                         break;
                     default:
                         w.Line($"ref float h = ref {Unsafe}.Add(ref hPrev, batchSize * {hp});");
                         w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed(dhRec{layer.Index}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
                         break;
+                }
+
+                if (recurrentDropout is not null)
+                {
+                    w.Line("if (dropout)");
+                    w.Line("{");
+                    w.Line($"    {DropoutEmitter.Masks}.MultiplyAdd({products}, {DropoutEmitter.Mask(recurrentDropout)}, dhRec{layer.Index}); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG");
+                    w.Line("}");
                 }
             }
 
@@ -177,7 +233,10 @@ namespace RnnGen.Generator.Emit.Cpu
 
             // Weight and bias gradients: one GEMM each over every step and sequence.
             w.Line($"{ReadOnlySpan} dGates{layer.Index} = ws.Slice({Int(tape.Gates)}, rows * {gs});");
-            w.Line($"{ReadOnlySpan} previousHidden{layer.Index} = ws.Slice({Int(tape.Hidden)}, rows * {hp});");
+            w.Line(recurrentDropout is not null
+                ? $"{ReadOnlySpan} previousHidden{layer.Index} = dropout ? {DropoutEmitter.Values(recurrentDropout, "rows")} : ws.Slice({Int(tape.Hidden)}, rows * {hp}); // what W_hh multiplied"
+                : $"{ReadOnlySpan} previousHidden{layer.Index} = ws.Slice({Int(tape.Hidden)}, rows * {hp});");
+            var inputDropout = tape.InputDropout;
             string inputs;
             string inputStride;
             if (layer.Index > 0)
@@ -190,7 +249,7 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 var d = Int(embedding.Dimension);
                 w.Line($"{Span} embeddingRows = bw.Slice({Int(bw.Embedding)}, rows * {d});");
-                using (w.Block("for (int r = 0; r < rows; r++)"))
+                using (w.Block(inputDropout is not null ? "for (int r = 0; !dropout && r < rows; r++)" : "for (int r = 0; r < rows; r++)"))
                 {
                     w.Line($"p.Slice({Int(embedding.Offset)} + (_tokens[r] * {d}), {d}).CopyTo(embeddingRows.Slice(r * {d}, {d}));");
                 }
@@ -202,6 +261,12 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 inputs = $"ws.Slice({Int(plan.Forward.InputOffset)})";
                 inputStride = "InputSize";
+            }
+
+            if (inputDropout is not null)
+            {
+                w.Line($"{ReadOnlySpan} layerInputs{layer.Index} = dropout ? {DropoutEmitter.Values(inputDropout, "rows")} : {inputs}; // what W_ih multiplied");
+                inputs = $"layerInputs{layer.Index}";
             }
 
             w.Line($"// dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all {Int(layer.GateCount)} gates and every row.");
@@ -244,6 +309,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Span} dBelow{layer.Index} = bw.Slice({Int(Buffer(plan, below))}, rows * {Int(below.PaddedUnits)});");
                 w.Line($"dBelow{layer.Index}.Clear();");
                 w.Line($"{Gradients}.AccumulateTransposed(dBelow{layer.Index}, {Int(below.PaddedUnits)}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                EmitInputMask(w, inputDropout, $"dBelow{layer.Index}");
             }
             else if (plan.Embedding is { } embedding)
             {
@@ -251,8 +317,23 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("// dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).");
                 w.Line("embeddingRows.Clear();");
                 w.Line($"{Gradients}.AccumulateTransposed(embeddingRows, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                EmitInputMask(w, inputDropout, "embeddingRows");
                 w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);");
             }
+        }
+
+        /// <summary>dL/dx = mask ⊙ (W_ihᵀ · dG) when the layer's input was dropped.</summary>
+        private static void EmitInputMask(SourceWriter w, DropoutTape? dropout, string gradient)
+        {
+            if (dropout is null)
+            {
+                return;
+            }
+
+            w.Line("if (dropout)");
+            w.Line("{");
+            w.Line($"    {DropoutEmitter.MaskGradient(dropout, gradient, "steps")}");
+            w.Line("}");
         }
 
         private static void EmitInitialStateGradient(SourceWriter w, Plan plan)

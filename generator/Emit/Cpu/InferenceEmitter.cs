@@ -32,6 +32,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _batchSize;");
             w.Line();
+            DropoutEmitter.EmitMembers(w, plan);
             EmitForward(w, plan);
             w.Line();
             EmitStep(w, plan);
@@ -84,6 +85,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line(embedding
                     ? "tokens.CopyTo(_tokens); // kept for Backward"
                     : $"inputs.CopyTo(workspace.Slice({Int(ws.InputOffset)})); // kept for Backward");
+                DropoutEmitter.EmitSampling(w, plan);
 
                 foreach (var layer in plan.Layers)
                 {
@@ -95,7 +97,17 @@ namespace RnnGen.Generator.Emit.Cpu
                     var input = layer.Index == 0
                         ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : At("ws", ws.InputOffset))
                         : At("ws", $"{Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
-                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);");
+                    var projection = $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);";
+                    if (tape.InputDropout is { } inputDropout)
+                    {
+                        EmitDroppedProjection(w, plan, layer, inputDropout, projection);
+                        w.Line();
+                    }
+                    else
+                    {
+                        w.Line(projection);
+                    }
+
                     EmitInitialState(w, tape.Hidden, padded, "h");
                     if (tape.Cell >= 0)
                     {
@@ -118,7 +130,20 @@ namespace RnnGen.Generator.Emit.Cpu
                             w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + (t * batchSize * {padded})")};");
                         }
 
-                        EmitRecurrentCalls(w, layer, "xpStep", "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
+                        var productInput = "hPrev";
+                        if (tape.RecurrentDropout is { } recurrentDropout)
+                        {
+                            productInput = "hDropped";
+                            w.Line("ref float hDropped = ref hPrev;");
+                            using (w.Block("if (dropout)"))
+                            {
+                                w.Line("// The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.");
+                                w.Line(DropoutEmitter.Apply(recurrentDropout, $"workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded})", "1", $"(t * batchSize * {padded})"));
+                                w.Line($"hDropped = {At("ws", $"{Int(recurrentDropout.Values)} + (t * batchSize * {padded})")};");
+                            }
+                        }
+
+                        EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
                     }
                 }
 
@@ -130,7 +155,19 @@ namespace RnnGen.Generator.Emit.Cpu
                     : $"{Int(sequence)} + (steps * batchSize * {lastPadded})";
                 w.Line();
                 w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize; // last step only");
-                EmitOutput(w, plan, At("ws", source), "ws", plan.Forward.HeadOffset, "workspace", source, "outputs");
+                var headInput = At("ws", source);
+                if (ws.HeadDropout is { } headDropout)
+                {
+                    headInput = "ref headInput";
+                    w.Line($"ref float headInput = {At("ws", source)};");
+                    using (w.Block("if (dropout)"))
+                    {
+                        w.Line(DropoutEmitter.Apply(headDropout, $"workspace.Slice({source}, outputRows * {lastPadded})", "(outputRows / batchSize)"));
+                        w.Line($"headInput = {At("ws", headDropout.Values)};");
+                    }
+                }
+
+                EmitOutput(w, plan, headInput, "ws", plan.Forward.HeadOffset, "workspace", source, "outputs");
             }
         }
 
@@ -186,7 +223,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float cPrev{layer.Index} = {At("s", cell)};");
                     }
 
-                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1");
+                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1");
                     w.Line($"stateSpan.Slice({Int(s.NextHiddenOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(hidden)}, {Int(layer.PaddedUnits)}));");
                     if (cell >= 0)
                     {
@@ -227,25 +264,60 @@ namespace RnnGen.Generator.Emit.Cpu
             return text;
         }
 
-        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
+        /// <summary>
+        /// A layer's projection with input dropout: in training it reads masked copies of its input rows (gathered
+        /// from the embedding table for token input), otherwise the rows themselves.
+        /// </summary>
+        private static void EmitDroppedProjection(SourceWriter w, Plan plan, LayerPlan layer, DropoutTape dropout, string projection)
+        {
+            var ws = plan.Forward;
+            var gates = At("ws", ws.Layers[layer.Index].Gates);
+            using (w.Block("if (dropout)"))
+            {
+                w.Line("// x(t) ⊙ mask for every step, kept for Backward.");
+                if (plan.Embedding is { } table && layer.Index == 0)
+                {
+                    w.Line($"{DropoutEmitter.Masks}.ApplyGathered(_parameters.Span.Slice({Int(table.Offset)}, {Int(table.Length)}), tokens, {Int(table.Dimension)}, workspace.Slice({Int(dropout.Mask)}, batchSize * {Int(dropout.Stride)}), workspace.Slice({Int(dropout.Values)}, rows * {Int(dropout.Stride)}), batchSize);");
+                    w.Line($"{LayerKernels.RowsProjectionName(layer)}({ProjectionParameters(layer)}{At("ws", dropout.Values)}, {gates}, rows);");
+                }
+                else
+                {
+                    var source = layer.Index == 0
+                        ? $"workspace.Slice({Int(ws.InputOffset)}, rows * InputSize)"
+                        : $"workspace.Slice({Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(dropout.Stride)}), rows * {Int(dropout.Stride)})";
+                    w.Line(DropoutEmitter.Apply(dropout, source, "steps"));
+                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{At("ws", dropout.Values)}, {gates}, rows);");
+                }
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line(projection);
+            }
+        }
+
+        /// <param name="productInput">The h(t-1) rows the W_hh products read (masked in training with recurrent dropout).</param>
+        /// <param name="hPrev">h(t-1) itself, for the GRU's z ⊙ h(t-1) term.</param>
+        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
         {
             var weights = layer.RecurrentWeights;
             var name = layer.Name;
             switch (layer.Spec.Cell)
             {
                 case CellKind.Lstm:
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
                     break;
                 case CellKind.Gru when layer.Spec.ResetAfter:
                     var bias = layer.RecurrentBias is { } b ? At("p", b.Offset) + ", " : string.Empty;
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {hPrev}, ref {hNext}, ref {aux}, {rows});");
+                    var carry = LayerKernels.SeparateCarry(layer) ? $"ref {hPrev}, " : string.Empty;
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {productInput}, {carry}ref {hNext}, ref {aux}, {rows});");
                     break;
                 case CellKind.Gru:
-                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {aux}, {rows});");
+                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {aux}, {rows});");
                     w.Line($"{name}Candidate({At("p", weights[1].Offset)}, ref {xp}, ref {hPrev}, ref {aux}, ref {hNext}, {rows});");
                     break;
                 default:
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {hPrev}, ref {hNext}, {rows});");
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {hNext}, {rows});");
                     break;
             }
         }

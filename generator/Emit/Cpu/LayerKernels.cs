@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using RnnGen.Generator.Model;
 using RnnGen.Generator.Planning;
 
@@ -15,8 +16,24 @@ namespace RnnGen.Generator.Emit.Cpu
         private const string Math = "global::RnnGen.Numerics.VectorMath";
         private const int Block = Packing.BlockWidth;
 
+        /// <summary>
+        /// The projection kernels of a layer: the one Forward and Step run, plus, for an embedding layer with input
+        /// dropout, a twin that reads already gathered (and masked) rows.
+        /// </summary>
+        public static IReadOnlyList<PackedKernel> Projections(Plan plan, LayerPlan layer)
+        {
+            var embedding = layer.Index == 0 && plan.Embedding is not null;
+            var kernels = new List<PackedKernel> { Projection(layer, ProjectionName(layer), embedding, plan.Embedding?.Dimension ?? 0) };
+            if (embedding && layer.Spec.Dropout > 0f)
+            {
+                kernels.Add(Projection(layer, RowsProjectionName(layer), false, 0));
+            }
+
+            return kernels;
+        }
+
         /// <summary>xp[row] = W_ih · x[row] + b_ih (+ b_hh where it folds), for every gate.</summary>
-        public static PackedKernel Projection(LayerPlan layer, bool embedding, int embeddingDimension)
+        private static PackedKernel Projection(LayerPlan layer, string name, bool embedding, int embeddingDimension)
         {
             var bias = layer.Spec.UseBias;
             var parameters = "ref float w, " + (bias ? "ref float biasIh, ref float biasHh, " : string.Empty)
@@ -35,7 +52,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 doc.Add($"  xp_{symbols[g]} = W_i{symbols[g]} · x" + (bias ? $" + b_i{symbols[g]}" : string.Empty) + (folded ? $" + b_h{symbols[g]}" : string.Empty));
             }
 
-            return new PackedKernel(ProjectionName(layer), parameters, arguments, layer.InputWidth, gates, layer.Blocks)
+            return new PackedKernel(name, parameters, arguments, layer.InputWidth, gates, layer.Blocks)
             {
                 NeedsUnitOffset = false,
                 GateSymbols = symbols,
@@ -77,6 +94,9 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         public static string ProjectionName(LayerPlan layer) => layer.Name + "Projection";
+
+        /// <summary>The embedding layer's projection of gathered rows (used when its input is dropped).</summary>
+        public static string RowsProjectionName(LayerPlan layer) => layer.Name + "ProjectionRows";
 
         /// <summary>The kernels of one time step, in the order they run.</summary>
         public static IReadOnlyList<PackedKernel> Recurrent(LayerPlan layer) => layer.Spec.Cell switch
@@ -155,20 +175,23 @@ namespace RnnGen.Generator.Emit.Cpu
         private static PackedKernel GruResetAfter(LayerPlan layer)
         {
             var bias = layer.Spec.UseBias;
+            var carry = SeparateCarry(layer);
             return (Step(
                 layer,
                 layer.Name + "Recurrent",
-                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows",
-                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, ref hNext, ref aux, rows",
+                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, " + (carry ? "ref float hCarry, " : string.Empty) + "ref float hNext, ref float aux, int rows",
+                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, " + (carry ? "ref hCarry, " : string.Empty) + "ref hNext, ref aux, rows",
                 0,
                 3) with
             {
+                CarrySource = carry ? "hCarry" : null,
                 Documentation = new[]
                 {
                     $"{layer.Name} GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),",
                     "  n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
                     "  The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.",
-                },
+                    carry ? "  With recurrent dropout in training, the products read hPrev = h(t-1) ⊙ mask and the z term reads hCarry = h(t-1)." : null,
+                }.Where(line => line is not null).Select(line => line!).ToArray(),
                 RowExtra = (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
                 BlockExtra = bias ? w => w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {3 * Block});") : null,
                 NewGateInitial = (f, lane) => bias ? f.Load("bHh", Offset(2, lane)) : f.Zero,
@@ -225,6 +248,12 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
             }).Build();
 
+        /// <summary>
+        /// Whether the GRU (reset after) step takes h(t-1) twice: dropped for the W_hh products, whole for z ⊙ h(t-1).
+        /// </summary>
+        public static bool SeparateCarry(LayerPlan layer) =>
+            layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter && layer.Spec.RecurrentDropout > 0f;
+
         /// <summary>Writes the activated gates over their pre-activations in xp: the tape Backward reads.</summary>
         private static void StoreGates(KernelEpilogue e, params string[] gates)
         {
@@ -259,6 +288,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
             public bool InputIsResetHidden { get; init; }
 
+            /// <summary>The parameter the GRU z ⊙ h(t-1) term reads when it is not the products' input.</summary>
+            public string? CarrySource { get; init; }
+
             public System.Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
 
             public PackedKernel Build()
@@ -280,8 +312,9 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + (block * {layer.GateCount * Block}));");
                         if (layer.Spec.Cell == CellKind.Gru)
                         {
-                            w.Line(InputIsResetHidden
-                                ? $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref hPrev, (({r.Row}) * {padded}) + unit0);"
+                            var carry = InputIsResetHidden ? "hPrev" : CarrySource;
+                            w.Line(carry is not null
+                                ? $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {carry}, (({r.Row}) * {padded}) + unit0);"
                                 : $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {r.Name("x")}, unit0);");
                         }
 
