@@ -30,6 +30,74 @@ namespace RnnGen.Runtime.Tests
             Tolerance.AssertClose(runner.StepEachStream(inputs, fixture.Batch), fixture.Doubles("output"), $"{name} Step");
         }
 
+        [Theory]
+        [MemberData(nameof(FloatFixtures))]
+        public void Final_state_matches_PyTorch_h_n(string name)
+        {
+            var fixture = PyTorchFixture.Load(name);
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(fixture.Seed);
+            var inputs = runner.NextInputs(fixture.Steps * fixture.Batch * runner.Config.Input);
+            runner.Forward(inputs, fixture.Batch);
+            var lstm = runner.Config.Cell == "lstm";
+            var (hidden, cell) = runner.FinalState(fixture.Batch, lstm);
+            Tolerance.AssertClose(hidden, fixture.Doubles("h_n"), $"{name} h_n");
+            if (lstm)
+            {
+                Tolerance.AssertClose(cell, fixture.Doubles("c_n"), $"{name} c_n");
+            }
+        }
+
+        [Theory]
+        [MemberData(nameof(FloatFixtures))]
+        public void Forward_and_Step_from_an_initial_state_match_PyTorch(string name)
+        {
+            var fixture = PyTorchFixture.Load(name);
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(fixture.Seed);
+            var inputs = runner.NextInputs(fixture.Steps * fixture.Batch * runner.Config.Input);
+            var lstm = runner.Config.Cell == "lstm";
+            var h0 = fixture.Doubles("h0");
+            var c0 = lstm ? fixture.Doubles("c0") : null;
+            Tolerance.AssertClose(runner.ForwardFrom(inputs, fixture.Batch, h0, c0), fixture.Doubles("output_h0"), $"{name} Forward from h0");
+            var (hidden, cell) = runner.FinalState(fixture.Batch, lstm);
+            Tolerance.AssertClose(hidden, fixture.Doubles("h_n_h0"), $"{name} h_n from h0");
+            if (lstm)
+            {
+                Tolerance.AssertClose(cell, fixture.Doubles("c_n_h0"), $"{name} c_n from h0");
+            }
+
+            // The staged state applies to one call: the next Forward starts from zero again.
+            Tolerance.AssertClose(runner.Forward(inputs, fixture.Batch), fixture.Doubles("output"), $"{name} Forward after the staged call");
+            Tolerance.AssertClose(runner.ForwardFrom(inputs, fixture.Batch, h0, c0, stepping: true), fixture.Doubles("output_h0"), $"{name} Step from State.Set");
+        }
+
+        [Theory]
+        [MemberData(nameof(FloatFixtures))]
+        public void Initial_state_gradients_match_PyTorch_autograd(string name)
+        {
+            var fixture = PyTorchFixture.Load(name);
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(fixture.Seed);
+            var inputs = runner.NextInputs(fixture.Steps * fixture.Batch * runner.Config.Input);
+            var lstm = runner.Config.Cell == "lstm";
+            var coefficients = new Lcg(fixture.Seed + 1000).Uniform(fixture.Steps * fixture.Batch * runner.Config.Hidden, 1f);
+            var (hidden, cell) = runner.InitialStateGradients(inputs, fixture.Batch, fixture.Doubles("h0"), lstm ? fixture.Doubles("c0") : null, coefficients);
+            AssertGradient(hidden, fixture.Doubles("h0_grad"), $"{name} dL/dh0");
+            if (lstm)
+            {
+                AssertGradient(cell, fixture.Doubles("c0_grad"), $"{name} dL/dc0");
+            }
+        }
+
+        private static void AssertGradient(float[] actual, double[] expected, string what)
+        {
+            Assert.Equal(expected.Length, actual.Length);
+            var scale = Math.Max(expected.Select(Math.Abs).Max(), 1e-3);
+            var worst = actual.Zip(expected, (a, e) => Math.Abs(a - e)).Max() / scale;
+            Assert.True(worst <= 1e-4, $"{what}: max error {worst:E3} relative to the largest gradient {scale:E3}.");
+        }
+
         public static TheoryData<string> GradientFixtures() => new(PyTorchFixture.Names().Where(n => !n.StartsWith("embedding", StringComparison.Ordinal) && PyTorchFixture.Load(n).Has("gradients")));
 
         [Theory]

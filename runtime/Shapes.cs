@@ -30,6 +30,23 @@ namespace RnnGen
             return steps;
         }
 
+        /// <summary>
+        /// The row count of a [rows][width] span (a batch of states), 1..<paramref name="maxRows"/>; throws naming the
+        /// argument and the shape otherwise.
+        /// </summary>
+        public static int Rows(int length, int width, int maxRows, string argument)
+        {
+            var rows = length / width;
+            if (length % width != 0 || rows < 1 || rows > maxRows)
+            {
+                throw new ArgumentException(
+                    $"{argument} must have shape [batchSize][{width}] with 1 <= batchSize <= {maxRows}, i.e. a multiple of {width} floats up to {width * (long)maxRows}; got {length}.",
+                    argument);
+            }
+
+            return rows;
+        }
+
         /// <summary>Throws unless <paramref name="actual"/> equals <paramref name="expected"/>.</summary>
         public static void RequireLength(int actual, int expected, string argument, string shape)
         {

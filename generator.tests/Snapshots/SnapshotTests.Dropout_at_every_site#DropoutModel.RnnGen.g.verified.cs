@@ -465,7 +465,7 @@ partial class DropoutModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(22928);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(23264);
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -474,6 +474,10 @@ partial class DropoutModel
     private int _lastSteps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _stagedBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private ulong _dropoutState = 0x9E3779B97F4A7C15UL;
@@ -516,32 +520,32 @@ partial class DropoutModel
         }
         if (site == global::RnnGen.DropoutSite.LayerInput && layer == 1)
         {
-            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(14528, _batchSize * 32), 32, 20, _batchSize, destination);
+            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(14720, _batchSize * 32), 32, 20, _batchSize, destination);
             return;
         }
         if (site == global::RnnGen.DropoutSite.Recurrent && layer == 1)
         {
-            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(15776, _batchSize * 32), 32, 17, _batchSize, destination);
+            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(15968, _batchSize * 32), 32, 17, _batchSize, destination);
             return;
         }
         if (site == global::RnnGen.DropoutSite.Recurrent && layer == 2)
         {
-            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(19952, _batchSize * 16), 16, 9, _batchSize, destination);
+            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(20240, _batchSize * 16), 16, 9, _batchSize, destination);
             return;
         }
         if (site == global::RnnGen.DropoutSite.HeadInput && layer == 0)
         {
-            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(22304, _batchSize * 16), 16, 9, _batchSize, destination);
+            global::RnnGen.Numerics.DropoutMasks.CopyUnpadded(workspace.Slice(22640, _batchSize * 16), 16, 9, _batchSize, destination);
             return;
         }
 
         throw new global::System.ArgumentException($"This network has no {site} dropout at layer {layer}.", nameof(site));
     }
-    /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
+    /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
-    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -560,6 +564,19 @@ partial class DropoutModel
             throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
         }
 
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+            }
+        }
+
         int previousSteps = _lastSteps;
         _steps = steps;
         _lastSteps = steps;
@@ -572,10 +589,10 @@ partial class DropoutModel
             // One mask per sequence for every dropout site, fresh for this call; kept units are scaled by 1 / (1 - rate).
             global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7104, batchSize * 8), 0.2f, ref _dropoutState);
             global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7424, batchSize * 32), 0.25f, ref _dropoutState);
-            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(14528, batchSize * 32), 0.3f, ref _dropoutState);
-            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(15776, batchSize * 32), 0.1f, ref _dropoutState);
-            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(19952, batchSize * 16), 0.5f, ref _dropoutState);
-            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(22304, batchSize * 16), 0.4f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(14720, batchSize * 32), 0.3f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(15968, batchSize * 32), 0.1f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(20240, batchSize * 16), 0.5f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(22640, batchSize * 16), 0.4f, ref _dropoutState);
         }
 
         // Layer0: LSTM, 20 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
@@ -595,6 +612,10 @@ partial class DropoutModel
         {
             workspace.Slice(4608 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) = last h
         }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(8672, batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) from SetInitialState
+        }
         else
         {
             workspace.Slice(4608, batchSize * 32).Clear(); // h(-1) = 0
@@ -603,6 +624,10 @@ partial class DropoutModel
         if (continueState)
         {
             workspace.Slice(5856 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(8768, batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) from SetInitialState
         }
         else
         {
@@ -631,80 +656,193 @@ partial class DropoutModel
         if (dropout)
         {
             // x(t) ⊙ mask for every step, kept for Backward.
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (batchSize * 32), rows * 32), workspace.Slice(14528, batchSize * 32), workspace.Slice(14624 + 0, steps * batchSize * 32), 32, batchSize, steps);
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14624), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8672), rows);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (batchSize * 32), rows * 32), workspace.Slice(14720, batchSize * 32), workspace.Slice(14816 + 0, steps * batchSize * 32), 32, batchSize, steps);
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
         }
         else
         {
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8672), rows);
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
         }
 
         if (continueState)
         {
-            workspace.Slice(12128 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12128, batchSize * 32)); // h(-1) = last h
+            workspace.Slice(12320 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(17216, batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(12128, batchSize * 32).Clear(); // h(-1) = 0
+            workspace.Slice(12320, batchSize * 32).Clear(); // h(-1) = 0
         }
 
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8672 + (t * batchSize * 96));
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12128 + (t * batchSize * 32));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864 + (t * batchSize * 96));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13376 + (t * batchSize * 32));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13568 + (t * batchSize * 32));
             ref float hDropped = ref hPrev;
             if (dropout)
             {
                 // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(12128 + (t * batchSize * 32), batchSize * 32), workspace.Slice(15776, batchSize * 32), workspace.Slice(15872 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
-                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15872 + (t * batchSize * 32));
+                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(15968, batchSize * 32), workspace.Slice(16064 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 16064 + (t * batchSize * 32));
             }
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xpStep, ref hDropped, ref hPrev, ref hNext, ref aux, batchSize);
         }
 
         // Layer2: GRU, 9 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12128 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024), rows);
+        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312), rows);
         if (continueState)
         {
-            workspace.Slice(18752 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(18752, batchSize * 16)); // h(-1) = last h
+            workspace.Slice(19040 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[2])
+        {
+            workspace.Slice(20864, batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(18752, batchSize * 16).Clear(); // h(-1) = 0
+            workspace.Slice(19040, batchSize * 16).Clear(); // h(-1) = 0
         }
 
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17024 + (t * batchSize * 48));
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18752 + (t * batchSize * 16));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312 + (t * batchSize * 48));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (t * batchSize * 16));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19376 + (t * batchSize * 16));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19664 + (t * batchSize * 16));
             ref float hDropped = ref hPrev;
             if (dropout)
             {
                 // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(18752 + (t * batchSize * 16), batchSize * 16), workspace.Slice(19952, batchSize * 16), workspace.Slice(20000 + (t * batchSize * 16), 1 * batchSize * 16), 16, batchSize, 1);
-                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20000 + (t * batchSize * 16));
+                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(20240, batchSize * 16), workspace.Slice(20288 + (t * batchSize * 16), 1 * batchSize * 16), 16, batchSize, 1);
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20288 + (t * batchSize * 16));
             }
             Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xpStep, ref hDropped, ref aux, batchSize);
             Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
         }
 
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
         int outputRows = batchSize; // last step only
-        ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18752 + (steps * batchSize * 16));
+        ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (steps * batchSize * 16));
         if (dropout)
         {
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(18752 + (steps * batchSize * 16), outputRows * 16), workspace.Slice(22304, batchSize * 16), workspace.Slice(22352 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
-            headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22352);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (steps * batchSize * 16), outputRows * 16), workspace.Slice(22640, batchSize * 16), workspace.Slice(22688 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
+            headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22688);
         }
         // Dense head over the last step, then softmax per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref headInput, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20576), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref headInput, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20912), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(20576 + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(20912 + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+        }
+    }
+
+    /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
+    /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetInitialState(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8672, 8768);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 17216, -1);
+                break;
+            case 2:
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 20864, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+        }
+
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+        }
+        else if (!cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> workspace = _workspace.Span;
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);
+        }
+
+        _initialStateStaged[layer] = true;
+        _stagedBatchSize = batch;
+    }
+
+    /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
+    /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void CopyFinalState(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_lastSteps == 0)
+        {
+            throw new global::System.InvalidOperationException("No Forward has run yet, so there is no final state.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 4608, 5856);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 12320, -1);
+                break;
+            case 2:
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 19040, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+        }
+
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.ReadOnlySpan<float> workspace = _workspace.Span;
+        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
+        global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+        if (cellOffset >= 0 && !cell.IsEmpty)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+            global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
         }
     }
 
@@ -791,6 +929,44 @@ partial class DropoutModel
             2 => throw new global::System.ArgumentException("Layer 2 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2."),
         };
+
+        /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="hidden">h, [units].</param>
+        /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+        public void Set(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            int units;
+            int hiddenOffset;
+            int cellOffset;
+            switch (layer)
+            {
+                case 0:
+                    (units, hiddenOffset, cellOffset) = (20, 0, 80);
+                    break;
+                case 1:
+                    (units, hiddenOffset, cellOffset) = (17, 32, -1);
+                    break;
+                case 2:
+                    (units, hiddenOffset, cellOffset) = (9, 64, -1);
+                    break;
+                default:
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+            }
+
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            if (cellOffset >= 0)
+            {
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
+            }
+            else if (!cell.IsEmpty)
+            {
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+            }
+
+            hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
+        }
     }
 
     // ---- Training: backpropagation through time ----
@@ -837,14 +1013,14 @@ partial class DropoutModel
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 48, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = dropout ? ws.Slice(22352, outputRows * 16) : ws.Slice(18752 + ((firstOutputRow + batchSize) * 16));
+        global::System.ReadOnlySpan<float> headInputs = dropout ? ws.Slice(22688, outputRows * 16) : ws.Slice(19040 + ((firstOutputRow + batchSize) * 16));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(9248, 432), new global::RnnGen.Numerics.PackedShape(3, 9, 1), dz, new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 16, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9680, 48), new global::RnnGen.Numerics.PackedShape(3, 1, 1), dz, new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 16), 16, p.Slice(9248, 432), new global::RnnGen.Numerics.PackedShape(3, 9, 1), dz, new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
         if (dropout)
         {
-            global::RnnGen.Numerics.DropoutMasks.Apply(dTop.Slice(firstOutputRow * 16), ws.Slice(22304, batchSize * 16), dTop.Slice(firstOutputRow * 16), 16, batchSize, (outputRows / batchSize)); // dL/dh = mask ⊙ Wᵀ dz
+            global::RnnGen.Numerics.DropoutMasks.Apply(dTop.Slice(firstOutputRow * 16), ws.Slice(22640, batchSize * 16), dTop.Slice(firstOutputRow * 16), 16, batchSize, (outputRows / batchSize)); // dL/dh = mask ⊙ Wᵀ dz
         }
 
         // ---- Layer2 (GRU), backward through time ----
@@ -855,15 +1031,15 @@ partial class DropoutModel
         {
             int stepRow = t * batchSize;
             ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 17024 + (stepRow * 48));
-            global::System.Span<float> gateSpan = ws.Slice(17024 + (stepRow * 48), batchSize * 48);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 18752 + (stepRow * 16));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 17312 + (stepRow * 48));
+            global::System.Span<float> gateSpan = ws.Slice(17312 + (stepRow * 48), batchSize * 48);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 19040 + (stepRow * 16));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304);
             ref float hDropped = ref hPrev;
             if (dropout)
             {
                 dhProducts2.Clear();
-                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20000 + (stepRow * 16)); // h(t-1) ⊙ mask, which r multiplied
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20288 + (stepRow * 16)); // h(t-1) ⊙ mask, which r multiplied
             }
             global::System.Span<float> dResetHidden = bw.Slice(2496, batchSize * 16);
             Layer2BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
@@ -873,16 +1049,16 @@ partial class DropoutModel
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhProducts2, 16, p.Slice(8720, 288), new global::RnnGen.Numerics.PackedShape(1, 9, 2), gateSpan, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
             if (dropout)
             {
-                global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts2, ws.Slice(19952, batchSize * 16), dhRec2); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
+                global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts2, ws.Slice(20240, batchSize * 16), dhRec2); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
         }
         dhRec2.CopyTo(bw.Slice(4896, batchSize * 16)); // dL/dh(-1)
-        global::System.ReadOnlySpan<float> dGates2 = ws.Slice(17024, rows * 48);
-        global::System.ReadOnlySpan<float> previousHidden2 = dropout ? ws.Slice(20000, rows * 16) : ws.Slice(18752, rows * 16); // what W_hh multiplied
+        global::System.ReadOnlySpan<float> dGates2 = ws.Slice(17312, rows * 48);
+        global::System.ReadOnlySpan<float> previousHidden2 = dropout ? ws.Slice(20288, rows * 16) : ws.Slice(19040, rows * 16); // what W_hh multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7904, 816), new global::RnnGen.Numerics.PackedShape(1, 17, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(12128 + (batchSize * 32)), 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7904, 816), new global::RnnGen.Numerics.PackedShape(1, 17, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(12320 + (batchSize * 32)), 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(8720, 288), new global::RnnGen.Numerics.PackedShape(1, 9, 2), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden2, 16, rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(9008, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(19376, rows * 16), 16, rows); // input of W_hn: r ⊙ h(t-1)
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(9008, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(19664, rows * 16), 16, rows); // input of W_hn: r ⊙ h(t-1)
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9152, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9200, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         // dL/dh of Layer1: W_ihᵀ · dG for every row.
@@ -898,41 +1074,41 @@ partial class DropoutModel
         {
             int stepRow = t * batchSize;
             ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1152 + (stepRow * 32));
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 8672 + (stepRow * 96));
-            global::System.Span<float> gateSpan = ws.Slice(8672 + (stepRow * 96), batchSize * 96);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12128 + (stepRow * 32));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 8864 + (stepRow * 96));
+            global::System.Span<float> gateSpan = ws.Slice(8864 + (stepRow * 96), batchSize * 96);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12320 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304);
             if (dropout)
             {
                 dhProducts1.Clear();
             }
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 13376 + (stepRow * 32));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 13568 + (stepRow * 32));
             Layer1BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhProducts1, 32, p.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
-            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhProducts1, 32, p.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(13376 + (stepRow * 32), batchSize * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhProducts1, 32, p.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(13568 + (stepRow * 32), batchSize * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
             if (dropout)
             {
-                global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts1, ws.Slice(15776, batchSize * 32), dhRec1); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
+                global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts1, ws.Slice(15968, batchSize * 32), dhRec1); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
         }
         dhRec1.CopyTo(bw.Slice(4800, batchSize * 32)); // dL/dh(-1)
-        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(8672, rows * 96);
-        global::System.ReadOnlySpan<float> previousHidden1 = dropout ? ws.Slice(15872, rows * 32) : ws.Slice(12128, rows * 32); // what W_hh multiplied
-        global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(14624, rows * 32) : ws.Slice(4608 + (batchSize * 32)); // what W_ih multiplied
+        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(8864, rows * 96);
+        global::System.ReadOnlySpan<float> previousHidden1 = dropout ? ws.Slice(16064, rows * 32) : ws.Slice(12320, rows * 32); // what W_hh multiplied
+        global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(14816, rows * 32) : ws.Slice(4608 + (batchSize * 32)); // what W_ih multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(4160, 1920), new global::RnnGen.Numerics.PackedShape(2, 20, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), layerInputs1, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 32, rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(13376, rows * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden1, 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6080, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(13568, rows * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden1, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7712, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7808, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7808, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), ws.Slice(13376, rows * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7808, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), ws.Slice(13568, rows * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
         // dL/dh of Layer0: W_ihᵀ · dG for every row.
         global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
         dBelow1.Clear();
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 32, p.Slice(4160, 1920), new global::RnnGen.Numerics.PackedShape(2, 20, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         if (dropout)
         {
-            global::RnnGen.Numerics.DropoutMasks.Apply(dBelow1, ws.Slice(14528, batchSize * 32), dBelow1, 32, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(dBelow1, ws.Slice(14720, batchSize * 32), dBelow1, 32, batchSize, steps);
         }
 
         // ---- Layer0 (LSTM), backward through time ----

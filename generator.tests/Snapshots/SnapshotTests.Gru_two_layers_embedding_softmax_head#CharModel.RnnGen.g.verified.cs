@@ -355,7 +355,7 @@ partial class CharModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(18624);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(18816);
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -364,12 +364,16 @@ partial class CharModel
     private int _lastSteps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _stagedBatchSize;
 
-    /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
+    /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
     /// <param name="outputs">Receives [steps][batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
-    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -388,6 +392,19 @@ partial class CharModel
             throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
         }
 
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+            }
+        }
+
         int previousSteps = _lastSteps;
         _steps = steps;
         _lastSteps = steps;
@@ -400,6 +417,10 @@ partial class CharModel
         if (continueState)
         {
             workspace.Slice(4608 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(7776, batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) from SetInitialState
         }
         else
         {
@@ -417,31 +438,134 @@ partial class CharModel
 
         // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776), rows);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872), rows);
         if (continueState)
         {
-            workspace.Slice(12384 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12384, batchSize * 48)); // h(-1) = last h
+            workspace.Slice(12480 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(15648, batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(12384, batchSize * 48).Clear(); // h(-1) = 0
+            workspace.Slice(12480, batchSize * 48).Clear(); // h(-1) = 0
         }
 
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7776 + (t * batchSize * 144));
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12384 + (t * batchSize * 48));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872 + (t * batchSize * 144));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (t * batchSize * 48));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14016 + (t * batchSize * 48));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14112 + (t * batchSize * 48));
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
         }
 
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
         int outputRows = rows;
         // Dense head over every output row, then softmax per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12384 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15552), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15744), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15552 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15744 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+        }
+    }
+
+    /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
+    /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetInitialState(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7776, -1);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 15648, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+        }
+
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+        }
+        else if (!cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> workspace = _workspace.Span;
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);
+        }
+
+        _initialStateStaged[layer] = true;
+        _stagedBatchSize = batch;
+    }
+
+    /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
+    /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void CopyFinalState(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_lastSteps == 0)
+        {
+            throw new global::System.InvalidOperationException("No Forward has run yet, so there is no final state.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 4608, -1);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 12480, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.ReadOnlySpan<float> workspace = _workspace.Span;
+        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
+        global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+        if (cellOffset >= 0 && !cell.IsEmpty)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+            global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
         }
     }
 
@@ -516,6 +640,41 @@ partial class CharModel
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
         };
+
+        /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="hidden">h, [units].</param>
+        /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+        public void Set(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            int units;
+            int hiddenOffset;
+            int cellOffset;
+            switch (layer)
+            {
+                case 0:
+                    (units, hiddenOffset, cellOffset) = (48, 0, -1);
+                    break;
+                case 1:
+                    (units, hiddenOffset, cellOffset) = (48, 48, -1);
+                    break;
+                default:
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+            }
+
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            if (cellOffset >= 0)
+            {
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
+            }
+            else if (!cell.IsEmpty)
+            {
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+            }
+
+            hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
+        }
     }
 
     // ---- Training: backpropagation through time ----
@@ -561,7 +720,7 @@ partial class CharModel
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 96, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = ws.Slice(12384 + ((firstOutputRow + batchSize) * 48));
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(12480 + ((firstOutputRow + batchSize) * 48));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(28992, 4608), new global::RnnGen.Numerics.PackedShape(6, 48, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 48, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(33600, 96), new global::RnnGen.Numerics.PackedShape(6, 1, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
@@ -574,25 +733,25 @@ partial class CharModel
         {
             int stepRow = t * batchSize;
             ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 48));
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7776 + (stepRow * 144));
-            global::System.Span<float> gateSpan = ws.Slice(7776 + (stepRow * 144), batchSize * 144);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12384 + (stepRow * 48));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7872 + (stepRow * 144));
+            global::System.Span<float> gateSpan = ws.Slice(7872 + (stepRow * 144), batchSize * 144);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12480 + (stepRow * 48));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 14016 + (stepRow * 48));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 14112 + (stepRow * 48));
             Layer1BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), gateSpan, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
-            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14016 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14112 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
         }
         dhRec1.CopyTo(bw.Slice(7552, batchSize * 48)); // dL/dh(-1)
-        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(7776, rows * 144);
-        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(12384, rows * 48);
+        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(7872, rows * 144);
+        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(12480, rows * 48);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(14880, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(4608 + (batchSize * 48)), 48, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 48, rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14016, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden1, 48, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14112, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden1, 48, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28704, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(14016, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(14112, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
         // dL/dh of Layer0: W_ihᵀ · dG for every row.
         global::System.Span<float> dBelow1 = bw.Slice(1536, rows * 48);
         dBelow1.Clear();

@@ -228,19 +228,23 @@ partial class LstmModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(50688);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(51200);
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _steps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _lastSteps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _stagedBatchSize;
 
-    /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
+    /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
     /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
-    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -258,18 +262,35 @@ partial class LstmModel
             throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
         }
 
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+            }
+        }
+
         int previousSteps = _lastSteps;
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
-        inputs.CopyTo(workspace.Slice(49664)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(50176)); // kept for Backward
 
         // Layer0: LSTM, 64 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 49664), ref ws, rows);
+        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 50176), ref ws, rows);
         if (continueState)
         {
             workspace.Slice(32768 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(32768, batchSize * 64)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(49664, batchSize * 64).CopyTo(workspace.Slice(32768, batchSize * 64)); // h(-1) from SetInitialState
         }
         else
         {
@@ -279,6 +300,10 @@ partial class LstmModel
         if (continueState)
         {
             workspace.Slice(41216 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(41216, batchSize * 64)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(49920, batchSize * 64).CopyTo(workspace.Slice(41216, batchSize * 64)); // c(-1) from SetInitialState
         }
         else
         {
@@ -295,11 +320,104 @@ partial class LstmModel
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
         }
 
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
         int outputRows = rows;
         // No head: the output is the last layer's h.
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(32768 + (batchSize * 64) + (r * 64), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+        }
+    }
+
+    /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
+    /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetInitialState(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 49664, 49920);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+        }
+
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+        }
+        else if (!cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> workspace = _workspace.Span;
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);
+        }
+
+        _initialStateStaged[layer] = true;
+        _stagedBatchSize = batch;
+    }
+
+    /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
+    /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void CopyFinalState(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_lastSteps == 0)
+        {
+            throw new global::System.InvalidOperationException("No Forward has run yet, so there is no final state.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 32768, 41216);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+        }
+
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.ReadOnlySpan<float> workspace = _workspace.Span;
+        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
+        global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+        if (cellOffset >= 0 && !cell.IsEmpty)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+            global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
         }
     }
 
@@ -367,6 +485,38 @@ partial class LstmModel
             0 => Buffer.Span.Slice(64, 64),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
         };
+
+        /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="hidden">h, [units].</param>
+        /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+        public void Set(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            int units;
+            int hiddenOffset;
+            int cellOffset;
+            switch (layer)
+            {
+                case 0:
+                    (units, hiddenOffset, cellOffset) = (64, 0, 64);
+                    break;
+                default:
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+            }
+
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            if (cellOffset >= 0)
+            {
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
+            }
+            else if (!cell.IsEmpty)
+            {
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+            }
+
+            hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
+        }
     }
 
     // ---- Training: backpropagation through time ----
@@ -434,7 +584,7 @@ partial class LstmModel
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 256);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(32768, rows * 64);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(49664), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(50176), InputSize, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 64, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18432, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18688, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

@@ -187,19 +187,23 @@ namespace Game
             // ---- Inference ----
 
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-            private readonly global::RnnGen.AlignedBuffer _workspace = new(384);
+            private readonly global::RnnGen.AlignedBuffer _workspace = new(400);
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _steps;
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _lastSteps;
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _batchSize;
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private readonly bool[] _initialStateStaged = new bool[LayerCount];
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private int _stagedBatchSize;
 
-            /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
+            /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
             /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
             /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
             /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
-            /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
+            /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
             /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
             /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -217,18 +221,35 @@ namespace Game
                     throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
                 }
 
+                if (_stagedBatchSize != 0)
+                {
+                    if (continueState)
+                    {
+                        throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+                    }
+
+                    if (_stagedBatchSize != batchSize)
+                    {
+                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                    }
+                }
+
                 int previousSteps = _lastSteps;
                 _steps = steps;
                 _lastSteps = steps;
                 _batchSize = batchSize;
-                inputs.CopyTo(workspace.Slice(336)); // kept for Backward
+                inputs.CopyTo(workspace.Slice(352)); // kept for Backward
 
                 // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
                 // Input projections of every step and sequence in one pass (biases folded in).
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336), ref ws, rows);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352), ref ws, rows);
                 if (continueState)
                 {
                     workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
+                }
+                else if (_initialStateStaged[0])
+                {
+                    workspace.Slice(336, batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) from SetInitialState
                 }
                 else
                 {
@@ -243,11 +264,104 @@ namespace Game
                     Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, batchSize);
                 }
 
+                global::System.Array.Clear(_initialStateStaged);
+                _stagedBatchSize = 0;
+
                 int outputRows = rows;
                 // No head: the output is the last layer's h.
                 for (int r = 0; r < outputRows; r++)
                 {
                     workspace.Slice(160 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+                }
+            }
+
+            /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
+            /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+            /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
+            /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
+            /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
+            /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void SetInitialState(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+            {
+                int units;
+                int padded;
+                int hiddenOffset;
+                int cellOffset;
+                switch (layer)
+                {
+                    case 0:
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 336, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                }
+
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
+                {
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                }
+
+                if (cellOffset >= 0)
+                {
+                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                }
+                else if (!cell.IsEmpty)
+                {
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                }
+
+                global::System.Span<float> workspace = _workspace.Span;
+                global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
+                if (cellOffset >= 0)
+                {
+                    global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);
+                }
+
+                _initialStateStaged[layer] = true;
+                _stagedBatchSize = batch;
+            }
+
+            /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
+            /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+            /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
+            /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
+            /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void CopyFinalState(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+            {
+                if (_lastSteps == 0)
+                {
+                    throw new global::System.InvalidOperationException("No Forward has run yet, so there is no final state.");
+                }
+
+                int units;
+                int padded;
+                int hiddenOffset;
+                int cellOffset;
+                switch (layer)
+                {
+                    case 0:
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 160, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                }
+
+                global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                if (cellOffset < 0 && !cell.IsEmpty)
+                {
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                }
+
+                global::System.ReadOnlySpan<float> workspace = _workspace.Span;
+                int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
+                global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+                if (cellOffset >= 0 && !cell.IsEmpty)
+                {
+                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+                    global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
                 }
             }
 
@@ -312,6 +426,38 @@ namespace Game
                     0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
                     _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
                 };
+
+                /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
+                /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+                /// <param name="hidden">h, [units].</param>
+                /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+                public void Set(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+                {
+                    int units;
+                    int hiddenOffset;
+                    int cellOffset;
+                    switch (layer)
+                    {
+                        case 0:
+                            (units, hiddenOffset, cellOffset) = (16, 0, -1);
+                            break;
+                        default:
+                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    }
+
+                    global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+                    if (cellOffset >= 0)
+                    {
+                        global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                        cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
+                    }
+                    else if (!cell.IsEmpty)
+                    {
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    }
+
+                    hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
+                }
             }
 
             // ---- Training: backpropagation through time ----
@@ -375,7 +521,7 @@ namespace Game
                 global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 16);
                 global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(160, rows * 16);
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(336), InputSize, rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(352), InputSize, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(64, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 16, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(320, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(336, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);

@@ -352,19 +352,23 @@ partial class OddModel
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly global::RnnGen.AlignedBuffer _workspace = new(5856);
+    private readonly global::RnnGen.AlignedBuffer _workspace = new(6144);
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _steps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _lastSteps;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _stagedBatchSize;
 
-    /// <summary>Runs the network over a batch of sequences, starting from a zero state.</summary>
+    /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
-    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -382,18 +386,35 @@ partial class OddModel
             throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
         }
 
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+            }
+        }
+
         int previousSteps = _lastSteps;
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
-        inputs.CopyTo(workspace.Slice(5568)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(5856)); // kept for Backward
 
         // Layer0: LSTM, 17 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5568), ref ws, rows);
+        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5856), ref ws, rows);
         if (continueState)
         {
             workspace.Slice(1920 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(1920, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(3072, batchSize * 32).CopyTo(workspace.Slice(1920, batchSize * 32)); // h(-1) from SetInitialState
         }
         else
         {
@@ -403,6 +424,10 @@ partial class OddModel
         if (continueState)
         {
             workspace.Slice(2496 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(2496, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(3168, batchSize * 32).CopyTo(workspace.Slice(2496, batchSize * 32)); // c(-1) from SetInitialState
         }
         else
         {
@@ -421,32 +446,135 @@ partial class OddModel
 
         // Layer1: GRU, 17 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
         // Input projections of every step and sequence in one pass (biases folded in).
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072), rows);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264), rows);
         if (continueState)
         {
-            workspace.Slice(4512 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4512, batchSize * 32)); // h(-1) = last h
+            workspace.Slice(4704 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4704, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(5760, batchSize * 32).CopyTo(workspace.Slice(4704, batchSize * 32)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(4512, batchSize * 32).Clear(); // h(-1) = 0
+            workspace.Slice(4704, batchSize * 32).Clear(); // h(-1) = 0
         }
 
         for (int t = 0; t < steps; t++)
         {
-            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072 + (t * batchSize * 96));
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4512 + (t * batchSize * 32));
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264 + (t * batchSize * 96));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4704 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5088 + (t * batchSize * 32));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5280 + (t * batchSize * 32));
             Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xpStep, ref hPrev, ref aux, batchSize);
             Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
         }
 
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
         int outputRows = batchSize; // last step only
         // Dense head over the last step, then linear per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4512 + (steps * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5616), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4704 + (steps * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5904), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(5616 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(5904 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
+        }
+    }
+
+    /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
+    /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetInitialState(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 3072, 3168);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5760, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+        }
+
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+        }
+        else if (!cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.Span<float> workspace = _workspace.Span;
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
+        if (cellOffset >= 0)
+        {
+            global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);
+        }
+
+        _initialStateStaged[layer] = true;
+        _stagedBatchSize = batch;
+    }
+
+    /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
+    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
+    /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void CopyFinalState(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+    {
+        if (_lastSteps == 0)
+        {
+            throw new global::System.InvalidOperationException("No Forward has run yet, so there is no final state.");
+        }
+
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1920, 2496);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 4704, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+        }
+
+        global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        global::System.ReadOnlySpan<float> workspace = _workspace.Span;
+        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
+        global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+        if (cellOffset >= 0 && !cell.IsEmpty)
+        {
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+            global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
         }
     }
 
@@ -525,6 +653,41 @@ partial class OddModel
             1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
             _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
         };
+
+        /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="hidden">h, [units].</param>
+        /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+        public void Set(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            int units;
+            int hiddenOffset;
+            int cellOffset;
+            switch (layer)
+            {
+                case 0:
+                    (units, hiddenOffset, cellOffset) = (17, 0, 64);
+                    break;
+                case 1:
+                    (units, hiddenOffset, cellOffset) = (17, 32, -1);
+                    break;
+                default:
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+            }
+
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            if (cellOffset >= 0)
+            {
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
+            }
+            else if (!cell.IsEmpty)
+            {
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+            }
+
+            hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
+        }
     }
 
     // ---- Training: backpropagation through time ----
@@ -570,7 +733,7 @@ partial class OddModel
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = ws.Slice(4512 + ((firstOutputRow + batchSize) * 32));
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(4704 + ((firstOutputRow + batchSize) * 32));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6272, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 32, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6544, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
@@ -583,9 +746,9 @@ partial class OddModel
         {
             int stepRow = t * batchSize;
             ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 32));
-            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3072 + (stepRow * 96));
-            global::System.Span<float> gateSpan = ws.Slice(3072 + (stepRow * 96), batchSize * 96);
-            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4512 + (stepRow * 32));
+            ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3264 + (stepRow * 96));
+            global::System.Span<float> gateSpan = ws.Slice(3264 + (stepRow * 96), batchSize * 96);
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4704 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
             global::System.Span<float> dResetHidden = bw.Slice(1152, batchSize * 32);
             Layer1BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
@@ -595,12 +758,12 @@ partial class OddModel
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(4448, 1088), new global::RnnGen.Numerics.PackedShape(2, 17, 2), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
         }
         dhRec1.CopyTo(bw.Slice(1584, batchSize * 32)); // dL/dh(-1)
-        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(3072, rows * 96);
-        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(4512, rows * 32);
+        global::System.ReadOnlySpan<float> dGates1 = ws.Slice(3264, rows * 96);
+        global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(4704, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2816, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(1920 + (batchSize * 32)), 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(4448, 1088), new global::RnnGen.Numerics.PackedShape(2, 17, 2), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 32, rows);
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(5088, rows * 32), 32, rows); // input of W_hn: r ⊙ h(t-1)
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(5280, rows * 32), 32, rows); // input of W_hn: r ⊙ h(t-1)
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6080, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6176, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         // dL/dh of Layer0: W_ihᵀ · dG for every row.
@@ -631,7 +794,7 @@ partial class OddModel
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(1920, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 384), new global::RnnGen.Numerics.PackedShape(2, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(5568), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 384), new global::RnnGen.Numerics.PackedShape(2, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(5856), InputSize, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2560, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2688, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

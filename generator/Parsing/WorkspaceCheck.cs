@@ -45,7 +45,7 @@ namespace RnnGen.Generator.Parsing
             foreach (var layer in spec.Layers)
             {
                 long padded = Packing.PadUnits(layer.Units);
-                workspace += (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded);
+                workspace += (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded) + (2L * spec.MaxBatchSize * padded);
                 workspace += (layer.Dropout > 0f ? dropoutRows * inputStride : 0) + (layer.RecurrentDropout > 0f ? dropoutRows * padded : 0);
                 inputStride = padded;
             }

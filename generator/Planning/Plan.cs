@@ -113,7 +113,9 @@ namespace RnnGen.Generator.Planning
     /// <param name="Aux">GRU: [steps·batch][padded units]: W_hn h + b_hn (reset after) or r ⊙ h(t-1) (reset before).</param>
     /// <param name="InputDropout">Dropout of the layer's input rows; null when the layer has none.</param>
     /// <param name="RecurrentDropout">Dropout of h(t-1) in the W_hh products; null when the layer has none.</param>
-    internal sealed record LayerTape(int Gates, int Hidden, int Cell, int Aux, DropoutTape? InputDropout, DropoutTape? RecurrentDropout);
+    /// <param name="InitialHidden">[batch][padded units]: h(-1) staged by <c>SetInitialState</c> for the next Forward.</param>
+    /// <param name="InitialCell">LSTM: c(-1) staged like h; -1 otherwise.</param>
+    internal sealed record LayerTape(int Gates, int Hidden, int Cell, int Aux, DropoutTape? InputDropout, DropoutTape? RecurrentDropout, int InitialHidden, int InitialCell);
 
     /// <summary>
     /// One dropout site in the Forward workspace: the mask of the last training Forward, [batch][stride] (one row per

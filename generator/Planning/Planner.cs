@@ -72,7 +72,9 @@ namespace RnnGen.Generator.Planning
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
                 l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1,
                 Dropout(l.Spec.Dropout, l.InputStride, l.InputWidth),
-                Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units))).ToList();
+                Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units),
+                cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits),
+                l.Spec.Cell == CellKind.Lstm ? cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits) : -1)).ToList();
             var input = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
             var head = cursor.Take(rows * outputPadded);
             var last = layers[layers.Count - 1];

@@ -83,6 +83,28 @@ def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
         c = torch.from_numpy(Lcg(seed + 1000).uniform(out.numel(), 1.0).astype(np.float64)).reshape(out.shape)
         (out * c).sum().backward()
         fixture["gradients"] = {name: flat(p.grad) for name, p in rnn.named_parameters()}
+    # The same inputs from a given initial state (h0, c0 continue the LCG stream after the inputs, scale 0.5): the
+    # outputs, the final state, and autograd of the same L with respect to h0 and c0.
+    h0 = torch.from_numpy(lcg.uniform(layers * BATCH * hidden, 0.5).astype(np.float64)).reshape(layers, BATCH, hidden)
+    h0.requires_grad_(True)
+    start = h0
+    if cell == "lstm":
+        c0 = torch.from_numpy(lcg.uniform(layers * BATCH * hidden, 0.5).astype(np.float64)).reshape(layers, BATCH, hidden)
+        c0.requires_grad_(True)
+        start = (h0, c0)
+    rnn.zero_grad()
+    out0, state0 = rnn(x, start)
+    fixture["h0"] = flat(h0)
+    fixture["output_h0"] = flat(out0)
+    fixture["h_n_h0"] = flat(state0[0] if cell == "lstm" else state0)
+    if cell == "lstm":
+        fixture["c0"] = flat(c0)
+        fixture["c_n_h0"] = flat(state0[1])
+    c = torch.from_numpy(Lcg(seed + 1000).uniform(out0.numel(), 1.0).astype(np.float64)).reshape(out0.shape)
+    (out0 * c).sum().backward()
+    fixture["h0_grad"] = flat(h0.grad)
+    if cell == "lstm":
+        fixture["c0_grad"] = flat(c0.grad)
     write(f"{cell}_i{input_size}_h{hidden}_l{layers}{'' if bias else '_nobias'}", fixture)
 
 

@@ -26,6 +26,10 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         void ExportPyTorch(string name, Span<float> destination);
 
+        void SetInitialState(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell = default);
+
+        void CopyFinalState(int layer, Span<float> hidden, Span<float> cell = default);
+
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);

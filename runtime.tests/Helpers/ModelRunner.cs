@@ -30,6 +30,18 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// <summary>dL/dh(-1) and dL/dc(-1) (empty for non-LSTM) of a layer after <see cref="Gradients"/>.</summary>
         (float[] Hidden, float[] Cell) InitialStateGradient(int layer, int batchSize, bool lstm);
 
+        /// <summary>
+        /// Forward from initial states h0 (and c0 for LSTM), PyTorch's layout [layers][batch][hidden], through
+        /// SetInitialState; or, with <paramref name="stepping"/>, each sequence as a stream through State.Set and Step.
+        /// </summary>
+        float[] ForwardFrom(float[] inputs, int batchSize, double[] h0, double[]? c0, bool stepping = false);
+
+        /// <summary>ForwardFrom(h0, c0), Backward(outputGradients), then dL/dh0 and dL/dc0 of every layer, [layers][batch][hidden].</summary>
+        (float[] Hidden, float[] Cell) InitialStateGradients(float[] inputs, int batchSize, double[] h0, double[]? c0, float[] outputGradients);
+
+        /// <summary>CopyFinalState of every layer, in PyTorch's h_n / c_n layout [layers][batch][hidden].</summary>
+        (float[] Hidden, float[] Cell) FinalState(int batchSize, bool lstm);
+
         /// <summary>Bytes allocated by a warm Forward + Backward.</summary>
         long MeasureTrainingAllocations(float[] inputs, int batchSize);
 
@@ -42,6 +54,11 @@ namespace RnnGen.Runtime.Tests.Helpers
         where TState : class
     {
         private readonly TModel _model = new();
+
+        // State is a generated nested class the interface cannot name; its Set is bound once as an open delegate.
+        private static readonly SetState SetStateOf = (SetState)Delegate.CreateDelegate(typeof(SetState), typeof(TState).GetMethod("Set")!);
+
+        private delegate void SetState(TState state, int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell);
 
         public ModelRunner(ModelConfig config) => Config = config;
 
@@ -110,6 +127,70 @@ namespace RnnGen.Runtime.Tests.Helpers
             }
 
             return byName;
+        }
+
+        public float[] ForwardFrom(float[] inputs, int batchSize, double[] h0, double[]? c0, bool stepping = false)
+        {
+            var block = batchSize * Config.Hidden;
+            float[] Layer(double[] values, int layer) => values.Skip(layer * block).Take(block).Select(v => (float)v).ToArray();
+            var steps = inputs.Length / (Config.Input * batchSize);
+            var outputs = new float[steps * block];
+            if (!stepping)
+            {
+                for (var layer = 0; layer < Config.Layers; layer++)
+                {
+                    _model.SetInitialState(layer, Layer(h0, layer), c0 is null ? default : Layer(c0, layer));
+                }
+
+                _model.Forward(inputs, outputs, batchSize);
+                return outputs;
+            }
+
+            for (var b = 0; b < batchSize; b++)
+            {
+                var state = _model.CreateState();
+                for (var layer = 0; layer < Config.Layers; layer++)
+                {
+                    var row = (layer * block) + (b * Config.Hidden);
+                    SetStateOf(state, layer, h0.Skip(row).Take(Config.Hidden).Select(v => (float)v).ToArray(), c0?.Skip(row).Take(Config.Hidden).Select(v => (float)v).ToArray());
+                }
+
+                for (var t = 0; t < steps; t++)
+                {
+                    var row = (t * batchSize) + b;
+                    _model.Step(state, inputs.AsSpan(row * Config.Input, Config.Input), outputs.AsSpan(row * Config.Hidden, Config.Hidden));
+                }
+            }
+
+            return outputs;
+        }
+
+        public (float[] Hidden, float[] Cell) InitialStateGradients(float[] inputs, int batchSize, double[] h0, double[]? c0, float[] outputGradients)
+        {
+            ForwardFrom(inputs, batchSize, h0, c0);
+            _model.Backward(outputGradients, new float[_model.PackedParameters.Length]);
+            var block = batchSize * Config.Hidden;
+            var hidden = new float[Config.Layers * block];
+            var cell = c0 is null ? Array.Empty<float>() : new float[Config.Layers * block];
+            for (var layer = 0; layer < Config.Layers; layer++)
+            {
+                _model.InitialStateGradient(layer, hidden.AsSpan(layer * block, block), c0 is null ? default : cell.AsSpan(layer * block, block));
+            }
+
+            return (hidden, cell);
+        }
+
+        public (float[] Hidden, float[] Cell) FinalState(int batchSize, bool lstm)
+        {
+            var block = batchSize * Config.Hidden;
+            var hidden = new float[Config.Layers * block];
+            var cell = lstm ? new float[Config.Layers * block] : Array.Empty<float>();
+            for (var layer = 0; layer < Config.Layers; layer++)
+            {
+                _model.CopyFinalState(layer, hidden.AsSpan(layer * block, block), lstm ? cell.AsSpan(layer * block, block) : default);
+            }
+
+            return (hidden, cell);
         }
 
         public (float[] Hidden, float[] Cell) InitialStateGradient(int layer, int batchSize, bool lstm)

@@ -75,10 +75,7 @@ namespace RnnGen.Numerics
         public static void CopyUnpadded(ReadOnlySpan<float> mask, int stride, int width, int batchSize, Span<float> destination)
         {
             Shapes.RequireShape(destination.Length, nameof(destination), batchSize, width);
-            for (var b = 0; b < batchSize; b++)
-            {
-                mask.Slice(b * stride, width).CopyTo(destination.Slice(b * width, width));
-            }
+            PaddedRows.Unpad(mask, stride, width, batchSize, destination);
         }
     }
 }

@@ -31,9 +31,12 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("private int _lastSteps;");
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _batchSize;");
+            StateTransferEmitter.EmitFields(w);
             w.Line();
             DropoutEmitter.EmitMembers(w, plan);
             EmitForward(w, plan);
+            w.Line();
+            StateTransferEmitter.EmitMethods(w, plan);
             w.Line();
             EmitStep(w, plan);
         }
@@ -43,13 +46,13 @@ namespace RnnGen.Generator.Emit.Cpu
             var embedding = plan.Spec.Input.IsEmbedding;
             var ws = plan.Forward;
             var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
-            w.Summary("Runs the network over a batch of sequences, starting from a zero state.");
+            w.Summary("Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).");
             w.Line(embedding
                 ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
                 : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
             w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
             w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
-            w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks, and truncated BPTT when each chunk is followed by <c>Backward</c>.</param>");
+            w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>");
             w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
             w.Line(embedding
                 ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
@@ -78,6 +81,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("    throw new global::System.InvalidOperationException(\"continueState needs a previous Forward with the same batch size.\");");
                 w.Line("}");
                 w.Line();
+                StateTransferEmitter.EmitForwardCheck(w);
                 w.Line("int previousSteps = _lastSteps;");
                 w.Line("_steps = steps;");
                 w.Line("_lastSteps = steps;");
@@ -108,10 +112,10 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line(projection);
                     }
 
-                    EmitInitialState(w, tape.Hidden, padded, "h");
+                    StateTransferEmitter.EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden, "h");
                     if (tape.Cell >= 0)
                     {
-                        EmitInitialState(w, tape.Cell, padded, "c");
+                        StateTransferEmitter.EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell, "c");
                     }
 
                     using (w.Block("for (int t = 0; t < steps; t++)"))
@@ -147,6 +151,8 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
                 }
 
+                w.Line();
+                StateTransferEmitter.EmitForwardRelease(w);
                 var last = plan.LastLayer;
                 var lastPadded = Int(last.PaddedUnits);
                 var sequence = ws.Layers[last.Index].Hidden;
@@ -236,20 +242,6 @@ namespace RnnGen.Generator.Emit.Cpu
                 var lastHidden = s.HiddenOffsets[plan.LastLayer.Index];
                 EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), "output");
             }
-        }
-
-        /// <summary>Slice 0 of a state sequence: zero, or the last slice of the previous Forward.</summary>
-        private static void EmitInitialState(SourceWriter w, int sequence, string padded, string symbol)
-        {
-            w.Line("if (continueState)");
-            w.Line("{");
-            w.Line($"    workspace.Slice({Int(sequence)} + (previousSteps * batchSize * {padded}), batchSize * {padded}).CopyTo(workspace.Slice({Int(sequence)}, batchSize * {padded})); // {symbol}(-1) = last {symbol}");
-            w.Line("}");
-            w.Line("else");
-            w.Line("{");
-            w.Line($"    workspace.Slice({Int(sequence)}, batchSize * {padded}).Clear(); // {symbol}(-1) = 0");
-            w.Line("}");
-            w.Line();
         }
 
         /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>

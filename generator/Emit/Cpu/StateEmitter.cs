@@ -7,6 +7,50 @@ namespace RnnGen.Generator.Emit.Cpu
     /// <summary>Writes the nested <c>State</c> class: one stream's h (and c) per layer, plus its step scratch.</summary>
     internal static class StateEmitter
     {
+        /// <summary>State.Set: loads one layer's h (and c) into the stream, e.g. a decoder's state from an encoder.</summary>
+        private static void EmitSet(SourceWriter w, Plan plan)
+        {
+            var s = plan.Stream;
+            w.Summary("Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.");
+            w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1.</param>");
+            w.Line("/// <param name=\"hidden\">h, [units].</param>");
+            w.Line("/// <param name=\"cell\">c, [units], for an LSTM layer (required there); empty otherwise.</param>");
+            using (w.Block($"public void Set(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
+            {
+                w.Line("int units;");
+                w.Line("int hiddenOffset;");
+                w.Line("int cellOffset;");
+                using (w.Block("switch (layer)"))
+                {
+                    foreach (var layer in plan.Layers)
+                    {
+                        w.Line($"case {Int(layer.Index)}:");
+                        w.Line($"    (units, hiddenOffset, cellOffset) = ({Int(layer.Spec.Units)}, {Int(s.HiddenOffsets[layer.Index])}, {Int(s.CellOffsets[layer.Index])});");
+                        w.Line("    break;");
+                    }
+
+                    w.Line("default:");
+                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+                }
+
+                w.Line();
+                w.Line("global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), \"[units]\");");
+                using (w.Block("if (cellOffset >= 0)"))
+                {
+                    w.Line("global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), \"[units]\");");
+                    w.Line("cell.CopyTo(Buffer.Span.Slice(cellOffset, units));");
+                }
+
+                using (w.Block("else if (!cell.IsEmpty)"))
+                {
+                    w.Line("throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                }
+
+                w.Line();
+                w.Line("hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));");
+            }
+        }
+
         public static void Emit(SourceWriter w, Plan plan)
         {
             var s = plan.Stream;
@@ -49,6 +93,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
                 }
+
+                w.Line();
+                EmitSet(w, plan);
             }
         }
     }

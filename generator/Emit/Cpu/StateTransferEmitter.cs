@@ -1,0 +1,184 @@
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+using static RnnGen.Generator.Emit.Literals;
+
+namespace RnnGen.Generator.Emit.Cpu
+{
+    /// <summary>
+    /// Writes state in and out of <c>Forward</c> (Keras <c>initial_state</c> / <c>return_state</c>, PyTorch h0 / h_n):
+    /// <c>SetInitialState</c> stages a layer's h(-1) (and c(-1)) for the next call, <c>CopyFinalState</c> reads the
+    /// last call's final state. Both use the caller's dense [batchSize][units] layout.
+    /// </summary>
+    internal static class StateTransferEmitter
+    {
+        private const string Rows = "global::RnnGen.Numerics.PaddedRows";
+
+        public static void EmitFields(SourceWriter w)
+        {
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private readonly bool[] _initialStateStaged = new bool[LayerCount];");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private int _stagedBatchSize;");
+        }
+
+        /// <summary>In <c>Forward</c>, before any work: a staged state must match the call.</summary>
+        public static void EmitForwardCheck(SourceWriter w)
+        {
+            using (w.Block("if (_stagedBatchSize != 0)"))
+            {
+                w.Line("if (continueState)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.\");");
+                w.Line("}");
+                w.Line();
+                w.Line("if (_stagedBatchSize != batchSize)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException($\"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.\", nameof(batchSize));");
+                w.Line("}");
+            }
+
+            w.Line();
+        }
+
+        /// <summary>In <c>Forward</c>, after the layers: staged states apply to one call only.</summary>
+        public static void EmitForwardRelease(SourceWriter w)
+        {
+            w.Line("global::System.Array.Clear(_initialStateStaged);");
+            w.Line("_stagedBatchSize = 0;");
+        }
+
+        /// <summary>Slice 0 of a state sequence: the previous final state, a staged state, or zero.</summary>
+        public static void EmitInitialSlice(SourceWriter w, LayerPlan layer, int sequence, int staged, string symbol)
+        {
+            var padded = Int(layer.PaddedUnits);
+            var slice0 = $"workspace.Slice({Int(sequence)}, batchSize * {padded})";
+            using (w.Block("if (continueState)"))
+            {
+                w.Line($"workspace.Slice({Int(sequence)} + (previousSteps * batchSize * {padded}), batchSize * {padded}).CopyTo({slice0}); // {symbol}(-1) = last {symbol}");
+            }
+
+            using (w.Block($"else if (_initialStateStaged[{Int(layer.Index)}])"))
+            {
+                w.Line($"workspace.Slice({Int(staged)}, batchSize * {padded}).CopyTo({slice0}); // {symbol}(-1) from SetInitialState");
+            }
+
+            using (w.Block("else"))
+            {
+                w.Line($"{slice0}.Clear(); // {symbol}(-1) = 0");
+            }
+
+            w.Line();
+        }
+
+        public static void EmitMethods(SourceWriter w, Plan plan)
+        {
+            EmitSetInitialState(w, plan);
+            w.Line();
+            EmitCopyFinalState(w, plan);
+        }
+
+        private static void EmitSetInitialState(SourceWriter w, Plan plan)
+        {
+            w.Summary("Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.");
+            w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>");
+            w.Line("/// <param name=\"hidden\">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>");
+            w.Line("/// <param name=\"cell\">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>");
+            w.Line("/// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void SetInitialState(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
+            {
+                EmitLayerSwitch(w, plan, tape => (tape.InitialHidden, tape.InitialCell));
+                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
+                w.Line("if (_stagedBatchSize != 0 && _stagedBatchSize != batch)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.\", nameof(hidden));");
+                w.Line("}");
+                w.Line();
+                EmitCellCheck(w, "cell", "batch");
+                w.Line($"{Span} workspace = _workspace.Span;");
+                w.Line($"{Rows}.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);");
+                w.Line("if (cellOffset >= 0)");
+                w.Line("{");
+                w.Line($"    {Rows}.Pad(cell, units, batch, workspace.Slice(cellOffset), padded);");
+                w.Line("}");
+                w.Line();
+                w.Line("_initialStateStaged[layer] = true;");
+                w.Line("_stagedBatchSize = batch;");
+            }
+        }
+
+        private static void EmitCopyFinalState(SourceWriter w, Plan plan)
+        {
+            w.Summary("Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).");
+            w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1.</param>");
+            w.Line("/// <param name=\"hidden\">Receives h, [batchSize][units] with that call's batch size.</param>");
+            w.Line("/// <param name=\"cell\">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> has run yet.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void CopyFinalState(int layer, {Span} hidden, {Span} cell = default)"))
+            {
+                w.Line("if (_lastSteps == 0)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"No Forward has run yet, so there is no final state.\");");
+                w.Line("}");
+                w.Line();
+                EmitLayerSwitch(w, plan, tape => (tape.Hidden, tape.Cell));
+                w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
+                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                w.Line("}");
+                w.Line();
+                w.Line($"{ReadOnlySpan} workspace = _workspace.Span;");
+                w.Line("int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence");
+                w.Line($"{Rows}.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);");
+                w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+                w.Line("{");
+                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);");
+                w.Line($"    {Rows}.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);");
+                w.Line("}");
+            }
+        }
+
+        /// <summary>Declares units, padded, hiddenOffset and cellOffset (-1 without a cell) for <c>layer</c>.</summary>
+        private static void EmitLayerSwitch(SourceWriter w, Plan plan, System.Func<LayerTape, (int Hidden, int Cell)> offsets)
+        {
+            w.Line("int units;");
+            w.Line("int padded;");
+            w.Line("int hiddenOffset;");
+            w.Line("int cellOffset;");
+            using (w.Block("switch (layer)"))
+            {
+                foreach (var layer in plan.Layers)
+                {
+                    var (hidden, cell) = offsets(plan.Forward.Layers[layer.Index]);
+                    w.Line($"case {Int(layer.Index)}:");
+                    w.Line($"    (units, padded, hiddenOffset, cellOffset) = ({Int(layer.Spec.Units)}, {Int(layer.PaddedUnits)}, {Int(hidden)}, {Int(layer.Spec.Cell == CellKind.Lstm ? cell : -1)});");
+                    w.Line("    break;");
+                }
+
+                w.Line("default:");
+                w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+            }
+
+            w.Line();
+        }
+
+        /// <summary>An LSTM layer needs c with h's shape; other layers take none.</summary>
+        private static void EmitCellCheck(SourceWriter w, string cell, string batch)
+        {
+            using (w.Block("if (cellOffset >= 0)"))
+            {
+                w.Line($"global::RnnGen.Shapes.RequireShape({cell}.Length, nameof({cell}), {batch}, units);");
+            }
+
+            using (w.Block($"else if (!{cell}.IsEmpty)"))
+            {
+                w.Line($"throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof({cell}));");
+            }
+
+            w.Line();
+        }
+    }
+}

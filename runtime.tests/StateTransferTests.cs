@@ -1,0 +1,122 @@
+using System;
+using RnnGen.Runtime.Tests.Models;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests
+{
+    /// <summary>
+    /// SetInitialState / CopyFinalState / State.Set misuse: each is reported with the argument and the shape, and a
+    /// failed call leaves nothing staged. (Numerics against PyTorch are in ConformanceTests.)
+    /// </summary>
+    public sealed class StateTransferTests
+    {
+        [Fact]
+        public void Initial_state_shapes_and_kinds_are_checked()
+        {
+            var lstm = new Fx_lstm_i3_h17_l2();
+            var wrong = Assert.Throws<ArgumentException>(() => lstm.SetInitialState(0, new float[20], new float[20]));
+            Assert.Equal("hidden", wrong.ParamName);
+            Assert.Contains("[batchSize][17]", wrong.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentException>(() => lstm.SetInitialState(0, new float[17 * 5], new float[17 * 5])); // BatchSize is 4
+            var noCell = Assert.Throws<ArgumentException>(() => lstm.SetInitialState(0, new float[17 * 2]));
+            Assert.Equal("cell", noCell.ParamName);
+            Assert.Throws<ArgumentOutOfRangeException>(() => lstm.SetInitialState(2, new float[17], new float[17]));
+
+            var gru = new Fx_gru_i3_h17_l2();
+            var cellOnGru = Assert.Throws<ArgumentException>(() => gru.SetInitialState(1, new float[17], new float[17]));
+            Assert.Equal("cell", cellOnGru.ParamName);
+        }
+
+        [Fact]
+        public void Staged_states_must_agree_with_each_other_and_with_the_next_Forward()
+        {
+            var model = new Fx_gru_i3_h17_l2();
+            var inputs = new float[6 * 2 * 3];
+            var outputs = new float[6 * 2 * 17];
+            model.SetInitialState(0, new float[2 * 17]);
+            var mixed = Assert.Throws<ArgumentException>(() => model.SetInitialState(1, new float[3 * 17]));
+            Assert.Contains("same batch", mixed.Message, StringComparison.Ordinal);
+
+            var batch = Assert.Throws<ArgumentException>(() => model.Forward(new float[6 * 3], new float[6 * 17], 1));
+            Assert.Equal("batchSize", batch.ParamName);
+
+            model.Forward(inputs, outputs, 2);
+            model.SetInitialState(0, new float[2 * 17]);
+            Assert.Throws<InvalidOperationException>(() => model.Forward(inputs, outputs, 2, continueState: true));
+        }
+
+        [Fact]
+        public void Only_some_layers_staged_leaves_the_others_at_zero()
+        {
+            var model = new Fx_gru_i3_h17_l2();
+            var inputs = new Helpers.Lcg(3).Uniform(6 * 2 * 3, 1f);
+            var zero = new float[6 * 2 * 17];
+            model.Forward(inputs, zero, 2);
+            var staged = new float[zero.Length];
+            model.SetInitialState(1, new float[2 * 17]); // an explicit zero state for layer 1 only
+            model.Forward(inputs, staged, 2);
+            Assert.Equal(zero, staged);
+        }
+
+        [Fact]
+        public void Final_state_needs_a_Forward_and_the_right_shape()
+        {
+            var model = new Fx_lstm_i3_h17_l2();
+            Assert.Throws<InvalidOperationException>(() => model.CopyFinalState(0, new float[17]));
+            model.Forward(new float[2 * 3 * 3], new float[2 * 3 * 17], 3);
+            var shape = Assert.Throws<ArgumentException>(() => model.CopyFinalState(0, new float[17]));
+            Assert.Equal("hidden", shape.ParamName);
+            model.CopyFinalState(1, new float[3 * 17]); // the cell state is optional when reading
+            var gru = new Fx_gru_i3_h17_l2();
+            gru.Forward(new float[3], new float[17]);
+            Assert.Throws<ArgumentException>(() => gru.CopyFinalState(0, new float[17], new float[17]));
+        }
+
+        [Fact]
+        public void State_Set_checks_its_arguments_and_loads_the_stream()
+        {
+            var model = new Fx_lstm_i3_h17_l2();
+            var state = model.CreateState();
+            Assert.Throws<ArgumentException>(() => state.Set(0, new float[16], new float[17]));
+            Assert.Throws<ArgumentException>(() => state.Set(0, new float[17]));
+            Assert.Throws<ArgumentOutOfRangeException>(() => state.Set(-1, new float[17], new float[17]));
+            var h = new Helpers.Lcg(4).Uniform(17, 0.5f);
+            var c = new Helpers.Lcg(5).Uniform(17, 0.5f);
+            state.Set(1, h, c);
+            Assert.Equal(h, state.Hidden(1).ToArray());
+            Assert.Equal(c, state.Cell(1).ToArray());
+            Assert.Throws<ArgumentException>(() => new Fx_gru_i3_h17_l2().CreateState().Set(0, new float[17], new float[17]));
+        }
+
+        [Fact]
+        public void Staging_and_reading_state_allocate_nothing()
+        {
+            var model = new Fx_lstm_i3_h17_l2();
+            var inputs = new float[6 * 4 * 3];
+            var outputs = new float[6 * 4 * 17];
+            var h = new float[4 * 17];
+            var c = new float[4 * 17];
+            for (var i = 0; i < 3; i++)
+            {
+                Round();
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var i = 0; i < 10; i++)
+            {
+                Round();
+            }
+
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+            void Round()
+            {
+                model.SetInitialState(0, h, c);
+                model.SetInitialState(1, h, c);
+                model.Forward(inputs, outputs, 4);
+                model.CopyFinalState(0, h, c);
+                model.CopyFinalState(1, h, c);
+            }
+        }
+    }
+}
