@@ -256,6 +256,89 @@ partial class Outer<T>
             ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(1, 0.35355338f, random));
         }
 
+        /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> KerasTensors { get; } = new global::RnnGen.TensorInfo[]
+        {
+            global::RnnGen.TensorInfo.Matrix("layer0/kernel", 2, 32),
+            global::RnnGen.TensorInfo.Matrix("layer0/recurrent_kernel", 8, 32),
+            global::RnnGen.TensorInfo.Vector("layer0/bias", 32),
+            global::RnnGen.TensorInfo.Matrix("dense/kernel", 8, 1),
+            global::RnnGen.TensorInfo.Vector("dense/bias", 1),
+        };
+
+        /// <summary>Sets one tensor from Keras' layout, e.g. a layer's weights from <c>model.get_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+        /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+        /// <param name="values">Exactly as many floats as the tensor has, row-major.</param>
+        /// <remarks>A single Keras bias (LSTM, SimpleRNN, GRU with reset_after=False) is b_ih + b_hh: it becomes b_ih and b_hh is set to zero.</remarks>
+        /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(name);
+            switch (name)
+            {
+                case "layer0/kernel":
+                    global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "layer0/kernel [2][32]");
+                    global::RnnGen.KerasLayout.ImportKernel(values, 2, 8, 4, "weight_ih_l0", ImportPyTorch);
+                    return;
+                case "layer0/recurrent_kernel":
+                    global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "layer0/recurrent_kernel [8][32]");
+                    global::RnnGen.KerasLayout.ImportKernel(values, 8, 8, 4, "weight_hh_l0", ImportPyTorch);
+                    return;
+                case "layer0/bias":
+                    global::RnnGen.Shapes.RequireLength(values.Length, 32, nameof(values), "layer0/bias [32]");
+                    global::RnnGen.KerasLayout.ImportBias(values, 8, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
+                    return;
+                case "dense/kernel":
+                    global::RnnGen.Shapes.RequireLength(values.Length, 8, nameof(values), "dense/kernel [8][1]");
+                    global::RnnGen.KerasLayout.ImportKernel(values, 8, 1, 1, "head.weight", ImportPyTorch);
+                    return;
+                case "dense/bias":
+                    global::RnnGen.Shapes.RequireLength(values.Length, 1, nameof(values), "dense/bias [1]");
+                    ImportPyTorch("head.bias", values);
+                    return;
+                default:
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+            }
+        }
+
+        /// <summary>Writes one tensor in Keras' layout, for <c>model.set_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+        /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+        /// <param name="destination">Exactly as many floats as the tensor has, row-major.</param>
+        /// <remarks>A single Keras bias is written as b_ih + b_hh.</remarks>
+        /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void ExportKeras(string name, global::System.Span<float> destination)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(name);
+            switch (name)
+            {
+                case "layer0/kernel":
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "layer0/kernel [2][32]");
+                    global::RnnGen.KerasLayout.ExportKernel(destination, 2, 8, 4, "weight_ih_l0", ExportPyTorch);
+                    return;
+                case "layer0/recurrent_kernel":
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "layer0/recurrent_kernel [8][32]");
+                    global::RnnGen.KerasLayout.ExportKernel(destination, 8, 8, 4, "weight_hh_l0", ExportPyTorch);
+                    return;
+                case "layer0/bias":
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, nameof(destination), "layer0/bias [32]");
+                    global::RnnGen.KerasLayout.ExportBias(destination, 8, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
+                    return;
+                case "dense/kernel":
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 8, nameof(destination), "dense/kernel [8][1]");
+                    global::RnnGen.KerasLayout.ExportKernel(destination, 8, 1, 1, "head.weight", ExportPyTorch);
+                    return;
+                case "dense/bias":
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 1, nameof(destination), "dense/bias [1]");
+                    ExportPyTorch("head.bias", destination);
+                    return;
+                default:
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+            }
+        }
+
         // ---- Inference ----
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]

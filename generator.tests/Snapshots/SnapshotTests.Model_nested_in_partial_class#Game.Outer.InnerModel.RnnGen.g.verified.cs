@@ -184,6 +184,71 @@ namespace Game
                 ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(16, 0.25f, random));
             }
 
+            /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> KerasTensors { get; } = new global::RnnGen.TensorInfo[]
+            {
+                global::RnnGen.TensorInfo.Matrix("layer0/kernel", 4, 16),
+                global::RnnGen.TensorInfo.Matrix("layer0/recurrent_kernel", 16, 16),
+                global::RnnGen.TensorInfo.Vector("layer0/bias", 16),
+            };
+
+            /// <summary>Sets one tensor from Keras' layout, e.g. a layer's weights from <c>model.get_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+            /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+            /// <param name="values">Exactly as many floats as the tensor has, row-major.</param>
+            /// <remarks>A single Keras bias (LSTM, SimpleRNN, GRU with reset_after=False) is b_ih + b_hh: it becomes b_ih and b_hh is set to zero.</remarks>
+            /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(name);
+                switch (name)
+                {
+                    case "layer0/kernel":
+                        global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "layer0/kernel [4][16]");
+                        global::RnnGen.KerasLayout.ImportKernel(values, 4, 16, 1, "weight_ih_l0", ImportPyTorch);
+                        return;
+                    case "layer0/recurrent_kernel":
+                        global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "layer0/recurrent_kernel [16][16]");
+                        global::RnnGen.KerasLayout.ImportKernel(values, 16, 16, 1, "weight_hh_l0", ImportPyTorch);
+                        return;
+                    case "layer0/bias":
+                        global::RnnGen.Shapes.RequireLength(values.Length, 16, nameof(values), "layer0/bias [16]");
+                        global::RnnGen.KerasLayout.ImportBias(values, 16, 1, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
+                        return;
+                    default:
+                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                }
+            }
+
+            /// <summary>Writes one tensor in Keras' layout, for <c>model.set_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+            /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+            /// <param name="destination">Exactly as many floats as the tensor has, row-major.</param>
+            /// <remarks>A single Keras bias is written as b_ih + b_hh.</remarks>
+            /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void ExportKeras(string name, global::System.Span<float> destination)
+            {
+                global::System.ArgumentNullException.ThrowIfNull(name);
+                switch (name)
+                {
+                    case "layer0/kernel":
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "layer0/kernel [4][16]");
+                        global::RnnGen.KerasLayout.ExportKernel(destination, 4, 16, 1, "weight_ih_l0", ExportPyTorch);
+                        return;
+                    case "layer0/recurrent_kernel":
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "layer0/recurrent_kernel [16][16]");
+                        global::RnnGen.KerasLayout.ExportKernel(destination, 16, 16, 1, "weight_hh_l0", ExportPyTorch);
+                        return;
+                    case "layer0/bias":
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, nameof(destination), "layer0/bias [16]");
+                        global::RnnGen.KerasLayout.ExportBias(destination, 16, 1, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
+                        return;
+                    default:
+                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                }
+            }
+
             // ---- Inference ----
 
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]

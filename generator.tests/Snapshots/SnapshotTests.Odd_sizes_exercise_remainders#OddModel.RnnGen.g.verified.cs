@@ -349,6 +349,116 @@ partial class OddModel
         ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(5, 0.24253562f, random));
     }
 
+    /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> KerasTensors { get; } = new global::RnnGen.TensorInfo[]
+    {
+        global::RnnGen.TensorInfo.Matrix("layer0/kernel", 3, 68),
+        global::RnnGen.TensorInfo.Matrix("layer0/recurrent_kernel", 17, 68),
+        global::RnnGen.TensorInfo.Vector("layer0/bias", 68),
+        global::RnnGen.TensorInfo.Matrix("layer1/kernel", 17, 51),
+        global::RnnGen.TensorInfo.Matrix("layer1/recurrent_kernel", 17, 51),
+        global::RnnGen.TensorInfo.Vector("layer1/bias", 51),
+        global::RnnGen.TensorInfo.Matrix("dense/kernel", 17, 5),
+        global::RnnGen.TensorInfo.Vector("dense/bias", 5),
+    };
+
+    /// <summary>Sets one tensor from Keras' layout, e.g. a layer's weights from <c>model.get_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+    /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+    /// <param name="values">Exactly as many floats as the tensor has, row-major.</param>
+    /// <remarks>A single Keras bias (LSTM, SimpleRNN, GRU with reset_after=False) is b_ih + b_hh: it becomes b_ih and b_hh is set to zero.</remarks>
+    /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(name);
+        switch (name)
+        {
+            case "layer0/kernel":
+                global::RnnGen.Shapes.RequireLength(values.Length, 204, nameof(values), "layer0/kernel [3][68]");
+                global::RnnGen.KerasLayout.ImportKernel(values, 3, 17, 4, "weight_ih_l0", ImportPyTorch);
+                return;
+            case "layer0/recurrent_kernel":
+                global::RnnGen.Shapes.RequireLength(values.Length, 1156, nameof(values), "layer0/recurrent_kernel [17][68]");
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 4, "weight_hh_l0", ImportPyTorch);
+                return;
+            case "layer0/bias":
+                global::RnnGen.Shapes.RequireLength(values.Length, 68, nameof(values), "layer0/bias [68]");
+                global::RnnGen.KerasLayout.ImportBias(values, 17, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
+                return;
+            case "layer1/kernel":
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/kernel [17][51]");
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_ih_l1", ImportPyTorch);
+                return;
+            case "layer1/recurrent_kernel":
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/recurrent_kernel [17][51]");
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1", ImportPyTorch);
+                return;
+            case "layer1/bias":
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "layer1/bias [51]");
+                global::RnnGen.KerasLayout.ImportBias(values, 17, 3, false, "bias_ih_l1", "bias_hh_l1", ImportPyTorch);
+                return;
+            case "dense/kernel":
+                global::RnnGen.Shapes.RequireLength(values.Length, 85, nameof(values), "dense/kernel [17][5]");
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 5, 1, "head.weight", ImportPyTorch);
+                return;
+            case "dense/bias":
+                global::RnnGen.Shapes.RequireLength(values.Length, 5, nameof(values), "dense/bias [5]");
+                ImportPyTorch("head.bias", values);
+                return;
+            default:
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+        }
+    }
+
+    /// <summary>Writes one tensor in Keras' layout, for <c>model.set_weights()</c>. See <see cref="KerasTensors"/> for names and shapes.</summary>
+    /// <param name="name">A name from <see cref="KerasTensors"/>, e.g. <c>layer0/kernel</c>.</param>
+    /// <param name="destination">Exactly as many floats as the tensor has, row-major.</param>
+    /// <remarks>A single Keras bias is written as b_ih + b_hh.</remarks>
+    /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void ExportKeras(string name, global::System.Span<float> destination)
+    {
+        global::System.ArgumentNullException.ThrowIfNull(name);
+        switch (name)
+        {
+            case "layer0/kernel":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 204, nameof(destination), "layer0/kernel [3][68]");
+                global::RnnGen.KerasLayout.ExportKernel(destination, 3, 17, 4, "weight_ih_l0", ExportPyTorch);
+                return;
+            case "layer0/recurrent_kernel":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1156, nameof(destination), "layer0/recurrent_kernel [17][68]");
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 4, "weight_hh_l0", ExportPyTorch);
+                return;
+            case "layer0/bias":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "layer0/bias [68]");
+                global::RnnGen.KerasLayout.ExportBias(destination, 17, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
+                return;
+            case "layer1/kernel":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/kernel [17][51]");
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_ih_l1", ExportPyTorch);
+                return;
+            case "layer1/recurrent_kernel":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/recurrent_kernel [17][51]");
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1", ExportPyTorch);
+                return;
+            case "layer1/bias":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "layer1/bias [51]");
+                global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, false, "bias_ih_l1", "bias_hh_l1", ExportPyTorch);
+                return;
+            case "dense/kernel":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 85, nameof(destination), "dense/kernel [17][5]");
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 5, 1, "head.weight", ExportPyTorch);
+                return;
+            case "dense/bias":
+                global::RnnGen.Shapes.RequireLength(destination.Length, 5, nameof(destination), "dense/bias [5]");
+                ExportPyTorch("head.bias", destination);
+                return;
+            default:
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+        }
+    }
+
     // ---- Inference ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]

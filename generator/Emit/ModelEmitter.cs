@@ -39,6 +39,8 @@ namespace RnnGen.Generator.Emit
                 ParameterViewsEmitter.Emit(w, plan);
                 PyTorchLayoutEmitter.Emit(w, plan);
                 w.Line();
+                KerasLayoutEmitter.Emit(w, plan);
+                w.Line();
                 w.Line("// ---- Inference ----");
                 w.Line();
                 InferenceEmitter.Emit(w, plan);

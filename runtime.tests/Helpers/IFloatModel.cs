@@ -12,6 +12,12 @@ namespace RnnGen.Runtime.Tests.Helpers
     {
         static abstract IReadOnlyList<TensorInfo> PyTorchTensors { get; }
 
+        static abstract IReadOnlyList<TensorInfo> KerasTensors { get; }
+
+        void ImportKeras(string name, ReadOnlySpan<float> values);
+
+        void ExportKeras(string name, Span<float> destination);
+
         static abstract void ExportPyTorchGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
 
         void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);

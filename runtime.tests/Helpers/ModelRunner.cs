@@ -42,6 +42,12 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// <summary>CopyFinalState of every layer, in PyTorch's h_n / c_n layout [layers][batch][hidden].</summary>
         (float[] Hidden, float[] Cell) FinalState(int batchSize, bool lstm);
 
+        IReadOnlyList<TensorInfo> KerasTensors { get; }
+
+        void ImportKeras(string name, float[] values);
+
+        float[] ExportKeras(string name);
+
         /// <summary>Bytes allocated by a warm Forward + Backward.</summary>
         long MeasureTrainingAllocations(float[] inputs, int batchSize);
 
@@ -178,6 +184,17 @@ namespace RnnGen.Runtime.Tests.Helpers
             }
 
             return (hidden, cell);
+        }
+
+        public IReadOnlyList<TensorInfo> KerasTensors => TModel.KerasTensors;
+
+        public void ImportKeras(string name, float[] values) => _model.ImportKeras(name, values);
+
+        public float[] ExportKeras(string name)
+        {
+            var values = new float[TModel.KerasTensors.Single(t => t.Name == name).Length];
+            _model.ExportKeras(name, values);
+            return values;
         }
 
         public (float[] Hidden, float[] Cell) FinalState(int batchSize, bool lstm)
