@@ -18,6 +18,7 @@ namespace RnnGen.Generator.Tests
             { nameof(TestSources.SimpleRnnReluNoBias), TestSources.SimpleRnnReluNoBias },
             { nameof(TestSources.OddSizes), TestSources.OddSizes },
             { nameof(TestSources.DropoutEverywhere), TestSources.DropoutEverywhere },
+            { nameof(TestSources.ActivationVariants), TestSources.ActivationVariants },
             { "DropoutFloatInputSimpleRnn", Declare("[RecurrentNetwork(InputSize = 3)] [SimpleRnn(5, Dropout = 0.5f)] [SimpleRnn(6, RecurrentDropout = 0.5f)] [Dense(2, Dropout = 0.1f)]") },
             { nameof(TestSources.InNamespace), TestSources.InNamespace },
             { nameof(TestSources.NestedInOuterClass), TestSources.NestedInOuterClass },

@@ -65,9 +65,10 @@ namespace RnnGen.Generator.Tests
             DiagnosticAssert.Reports("RNNG0006", source, locatedText);
 
         [Theory]
-        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Sigmoid)]", "SimpleRnn")]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Softmax)]", "SimpleRnn")]
-        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Linear)]", "SimpleRnn")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, Activation = Activation.Softmax)]", "Lstm")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, RecurrentActivation = (Activation)17)]", "Gru")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(2, Activation.HardSigmoid)]", "Dense")]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, (Activation)99)]", "SimpleRnn")]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8)] [Dense(2, (Activation)42)]", "Dense")]
         public void RNNG0007_unsupported_activation(string attributes, string locatedText) =>

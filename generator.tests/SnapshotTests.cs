@@ -16,6 +16,9 @@ namespace RnnGen.Generator.Tests
         public void Gru_two_layers_embedding_softmax_head() => Verify(TestSources.GruEmbeddingSoftmax);
 
         [Fact]
+        public void Configurable_activations() => Verify(TestSources.ActivationVariants);
+
+        [Fact]
         public void Dropout_at_every_site() => Verify(TestSources.DropoutEverywhere);
 
         [Fact]

@@ -46,6 +46,19 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string ActivationVariants = """
+            using RnnGen;
+
+            /// <summary>Keras-style activation choices on every cell.</summary>
+            [RecurrentNetwork(InputSize = 6, SequenceLength = 10, BatchSize = 2)]
+            [Lstm(20, Activation = Activation.Relu, RecurrentActivation = Activation.HardSigmoid)]
+            [Gru(18, ResetAfter = false, Activation = Activation.Linear, RecurrentActivation = Activation.Tanh)]
+            [SimpleRnn(9, Activation.Sigmoid)]
+            public partial class VariantModel
+            {
+            }
+            """;
+
         public const string SimpleRnnReluNoBias = """
             using RnnGen;
 

@@ -6259,8 +6259,8 @@ partial class DropoutModel
         }
     }
 
-    // Layer0 LSTM backward step: dh = dH(t) + dh from t+1; dc = dh ⊙ o ⊙ (1 - tanh²c) + dc from t+1;
-    //   da_i = dc ⊙ g ⊙ i(1-i), da_f = dc ⊙ c(t-1) ⊙ f(1-f), da_g = dc ⊙ i ⊙ (1-g²), da_o = dh ⊙ tanh c ⊙ o(1-o);
+    // Layer0 LSTM backward step: dh = dH(t) + dh from t+1; dc = dh ⊙ o ⊙ tanh'(c) + dc from t+1;
+    //   da_i = dc ⊙ g ⊙ σ'(i), da_f = dc ⊙ c(t-1) ⊙ σ'(f), da_g = dc ⊙ i ⊙ tanh'(g), da_o = dh ⊙ tanh(c) ⊙ σ'(o)  (derivatives from the outputs);
     //   dc(t-1) = dc ⊙ f; the dh(t-1) buffer is cleared for W_hhᵀ · da.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
@@ -6292,13 +6292,13 @@ partial class DropoutModel
                 var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                 var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                 var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector512<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
+                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
             }
         }
@@ -6327,13 +6327,13 @@ partial class DropoutModel
                     var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector256<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
                 }
             }
@@ -6363,13 +6363,13 @@ partial class DropoutModel
                     var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::System.Runtime.Intrinsics.Vector128<float>.One - (tanhC * tanhC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
+                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * tanhC * o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o), ref gatesRow, (nuint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
                 }
             }
@@ -6399,13 +6399,13 @@ partial class DropoutModel
                     var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    var tanhC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, 1f - (tanhC * tanhC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * i * (1f - i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * f * (1f - f);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * tanhC * o * (1f - o);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * actC * (o * (1f - o));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }
             }
@@ -6413,7 +6413,7 @@ partial class DropoutModel
     }
 
     // Layer1 GRU backward step (reset after): dh = dH(t) + dh from t+1;
-    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ r(1-r);
+    //   da_n = dh ⊙ (1-z) ⊙ act'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ rec'(z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ rec'(r) (derivatives from the outputs);
     //   the recurrent side of n gets da_n ⊙ r (into aux); dh(t-1) starts at dh ⊙ z before W_hhᵀ · da.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
@@ -6444,8 +6444,8 @@ partial class DropoutModel
                 var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                 var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                 var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -6475,8 +6475,8 @@ partial class DropoutModel
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -6507,8 +6507,8 @@ partial class DropoutModel
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -6539,8 +6539,8 @@ partial class DropoutModel
                     var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     var dan = dh * (1f - z) * (1f - (n * n));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * r * (1f - r);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * (r * (1f - r));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
@@ -6550,7 +6550,7 @@ partial class DropoutModel
     }
 
     // Layer2 GRU backward step (reset before), part 1: dh = dH(t) + dh from t+1;
-    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z); dh(t-1) starts at dh ⊙ z. r stays for part 2.
+    //   da_n = dh ⊙ (1-z) ⊙ act'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ rec'(z); dh(t-1) starts at dh ⊙ z. r stays for part 2.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
     {
@@ -6577,7 +6577,7 @@ partial class DropoutModel
                 var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
                 var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                 var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
             }
@@ -6603,7 +6603,7 @@ partial class DropoutModel
                     var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
                 }
@@ -6630,7 +6630,7 @@ partial class DropoutModel
                     var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
                 }
@@ -6657,7 +6657,7 @@ partial class DropoutModel
                     var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
                     var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * (1f - (n * n));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
                 }
@@ -6666,7 +6666,7 @@ partial class DropoutModel
     }
 
     // Layer2 GRU backward step (reset before), part 2, after d(r ⊙ h) = W_hnᵀ · da_n:
-    //   da_r = d(r ⊙ h) ⊙ h(t-1) ⊙ r(1-r); dh(t-1) += d(r ⊙ h) ⊙ r.
+    //   da_r = d(r ⊙ h) ⊙ h(t-1) ⊙ rec'(r); dh(t-1) += d(r ⊙ h) ⊙ r.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
     {
@@ -6692,7 +6692,7 @@ partial class DropoutModel
                 int gate = (block * 48);
                 var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
                 var drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
             }
         }
@@ -6716,7 +6716,7 @@ partial class DropoutModel
                     int gate = (block * 48) + lane;
                     var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
                     var drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
                 }
             }
@@ -6741,7 +6741,7 @@ partial class DropoutModel
                     int gate = (block * 48) + lane;
                     var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
                     var drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
                 }
             }
@@ -6766,7 +6766,7 @@ partial class DropoutModel
                     int gate = (block * 48) + lane;
                     var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
                     var drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * r * (1f - r);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (r * (1f - r));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }
             }

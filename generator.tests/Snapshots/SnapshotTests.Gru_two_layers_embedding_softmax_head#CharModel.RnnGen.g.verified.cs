@@ -4022,7 +4022,7 @@ partial class CharModel
     }
 
     // Layer0 GRU backward step (reset after): dh = dH(t) + dh from t+1;
-    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ r(1-r);
+    //   da_n = dh ⊙ (1-z) ⊙ act'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ rec'(z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ rec'(r) (derivatives from the outputs);
     //   the recurrent side of n gets da_n ⊙ r (into aux); dh(t-1) starts at dh ⊙ z before W_hhᵀ · da.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
@@ -4053,8 +4053,8 @@ partial class CharModel
                 var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                 var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                 var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4084,8 +4084,8 @@ partial class CharModel
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4116,8 +4116,8 @@ partial class CharModel
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4148,8 +4148,8 @@ partial class CharModel
                     var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     var dan = dh * (1f - z) * (1f - (n * n));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * r * (1f - r);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * (r * (1f - r));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
@@ -4159,7 +4159,7 @@ partial class CharModel
     }
 
     // Layer1 GRU backward step (reset after): dh = dH(t) + dh from t+1;
-    //   da_n = dh ⊙ (1-z) ⊙ (1-n²), da_z = dh ⊙ (h(t-1) - n) ⊙ z(1-z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ r(1-r);
+    //   da_n = dh ⊙ (1-z) ⊙ act'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ rec'(z), da_r = da_n ⊙ (W_hn h + b_hn) ⊙ rec'(r) (derivatives from the outputs);
     //   the recurrent side of n gets da_n ⊙ r (into aux); dh(t-1) starts at dh ⊙ z before W_hhᵀ · da.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
@@ -4190,8 +4190,8 @@ partial class CharModel
                 var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                 var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                 var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4221,8 +4221,8 @@ partial class CharModel
                     var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4253,8 +4253,8 @@ partial class CharModel
                     var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
                     var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
                     var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z), ref gatesRow, (nuint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
@@ -4285,8 +4285,8 @@ partial class CharModel
                     var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     var dan = dh * (1f - z) * (1f - (n * n));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * r * (1f - r);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * z * (1f - z);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * (r * (1f - r));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;

@@ -1348,7 +1348,7 @@ namespace Game
                 }
             }
 
-            // Layer0 SimpleRNN backward step: da = (dH(t) + dh from t+1) ⊙ (1 - h²); the dh(t-1) buffer is cleared for W_hhᵀ · da.
+            // Layer0 SimpleRNN backward step: da = (dH(t) + dh from t+1) ⊙ tanh'(a), from h = tanh(a); the dh(t-1) buffer is cleared for W_hhᵀ · da.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static void Layer0BackwardCell(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
             {

@@ -1305,7 +1305,7 @@ partial class ReluModel
         }
     }
 
-    // Layer0 SimpleRNN backward step: da = (dH(t) + dh from t+1) ⊙ [h > 0]; the dh(t-1) buffer is cleared for W_hhᵀ · da.
+    // Layer0 SimpleRNN backward step: da = (dH(t) + dh from t+1) ⊙ relu'(a), from h = relu(a); the dh(t-1) buffer is cleared for W_hhᵀ · da.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
     {

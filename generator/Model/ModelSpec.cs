@@ -32,6 +32,8 @@ namespace RnnGen.Generator.Model
     /// <summary>One recurrent layer, in the order the attributes were written.</summary>
     /// <param name="Dropout">Training-only dropout rate of the layer's input, in [0, 1).</param>
     /// <param name="RecurrentDropout">Training-only dropout rate of h(t-1) in the W_hh products, in [0, 1).</param>
+    /// <param name="Activation">SimpleRNN's non-linearity; the candidate's (and LSTM cell output's) for LSTM and GRU.</param>
+    /// <param name="RecurrentActivation">The gates' non-linearity (LSTM i, f, o; GRU r, z); Sigmoid for SimpleRNN (unused).</param>
     internal sealed record RecurrentLayerSpec(
         CellKind Cell,
         int Units,
@@ -40,7 +42,8 @@ namespace RnnGen.Generator.Model
         bool ReturnSequences,
         bool ResetAfter,
         float Dropout,
-        float RecurrentDropout);
+        float RecurrentDropout,
+        Activation RecurrentActivation);
 
     /// <summary>The optional fully connected output head.</summary>
     /// <param name="Dropout">Training-only dropout rate of the head's input, in [0, 1).</param>

@@ -120,9 +120,10 @@ namespace RnnGen.Generator.Parsing
             }
 
             ModelParser.CheckRange(_diagnostics, location, "[Dense] units", units, 1, Limits.MaxUnits);
-            if (!System.Enum.IsDefined(typeof(Activation), activation))
+            if (!System.Enum.IsDefined(typeof(Activation), activation) || activation == Activation.HardSigmoid)
             {
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, location, ((int)activation).ToString(System.Globalization.CultureInfo.InvariantCulture), "Dense", "Linear, Tanh, Relu, Sigmoid or Softmax"));
+                var name = System.Enum.IsDefined(typeof(Activation), activation) ? activation.ToString() : ((int)activation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, location, name, "Dense", "Linear, Tanh, Relu, Sigmoid or Softmax"));
                 return;
             }
 
@@ -157,12 +158,12 @@ namespace RnnGen.Generator.Parsing
                 AttributeNames.Gru => CellKind.Gru,
                 _ => CellKind.SimpleRnn,
             };
-            var activation = cell == CellKind.SimpleRnn && args.Length > 1 ? (Activation)Int(args, 1) : Activation.Tanh;
-            if (activation is not (Activation.Tanh or Activation.Relu))
-            {
-                _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, location, activation.ToString(), shortName, "Tanh or Relu"));
-                ok = false;
-            }
+            var activation = cell == CellKind.SimpleRnn
+                ? (args.Length > 1 ? (Activation)Int(args, 1) : Activation.Tanh)
+                : (Activation)ModelParser.NamedInt(attribute, "Activation", (int)Activation.Tanh);
+            var recurrentActivation = (Activation)ModelParser.NamedInt(attribute, "RecurrentActivation", (int)Activation.Sigmoid);
+            ok &= CheckCellActivation(activation, shortName, location);
+            ok &= CheckCellActivation(recurrentActivation, shortName, location);
 
             var layer = new RecurrentLayerSpec(
                 cell,
@@ -172,7 +173,8 @@ namespace RnnGen.Generator.Parsing
                 ModelParser.NamedBool(attribute, "ReturnSequences", true),
                 cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true),
                 ModelParser.DropoutRate(attribute, "Dropout", $"[{shortName}]", _diagnostics, location),
-                ModelParser.DropoutRate(attribute, "RecurrentDropout", $"[{shortName}]", _diagnostics, location));
+                ModelParser.DropoutRate(attribute, "RecurrentDropout", $"[{shortName}]", _diagnostics, location),
+                recurrentActivation);
             if (ok)
             {
                 Layers.Add(layer);
@@ -182,6 +184,19 @@ namespace RnnGen.Generator.Parsing
                 // Keep the order checks meaningful for the layers that follow.
                 Layers.Add(layer with { Units = 1 });
             }
+        }
+
+        /// <summary>Element-wise activations only: Softmax needs a whole row, which a gate does not have.</summary>
+        private bool CheckCellActivation(Activation activation, string layer, LocationInfo? location)
+        {
+            if (System.Enum.IsDefined(typeof(Activation), activation) && activation != Activation.Softmax)
+            {
+                return true;
+            }
+
+            var name = System.Enum.IsDefined(typeof(Activation), activation) ? activation.ToString() : ((int)activation).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedActivation, location, name, layer, "Tanh, Relu, Sigmoid, HardSigmoid or Linear"));
+            return false;
         }
 
         private void OrderError(LocationInfo? location, string attribute, string reason) =>

@@ -12,6 +12,12 @@ namespace RnnGen.Runtime.Tests.Helpers
             _ => 1,
         };
 
+        /// <summary>SimpleRNN's activation (rnn_relu means Relu), or the LSTM/GRU candidate's; Tanh by default.</summary>
+        public Activation Activation { get; init; } = Activation.Tanh;
+
+        /// <summary>The LSTM/GRU gates' activation; Sigmoid by default.</summary>
+        public Activation RecurrentActivation { get; init; } = Activation.Sigmoid;
+
         public override string ToString() => Name;
     }
 }

@@ -128,21 +128,21 @@ namespace RnnGen.Runtime.Tests.Helpers
                         case "lstm":
                             for (var j = 0; j < hidden; j++)
                             {
-                                var i = Sigmoid(Xi(0, j) + Hi(0, j, hp));
-                                var f = Sigmoid(Xi(1, j) + Hi(1, j, hp));
-                                var g = Math.Tanh(Xi(2, j) + Hi(2, j, hp));
-                                var o = Sigmoid(Xi(3, j) + Hi(3, j, hp));
+                                var i = Rec(Xi(0, j) + Hi(0, j, hp));
+                                var f = Rec(Xi(1, j) + Hi(1, j, hp));
+                                var g = Act(Xi(2, j) + Hi(2, j, hp));
+                                var o = Rec(Xi(3, j) + Hi(3, j, hp));
                                 c[j] = (f * c[j]) + (i * g);
-                                next[j] = o * Math.Tanh(c[j]);
+                                next[j] = o * Act(c[j]);
                             }
 
                             break;
                         case "gru" when _config.ResetAfter:
                             for (var j = 0; j < hidden; j++)
                             {
-                                var r = Sigmoid(Xi(0, j) + Hi(0, j, hp));
-                                var z = Sigmoid(Xi(1, j) + Hi(1, j, hp));
-                                var n = Math.Tanh(Xi(2, j) + (r * Hi(2, j, hp)));
+                                var r = Rec(Xi(0, j) + Hi(0, j, hp));
+                                var z = Rec(Xi(1, j) + Hi(1, j, hp));
+                                var n = Act(Xi(2, j) + (r * Hi(2, j, hp)));
                                 next[j] = ((1 - z) * n) + (z * h[j]);
                             }
 
@@ -151,13 +151,13 @@ namespace RnnGen.Runtime.Tests.Helpers
                             var resetHidden = new double[hidden];
                             for (var j = 0; j < hidden; j++)
                             {
-                                resetHidden[j] = Sigmoid(Xi(0, j) + Hi(0, j, hp)) * hp[j];
+                                resetHidden[j] = Rec(Xi(0, j) + Hi(0, j, hp)) * hp[j];
                             }
 
                             for (var j = 0; j < hidden; j++)
                             {
-                                var z = Sigmoid(Xi(1, j) + Hi(1, j, hp));
-                                var n = Math.Tanh(Xi(2, j) + Hi(2, j, resetHidden));
+                                var z = Rec(Xi(1, j) + Hi(1, j, hp));
+                                var n = Act(Xi(2, j) + Hi(2, j, resetHidden));
                                 next[j] = ((1 - z) * n) + (z * h[j]);
                             }
 
@@ -166,7 +166,7 @@ namespace RnnGen.Runtime.Tests.Helpers
                             for (var j = 0; j < hidden; j++)
                             {
                                 var a = Xi(0, j) + Hi(0, j, hp);
-                                next[j] = _config.Cell == "rnn_relu" ? Math.Max(a, 0) : Math.Tanh(a);
+                                next[j] = _config.Cell == "rnn_relu" ? Math.Max(a, 0) : Act(a);
                             }
 
                             break;
@@ -196,6 +196,21 @@ namespace RnnGen.Runtime.Tests.Helpers
         }
 
         public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+
+        /// <summary>An element-wise activation, written from its definition.</summary>
+        public static double Apply(Activation activation, double x) => activation switch
+        {
+            Activation.Linear => x,
+            Activation.Relu => Math.Max(x, 0),
+            Activation.Sigmoid => Sigmoid(x),
+            Activation.HardSigmoid => Math.Clamp((x / 6) + 0.5, 0, 1),
+            Activation.Tanh => Math.Tanh(x),
+            _ => throw new ArgumentOutOfRangeException(nameof(activation)),
+        };
+
+        private double Act(double x) => Apply(_config.Activation, x);
+
+        private double Rec(double x) => Apply(_config.RecurrentActivation, x);
     
         /// <summary>y = activation(W x + b) for each row of width <paramref name="width"/>; softmax per row.</summary>
         public static double[] Dense(double[] rows, int width, float[] weights, float[]? bias, int units, Activation activation) =>

@@ -24,5 +24,11 @@ namespace RnnGen
 
         /// <summary>Softmax over the row: <c>y_i = e^x_i / Σ_j e^x_j</c> (only valid on a <c>Dense</c> head).</summary>
         Softmax = 4,
+
+        /// <summary>
+        /// Piecewise-linear sigmoid: <c>y = clip(x / 6 + 1/2, 0, 1)</c> (Keras 3 <c>hard_sigmoid</c>, PyTorch
+        /// <c>Hardsigmoid</c>); for recurrent layers only.
+        /// </summary>
+        HardSigmoid = 5,
     }
 }

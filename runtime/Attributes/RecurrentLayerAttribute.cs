@@ -41,11 +41,11 @@ namespace RnnGen
     /// </summary>
     public sealed class SimpleRnnAttribute : RecurrentLayerAttribute
     {
-        /// <summary>Creates a layer with <paramref name="units"/> units and <see cref="Activation.Tanh"/> or <see cref="Activation.Relu"/>.</summary>
+        /// <summary>Creates a layer with <paramref name="units"/> units and an element-wise <paramref name="activation"/> (Tanh, Relu, Sigmoid, HardSigmoid or Linear).</summary>
         public SimpleRnnAttribute(int units, Activation activation = Activation.Tanh)
             : base(units) => Activation = activation;
 
-        /// <summary>The non-linearity: Tanh (default) or Relu.</summary>
+        /// <summary>The non-linearity: Tanh (default), Relu, Sigmoid, HardSigmoid or Linear.</summary>
         public Activation Activation { get; }
     }
 
@@ -60,6 +60,15 @@ namespace RnnGen
             : base(units)
         {
         }
+
+        /// <summary>
+        /// The candidate's and the cell output's non-linearity: <c>g = act(.)</c>, <c>h = o ⊙ act(c)</c> (Keras
+        /// <c>activation</c>). Tanh (default), Relu, Sigmoid, HardSigmoid or Linear.
+        /// </summary>
+        public Activation Activation { get; set; } = Activation.Tanh;
+
+        /// <summary>The gates' non-linearity for i, f, o (Keras <c>recurrent_activation</c>). Sigmoid (default), HardSigmoid, Tanh, Relu or Linear.</summary>
+        public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
     }
 
     /// <summary>
@@ -72,6 +81,12 @@ namespace RnnGen
             : base(units)
         {
         }
+
+        /// <summary>The candidate's non-linearity, <c>n = act(.)</c> (Keras <c>activation</c>). Tanh (default), Relu, Sigmoid, HardSigmoid or Linear.</summary>
+        public Activation Activation { get; set; } = Activation.Tanh;
+
+        /// <summary>The gates' non-linearity for r and z (Keras <c>recurrent_activation</c>). Sigmoid (default), HardSigmoid, Tanh, Relu or Linear.</summary>
+        public Activation RecurrentActivation { get; set; } = Activation.Sigmoid;
 
         /// <summary>
         /// True (default; PyTorch, cuDNN, Keras v2): <c>n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))</c>.

@@ -26,6 +26,7 @@ namespace RnnGen.Numerics
                 case Activation.Softmax:
                     TensorPrimitives.SoftMax(source, destination);
                     break;
+
                 default:
                     throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
             }

@@ -94,6 +94,30 @@ namespace RnnGen.Numerics
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<float> PositiveMask(Vector512<float> x) => Vector512.GreaterThan(x, Vector512<float>.Zero) & Vector512<float>.One;
 
+        /// <summary>Hard sigmoid, <c>clip(x / 6 + 1/2, 0, 1)</c>.</summary>
+        public static float HardSigmoid(float x) => Math.Clamp(MultiplyAdd(x, 1f / 6f, 0.5f), 0f, 1f);
+
+        /// <summary>Hard sigmoid, <c>clip(x / 6 + 1/2, 0, 1)</c>.</summary>
+        public static Vector128<float> HardSigmoid(Vector128<float> x) => Vector128.Min(Vector128.Max(MultiplyAdd(x, Vector128.Create(1f / 6f), Vector128.Create(0.5f)), Vector128<float>.Zero), Vector128<float>.One);
+
+        /// <summary>Hard sigmoid, <c>clip(x / 6 + 1/2, 0, 1)</c>.</summary>
+        public static Vector256<float> HardSigmoid(Vector256<float> x) => Vector256.Min(Vector256.Max(MultiplyAdd(x, Vector256.Create(1f / 6f), Vector256.Create(0.5f)), Vector256<float>.Zero), Vector256<float>.One);
+
+        /// <summary>Hard sigmoid, <c>clip(x / 6 + 1/2, 0, 1)</c>.</summary>
+        public static Vector512<float> HardSigmoid(Vector512<float> x) => Vector512.Min(Vector512.Max(MultiplyAdd(x, Vector512.Create(1f / 6f), Vector512.Create(0.5f)), Vector512<float>.Zero), Vector512<float>.One);
+
+        /// <summary>The hard sigmoid's slope from its output y: 1/6 where 0 &lt; y &lt; 1, else 0.</summary>
+        public static float HardSigmoidSlope(float y) => y > 0f && y < 1f ? 1f / 6f : 0f;
+
+        /// <summary>The hard sigmoid's slope from its output y: 1/6 where 0 &lt; y &lt; 1, else 0.</summary>
+        public static Vector128<float> HardSigmoidSlope(Vector128<float> y) => Vector128.GreaterThan(y, Vector128<float>.Zero) & Vector128.LessThan(y, Vector128<float>.One) & Vector128.Create(1f / 6f);
+
+        /// <summary>The hard sigmoid's slope from its output y: 1/6 where 0 &lt; y &lt; 1, else 0.</summary>
+        public static Vector256<float> HardSigmoidSlope(Vector256<float> y) => Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256<float>.One) & Vector256.Create(1f / 6f);
+
+        /// <summary>The hard sigmoid's slope from its output y: 1/6 where 0 &lt; y &lt; 1, else 0.</summary>
+        public static Vector512<float> HardSigmoidSlope(Vector512<float> y) => Vector512.GreaterThan(y, Vector512<float>.Zero) & Vector512.LessThan(y, Vector512<float>.One) & Vector512.Create(1f / 6f);
+
         /// <summary>Rectified linear unit, <c>max(x, 0)</c>.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static float Relu(float x) => MathF.Max(x, 0f);

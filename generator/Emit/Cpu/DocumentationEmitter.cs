@@ -42,12 +42,14 @@ namespace RnnGen.Generator.Emit.Cpu
             var s = layer.Spec;
             var head = $"{layer.Name}: {CellTraits.DisplayName(s.Cell)}, {Int(s.Units)} units, input {Int(layer.InputWidth)}{(s.UseBias ? string.Empty : ", no bias")}{(s.ReturnSequences ? string.Empty : ", last step only")}.";
             string B(string gate) => s.UseBias ? $" + b_i{gate} + b_h{gate}" : string.Empty;
+            var a = ActivationCode.Symbol(s.Activation);
+            var g = ActivationCode.Symbol(s.RecurrentActivation);
             var equations = s.Cell switch
             {
-                CellKind.Lstm => $" i = σ(W_ii x + W_hi h{B("i")}); f = σ(W_if x + W_hf h{B("f")}); g = tanh(W_ig x + W_hg h{B("g")}); o = σ(W_io x + W_ho h{B("o")}); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').",
-                CellKind.Gru when s.ResetAfter => $" r = σ(W_ir x + W_hr h{B("r")}); z = σ(W_iz x + W_hz h{B("z")}); n = tanh(W_in x{(s.UseBias ? " + b_in" : string.Empty)} + r ⊙ (W_hn h{(s.UseBias ? " + b_hn" : string.Empty)})); h' = (1 - z) ⊙ n + z ⊙ h (reset after).",
-                CellKind.Gru => $" r = σ(W_ir x + W_hr h{B("r")}); z = σ(W_iz x + W_hz h{B("z")}); n = tanh(W_in x + W_hn (r ⊙ h){B("n")}); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).",
-                _ => $" h' = {(s.Activation == Activation.Relu ? "relu" : "tanh")}(W_ih x + W_hh h{(s.UseBias ? " + b_ih + b_hh" : string.Empty)}).",
+                CellKind.Lstm => $" i = {g}(W_ii x + W_hi h{B("i")}); f = {g}(W_if x + W_hf h{B("f")}); g = {a}(W_ig x + W_hg h{B("g")}); o = {g}(W_io x + W_ho h{B("o")}); c' = f ⊙ c + i ⊙ g; h' = o ⊙ {a}(c').",
+                CellKind.Gru when s.ResetAfter => $" r = {g}(W_ir x + W_hr h{B("r")}); z = {g}(W_iz x + W_hz h{B("z")}); n = {a}(W_in x{(s.UseBias ? " + b_in" : string.Empty)} + r ⊙ (W_hn h{(s.UseBias ? " + b_hn" : string.Empty)})); h' = (1 - z) ⊙ n + z ⊙ h (reset after).",
+                CellKind.Gru => $" r = {g}(W_ir x + W_hr h{B("r")}); z = {g}(W_iz x + W_hz h{B("z")}); n = {a}(W_in x + W_hn (r ⊙ h){B("n")}); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).",
+                _ => $" h' = {a}(W_ih x + W_hh h{(s.UseBias ? " + b_ih + b_hh" : string.Empty)}).",
             };
             return head + equations;
         }

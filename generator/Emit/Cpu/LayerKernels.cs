@@ -132,13 +132,19 @@ namespace RnnGen.Generator.Emit.Cpu
             };
         }
 
-        private static PackedKernel Lstm(LayerPlan layer) =>
-            (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows", 0, 4) with
+        private static PackedKernel Lstm(LayerPlan layer)
+        {
+            var act = layer.Spec.Activation;
+            var gate = layer.Spec.RecurrentActivation;
+            string A(string x) => ActivationCode.Apply(act, x);
+            string G(string x) => ActivationCode.Apply(gate, x);
+            var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
+            return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows", 0, 4) with
             {
                 Documentation = new[]
                 {
                     $"{layer.Name} LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:",
-                    "  i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))",
+                    $"  i = {sg}(.), f = {sg}(.), g = {sa}(.), o = {sg}(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ {sa}(c(t))",
                     "  The activated gates replace xp, the tape Backward reads.",
                 },
                 RowExtra = (w, r) =>
@@ -149,26 +155,27 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var i = {Math}.Sigmoid({a[0]});");
-                    e.Writer.Line($"var f = {Math}.Sigmoid({a[1]});");
-                    e.Writer.Line($"var g = {Math}.Tanh({a[2]});");
-                    e.Writer.Line($"var o = {Math}.Sigmoid({a[3]});");
+                    e.Writer.Line($"var i = {G(a[0])};");
+                    e.Writer.Line($"var f = {G(a[1])};");
+                    e.Writer.Line($"var g = {A(a[2])};");
+                    e.Writer.Line($"var o = {G(a[3])};");
                     StoreGates(e, "i", "f", "g", "o");
                     e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
                     e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset)}, i * g);");
                     e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
-                    e.Writer.Line("// h(t) = o ⊙ tanh(c(t))");
-                    e.Writer.Line(e.Flavor.Store($"o * {Math}.Tanh(cNew)", e.Name("hUnits"), e.LaneOffset));
+                    e.Writer.Line($"// h(t) = o ⊙ {sa}(c(t))");
+                    e.Writer.Line(e.Flavor.Store($"o * {A("cNew")}", e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
+        }
 
         private static PackedKernel SimpleRnn(LayerPlan layer)
         {
-            var activation = layer.Spec.Activation == Activation.Relu ? "Relu" : "Tanh";
+            var activation = layer.Spec.Activation;
             return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
             {
-                Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {activation.ToLowerInvariant()}(xp + W_hh · h(t-1))" },
-                Epilogue = e => e.Writer.Line(e.Flavor.Store($"{Math}.{activation}({e.Accumulators[0]})", e.Name("hUnits"), e.LaneOffset)),
+                Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {ActivationCode.Symbol(activation)}(xp + W_hh · h(t-1))" },
+                Epilogue = e => e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(activation, e.Accumulators[0]), e.Name("hUnits"), e.LaneOffset)),
             }).Build();
         }
 
@@ -176,6 +183,8 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             var bias = layer.Spec.UseBias;
             var carry = SeparateCarry(layer);
+            var (act, gate) = (layer.Spec.Activation, layer.Spec.RecurrentActivation);
+            var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
             return (Step(
                 layer,
                 layer.Name + "Recurrent",
@@ -187,8 +196,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 CarrySource = carry ? "hCarry" : null,
                 Documentation = new[]
                 {
-                    $"{layer.Name} GRU step (reset_after = true, PyTorch/cuDNN): r, z = σ(xp + W_h· h(t-1)),",
-                    "  n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
+                    $"{layer.Name} GRU step (reset_after = true, PyTorch/cuDNN): r, z = {sg}(xp + W_h· h(t-1)),",
+                    $"  n = {sa}(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
                     "  The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.",
                     carry ? "  With recurrent dropout in training, the products read hPrev = h(t-1) ⊙ mask and the z term reads hCarry = h(t-1)." : null,
                 }.Where(line => line is not null).Select(line => line!).ToArray(),
@@ -198,10 +207,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
-                    e.Writer.Line($"var z = {Math}.Sigmoid({a[1]});");
-                    e.Writer.Line("// n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
-                    e.Writer.Line($"var n = {Math}.Tanh({Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))}));");
+                    e.Writer.Line($"var r = {ActivationCode.Apply(gate, a[0])};");
+                    e.Writer.Line($"var z = {ActivationCode.Apply(gate, a[1])};");
+                    e.Writer.Line($"// n = {sa}(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
+                    e.Writer.Line($"var n = {ActivationCode.Apply(act, $"{Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))})")};");
                     StoreGates(e, "r", "z", "n");
                     e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
@@ -215,7 +224,7 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 Documentation = new[]
                 {
-                    $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = σ(xp + W_h· h(t-1));",
+                    $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = {ActivationCode.Symbol(layer.Spec.RecurrentActivation)}(xp + W_h· h(t-1));",
                     "  keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.",
                 },
                 WritesHidden = false,
@@ -223,9 +232,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var r = {Math}.Sigmoid({a[0]});");
+                    e.Writer.Line($"var r = {ActivationCode.Apply(layer.Spec.RecurrentActivation, a[0])};");
                     e.Writer.Line(e.Flavor.Store("r", e.Name("xpBlock"), e.GateOffset(0)));
-                    e.Writer.Line(e.Flavor.Store($"{Math}.Sigmoid({a[1]})", e.Name("xpBlock"), e.GateOffset(1)));
+                    e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(layer.Spec.RecurrentActivation, a[1]), e.Name("xpBlock"), e.GateOffset(1)));
                     e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)}", e.Name("rhUnits"), e.LaneOffset));
                 },
             }).Build();
@@ -235,13 +244,13 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 Documentation = new[]
                 {
-                    $"{layer.Name} GRU step, pass 2 of 2: n = tanh(xp_n + W_hn (r ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
+                    $"{layer.Name} GRU step, pass 2 of 2: n = {ActivationCode.Symbol(layer.Spec.Activation)}(xp_n + W_hn (r ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
                     "  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
                 },
                 InputIsResetHidden = true,
                 Epilogue = e =>
                 {
-                    e.Writer.Line($"var n = {Math}.Tanh({e.Accumulators[0]});");
+                    e.Writer.Line($"var n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0])};");
                     e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(2)));
                     e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
                     e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
