@@ -43,15 +43,19 @@ partial class VariantModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 3;
 
-    /// <summary>Hidden units of Layer0 (LSTM).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 3;
+
+    /// <summary>Hidden units of Layer0 (LSTM), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 20;
 
-    /// <summary>Hidden units of Layer1 (GRU).</summary>
+    /// <summary>Hidden units of Layer1 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer1Units = 18;
 
-    /// <summary>Hidden units of Layer2 (SimpleRNN).</summary>
+    /// <summary>Hidden units of Layer2 (SimpleRNN), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer2Units = 9;
 
@@ -515,7 +519,7 @@ partial class VariantModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -653,7 +657,7 @@ partial class VariantModel
         _stagedBatchSize = 0;
 
         int outputRows = rows;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(7744 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
@@ -661,7 +665,7 @@ partial class VariantModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -685,7 +689,7 @@ partial class VariantModel
                 (units, padded, hiddenOffset, cellOffset) = (9, 16, 8096, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -715,7 +719,7 @@ partial class VariantModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -743,7 +747,7 @@ partial class VariantModel
                 (units, padded, hiddenOffset, cellOffset) = (9, 16, 7744, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -804,7 +808,7 @@ partial class VariantModel
         stateSpan.Slice(240, 16).CopyTo(stateSpan.Slice(64, 16));
 
         const int outputRows = 1;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             stateSpan.Slice(64 + (r * 16), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
@@ -909,7 +913,7 @@ partial class VariantModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(1696);
+        _backward ??= new global::RnnGen.AlignedBuffer(2016);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -918,30 +922,34 @@ partial class VariantModel
         int outputRows = rows;
         int firstOutputRow = 0;
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
-        global::System.Span<float> dTop = bw.Slice(0, rows * 16);
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(1280, rows * 16);
         dTop.Clear();
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 16, OutputSize));
         }
 
+        // dL/doutput of Layer1: the units of Layer2 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow2 = bw.Slice(640, rows * 32);
+        dBelow2.Clear();
+
         // ---- Layer2 (SimpleRNN), backward through time ----
-        global::System.Span<float> dhRec2 = bw.Slice(1280, batchSize * 16);
+        global::System.Span<float> dhRec2 = bw.Slice(1600, batchSize * 16);
         dhRec2.Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1280 + (stepRow * 16));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7424 + (stepRow * 16));
             global::System.Span<float> gateSpan = ws.Slice(7424 + (stepRow * 16), batchSize * 16);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7744 + (stepRow * 16));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1280);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
             ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
             Layer2BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec2, 16, p.Slice(7712, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), gateSpan, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
         }
-        dhRec2.CopyTo(bw.Slice(1600, batchSize * 16)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(1920, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(7424, rows * 16);
         global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(7744, rows * 16);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -949,13 +957,15 @@ partial class VariantModel
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7712, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden2, 16, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7856, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7872, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
-        // dL/dh of Layer1: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow2 = bw.Slice(640, rows * 32);
-        dBelow2.Clear();
+        // dL/dx of Layer2: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow2, 32, p.Slice(7424, 288), new global::RnnGen.Numerics.PackedShape(1, 18, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
 
+        // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
+        dBelow1.Clear();
+
         // ---- Layer1 (GRU), backward through time ----
-        global::System.Span<float> dhRec1 = bw.Slice(1280, batchSize * 32);
+        global::System.Span<float> dhRec1 = bw.Slice(1600, batchSize * 32);
         dhRec1.Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -964,15 +974,15 @@ partial class VariantModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4096 + (stepRow * 96));
             global::System.Span<float> gateSpan = ws.Slice(4096 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 6016 + (stepRow * 32));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1280);
-            global::System.Span<float> dResetHidden = bw.Slice(1408, batchSize * 32);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
+            global::System.Span<float> dResetHidden = bw.Slice(1728, batchSize * 32);
             Layer1BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
             dResetHidden.Clear();
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dResetHidden, 32, p.Slice(6656, 576), new global::RnnGen.Numerics.PackedShape(2, 18, 1), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), batchSize);
             Layer1BackwardReset(ref gates, ref hPrev, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dResetHidden), ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(5504, 1152), new global::RnnGen.Numerics.PackedShape(2, 18, 2), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
         }
-        dhRec1.CopyTo(bw.Slice(1536, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(1856, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(4096, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(6016, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -981,15 +991,13 @@ partial class VariantModel
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6656, 576), new global::RnnGen.Numerics.PackedShape(2, 18, 1), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(6720, rows * 32), 32, rows); // input of W_hn: r ⊙ h(t-1)
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7232, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7328, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
-        // dL/dh of Layer0: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
-        dBelow1.Clear();
+        // dL/dx of Layer1: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 32, p.Slice(3584, 1920), new global::RnnGen.Numerics.PackedShape(2, 20, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
 
         // ---- Layer0 (LSTM), backward through time ----
-        global::System.Span<float> dhRec0 = bw.Slice(1280, batchSize * 32);
+        global::System.Span<float> dhRec0 = bw.Slice(1600, batchSize * 32);
         dhRec0.Clear();
-        bw.Slice(1344, batchSize * 32).Clear();
+        bw.Slice(1664, batchSize * 32).Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -997,19 +1005,19 @@ partial class VariantModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 128));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2560 + (stepRow * 32));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1280);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3264 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1344);
+            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1664);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(768, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
         }
-        dhRec0.CopyTo(bw.Slice(1472, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(1344, batchSize * 32).CopyTo(bw.Slice(1632, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(1792, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(1664, batchSize * 32).CopyTo(bw.Slice(1952, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(2560, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 768), new global::RnnGen.Numerics.PackedShape(2, 6, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(8128), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 768), new global::RnnGen.Numerics.PackedShape(2, 6, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(8128), 6, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(768, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(3328, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(3456, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
@@ -1034,16 +1042,16 @@ partial class VariantModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 1472, 1632);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 1792, 1952);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (18, 32, 1536, -1);
+                (units, padded, hiddenOffset, cellOffset) = (18, 32, 1856, -1);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 1600, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 1920, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

@@ -48,15 +48,19 @@ partial class DropoutModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 3;
 
-    /// <summary>Hidden units of Layer0 (LSTM).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 3;
+
+    /// <summary>Hidden units of Layer0 (LSTM), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 20;
 
-    /// <summary>Hidden units of Layer1 (GRU).</summary>
+    /// <summary>Hidden units of Layer1 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer1Units = 17;
 
-    /// <summary>Hidden units of Layer2 (GRU).</summary>
+    /// <summary>Hidden units of Layer2 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer2Units = 9;
 
@@ -621,7 +625,7 @@ partial class DropoutModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -876,10 +880,10 @@ partial class DropoutModel
         _stagedBatchSize = 0;
 
         int outputRows = batchSize; // last step only
-        ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (steps * batchSize * 16));
+        ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16));
         if (dropout)
         {
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (steps * batchSize * 16), outputRows * 16), workspace.Slice(22640, batchSize * 16), workspace.Slice(22688 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16), outputRows * 16), workspace.Slice(22640, batchSize * 16), workspace.Slice(22688 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
             headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22688);
         }
         // Dense head over the last step, then softmax per row.
@@ -891,7 +895,7 @@ partial class DropoutModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -915,7 +919,7 @@ partial class DropoutModel
                 (units, padded, hiddenOffset, cellOffset) = (9, 16, 20864, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -945,7 +949,7 @@ partial class DropoutModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -973,7 +977,7 @@ partial class DropoutModel
                 (units, padded, hiddenOffset, cellOffset) = (9, 16, 19040, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -1140,7 +1144,7 @@ partial class DropoutModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(5040);
+        _backward ??= new global::RnnGen.AlignedBuffer(5616);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -1150,16 +1154,16 @@ partial class DropoutModel
         int firstOutputRow = rows - batchSize;
         bool dropout = _dropoutActive; // the masks that Forward used
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
-        global::System.Span<float> dTop = bw.Slice(0, rows * 16);
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(2304, rows * 16);
         dTop.Clear();
-        global::System.Span<float> dz = bw.Slice(2592, outputRows * 48);
+        global::System.Span<float> dz = bw.Slice(3168, outputRows * 48);
         dz.Clear();
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 48, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = dropout ? ws.Slice(22688, outputRows * 16) : ws.Slice(19040 + ((firstOutputRow + batchSize) * 16));
+        global::System.ReadOnlySpan<float> headInputs = dropout ? ws.Slice(22688, outputRows * 16) : ws.Slice(19040 + (batchSize * 16) + (firstOutputRow * 16));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(9248, 432), new global::RnnGen.Numerics.PackedShape(3, 9, 1), dz, new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 16, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9680, 48), new global::RnnGen.Numerics.PackedShape(3, 1, 1), dz, new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
@@ -1169,25 +1173,29 @@ partial class DropoutModel
             global::RnnGen.Numerics.DropoutMasks.Apply(dTop.Slice(firstOutputRow * 16), ws.Slice(22640, batchSize * 16), dTop.Slice(firstOutputRow * 16), 16, batchSize, (outputRows / batchSize)); // dL/dh = mask ⊙ Wᵀ dz
         }
 
+        // dL/doutput of Layer1: the units of Layer2 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow2 = bw.Slice(1152, rows * 32);
+        dBelow2.Clear();
+
         // ---- Layer2 (GRU), backward through time ----
-        global::System.Span<float> dhRec2 = bw.Slice(2304, batchSize * 16);
+        global::System.Span<float> dhRec2 = bw.Slice(2880, batchSize * 16);
         dhRec2.Clear();
-        global::System.Span<float> dhProducts2 = dropout ? bw.Slice(4608, batchSize * 16) : dhRec2;
+        global::System.Span<float> dhProducts2 = dropout ? bw.Slice(5184, batchSize * 16) : dhRec2;
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304 + (stepRow * 16));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 17312 + (stepRow * 48));
             global::System.Span<float> gateSpan = ws.Slice(17312 + (stepRow * 48), batchSize * 48);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 19040 + (stepRow * 16));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
             ref float hDropped = ref hPrev;
             if (dropout)
             {
                 dhProducts2.Clear();
                 hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20288 + (stepRow * 16)); // h(t-1) ⊙ mask, which r multiplied
             }
-            global::System.Span<float> dResetHidden = bw.Slice(2496, batchSize * 16);
+            global::System.Span<float> dResetHidden = bw.Slice(3072, batchSize * 16);
             Layer2BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
             dResetHidden.Clear();
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dResetHidden, 16, p.Slice(9008, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), gateSpan, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), batchSize);
@@ -1198,7 +1206,7 @@ partial class DropoutModel
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts2, ws.Slice(20240, batchSize * 16), dhRec2); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
         }
-        dhRec2.CopyTo(bw.Slice(4896, batchSize * 16)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(5472, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(17312, rows * 48);
         global::System.ReadOnlySpan<float> previousHidden2 = dropout ? ws.Slice(20288, rows * 16) : ws.Slice(19040, rows * 16); // what W_hh multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -1207,15 +1215,17 @@ partial class DropoutModel
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(9008, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(19664, rows * 16), 16, rows); // input of W_hn: r ⊙ h(t-1)
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9152, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(9200, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
-        // dL/dh of Layer1: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow2 = bw.Slice(1152, rows * 32);
-        dBelow2.Clear();
+        // dL/dx of Layer2: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow2, 32, p.Slice(7904, 816), new global::RnnGen.Numerics.PackedShape(1, 17, 3), dGates2, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
 
+        // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
+        dBelow1.Clear();
+
         // ---- Layer1 (GRU), backward through time ----
-        global::System.Span<float> dhRec1 = bw.Slice(2304, batchSize * 32);
+        global::System.Span<float> dhRec1 = bw.Slice(2880, batchSize * 32);
         dhRec1.Clear();
-        global::System.Span<float> dhProducts1 = dropout ? bw.Slice(4608, batchSize * 32) : dhRec1;
+        global::System.Span<float> dhProducts1 = dropout ? bw.Slice(5184, batchSize * 32) : dhRec1;
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1223,7 +1233,7 @@ partial class DropoutModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 8864 + (stepRow * 96));
             global::System.Span<float> gateSpan = ws.Slice(8864 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12320 + (stepRow * 32));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
             if (dropout)
             {
                 dhProducts1.Clear();
@@ -1237,7 +1247,7 @@ partial class DropoutModel
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts1, ws.Slice(15968, batchSize * 32), dhRec1); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
         }
-        dhRec1.CopyTo(bw.Slice(4800, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(5376, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(8864, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = dropout ? ws.Slice(16064, rows * 32) : ws.Slice(12320, rows * 32); // what W_hh multiplied
         global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(14816, rows * 32) : ws.Slice(4608 + (batchSize * 32)); // what W_ih multiplied
@@ -1248,9 +1258,7 @@ partial class DropoutModel
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7712, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7808, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(7808, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), ws.Slice(13568, rows * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
-        // dL/dh of Layer0: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
-        dBelow1.Clear();
+        // dL/dx of Layer1: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 32, p.Slice(4160, 1920), new global::RnnGen.Numerics.PackedShape(2, 20, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         if (dropout)
         {
@@ -1258,10 +1266,10 @@ partial class DropoutModel
         }
 
         // ---- Layer0 (LSTM), backward through time ----
-        global::System.Span<float> dhRec0 = bw.Slice(2304, batchSize * 32);
+        global::System.Span<float> dhRec0 = bw.Slice(2880, batchSize * 32);
         dhRec0.Clear();
-        bw.Slice(2400, batchSize * 32).Clear();
-        global::System.Span<float> dhProducts0 = dropout ? bw.Slice(4608, batchSize * 32) : dhRec0;
+        bw.Slice(2976, batchSize * 32).Clear();
+        global::System.Span<float> dhProducts0 = dropout ? bw.Slice(5184, batchSize * 32) : dhRec0;
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1269,14 +1277,14 @@ partial class DropoutModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 128));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4608 + (stepRow * 32));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2304);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
             if (dropout)
             {
                 dhProducts0.Clear();
             }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 5856 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2400);
+            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2976);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhProducts0, 32, p.Slice(1344, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
             if (dropout)
@@ -1284,11 +1292,11 @@ partial class DropoutModel
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts0, ws.Slice(7424, batchSize * 32), dhRec0); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
         }
-        dhRec0.CopyTo(bw.Slice(4704, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(2400, batchSize * 32).CopyTo(bw.Slice(4944, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(5280, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(5520, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = dropout ? ws.Slice(7520, rows * 32) : ws.Slice(4608, rows * 32); // what W_hh multiplied
-        global::System.Span<float> embeddingRows = bw.Slice(4320, rows * 8);
+        global::System.Span<float> embeddingRows = bw.Slice(4896, rows * 8);
         for (int r = 0; !dropout && r < rows; r++)
         {
             p.Slice(0 + (_tokens[r] * 8), 8).CopyTo(embeddingRows.Slice(r * 8, 8));
@@ -1328,16 +1336,16 @@ partial class DropoutModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 4704, 4944);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 5280, 5520);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 4800, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5376, -1);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 4896, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 5472, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

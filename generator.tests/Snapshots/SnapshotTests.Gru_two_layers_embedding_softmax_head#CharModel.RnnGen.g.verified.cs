@@ -47,11 +47,15 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 2;
 
-    /// <summary>Hidden units of Layer0 (GRU).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 2;
+
+    /// <summary>Hidden units of Layer0 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 48;
 
-    /// <summary>Hidden units of Layer1 (GRU).</summary>
+    /// <summary>Hidden units of Layer1 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer1Units = 48;
 
@@ -484,7 +488,7 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -593,7 +597,7 @@ partial class CharModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -614,7 +618,7 @@ partial class CharModel
                 (units, padded, hiddenOffset, cellOffset) = (48, 48, 15648, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -644,7 +648,7 @@ partial class CharModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -669,7 +673,7 @@ partial class CharModel
                 (units, padded, hiddenOffset, cellOffset) = (48, 48, 12480, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -830,8 +834,8 @@ partial class CharModel
         int outputRows = rows;
         int firstOutputRow = 0;
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
-        global::System.Span<float> dTop = bw.Slice(0, rows * 48);
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(1536, rows * 48);
         dTop.Clear();
         global::System.Span<float> dz = bw.Slice(3360, outputRows * 96);
         dz.Clear();
@@ -839,11 +843,15 @@ partial class CharModel
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 96, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = ws.Slice(12480 + ((firstOutputRow + batchSize) * 48));
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(12480 + (batchSize * 48) + (firstOutputRow * 48));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(28992, 4608), new global::RnnGen.Numerics.PackedShape(6, 48, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 48, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(33600, 96), new global::RnnGen.Numerics.PackedShape(6, 1, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 48), 48, p.Slice(28992, 4608), new global::RnnGen.Numerics.PackedShape(6, 48, 1), dz, new global::RnnGen.Numerics.GateRows(96, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+
+        // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 48);
+        dBelow1.Clear();
 
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec1 = bw.Slice(3072, batchSize * 48);
@@ -851,7 +859,7 @@ partial class CharModel
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 48));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1536 + (stepRow * 48));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7872 + (stepRow * 144));
             global::System.Span<float> gateSpan = ws.Slice(7872 + (stepRow * 144), batchSize * 144);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12480 + (stepRow * 48));
@@ -871,9 +879,7 @@ partial class CharModel
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28704, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(28848, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(14112, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
-        // dL/dh of Layer0: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow1 = bw.Slice(1536, rows * 48);
-        dBelow1.Clear();
+        // dL/dx of Layer1: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 48, p.Slice(14880, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates1, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
 
         // ---- Layer0 (GRU), backward through time ----
@@ -882,7 +888,7 @@ partial class CharModel
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1536 + (stepRow * 48));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 48));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 144));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 144), batchSize * 144);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4608 + (stepRow * 48));
@@ -938,7 +944,7 @@ partial class CharModel
                 (units, padded, hiddenOffset, cellOffset) = (48, 48, 7552, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

@@ -41,7 +41,11 @@ partial class LstmModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 1;
 
-    /// <summary>Hidden units of Layer0 (LSTM).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 1;
+
+    /// <summary>Hidden units of Layer0 (LSTM), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 64;
 
@@ -301,7 +305,7 @@ partial class LstmModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -389,7 +393,7 @@ partial class LstmModel
         _stagedBatchSize = 0;
 
         int outputRows = rows;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(32768 + (batchSize * 64) + (r * 64), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
@@ -397,7 +401,7 @@ partial class LstmModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -415,7 +419,7 @@ partial class LstmModel
                 (units, padded, hiddenOffset, cellOffset) = (64, 64, 49664, 49920);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -445,7 +449,7 @@ partial class LstmModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -467,7 +471,7 @@ partial class LstmModel
                 (units, padded, hiddenOffset, cellOffset) = (64, 64, 32768, 41216);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -514,7 +518,7 @@ partial class LstmModel
         stateSpan.Slice(448, 64).CopyTo(stateSpan.Slice(64, 64));
 
         const int outputRows = 1;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             stateSpan.Slice(0 + (r * 64), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
@@ -609,7 +613,7 @@ partial class LstmModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(17664);
+        _backward ??= new global::RnnGen.AlignedBuffer(9472);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -618,7 +622,7 @@ partial class LstmModel
         int outputRows = rows;
         int firstOutputRow = 0;
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(0, rows * 64);
         dTop.Clear();
         for (int r = 0; r < outputRows; r++)
@@ -627,9 +631,9 @@ partial class LstmModel
         }
 
         // ---- Layer0 (LSTM), backward through time ----
-        global::System.Span<float> dhRec0 = bw.Slice(16384, batchSize * 64);
+        global::System.Span<float> dhRec0 = bw.Slice(8192, batchSize * 64);
         dhRec0.Clear();
-        bw.Slice(16640, batchSize * 64).Clear();
+        bw.Slice(8448, batchSize * 64).Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -637,19 +641,19 @@ partial class LstmModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 256));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 256), batchSize * 256);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 32768 + (stepRow * 64));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 16384);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8192);
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 41216 + (stepRow * 64));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
-            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 16640);
+            ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8448);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 64, p.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), gateSpan, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
         }
-        dhRec0.CopyTo(bw.Slice(17152, batchSize * 64)); // dL/dh(-1)
-        bw.Slice(16640, batchSize * 64).CopyTo(bw.Slice(17408, batchSize * 64)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(8960, batchSize * 64)); // dL/dh(-1)
+        bw.Slice(8448, batchSize * 64).CopyTo(bw.Slice(9216, batchSize * 64)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 256);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(32768, rows * 64);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(50176), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(50176), 8, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 64, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18432, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18688, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
@@ -674,10 +678,10 @@ partial class LstmModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (64, 64, 17152, 17408);
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 8960, 9216);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

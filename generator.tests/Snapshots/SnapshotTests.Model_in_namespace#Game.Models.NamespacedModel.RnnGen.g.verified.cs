@@ -43,7 +43,11 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public const int LayerCount = 1;
 
-        /// <summary>Hidden units of Layer0 (GRU).</summary>
+        /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public const int StateCount = 1;
+
+        /// <summary>Hidden units of Layer0 (GRU), per direction.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public const int Layer0Units = 16;
 
@@ -288,7 +292,7 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _batchSize;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        private readonly bool[] _initialStateStaged = new bool[LayerCount];
+        private readonly bool[] _initialStateStaged = new bool[StateCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _stagedBatchSize;
 
@@ -362,7 +366,7 @@ namespace Game.Models
             _stagedBatchSize = 0;
 
             int outputRows = rows;
-            // No head: the output is the last layer's h.
+            // No head: the output is the last layer's output rows.
             for (int r = 0; r < outputRows; r++)
             {
                 workspace.Slice(480 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
@@ -370,7 +374,7 @@ namespace Game.Models
         }
 
         /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-        /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+        /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
         /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
         /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
         /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -388,7 +392,7 @@ namespace Game.Models
                     (units, padded, hiddenOffset, cellOffset) = (16, 16, 816, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
 
             int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -418,7 +422,7 @@ namespace Game.Models
         }
 
         /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
         /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
         /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
         /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -440,7 +444,7 @@ namespace Game.Models
                     (units, padded, hiddenOffset, cellOffset) = (16, 16, 480, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
 
             global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -485,7 +489,7 @@ namespace Game.Models
             stateSpan.Slice(64, 16).CopyTo(stateSpan.Slice(0, 16));
 
             const int outputRows = 1;
-            // No head: the output is the last layer's h.
+            // No head: the output is the last layer's output rows.
             for (int r = 0; r < outputRows; r++)
             {
                 stateSpan.Slice(0 + (r * 16), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
@@ -580,7 +584,7 @@ namespace Game.Models
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
             global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
             global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-            _backward ??= new global::RnnGen.AlignedBuffer(384);
+            _backward ??= new global::RnnGen.AlignedBuffer(224);
             global::System.Span<float> ws = _workspace.Span;
             global::System.Span<float> bw = _backward.Span;
             global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -589,7 +593,7 @@ namespace Game.Models
             int outputRows = rows;
             int firstOutputRow = 0;
 
-            // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+            // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
             global::System.Span<float> dTop = bw.Slice(0, rows * 16);
             dTop.Clear();
             for (int r = 0; r < outputRows; r++)
@@ -598,7 +602,7 @@ namespace Game.Models
             }
 
             // ---- Layer0 (GRU), backward through time ----
-            global::System.Span<float> dhRec0 = bw.Slice(320, batchSize * 16);
+            global::System.Span<float> dhRec0 = bw.Slice(160, batchSize * 16);
             dhRec0.Clear();
             for (int t = steps - 1; t >= 0; t--)
             {
@@ -607,17 +611,17 @@ namespace Game.Models
                 ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 48));
                 global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 48), batchSize * 48);
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 480 + (stepRow * 16));
-                ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 320);
+                ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 160);
                 ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 656 + (stepRow * 16));
                 Layer0BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), gateSpan, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(656 + (stepRow * 16), batchSize * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
             }
-            dhRec0.CopyTo(bw.Slice(368, batchSize * 16)); // dL/dh(-1)
+            dhRec0.CopyTo(bw.Slice(208, batchSize * 16)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 48);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(480, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 192), new global::RnnGen.Numerics.PackedShape(1, 4, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(832), InputSize, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 192), new global::RnnGen.Numerics.PackedShape(1, 4, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(832), 4, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden0, 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(656, rows * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden0, 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(960, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
@@ -644,10 +648,10 @@ namespace Game.Models
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (16, 16, 368, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (16, 16, 208, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
             global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)

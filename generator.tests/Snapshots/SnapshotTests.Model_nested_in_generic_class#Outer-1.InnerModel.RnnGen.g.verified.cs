@@ -44,7 +44,11 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public const int LayerCount = 1;
 
-        /// <summary>Hidden units of Layer0 (LSTM).</summary>
+        /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public const int StateCount = 1;
+
+        /// <summary>Hidden units of Layer0 (LSTM), per direction.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public const int Layer0Units = 8;
 
@@ -350,7 +354,7 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _batchSize;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        private readonly bool[] _initialStateStaged = new bool[LayerCount];
+        private readonly bool[] _initialStateStaged = new bool[StateCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _stagedBatchSize;
 
@@ -447,7 +451,7 @@ partial class Outer<T>
         }
 
         /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-        /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+        /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
         /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
         /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
         /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -465,7 +469,7 @@ partial class Outer<T>
                     (units, padded, hiddenOffset, cellOffset) = (8, 16, 416, 432);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
 
             int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -495,7 +499,7 @@ partial class Outer<T>
         }
 
         /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
         /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
         /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
         /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -517,7 +521,7 @@ partial class Outer<T>
                     (units, padded, hiddenOffset, cellOffset) = (8, 16, 256, 336);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
 
             global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -660,7 +664,7 @@ partial class Outer<T>
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
             global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
             global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-            _backward ??= new global::RnnGen.AlignedBuffer(272);
+            _backward ??= new global::RnnGen.AlignedBuffer(208);
             global::System.Span<float> ws = _workspace.Span;
             global::System.Span<float> bw = _backward.Span;
             global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -669,25 +673,25 @@ partial class Outer<T>
             int outputRows = rows;
             int firstOutputRow = 0;
 
-            // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+            // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
             global::System.Span<float> dTop = bw.Slice(0, rows * 16);
             dTop.Clear();
-            global::System.Span<float> dz = bw.Slice(176, outputRows * 16);
+            global::System.Span<float> dz = bw.Slice(112, outputRows * 16);
             dz.Clear();
             for (int r = 0; r < outputRows; r++)
             {
                 outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
             }
-            global::System.ReadOnlySpan<float> headInputs = ws.Slice(256 + ((firstOutputRow + batchSize) * 16));
+            global::System.ReadOnlySpan<float> headInputs = ws.Slice(256 + (batchSize * 16) + (firstOutputRow * 16));
             // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(768, 128), new global::RnnGen.Numerics.PackedShape(1, 8, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 16, outputRows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(896, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 16), 16, p.Slice(768, 128), new global::RnnGen.Numerics.PackedShape(1, 8, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
 
             // ---- Layer0 (LSTM), backward through time ----
-            global::System.Span<float> dhRec0 = bw.Slice(128, batchSize * 16);
+            global::System.Span<float> dhRec0 = bw.Slice(64, batchSize * 16);
             dhRec0.Clear();
-            bw.Slice(144, batchSize * 16).Clear();
+            bw.Slice(80, batchSize * 16).Clear();
             for (int t = steps - 1; t >= 0; t--)
             {
                 int stepRow = t * batchSize;
@@ -695,19 +699,19 @@ partial class Outer<T>
                 ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 64));
                 global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 64), batchSize * 64);
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 16));
-                ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 128);
+                ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 64);
                 ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 336 + (stepRow * 16));
                 ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
-                ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 144);
+                ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 80);
                 Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(128, 512), new global::RnnGen.Numerics.PackedShape(1, 8, 4), gateSpan, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
             }
-            dhRec0.CopyTo(bw.Slice(240, batchSize * 16)); // dL/dh(-1)
-            bw.Slice(144, batchSize * 16).CopyTo(bw.Slice(256, batchSize * 16)); // dL/dc(-1)
+            dhRec0.CopyTo(bw.Slice(176, batchSize * 16)); // dL/dh(-1)
+            bw.Slice(80, batchSize * 16).CopyTo(bw.Slice(192, batchSize * 16)); // dL/dc(-1)
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 64);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 128), new global::RnnGen.Numerics.PackedShape(1, 2, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(448), InputSize, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 128), new global::RnnGen.Numerics.PackedShape(1, 2, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(448), 2, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(128, 512), new global::RnnGen.Numerics.PackedShape(1, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(640, 64), new global::RnnGen.Numerics.PackedShape(1, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(704, 64), new global::RnnGen.Numerics.PackedShape(1, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
@@ -732,10 +736,10 @@ partial class Outer<T>
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (8, 16, 240, 256);
+                    (units, padded, hiddenOffset, cellOffset) = (8, 16, 176, 192);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
             }
             global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)

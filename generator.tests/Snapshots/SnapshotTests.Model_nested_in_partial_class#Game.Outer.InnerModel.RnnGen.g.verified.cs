@@ -45,7 +45,11 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public const int LayerCount = 1;
 
-            /// <summary>Hidden units of Layer0 (SimpleRNN).</summary>
+            /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public const int StateCount = 1;
+
+            /// <summary>Hidden units of Layer0 (SimpleRNN), per direction.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public const int Layer0Units = 16;
 
@@ -260,7 +264,7 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _batchSize;
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-            private readonly bool[] _initialStateStaged = new bool[LayerCount];
+            private readonly bool[] _initialStateStaged = new bool[StateCount];
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _stagedBatchSize;
 
@@ -333,7 +337,7 @@ namespace Game
                 _stagedBatchSize = 0;
 
                 int outputRows = rows;
-                // No head: the output is the last layer's h.
+                // No head: the output is the last layer's output rows.
                 for (int r = 0; r < outputRows; r++)
                 {
                     workspace.Slice(160 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
@@ -341,7 +345,7 @@ namespace Game
             }
 
             /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-            /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+            /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
             /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
             /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
             /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -359,7 +363,7 @@ namespace Game
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 336, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
                 }
 
                 int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -389,7 +393,7 @@ namespace Game
             }
 
             /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-            /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+            /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
             /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
             /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
             /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -411,7 +415,7 @@ namespace Game
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 160, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
                 }
 
                 global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -455,7 +459,7 @@ namespace Game
                 stateSpan.Slice(32, 16).CopyTo(stateSpan.Slice(0, 16));
 
                 const int outputRows = 1;
-                // No head: the output is the last layer's h.
+                // No head: the output is the last layer's output rows.
                 for (int r = 0; r < outputRows; r++)
                 {
                     stateSpan.Slice(0 + (r * 16), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
@@ -550,7 +554,7 @@ namespace Game
                 _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
                 global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
                 global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-                _backward ??= new global::RnnGen.AlignedBuffer(384);
+                _backward ??= new global::RnnGen.AlignedBuffer(224);
                 global::System.Span<float> ws = _workspace.Span;
                 global::System.Span<float> bw = _backward.Span;
                 global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -559,7 +563,7 @@ namespace Game
                 int outputRows = rows;
                 int firstOutputRow = 0;
 
-                // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+                // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
                 global::System.Span<float> dTop = bw.Slice(0, rows * 16);
                 dTop.Clear();
                 for (int r = 0; r < outputRows; r++)
@@ -568,7 +572,7 @@ namespace Game
                 }
 
                 // ---- Layer0 (SimpleRNN), backward through time ----
-                global::System.Span<float> dhRec0 = bw.Slice(320, batchSize * 16);
+                global::System.Span<float> dhRec0 = bw.Slice(160, batchSize * 16);
                 dhRec0.Clear();
                 for (int t = steps - 1; t >= 0; t--)
                 {
@@ -577,16 +581,16 @@ namespace Game
                     ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 16));
                     global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 16), batchSize * 16);
                     ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 160 + (stepRow * 16));
-                    ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 320);
+                    ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 160);
                     ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
                     Layer0BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
                     global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(64, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), gateSpan, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
                 }
-                dhRec0.CopyTo(bw.Slice(368, batchSize * 16)); // dL/dh(-1)
+                dhRec0.CopyTo(bw.Slice(208, batchSize * 16)); // dL/dh(-1)
                 global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 16);
                 global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(160, rows * 16);
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(352), InputSize, rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(352), 4, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(64, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 16, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(320, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(336, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
@@ -611,10 +615,10 @@ namespace Game
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 368, -1);
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 208, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
                 }
                 global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
                 if (cellOffset < 0 && !cell.IsEmpty)

@@ -43,11 +43,15 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 2;
 
-    /// <summary>Hidden units of Layer0 (LSTM).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 2;
+
+    /// <summary>Hidden units of Layer0 (LSTM), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 17;
 
-    /// <summary>Hidden units of Layer1 (GRU).</summary>
+    /// <summary>Hidden units of Layer1 (GRU), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer1Units = 17;
 
@@ -470,7 +474,7 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -585,7 +589,7 @@ partial class OddModel
 
         int outputRows = batchSize; // last step only
         // Dense head over the last step, then linear per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4704 + (steps * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5904), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6272), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6544), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4704 + (batchSize * 32) + ((steps - 1) * batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5904), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
             global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(5904 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
@@ -593,7 +597,7 @@ partial class OddModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -614,7 +618,7 @@ partial class OddModel
                 (units, padded, hiddenOffset, cellOffset) = (17, 32, 5760, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -644,7 +648,7 @@ partial class OddModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -669,7 +673,7 @@ partial class OddModel
                 (units, padded, hiddenOffset, cellOffset) = (17, 32, 4704, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -834,8 +838,8 @@ partial class OddModel
         int outputRows = batchSize;
         int firstOutputRow = rows - batchSize;
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
-        global::System.Span<float> dTop = bw.Slice(0, rows * 32);
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
+        global::System.Span<float> dTop = bw.Slice(480, rows * 32);
         dTop.Clear();
         global::System.Span<float> dz = bw.Slice(1248, outputRows * 16);
         dz.Clear();
@@ -843,11 +847,15 @@ partial class OddModel
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
         }
-        global::System.ReadOnlySpan<float> headInputs = ws.Slice(4704 + ((firstOutputRow + batchSize) * 32));
+        global::System.ReadOnlySpan<float> headInputs = ws.Slice(4704 + (batchSize * 32) + (firstOutputRow * 32));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(6272, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 32, outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6544, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dTop.Slice(firstOutputRow * 32), 32, p.Slice(6272, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
+
+        // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+        global::System.Span<float> dBelow1 = bw.Slice(0, rows * 32);
+        dBelow1.Clear();
 
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec1 = bw.Slice(960, batchSize * 32);
@@ -855,7 +863,7 @@ partial class OddModel
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 32));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 480 + (stepRow * 32));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3264 + (stepRow * 96));
             global::System.Span<float> gateSpan = ws.Slice(3264 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4704 + (stepRow * 32));
@@ -876,9 +884,7 @@ partial class OddModel
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(5280, rows * 32), 32, rows); // input of W_hn: r ⊙ h(t-1)
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6080, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(6176, 96), new global::RnnGen.Numerics.PackedShape(2, 1, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
-        // dL/dh of Layer0: W_ihᵀ · dG for every row.
-        global::System.Span<float> dBelow1 = bw.Slice(480, rows * 32);
-        dBelow1.Clear();
+        // dL/dx of Layer1: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dBelow1, 32, p.Slice(2816, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates1, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
 
         // ---- Layer0 (LSTM), backward through time ----
@@ -888,7 +894,7 @@ partial class OddModel
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
-            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 480 + (stepRow * 32));
+            ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 32));
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 128));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 1920 + (stepRow * 32));
@@ -904,7 +910,7 @@ partial class OddModel
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(1920, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 384), new global::RnnGen.Numerics.PackedShape(2, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(5856), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 384), new global::RnnGen.Numerics.PackedShape(2, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(5856), 3, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2560, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2688, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
@@ -935,7 +941,7 @@ partial class OddModel
                 (units, padded, hiddenOffset, cellOffset) = (17, 32, 1584, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

@@ -41,7 +41,11 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int LayerCount = 1;
 
-    /// <summary>Hidden units of Layer0 (SimpleRNN).</summary>
+    /// <summary>Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public const int StateCount = 1;
+
+    /// <summary>Hidden units of Layer0 (SimpleRNN), per direction.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int Layer0Units = 32;
 
@@ -227,7 +231,7 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private readonly bool[] _initialStateStaged = new bool[LayerCount];
+    private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
 
@@ -300,7 +304,7 @@ partial class ReluModel
         _stagedBatchSize = 0;
 
         int outputRows = rows;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(256 + (batchSize * 32) + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
@@ -308,7 +312,7 @@ partial class ReluModel
     }
 
     /// <summary>Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>
+    /// <param name="layer">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>
     /// <param name="hidden">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>
     /// <param name="cell">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>
     /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>
@@ -326,7 +330,7 @@ partial class ReluModel
                 (units, padded, hiddenOffset, cellOffset) = (32, 32, 544, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
 
         int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
@@ -356,7 +360,7 @@ partial class ReluModel
     }
 
     /// <summary>Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).</summary>
-    /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives h, [batchSize][units] with that call's batch size.</param>
     /// <param name="cell">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
@@ -378,7 +382,7 @@ partial class ReluModel
                 (units, padded, hiddenOffset, cellOffset) = (32, 32, 256, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
 
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
@@ -422,7 +426,7 @@ partial class ReluModel
         stateSpan.Slice(64, 32).CopyTo(stateSpan.Slice(0, 32));
 
         const int outputRows = 1;
-        // No head: the output is the last layer's h.
+        // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
             stateSpan.Slice(0 + (r * 32), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
@@ -517,7 +521,7 @@ partial class ReluModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(640);
+        _backward ??= new global::RnnGen.AlignedBuffer(384);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -526,7 +530,7 @@ partial class ReluModel
         int outputRows = rows;
         int firstOutputRow = 0;
 
-        // dL/dh of the last layer: from the head, or the caller's gradients when there is none.
+        // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(0, rows * 32);
         dTop.Clear();
         for (int r = 0; r < outputRows; r++)
@@ -535,7 +539,7 @@ partial class ReluModel
         }
 
         // ---- Layer0 (SimpleRNN), backward through time ----
-        global::System.Span<float> dhRec0 = bw.Slice(512, batchSize * 32);
+        global::System.Span<float> dhRec0 = bw.Slice(256, batchSize * 32);
         dhRec0.Clear();
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -544,16 +548,16 @@ partial class ReluModel
             ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 32));
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 32), batchSize * 32);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 32));
-            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 512);
+            ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 256);
             ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             Layer0BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(512, 1024), new global::RnnGen.Numerics.PackedShape(2, 32, 1), gateSpan, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
         }
-        dhRec0.CopyTo(bw.Slice(608, batchSize * 32)); // dL/dh(-1)
+        dhRec0.CopyTo(bw.Slice(352, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 32);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 512), new global::RnnGen.Numerics.PackedShape(2, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(576), InputSize, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 512), new global::RnnGen.Numerics.PackedShape(2, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(576), 16, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(512, 1024), new global::RnnGen.Numerics.PackedShape(2, 32, 1), dGates0, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 32, rows);
     }
 
@@ -576,10 +580,10 @@ partial class ReluModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (32, 32, 608, -1);
+                (units, padded, hiddenOffset, cellOffset) = (32, 32, 352, -1);
                 break;
             default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)

@@ -108,10 +108,22 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0012: "[{0}] cannot combine these options: {1}".</summary>
+        public static readonly DiagnosticDescriptor InvalidLayerOptions = new(
+            "RNNG0012",
+            "Invalid combination of layer options",
+            "[{0}] cannot combine these options: {1}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0013: the id of the compile error on <c>Step</c>/<c>CreateState</c> of a model that cannot stream.</summary>
+        public const string NoStreamingId = "RNNG0013";
+
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
-            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange,
+            UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange, InvalidLayerOptions,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

@@ -45,8 +45,12 @@ namespace RnnGen.Generator.Emit
                 w.Line();
                 InferenceEmitter.Emit(w, plan);
                 w.Line();
-                StateEmitter.Emit(w, plan);
-                w.Line();
+                if (plan.CanStream)
+                {
+                    StateEmitter.Emit(w, plan);
+                    w.Line();
+                }
+
                 w.Line("// ---- Training: backpropagation through time ----");
                 w.Line();
                 BackwardEmitter.Emit(w, plan);

@@ -34,6 +34,8 @@ namespace RnnGen.Generator.Model
     /// <param name="RecurrentDropout">Training-only dropout rate of h(t-1) in the W_hh products, in [0, 1).</param>
     /// <param name="Activation">SimpleRNN's non-linearity; the candidate's (and LSTM cell output's) for LSTM and GRU.</param>
     /// <param name="RecurrentActivation">The gates' non-linearity (LSTM i, f, o; GRU r, z); Sigmoid for SimpleRNN (unused).</param>
+    /// <param name="GoBackwards">Runs over reversed time and returns its outputs in that order (Keras go_backwards).</param>
+    /// <param name="Bidirectional">A forward and a reversed copy with their own weights, merged by <paramref name="MergeMode"/>.</param>
     internal sealed record RecurrentLayerSpec(
         CellKind Cell,
         int Units,
@@ -43,7 +45,10 @@ namespace RnnGen.Generator.Model
         bool ResetAfter,
         float Dropout,
         float RecurrentDropout,
-        Activation RecurrentActivation);
+        Activation RecurrentActivation,
+        bool GoBackwards,
+        bool Bidirectional,
+        MergeMode MergeMode);
 
     /// <summary>The optional fully connected output head.</summary>
     /// <param name="Dropout">Training-only dropout rate of the head's input, in [0, 1).</param>

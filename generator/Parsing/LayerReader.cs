@@ -174,7 +174,11 @@ namespace RnnGen.Generator.Parsing
                 cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true),
                 ModelParser.DropoutRate(attribute, "Dropout", $"[{shortName}]", _diagnostics, location),
                 ModelParser.DropoutRate(attribute, "RecurrentDropout", $"[{shortName}]", _diagnostics, location),
-                recurrentActivation);
+                recurrentActivation,
+                ModelParser.NamedBool(attribute, "GoBackwards", false),
+                ModelParser.NamedBool(attribute, "Bidirectional", false),
+                (MergeMode)ModelParser.NamedInt(attribute, "MergeMode", (int)MergeMode.Concat));
+            ok &= CheckDirection(layer, ModelParser.HasNamed(attribute, "MergeMode"), shortName, location);
             if (ok)
             {
                 Layers.Add(layer);
@@ -184,6 +188,32 @@ namespace RnnGen.Generator.Parsing
                 // Keep the order checks meaningful for the layers that follow.
                 Layers.Add(layer with { Units = 1 });
             }
+        }
+
+        /// <summary>GoBackwards and Bidirectional exclude each other; a merge mode needs Bidirectional.</summary>
+        private bool CheckDirection(RecurrentLayerSpec layer, bool mergeModeSet, string name, LocationInfo? location)
+        {
+            string? problem = null;
+            if (layer.GoBackwards && layer.Bidirectional)
+            {
+                problem = "GoBackwards and Bidirectional (a bidirectional layer already runs one copy backwards); keep one";
+            }
+            else if (!System.Enum.IsDefined(typeof(MergeMode), layer.MergeMode))
+            {
+                problem = $"MergeMode = {((int)layer.MergeMode).ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a merge mode; use Concat, Sum, Multiply or Average";
+            }
+            else if (mergeModeSet && !layer.Bidirectional)
+            {
+                problem = "MergeMode without Bidirectional = true; the merge mode only applies to a bidirectional layer";
+            }
+
+            if (problem is null)
+            {
+                return true;
+            }
+
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerOptions, location, name, problem));
+            return false;
         }
 
         /// <summary>Element-wise activations only: Softmax needs a whole row, which a gate does not have.</summary>

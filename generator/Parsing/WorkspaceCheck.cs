@@ -45,9 +45,16 @@ namespace RnnGen.Generator.Parsing
             foreach (var layer in spec.Layers)
             {
                 long padded = Packing.PadUnits(layer.Units);
-                workspace += (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded) + (2L * spec.MaxBatchSize * padded);
-                workspace += (layer.Dropout > 0f ? dropoutRows * inputStride : 0) + (layer.RecurrentDropout > 0f ? dropoutRows * padded : 0);
-                inputStride = padded;
+                long directions = layer.Bidirectional ? 2 : 1;
+                long unit = (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded) + (2L * spec.MaxBatchSize * padded);
+                unit += (layer.Dropout > 0f ? dropoutRows * inputStride : 0) + (layer.RecurrentDropout > 0f ? dropoutRows * padded : 0);
+                workspace += directions * unit;
+
+                // A reversed unit reads a reversed copy of the input; a bidirectional layer merges into its own rows.
+                workspace += layer.GoBackwards || layer.Bidirectional ? rows * inputStride : 0;
+                var outputStride = layer.Bidirectional ? Packing.PadUnits(2 * layer.Units) : padded;
+                workspace += layer.Bidirectional ? rows * outputStride : 0;
+                inputStride = outputStride;
             }
 
             workspace += spec.Head is { Dropout: > 0f } ? dropoutRows * inputStride : 0;

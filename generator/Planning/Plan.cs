@@ -7,10 +7,16 @@ namespace RnnGen.Generator.Planning
     /// What will run: every tensor's place in the parameter buffer, the workspaces, and each layer's sizes.
     /// The CPU emitter (and later the PTX emitter) reads only this.
     /// </summary>
+    /// <param name="Layers">
+    /// The recurrent units, each one direction of one layer with its own weights, kernels and tape: a layer is one
+    /// unit, or two (forward, then reverse) when it is bidirectional.
+    /// </param>
+    /// <param name="Groups">The layers as declared: their units, where their output sequence lives.</param>
     internal sealed record Plan(
         ModelSpec Spec,
         EmbeddingPlan? Embedding,
         EquatableArray<LayerPlan> Layers,
+        EquatableArray<LayerGroup> Groups,
         HeadPlan? Head,
         long ParameterCount,
         int BufferLength,
@@ -18,12 +24,18 @@ namespace RnnGen.Generator.Planning
         StreamWorkspace Stream,
         BackwardWorkspace Backward)
     {
-        public LayerPlan LastLayer => Layers[Layers.Count - 1];
+        public LayerGroup LastGroup => Groups[Groups.Count - 1];
 
-        /// <summary>Width of one output row: the head's units, or the last layer's units.</summary>
-        public int OutputSize => Head?.Spec.Units ?? LastLayer.Spec.Units;
+        /// <summary>Width of one output row: the head's units, or the last layer's output width.</summary>
+        public int OutputSize => Head?.Spec.Units ?? LastGroup.OutputWidth;
 
-        public bool ReturnsSequences => LastLayer.Spec.ReturnSequences;
+        public bool ReturnsSequences => LastGroup.Spec.ReturnSequences;
+
+        /// <summary>Whether every unit runs forward in time, so the network can also advance one step at a time.</summary>
+        public bool CanStream => Layers.All(l => !l.Reverse);
+
+        /// <summary>Whether token ids must also be kept reversed in time (a reversed unit reads the embedding).</summary>
+        public bool NeedsReversedTokens => Embedding is not null && Layers.Any(l => l.Input.Kind == InputKind.ReversedTokens);
 
         /// <summary>Widest padded state over all layers.</summary>
         public int MaxPaddedUnits { get; init; }
@@ -61,6 +73,66 @@ namespace RnnGen.Generator.Planning
         /// <summary>Floats in one row of input projections: all gates of all (padded) units.</summary>
         public int GateStride => GateCount * PaddedUnits;
 
+        /// <summary>Layer{k} for a layer's (forward or only) unit; Layer{k}Reverse for a bidirectional layer's reverse unit.</summary>
+        public string Name { get; init; } = $"Layer{Index}";
+
+        /// <summary>The declared layer this unit belongs to.</summary>
+        public int Group { get; init; }
+
+        /// <summary>Whether the unit runs over reversed time (GoBackwards, or a bidirectional layer's reverse copy).</summary>
+        public bool Reverse { get; init; }
+
+        /// <summary>The suffix of its PyTorch tensor names: <c>_reverse</c> for a bidirectional layer's reverse unit.</summary>
+        public string PyTorchSuffix { get; init; } = string.Empty;
+
+        /// <summary>Where the unit's projection reads its input rows.</summary>
+        public LayerInput Input { get; init; } = new(InputKind.Rows, null);
+    }
+
+    /// <summary>
+    /// Rows of a time-major sequence in the Forward workspace: row r at <paramref name="Offset"/> + r × stride, after
+    /// the first batch of rows when the buffer is a state tape whose slice 0 is the initial state.
+    /// </summary>
+    internal sealed record SequenceRef(int Offset, int Stride, bool AfterInitialSlice)
+    {
+        /// <summary>The offset of row 0 as a C# expression (it depends on the call's batch size for a state tape).</summary>
+        public string Start => AfterInitialSlice
+            ? $"{Offset.ToString(System.Globalization.CultureInfo.InvariantCulture)} + (batchSize * {Stride.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
+            : Offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    internal enum InputKind
+    {
+        /// <summary>Float rows in the workspace (<see cref="LayerInput.Rows"/>).</summary>
+        Rows,
+
+        /// <summary>Token ids as given, looked up in the embedding table.</summary>
+        Tokens,
+
+        /// <summary>Token ids reversed in time, looked up in the embedding table.</summary>
+        ReversedTokens,
+    }
+
+    /// <summary>What a unit's projection reads: workspace rows, or token ids (in time order or reversed).</summary>
+    internal sealed record LayerInput(InputKind Kind, SequenceRef? Rows);
+
+    /// <summary>
+    /// One declared recurrent layer: its units (one, or forward and reverse), the rows it reads (null for token input)
+    /// and a reversed copy of them for a reverse unit, and where its output sequence lives: a unit's h tape, or a
+    /// merged buffer for a bidirectional layer (concat: [forward units | backward units]).
+    /// </summary>
+    internal sealed record LayerGroup(
+        int Index,
+        RecurrentLayerSpec Spec,
+        EquatableArray<int> Units,
+        SequenceRef? Input,
+        int ReversedInput,
+        SequenceRef Output,
+        int OutputWidth)
+    {
+        public bool Merges => Units.Count == 2;
+
+        /// <summary>Unit count the constants and API report.</summary>
         public string Name => $"Layer{Index}";
     }
 
@@ -88,14 +160,18 @@ namespace RnnGen.Generator.Planning
     }
 
     /// <summary>
-    /// Scratch for <c>Backward</c>, allocated on its first call: two ping-pong buffers of dL/dh rows (a layer's and
-    /// the one below's), dL/dh and dL/dc flowing back one step, d(r ⊙ h) for GRU reset-before, the head's gradient
-    /// rows, embedding rows, and each layer's initial-state gradients.
+    /// Scratch for <c>Backward</c>, allocated on its first call: every unit's dL/dh rows, a merged layer's dL/doutput
+    /// rows and a reversed or merged layer's input-gradient rows, dL/dh and dL/dc flowing back one step, d(r ⊙ h)
+    /// for GRU reset-before, the head's gradient rows, embedding rows, and each unit's initial-state gradients.
     /// </summary>
+    /// <param name="HiddenGradients">Per unit, [steps·batch][padded units] in the unit's processing order.</param>
+    /// <param name="OutputGradients">Per layer, its dL/doutput rows: a unit's <paramref name="HiddenGradients"/>, or its own buffer when it merges.</param>
+    /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added; -1 when not needed.</param>
     /// <param name="Dropped">[batch][padded units]: W_hhᵀ · dG of one step before the recurrent dropout mask joins it to dL/dh(t-1).</param>
     internal sealed record BackwardWorkspace(
-        int GradientA,
-        int GradientB,
+        EquatableArray<int> HiddenGradients,
+        EquatableArray<int> OutputGradients,
+        EquatableArray<int> InputGradients,
         int Recurrent,
         int Cell,
         int ResetHidden,

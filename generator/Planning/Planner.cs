@@ -19,22 +19,37 @@ namespace RnnGen.Generator.Planning
             }
 
             var layers = new List<LayerPlan>();
+            var groupUnits = new List<int[]>();
             var inputWidth = spec.Input.Width;
             var inputStride = spec.Input.Width;
-            foreach (var layer in spec.Layers)
+            for (var g = 0; g < spec.Layers.Count; g++)
             {
+                var layer = spec.Layers[g];
                 var gates = CellTraits.GateCount(layer.Cell);
-                var inputWeights = cursor.Packed(inputWidth, layer.Units, gates, 0);
-                var recurrent = layer.Cell == CellKind.Gru && !layer.ResetAfter
-                    ? new[] { cursor.Packed(layer.Units, layer.Units, 2, 0), cursor.Packed(layer.Units, layer.Units, 1, 2) }
-                    : new[] { cursor.Packed(layer.Units, layer.Units, gates, 0) };
-                var inputBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
-                var recurrentBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
-                count += (long)gates * layer.Units * (inputWidth + layer.Units) + (layer.UseBias ? 2L * gates * layer.Units : 0);
-                var plan = new LayerPlan(layers.Count, layer, inputWidth, inputStride, inputWeights, recurrent.ToEquatableArray(), inputBias, recurrentBias);
-                layers.Add(plan);
-                inputWidth = layer.Units;
-                inputStride = plan.PaddedUnits;
+                var directions = layer.Bidirectional ? 2 : 1;
+                var indices = new int[directions];
+                for (var d = 0; d < directions; d++)
+                {
+                    var inputWeights = cursor.Packed(inputWidth, layer.Units, gates, 0);
+                    var recurrent = layer.Cell == CellKind.Gru && !layer.ResetAfter
+                        ? new[] { cursor.Packed(layer.Units, layer.Units, 2, 0), cursor.Packed(layer.Units, layer.Units, 1, 2) }
+                        : new[] { cursor.Packed(layer.Units, layer.Units, gates, 0) };
+                    var inputBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
+                    var recurrentBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
+                    count += (long)gates * layer.Units * (inputWidth + layer.Units) + (layer.UseBias ? 2L * gates * layer.Units : 0);
+                    indices[d] = layers.Count;
+                    layers.Add(new LayerPlan(layers.Count, layer, inputWidth, inputStride, inputWeights, recurrent.ToEquatableArray(), inputBias, recurrentBias)
+                    {
+                        Group = g,
+                        Reverse = layer.GoBackwards || d == 1,
+                        Name = d == 1 ? $"Layer{g}Reverse" : $"Layer{g}",
+                        PyTorchSuffix = d == 1 ? "_reverse" : string.Empty,
+                    });
+                }
+
+                groupUnits.Add(indices);
+                inputWidth = OutputWidth(layer);
+                inputStride = layer.Bidirectional ? Packing.PadUnits(inputWidth) : Packing.PadUnits(layer.Units);
             }
 
             HeadPlan? head = null;
@@ -49,17 +64,31 @@ namespace RnnGen.Generator.Planning
             var maxPadded = layers.Max(l => l.PaddedUnits);
             var maxGateStride = layers.Max(l => l.GateStride);
             var outputPadded = head?.PaddedUnits ?? 0;
-            var forward = CreateForward(spec, layers, outputPadded);
+            var (forward, groups) = CreateForward(spec, layers, groupUnits, outputPadded);
+            for (var i = 0; i < layers.Count; i++)
+            {
+                var unit = layers[i];
+                var group = groups[unit.Group];
+                var input = group.Input is null
+                    ? new LayerInput(unit.Reverse ? InputKind.ReversedTokens : InputKind.Tokens, null)
+                    : new LayerInput(InputKind.Rows, unit.Reverse ? new SequenceRef(group.ReversedInput, unit.InputStride, false) : group.Input);
+                layers[i] = unit with { Input = input };
+            }
+
             var stream = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
-            var backward = CreateBackward(spec, layers, maxPadded, outputPadded);
-            return new Plan(spec, embedding, layers.ToEquatableArray(), head, count, cursor.Length, forward, stream, backward)
+            var backward = CreateBackward(spec, layers, groups, maxPadded, outputPadded);
+            return new Plan(spec, embedding, layers.ToEquatableArray(), groups.ToEquatableArray(), head, count, cursor.Length, forward, stream, backward)
             {
                 MaxPaddedUnits = maxPadded,
                 MaxGateStride = maxGateStride,
             };
         }
 
-        private static ForwardWorkspace CreateForward(ModelSpec spec, List<LayerPlan> layers, int outputPadded)
+        /// <summary>A layer's output width: its units, or twice that for a concatenating bidirectional layer.</summary>
+        private static int OutputWidth(RecurrentLayerSpec layer) =>
+            layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units : layer.Units;
+
+        private static (ForwardWorkspace Forward, List<LayerGroup> Groups) CreateForward(ModelSpec spec, List<LayerPlan> layers, List<int[]> groupUnits, int outputPadded)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long sequence = rows + spec.MaxBatchSize;
@@ -75,20 +104,40 @@ namespace RnnGen.Generator.Planning
                 Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units),
                 cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits),
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits) : -1)).ToList();
-            var input = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
+            var inputCopy = spec.Input.IsEmbedding ? -1 : cursor.Take(rows * spec.Input.Features);
+
+            var groups = new List<LayerGroup>();
+            SequenceRef? groupInput = spec.Input.IsEmbedding ? null : new SequenceRef(inputCopy, spec.Input.Features, false);
+            for (var g = 0; g < groupUnits.Count; g++)
+            {
+                var units = groupUnits[g];
+                var first = layers[units[0]];
+                var reversedInput = groupInput is not null && units.Any(u => layers[u].Reverse) ? cursor.Take(rows * first.InputStride) : -1;
+                var width = OutputWidth(first.Spec);
+                var output = units.Length == 2
+                    ? new SequenceRef(cursor.Take(rows * Packing.PadUnits(width)), Packing.PadUnits(width), false)
+                    : new SequenceRef(tapes[units[0]].Hidden, first.PaddedUnits, true);
+                groups.Add(new LayerGroup(g, first.Spec, units.ToEquatableArray(), groupInput, reversedInput, output, width));
+                groupInput = output;
+            }
+
             var head = cursor.Take(rows * outputPadded);
-            var last = layers[layers.Count - 1];
-            var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.PaddedUnits, last.Spec.Units) : null;
-            return new ForwardWorkspace(tapes.ToEquatableArray(), input, head, headDropout, cursor.Length);
+            var last = groups[groups.Count - 1];
+            var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.Output.Stride, last.OutputWidth) : null;
+            return (new ForwardWorkspace(tapes.ToEquatableArray(), inputCopy, head, headDropout, cursor.Length), groups);
         }
 
-        private static BackwardWorkspace CreateBackward(ModelSpec spec, List<LayerPlan> layers, int maxPadded, int outputPadded)
+        private static BackwardWorkspace CreateBackward(ModelSpec spec, List<LayerPlan> layers, List<LayerGroup> groups, int maxPadded, int outputPadded)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long batch = spec.MaxBatchSize;
             var cursor = new BufferCursor();
-            var a = cursor.Take(rows * maxPadded);
-            var b = cursor.Take(rows * maxPadded);
+            var hidden = layers.Select(l => cursor.Take(rows * l.PaddedUnits)).ToList();
+            var outputs = groups.Select(g => g.Merges ? cursor.Take(rows * g.Output.Stride) : hidden[g.Units[0]]).ToList();
+
+            // A layer above the input whose units cannot add W_ihᵀ · dG straight into the layer below's dL/doutput
+            // (two units, a reversed one) gets scratch rows for it.
+            var inputs = groups.Select(g => g.Index > 0 && (g.Merges || layers[g.Units[0]].Reverse) ? cursor.Take(rows * layers[g.Units[0]].InputStride) : -1).ToList();
             var recurrent = cursor.Take(batch * maxPadded);
             var cell = cursor.Take(batch * maxPadded);
             var resetHidden = cursor.Take(batch * maxPadded);
@@ -97,7 +146,7 @@ namespace RnnGen.Generator.Planning
             var dropped = layers.Any(l => l.Spec.RecurrentDropout > 0f) ? cursor.Take(batch * maxPadded) : -1;
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(a, b, recurrent, cell, resetHidden, head, embedding, dropped, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

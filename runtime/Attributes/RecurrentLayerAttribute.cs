@@ -34,6 +34,24 @@ namespace RnnGen
         /// state itself (c for an LSTM, the z ⊙ h(t-1) term of a GRU) is not dropped. Default 0 (off).
         /// </summary>
         public float RecurrentDropout { get; set; }
+
+        /// <summary>
+        /// Runs the layer over the sequence in reverse and returns its outputs in that (reversed) order, as Keras'
+        /// <c>go_backwards</c>; the final state is the one after the first time step. Default false. A model with a
+        /// reversed layer has no streaming <c>Step</c>.
+        /// </summary>
+        public bool GoBackwards { get; set; }
+
+        /// <summary>
+        /// Wraps the layer in a bidirectional pair (Keras <c>Bidirectional</c>, PyTorch <c>bidirectional=True</c>): a
+        /// forward copy and a backward copy with their own weights, both seeing the whole sequence, their outputs
+        /// aligned in time and merged by <see cref="MergeMode"/>. A model with a bidirectional layer has no
+        /// streaming <c>Step</c>.
+        /// </summary>
+        public bool Bidirectional { get; set; }
+
+        /// <summary>How a <see cref="Bidirectional"/> layer merges its two directions. Default <see cref="RnnGen.MergeMode.Concat"/> (2 × units wide).</summary>
+        public MergeMode MergeMode { get; set; } = MergeMode.Concat;
     }
 
     /// <summary>

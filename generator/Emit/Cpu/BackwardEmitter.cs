@@ -30,7 +30,7 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             var bw = plan.Backward;
             var ws = plan.Forward;
-            var last = plan.LastLayer;
+            var last = plan.LastGroup;
             var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
             w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
             w.Line($"/// <param name=\"outputGradients\">dL/dz for every output row, {outputShape}, where z is the head's pre-activation{(plan.Head is null ? " (here: the last layer's h, as there is no head)" : " (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this)")}.</param>");
@@ -67,10 +67,10 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line("bool dropout = _dropoutActive; // the masks that Forward used");
                 }
 
-                var lastPadded = Int(last.PaddedUnits);
+                var lastPadded = Int(last.Output.Stride);
                 w.Line();
-                w.Line("// dL/dh of the last layer: from the head, or the caller's gradients when there is none.");
-                w.Line($"{Span} dTop = bw.Slice({Int(Buffer(plan, last))}, rows * {lastPadded});");
+                w.Line("// dL/doutput of the last layer: from the head, or the caller's gradients when there is none.");
+                w.Line($"{Span} dTop = bw.Slice({Int(bw.OutputGradients[last.Index])}, rows * {lastPadded});");
                 w.Line("dTop.Clear();");
                 if (plan.Head is { } head)
                 {
@@ -85,7 +85,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * {op}, OutputSize));");
                     }
 
-                    var headInputs = $"ws.Slice({Int(ws.Layers[last.Index].Hidden)} + ((firstOutputRow + batchSize) * {lastPadded}))";
+                    var headInputs = $"ws.Slice({last.Output.Start} + (firstOutputRow * {lastPadded}))";
                     w.Line(ws.HeadDropout is { } headDropout
                         ? $"{ReadOnlySpan} headInputs = dropout ? {DropoutEmitter.Values(headDropout, "outputRows")} : {headInputs};"
                         : $"{ReadOnlySpan} headInputs = {headInputs};");
@@ -114,10 +114,46 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
                 }
 
-                for (var index = plan.Layers.Count - 1; index >= 0; index--)
+                for (var index = plan.Groups.Count - 1; index >= 0; index--)
                 {
-                    EmitLayer(w, plan, plan.Layers[index]);
+                    EmitGroup(w, plan, plan.Groups[index]);
                 }
+            }
+        }
+
+        /// <summary>
+        /// One declared layer, backwards: a merged layer first splits dL/doutput between its units; the layer below's
+        /// dL/doutput is cleared for the units to add their W_ihᵀ · dG into; then each unit runs BPTT.
+        /// </summary>
+        private static void EmitGroup(SourceWriter w, Plan plan, LayerGroup group)
+        {
+            var bw = plan.Backward;
+            if (group.Merges)
+            {
+                var forward = plan.Layers[group.Units[0]];
+                var padded = Int(forward.PaddedUnits);
+                w.Line();
+                w.Line($"// {group.Name}: dL/doutput back through the merge {InferenceEmitter.MergeEquation(group.Spec.MergeMode)} to both directions' dL/dh.");
+                foreach (var unit in group.Units)
+                {
+                    w.Line($"bw.Slice({Int(bw.HiddenGradients[unit])}, rows * {padded}).Clear();");
+                }
+
+                w.Line($"global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice({Int(bw.OutputGradients[group.Index])}), {Int(group.Output.Stride)}, ws.Slice({Int(plan.Forward.Layers[group.Units[0]].Hidden)} + (batchSize * {padded})), ws.Slice({Int(plan.Forward.Layers[group.Units[1]].Hidden)} + (batchSize * {padded})), bw.Slice({Int(bw.HiddenGradients[group.Units[0]])}), bw.Slice({Int(bw.HiddenGradients[group.Units[1]])}), {padded}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{group.Spec.MergeMode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)});");
+            }
+
+            if (group.Index > 0)
+            {
+                var below = plan.Groups[group.Index - 1];
+                w.Line();
+                w.Line($"// dL/doutput of {below.Name}: the units of {group.Name} add W_ihᵀ · dG into it.");
+                w.Line($"{Span} dBelow{group.Index} = bw.Slice({Int(bw.OutputGradients[below.Index])}, rows * {Int(below.Output.Stride)});");
+                w.Line($"dBelow{group.Index}.Clear();");
+            }
+
+            foreach (var unit in group.Units)
+            {
+                EmitLayer(w, plan, plan.Layers[unit]);
             }
         }
 
@@ -128,7 +164,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var hp = Int(layer.PaddedUnits);
             var gs = Int(layer.GateStride);
             var g = layer.GateCount;
-            var dh = Buffer(plan, layer);
+            var dh = bw.HiddenGradients[layer.Index];
             var gateRows = $"new {Rows}({gs}, {Int(g)})";
             var hh = layer.RecurrentWeights;
             string ShapeOf(PackedTensor t) => $"new {Shape}({Int(t.Blocks)}, {Int(t.Columns)}, {Int(t.Gates)})";
@@ -239,28 +275,24 @@ namespace RnnGen.Generator.Emit.Cpu
             var inputDropout = tape.InputDropout;
             string inputs;
             string inputStride;
-            if (layer.Index > 0)
+            var tokens = layer.Input.Kind == InputKind.ReversedTokens ? "_reversedTokens" : "_tokens";
+            if (layer.Input.Rows is { } rowsInput)
             {
-                var below = plan.Layers[layer.Index - 1];
-                inputs = $"ws.Slice({Int(plan.Forward.Layers[below.Index].Hidden)} + (batchSize * {Int(below.PaddedUnits)}))";
-                inputStride = Int(below.PaddedUnits);
+                inputs = $"ws.Slice({rowsInput.Start})";
+                inputStride = Int(rowsInput.Stride);
             }
-            else if (plan.Embedding is { } embedding)
+            else
             {
+                var embedding = plan.Embedding!;
                 var d = Int(embedding.Dimension);
                 w.Line($"{Span} embeddingRows = bw.Slice({Int(bw.Embedding)}, rows * {d});");
                 using (w.Block(inputDropout is not null ? "for (int r = 0; !dropout && r < rows; r++)" : "for (int r = 0; r < rows; r++)"))
                 {
-                    w.Line($"p.Slice({Int(embedding.Offset)} + (_tokens[r] * {d}), {d}).CopyTo(embeddingRows.Slice(r * {d}, {d}));");
+                    w.Line($"p.Slice({Int(embedding.Offset)} + ({tokens}[r] * {d}), {d}).CopyTo(embeddingRows.Slice(r * {d}, {d}));");
                 }
 
                 inputs = "embeddingRows";
                 inputStride = d;
-            }
-            else
-            {
-                inputs = $"ws.Slice({Int(plan.Forward.InputOffset)})";
-                inputStride = "InputSize";
             }
 
             if (inputDropout is not null)
@@ -302,14 +334,29 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
-            if (layer.Index > 0)
+            if (layer.Group > 0)
             {
-                var below = plan.Layers[layer.Index - 1];
-                w.Line($"// dL/dh of {below.Name}: W_ihᵀ · dG for every row.");
-                w.Line($"{Span} dBelow{layer.Index} = bw.Slice({Int(Buffer(plan, below))}, rows * {Int(below.PaddedUnits)});");
-                w.Line($"dBelow{layer.Index}.Clear();");
-                w.Line($"{Gradients}.AccumulateTransposed(dBelow{layer.Index}, {Int(below.PaddedUnits)}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
-                EmitInputMask(w, inputDropout, $"dBelow{layer.Index}");
+                var below = plan.Groups[layer.Group - 1];
+                var stride = Int(below.Output.Stride);
+                var target = $"dBelow{layer.Group}";
+                var scratch = bw.InputGradients[layer.Group];
+                if (scratch >= 0)
+                {
+                    // Through scratch rows: masked alone, and returned to time order for a reversed unit.
+                    target = $"dInput{layer.Index}";
+                    w.Line($"{Span} {target} = bw.Slice({Int(scratch)}, rows * {stride});");
+                    w.Line($"{target}.Clear();");
+                }
+
+                w.Line($"// dL/dx of {layer.Name}: W_ihᵀ · dG for every row.");
+                w.Line($"{Gradients}.AccumulateTransposed({target}, {stride}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                EmitInputMask(w, inputDropout, target);
+                if (scratch >= 0)
+                {
+                    w.Line(layer.Reverse
+                        ? $"global::RnnGen.Numerics.SequenceOps.AddReversed({target}, dBelow{layer.Group}, batchSize * {stride}, steps); // back to time order"
+                        : $"global::RnnGen.Numerics.SequenceOps.Add({target}, dBelow{layer.Group});");
+                }
             }
             else if (plan.Embedding is { } embedding)
             {
@@ -318,7 +365,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("embeddingRows.Clear();");
                 w.Line($"{Gradients}.AccumulateTransposed(embeddingRows, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
                 EmitInputMask(w, inputDropout, "embeddingRows");
-                w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);");
+                w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan({tokens}, 0, rows), embeddingRows);");
             }
         }
 
@@ -365,7 +412,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line("default:");
-                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has states 0..{Int(plan.Layers.Count - 1)}.\");");
                 }
 
                 w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
@@ -385,9 +432,5 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
         }
-
-        /// <summary>The dL/dh buffer of a layer: the top layer uses A, and layers alternate downwards.</summary>
-        private static int Buffer(Plan plan, LayerPlan layer) =>
-            (plan.Layers.Count - 1 - layer.Index) % 2 == 0 ? plan.Backward.GradientA : plan.Backward.GradientB;
     }
 }

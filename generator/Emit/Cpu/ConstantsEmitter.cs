@@ -23,10 +23,12 @@ namespace RnnGen.Generator.Emit.Cpu
             Constant(w, "int", "MaxBatchSize", Int(spec.MaxBatchSize), "The most sequences one Forward call accepts.");
             Constant(w, "int", "OutputSize", Int(plan.OutputSize), "Floats in one output row (per step and sequence).");
             Constant(w, "bool", "ReturnsSequences", Bool(plan.ReturnsSequences), "True when Forward outputs every step; false when only the last.");
-            Constant(w, "int", "LayerCount", Int(plan.Layers.Count), "Number of recurrent layers.");
-            foreach (var layer in plan.Layers)
+            Constant(w, "int", "LayerCount", Int(plan.Groups.Count), "Number of recurrent layers.");
+            Constant(w, "int", "StateCount", Int(plan.Layers.Count), "Recurrent states, one per layer and direction (PyTorch's h_0 order: a bidirectional layer's forward state, then its reverse state): the range of the state index of SetInitialState, CopyFinalState and InitialStateGradient.");
+            foreach (var group in plan.Groups)
             {
-                Constant(w, "int", layer.Name + "Units", Int(layer.Spec.Units), $"Hidden units of {layer.Name} ({CellTraits.DisplayName(layer.Spec.Cell)}).");
+                var direction = group.Spec.Bidirectional ? $", bidirectional ({group.Spec.MergeMode.ToString().ToLowerInvariant()})" : group.Spec.GoBackwards ? ", backwards in time" : string.Empty;
+                Constant(w, "int", group.Name + "Units", Int(group.Spec.Units), $"Hidden units of {group.Name} ({CellTraits.DisplayName(group.Spec.Cell)}{direction}), per direction.");
             }
 
             Constant(w, "int", "ParameterCount", Int(plan.ParameterCount), "Trainable parameters, counted as PyTorch counts them.");

@@ -40,7 +40,7 @@ namespace RnnGen.Generator.Emit.Cpu
         public static string LayerSummary(LayerPlan layer)
         {
             var s = layer.Spec;
-            var head = $"{layer.Name}: {CellTraits.DisplayName(s.Cell)}, {Int(s.Units)} units, input {Int(layer.InputWidth)}{(s.UseBias ? string.Empty : ", no bias")}{(s.ReturnSequences ? string.Empty : ", last step only")}.";
+            var head = $"{layer.Name}: {CellTraits.DisplayName(s.Cell)}, {Int(s.Units)} units, input {Int(layer.InputWidth)}{(s.UseBias ? string.Empty : ", no bias")}{(s.ReturnSequences ? string.Empty : ", last step only")}{(layer.Reverse ? (s.Bidirectional ? ", the bidirectional layer's reverse direction (runs from the last step to the first)" : ", backwards in time (GoBackwards)") : s.Bidirectional ? ", the bidirectional layer's forward direction" : string.Empty)}.";
             string B(string gate) => s.UseBias ? $" + b_i{gate} + b_h{gate}" : string.Empty;
             var a = ActivationCode.Symbol(s.Activation);
             var g = ActivationCode.Symbol(s.RecurrentActivation);

@@ -25,6 +25,12 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];");
             }
 
+            if (plan.NeedsReversedTokens)
+            {
+                w.Line(GeneratedCode.Attribute);
+                w.Line("private readonly int[] _reversedTokens = new int[MaxSequenceLength * MaxBatchSize];");
+            }
+
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _steps;");
             w.Line(GeneratedCode.Attribute);
@@ -38,7 +44,14 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             StateTransferEmitter.EmitMethods(w, plan);
             w.Line();
-            EmitStep(w, plan);
+            if (plan.CanStream)
+            {
+                EmitStep(w, plan);
+            }
+            else
+            {
+                EmitNoStep(w, plan);
+            }
         }
 
         private static void EmitForward(SourceWriter w, Plan plan)
@@ -91,74 +104,21 @@ namespace RnnGen.Generator.Emit.Cpu
                     : $"inputs.CopyTo(workspace.Slice({Int(ws.InputOffset)})); // kept for Backward");
                 DropoutEmitter.EmitSampling(w, plan);
 
-                foreach (var layer in plan.Layers)
+                if (plan.NeedsReversedTokens)
                 {
-                    var tape = ws.Layers[layer.Index];
-                    var padded = Int(layer.PaddedUnits);
-                    w.Line();
-                    w.Line($"// {DocumentationEmitter.LayerSummary(layer)}");
-                    w.Line("// Input projections of every step and sequence in one pass (biases folded in).");
-                    var input = layer.Index == 0
-                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : At("ws", ws.InputOffset))
-                        : At("ws", $"{Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(plan.Layers[layer.Index - 1].PaddedUnits)})");
-                    var projection = $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);";
-                    if (tape.InputDropout is { } inputDropout)
-                    {
-                        EmitDroppedProjection(w, plan, layer, inputDropout, projection);
-                        w.Line();
-                    }
-                    else
-                    {
-                        w.Line(projection);
-                    }
+                    w.Line("global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps); // for the reversed units");
+                }
 
-                    StateTransferEmitter.EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden, "h");
-                    if (tape.Cell >= 0)
-                    {
-                        StateTransferEmitter.EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell, "c");
-                    }
-
-                    using (w.Block("for (int t = 0; t < steps; t++)"))
-                    {
-                        w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + (t * batchSize * {Int(layer.GateStride)})")};");
-                        w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + (t * batchSize * {padded})")};");
-                        w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
-                        if (tape.Cell >= 0)
-                        {
-                            w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + (t * batchSize * {padded})")};");
-                            w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
-                        }
-
-                        if (tape.Aux >= 0)
-                        {
-                            w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + (t * batchSize * {padded})")};");
-                        }
-
-                        var productInput = "hPrev";
-                        if (tape.RecurrentDropout is { } recurrentDropout)
-                        {
-                            productInput = "hDropped";
-                            w.Line("ref float hDropped = ref hPrev;");
-                            using (w.Block("if (dropout)"))
-                            {
-                                w.Line("// The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.");
-                                w.Line(DropoutEmitter.Apply(recurrentDropout, $"workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded})", "1", $"(t * batchSize * {padded})"));
-                                w.Line($"hDropped = {At("ws", $"{Int(recurrentDropout.Values)} + (t * batchSize * {padded})")};");
-                            }
-                        }
-
-                        EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
-                    }
+                foreach (var group in plan.Groups)
+                {
+                    EmitGroup(w, plan, group);
                 }
 
                 w.Line();
                 StateTransferEmitter.EmitForwardRelease(w);
-                var last = plan.LastLayer;
-                var lastPadded = Int(last.PaddedUnits);
-                var sequence = ws.Layers[last.Index].Hidden;
-                var source = plan.ReturnsSequences
-                    ? $"{Int(sequence)} + (batchSize * {lastPadded})"
-                    : $"{Int(sequence)} + (steps * batchSize * {lastPadded})";
+                var output = plan.LastGroup.Output;
+                var stride = Int(output.Stride);
+                var source = plan.ReturnsSequences ? output.Start : $"{output.Start} + ((steps - 1) * batchSize * {stride})";
                 w.Line();
                 w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize; // last step only");
                 var headInput = At("ws", source);
@@ -168,12 +128,114 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line($"ref float headInput = {At("ws", source)};");
                     using (w.Block("if (dropout)"))
                     {
-                        w.Line(DropoutEmitter.Apply(headDropout, $"workspace.Slice({source}, outputRows * {lastPadded})", "(outputRows / batchSize)"));
+                        w.Line(DropoutEmitter.Apply(headDropout, $"workspace.Slice({source}, outputRows * {stride})", "(outputRows / batchSize)"));
                         w.Line($"headInput = {At("ws", headDropout.Values)};");
                     }
                 }
 
-                EmitOutput(w, plan, headInput, "ws", plan.Forward.HeadOffset, "workspace", source, "outputs");
+                EmitOutput(w, plan, headInput, "ws", plan.Forward.HeadOffset, "workspace", source, stride, "outputs");
+            }
+        }
+
+        /// <summary>One declared layer: a reversed copy of its input if a unit needs one, each unit, then the merge.</summary>
+        private static void EmitGroup(SourceWriter w, Plan plan, LayerGroup group)
+        {
+            if (group.ReversedInput >= 0 && group.Input is { } input)
+            {
+                var block = $"batchSize * {Int(input.Stride)}";
+                w.Line();
+                w.Line($"// {group.Name} runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.");
+                w.Line($"global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice({input.Start}, rows * {Int(input.Stride)}), workspace.Slice({Int(group.ReversedInput)}, rows * {Int(input.Stride)}), {block}, steps);");
+            }
+
+            foreach (var unit in group.Units)
+            {
+                EmitUnit(w, plan, plan.Layers[unit]);
+            }
+
+            if (group.Merges)
+            {
+                var forward = plan.Forward.Layers[group.Units[0]];
+                var reverse = plan.Forward.Layers[group.Units[1]];
+                var padded = Int(plan.Layers[group.Units[0]].PaddedUnits);
+                var mode = group.Spec.MergeMode;
+                w.Line();
+                w.Line($"// {group.Name} output: {MergeEquation(mode)} at every step t, the backward direction's h taken from its step steps-1-t{(group.Spec.ReturnSequences ? string.Empty : " (last step only: both final states)")}.");
+                w.Line($"global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice({Int(forward.Hidden)} + (batchSize * {padded})), workspace.Slice({Int(reverse.Hidden)} + (batchSize * {padded})), {padded}, workspace.Slice({Int(group.Output.Offset)}), {Int(group.Output.Stride)}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{mode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)});");
+            }
+        }
+
+        /// <summary>The merge of a bidirectional layer as an equation.</summary>
+        public static string MergeEquation(MergeMode mode) => mode switch
+        {
+            MergeMode.Sum => "h_fwd + h_bwd",
+            MergeMode.Multiply => "h_fwd ⊙ h_bwd",
+            MergeMode.Average => "(h_fwd + h_bwd) / 2",
+            _ => "[h_fwd, h_bwd]",
+        };
+
+        /// <summary>One unit: its input projections, its initial state, then its time loop.</summary>
+        private static void EmitUnit(SourceWriter w, Plan plan, LayerPlan layer)
+        {
+            var ws = plan.Forward;
+            var tape = ws.Layers[layer.Index];
+            var padded = Int(layer.PaddedUnits);
+            w.Line();
+            w.Line($"// {DocumentationEmitter.LayerSummary(layer)}");
+            w.Line("// Input projections of every step and sequence in one pass (biases folded in).");
+            var input = layer.Input.Kind switch
+            {
+                InputKind.Tokens => $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)",
+                InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetArrayDataReference(_reversedTokens)",
+                _ => At("ws", layer.Input.Rows!.Start),
+            };
+            var projection = $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);";
+            if (tape.InputDropout is { } inputDropout)
+            {
+                EmitDroppedProjection(w, plan, layer, inputDropout, projection);
+                w.Line();
+            }
+            else
+            {
+                w.Line(projection);
+            }
+
+            StateTransferEmitter.EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden, "h");
+            if (tape.Cell >= 0)
+            {
+                StateTransferEmitter.EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell, "c");
+            }
+
+            using (w.Block(layer.Reverse ? "for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t" : "for (int t = 0; t < steps; t++)"))
+            {
+                w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + (t * batchSize * {Int(layer.GateStride)})")};");
+                w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + (t * batchSize * {padded})")};");
+                w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
+                if (tape.Cell >= 0)
+                {
+                    w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + (t * batchSize * {padded})")};");
+                    w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
+                }
+
+                if (tape.Aux >= 0)
+                {
+                    w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + (t * batchSize * {padded})")};");
+                }
+
+                var productInput = "hPrev";
+                if (tape.RecurrentDropout is { } recurrentDropout)
+                {
+                    productInput = "hDropped";
+                    w.Line("ref float hDropped = ref hPrev;");
+                    using (w.Block("if (dropout)"))
+                    {
+                        w.Line("// The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.");
+                        w.Line(DropoutEmitter.Apply(recurrentDropout, $"workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded})", "1", $"(t * batchSize * {padded})"));
+                        w.Line($"hDropped = {At("ws", $"{Int(recurrentDropout.Values)} + (t * batchSize * {padded})")};");
+                    }
+                }
+
+                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
             }
         }
 
@@ -239,9 +301,34 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 w.Line();
                 w.Line("const int outputRows = 1;");
-                var lastHidden = s.HiddenOffsets[plan.LastLayer.Index];
-                EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), "output");
+                var lastUnit = plan.Layers[plan.Layers.Count - 1];
+                var lastHidden = s.HiddenOffsets[lastUnit.Index];
+                EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), Int(lastUnit.PaddedUnits), "output");
             }
+        }
+
+        /// <summary>
+        /// A network with a reversed or bidirectional layer needs the whole sequence before its first output, so it
+        /// cannot stream: <c>Step</c> and <c>CreateState</c> exist only to turn a call into a clear compile error.
+        /// </summary>
+        private static void EmitNoStep(SourceWriter w, Plan plan)
+        {
+            var reason = $"{plan.Spec.Shell.Target.Name.TrimStart('@')} has a layer that runs backwards in time (GoBackwards or Bidirectional), so each output needs the whole sequence: use Forward; Step cannot stream it.";
+            var obsolete = $"[global::System.Obsolete(\"{reason}\", true, DiagnosticId = \"{Diagnostics.DiagnosticDescriptors.NoStreamingId}\")]";
+            w.Summary("Not available: this network cannot advance one step at a time (see the compile error).");
+            w.Line("/// <param name=\"state\">Unused.</param>");
+            w.Line(plan.Spec.Input.IsEmbedding ? "/// <param name=\"token\">Unused.</param>" : "/// <param name=\"input\">Unused.</param>");
+            w.Line("/// <param name=\"output\">Unused.</param>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(obsolete);
+            var inputParameter = plan.Spec.Input.IsEmbedding ? "int token" : $"{ReadOnlySpan} input";
+            w.Line($"public void Step(object state, {inputParameter}, {Span} output) => throw new global::System.NotSupportedException(\"{reason}\");");
+            w.Line();
+            w.Summary("Not available: this network cannot advance one step at a time (see the compile error).");
+            w.Line("/// <returns>Never returns.</returns>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(obsolete);
+            w.Line($"public object CreateState() => throw new global::System.NotSupportedException(\"{reason}\");");
         }
 
         /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>
@@ -262,22 +349,19 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         private static void EmitDroppedProjection(SourceWriter w, Plan plan, LayerPlan layer, DropoutTape dropout, string projection)
         {
-            var ws = plan.Forward;
-            var gates = At("ws", ws.Layers[layer.Index].Gates);
+            var gates = At("ws", plan.Forward.Layers[layer.Index].Gates);
             using (w.Block("if (dropout)"))
             {
                 w.Line("// x(t) ⊙ mask for every step, kept for Backward.");
-                if (plan.Embedding is { } table && layer.Index == 0)
+                if (plan.Embedding is { } table && layer.Input.Kind != InputKind.Rows)
                 {
-                    w.Line($"{DropoutEmitter.Masks}.ApplyGathered(_parameters.Span.Slice({Int(table.Offset)}, {Int(table.Length)}), tokens, {Int(table.Dimension)}, workspace.Slice({Int(dropout.Mask)}, batchSize * {Int(dropout.Stride)}), workspace.Slice({Int(dropout.Values)}, rows * {Int(dropout.Stride)}), batchSize);");
+                    var tokens = layer.Input.Kind == InputKind.Tokens ? "tokens" : "global::System.MemoryExtensions.AsSpan(_reversedTokens, 0, rows)";
+                    w.Line($"{DropoutEmitter.Masks}.ApplyGathered(_parameters.Span.Slice({Int(table.Offset)}, {Int(table.Length)}), {tokens}, {Int(table.Dimension)}, workspace.Slice({Int(dropout.Mask)}, batchSize * {Int(dropout.Stride)}), workspace.Slice({Int(dropout.Values)}, rows * {Int(dropout.Stride)}), batchSize);");
                     w.Line($"{LayerKernels.RowsProjectionName(layer)}({ProjectionParameters(layer)}{At("ws", dropout.Values)}, {gates}, rows);");
                 }
                 else
                 {
-                    var source = layer.Index == 0
-                        ? $"workspace.Slice({Int(ws.InputOffset)}, rows * InputSize)"
-                        : $"workspace.Slice({Int(ws.Layers[layer.Index - 1].Hidden)} + (batchSize * {Int(dropout.Stride)}), rows * {Int(dropout.Stride)})";
-                    w.Line(DropoutEmitter.Apply(dropout, source, "steps"));
+                    w.Line(DropoutEmitter.Apply(dropout, $"workspace.Slice({layer.Input.Rows!.Start}, rows * {Int(dropout.Stride)})", "steps"));
                     w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{At("ws", dropout.Values)}, {gates}, rows);");
                 }
             }
@@ -315,9 +399,8 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>Runs the head (or copies the last layer's h) from <paramref name="source"/> rows into the caller's outputs.</summary>
-        private static void EmitOutput(SourceWriter w, Plan plan, string source, string bufferRef, int headOffset, string bufferSpan, string sourceOffset, string outputs)
+        private static void EmitOutput(SourceWriter w, Plan plan, string source, string bufferRef, int headOffset, string bufferSpan, string sourceOffset, string sourceStride, string outputs)
         {
-            var last = plan.LastLayer;
             if (plan.Head is { } head)
             {
                 var bias = head.Bias is { } b ? At("p", b.Offset) + ", " : string.Empty;
@@ -330,10 +413,10 @@ namespace RnnGen.Generator.Emit.Cpu
             }
             else
             {
-                w.Line($"// No head: the output is the last layer's h.");
+                w.Line($"// No head: the output is the last layer's output rows.");
                 using (w.Block("for (int r = 0; r < outputRows; r++)"))
                 {
-                    w.Line($"{bufferSpan}.Slice({sourceOffset} + (r * {Int(last.PaddedUnits)}), OutputSize).CopyTo({outputs}.Slice(r * OutputSize, OutputSize));");
+                    w.Line($"{bufferSpan}.Slice({sourceOffset} + (r * {sourceStride}), OutputSize).CopyTo({outputs}.Slice(r * OutputSize, OutputSize));");
                 }
             }
         }

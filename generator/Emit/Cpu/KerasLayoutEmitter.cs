@@ -92,7 +92,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
             foreach (var layer in plan.Layers)
             {
-                var k = Int(layer.Index);
+                // A bidirectional layer's weights: Keras' Bidirectional wrapper lists the forward layer's, then the backward one's.
+                var k = Int(layer.Group) + (layer.Spec.Bidirectional ? (layer.PyTorchSuffix.Length > 0 ? "/backward" : "/forward") : string.Empty);
                 var g = layer.GateCount;
                 var u = layer.Spec.Units;
                 list.Add(new KerasTensor($"layer{k}/kernel", layer.InputWidth, g * u, false, KerasKind.Kernel, $"weight_ih_l{k}") { Inputs = layer.InputWidth, Units = u, Gates = g });

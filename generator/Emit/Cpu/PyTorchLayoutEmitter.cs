@@ -152,7 +152,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var h = layer.Spec.Units;
                 var gates = CellTraits.GateNames(layer.Spec.Cell);
                 var bound = (float)(1.0 / System.Math.Sqrt(h));
-                var k = Int(layer.Index);
+                string Named(string prefix) => prefix + Int(layer.Group) + layer.PyTorchSuffix;
                 ViewMapping[] Views(string member, int columns, System.Func<int, PackedTensor> tensorOf)
                 {
                     var views = new ViewMapping[gates.Length];
@@ -167,12 +167,12 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 PackedTensor Recurrent(int gate) => layer.RecurrentWeights.First(t => gate >= t.FirstGate && gate < t.FirstGate + t.Gates);
-                list.Add(new TensorMapping($"weight_ih_l{k}", gates.Length * h, layer.InputWidth, false, bound, Views("InputWeights", layer.InputWidth, _ => layer.InputWeights)));
-                list.Add(new TensorMapping($"weight_hh_l{k}", gates.Length * h, h, false, bound, Views("RecurrentWeights", h, Recurrent)));
+                list.Add(new TensorMapping(Named("weight_ih_l"), gates.Length * h, layer.InputWidth, false, bound, Views("InputWeights", layer.InputWidth, _ => layer.InputWeights)));
+                list.Add(new TensorMapping(Named("weight_hh_l"), gates.Length * h, h, false, bound, Views("RecurrentWeights", h, Recurrent)));
                 if (layer.InputBias is { } inputBias && layer.RecurrentBias is { } recurrentBias)
                 {
-                    list.Add(new TensorMapping($"bias_ih_l{k}", gates.Length * h, 1, true, bound, Views("InputBias", 1, _ => inputBias)));
-                    list.Add(new TensorMapping($"bias_hh_l{k}", gates.Length * h, 1, true, bound, Views("RecurrentBias", 1, _ => recurrentBias)));
+                    list.Add(new TensorMapping(Named("bias_ih_l"), gates.Length * h, 1, true, bound, Views("InputBias", 1, _ => inputBias)));
+                    list.Add(new TensorMapping(Named("bias_hh_l"), gates.Length * h, 1, true, bound, Views("RecurrentBias", 1, _ => recurrentBias)));
                 }
             }
 

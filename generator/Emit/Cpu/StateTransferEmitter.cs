@@ -16,7 +16,7 @@ namespace RnnGen.Generator.Emit.Cpu
         public static void EmitFields(SourceWriter w)
         {
             w.Line(GeneratedCode.Attribute);
-            w.Line("private readonly bool[] _initialStateStaged = new bool[LayerCount];");
+            w.Line("private readonly bool[] _initialStateStaged = new bool[StateCount];");
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _stagedBatchSize;");
         }
@@ -80,7 +80,7 @@ namespace RnnGen.Generator.Emit.Cpu
         private static void EmitSetInitialState(SourceWriter w, Plan plan)
         {
             w.Summary("Sets the state one layer starts from in the next <c>Forward</c> (instead of zero): h(-1), and c(-1) for an LSTM layer, per sequence.");
-            w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1. Layers left unset start from zero.</param>");
+            w.Line("/// <param name=\"layer\">State index, 0..StateCount-1: the layer index, counting a bidirectional layer's forward and reverse directions as two (PyTorch's h_0 order). States left unset start from zero.</param>");
             w.Line("/// <param name=\"hidden\">h(-1), [batchSize][units]; the next <c>Forward</c> must use this batch size.</param>");
             w.Line("/// <param name=\"cell\">c(-1), [batchSize][units], for an LSTM layer (required there); empty otherwise.</param>");
             w.Line("/// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. Seq2seq: set a decoder's state from an encoder's <c>CopyFinalState</c>. <c>InitialStateGradient</c> gives dL/d(this state) after <c>Backward</c>.</remarks>");
@@ -111,7 +111,7 @@ namespace RnnGen.Generator.Emit.Cpu
         private static void EmitCopyFinalState(SourceWriter w, Plan plan)
         {
             w.Summary("Copies one layer's final state after the last <c>Forward</c>: h at its last step (and c for an LSTM layer), per sequence (Keras <c>return_state</c>, PyTorch h_n / c_n).");
-            w.Line("/// <param name=\"layer\">Recurrent layer index, 0..LayerCount-1.</param>");
+            w.Line("/// <param name=\"layer\">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>");
             w.Line("/// <param name=\"hidden\">Receives h, [batchSize][units] with that call's batch size.</param>");
             w.Line("/// <param name=\"cell\">Receives c, [batchSize][units], for an LSTM layer; leave empty otherwise (or to skip it).</param>");
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> has run yet.</exception>");
@@ -159,7 +159,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line("default:");
-                w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+                w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has states 0..{Int(plan.Layers.Count - 1)}.\");");
             }
 
             w.Line();
