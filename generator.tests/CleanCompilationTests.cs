@@ -18,6 +18,8 @@ namespace RnnGen.Generator.Tests
             { nameof(TestSources.SimpleRnnReluNoBias), TestSources.SimpleRnnReluNoBias },
             { nameof(TestSources.OddSizes), TestSources.OddSizes },
             { nameof(TestSources.DropoutEverywhere), TestSources.DropoutEverywhere },
+            { nameof(TestSources.Bidirectional), TestSources.Bidirectional },
+            { "BidirectionalFloatLastStep", Declare("[RecurrentNetwork(InputSize = 3)] [Gru(5, ResetAfter = false, Bidirectional = true, MergeMode = MergeMode.Multiply, ReturnSequences = false)]") },
             { nameof(TestSources.ActivationVariants), TestSources.ActivationVariants },
             { "DropoutFloatInputSimpleRnn", Declare("[RecurrentNetwork(InputSize = 3)] [SimpleRnn(5, Dropout = 0.5f)] [SimpleRnn(6, RecurrentDropout = 0.5f)] [Dense(2, Dropout = 0.1f)]") },
             { nameof(TestSources.InNamespace), TestSources.InNamespace },

@@ -85,6 +85,46 @@ namespace RnnGen.Generator.Tests
             Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
         }
 
+        [Theory]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, GoBackwards = true, Bidirectional = true)]", "Lstm", "GoBackwards and Bidirectional")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, MergeMode = MergeMode.Sum)]", "Gru", "MergeMode without Bidirectional")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Bidirectional = true, MergeMode = (MergeMode)9)]", "SimpleRnn", "MergeMode = 9")]
+        public void RNNG0012_invalid_layer_options(string attributes, string locatedText, string message)
+        {
+            var diagnostic = DiagnosticAssert.Reports("RNNG0012", Declare(attributes), locatedText);
+            Assert.Contains(message, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+        }
+
+        [Theory]
+        [InlineData("[Lstm(8, Bidirectional = true)]", "model.Step(null!, new float[4], new float[16]);")]
+        [InlineData("[Gru(8, GoBackwards = true)]", "var state = model.CreateState();")]
+        public void RNNG0013_a_network_that_runs_backwards_cannot_Step(string layer, string call)
+        {
+            var run = GeneratorTestHelper.Run($$"""
+                using RnnGen;
+
+                [RecurrentNetwork(InputSize = 4)]
+                {{layer}}
+                partial class Reversed
+                {
+                }
+
+                static class Caller
+                {
+                    static void M()
+                    {
+                        var model = new Reversed();
+                        {{call}}
+                    }
+                }
+                """);
+
+            var error = Assert.Single(run.CompilationDiagnostics, d => d.Id == "RNNG0013");
+            Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+            Assert.Contains("use Forward", error.GetMessage(System.Globalization.CultureInfo.InvariantCulture), System.StringComparison.Ordinal);
+            Assert.Empty(run.GeneratorDiagnostics);
+        }
+
         [Fact]
         public void RNNG0008_layers_split_across_partial_declarations() =>
             DiagnosticAssert.Reports(

@@ -19,6 +19,9 @@ namespace RnnGen.Generator.Tests
         public void Configurable_activations() => Verify(TestSources.ActivationVariants);
 
         [Fact]
+        public void Bidirectional_and_reversed_layers() => Verify(TestSources.Bidirectional);
+
+        [Fact]
         public void Dropout_at_every_site() => Verify(TestSources.DropoutEverywhere);
 
         [Fact]

@@ -59,6 +59,21 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string Bidirectional = """
+            using RnnGen;
+
+            /// <summary>A bidirectional stack over tokens, a reversed layer, and a head on the last step.</summary>
+            [RecurrentNetwork(SequenceLength = 12, BatchSize = 2)]
+            [Embedding(30, 8)]
+            [Lstm(20, Bidirectional = true)]
+            [Gru(17, Bidirectional = true, MergeMode = MergeMode.Sum, Dropout = 0.2f)]
+            [SimpleRnn(9, GoBackwards = true, ReturnSequences = false)]
+            [Dense(4, Activation.Softmax)]
+            public partial class BidirectionalModel
+            {
+            }
+            """;
+
         public const string SimpleRnnReluNoBias = """
             using RnnGen;
 

@@ -33,7 +33,7 @@ namespace RnnGen.Runtime.Tests
             var runner = ConformanceModels.Create(name);
             var weights = runner.LoadLcgWeights(77);
             var inputs = runner.NextInputs(Steps * Batch * runner.Config.Input);
-            var coefficients = new Lcg(5).Uniform(Steps * Batch * runner.Config.Hidden, 1f);
+            var coefficients = new Lcg(5).Uniform(Steps * Batch * runner.Config.OutputWidth, 1f);
             var analytic = runner.Gradients(inputs, Batch, coefficients);
 
             var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());

@@ -1296,25 +1296,25 @@ partial class DropoutModel
         bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(5520, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = dropout ? ws.Slice(7520, rows * 32) : ws.Slice(4608, rows * 32); // what W_hh multiplied
-        global::System.Span<float> embeddingRows = bw.Slice(4896, rows * 8);
+        global::System.Span<float> embeddingRows0 = bw.Slice(4896, rows * 8);
         for (int r = 0; !dropout && r < rows; r++)
         {
-            p.Slice(0 + (_tokens[r] * 8), 8).CopyTo(embeddingRows.Slice(r * 8, 8));
+            p.Slice(0 + (_tokens[r] * 8), 8).CopyTo(embeddingRows0.Slice(r * 8, 8));
         }
-        global::System.ReadOnlySpan<float> layerInputs0 = dropout ? ws.Slice(7136, rows * 8) : embeddingRows; // what W_ih multiplied
+        global::System.ReadOnlySpan<float> layerInputs0 = dropout ? ws.Slice(7136, rows * 8) : embeddingRows0; // what W_ih multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(320, 1024), new global::RnnGen.Numerics.PackedShape(2, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), layerInputs0, 8, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(1344, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(3904, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(4032, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         // dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).
-        embeddingRows.Clear();
-        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows, 8, p.Slice(320, 1024), new global::RnnGen.Numerics.PackedShape(2, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+        embeddingRows0.Clear();
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows0, 8, p.Slice(320, 1024), new global::RnnGen.Numerics.PackedShape(2, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         if (dropout)
         {
-            global::RnnGen.Numerics.DropoutMasks.Apply(embeddingRows, ws.Slice(7104, batchSize * 8), embeddingRows, 8, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(embeddingRows0, ws.Slice(7104, batchSize * 8), embeddingRows0, 8, batchSize, steps);
         }
-        global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 320), 8, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);
+        global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 320), 8, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows0);
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>

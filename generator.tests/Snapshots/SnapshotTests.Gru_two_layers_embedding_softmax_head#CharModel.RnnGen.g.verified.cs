@@ -901,22 +901,22 @@ partial class CharModel
         dhRec0.CopyTo(bw.Slice(7456, batchSize * 48)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 144);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(4608, rows * 48);
-        global::System.Span<float> embeddingRows = bw.Slice(6432, rows * 32);
+        global::System.Span<float> embeddingRows0 = bw.Slice(6432, rows * 32);
         for (int r = 0; r < rows; r++)
         {
-            p.Slice(0 + (_tokens[r] * 32), 32).CopyTo(embeddingRows.Slice(r * 32, 32));
+            p.Slice(0 + (_tokens[r] * 32), 32).CopyTo(embeddingRows0.Slice(r * 32, 32));
         }
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
-        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), embeddingRows, 32, rows);
+        global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), embeddingRows0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden0, 48, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(6240, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden0, 48, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14592, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14736, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(14736, 144), new global::RnnGen.Numerics.PackedShape(3, 1, 3), ws.Slice(6240, rows * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
         // dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).
-        embeddingRows.Clear();
-        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows, 32, p.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
-        global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 3072), 32, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows);
+        embeddingRows0.Clear();
+        global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows0, 32, p.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+        global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 3072), 32, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows0);
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>

@@ -49,12 +49,13 @@ def fill(module, lcg, scale_for):
             p.copy_(torch.from_numpy(values.astype(np.float64)).reshape(p.shape))
 
 
-def recurrent(cell, input_size, hidden, layers, bias):
+def recurrent(cell, input_size, hidden, layers, bias, bidirectional=False):
     if cell == "lstm":
-        return torch.nn.LSTM(input_size, hidden, layers, bias=bias).double()
+        return torch.nn.LSTM(input_size, hidden, layers, bias=bias, bidirectional=bidirectional).double()
     if cell == "gru":
-        return torch.nn.GRU(input_size, hidden, layers, bias=bias).double()
-    return torch.nn.RNN(input_size, hidden, layers, nonlinearity=cell.split("_")[1], bias=bias).double()
+        return torch.nn.GRU(input_size, hidden, layers, bias=bias, bidirectional=bidirectional).double()
+    return torch.nn.RNN(input_size, hidden, layers, nonlinearity=cell.split("_")[1], bias=bias,
+                        bidirectional=bidirectional).double()
 
 
 def flat(t):
@@ -66,16 +67,19 @@ def write(name, fixture):
         json.dump(fixture, f, separators=(",", ":"))
 
 
-def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
+def float_input_fixture(cell, input_size, hidden, layers, bias, seed, bidirectional=False):
+    """Bidirectional fixtures hold both directions concatenated (PyTorch's only merge) and states in h_0 order
+    (layer x 2 + direction); their names start with bi_."""
     lcg = Lcg(seed)
-    rnn = recurrent(cell, input_size, hidden, layers, bias)
+    directions = 2 if bidirectional else 1
+    rnn = recurrent(cell, input_size, hidden, layers, bias, bidirectional)
     scale = np.float32(1.0 / math.sqrt(hidden))
     fill(rnn, lcg, lambda _: scale)
     x = torch.from_numpy(lcg.uniform(STEPS * BATCH * input_size, 1.0).astype(np.float64)).reshape(STEPS, BATCH, input_size)
     out, state = rnn(x)
     h_n = state[0] if cell == "lstm" else state
     fixture = dict(cell=cell, input=input_size, hidden=hidden, layers=layers, bias=bias, seed=seed,
-                   steps=STEPS, batch=BATCH, output=flat(out), h_n=flat(h_n))
+                   bidirectional=bidirectional, steps=STEPS, batch=BATCH, output=flat(out), h_n=flat(h_n))
     if cell == "lstm":
         fixture["c_n"] = flat(state[1])
     # Autograd of L = sum(c * output), c from the LCG seeded with seed + 1000; kept small enough to commit.
@@ -85,11 +89,12 @@ def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
         fixture["gradients"] = {name: flat(p.grad) for name, p in rnn.named_parameters()}
     # The same inputs from a given initial state (h0, c0 continue the LCG stream after the inputs, scale 0.5): the
     # outputs, the final state, and autograd of the same L with respect to h0 and c0.
-    h0 = torch.from_numpy(lcg.uniform(layers * BATCH * hidden, 0.5).astype(np.float64)).reshape(layers, BATCH, hidden)
+    states = layers * directions
+    h0 = torch.from_numpy(lcg.uniform(states * BATCH * hidden, 0.5).astype(np.float64)).reshape(states, BATCH, hidden)
     h0.requires_grad_(True)
     start = h0
     if cell == "lstm":
-        c0 = torch.from_numpy(lcg.uniform(layers * BATCH * hidden, 0.5).astype(np.float64)).reshape(layers, BATCH, hidden)
+        c0 = torch.from_numpy(lcg.uniform(states * BATCH * hidden, 0.5).astype(np.float64)).reshape(states, BATCH, hidden)
         c0.requires_grad_(True)
         start = (h0, c0)
     rnn.zero_grad()
@@ -105,7 +110,7 @@ def float_input_fixture(cell, input_size, hidden, layers, bias, seed):
     fixture["h0_grad"] = flat(h0.grad)
     if cell == "lstm":
         fixture["c0_grad"] = flat(c0.grad)
-    write(f"{cell}_i{input_size}_h{hidden}_l{layers}{'' if bias else '_nobias'}", fixture)
+    write(f"{'bi_' if bidirectional else ''}{cell}_i{input_size}_h{hidden}_l{layers}{'' if bias else '_nobias'}", fixture)
 
 
 def embedding_head_fixture(seed):
@@ -139,6 +144,12 @@ def main():
         float_input_fixture(cell, 4, 33, 2, False, seed + 2)
         seed += 3
     embedding_head_fixture(seed)
+    seed += 1
+    for cell in ("rnn_tanh", "lstm", "gru"):
+        float_input_fixture(cell, 5, 17, 1, True, seed, bidirectional=True)
+        float_input_fixture(cell, 3, 16, 2, True, seed + 1, bidirectional=True)
+        seed += 2
+    float_input_fixture("lstm", 4, 9, 2, False, seed, bidirectional=True)
 
 
 if __name__ == "__main__":

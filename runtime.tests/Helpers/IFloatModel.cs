@@ -4,27 +4,26 @@ using System.Collections.Generic;
 namespace RnnGen.Runtime.Tests.Helpers
 {
     /// <summary>
-    /// The generated API of a float-input network, as an interface the test models declare: the generated members
-    /// implement it, which also proves their signatures.
+    /// The generated API of every float-input network, as an interface the test models declare: the generated
+    /// members implement it, which also proves their signatures.
     /// </summary>
-    public interface IFloatModel<TState>
-        where TState : class
+    public interface ISequenceModel
     {
         static abstract IReadOnlyList<TensorInfo> PyTorchTensors { get; }
 
         static abstract IReadOnlyList<TensorInfo> KerasTensors { get; }
 
+        static abstract void ExportPyTorchGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
+
+        Span<float> PackedParameters { get; }
+
         void ImportKeras(string name, ReadOnlySpan<float> values);
 
         void ExportKeras(string name, Span<float> destination);
 
-        static abstract void ExportPyTorchGradient(string name, ReadOnlySpan<float> gradients, Span<float> destination);
-
         void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);
 
         void InitialStateGradient(int layer, Span<float> hidden, Span<float> cell = default);
-
-        Span<float> PackedParameters { get; }
 
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
 
@@ -35,7 +34,12 @@ namespace RnnGen.Runtime.Tests.Helpers
         void SetInitialState(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell = default);
 
         void CopyFinalState(int layer, Span<float> hidden, Span<float> cell = default);
+    }
 
+    /// <summary>A network that can also stream, one step of one sequence at a time.</summary>
+    public interface IFloatModel<TState> : ISequenceModel
+        where TState : class
+    {
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);

@@ -12,6 +12,23 @@ namespace RnnGen.Runtime.Tests.Helpers
             _ => 1,
         };
 
+        /// <summary>Every layer is bidirectional, merged by <see cref="MergeMode"/>.</summary>
+        public bool Bidirectional { get; init; }
+
+        public MergeMode MergeMode { get; init; } = MergeMode.Concat;
+
+        /// <summary>Every layer runs backwards in time (Keras go_backwards).</summary>
+        public bool GoBackwards { get; init; }
+
+        /// <summary>Recurrent states: one per layer and direction.</summary>
+        public int States => Layers * (Bidirectional ? 2 : 1);
+
+        /// <summary>Width of an output row: the hidden size, or twice it for a concatenating bidirectional network.</summary>
+        public int OutputWidth => Bidirectional && MergeMode == MergeMode.Concat ? 2 * Hidden : Hidden;
+
+        /// <summary>Whether the generated model can Step (nothing runs backwards in time).</summary>
+        public bool CanStream => !Bidirectional && !GoBackwards;
+
         /// <summary>SimpleRNN's activation (rnn_relu means Relu), or the LSTM/GRU candidate's; Tanh by default.</summary>
         public Activation Activation { get; init; } = Activation.Tanh;
 

@@ -48,6 +48,9 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         float[] ExportKeras(string name);
 
+        /// <summary>Whether the model can Step (the streaming members below throw otherwise).</summary>
+        bool CanStream { get; }
+
         /// <summary>Bytes allocated by a warm Forward + Backward.</summary>
         long MeasureTrainingAllocations(float[] inputs, int batchSize);
 
@@ -55,22 +58,27 @@ namespace RnnGen.Runtime.Tests.Helpers
         (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize);
     }
 
-    internal sealed class ModelRunner<TModel, TState> : IModelRunner
-        where TModel : IFloatModel<TState>, new()
-        where TState : class
+    internal sealed class ModelRunner<TModel> : IModelRunner
+        where TModel : ISequenceModel, new()
     {
         private readonly TModel _model = new();
+        private readonly IStreaming? _streaming;
 
-        // State is a generated nested class the interface cannot name; its Set is bound once as an open delegate.
-        private static readonly SetState SetStateOf = (SetState)Delegate.CreateDelegate(typeof(SetState), typeof(TState).GetMethod("Set")!);
-
-        private delegate void SetState(TState state, int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell);
-
-        public ModelRunner(ModelConfig config) => Config = config;
+        public ModelRunner(ModelConfig config, Func<TModel, IStreaming>? streaming)
+        {
+            Config = config;
+            _streaming = streaming?.Invoke(_model);
+        }
 
         public ModelConfig Config { get; }
 
+        public bool CanStream => _streaming is not null;
+
+        private IStreaming Streaming => _streaming ?? throw new NotSupportedException($"{Config.Name} cannot Step.");
+
         public IReadOnlyList<TensorInfo> Tensors => TModel.PyTorchTensors;
+
+        public IReadOnlyList<TensorInfo> KerasTensors => TModel.KerasTensors;
 
         public Dictionary<string, float[]> LoadLcgWeights(uint seed)
         {
@@ -95,33 +103,16 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public float[] Forward(float[] inputs, int batchSize)
         {
-            var rows = inputs.Length / Config.Input;
-            var outputs = new float[rows * Config.Hidden];
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
             _model.Forward(inputs, outputs, batchSize);
             return outputs;
         }
 
-        public float[] StepEachStream(float[] inputs, int batchSize)
-        {
-            var steps = inputs.Length / (Config.Input * batchSize);
-            var outputs = new float[steps * batchSize * Config.Hidden];
-            for (var b = 0; b < batchSize; b++)
-            {
-                var state = _model.CreateState();
-                for (var t = 0; t < steps; t++)
-                {
-                    var row = (t * batchSize) + b;
-                    _model.Step(state, inputs.AsSpan(row * Config.Input, Config.Input), outputs.AsSpan(row * Config.Hidden, Config.Hidden));
-                }
-            }
-
-            return outputs;
-        }
+        public float[] StepEachStream(float[] inputs, int batchSize) => Streaming.StepEachStream(Config, inputs, batchSize, null, null);
 
         public Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, float[] outputGradients)
         {
-            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
-            _model.Forward(inputs, outputs, batchSize);
+            Forward(inputs, batchSize);
             var gradients = new float[_model.PackedParameters.Length];
             _model.Backward(outputGradients, gradients);
             var byName = new Dictionary<string, float[]>();
@@ -137,38 +128,19 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public float[] ForwardFrom(float[] inputs, int batchSize, double[] h0, double[]? c0, bool stepping = false)
         {
+            if (stepping)
+            {
+                return Streaming.StepEachStream(Config, inputs, batchSize, h0, c0);
+            }
+
             var block = batchSize * Config.Hidden;
-            float[] Layer(double[] values, int layer) => values.Skip(layer * block).Take(block).Select(v => (float)v).ToArray();
-            var steps = inputs.Length / (Config.Input * batchSize);
-            var outputs = new float[steps * block];
-            if (!stepping)
+            float[] State(double[] values, int state) => values.Skip(state * block).Take(block).Select(v => (float)v).ToArray();
+            for (var state = 0; state < Config.States; state++)
             {
-                for (var layer = 0; layer < Config.Layers; layer++)
-                {
-                    _model.SetInitialState(layer, Layer(h0, layer), c0 is null ? default : Layer(c0, layer));
-                }
-
-                _model.Forward(inputs, outputs, batchSize);
-                return outputs;
+                _model.SetInitialState(state, State(h0, state), c0 is null ? default : State(c0, state));
             }
 
-            for (var b = 0; b < batchSize; b++)
-            {
-                var state = _model.CreateState();
-                for (var layer = 0; layer < Config.Layers; layer++)
-                {
-                    var row = (layer * block) + (b * Config.Hidden);
-                    SetStateOf(state, layer, h0.Skip(row).Take(Config.Hidden).Select(v => (float)v).ToArray(), c0?.Skip(row).Take(Config.Hidden).Select(v => (float)v).ToArray());
-                }
-
-                for (var t = 0; t < steps; t++)
-                {
-                    var row = (t * batchSize) + b;
-                    _model.Step(state, inputs.AsSpan(row * Config.Input, Config.Input), outputs.AsSpan(row * Config.Hidden, Config.Hidden));
-                }
-            }
-
-            return outputs;
+            return Forward(inputs, batchSize);
         }
 
         public (float[] Hidden, float[] Cell) InitialStateGradients(float[] inputs, int batchSize, double[] h0, double[]? c0, float[] outputGradients)
@@ -176,17 +148,15 @@ namespace RnnGen.Runtime.Tests.Helpers
             ForwardFrom(inputs, batchSize, h0, c0);
             _model.Backward(outputGradients, new float[_model.PackedParameters.Length]);
             var block = batchSize * Config.Hidden;
-            var hidden = new float[Config.Layers * block];
-            var cell = c0 is null ? Array.Empty<float>() : new float[Config.Layers * block];
-            for (var layer = 0; layer < Config.Layers; layer++)
+            var hidden = new float[Config.States * block];
+            var cell = c0 is null ? Array.Empty<float>() : new float[Config.States * block];
+            for (var state = 0; state < Config.States; state++)
             {
-                _model.InitialStateGradient(layer, hidden.AsSpan(layer * block, block), c0 is null ? default : cell.AsSpan(layer * block, block));
+                _model.InitialStateGradient(state, hidden.AsSpan(state * block, block), c0 is null ? default : cell.AsSpan(state * block, block));
             }
 
             return (hidden, cell);
         }
-
-        public IReadOnlyList<TensorInfo> KerasTensors => TModel.KerasTensors;
 
         public void ImportKeras(string name, float[] values) => _model.ImportKeras(name, values);
 
@@ -200,11 +170,11 @@ namespace RnnGen.Runtime.Tests.Helpers
         public (float[] Hidden, float[] Cell) FinalState(int batchSize, bool lstm)
         {
             var block = batchSize * Config.Hidden;
-            var hidden = new float[Config.Layers * block];
-            var cell = lstm ? new float[Config.Layers * block] : Array.Empty<float>();
-            for (var layer = 0; layer < Config.Layers; layer++)
+            var hidden = new float[Config.States * block];
+            var cell = lstm ? new float[Config.States * block] : Array.Empty<float>();
+            for (var state = 0; state < Config.States; state++)
             {
-                _model.CopyFinalState(layer, hidden.AsSpan(layer * block, block), lstm ? cell.AsSpan(layer * block, block) : default);
+                _model.CopyFinalState(state, hidden.AsSpan(state * block, block), lstm ? cell.AsSpan(state * block, block) : default);
             }
 
             return (hidden, cell);
@@ -220,7 +190,7 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public long MeasureTrainingAllocations(float[] inputs, int batchSize)
         {
-            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
             var gradients = new float[_model.PackedParameters.Length];
             for (var i = 0; i < 3; i++)
             {
@@ -248,14 +218,10 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize)
         {
-            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
-            var state = _model.CreateState();
-            var row = outputs.AsSpan(0, Config.Hidden);
-            var input = inputs.AsSpan(0, Config.Input);
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
             for (var i = 0; i < 3; i++)
             {
                 _model.Forward(inputs, outputs, batchSize);
-                _model.Step(state, input, row);
             }
 
             var before = GC.GetAllocatedBytesForCurrentThread();
@@ -265,13 +231,73 @@ namespace RnnGen.Runtime.Tests.Helpers
             }
 
             var forward = GC.GetAllocatedBytesForCurrentThread() - before;
-            before = GC.GetAllocatedBytesForCurrentThread();
+            return (forward, _streaming?.MeasureStepAllocations(Config, inputs) ?? 0);
+        }
+    }
+
+    /// <summary>The streaming half of a runner: Step and State, for models that have them.</summary>
+    internal interface IStreaming
+    {
+        /// <summary>Runs each batch row as its own stream (from h0/c0 in PyTorch's layout when given); outputs laid out like Forward's.</summary>
+        float[] StepEachStream(ModelConfig config, float[] inputs, int batchSize, double[]? h0, double[]? c0);
+
+        long MeasureStepAllocations(ModelConfig config, float[] inputs);
+    }
+
+    internal sealed class Streaming<TModel, TState> : IStreaming
+        where TModel : IFloatModel<TState>
+        where TState : class
+    {
+        // State is a generated nested class the interface cannot name; its Set is bound once as an open delegate.
+        private static readonly SetState SetStateOf = (SetState)Delegate.CreateDelegate(typeof(SetState), typeof(TState).GetMethod("Set")!);
+
+        private readonly TModel _model;
+
+        public Streaming(TModel model) => _model = model;
+
+        private delegate void SetState(TState state, int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell);
+
+        public float[] StepEachStream(ModelConfig config, float[] inputs, int batchSize, double[]? h0, double[]? c0)
+        {
+            var block = batchSize * config.Hidden;
+            var steps = inputs.Length / (config.Input * batchSize);
+            var outputs = new float[steps * block];
+            for (var b = 0; b < batchSize; b++)
+            {
+                var state = _model.CreateState();
+                for (var layer = 0; h0 is not null && layer < config.Layers; layer++)
+                {
+                    var row = (layer * block) + (b * config.Hidden);
+                    SetStateOf(state, layer, h0.Skip(row).Take(config.Hidden).Select(v => (float)v).ToArray(), c0?.Skip(row).Take(config.Hidden).Select(v => (float)v).ToArray());
+                }
+
+                for (var t = 0; t < steps; t++)
+                {
+                    var row = (t * batchSize) + b;
+                    _model.Step(state, inputs.AsSpan(row * config.Input, config.Input), outputs.AsSpan(row * config.Hidden, config.Hidden));
+                }
+            }
+
+            return outputs;
+        }
+
+        public long MeasureStepAllocations(ModelConfig config, float[] inputs)
+        {
+            var state = _model.CreateState();
+            var row = new float[config.Hidden];
+            var input = inputs.AsSpan(0, config.Input);
+            for (var i = 0; i < 3; i++)
+            {
+                _model.Step(state, input, row);
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
             for (var i = 0; i < 100; i++)
             {
                 _model.Step(state, input, row);
             }
 
-            return (forward, GC.GetAllocatedBytesForCurrentThread() - before);
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
     }
 }

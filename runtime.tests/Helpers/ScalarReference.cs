@@ -72,36 +72,104 @@ namespace RnnGen.Runtime.Tests.Helpers
             var steps = inputs.Length / (batch * width);
             var sequence = (double[])inputs.Clone();
 
-            FinalHidden = new double[_config.Layers][][];
-            FinalCell = new double[_config.Layers][][];
+            FinalHidden = new double[_config.States][][];
+            FinalCell = new double[_config.States][][];
             for (var layer = 0; layer < _config.Layers; layer++)
             {
-                sequence = RunLayer(layer, sequence, steps, batch, width);
-                width = _hidden[layer];
+                var hidden = _hidden[layer];
+                if (_config.Bidirectional)
+                {
+                    // Both directions see the whole input; the reverse one's h(t) is aligned with input step t.
+                    var forward = RunLayer(layer, string.Empty, 2 * layer, false, sequence, steps, batch, width);
+                    var backward = RunLayer(layer, "_reverse", (2 * layer) + 1, true, sequence, steps, batch, width);
+                    sequence = Merge(forward, backward, hidden, _config.MergeMode);
+                    width = _config.MergeMode == MergeMode.Concat ? 2 * hidden : hidden;
+                }
+                else if (_config.GoBackwards)
+                {
+                    // Keras go_backwards: processed from the last step, returned in processing order.
+                    sequence = ReverseSteps(RunLayer(layer, string.Empty, layer, true, sequence, steps, batch, width), steps, batch * hidden);
+                    width = hidden;
+                }
+                else
+                {
+                    sequence = RunLayer(layer, string.Empty, layer, false, sequence, steps, batch, width);
+                    width = hidden;
+                }
             }
 
             return sequence;
         }
 
-        private double[] RunLayer(int layer, double[] inputs, int steps, int batch, int width)
+        /// <summary>Step t of the result is step steps-1-t of <paramref name="rows"/>.</summary>
+        public static double[] ReverseSteps(double[] rows, int steps, int block)
+        {
+            var result = new double[rows.Length];
+            for (var t = 0; t < steps; t++)
+            {
+                Array.Copy(rows, (steps - 1 - t) * block, result, t * block, block);
+            }
+
+            return result;
+        }
+
+        /// <summary>Keras' merge of two aligned sequences of <paramref name="hidden"/>-wide rows.</summary>
+        public static double[] Merge(double[] forward, double[] backward, int hidden, MergeMode mode)
+        {
+            var rows = forward.Length / hidden;
+            var width = mode == MergeMode.Concat ? 2 * hidden : hidden;
+            var result = new double[rows * width];
+            for (var r = 0; r < rows; r++)
+            {
+                for (var j = 0; j < hidden; j++)
+                {
+                    var f = forward[(r * hidden) + j];
+                    var b = backward[(r * hidden) + j];
+                    switch (mode)
+                    {
+                        case MergeMode.Concat:
+                            result[(r * width) + j] = f;
+                            result[(r * width) + hidden + j] = b;
+                            break;
+                        case MergeMode.Sum:
+                            result[(r * width) + j] = f + b;
+                            break;
+                        case MergeMode.Multiply:
+                            result[(r * width) + j] = f * b;
+                            break;
+                        default:
+                            result[(r * width) + j] = (f + b) / 2;
+                            break;
+                    }
+                }
+            }
+
+            return result;
+        }
+
+        /// <param name="layer">The layer, for its weights' names (with <paramref name="suffix"/>) and width.</param>
+        /// <param name="state">Index of the initial/final state and of the dropout masks: the layer, or layer × 2 + direction.</param>
+        /// <param name="reverse">Process from the last step to the first; outputs stay aligned with the input steps.</param>
+        private double[] RunLayer(int layer, string suffix, int state, bool reverse, double[] inputs, int steps, int batch, int width)
         {
             var hidden = _hidden[layer];
-            var wIh = _weights[$"weight_ih_l{layer}"];
-            var wHh = _weights[$"weight_hh_l{layer}"];
-            var bIh = _config.Bias ? _weights[$"bias_ih_l{layer}"] : null;
-            var bHh = _config.Bias ? _weights[$"bias_hh_l{layer}"] : null;
+            var wIh = _weights[$"weight_ih_l{layer}{suffix}"];
+            var wHh = _weights[$"weight_hh_l{layer}{suffix}"];
+            var bIh = _config.Bias ? _weights[$"bias_ih_l{layer}{suffix}"] : null;
+            var bHh = _config.Bias ? _weights[$"bias_hh_l{layer}{suffix}"] : null;
             var outputs = new double[steps * batch * hidden];
-            FinalHidden[layer] = new double[batch][];
-            FinalCell[layer] = new double[batch][];
+            FinalHidden[state] = new double[batch][];
+            FinalCell[state] = new double[batch][];
             for (var b = 0; b < batch; b++)
             {
-                var h = (double[]?)InitialHidden?[layer][b].Clone() ?? new double[hidden];
-                var c = (double[]?)InitialCell?[layer][b].Clone() ?? new double[hidden];
-                for (var t = 0; t < steps; t++)
+                var h = (double[]?)InitialHidden?[state][b].Clone() ?? new double[hidden];
+                var c = (double[]?)InitialCell?[state][b].Clone() ?? new double[hidden];
+                for (var step = 0; step < steps; step++)
                 {
+                    var t = reverse ? steps - 1 - step : step;
                     var x = new double[width];
                     Array.Copy(inputs, ((t * batch) + b) * width, x, 0, width);
-                    if (InputMasks?[layer] is { } inputMask)
+                    if (InputMasks?[state] is { } inputMask)
                     {
                         for (var k = 0; k < width; k++)
                         {
@@ -111,7 +179,7 @@ namespace RnnGen.Runtime.Tests.Helpers
 
                     // What W_hh multiplies: h(t-1), or h(t-1) ⊙ mask with recurrent dropout.
                     var hp = (double[])h.Clone();
-                    if (RecurrentMasks?[layer] is { } recurrentMask)
+                    if (RecurrentMasks?[state] is { } recurrentMask)
                     {
                         for (var k = 0; k < hidden; k++)
                         {
@@ -176,8 +244,8 @@ namespace RnnGen.Runtime.Tests.Helpers
                     Array.Copy(h, 0, outputs, ((t * batch) + b) * hidden, hidden);
                 }
 
-                FinalHidden[layer][b] = h;
-                FinalCell[layer][b] = c;
+                FinalHidden[state][b] = h;
+                FinalCell[state][b] = c;
             }
 
             return outputs;

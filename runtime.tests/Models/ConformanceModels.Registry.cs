@@ -16,6 +16,11 @@ namespace RnnGen.Runtime.Tests.Models
         private static void Add<TModel, TState>(ModelConfig config)
             where TModel : IFloatModel<TState>, new()
             where TState : class =>
-            Factories[config.Name] = () => new ModelRunner<TModel, TState>(config);
+            Factories[config.Name] = () => new ModelRunner<TModel>(config, model => new Streaming<TModel, TState>(model));
+
+        /// <summary>A model that cannot Step (a layer runs backwards in time).</summary>
+        private static void AddSequence<TModel>(ModelConfig config)
+            where TModel : ISequenceModel, new() =>
+            Factories[config.Name] = () => new ModelRunner<TModel>(config, null);
     }
 }

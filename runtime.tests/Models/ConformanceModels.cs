@@ -345,6 +345,7 @@ namespace RnnGen.Runtime.Tests.Models
             Add<Fx_grubefore_i5_h64_l1, Fx_grubefore_i5_h64_l1.State>(new("grubefore_i5_h64_l1", "gru", 5, 64, 1, true, false));
             Add<Fx_grubefore_i7_h16_l3, Fx_grubefore_i7_h16_l3.State>(new("grubefore_i7_h16_l3", "gru", 7, 16, 3, true, false));
             AddVariants();
+            AddReversed();
         }
     }
 }

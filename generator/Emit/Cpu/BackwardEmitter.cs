@@ -285,13 +285,13 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 var embedding = plan.Embedding!;
                 var d = Int(embedding.Dimension);
-                w.Line($"{Span} embeddingRows = bw.Slice({Int(bw.Embedding)}, rows * {d});");
+                w.Line($"{Span} embeddingRows{layer.Index} = bw.Slice({Int(bw.Embedding)}, rows * {d});");
                 using (w.Block(inputDropout is not null ? "for (int r = 0; !dropout && r < rows; r++)" : "for (int r = 0; r < rows; r++)"))
                 {
-                    w.Line($"p.Slice({Int(embedding.Offset)} + ({tokens}[r] * {d}), {d}).CopyTo(embeddingRows.Slice(r * {d}, {d}));");
+                    w.Line($"p.Slice({Int(embedding.Offset)} + ({tokens}[r] * {d}), {d}).CopyTo(embeddingRows{layer.Index}.Slice(r * {d}, {d}));");
                 }
 
-                inputs = "embeddingRows";
+                inputs = $"embeddingRows{layer.Index}";
                 inputStride = d;
             }
 
@@ -362,10 +362,10 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 var d = Int(embedding.Dimension);
                 w.Line("// dL/dE[token] += W_ihᵀ · dG for every row (rows with the same token add up).");
-                w.Line("embeddingRows.Clear();");
-                w.Line($"{Gradients}.AccumulateTransposed(embeddingRows, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
-                EmitInputMask(w, inputDropout, "embeddingRows");
-                w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan({tokens}, 0, rows), embeddingRows);");
+                w.Line($"embeddingRows{layer.Index}.Clear();");
+                w.Line($"{Gradients}.AccumulateTransposed(embeddingRows{layer.Index}, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
+                EmitInputMask(w, inputDropout, $"embeddingRows{layer.Index}");
+                w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan({tokens}, 0, rows), embeddingRows{layer.Index});");
             }
         }
 

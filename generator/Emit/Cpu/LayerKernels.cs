@@ -22,7 +22,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         public static IReadOnlyList<PackedKernel> Projections(Plan plan, LayerPlan layer)
         {
-            var embedding = layer.Index == 0 && plan.Embedding is not null;
+            var embedding = layer.Input.Kind != InputKind.Rows;
             var kernels = new List<PackedKernel> { Projection(layer, ProjectionName(layer), embedding, plan.Embedding?.Dimension ?? 0) };
             if (embedding && layer.Spec.Dropout > 0f)
             {
