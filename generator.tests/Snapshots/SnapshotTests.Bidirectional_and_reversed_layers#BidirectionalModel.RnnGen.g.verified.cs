@@ -848,6 +848,10 @@ partial class BidirectionalModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -902,11 +906,26 @@ partial class BidirectionalModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize]: zero at padded steps; the output of each sequence's last valid step.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, nameof(tokens), nameof(batchSize));
         global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -934,6 +953,8 @@ partial class BidirectionalModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         tokens.CopyTo(_tokens); // kept for Backward
         bool dropout = Training;
         _dropoutActive = dropout;
@@ -943,7 +964,7 @@ partial class BidirectionalModel
             global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(13632, batchSize * 48), 0.2f, ref _dropoutState);
             global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(18848, batchSize * 48), 0.2f, ref _dropoutState);
         }
-        global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps); // for the reversed units
+        global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps, lengths); // for the reversed units
 
         // Layer0: LSTM, 20 units, input 8, the bidirectional layer's forward direction. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -982,6 +1003,12 @@ partial class BidirectionalModel
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3904 + (t * batchSize * 32));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1264), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3072 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3072 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3904 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3904 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer0Reverse: LSTM, 20 units, input 8, the bidirectional layer's reverse direction (runs from the last step to the first). i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
@@ -1021,13 +1048,19 @@ partial class BidirectionalModel
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8768 + (t * batchSize * 32));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             Layer0ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5104), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7936 + (t * batchSize * 32), batchSize * 32), workspace.Slice(7936 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8768 + (t * batchSize * 32), batchSize * 32), workspace.Slice(8768 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer0 output: [h_fwd, h_bwd] at every step t, the backward direction's h taken from its step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false);
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
 
         // Layer1 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20992, rows * 48), workspace.Slice(22144, rows * 48), batchSize * 48, steps);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20992, rows * 48), workspace.Slice(22144, rows * 48), batchSize * 48, steps, lengths);
 
         // Layer1: GRU, 17 units, input 40, the bidirectional layer's forward direction. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -1062,6 +1095,11 @@ partial class BidirectionalModel
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12864 + (t * batchSize * 32));
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 11760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12032 + (t * batchSize * 32), batchSize * 32), workspace.Slice(12032 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer1Reverse: GRU, 17 units, input 40, the bidirectional layer's reverse direction (runs from the last step to the first). r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
@@ -1097,13 +1135,18 @@ partial class BidirectionalModel
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18080 + (t * batchSize * 32));
             Layer1ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 17424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(17248 + (t * batchSize * 32), batchSize * 32), workspace.Slice(17248 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer1 output: h_fwd + h_bwd at every step t, the backward direction's h taken from its step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false);
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
 
         // Layer2 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(23296, rows * 32), workspace.Slice(24064, rows * 32), batchSize * 32, steps);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(23296, rows * 32), workspace.Slice(24064, rows * 32), batchSize * 32, steps, lengths);
 
         // Layer2: SimpleRNN, 9 units, input 17, last step only, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -1127,6 +1170,11 @@ partial class BidirectionalModel
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (t * batchSize * 16));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
             Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(20544 + (t * batchSize * 16), batchSize * 16), workspace.Slice(20544 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -1294,7 +1342,7 @@ partial class BidirectionalModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(8480);
+        _backward ??= new global::RnnGen.AlignedBuffer(8608);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -1303,6 +1351,7 @@ partial class BidirectionalModel
         int outputRows = batchSize;
         int firstOutputRow = rows - batchSize;
         bool dropout = _dropoutActive; // the masks that Forward used
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(3072, rows * 16);
@@ -1334,11 +1383,21 @@ partial class BidirectionalModel
             global::System.Span<float> gateSpan = ws.Slice(20160 + (stepRow * 16), batchSize * 16);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20544 + (stepRow * 16));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec4, bw.Slice(8064, batchSize * 16), 16, lengths, t);
+            }
             ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
             Layer2BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec4, 16, p.Slice(19520, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), gateSpan, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8064, batchSize * 16), dhRec4, 16, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 16, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec4.CopyTo(bw.Slice(8320, batchSize * 16)); // dL/dh(-1)
+        dhRec4.CopyTo(bw.Slice(8448, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates4 = ws.Slice(20160, rows * 16);
         global::System.ReadOnlySpan<float> previousHidden4 = ws.Slice(20544, rows * 16);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -1350,12 +1409,12 @@ partial class BidirectionalModel
         dInput4.Clear();
         // dL/dx of Layer2: W_ihᵀ · dG for every row.
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dInput4, 32, p.Slice(19248, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
-        global::RnnGen.Numerics.SequenceOps.AddReversed(dInput4, dBelow2, batchSize * 32, steps); // back to time order
+        global::RnnGen.Numerics.SequenceOps.AddReversed(dInput4, dBelow2, batchSize * 32, steps, lengths); // back to time order
 
         // Layer1: dL/doutput back through the merge h_fwd + h_bwd to both directions' dL/dh.
         bw.Slice(1536, rows * 32).Clear();
         bw.Slice(2304, rows * 32).Clear();
-        global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice(4608), 32, ws.Slice(12032 + (batchSize * 32)), ws.Slice(17248 + (batchSize * 32)), bw.Slice(1536), bw.Slice(2304), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false);
+        global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice(4608), 32, ws.Slice(12032 + (batchSize * 32)), ws.Slice(17248 + (batchSize * 32)), bw.Slice(1536), bw.Slice(2304), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
 
         // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
         global::System.Span<float> dBelow1 = bw.Slice(3456, rows * 48);
@@ -1372,12 +1431,23 @@ partial class BidirectionalModel
             global::System.Span<float> gateSpan = ws.Slice(9728 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12032 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec2, bw.Slice(8064, batchSize * 32), 32, lengths, t);
+            }
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12864 + (stepRow * 32));
             Layer1BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec2, 32, p.Slice(11760, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec2, 32, p.Slice(11760, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(12864 + (stepRow * 32), batchSize * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8064, batchSize * 32), dhRec2, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(12864 + (stepRow * 32), batchSize * 32), 32, lengths, t);
+            }
         }
-        dhRec2.CopyTo(bw.Slice(8192, batchSize * 32)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(8320, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(9728, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(12032, rows * 32);
         global::System.ReadOnlySpan<float> layerInputs2 = dropout ? ws.Slice(13728, rows * 48) : ws.Slice(20992); // what W_ih multiplied
@@ -1409,12 +1479,23 @@ partial class BidirectionalModel
             global::System.Span<float> gateSpan = ws.Slice(14944 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 17248 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec3, bw.Slice(8064, batchSize * 32), 32, lengths, t);
+            }
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 18080 + (stepRow * 32));
             Layer1ReverseBackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec3, 32, p.Slice(17424, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec3, 32, p.Slice(17424, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), ws.Slice(18080 + (stepRow * 32), batchSize * 32), new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8064, batchSize * 32), dhRec3, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(18080 + (stepRow * 32), batchSize * 32), 32, lengths, t);
+            }
         }
-        dhRec3.CopyTo(bw.Slice(8256, batchSize * 32)); // dL/dh(-1)
+        dhRec3.CopyTo(bw.Slice(8384, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates3 = ws.Slice(14944, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden3 = ws.Slice(17248, rows * 32);
         global::System.ReadOnlySpan<float> layerInputs3 = dropout ? ws.Slice(18944, rows * 48) : ws.Slice(22144); // what W_ih multiplied
@@ -1433,12 +1514,12 @@ partial class BidirectionalModel
         {
             global::RnnGen.Numerics.DropoutMasks.Apply(dInput3, ws.Slice(18848, batchSize * 48), dInput3, 48, batchSize, steps);
         }
-        global::RnnGen.Numerics.SequenceOps.AddReversed(dInput3, dBelow1, batchSize * 48, steps); // back to time order
+        global::RnnGen.Numerics.SequenceOps.AddReversed(dInput3, dBelow1, batchSize * 48, steps, lengths); // back to time order
 
         // Layer0: dL/doutput back through the merge [h_fwd, h_bwd] to both directions' dL/dh.
         bw.Slice(0, rows * 32).Clear();
         bw.Slice(768, rows * 32).Clear();
-        global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice(3456), 48, ws.Slice(3072 + (batchSize * 32)), ws.Slice(7936 + (batchSize * 32)), bw.Slice(0), bw.Slice(768), 32, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false);
+        global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice(3456), 48, ws.Slice(3072 + (batchSize * 32)), ws.Slice(7936 + (batchSize * 32)), bw.Slice(0), bw.Slice(768), 32, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
 
         // ---- Layer0 (LSTM), backward through time ----
         global::System.Span<float> dhRec0 = bw.Slice(7296, batchSize * 32);
@@ -1452,14 +1533,26 @@ partial class BidirectionalModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3072 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(8064, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(7360, batchSize * 32), bw.Slice(8128, batchSize * 32), 32, lengths, t);
+            }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3904 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7360);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(1264, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8064, batchSize * 32), dhRec0, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8128, batchSize * 32), bw.Slice(7360, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(8064, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8352, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(8192, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8480, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(3072, rows * 32);
         global::System.Span<float> embeddingRows0 = bw.Slice(7872, rows * 8);
@@ -1489,14 +1582,26 @@ partial class BidirectionalModel
             global::System.Span<float> gateSpan = ws.Slice(4864 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7936 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec1, bw.Slice(8064, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(7360, batchSize * 32), bw.Slice(8128, batchSize * 32), 32, lengths, t);
+            }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 8768 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7360);
             Layer0ReverseBackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(5104, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8064, batchSize * 32), dhRec1, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8128, batchSize * 32), bw.Slice(7360, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec1.CopyTo(bw.Slice(8128, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8416, batchSize * 32)); // dL/dc(-1)
+        dhRec1.CopyTo(bw.Slice(8256, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8544, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(4864, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(7936, rows * 32);
         global::System.Span<float> embeddingRows1 = bw.Slice(7872, rows * 8);
@@ -1534,19 +1639,19 @@ partial class BidirectionalModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8064, 8352);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8192, 8480);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8128, 8416);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8256, 8544);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8192, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8320, -1);
                 break;
             case 3:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8256, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8384, -1);
                 break;
             case 4:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 8320, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 8448, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..4.");

@@ -519,6 +519,10 @@ partial class VariantModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -531,10 +535,25 @@ partial class VariantModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -562,6 +581,8 @@ partial class VariantModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         inputs.CopyTo(workspace.Slice(8128)); // kept for Backward
 
         // Layer0: LSTM, 20 units, input 6. i = hard_sigmoid(W_ii x + W_hi h + b_ii + b_hi); f = hard_sigmoid(W_if x + W_hf h + b_if + b_hf); g = relu(W_ig x + W_hg h + b_ig + b_hg); o = hard_sigmoid(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ relu(c').
@@ -601,6 +622,12 @@ partial class VariantModel
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264 + (t * batchSize * 32));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2560 + (t * batchSize * 32), batchSize * 32), workspace.Slice(2560 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3264 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3264 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer1: GRU, 18 units, input 20. r = tanh(W_ir x + W_hr h + b_ir + b_hr); z = tanh(W_iz x + W_hz h + b_iz + b_hz); n = linear(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
@@ -627,6 +654,11 @@ partial class VariantModel
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6720 + (t * batchSize * 32));
             Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5504), ref xpStep, ref hPrev, ref aux, batchSize);
             Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6656), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(6016 + (t * batchSize * 32), batchSize * 32), workspace.Slice(6016 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer2: SimpleRNN, 9 units, input 18. h' = σ(W_ih x + W_hh h + b_ih + b_hh).
@@ -651,6 +683,11 @@ partial class VariantModel
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7744 + (t * batchSize * 16));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
             Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref xpStep, ref hPrev, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7744 + (t * batchSize * 16), batchSize * 16), workspace.Slice(7744 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -661,6 +698,10 @@ partial class VariantModel
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(7744 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -913,7 +954,7 @@ partial class VariantModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(2016);
+        _backward ??= new global::RnnGen.AlignedBuffer(2144);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -921,6 +962,7 @@ partial class VariantModel
         ref float bwRef = ref _backward.Reference;
         int outputRows = rows;
         int firstOutputRow = 0;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(1280, rows * 16);
@@ -928,6 +970,10 @@ partial class VariantModel
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 16, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, 16, lengths, steps); // padded steps have no loss
         }
 
         // dL/doutput of Layer1: the units of Layer2 add W_ihᵀ · dG into it.
@@ -945,11 +991,21 @@ partial class VariantModel
             global::System.Span<float> gateSpan = ws.Slice(7424 + (stepRow * 16), batchSize * 16);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7744 + (stepRow * 16));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec2, bw.Slice(1792, batchSize * 16), 16, lengths, t);
+            }
             ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
             Layer2BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec2, 16, p.Slice(7712, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), gateSpan, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1792, batchSize * 16), dhRec2, 16, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 16, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec2.CopyTo(bw.Slice(1920, batchSize * 16)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(2048, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(7424, rows * 16);
         global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(7744, rows * 16);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -975,14 +1031,24 @@ partial class VariantModel
             global::System.Span<float> gateSpan = ws.Slice(4096 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 6016 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec1, bw.Slice(1792, batchSize * 32), 32, lengths, t);
+            }
             global::System.Span<float> dResetHidden = bw.Slice(1728, batchSize * 32);
             Layer1BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
             dResetHidden.Clear();
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dResetHidden, 32, p.Slice(6656, 576), new global::RnnGen.Numerics.PackedShape(2, 18, 1), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), batchSize);
             Layer1BackwardReset(ref gates, ref hPrev, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dResetHidden), ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(5504, 1152), new global::RnnGen.Numerics.PackedShape(2, 18, 2), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1792, batchSize * 32), dhRec1, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec1.CopyTo(bw.Slice(1856, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(1984, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(4096, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(6016, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -1006,14 +1072,26 @@ partial class VariantModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2560 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(1792, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1664, batchSize * 32), bw.Slice(1856, batchSize * 32), 32, lengths, t);
+            }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 3264 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1664);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(768, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1792, batchSize * 32), dhRec0, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1856, batchSize * 32), bw.Slice(1664, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(1792, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(1664, batchSize * 32).CopyTo(bw.Slice(1952, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(1920, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(1664, batchSize * 32).CopyTo(bw.Slice(2080, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(2560, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
@@ -1042,13 +1120,13 @@ partial class VariantModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 1792, 1952);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 1920, 2080);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (18, 32, 1856, -1);
+                (units, padded, hiddenOffset, cellOffset) = (18, 32, 1984, -1);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 1920, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 2048, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");

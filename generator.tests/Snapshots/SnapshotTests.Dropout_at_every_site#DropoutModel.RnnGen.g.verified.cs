@@ -625,6 +625,10 @@ partial class DropoutModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -699,11 +703,26 @@ partial class DropoutModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize]: zero at padded steps; the output of each sequence's last valid step.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, nameof(tokens), nameof(batchSize));
         global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -731,6 +750,8 @@ partial class DropoutModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         tokens.CopyTo(_tokens); // kept for Backward
         bool dropout = Training;
         _dropoutActive = dropout;
@@ -799,6 +820,12 @@ partial class DropoutModel
                 hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7520 + (t * batchSize * 32));
             }
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1344), ref xpStep, ref hDropped, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (t * batchSize * 32), batchSize * 32), workspace.Slice(4608 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(5856 + (t * batchSize * 32), batchSize * 32), workspace.Slice(5856 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer1: GRU, 17 units, input 20. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
@@ -841,6 +868,11 @@ partial class DropoutModel
                 hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 16064 + (t * batchSize * 32));
             }
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xpStep, ref hDropped, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(12320 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer2: GRU, 9 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
@@ -874,6 +906,11 @@ partial class DropoutModel
             }
             Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xpStep, ref hDropped, ref aux, batchSize);
             Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(19040 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -1144,7 +1181,7 @@ partial class DropoutModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(5616);
+        _backward ??= new global::RnnGen.AlignedBuffer(5808);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -1153,6 +1190,7 @@ partial class DropoutModel
         int outputRows = batchSize;
         int firstOutputRow = rows - batchSize;
         bool dropout = _dropoutActive; // the masks that Forward used
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(2304, rows * 16);
@@ -1189,6 +1227,11 @@ partial class DropoutModel
             global::System.Span<float> gateSpan = ws.Slice(17312 + (stepRow * 48), batchSize * 48);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 19040 + (stepRow * 16));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec2, bw.Slice(5280, batchSize * 16), 16, lengths, t);
+            }
             ref float hDropped = ref hPrev;
             if (dropout)
             {
@@ -1205,8 +1248,13 @@ partial class DropoutModel
             {
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts2, ws.Slice(20240, batchSize * 16), dhRec2); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(5280, batchSize * 16), dhRec2, 16, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 48, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec2.CopyTo(bw.Slice(5472, batchSize * 16)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(5664, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(17312, rows * 48);
         global::System.ReadOnlySpan<float> previousHidden2 = dropout ? ws.Slice(20288, rows * 16) : ws.Slice(19040, rows * 16); // what W_hh multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -1234,6 +1282,11 @@ partial class DropoutModel
             global::System.Span<float> gateSpan = ws.Slice(8864 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12320 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec1, bw.Slice(5280, batchSize * 32), 32, lengths, t);
+            }
             if (dropout)
             {
                 dhProducts1.Clear();
@@ -1246,8 +1299,14 @@ partial class DropoutModel
             {
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts1, ws.Slice(15968, batchSize * 32), dhRec1); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(5280, batchSize * 32), dhRec1, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(13568 + (stepRow * 32), batchSize * 32), 32, lengths, t);
+            }
         }
-        dhRec1.CopyTo(bw.Slice(5376, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(5568, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(8864, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = dropout ? ws.Slice(16064, rows * 32) : ws.Slice(12320, rows * 32); // what W_hh multiplied
         global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(14816, rows * 32) : ws.Slice(4608 + (batchSize * 32)); // what W_ih multiplied
@@ -1278,6 +1337,12 @@ partial class DropoutModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4608 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 2880);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(5280, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(2976, batchSize * 32), bw.Slice(5376, batchSize * 32), 32, lengths, t);
+            }
             if (dropout)
             {
                 dhProducts0.Clear();
@@ -1291,9 +1356,15 @@ partial class DropoutModel
             {
                 global::RnnGen.Numerics.DropoutMasks.MultiplyAdd(dhProducts0, ws.Slice(7424, batchSize * 32), dhRec0); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG
             }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(5280, batchSize * 32), dhRec0, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(5376, batchSize * 32), bw.Slice(2976, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(5280, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(5520, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(5472, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(5712, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = dropout ? ws.Slice(7520, rows * 32) : ws.Slice(4608, rows * 32); // what W_hh multiplied
         global::System.Span<float> embeddingRows0 = bw.Slice(4896, rows * 8);
@@ -1336,13 +1407,13 @@ partial class DropoutModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 5280, 5520);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 5472, 5712);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5376, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5568, -1);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 5472, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 5664, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");

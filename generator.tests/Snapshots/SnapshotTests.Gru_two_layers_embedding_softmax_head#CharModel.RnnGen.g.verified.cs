@@ -488,6 +488,10 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -500,11 +504,26 @@ partial class CharModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, nameof(tokens), nameof(batchSize));
         global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -532,6 +551,8 @@ partial class CharModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         tokens.CopyTo(_tokens); // kept for Backward
 
         // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
@@ -557,6 +578,11 @@ partial class CharModel
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (t * batchSize * 48));
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (t * batchSize * 48), batchSize * 48), workspace.Slice(4608 + ((t + 1) * batchSize * 48), batchSize * 48), 48, lengths, t);
+            }
         }
 
         // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
@@ -582,6 +608,11 @@ partial class CharModel
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14112 + (t * batchSize * 48));
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12480 + (t * batchSize * 48), batchSize * 48), workspace.Slice(12480 + ((t + 1) * batchSize * 48), batchSize * 48), 48, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -593,6 +624,10 @@ partial class CharModel
         for (int r = 0; r < outputRows; r++)
         {
             global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15744 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -825,7 +860,7 @@ partial class CharModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(7648);
+        _backward ??= new global::RnnGen.AlignedBuffer(7840);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -833,6 +868,7 @@ partial class CharModel
         ref float bwRef = ref _backward.Reference;
         int outputRows = rows;
         int firstOutputRow = 0;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(1536, rows * 48);
@@ -842,6 +878,10 @@ partial class CharModel
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 96, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(dz, 96, lengths, steps); // padded steps have no loss
         }
         global::System.ReadOnlySpan<float> headInputs = ws.Slice(12480 + (batchSize * 48) + (firstOutputRow * 48));
         // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
@@ -864,12 +904,23 @@ partial class CharModel
             global::System.Span<float> gateSpan = ws.Slice(7872 + (stepRow * 144), batchSize * 144);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 12480 + (stepRow * 48));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec1, bw.Slice(7456, batchSize * 48), 48, lengths, t);
+            }
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 14112 + (stepRow * 48));
             Layer1BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), gateSpan, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 48, p.Slice(21792, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(14112 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(7456, batchSize * 48), dhRec1, 48, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 144, lengths, t); // no gate gradient at a padded step
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(14112 + (stepRow * 48), batchSize * 48), 48, lengths, t);
+            }
         }
-        dhRec1.CopyTo(bw.Slice(7552, batchSize * 48)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(7744, batchSize * 48)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(7872, rows * 144);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(12480, rows * 48);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -893,12 +944,23 @@ partial class CharModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 144), batchSize * 144);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4608 + (stepRow * 48));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(7456, batchSize * 48), 48, lengths, t);
+            }
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 6240 + (stepRow * 48));
             Layer0BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 48, p.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), gateSpan, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 48, p.Slice(7680, 6912), new global::RnnGen.Numerics.PackedShape(3, 48, 3), ws.Slice(6240 + (stepRow * 48), batchSize * 48), new global::RnnGen.Numerics.GateRows(48, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(7456, batchSize * 48), dhRec0, 48, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 144, lengths, t); // no gate gradient at a padded step
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(6240 + (stepRow * 48), batchSize * 48), 48, lengths, t);
+            }
         }
-        dhRec0.CopyTo(bw.Slice(7456, batchSize * 48)); // dL/dh(-1)
+        dhRec0.CopyTo(bw.Slice(7648, batchSize * 48)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 144);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(4608, rows * 48);
         global::System.Span<float> embeddingRows0 = bw.Slice(6432, rows * 32);
@@ -938,10 +1000,10 @@ partial class CharModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7456, -1);
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7648, -1);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7552, -1);
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7744, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");

@@ -305,6 +305,10 @@ partial class LstmModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -317,10 +321,25 @@ partial class LstmModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -348,6 +367,8 @@ partial class LstmModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         inputs.CopyTo(workspace.Slice(50176)); // kept for Backward
 
         // Layer0: LSTM, 64 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
@@ -387,6 +408,12 @@ partial class LstmModel
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 41216 + (t * batchSize * 64));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(32768 + (t * batchSize * 64), batchSize * 64), workspace.Slice(32768 + ((t + 1) * batchSize * 64), batchSize * 64), 64, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(41216 + (t * batchSize * 64), batchSize * 64), workspace.Slice(41216 + ((t + 1) * batchSize * 64), batchSize * 64), 64, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -397,6 +424,10 @@ partial class LstmModel
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(32768 + (batchSize * 64) + (r * 64), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -613,7 +644,7 @@ partial class LstmModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(9472);
+        _backward ??= new global::RnnGen.AlignedBuffer(9984);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -621,6 +652,7 @@ partial class LstmModel
         ref float bwRef = ref _backward.Reference;
         int outputRows = rows;
         int firstOutputRow = 0;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(0, rows * 64);
@@ -628,6 +660,10 @@ partial class LstmModel
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 64, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, 64, lengths, steps); // padded steps have no loss
         }
 
         // ---- Layer0 (LSTM), backward through time ----
@@ -642,14 +678,26 @@ partial class LstmModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 256), batchSize * 256);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 32768 + (stepRow * 64));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8192);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(8960, batchSize * 64), 64, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8448, batchSize * 64), bw.Slice(9216, batchSize * 64), 64, lengths, t);
+            }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 41216 + (stepRow * 64));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
             ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8448);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 64, p.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), gateSpan, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8960, batchSize * 64), dhRec0, 64, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(9216, batchSize * 64), bw.Slice(8448, batchSize * 64), 64, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 256, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(8960, batchSize * 64)); // dL/dh(-1)
-        bw.Slice(8448, batchSize * 64).CopyTo(bw.Slice(9216, batchSize * 64)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(9472, batchSize * 64)); // dL/dh(-1)
+        bw.Slice(8448, batchSize * 64).CopyTo(bw.Slice(9728, batchSize * 64)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 256);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(32768, rows * 64);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
@@ -678,7 +726,7 @@ partial class LstmModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (64, 64, 8960, 9216);
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 9472, 9728);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");

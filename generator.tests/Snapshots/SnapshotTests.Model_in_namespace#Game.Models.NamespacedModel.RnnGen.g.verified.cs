@@ -292,6 +292,10 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _batchSize;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private readonly int[] _lengths = new int[MaxBatchSize];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private bool _variableLengths;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private readonly bool[] _initialStateStaged = new bool[StateCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _stagedBatchSize;
@@ -304,10 +308,25 @@ namespace Game.Models
         /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
         /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+        /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+        /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+        /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+        /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+        /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+        /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+        /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
         {
             int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+            }
             global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
             ref float p = ref _parameters.Reference;
             ref float ws = ref _workspace.Reference;
@@ -335,6 +354,8 @@ namespace Game.Models
             _steps = steps;
             _lastSteps = steps;
             _batchSize = batchSize;
+            _variableLengths = !lengths.IsEmpty;
+            lengths.CopyTo(_lengths); // kept for Backward
             inputs.CopyTo(workspace.Slice(832)); // kept for Backward
 
             // Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
@@ -360,6 +381,11 @@ namespace Game.Models
                 ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
                 ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 656 + (t * batchSize * 16));
                 Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
+                if (!lengths.IsEmpty)
+                {
+                    // Sequences that have ended hold their state.
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(480 + (t * batchSize * 16), batchSize * 16), workspace.Slice(480 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+                }
             }
 
             global::System.Array.Clear(_initialStateStaged);
@@ -370,6 +396,10 @@ namespace Game.Models
             for (int r = 0; r < outputRows; r++)
             {
                 workspace.Slice(480 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+            }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
             }
         }
 
@@ -584,7 +614,7 @@ namespace Game.Models
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
             global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
             global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-            _backward ??= new global::RnnGen.AlignedBuffer(224);
+            _backward ??= new global::RnnGen.AlignedBuffer(256);
             global::System.Span<float> ws = _workspace.Span;
             global::System.Span<float> bw = _backward.Span;
             global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -592,6 +622,7 @@ namespace Game.Models
             ref float bwRef = ref _backward.Reference;
             int outputRows = rows;
             int firstOutputRow = 0;
+            global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
             // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
             global::System.Span<float> dTop = bw.Slice(0, rows * 16);
@@ -599,6 +630,10 @@ namespace Game.Models
             for (int r = 0; r < outputRows; r++)
             {
                 outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 16, OutputSize));
+            }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, 16, lengths, steps); // padded steps have no loss
             }
 
             // ---- Layer0 (GRU), backward through time ----
@@ -612,12 +647,23 @@ namespace Game.Models
                 global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 48), batchSize * 48);
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 480 + (stepRow * 16));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 160);
+                if (!lengths.IsEmpty)
+                {
+                    // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(208, batchSize * 16), 16, lengths, t);
+                }
                 ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 656 + (stepRow * 16));
                 Layer0BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), gateSpan, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(656 + (stepRow * 16), batchSize * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+                if (!lengths.IsEmpty)
+                {
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(208, batchSize * 16), dhRec0, 16, lengths, t);
+                    global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 48, lengths, t); // no gate gradient at a padded step
+                    global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(656 + (stepRow * 16), batchSize * 16), 16, lengths, t);
+                }
             }
-            dhRec0.CopyTo(bw.Slice(208, batchSize * 16)); // dL/dh(-1)
+            dhRec0.CopyTo(bw.Slice(240, batchSize * 16)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 48);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(480, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -648,7 +694,7 @@ namespace Game.Models
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (16, 16, 208, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (16, 16, 240, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");

@@ -354,6 +354,10 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _batchSize;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private readonly int[] _lengths = new int[MaxBatchSize];
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private bool _variableLengths;
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private readonly bool[] _initialStateStaged = new bool[StateCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _stagedBatchSize;
@@ -366,10 +370,25 @@ partial class Outer<T>
         /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
         /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+        /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+        /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+        /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+        /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+        /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+        /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+        /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+        public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
         {
             int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+            }
             global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
             ref float p = ref _parameters.Reference;
             ref float ws = ref _workspace.Reference;
@@ -397,6 +416,8 @@ partial class Outer<T>
             _steps = steps;
             _lastSteps = steps;
             _batchSize = batchSize;
+            _variableLengths = !lengths.IsEmpty;
+            lengths.CopyTo(_lengths); // kept for Backward
             inputs.CopyTo(workspace.Slice(448)); // kept for Backward
 
             // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
@@ -436,6 +457,12 @@ partial class Outer<T>
                 ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336 + (t * batchSize * 16));
                 ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
                 Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+                if (!lengths.IsEmpty)
+                {
+                    // Sequences that have ended hold their state.
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(256 + (t * batchSize * 16), batchSize * 16), workspace.Slice(256 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(336 + (t * batchSize * 16), batchSize * 16), workspace.Slice(336 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+                }
             }
 
             global::System.Array.Clear(_initialStateStaged);
@@ -447,6 +474,10 @@ partial class Outer<T>
             for (int r = 0; r < outputRows; r++)
             {
                 global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(464 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
+            }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
             }
         }
 
@@ -664,7 +695,7 @@ partial class Outer<T>
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
             global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
             global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-            _backward ??= new global::RnnGen.AlignedBuffer(208);
+            _backward ??= new global::RnnGen.AlignedBuffer(240);
             global::System.Span<float> ws = _workspace.Span;
             global::System.Span<float> bw = _backward.Span;
             global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -672,6 +703,7 @@ partial class Outer<T>
             ref float bwRef = ref _backward.Reference;
             int outputRows = rows;
             int firstOutputRow = 0;
+            global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
             // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
             global::System.Span<float> dTop = bw.Slice(0, rows * 16);
@@ -681,6 +713,10 @@ partial class Outer<T>
             for (int r = 0; r < outputRows; r++)
             {
                 outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
+            }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.ClearPadding(dz, 16, lengths, steps); // padded steps have no loss
             }
             global::System.ReadOnlySpan<float> headInputs = ws.Slice(256 + (batchSize * 16) + (firstOutputRow * 16));
             // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
@@ -700,14 +736,26 @@ partial class Outer<T>
                 global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 64), batchSize * 64);
                 ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 16));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 64);
+                if (!lengths.IsEmpty)
+                {
+                    // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(176, batchSize * 16), 16, lengths, t);
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(80, batchSize * 16), bw.Slice(192, batchSize * 16), 16, lengths, t);
+                }
                 ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 336 + (stepRow * 16));
                 ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
                 ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 80);
                 Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
                 global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(128, 512), new global::RnnGen.Numerics.PackedShape(1, 8, 4), gateSpan, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+                if (!lengths.IsEmpty)
+                {
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(176, batchSize * 16), dhRec0, 16, lengths, t);
+                    global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(192, batchSize * 16), bw.Slice(80, batchSize * 16), 16, lengths, t);
+                    global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 64, lengths, t); // no gate gradient at a padded step
+                }
             }
-            dhRec0.CopyTo(bw.Slice(176, batchSize * 16)); // dL/dh(-1)
-            bw.Slice(80, batchSize * 16).CopyTo(bw.Slice(192, batchSize * 16)); // dL/dc(-1)
+            dhRec0.CopyTo(bw.Slice(208, batchSize * 16)); // dL/dh(-1)
+            bw.Slice(80, batchSize * 16).CopyTo(bw.Slice(224, batchSize * 16)); // dL/dc(-1)
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 64);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
@@ -736,7 +784,7 @@ partial class Outer<T>
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (8, 16, 176, 192);
+                    (units, padded, hiddenOffset, cellOffset) = (8, 16, 208, 224);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");

@@ -474,6 +474,10 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -486,10 +490,25 @@ partial class OddModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize]: zero at padded steps; the output of each sequence's last valid step.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -517,6 +536,8 @@ partial class OddModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         inputs.CopyTo(workspace.Slice(5856)); // kept for Backward
 
         // Layer0: LSTM, 17 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
@@ -556,6 +577,12 @@ partial class OddModel
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2496 + (t * batchSize * 32));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(1920 + (t * batchSize * 32), batchSize * 32), workspace.Slice(1920 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2496 + (t * batchSize * 32), batchSize * 32), workspace.Slice(2496 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         // Layer1: GRU, 17 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
@@ -582,6 +609,11 @@ partial class OddModel
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5280 + (t * batchSize * 32));
             Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xpStep, ref hPrev, ref aux, batchSize);
             Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4704 + (t * batchSize * 32), batchSize * 32), workspace.Slice(4704 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -829,7 +861,7 @@ partial class OddModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(1776);
+        _backward ??= new global::RnnGen.AlignedBuffer(1968);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -837,6 +869,7 @@ partial class OddModel
         ref float bwRef = ref _backward.Reference;
         int outputRows = batchSize;
         int firstOutputRow = rows - batchSize;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(480, rows * 32);
@@ -868,14 +901,24 @@ partial class OddModel
             global::System.Span<float> gateSpan = ws.Slice(3264 + (stepRow * 96), batchSize * 96);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 4704 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec1, bw.Slice(1488, batchSize * 32), 32, lengths, t);
+            }
             global::System.Span<float> dResetHidden = bw.Slice(1152, batchSize * 32);
             Layer1BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);
             dResetHidden.Clear();
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dResetHidden, 32, p.Slice(5536, 544), new global::RnnGen.Numerics.PackedShape(2, 17, 1), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), batchSize);
             Layer1BackwardReset(ref gates, ref hPrev, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(dResetHidden), ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec1, 32, p.Slice(4448, 1088), new global::RnnGen.Numerics.PackedShape(2, 17, 2), gateSpan, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1488, batchSize * 32), dhRec1, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec1.CopyTo(bw.Slice(1584, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(1776, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(3264, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(4704, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -899,14 +942,26 @@ partial class OddModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 128), batchSize * 128);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 1920 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(1488, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1056, batchSize * 32), bw.Slice(1584, batchSize * 32), 32, lengths, t);
+            }
             ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2496 + (stepRow * 32));
             ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
             ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1056);
             Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), gateSpan, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1488, batchSize * 32), dhRec0, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(1584, batchSize * 32), bw.Slice(1056, batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(1488, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(1056, batchSize * 32).CopyTo(bw.Slice(1680, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(1680, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(1056, batchSize * 32).CopyTo(bw.Slice(1872, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(1920, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
@@ -935,10 +990,10 @@ partial class OddModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1488, 1680);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1680, 1872);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1584, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1776, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");

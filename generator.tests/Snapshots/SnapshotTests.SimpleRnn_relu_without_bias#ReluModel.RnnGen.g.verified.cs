@@ -231,6 +231,10 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _batchSize;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly int[] _lengths = new int[MaxBatchSize];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _variableLengths;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -243,10 +247,25 @@ partial class ReluModel
     /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name="lengths"/>[b] valid steps, padded up to the batch's step count.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>
+    /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false)
+    public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+        }
         global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
         ref float ws = ref _workspace.Reference;
@@ -274,6 +293,8 @@ partial class ReluModel
         _steps = steps;
         _lastSteps = steps;
         _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        lengths.CopyTo(_lengths); // kept for Backward
         inputs.CopyTo(workspace.Slice(576)); // kept for Backward
 
         // Layer0: SimpleRNN, 32 units, input 16, no bias. h' = relu(W_ih x + W_hh h).
@@ -298,6 +319,11 @@ partial class ReluModel
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (t * batchSize * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref xpStep, ref hPrev, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(256 + (t * batchSize * 32), batchSize * 32), workspace.Slice(256 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
         }
 
         global::System.Array.Clear(_initialStateStaged);
@@ -308,6 +334,10 @@ partial class ReluModel
         for (int r = 0; r < outputRows; r++)
         {
             workspace.Slice(256 + (batchSize * 32) + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -521,7 +551,7 @@ partial class ReluModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(384);
+        _backward ??= new global::RnnGen.AlignedBuffer(448);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -529,6 +559,7 @@ partial class ReluModel
         ref float bwRef = ref _backward.Reference;
         int outputRows = rows;
         int firstOutputRow = 0;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
 
         // dL/doutput of the last layer: from the head, or the caller's gradients when there is none.
         global::System.Span<float> dTop = bw.Slice(0, rows * 32);
@@ -536,6 +567,10 @@ partial class ReluModel
         for (int r = 0; r < outputRows; r++)
         {
             outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * 32, OutputSize));
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, 32, lengths, steps); // padded steps have no loss
         }
 
         // ---- Layer0 (SimpleRNN), backward through time ----
@@ -549,11 +584,21 @@ partial class ReluModel
             global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 32), batchSize * 32);
             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 32));
             ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 256);
+            if (!lengths.IsEmpty)
+            {
+                // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(352, batchSize * 32), 32, lengths, t);
+            }
             ref float h = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
             Layer0BackwardCell(ref dH, ref gates, ref h, ref dhRec, batchSize);
             global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 32, p.Slice(512, 1024), new global::RnnGen.Numerics.PackedShape(2, 32, 1), gateSpan, new global::RnnGen.Numerics.GateRows(32, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), batchSize);
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(352, batchSize * 32), dhRec0, 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 32, lengths, t); // no gate gradient at a padded step
+            }
         }
-        dhRec0.CopyTo(bw.Slice(352, batchSize * 32)); // dL/dh(-1)
+        dhRec0.CopyTo(bw.Slice(416, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 32);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -580,7 +625,7 @@ partial class ReluModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (32, 32, 352, -1);
+                (units, padded, hiddenOffset, cellOffset) = (32, 32, 416, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");

@@ -167,6 +167,8 @@ namespace RnnGen.Generator.Planning
     /// <param name="HiddenGradients">Per unit, [steps·batch][padded units] in the unit's processing order.</param>
     /// <param name="OutputGradients">Per layer, its dL/doutput rows: a unit's <paramref name="HiddenGradients"/>, or its own buffer when it merges.</param>
     /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added; -1 when not needed.</param>
+    /// <param name="HeldHidden">[batch][padded units]: dL/dh(t) of sequences that have ended, passed through a padded step unchanged.</param>
+    /// <param name="HeldCell">[batch][padded units]: dL/dc(t) likewise.</param>
     /// <param name="Dropped">[batch][padded units]: W_hhᵀ · dG of one step before the recurrent dropout mask joins it to dL/dh(t-1).</param>
     internal sealed record BackwardWorkspace(
         EquatableArray<int> HiddenGradients,
@@ -178,6 +180,8 @@ namespace RnnGen.Generator.Planning
         int Head,
         int Embedding,
         int Dropped,
+        int HeldHidden,
+        int HeldCell,
         EquatableArray<int> InitialHidden,
         EquatableArray<int> InitialCell,
         int Length);

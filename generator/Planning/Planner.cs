@@ -144,9 +144,11 @@ namespace RnnGen.Generator.Planning
             var head = cursor.Take(rows * outputPadded);
             var embedding = spec.Input.IsEmbedding ? cursor.Take(rows * spec.Input.EmbeddingDimension) : -1;
             var dropped = layers.Any(l => l.Spec.RecurrentDropout > 0f) ? cursor.Take(batch * maxPadded) : -1;
+            var heldHidden = cursor.Take(batch * maxPadded);
+            var heldCell = cursor.Take(batch * maxPadded);
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

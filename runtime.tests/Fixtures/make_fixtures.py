@@ -132,6 +132,28 @@ def embedding_head_fixture(seed):
                                          output=flat(probabilities)))
 
 
+def packed_fixture(model, cell, input_size, hidden, layers, bidirectional, seed):
+    """A batch of different lengths through pack_padded_sequence (unsorted), outputs padded back with zeros; weights
+    and inputs from the LCG like float_input_fixture, so the fixture names the model (same shapes) it belongs to."""
+    lcg = Lcg(seed)
+    rnn = recurrent(cell, input_size, hidden, layers, True, bidirectional)
+    scale = np.float32(1.0 / math.sqrt(hidden))
+    fill(rnn, lcg, lambda _: scale)
+    x = torch.from_numpy(lcg.uniform(STEPS * BATCH * input_size, 1.0).astype(np.float64)).reshape(STEPS, BATCH, input_size)
+    lengths = [STEPS, 2, 4]
+    packed = torch.nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), enforce_sorted=False)
+    out, state = rnn(packed)
+    out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, total_length=STEPS)
+    h_n = state[0] if cell == "lstm" else state
+    fixture = dict(model=model, seed=seed, steps=STEPS, batch=BATCH, lengths=lengths, output=flat(out), h_n=flat(h_n))
+    if cell == "lstm":
+        fixture["c_n"] = flat(state[1])
+    c = torch.from_numpy(Lcg(seed + 1000).uniform(out.numel(), 1.0).astype(np.float64)).reshape(out.shape)
+    (out * c).sum().backward()
+    fixture["gradients"] = {name: flat(p.grad) for name, p in rnn.named_parameters()}
+    write(f"packed_{model}", fixture)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     seed = 1
@@ -150,6 +172,13 @@ def main():
         float_input_fixture(cell, 3, 16, 2, True, seed + 1, bidirectional=True)
         seed += 2
     float_input_fixture("lstm", 4, 9, 2, False, seed, bidirectional=True)
+    seed += 1
+    for model, cell, size, hidden, bidirectional in (
+            ("lstm_i3_h17_l2", "lstm", 3, 17, False), ("gru_i3_h17_l2", "gru", 3, 17, False),
+            ("rnn_tanh_i3_h17_l2", "rnn_tanh", 3, 17, False), ("bi_lstm_i3_h16_l2", "lstm", 3, 16, True),
+            ("bi_gru_i3_h16_l2", "gru", 3, 16, True), ("bi_rnn_tanh_i3_h16_l2", "rnn_tanh", 3, 16, True)):
+        packed_fixture(model, cell, size, hidden, 2, bidirectional, seed)
+        seed += 1
 
 
 if __name__ == "__main__":

@@ -48,6 +48,12 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         float[] ExportKeras(string name);
 
+        /// <summary>Forward over sequences of the given lengths (null: all full length).</summary>
+        float[] Forward(float[] inputs, int batchSize, int[]? lengths);
+
+        /// <summary>Forward with lengths, then Backward; every tensor's gradient by name.</summary>
+        Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients);
+
         /// <summary>Whether the model can Step (the streaming members below throw otherwise).</summary>
         bool CanStream { get; }
 
@@ -101,18 +107,22 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public float[] NextInputs(int count) => _nextInputs(count);
 
-        public float[] Forward(float[] inputs, int batchSize)
+        public float[] Forward(float[] inputs, int batchSize) => Forward(inputs, batchSize, null);
+
+        public float[] Forward(float[] inputs, int batchSize, int[]? lengths)
         {
             var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
-            _model.Forward(inputs, outputs, batchSize);
+            _model.Forward(inputs, lengths, outputs, batchSize);
             return outputs;
         }
 
         public float[] StepEachStream(float[] inputs, int batchSize) => Streaming.StepEachStream(Config, inputs, batchSize, null, null);
 
-        public Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, float[] outputGradients)
+        public Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, float[] outputGradients) => Gradients(inputs, batchSize, null, outputGradients);
+
+        public Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients)
         {
-            Forward(inputs, batchSize);
+            Forward(inputs, batchSize, lengths);
             var gradients = new float[_model.PackedParameters.Length];
             _model.Backward(outputGradients, gradients);
             var byName = new Dictionary<string, float[]>();

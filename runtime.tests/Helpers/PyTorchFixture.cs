@@ -38,6 +38,8 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public double[] Doubles(string property) => _root.GetProperty(property).EnumerateArray().Select(e => e.GetDouble()).ToArray();
 
+        public string Text(string property) => _root.GetProperty(property).GetString()!;
+
         public int[] Ints(string property) => _root.GetProperty(property).EnumerateArray().Select(e => e.GetInt32()).ToArray();
 
         /// <summary>PyTorch's autograd gradient of one parameter (float64), from the "gradients" object.</summary>

@@ -45,6 +45,12 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// </summary>
         public float[]?[]? RecurrentMasks { get; set; }
 
+        /// <summary>
+        /// Valid steps per sequence (null: all). Sequence b runs lengths[b] steps (a reversed direction from step
+        /// lengths[b]-1 down to 0); its outputs after that are zero and its final state is the one at its last step.
+        /// </summary>
+        public int[]? Lengths { get; set; }
+
         /// <summary>Rows ⊙ mask[b] for time-major rows [steps][batch][width]: a dropped head input.</summary>
         public static double[] Mask(double[] rows, float[] mask, int batch, int width)
         {
@@ -88,7 +94,7 @@ namespace RnnGen.Runtime.Tests.Helpers
                 else if (_config.GoBackwards)
                 {
                     // Keras go_backwards: processed from the last step, returned in processing order.
-                    sequence = ReverseSteps(RunLayer(layer, string.Empty, layer, true, sequence, steps, batch, width), steps, batch * hidden);
+                    sequence = ReverseWithinLengths(RunLayer(layer, string.Empty, layer, true, sequence, steps, batch, width), steps, batch, hidden);
                     width = hidden;
                 }
                 else
@@ -108,6 +114,22 @@ namespace RnnGen.Runtime.Tests.Helpers
             for (var t = 0; t < steps; t++)
             {
                 Array.Copy(rows, (steps - 1 - t) * block, result, t * block, block);
+            }
+
+            return result;
+        }
+
+        /// <summary>Each sequence's valid steps in reverse order (step t = step lengths[b]-1-t); padded steps stay zero.</summary>
+        private double[] ReverseWithinLengths(double[] rows, int steps, int batch, int width)
+        {
+            var result = new double[rows.Length];
+            for (var b = 0; b < batch; b++)
+            {
+                var length = Lengths?[b] ?? steps;
+                for (var t = 0; t < length; t++)
+                {
+                    Array.Copy(rows, (((length - 1 - t) * batch) + b) * width, result, ((t * batch) + b) * width, width);
+                }
             }
 
             return result;
@@ -164,9 +186,10 @@ namespace RnnGen.Runtime.Tests.Helpers
             {
                 var h = (double[]?)InitialHidden?[state][b].Clone() ?? new double[hidden];
                 var c = (double[]?)InitialCell?[state][b].Clone() ?? new double[hidden];
-                for (var step = 0; step < steps; step++)
+                var length = Lengths?[b] ?? steps;
+                for (var step = 0; step < length; step++)
                 {
-                    var t = reverse ? steps - 1 - step : step;
+                    var t = reverse ? length - 1 - step : step;
                     var x = new double[width];
                     Array.Copy(inputs, ((t * batch) + b) * width, x, 0, width);
                     if (InputMasks?[state] is { } inputMask)

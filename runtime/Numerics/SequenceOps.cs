@@ -9,32 +9,66 @@ namespace RnnGen.Numerics
     /// </summary>
     public static class SequenceOps
     {
-        /// <summary>destination step t = source step (steps - 1 - t); <paramref name="block"/> floats (batch × stride) per step.</summary>
-        public static void Reverse(ReadOnlySpan<float> source, Span<float> destination, int block, int steps)
+        /// <summary>
+        /// destination step t = source step (steps - 1 - t), <paramref name="block"/> floats (batch × stride) per step;
+        /// with <paramref name="lengths"/>, each sequence is reversed within its own length (row (t, b) = source row
+        /// (lengths[b] - 1 - t, b)) and its padded steps stay in place.
+        /// </summary>
+        public static void Reverse(ReadOnlySpan<float> source, Span<float> destination, int block, int steps, ReadOnlySpan<int> lengths = default)
         {
+            if (lengths.IsEmpty)
+            {
+                for (var t = 0; t < steps; t++)
+                {
+                    source.Slice((steps - 1 - t) * block, block).CopyTo(destination.Slice(t * block, block));
+                }
+
+                return;
+            }
+
+            var stride = block / lengths.Length;
             for (var t = 0; t < steps; t++)
             {
-                source.Slice((steps - 1 - t) * block, block).CopyTo(destination.Slice(t * block, block));
+                for (var b = 0; b < lengths.Length; b++)
+                {
+                    var from = Mirror(t, b, steps, lengths);
+                    source.Slice((from * block) + (b * stride), stride).CopyTo(destination.Slice((t * block) + (b * stride), stride));
+                }
             }
         }
 
-        /// <summary>Token ids reversed in time: destination step t = source step (steps - 1 - t), <paramref name="batch"/> ids per step.</summary>
-        public static void Reverse(ReadOnlySpan<int> source, Span<int> destination, int batch, int steps)
+        /// <summary>Token ids reversed in time like <see cref="Reverse(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{int})"/>, <paramref name="batch"/> ids per step.</summary>
+        public static void Reverse(ReadOnlySpan<int> source, Span<int> destination, int batch, int steps, ReadOnlySpan<int> lengths = default)
         {
             for (var t = 0; t < steps; t++)
             {
-                source.Slice((steps - 1 - t) * batch, batch).CopyTo(destination.Slice(t * batch, batch));
+                for (var b = 0; b < batch; b++)
+                {
+                    destination[(t * batch) + b] = source[(Mirror(t, b, steps, lengths) * batch) + b];
+                }
             }
         }
 
-        /// <summary>destination step (steps - 1 - t) += source step t: a reversed copy's gradient returned to the original order.</summary>
-        public static void AddReversed(ReadOnlySpan<float> source, Span<float> destination, int block, int steps)
+        /// <summary>The inverse of <see cref="Reverse(ReadOnlySpan{float}, Span{float}, int, int, ReadOnlySpan{int})"/>, adding: a reversed copy's gradient returned to time order.</summary>
+        public static void AddReversed(ReadOnlySpan<float> source, Span<float> destination, int block, int steps, ReadOnlySpan<int> lengths = default)
         {
+            var batch = lengths.IsEmpty ? 1 : lengths.Length;
+            var stride = block / batch;
             for (var t = 0; t < steps; t++)
             {
-                var target = destination.Slice((steps - 1 - t) * block, block);
-                TensorPrimitives.Add(target, source.Slice(t * block, block), target);
+                for (var b = 0; b < batch; b++)
+                {
+                    var target = destination.Slice((Mirror(t, b, steps, lengths) * block) + (b * stride), stride);
+                    TensorPrimitives.Add(target, source.Slice((t * block) + (b * stride), stride), target);
+                }
             }
+        }
+
+        /// <summary>The step that step t of sequence b trades places with: steps-1-t, or lengths[b]-1-t inside the sequence's length.</summary>
+        private static int Mirror(int t, int b, int steps, ReadOnlySpan<int> lengths)
+        {
+            var length = lengths.IsEmpty ? steps : lengths[b];
+            return t < length ? length - 1 - t : t;
         }
 
         /// <summary>destination += source, element by element.</summary>
@@ -46,13 +80,13 @@ namespace RnnGen.Numerics
         /// backward (steps - 1 - t, b)), where the backward sequence is in its processing (reversed) order. With
         /// <paramref name="finalOnly"/>, only the last step is written, from both directions' final states.
         /// </summary>
-        public static void Merge(ReadOnlySpan<float> forward, ReadOnlySpan<float> backward, int stateStride, Span<float> output, int outputStride, int units, MergeMode mode, int batch, int steps, bool finalOnly)
+        public static void Merge(ReadOnlySpan<float> forward, ReadOnlySpan<float> backward, int stateStride, Span<float> output, int outputStride, int units, MergeMode mode, int batch, int steps, bool finalOnly, ReadOnlySpan<int> lengths = default)
         {
             for (var t = finalOnly ? steps - 1 : 0; t < steps; t++)
             {
-                var back = finalOnly ? steps - 1 : steps - 1 - t;
                 for (var b = 0; b < batch; b++)
                 {
+                    var back = finalOnly ? steps - 1 : Mirror(t, b, steps, lengths);
                     var f = forward.Slice(((t * batch) + b) * stateStride, units);
                     var r = backward.Slice(((back * batch) + b) * stateStride, units);
                     var o = output.Slice(((t * batch) + b) * outputStride);
@@ -81,13 +115,13 @@ namespace RnnGen.Numerics
         /// The gradient through <see cref="Merge"/>: from dL/doutput, adds dL/dforward (time order) and dL/dbackward
         /// (processing order) into the two directions' dL/dh rows.
         /// </summary>
-        public static void MergeBackward(ReadOnlySpan<float> outputGradient, int outputStride, ReadOnlySpan<float> forward, ReadOnlySpan<float> backward, Span<float> forwardGradient, Span<float> backwardGradient, int stateStride, int units, MergeMode mode, int batch, int steps, bool finalOnly)
+        public static void MergeBackward(ReadOnlySpan<float> outputGradient, int outputStride, ReadOnlySpan<float> forward, ReadOnlySpan<float> backward, Span<float> forwardGradient, Span<float> backwardGradient, int stateStride, int units, MergeMode mode, int batch, int steps, bool finalOnly, ReadOnlySpan<int> lengths = default)
         {
             for (var t = finalOnly ? steps - 1 : 0; t < steps; t++)
             {
-                var back = finalOnly ? steps - 1 : steps - 1 - t;
                 for (var b = 0; b < batch; b++)
                 {
+                    var back = finalOnly ? steps - 1 : Mirror(t, b, steps, lengths);
                     var g = outputGradient.Slice(((t * batch) + b) * outputStride);
                     var fRow = ((t * batch) + b) * stateStride;
                     var rRow = ((back * batch) + b) * stateStride;

@@ -67,6 +67,8 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line("bool dropout = _dropoutActive; // the masks that Forward used");
                 }
 
+                w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
+
                 var lastPadded = Int(last.Output.Stride);
                 w.Line();
                 w.Line("// dL/doutput of the last layer: from the head, or the caller's gradients when there is none.");
@@ -83,6 +85,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     using (w.Block("for (int r = 0; r < outputRows; r++)"))
                     {
                         w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * {op}, OutputSize));");
+                    }
+
+                    if (plan.ReturnsSequences)
+                    {
+                        using (w.Block("if (!lengths.IsEmpty)"))
+                        {
+                            w.Line($"global::RnnGen.Numerics.SequenceLengths.ClearPadding(dz, {op}, lengths, steps); // padded steps have no loss");
+                        }
                     }
 
                     var headInputs = $"ws.Slice({last.Output.Start} + (firstOutputRow * {lastPadded}))";
@@ -112,6 +122,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         w.Line($"outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dTop.Slice((firstOutputRow + r) * {lastPadded}, OutputSize));");
                     }
+
+                    if (plan.ReturnsSequences)
+                    {
+                        using (w.Block("if (!lengths.IsEmpty)"))
+                        {
+                            w.Line($"global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, {lastPadded}, lengths, steps); // padded steps have no loss");
+                        }
+                    }
                 }
 
                 for (var index = plan.Groups.Count - 1; index >= 0; index--)
@@ -139,7 +157,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line($"bw.Slice({Int(bw.HiddenGradients[unit])}, rows * {padded}).Clear();");
                 }
 
-                w.Line($"global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice({Int(bw.OutputGradients[group.Index])}), {Int(group.Output.Stride)}, ws.Slice({Int(plan.Forward.Layers[group.Units[0]].Hidden)} + (batchSize * {padded})), ws.Slice({Int(plan.Forward.Layers[group.Units[1]].Hidden)} + (batchSize * {padded})), bw.Slice({Int(bw.HiddenGradients[group.Units[0]])}), bw.Slice({Int(bw.HiddenGradients[group.Units[1]])}), {padded}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{group.Spec.MergeMode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)});");
+                w.Line($"global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice({Int(bw.OutputGradients[group.Index])}), {Int(group.Output.Stride)}, ws.Slice({Int(plan.Forward.Layers[group.Units[0]].Hidden)} + (batchSize * {padded})), ws.Slice({Int(plan.Forward.Layers[group.Units[1]].Hidden)} + (batchSize * {padded})), bw.Slice({Int(bw.HiddenGradients[group.Units[0]])}), bw.Slice({Int(bw.HiddenGradients[group.Units[1]])}), {padded}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{group.Spec.MergeMode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)}, lengths);");
             }
 
             if (group.Index > 0)
@@ -199,6 +217,16 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Span} gateSpan = ws.Slice({Int(tape.Gates)} + (stepRow * {gs}), batchSize * {gs});");
                 w.Line($"ref float hPrev = ref {Unsafe}.Add(ref wsRef, {Int(tape.Hidden)} + (stepRow * {hp}));");
                 w.Line($"ref float dhRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Recurrent)});");
+                using (w.Block("if (!lengths.IsEmpty)"))
+                {
+                    w.Line("// A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.");
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec{layer.Index}, bw.Slice({Int(bw.HeldHidden)}, batchSize * {hp}), {hp}, lengths, t);");
+                    if (tape.Cell >= 0)
+                    {
+                        w.Line($"global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice({Int(bw.Cell)}, batchSize * {hp}), bw.Slice({Int(bw.HeldCell)}, batchSize * {hp}), {hp}, lengths, t);");
+                    }
+                }
+
                 var resetTarget = "dhRec";
                 var droppedHidden = "hPrev";
                 if (recurrentDropout is not null)
@@ -258,6 +286,21 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line("{");
                     w.Line($"    {DropoutEmitter.Masks}.MultiplyAdd({products}, {DropoutEmitter.Mask(recurrentDropout)}, dhRec{layer.Index}); // dL/dh(t-1) += mask ⊙ W_hhᵀ · dG");
                     w.Line("}");
+                }
+
+                using (w.Block("if (!lengths.IsEmpty)"))
+                {
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice({Int(bw.HeldHidden)}, batchSize * {hp}), dhRec{layer.Index}, {hp}, lengths, t);");
+                    if (tape.Cell >= 0)
+                    {
+                        w.Line($"global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice({Int(bw.HeldCell)}, batchSize * {hp}), bw.Slice({Int(bw.Cell)}, batchSize * {hp}), {hp}, lengths, t);");
+                    }
+
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, {gs}, lengths, t); // no gate gradient at a padded step");
+                    if (tape.Aux >= 0 && layer.Spec.ResetAfter)
+                    {
+                        w.Line($"global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice({Int(tape.Aux)} + (stepRow * {hp}), batchSize * {hp}), {hp}, lengths, t);");
+                    }
                 }
             }
 
@@ -354,7 +397,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 if (scratch >= 0)
                 {
                     w.Line(layer.Reverse
-                        ? $"global::RnnGen.Numerics.SequenceOps.AddReversed({target}, dBelow{layer.Group}, batchSize * {stride}, steps); // back to time order"
+                        ? $"global::RnnGen.Numerics.SequenceOps.AddReversed({target}, dBelow{layer.Group}, batchSize * {stride}, steps, lengths); // back to time order"
                         : $"global::RnnGen.Numerics.SequenceOps.Add({target}, dBelow{layer.Group});");
                 }
             }

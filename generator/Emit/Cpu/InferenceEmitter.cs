@@ -37,6 +37,10 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("private int _lastSteps;");
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _batchSize;");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private readonly int[] _lengths = new int[MaxBatchSize];");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private bool _variableLengths;");
             StateTransferEmitter.EmitFields(w);
             w.Line();
             DropoutEmitter.EmitMembers(w, plan);
@@ -71,15 +75,33 @@ namespace RnnGen.Generator.Emit.Cpu
                 ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
                 : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
             w.Line(GeneratedCode.Attribute);
-            w.Line(FullOptimization);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
-            using (w.Block($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false)"))
+            var inputName = embedding ? "tokens" : "inputs";
+            w.Line($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false) => Forward({inputName}, default, outputs, batchSize, continueState);");
+            w.Line();
+            w.Summary("Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name=\"lengths\"/>[b] valid steps, padded up to the batch's step count.");
+            w.Line(embedding
+                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>");
+            w.Line("/// <param name=\"lengths\">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>");
+            w.Line($"/// <param name=\"outputs\">Receives {outputShape}: zero at padded steps{(plan.ReturnsSequences ? string.Empty : "; the output of each sequence's last valid step")}.</param>");
+            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            w.Line("/// <param name=\"continueState\">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>");
+            w.Line("/// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(FullOptimization);
+            using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
             {
-                var inputName = embedding ? "tokens" : "inputs";
                 w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, nameof({inputName}), nameof(batchSize));");
                 if (embedding)
                 {
                     w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));");
+                }
+
+                using (w.Block("if (!lengths.IsEmpty)"))
+                {
+                    w.Line("global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));");
                 }
 
                 w.Line(plan.ReturnsSequences
@@ -99,6 +121,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("_steps = steps;");
                 w.Line("_lastSteps = steps;");
                 w.Line("_batchSize = batchSize;");
+                w.Line("_variableLengths = !lengths.IsEmpty;");
+                w.Line("lengths.CopyTo(_lengths); // kept for Backward");
                 w.Line(embedding
                     ? "tokens.CopyTo(_tokens); // kept for Backward"
                     : $"inputs.CopyTo(workspace.Slice({Int(ws.InputOffset)})); // kept for Backward");
@@ -106,7 +130,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 if (plan.NeedsReversedTokens)
                 {
-                    w.Line("global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps); // for the reversed units");
+                    w.Line("global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps, lengths); // for the reversed units");
                 }
 
                 foreach (var group in plan.Groups)
@@ -134,6 +158,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 EmitOutput(w, plan, headInput, "ws", plan.Forward.HeadOffset, "workspace", source, stride, "outputs");
+                if (plan.ReturnsSequences)
+                {
+                    using (w.Block("if (!lengths.IsEmpty)"))
+                    {
+                        w.Line("global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero");
+                    }
+                }
             }
         }
 
@@ -145,7 +176,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var block = $"batchSize * {Int(input.Stride)}";
                 w.Line();
                 w.Line($"// {group.Name} runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.");
-                w.Line($"global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice({input.Start}, rows * {Int(input.Stride)}), workspace.Slice({Int(group.ReversedInput)}, rows * {Int(input.Stride)}), {block}, steps);");
+                w.Line($"global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice({input.Start}, rows * {Int(input.Stride)}), workspace.Slice({Int(group.ReversedInput)}, rows * {Int(input.Stride)}), {block}, steps, lengths);");
             }
 
             foreach (var unit in group.Units)
@@ -161,7 +192,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var mode = group.Spec.MergeMode;
                 w.Line();
                 w.Line($"// {group.Name} output: {MergeEquation(mode)} at every step t, the backward direction's h taken from its step steps-1-t{(group.Spec.ReturnSequences ? string.Empty : " (last step only: both final states)")}.");
-                w.Line($"global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice({Int(forward.Hidden)} + (batchSize * {padded})), workspace.Slice({Int(reverse.Hidden)} + (batchSize * {padded})), {padded}, workspace.Slice({Int(group.Output.Offset)}), {Int(group.Output.Stride)}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{mode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)});");
+                w.Line($"global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice({Int(forward.Hidden)} + (batchSize * {padded})), workspace.Slice({Int(reverse.Hidden)} + (batchSize * {padded})), {padded}, workspace.Slice({Int(group.Output.Offset)}), {Int(group.Output.Stride)}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{mode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)}, lengths);");
             }
         }
 
@@ -236,6 +267,15 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
+                using (w.Block("if (!lengths.IsEmpty)"))
+                {
+                    w.Line("// Sequences that have ended hold their state.");
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded}), workspace.Slice({Int(tape.Hidden)} + ((t + 1) * batchSize * {padded}), batchSize * {padded}), {padded}, lengths, t);");
+                    if (tape.Cell >= 0)
+                    {
+                        w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + (t * batchSize * {padded}), batchSize * {padded}), workspace.Slice({Int(tape.Cell)} + ((t + 1) * batchSize * {padded}), batchSize * {padded}), {padded}, lengths, t);");
+                    }
+                }
             }
         }
 
