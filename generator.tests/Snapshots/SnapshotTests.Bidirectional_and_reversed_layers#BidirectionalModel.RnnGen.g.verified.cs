@@ -855,6 +855,10 @@ partial class BidirectionalModel
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _finalGradientStaged = new bool[StateCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private ulong _dropoutState = 0x9E3779B97F4A7C15UL;
@@ -1303,6 +1307,94 @@ partial class BidirectionalModel
         }
     }
 
+    /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
+    /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+    /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 3072, 3904);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 7936, 8768);
+                break;
+            case 2:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 12032, -1);
+                break;
+            case 3:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 17248, -1);
+                break;
+            case 4:
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 20544, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..4.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+        }
+
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(9024);
+        global::System.Span<float> bw = _backward.Span;
+        int hiddenTarget;
+        int cellTarget;
+        switch (layer)
+        {
+            case 0:
+                (hiddenTarget, cellTarget) = (8192, 8480);
+                break;
+            case 1:
+                (hiddenTarget, cellTarget) = (8256, 8544);
+                break;
+            case 2:
+                (hiddenTarget, cellTarget) = (8320, -1);
+                break;
+            case 3:
+                (hiddenTarget, cellTarget) = (8384, -1);
+                break;
+            case 4:
+                (hiddenTarget, cellTarget) = (8448, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer));
+        }
+
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
+        if (cellTarget >= 0)
+        {
+            if (cell.IsEmpty)
+            {
+                bw.Slice(cellTarget, batch * padded).Clear();
+            }
+            else
+            {
+                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+            }
+        }
+
+        _finalGradientStaged[layer] = true;
+        _finalGradientBatchSize = batch;
+    }
+
     /// <summary>Not available: this network cannot advance one step at a time (see the compile error).</summary>
     /// <param name="state">Unused.</param>
     /// <param name="token">Unused.</param>
@@ -1342,7 +1434,12 @@ partial class BidirectionalModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(8608);
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+        {
+            throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(9024);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -1375,6 +1472,10 @@ partial class BidirectionalModel
         // ---- Layer2 (SimpleRNN), backward through time ----
         global::System.Span<float> dhRec4 = bw.Slice(7296, batchSize * 16);
         dhRec4.Clear();
+        if (_finalGradientStaged[4])
+        {
+            bw.Slice(8448, batchSize * 16).CopyTo(dhRec4); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1397,7 +1498,7 @@ partial class BidirectionalModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 16, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec4.CopyTo(bw.Slice(8448, batchSize * 16)); // dL/dh(-1)
+        dhRec4.CopyTo(bw.Slice(8864, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates4 = ws.Slice(20160, rows * 16);
         global::System.ReadOnlySpan<float> previousHidden4 = ws.Slice(20544, rows * 16);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -1423,6 +1524,10 @@ partial class BidirectionalModel
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec2 = bw.Slice(7296, batchSize * 32);
         dhRec2.Clear();
+        if (_finalGradientStaged[2])
+        {
+            bw.Slice(8320, batchSize * 32).CopyTo(dhRec2); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1447,7 +1552,7 @@ partial class BidirectionalModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(12864 + (stepRow * 32), batchSize * 32), 32, lengths, t);
             }
         }
-        dhRec2.CopyTo(bw.Slice(8320, batchSize * 32)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(8736, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(9728, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(12032, rows * 32);
         global::System.ReadOnlySpan<float> layerInputs2 = dropout ? ws.Slice(13728, rows * 48) : ws.Slice(20992); // what W_ih multiplied
@@ -1471,6 +1576,10 @@ partial class BidirectionalModel
         // ---- Layer1Reverse (GRU), backward through time ----
         global::System.Span<float> dhRec3 = bw.Slice(7296, batchSize * 32);
         dhRec3.Clear();
+        if (_finalGradientStaged[3])
+        {
+            bw.Slice(8384, batchSize * 32).CopyTo(dhRec3); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1495,7 +1604,7 @@ partial class BidirectionalModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(18080 + (stepRow * 32), batchSize * 32), 32, lengths, t);
             }
         }
-        dhRec3.CopyTo(bw.Slice(8384, batchSize * 32)); // dL/dh(-1)
+        dhRec3.CopyTo(bw.Slice(8800, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates3 = ws.Slice(14944, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden3 = ws.Slice(17248, rows * 32);
         global::System.ReadOnlySpan<float> layerInputs3 = dropout ? ws.Slice(18944, rows * 48) : ws.Slice(22144); // what W_ih multiplied
@@ -1525,6 +1634,11 @@ partial class BidirectionalModel
         global::System.Span<float> dhRec0 = bw.Slice(7296, batchSize * 32);
         dhRec0.Clear();
         bw.Slice(7360, batchSize * 32).Clear();
+        if (_finalGradientStaged[0])
+        {
+            bw.Slice(8192, batchSize * 32).CopyTo(dhRec0); // dL/d(final h) from SetFinalStateGradient
+            bw.Slice(8480, batchSize * 32).CopyTo(bw.Slice(7360, batchSize * 32)); // dL/d(final c)
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1551,8 +1665,8 @@ partial class BidirectionalModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec0.CopyTo(bw.Slice(8192, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8480, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(8608, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8896, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(3072, rows * 32);
         global::System.Span<float> embeddingRows0 = bw.Slice(7872, rows * 8);
@@ -1574,6 +1688,11 @@ partial class BidirectionalModel
         global::System.Span<float> dhRec1 = bw.Slice(7296, batchSize * 32);
         dhRec1.Clear();
         bw.Slice(7360, batchSize * 32).Clear();
+        if (_finalGradientStaged[1])
+        {
+            bw.Slice(8256, batchSize * 32).CopyTo(dhRec1); // dL/d(final h) from SetFinalStateGradient
+            bw.Slice(8544, batchSize * 32).CopyTo(bw.Slice(7360, batchSize * 32)); // dL/d(final c)
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -1600,8 +1719,8 @@ partial class BidirectionalModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec1.CopyTo(bw.Slice(8256, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8544, batchSize * 32)); // dL/dc(-1)
+        dhRec1.CopyTo(bw.Slice(8672, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(7360, batchSize * 32).CopyTo(bw.Slice(8960, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(4864, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(7936, rows * 32);
         global::System.Span<float> embeddingRows1 = bw.Slice(7872, rows * 8);
@@ -1618,6 +1737,9 @@ partial class BidirectionalModel
         embeddingRows1.Clear();
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows1, 8, p.Slice(4080, 1024), new global::RnnGen.Numerics.PackedShape(2, 8, 4), dGates1, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 240), 8, global::System.MemoryExtensions.AsSpan(_reversedTokens, 0, rows), embeddingRows1);
+
+        global::System.Array.Clear(_finalGradientStaged);
+        _finalGradientBatchSize = 0;
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
@@ -1639,19 +1761,19 @@ partial class BidirectionalModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8192, 8480);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8608, 8896);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8256, 8544);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 8672, 8960);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8320, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8736, -1);
                 break;
             case 3:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8384, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 8800, -1);
                 break;
             case 4:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 8448, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 8864, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..4.");

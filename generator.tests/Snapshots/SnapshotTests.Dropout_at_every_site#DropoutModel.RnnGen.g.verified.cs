@@ -632,6 +632,10 @@ partial class DropoutModel
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _finalGradientStaged = new bool[StateCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private ulong _dropoutState = 0x9E3779B97F4A7C15UL;
@@ -1033,6 +1037,82 @@ partial class DropoutModel
         }
     }
 
+    /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
+    /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+    /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 4608, 5856);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 12320, -1);
+                break;
+            case 2:
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 19040, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+        }
+
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(6144);
+        global::System.Span<float> bw = _backward.Span;
+        int hiddenTarget;
+        int cellTarget;
+        switch (layer)
+        {
+            case 0:
+                (hiddenTarget, cellTarget) = (5472, 5712);
+                break;
+            case 1:
+                (hiddenTarget, cellTarget) = (5568, -1);
+                break;
+            case 2:
+                (hiddenTarget, cellTarget) = (5664, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer));
+        }
+
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
+        if (cellTarget >= 0)
+        {
+            if (cell.IsEmpty)
+            {
+                bw.Slice(cellTarget, batch * padded).Clear();
+            }
+            else
+            {
+                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+            }
+        }
+
+        _finalGradientStaged[layer] = true;
+        _finalGradientBatchSize = batch;
+    }
+
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
     /// <param name="state">The stream's state (from <see cref="CreateState"/>); one per independent stream.</param>
     /// <param name="token">This step's token id, in [0, VocabularySize).</param>
@@ -1181,7 +1261,12 @@ partial class DropoutModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(5808);
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+        {
+            throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(6144);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -1218,6 +1303,10 @@ partial class DropoutModel
         // ---- Layer2 (GRU), backward through time ----
         global::System.Span<float> dhRec2 = bw.Slice(2880, batchSize * 16);
         dhRec2.Clear();
+        if (_finalGradientStaged[2])
+        {
+            bw.Slice(5664, batchSize * 16).CopyTo(dhRec2); // dL/d(final h) from SetFinalStateGradient
+        }
         global::System.Span<float> dhProducts2 = dropout ? bw.Slice(5184, batchSize * 16) : dhRec2;
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -1254,7 +1343,7 @@ partial class DropoutModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 48, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec2.CopyTo(bw.Slice(5664, batchSize * 16)); // dL/dh(-1)
+        dhRec2.CopyTo(bw.Slice(6000, batchSize * 16)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates2 = ws.Slice(17312, rows * 48);
         global::System.ReadOnlySpan<float> previousHidden2 = dropout ? ws.Slice(20288, rows * 16) : ws.Slice(19040, rows * 16); // what W_hh multiplied
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -1273,6 +1362,10 @@ partial class DropoutModel
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec1 = bw.Slice(2880, batchSize * 32);
         dhRec1.Clear();
+        if (_finalGradientStaged[1])
+        {
+            bw.Slice(5568, batchSize * 32).CopyTo(dhRec1); // dL/d(final h) from SetFinalStateGradient
+        }
         global::System.Span<float> dhProducts1 = dropout ? bw.Slice(5184, batchSize * 32) : dhRec1;
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -1306,7 +1399,7 @@ partial class DropoutModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(13568 + (stepRow * 32), batchSize * 32), 32, lengths, t);
             }
         }
-        dhRec1.CopyTo(bw.Slice(5568, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(5904, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(8864, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = dropout ? ws.Slice(16064, rows * 32) : ws.Slice(12320, rows * 32); // what W_hh multiplied
         global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(14816, rows * 32) : ws.Slice(4608 + (batchSize * 32)); // what W_ih multiplied
@@ -1328,6 +1421,11 @@ partial class DropoutModel
         global::System.Span<float> dhRec0 = bw.Slice(2880, batchSize * 32);
         dhRec0.Clear();
         bw.Slice(2976, batchSize * 32).Clear();
+        if (_finalGradientStaged[0])
+        {
+            bw.Slice(5472, batchSize * 32).CopyTo(dhRec0); // dL/d(final h) from SetFinalStateGradient
+            bw.Slice(5712, batchSize * 32).CopyTo(bw.Slice(2976, batchSize * 32)); // dL/d(final c)
+        }
         global::System.Span<float> dhProducts0 = dropout ? bw.Slice(5184, batchSize * 32) : dhRec0;
         for (int t = steps - 1; t >= 0; t--)
         {
@@ -1363,8 +1461,8 @@ partial class DropoutModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec0.CopyTo(bw.Slice(5472, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(5712, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(5808, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(2976, batchSize * 32).CopyTo(bw.Slice(6048, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = dropout ? ws.Slice(7520, rows * 32) : ws.Slice(4608, rows * 32); // what W_hh multiplied
         global::System.Span<float> embeddingRows0 = bw.Slice(4896, rows * 8);
@@ -1386,6 +1484,9 @@ partial class DropoutModel
             global::RnnGen.Numerics.DropoutMasks.Apply(embeddingRows0, ws.Slice(7104, batchSize * 8), embeddingRows0, 8, batchSize, steps);
         }
         global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 320), 8, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows0);
+
+        global::System.Array.Clear(_finalGradientStaged);
+        _finalGradientBatchSize = 0;
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
@@ -1407,13 +1508,13 @@ partial class DropoutModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (20, 32, 5472, 5712);
+                (units, padded, hiddenOffset, cellOffset) = (20, 32, 5808, 6048);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5568, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 5904, -1);
                 break;
             case 2:
-                (units, padded, hiddenOffset, cellOffset) = (9, 16, 5664, -1);
+                (units, padded, hiddenOffset, cellOffset) = (9, 16, 6000, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");

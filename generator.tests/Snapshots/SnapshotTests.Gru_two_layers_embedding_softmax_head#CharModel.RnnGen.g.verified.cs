@@ -495,6 +495,10 @@ partial class CharModel
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _finalGradientStaged = new bool[StateCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _finalGradientBatchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
@@ -727,6 +731,76 @@ partial class CharModel
         }
     }
 
+    /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
+    /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+    /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 4608, -1);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 12480, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+        }
+
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(8032);
+        global::System.Span<float> bw = _backward.Span;
+        int hiddenTarget;
+        int cellTarget;
+        switch (layer)
+        {
+            case 0:
+                (hiddenTarget, cellTarget) = (7648, -1);
+                break;
+            case 1:
+                (hiddenTarget, cellTarget) = (7744, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer));
+        }
+
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
+        if (cellTarget >= 0)
+        {
+            if (cell.IsEmpty)
+            {
+                bw.Slice(cellTarget, batch * padded).Clear();
+            }
+            else
+            {
+                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+            }
+        }
+
+        _finalGradientStaged[layer] = true;
+        _finalGradientBatchSize = batch;
+    }
+
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
     /// <param name="state">The stream's state (from <see cref="CreateState"/>); one per independent stream.</param>
     /// <param name="token">This step's token id, in [0, VocabularySize).</param>
@@ -860,7 +934,12 @@ partial class CharModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(7840);
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+        {
+            throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(8032);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -896,6 +975,10 @@ partial class CharModel
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec1 = bw.Slice(3072, batchSize * 48);
         dhRec1.Clear();
+        if (_finalGradientStaged[1])
+        {
+            bw.Slice(7744, batchSize * 48).CopyTo(dhRec1); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -920,7 +1003,7 @@ partial class CharModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(14112 + (stepRow * 48), batchSize * 48), 48, lengths, t);
             }
         }
-        dhRec1.CopyTo(bw.Slice(7744, batchSize * 48)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(7936, batchSize * 48)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(7872, rows * 144);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(12480, rows * 48);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -936,6 +1019,10 @@ partial class CharModel
         // ---- Layer0 (GRU), backward through time ----
         global::System.Span<float> dhRec0 = bw.Slice(3072, batchSize * 48);
         dhRec0.Clear();
+        if (_finalGradientStaged[0])
+        {
+            bw.Slice(7648, batchSize * 48).CopyTo(dhRec0); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -960,7 +1047,7 @@ partial class CharModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(6240 + (stepRow * 48), batchSize * 48), 48, lengths, t);
             }
         }
-        dhRec0.CopyTo(bw.Slice(7648, batchSize * 48)); // dL/dh(-1)
+        dhRec0.CopyTo(bw.Slice(7840, batchSize * 48)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 144);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(4608, rows * 48);
         global::System.Span<float> embeddingRows0 = bw.Slice(6432, rows * 32);
@@ -979,6 +1066,9 @@ partial class CharModel
         embeddingRows0.Clear();
         global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(embeddingRows0, 32, p.Slice(3072, 4608), new global::RnnGen.Numerics.PackedShape(3, 32, 3), dGates0, new global::RnnGen.Numerics.GateRows(144, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
         global::RnnGen.Numerics.PackedGradients.ScatterAddRows(gradients.Slice(0, 3072), 32, global::System.MemoryExtensions.AsSpan(_tokens, 0, rows), embeddingRows0);
+
+        global::System.Array.Clear(_finalGradientStaged);
+        _finalGradientBatchSize = 0;
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
@@ -1000,10 +1090,10 @@ partial class CharModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7648, -1);
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7840, -1);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7744, -1);
+                (units, padded, hiddenOffset, cellOffset) = (48, 48, 7936, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");

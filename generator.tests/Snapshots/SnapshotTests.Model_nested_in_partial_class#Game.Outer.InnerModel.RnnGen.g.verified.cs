@@ -271,6 +271,10 @@ namespace Game
             private readonly bool[] _initialStateStaged = new bool[StateCount];
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _stagedBatchSize;
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private readonly bool[] _finalGradientStaged = new bool[StateCount];
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private int _finalGradientBatchSize;
 
             /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
             /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -464,6 +468,70 @@ namespace Game
                 }
             }
 
+            /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
+            /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
+            /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+            /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+            /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>
+            /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+            {
+                int units;
+                int padded;
+                int hiddenOffset;
+                int cellOffset;
+                switch (layer)
+                {
+                    case 0:
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 160, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                }
+
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+                {
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                }
+
+                if (cellOffset < 0 && !cell.IsEmpty)
+                {
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                }
+
+                _backward ??= new global::RnnGen.AlignedBuffer(272);
+                global::System.Span<float> bw = _backward.Span;
+                int hiddenTarget;
+                int cellTarget;
+                switch (layer)
+                {
+                    case 0:
+                        (hiddenTarget, cellTarget) = (240, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException(nameof(layer));
+                }
+
+                global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
+                if (cellTarget >= 0)
+                {
+                    if (cell.IsEmpty)
+                    {
+                        bw.Slice(cellTarget, batch * padded).Clear();
+                    }
+                    else
+                    {
+                        global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                        global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+                    }
+                }
+
+                _finalGradientStaged[layer] = true;
+                _finalGradientBatchSize = batch;
+            }
+
             /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
             /// <param name="state">The stream's state (from <see cref="CreateState"/>); one per independent stream.</param>
             /// <param name="input">This step's input, [InputSize].</param>
@@ -584,7 +652,12 @@ namespace Game
                 _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
                 global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
                 global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-                _backward ??= new global::RnnGen.AlignedBuffer(256);
+                if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+                {
+                    throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+                }
+
+                _backward ??= new global::RnnGen.AlignedBuffer(272);
                 global::System.Span<float> ws = _workspace.Span;
                 global::System.Span<float> bw = _backward.Span;
                 global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -609,6 +682,10 @@ namespace Game
                 // ---- Layer0 (SimpleRNN), backward through time ----
                 global::System.Span<float> dhRec0 = bw.Slice(160, batchSize * 16);
                 dhRec0.Clear();
+                if (_finalGradientStaged[0])
+                {
+                    bw.Slice(240, batchSize * 16).CopyTo(dhRec0); // dL/d(final h) from SetFinalStateGradient
+                }
                 for (int t = steps - 1; t >= 0; t--)
                 {
                     int stepRow = t * batchSize;
@@ -631,7 +708,7 @@ namespace Game
                         global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 16, lengths, t); // no gate gradient at a padded step
                     }
                 }
-                dhRec0.CopyTo(bw.Slice(240, batchSize * 16)); // dL/dh(-1)
+                dhRec0.CopyTo(bw.Slice(256, batchSize * 16)); // dL/dh(-1)
                 global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 16);
                 global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(160, rows * 16);
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
@@ -639,6 +716,9 @@ namespace Game
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(64, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 16, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(320, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(336, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
+
+                global::System.Array.Clear(_finalGradientStaged);
+                _finalGradientBatchSize = 0;
             }
 
             /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
@@ -660,7 +740,7 @@ namespace Game
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 240, -1);
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 256, -1);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");

@@ -481,6 +481,10 @@ partial class OddModel
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private readonly bool[] _finalGradientStaged = new bool[StateCount];
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private int _finalGradientBatchSize;
 
     /// <summary>Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).</summary>
     /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
@@ -724,6 +728,76 @@ partial class OddModel
         }
     }
 
+    /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
+    /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+    /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+    /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+    {
+        int units;
+        int padded;
+        int hiddenOffset;
+        int cellOffset;
+        switch (layer)
+        {
+            case 0:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1920, 2496);
+                break;
+            case 1:
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 4704, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+        }
+
+        int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+        {
+            throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+        }
+
+        if (cellOffset < 0 && !cell.IsEmpty)
+        {
+            throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(2256);
+        global::System.Span<float> bw = _backward.Span;
+        int hiddenTarget;
+        int cellTarget;
+        switch (layer)
+        {
+            case 0:
+                (hiddenTarget, cellTarget) = (1680, 1872);
+                break;
+            case 1:
+                (hiddenTarget, cellTarget) = (1776, -1);
+                break;
+            default:
+                throw new global::System.ArgumentOutOfRangeException(nameof(layer));
+        }
+
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
+        if (cellTarget >= 0)
+        {
+            if (cell.IsEmpty)
+            {
+                bw.Slice(cellTarget, batch * padded).Clear();
+            }
+            else
+            {
+                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+            }
+        }
+
+        _finalGradientStaged[layer] = true;
+        _finalGradientBatchSize = batch;
+    }
+
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
     /// <param name="state">The stream's state (from <see cref="CreateState"/>); one per independent stream.</param>
     /// <param name="input">This step's input, [InputSize].</param>
@@ -861,7 +935,12 @@ partial class OddModel
         _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
         global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
         global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
-        _backward ??= new global::RnnGen.AlignedBuffer(1968);
+        if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+        {
+            throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+        }
+
+        _backward ??= new global::RnnGen.AlignedBuffer(2256);
         global::System.Span<float> ws = _workspace.Span;
         global::System.Span<float> bw = _backward.Span;
         global::System.ReadOnlySpan<float> p = _parameters.Span;
@@ -893,6 +972,10 @@ partial class OddModel
         // ---- Layer1 (GRU), backward through time ----
         global::System.Span<float> dhRec1 = bw.Slice(960, batchSize * 32);
         dhRec1.Clear();
+        if (_finalGradientStaged[1])
+        {
+            bw.Slice(1776, batchSize * 32).CopyTo(dhRec1); // dL/d(final h) from SetFinalStateGradient
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -918,7 +1001,7 @@ partial class OddModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 96, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec1.CopyTo(bw.Slice(1776, batchSize * 32)); // dL/dh(-1)
+        dhRec1.CopyTo(bw.Slice(2064, batchSize * 32)); // dL/dh(-1)
         global::System.ReadOnlySpan<float> dGates1 = ws.Slice(3264, rows * 96);
         global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(4704, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
@@ -934,6 +1017,11 @@ partial class OddModel
         global::System.Span<float> dhRec0 = bw.Slice(960, batchSize * 32);
         dhRec0.Clear();
         bw.Slice(1056, batchSize * 32).Clear();
+        if (_finalGradientStaged[0])
+        {
+            bw.Slice(1680, batchSize * 32).CopyTo(dhRec0); // dL/d(final h) from SetFinalStateGradient
+            bw.Slice(1872, batchSize * 32).CopyTo(bw.Slice(1056, batchSize * 32)); // dL/d(final c)
+        }
         for (int t = steps - 1; t >= 0; t--)
         {
             int stepRow = t * batchSize;
@@ -960,8 +1048,8 @@ partial class OddModel
                 global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 128, lengths, t); // no gate gradient at a padded step
             }
         }
-        dhRec0.CopyTo(bw.Slice(1680, batchSize * 32)); // dL/dh(-1)
-        bw.Slice(1056, batchSize * 32).CopyTo(bw.Slice(1872, batchSize * 32)); // dL/dc(-1)
+        dhRec0.CopyTo(bw.Slice(1968, batchSize * 32)); // dL/dh(-1)
+        bw.Slice(1056, batchSize * 32).CopyTo(bw.Slice(2160, batchSize * 32)); // dL/dc(-1)
         global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
         global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(1920, rows * 32);
         // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
@@ -969,6 +1057,9 @@ partial class OddModel
         global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(384, 2176), new global::RnnGen.Numerics.PackedShape(2, 17, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2560, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
         global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(2688, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
+
+        global::System.Array.Clear(_finalGradientStaged);
+        _finalGradientBatchSize = 0;
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
@@ -990,10 +1081,10 @@ partial class OddModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1680, 1872);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1968, 2160);
                 break;
             case 1:
-                (units, padded, hiddenOffset, cellOffset) = (17, 32, 1776, -1);
+                (units, padded, hiddenOffset, cellOffset) = (17, 32, 2064, -1);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");

@@ -169,6 +169,8 @@ namespace RnnGen.Generator.Planning
     /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added; -1 when not needed.</param>
     /// <param name="HeldHidden">[batch][padded units]: dL/dh(t) of sequences that have ended, passed through a padded step unchanged.</param>
     /// <param name="HeldCell">[batch][padded units]: dL/dc(t) likewise.</param>
+    /// <param name="FinalHidden">Per unit, [batch][padded units]: dL/d(final h) staged by <c>SetFinalStateGradient</c>.</param>
+    /// <param name="FinalCell">Per LSTM unit, dL/d(final c) likewise; -1 otherwise.</param>
     /// <param name="Dropped">[batch][padded units]: W_hhᵀ · dG of one step before the recurrent dropout mask joins it to dL/dh(t-1).</param>
     internal sealed record BackwardWorkspace(
         EquatableArray<int> HiddenGradients,
@@ -182,6 +184,8 @@ namespace RnnGen.Generator.Planning
         int Dropped,
         int HeldHidden,
         int HeldCell,
+        EquatableArray<int> FinalHidden,
+        EquatableArray<int> FinalCell,
         EquatableArray<int> InitialHidden,
         EquatableArray<int> InitialCell,
         int Length);

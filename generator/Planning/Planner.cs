@@ -146,9 +146,11 @@ namespace RnnGen.Generator.Planning
             var dropped = layers.Any(l => l.Spec.RecurrentDropout > 0f) ? cursor.Take(batch * maxPadded) : -1;
             var heldHidden = cursor.Take(batch * maxPadded);
             var heldCell = cursor.Take(batch * maxPadded);
+            var finalHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
+            var finalCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

@@ -36,6 +36,8 @@ namespace RnnGen.Runtime.Tests.Helpers
         void SetInitialState(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell = default);
 
         void CopyFinalState(int layer, Span<float> hidden, Span<float> cell = default);
+
+        void SetFinalStateGradient(int layer, ReadOnlySpan<float> hidden, ReadOnlySpan<float> cell = default);
     }
 
     /// <summary>A network that can also stream, one step of one sequence at a time.</summary>

@@ -54,6 +54,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);"
                     : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);");
                 w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
+                StateTransferEmitter.EmitBackwardCheck(w);
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
                 w.Line($"{Span} ws = _workspace.Span;");
                 w.Line($"{Span} bw = _backward.Span;");
@@ -136,6 +137,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     EmitGroup(w, plan, plan.Groups[index]);
                 }
+
+                StateTransferEmitter.EmitBackwardRelease(w);
             }
         }
 
@@ -198,6 +201,8 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 w.Line($"bw.Slice({Int(bw.Cell)}, batchSize * {hp}).Clear();");
             }
+
+            StateTransferEmitter.EmitFinalGradient(w, plan, layer);
 
             // With recurrent dropout the W_hhᵀ products give dL/d(h(t-1) ⊙ mask): they go to a scratch row that the
             // mask then joins to dL/dh(t-1). Without it they add straight into dL/dh(t-1).

@@ -19,6 +19,10 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("private readonly bool[] _initialStateStaged = new bool[StateCount];");
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _stagedBatchSize;");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private readonly bool[] _finalGradientStaged = new bool[StateCount];");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private int _finalGradientBatchSize;");
         }
 
         /// <summary>In <c>Forward</c>, before any work: a staged state must match the call.</summary>
@@ -75,6 +79,103 @@ namespace RnnGen.Generator.Emit.Cpu
             EmitSetInitialState(w, plan);
             w.Line();
             EmitCopyFinalState(w, plan);
+            w.Line();
+            EmitSetFinalStateGradient(w, plan);
+        }
+
+        /// <summary>In <c>Backward</c>, before a unit's time loop: dL/dh and dL/dc flowing back start from a staged final-state gradient.</summary>
+        public static void EmitFinalGradient(SourceWriter w, Plan plan, LayerPlan layer)
+        {
+            var bw = plan.Backward;
+            var padded = Int(layer.PaddedUnits);
+            using (w.Block($"if (_finalGradientStaged[{Int(layer.Index)}])"))
+            {
+                w.Line($"bw.Slice({Int(bw.FinalHidden[layer.Index])}, batchSize * {padded}).CopyTo(dhRec{layer.Index}); // dL/d(final h) from SetFinalStateGradient");
+                if (bw.FinalCell[layer.Index] >= 0)
+                {
+                    w.Line($"bw.Slice({Int(bw.FinalCell[layer.Index])}, batchSize * {padded}).CopyTo(bw.Slice({Int(bw.Cell)}, batchSize * {padded})); // dL/d(final c)");
+                }
+            }
+        }
+
+        /// <summary>In <c>Backward</c>, before any work: a staged gradient must match the batch; it applies once.</summary>
+        public static void EmitBackwardCheck(SourceWriter w)
+        {
+            w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)");
+            w.Line("{");
+            w.Line("    throw new global::System.InvalidOperationException($\"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.\");");
+            w.Line("}");
+            w.Line();
+        }
+
+        /// <summary>In <c>Backward</c>, at the end: staged final-state gradients are consumed.</summary>
+        public static void EmitBackwardRelease(SourceWriter w)
+        {
+            w.Line();
+            w.Line("global::System.Array.Clear(_finalGradientStaged);");
+            w.Line("_finalGradientBatchSize = 0;");
+        }
+
+        private static void EmitSetFinalStateGradient(SourceWriter w, Plan plan)
+        {
+            var bw = plan.Backward;
+            w.Summary("Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).");
+            w.Line("/// <param name=\"layer\">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>");
+            w.Line("/// <param name=\"hidden\">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>");
+            w.Line("/// <param name=\"cell\">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>");
+            w.Line("/// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the final state of a sequence is the one at its last valid step, and that is where the gradient enters.</remarks>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong shape.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void SetFinalStateGradient(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
+            {
+                EmitLayerSwitch(w, plan, tape => (tape.Hidden, tape.Cell));
+                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
+                w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", nameof(hidden));");
+                w.Line("}");
+                w.Line();
+                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                w.Line("}");
+                w.Line();
+                w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
+                w.Line($"{Span} bw = _backward.Span;");
+                w.Line("int hiddenTarget;");
+                w.Line("int cellTarget;");
+                using (w.Block("switch (layer)"))
+                {
+                    foreach (var layer in plan.Layers)
+                    {
+                        w.Line($"case {Int(layer.Index)}:");
+                        w.Line($"    (hiddenTarget, cellTarget) = ({Int(bw.FinalHidden[layer.Index])}, {Int(bw.FinalCell[layer.Index])});");
+                        w.Line("    break;");
+                    }
+
+                    w.Line("default:");
+                    w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(layer));");
+                }
+
+                w.Line();
+                w.Line($"{Rows}.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);");
+                using (w.Block("if (cellTarget >= 0)"))
+                {
+                    w.Line("if (cell.IsEmpty)");
+                    w.Line("{");
+                    w.Line("    bw.Slice(cellTarget, batch * padded).Clear();");
+                    w.Line("}");
+                    w.Line("else");
+                    w.Line("{");
+                    w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);");
+                    w.Line($"    {Rows}.Pad(cell, units, batch, bw.Slice(cellTarget), padded);");
+                    w.Line("}");
+                }
+
+                w.Line();
+                w.Line("_finalGradientStaged[layer] = true;");
+                w.Line("_finalGradientBatchSize = batch;");
+            }
         }
 
         private static void EmitSetInitialState(SourceWriter w, Plan plan)
