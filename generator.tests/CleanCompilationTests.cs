@@ -19,6 +19,8 @@ namespace RnnGen.Generator.Tests
             { nameof(TestSources.OddSizes), TestSources.OddSizes },
             { nameof(TestSources.DropoutEverywhere), TestSources.DropoutEverywhere },
             { nameof(TestSources.Bidirectional), TestSources.Bidirectional },
+            { nameof(TestSources.CellVariants), TestSources.CellVariants },
+            { "CifgOnlyAndMinimalBidirectional", Declare("[RecurrentNetwork(InputSize = 3)] [Lstm(5, CoupledGates = true, RecurrentDropout = 0.1f)] [Gru(6, Minimal = true, Bidirectional = true, RecurrentDropout = 0.2f)]") },
             { "BidirectionalFloatLastStep", Declare("[RecurrentNetwork(InputSize = 3)] [Gru(5, ResetAfter = false, Bidirectional = true, MergeMode = MergeMode.Multiply, ReturnSequences = false)]") },
             { nameof(TestSources.ActivationVariants), TestSources.ActivationVariants },
             { "DropoutFloatInputSimpleRnn", Declare("[RecurrentNetwork(InputSize = 3)] [SimpleRnn(5, Dropout = 0.5f)] [SimpleRnn(6, RecurrentDropout = 0.5f)] [Dense(2, Dropout = 0.1f)]") },

@@ -89,6 +89,9 @@ namespace RnnGen.Generator.Tests
         [InlineData("[RecurrentNetwork(InputSize = 4)] [Lstm(8, GoBackwards = true, Bidirectional = true)]", "Lstm", "GoBackwards and Bidirectional")]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, MergeMode = MergeMode.Sum)]", "Gru", "MergeMode without Bidirectional")]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Bidirectional = true, MergeMode = (MergeMode)9)]", "SimpleRnn", "MergeMode = 9")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, Peepholes = true)]", "Gru", "Peepholes on a GRU layer")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, CoupledGates = true)]", "SimpleRnn", "CoupledGates on a SimpleRNN layer")]
+        [InlineData("[RecurrentNetwork(InputSize = 4)] [Gru(8, Minimal = true, ResetAfter = true)]", "Gru", "Minimal and ResetAfter = true")]
         public void RNNG0012_invalid_layer_options(string attributes, string locatedText, string message)
         {
             var diagnostic = DiagnosticAssert.Reports("RNNG0012", Declare(attributes), locatedText);

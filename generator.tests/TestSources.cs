@@ -74,6 +74,20 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string CellVariants = """
+            using RnnGen;
+
+            /// <summary>Peepholes, coupled input-forget gates and the minimal GRU.</summary>
+            [RecurrentNetwork(InputSize = 5, SequenceLength = 10, BatchSize = 2)]
+            [Lstm(20, Peepholes = true)]
+            [Lstm(18, Peepholes = true, CoupledGates = true)]
+            [Gru(17, Minimal = true)]
+            [Dense(3)]
+            public partial class VariantCellsModel
+            {
+            }
+            """;
+
         public const string SimpleRnnReluNoBias = """
             using RnnGen;
 

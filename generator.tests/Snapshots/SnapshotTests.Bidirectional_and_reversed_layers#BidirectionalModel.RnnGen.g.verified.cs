@@ -674,51 +674,51 @@ partial class BidirectionalModel
                 return;
             case "layer0/forward/kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 640, nameof(values), "layer0/forward/kernel [8][80]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 8, 20, 4, "weight_ih_l0/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 8, 20, 4, "weight_ih_l0", ImportPyTorch);
                 return;
             case "layer0/forward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "layer0/forward/recurrent_kernel [20][80]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0", ImportPyTorch);
                 return;
             case "layer0/forward/bias":
                 global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "layer0/forward/bias [80]");
-                global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0/forward", "bias_hh_l0/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                 return;
             case "layer0/backward/kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 640, nameof(values), "layer0/backward/kernel [8][80]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 8, 20, 4, "weight_ih_l0/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 8, 20, 4, "weight_ih_l0_reverse", ImportPyTorch);
                 return;
             case "layer0/backward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "layer0/backward/recurrent_kernel [20][80]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0_reverse", ImportPyTorch);
                 return;
             case "layer0/backward/bias":
                 global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "layer0/backward/bias [80]");
-                global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0/backward", "bias_hh_l0/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0_reverse", "bias_hh_l0_reverse", ImportPyTorch);
                 return;
             case "layer1/forward/kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 2040, nameof(values), "layer1/forward/kernel [40][51]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 40, 17, 3, "weight_ih_l1/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 40, 17, 3, "weight_ih_l1", ImportPyTorch);
                 return;
             case "layer1/forward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/forward/recurrent_kernel [17][51]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1", ImportPyTorch);
                 return;
             case "layer1/forward/bias":
                 global::RnnGen.Shapes.RequireLength(values.Length, 102, nameof(values), "layer1/forward/bias [2][51]");
-                global::RnnGen.KerasLayout.ImportBias(values, 17, 3, true, "bias_ih_l1/forward", "bias_hh_l1/forward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportBias(values, 17, 3, true, "bias_ih_l1", "bias_hh_l1", ImportPyTorch);
                 return;
             case "layer1/backward/kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 2040, nameof(values), "layer1/backward/kernel [40][51]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 40, 17, 3, "weight_ih_l1/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 40, 17, 3, "weight_ih_l1_reverse", ImportPyTorch);
                 return;
             case "layer1/backward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/backward/recurrent_kernel [17][51]");
-                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1_reverse", ImportPyTorch);
                 return;
             case "layer1/backward/bias":
                 global::RnnGen.Shapes.RequireLength(values.Length, 102, nameof(values), "layer1/backward/bias [2][51]");
-                global::RnnGen.KerasLayout.ImportBias(values, 17, 3, true, "bias_ih_l1/backward", "bias_hh_l1/backward", ImportPyTorch);
+                global::RnnGen.KerasLayout.ImportBias(values, 17, 3, true, "bias_ih_l1_reverse", "bias_hh_l1_reverse", ImportPyTorch);
                 return;
             case "layer2/kernel":
                 global::RnnGen.Shapes.RequireLength(values.Length, 153, nameof(values), "layer2/kernel [17][9]");
@@ -762,51 +762,51 @@ partial class BidirectionalModel
                 return;
             case "layer0/forward/kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 640, nameof(destination), "layer0/forward/kernel [8][80]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 8, 20, 4, "weight_ih_l0/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 8, 20, 4, "weight_ih_l0", ExportPyTorch);
                 return;
             case "layer0/forward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "layer0/forward/recurrent_kernel [20][80]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0", ExportPyTorch);
                 return;
             case "layer0/forward/bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "layer0/forward/bias [80]");
-                global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0/forward", "bias_hh_l0/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                 return;
             case "layer0/backward/kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 640, nameof(destination), "layer0/backward/kernel [8][80]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 8, 20, 4, "weight_ih_l0/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 8, 20, 4, "weight_ih_l0_reverse", ExportPyTorch);
                 return;
             case "layer0/backward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "layer0/backward/recurrent_kernel [20][80]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0_reverse", ExportPyTorch);
                 return;
             case "layer0/backward/bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "layer0/backward/bias [80]");
-                global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0/backward", "bias_hh_l0/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0_reverse", "bias_hh_l0_reverse", ExportPyTorch);
                 return;
             case "layer1/forward/kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 2040, nameof(destination), "layer1/forward/kernel [40][51]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 40, 17, 3, "weight_ih_l1/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 40, 17, 3, "weight_ih_l1", ExportPyTorch);
                 return;
             case "layer1/forward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/forward/recurrent_kernel [17][51]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1", ExportPyTorch);
                 return;
             case "layer1/forward/bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 102, nameof(destination), "layer1/forward/bias [2][51]");
-                global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, true, "bias_ih_l1/forward", "bias_hh_l1/forward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, true, "bias_ih_l1", "bias_hh_l1", ExportPyTorch);
                 return;
             case "layer1/backward/kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 2040, nameof(destination), "layer1/backward/kernel [40][51]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 40, 17, 3, "weight_ih_l1/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 40, 17, 3, "weight_ih_l1_reverse", ExportPyTorch);
                 return;
             case "layer1/backward/recurrent_kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/backward/recurrent_kernel [17][51]");
-                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1_reverse", ExportPyTorch);
                 return;
             case "layer1/backward/bias":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 102, nameof(destination), "layer1/backward/bias [2][51]");
-                global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, true, "bias_ih_l1/backward", "bias_hh_l1/backward", ExportPyTorch);
+                global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, true, "bias_ih_l1_reverse", "bias_hh_l1_reverse", ExportPyTorch);
                 return;
             case "layer2/kernel":
                 global::RnnGen.Shapes.RequireLength(destination.Length, 153, nameof(destination), "layer2/kernel [17][9]");

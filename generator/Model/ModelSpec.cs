@@ -48,7 +48,17 @@ namespace RnnGen.Generator.Model
         Activation RecurrentActivation,
         bool GoBackwards,
         bool Bidirectional,
-        MergeMode MergeMode);
+        MergeMode MergeMode)
+    {
+        /// <summary>LSTM with peephole connections.</summary>
+        public bool Peepholes { get; init; }
+
+        /// <summary>LSTM with coupled input and forget gates (gates f, g, o).</summary>
+        public bool CoupledGates { get; init; }
+
+        /// <summary>The minimal GRU (gates f, n; reset-before structure).</summary>
+        public bool Minimal { get; init; }
+    }
 
     /// <summary>The optional fully connected output head.</summary>
     /// <param name="Dropout">Training-only dropout rate of the head's input, in [0, 1).</param>

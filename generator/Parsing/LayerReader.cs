@@ -4,6 +4,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using RnnGen.Generator.Diagnostics;
 using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
 
 namespace RnnGen.Generator.Parsing
 {
@@ -171,14 +172,20 @@ namespace RnnGen.Generator.Parsing
                 activation,
                 ModelParser.NamedBool(attribute, "UseBias", true),
                 ModelParser.NamedBool(attribute, "ReturnSequences", true),
-                cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true),
+                cell == CellKind.Gru && ModelParser.NamedBool(attribute, "ResetAfter", true) && !ModelParser.NamedBool(attribute, "Minimal", false),
                 ModelParser.DropoutRate(attribute, "Dropout", $"[{shortName}]", _diagnostics, location),
                 ModelParser.DropoutRate(attribute, "RecurrentDropout", $"[{shortName}]", _diagnostics, location),
                 recurrentActivation,
                 ModelParser.NamedBool(attribute, "GoBackwards", false),
                 ModelParser.NamedBool(attribute, "Bidirectional", false),
-                (MergeMode)ModelParser.NamedInt(attribute, "MergeMode", (int)MergeMode.Concat));
+                (MergeMode)ModelParser.NamedInt(attribute, "MergeMode", (int)MergeMode.Concat))
+            {
+                Peepholes = ModelParser.NamedBool(attribute, "Peepholes", false),
+                CoupledGates = ModelParser.NamedBool(attribute, "CoupledGates", false),
+                Minimal = cell == CellKind.Gru && ModelParser.NamedBool(attribute, "Minimal", false),
+            };
             ok &= CheckDirection(layer, ModelParser.HasNamed(attribute, "MergeMode"), shortName, location);
+            ok &= CheckVariant(layer, ModelParser.HasNamed(attribute, "ResetAfter") && ModelParser.NamedBool(attribute, "ResetAfter", true), shortName, location);
             if (ok)
             {
                 Layers.Add(layer);
@@ -188,6 +195,28 @@ namespace RnnGen.Generator.Parsing
                 // Keep the order checks meaningful for the layers that follow.
                 Layers.Add(layer with { Units = 1 });
             }
+        }
+
+        /// <summary>Peepholes and coupled gates are LSTM options; the minimal GRU has no reset-after form.</summary>
+        private bool CheckVariant(RecurrentLayerSpec layer, bool resetAfterSet, string name, LocationInfo? location)
+        {
+            string? problem = null;
+            if (layer.Cell != CellKind.Lstm && (layer.Peepholes || layer.CoupledGates))
+            {
+                problem = $"{(layer.Peepholes ? "Peepholes" : "CoupledGates")} on a {CellTraits.DisplayName(layer.Cell)} layer; peepholes and coupled gates are LSTM options";
+            }
+            else if (layer.Minimal && resetAfterSet)
+            {
+                problem = "Minimal and ResetAfter = true; the minimal GRU applies its gate before the recurrent product (reset before)";
+            }
+
+            if (problem is null)
+            {
+                return true;
+            }
+
+            _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidLayerOptions, location, name, problem));
+            return false;
         }
 
         /// <summary>GoBackwards and Bidirectional exclude each other; a merge mode needs Bidirectional.</summary>

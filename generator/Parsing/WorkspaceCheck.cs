@@ -19,7 +19,7 @@ namespace RnnGen.Generator.Parsing
             long width = spec.Input.Width;
             foreach (var layer in spec.Layers)
             {
-                long gates = CellTraits.GateCount(layer.Cell);
+                long gates = CellTraits.GateCount(layer);
                 long padded = Packing.PadUnits(layer.Units);
                 parameters += gates * padded * (width + layer.Units + 2) + (8 * Packing.AlignmentFloats);
                 width = layer.Units;
@@ -46,7 +46,7 @@ namespace RnnGen.Generator.Parsing
             {
                 long padded = Packing.PadUnits(layer.Units);
                 long directions = layer.Bidirectional ? 2 : 1;
-                long unit = (rows * CellTraits.GateCount(layer.Cell) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded) + (2L * spec.MaxBatchSize * padded);
+                long unit = (rows * CellTraits.GateCount(layer) * padded) + (2 * (rows + spec.MaxBatchSize) * padded) + (rows * padded) + (2L * spec.MaxBatchSize * padded);
                 unit += (layer.Dropout > 0f ? dropoutRows * inputStride : 0) + (layer.RecurrentDropout > 0f ? dropoutRows * padded : 0);
                 workspace += directions * unit;
 

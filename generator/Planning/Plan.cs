@@ -64,7 +64,7 @@ namespace RnnGen.Generator.Planning
         PackedTensor? InputBias,
         PackedTensor? RecurrentBias)
     {
-        public int GateCount => CellTraits.GateCount(Spec.Cell);
+        public int GateCount => CellTraits.GateCount(Spec);
 
         public int PaddedUnits => Packing.PadUnits(Spec.Units);
 
@@ -84,6 +84,9 @@ namespace RnnGen.Generator.Planning
 
         /// <summary>The suffix of its PyTorch tensor names: <c>_reverse</c> for a bidirectional layer's reverse unit.</summary>
         public string PyTorchSuffix { get; init; } = string.Empty;
+
+        /// <summary>LSTM peephole weights, one vector per peephole gate (i, f, o; CIFG f, o) packed like a bias; null without.</summary>
+        public PackedTensor? Peepholes { get; init; }
 
         /// <summary>Where the unit's projection reads its input rows.</summary>
         public LayerInput Input { get; init; } = new(InputKind.Rows, null);
@@ -169,6 +172,7 @@ namespace RnnGen.Generator.Planning
     /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added; -1 when not needed.</param>
     /// <param name="HeldHidden">[batch][padded units]: dL/dh(t) of sequences that have ended, passed through a padded step unchanged.</param>
     /// <param name="HeldCell">[batch][padded units]: dL/dc(t) likewise.</param>
+    /// <param name="Forget">[batch][padded units]: a minimal GRU's dL/df through its state update, between its two backward kernels.</param>
     /// <param name="FinalHidden">Per unit, [batch][padded units]: dL/d(final h) staged by <c>SetFinalStateGradient</c>.</param>
     /// <param name="FinalCell">Per LSTM unit, dL/d(final c) likewise; -1 otherwise.</param>
     /// <param name="Dropped">[batch][padded units]: W_hhᵀ · dG of one step before the recurrent dropout mask joins it to dL/dh(t-1).</param>
@@ -184,6 +188,7 @@ namespace RnnGen.Generator.Planning
         int Dropped,
         int HeldHidden,
         int HeldCell,
+        int Forget,
         EquatableArray<int> FinalHidden,
         EquatableArray<int> FinalCell,
         EquatableArray<int> InitialHidden,

@@ -25,18 +25,21 @@ namespace RnnGen.Generator.Planning
             for (var g = 0; g < spec.Layers.Count; g++)
             {
                 var layer = spec.Layers[g];
-                var gates = CellTraits.GateCount(layer.Cell);
+                var gates = CellTraits.GateCount(layer);
                 var directions = layer.Bidirectional ? 2 : 1;
                 var indices = new int[directions];
                 for (var d = 0; d < directions; d++)
                 {
                     var inputWeights = cursor.Packed(inputWidth, layer.Units, gates, 0);
+                    // A reset-before GRU's candidate multiplies r ⊙ h (minimal: f ⊙ h), so its last gate gets its own tensor.
                     var recurrent = layer.Cell == CellKind.Gru && !layer.ResetAfter
-                        ? new[] { cursor.Packed(layer.Units, layer.Units, 2, 0), cursor.Packed(layer.Units, layer.Units, 1, 2) }
+                        ? new[] { cursor.Packed(layer.Units, layer.Units, gates - 1, 0), cursor.Packed(layer.Units, layer.Units, 1, gates - 1) }
                         : new[] { cursor.Packed(layer.Units, layer.Units, gates, 0) };
                     var inputBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
                     var recurrentBias = layer.UseBias ? cursor.Packed(1, layer.Units, gates, 0) : null;
-                    count += (long)gates * layer.Units * (inputWidth + layer.Units) + (layer.UseBias ? 2L * gates * layer.Units : 0);
+                    var peepholeGates = CellTraits.PeepholeSymbols(layer).Length;
+                    var peepholes = peepholeGates > 0 ? cursor.Packed(1, layer.Units, peepholeGates, 0) : null;
+                    count += (long)gates * layer.Units * (inputWidth + layer.Units) + (layer.UseBias ? 2L * gates * layer.Units : 0) + ((long)peepholeGates * layer.Units);
                     indices[d] = layers.Count;
                     layers.Add(new LayerPlan(layers.Count, layer, inputWidth, inputStride, inputWeights, recurrent.ToEquatableArray(), inputBias, recurrentBias)
                     {
@@ -44,6 +47,7 @@ namespace RnnGen.Generator.Planning
                         Reverse = layer.GoBackwards || d == 1,
                         Name = d == 1 ? $"Layer{g}Reverse" : $"Layer{g}",
                         PyTorchSuffix = d == 1 ? "_reverse" : string.Empty,
+                        Peepholes = peepholes,
                     });
                 }
 
@@ -146,11 +150,12 @@ namespace RnnGen.Generator.Planning
             var dropped = layers.Any(l => l.Spec.RecurrentDropout > 0f) ? cursor.Take(batch * maxPadded) : -1;
             var heldHidden = cursor.Take(batch * maxPadded);
             var heldCell = cursor.Take(batch * maxPadded);
+            var forget = layers.Any(l => l.Spec.Minimal) ? cursor.Take(batch * maxPadded) : -1;
             var finalHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var finalCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, forget, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
         }
 
         private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)

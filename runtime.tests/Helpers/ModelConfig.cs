@@ -7,10 +7,19 @@ namespace RnnGen.Runtime.Tests.Helpers
     {
         public int Gates => Cell switch
         {
-            "lstm" => 4,
-            "gru" => 3,
+            "lstm" => CoupledGates ? 3 : 4,
+            "gru" => Minimal ? 2 : 3,
             _ => 1,
         };
+
+        /// <summary>LSTM with peephole vectors peephole_{i,f,o}_l{k}.</summary>
+        public bool Peepholes { get; init; }
+
+        /// <summary>LSTM with coupled input-forget gates: gates f, g, o and i = 1 - f.</summary>
+        public bool CoupledGates { get; init; }
+
+        /// <summary>The minimal GRU: gates f, n.</summary>
+        public bool Minimal { get; init; }
 
         /// <summary>Every layer is bidirectional, merged by <see cref="MergeMode"/>.</summary>
         public bool Bidirectional { get; init; }

@@ -217,14 +217,42 @@ namespace RnnGen.Runtime.Tests.Helpers
                     switch (_config.Cell)
                     {
                         case "lstm":
-                            for (var j = 0; j < hidden; j++)
                             {
-                                var i = Rec(Xi(0, j) + Hi(0, j, hp));
-                                var f = Rec(Xi(1, j) + Hi(1, j, hp));
-                                var g = Act(Xi(2, j) + Hi(2, j, hp));
-                                var o = Rec(Xi(3, j) + Hi(3, j, hp));
-                                c[j] = (f * c[j]) + (i * g);
-                                next[j] = o * Act(c[j]);
+                                // Gate rows: i, f, g, o (coupled: f, g, o with i = 1 - f); peepholes see c(t-1) for
+                                // i and f, and c(t) for o.
+                                var coupled = _config.CoupledGates;
+                                var (fi, gi, oi) = coupled ? (0, 1, 2) : (1, 2, 3);
+                                double[]? P(string gate) => _config.Peepholes && !(coupled && gate == "i") ? _weights[$"peephole_{gate}_l{layer}{suffix}"] : null;
+                                var (pi, pf, po) = (P("i"), P("f"), P("o"));
+                                for (var j = 0; j < hidden; j++)
+                                {
+                                    var cOld = c[j];
+                                    var f = Rec(Xi(fi, j) + Hi(fi, j, hp) + ((pf?[j] ?? 0) * cOld));
+                                    var i = coupled ? 1 - f : Rec(Xi(0, j) + Hi(0, j, hp) + ((pi?[j] ?? 0) * cOld));
+                                    var g = Act(Xi(gi, j) + Hi(gi, j, hp));
+                                    c[j] = (f * cOld) + (i * g);
+                                    var o = Rec(Xi(oi, j) + Hi(oi, j, hp) + ((po?[j] ?? 0) * c[j]));
+                                    next[j] = o * Act(c[j]);
+                                }
+                            }
+
+                            break;
+                        case "gru" when _config.Minimal:
+                            {
+                                // f = rec(.), n = act(W_n x + U_n (f ⊙ h) + b), h = (1 - f) ⊙ h + f ⊙ n.
+                                var forget = new double[hidden];
+                                var forgetHidden = new double[hidden];
+                                for (var j = 0; j < hidden; j++)
+                                {
+                                    forget[j] = Rec(Xi(0, j) + Hi(0, j, hp));
+                                    forgetHidden[j] = forget[j] * hp[j];
+                                }
+
+                                for (var j = 0; j < hidden; j++)
+                                {
+                                    var n = Act(Xi(1, j) + Hi(1, j, forgetHidden));
+                                    next[j] = ((1 - forget[j]) * h[j]) + (forget[j] * n);
+                                }
                             }
 
                             break;

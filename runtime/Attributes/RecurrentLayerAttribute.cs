@@ -50,6 +50,19 @@ namespace RnnGen
         /// </summary>
         public bool Bidirectional { get; set; }
 
+        /// <summary>
+        /// LSTM only (RNNG0012 elsewhere): peephole connections (Gers and Schmidhuber 2000), per-unit weights p with
+        /// <c>i = rec(. + p_i ⊙ c(t-1))</c>, <c>f = rec(. + p_f ⊙ c(t-1))</c>, <c>o = rec(. + p_o ⊙ c(t))</c>. Tensors
+        /// <c>peephole_i_l{k}</c>, <c>peephole_f_l{k}</c>, <c>peephole_o_l{k}</c>. Default false.
+        /// </summary>
+        public bool Peepholes { get; set; }
+
+        /// <summary>
+        /// LSTM only (RNNG0012 elsewhere): coupled input and forget gates (CIFG), <c>c = f ⊙ c + (1 - f) ⊙ g</c>,
+        /// so the layer has three gates (f, g, o) instead of four. Default false.
+        /// </summary>
+        public bool CoupledGates { get; set; }
+
         /// <summary>How a <see cref="Bidirectional"/> layer merges its two directions. Default <see cref="RnnGen.MergeMode.Concat"/> (2 × units wide).</summary>
         public MergeMode MergeMode { get; set; } = MergeMode.Concat;
     }
@@ -111,6 +124,13 @@ namespace RnnGen
         /// False (Cho et al. 2014, Keras v1): <c>n = tanh(W_in x + b_in + W_hn (r ⊙ h) + b_hn)</c>.
         /// </summary>
         public bool ResetAfter { get; set; } = true;
+
+        /// <summary>
+        /// The minimal gated unit (Zhou et al. 2016): one forget gate f instead of r and z,
+        /// <c>f = rec(W_f x + U_f h + b_f)</c>, <c>n = act(W_n x + U_n (f ⊙ h) + b_n)</c>,
+        /// <c>h = (1 - f) ⊙ h + f ⊙ n</c>; gates (f, n). Implies <c>ResetAfter = false</c>. Default false.
+        /// </summary>
+        public bool Minimal { get; set; }
     }
 
     /// <summary>

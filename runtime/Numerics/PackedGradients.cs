@@ -351,6 +351,41 @@ namespace RnnGen.Numerics
                 }
             }
         }
+        /// <summary>
+        /// Diagonal (per-unit) weight gradient, as for LSTM peepholes:
+        /// <c>dp[block][tensor gate][lane] += Σ_rows dG[row][block][row gate][lane] · state[row][block·16 + lane]</c>.
+        /// </summary>
+        /// <param name="vectorGradients">The packed gradient of the vectors (a tensor with one column).</param>
+        /// <param name="tensor">Shape of the packed vectors.</param>
+        /// <param name="tensorGate">Which vector.</param>
+        /// <param name="gateGradients">Gate gradients, laid out as <paramref name="gateRows"/>.</param>
+        /// <param name="gateRows">Row stride and gates per block of <paramref name="gateGradients"/>.</param>
+        /// <param name="rowGate">The gate of the rows the vector multiplies.</param>
+        /// <param name="states">The state each gate saw (c(t-1) or c(t)), rows of <paramref name="stateStride"/> floats.</param>
+        /// <param name="stateStride">Floats between consecutive state rows.</param>
+        /// <param name="rows">Number of rows.</param>
+        public static void AccumulateDiagonal(Span<float> vectorGradients, PackedShape tensor, int tensorGate, ReadOnlySpan<float> gateGradients, GateRows gateRows, int rowGate, ReadOnlySpan<float> states, int stateStride, int rows)
+        {
+            ref var dp = ref MemoryMarshal.GetReference(vectorGradients);
+            ref var dg = ref MemoryMarshal.GetReference(gateGradients);
+            ref var state = ref MemoryMarshal.GetReference(states);
+            var lanes = Vector<float>.Count;
+            for (var block = 0; block < tensor.Blocks; block++)
+            {
+                var gate = (block * gateRows.GatesPerBlock * Block) + (rowGate * Block);
+                for (var lane = 0; lane < Block; lane += lanes)
+                {
+                    ref var output = ref Unsafe.Add(ref dp, tensor.IndexOf(block, 0, tensorGate) + lane);
+                    var a = Vector.LoadUnsafe(ref output);
+                    for (var row = 0; row < rows; row++)
+                    {
+                        a += Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + gate + lane)) * Vector.LoadUnsafe(ref Unsafe.Add(ref state, (row * stateStride) + (block * Block) + lane));
+                    }
+
+                    a.StoreUnsafe(ref output);
+                }
+            }
+        }
     }
 
     /// <summary>The shape of a packed tensor: unit blocks of 16, input columns, and gates side by side.</summary>

@@ -261,7 +261,8 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float cPrev = ref {Unsafe}.Add(ref wsRef, {Int(tape.Cell)} + (stepRow * {hp}));");
                         w.Line($"ref float c = ref {Unsafe}.Add(ref cPrev, batchSize * {hp});");
                         w.Line($"ref float dcRec = ref {Unsafe}.Add(ref bwRef, {Int(bw.Cell)});");
-                        w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);");
+                        var peepholes = layer.Peepholes is { } peep ? $", ref {Marshal}.GetReference({P(peep)})" : string.Empty;
+                        w.Line($"{layer.Name}BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec{peepholes}, batchSize);");
                         w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, g)}, batchSize);");
                         break;
                     case CellKind.Gru when layer.Spec.ResetAfter:
@@ -272,11 +273,12 @@ namespace RnnGen.Generator.Emit.Cpu
                         break;
                     case CellKind.Gru:
                         w.Line($"{Span} dResetHidden = bw.Slice({Int(bw.ResetHidden)}, batchSize * {hp});");
-                        w.Line($"{layer.Name}BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec, batchSize);");
+                        var forget = layer.Spec.Minimal ? $", ref {Unsafe}.Add(ref bwRef, {Int(bw.Forget)})" : string.Empty;
+                        w.Line($"{layer.Name}BackwardCandidate(ref dH, ref gates, ref hPrev, ref dhRec{forget}, batchSize);");
                         w.Line("dResetHidden.Clear();");
-                        w.Line($"{Gradients}.AccumulateTransposed(dResetHidden, {hp}, {P(hh[1])}, {ShapeOf(hh[1])}, gateSpan, {gateRows}, {SliceOf(0, 2, 1)}, batchSize);");
-                        w.Line($"{layer.Name}BackwardReset(ref gates, ref {droppedHidden}, ref {Marshal}.GetReference(dResetHidden), ref {resetTarget}, batchSize);");
-                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, 2)}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed(dResetHidden, {hp}, {P(hh[1])}, {ShapeOf(hh[1])}, gateSpan, {gateRows}, {SliceOf(0, hh[1].FirstGate, 1)}, batchSize);");
+                        w.Line($"{layer.Name}BackwardReset(ref gates, ref {droppedHidden}, ref {Marshal}.GetReference(dResetHidden), ref {resetTarget}{forget}, batchSize);");
+                        w.Line($"{Gradients}.AccumulateTransposed({products}, {hp}, {P(hh[0])}, {recurrentShape}, gateSpan, {gateRows}, {SliceOf(0, 0, hh[0].Gates)}, batchSize);");
                         break;
                     default:
                         w.Line($"ref float h = ref {Unsafe}.Add(ref hPrev, batchSize * {hp});");
@@ -360,12 +362,23 @@ namespace RnnGen.Generator.Emit.Cpu
             }
             else if (layer.Spec.Cell == CellKind.Gru)
             {
-                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, 2)}, previousHidden{layer.Index}, {hp}, rows);");
-                w.Line($"{Gradients}.AccumulateWeights({G(hh[1])}, {ShapeOf(hh[1])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 2, 1)}, {aux}, {hp}, rows); // input of W_hn: r ⊙ h(t-1)");
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, hh[0].Gates)}, previousHidden{layer.Index}, {hp}, rows);");
+                w.Line($"{Gradients}.AccumulateWeights({G(hh[1])}, {ShapeOf(hh[1])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, hh[1].FirstGate, 1)}, {aux}, {hp}, rows); // input of W_hn: r ⊙ h(t-1)");
             }
             else
             {
                 w.Line($"{Gradients}.AccumulateWeights({G(hh[0])}, {ShapeOf(hh[0])}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, previousHidden{layer.Index}, {hp}, rows);");
+            }
+
+            if (layer.Peepholes is { } peepholeTensor)
+            {
+                var peep = CellTraits.PeepholeSymbols(layer.Spec);
+                w.Line("// dp = Σ da ⊙ c over every row: c(t-1) for i and f, c(t) for o.");
+                for (var k = 0; k < peep.Length; k++)
+                {
+                    var cellRows = peep[k] == "o" ? $"ws.Slice({Int(tape.Cell)} + (batchSize * {hp}), rows * {hp})" : $"ws.Slice({Int(tape.Cell)}, rows * {hp})";
+                    w.Line($"{Gradients}.AccumulateDiagonal({G(peepholeTensor)}, {ShapeOf(peepholeTensor)}, {Int(k)}, dGates{layer.Index}, {gateRows}, {Int(CellTraits.Gate(layer.Spec, peep[k]))}, {cellRows}, {hp}, rows);");
+                }
             }
 
             if (layer.InputBias is { } bih && layer.RecurrentBias is { } bhh)

@@ -18,12 +18,18 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             CellKind.Lstm => new[] { Lstm(layer) },
             CellKind.Gru when layer.Spec.ResetAfter => new[] { GruResetAfter(layer) },
+            CellKind.Gru when layer.Spec.Minimal => new[] { MinimalCandidate(layer), MinimalForget(layer) },
             CellKind.Gru => new[] { GruCandidate(layer), GruReset(layer) },
             _ => new[] { SimpleRnn(layer) },
         };
 
         private static ElementwiseKernel Lstm(LayerPlan layer)
         {
+            if (layer.Spec.Peepholes || layer.Spec.CoupledGates)
+            {
+                return LstmVariant(layer);
+            }
+
             var (act, gate) = (layer.Spec.Activation, layer.Spec.RecurrentActivation);
             var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
             return new(layer.Name + "BackwardCell", layer, new[] { ("dH", false), ("gates", true), ("cPrev", false), ("c", false), ("dhRec", false), ("dcRec", false) })
@@ -48,6 +54,65 @@ namespace RnnGen.Generator.Emit.Cpu
                     b.Store("gates", $"dc * {b.Load("cPrev")} * {ActivationCode.Derivative(gate, "f", b.Flavor)}", 1);
                     b.Store("gates", $"dc * i * {ActivationCode.Derivative(act, "g", b.Flavor)}", 2);
                     b.Store("gates", $"dh * actC * {ActivationCode.Derivative(gate, "o", b.Flavor)}", 3);
+                    b.Store("dhRec", b.Flavor.Zero);
+                },
+            };
+        }
+
+        /// <summary>LSTM with peepholes and/or coupled input-forget gates.</summary>
+        private static ElementwiseKernel LstmVariant(LayerPlan layer)
+        {
+            var spec = layer.Spec;
+            var (act, gate) = (spec.Activation, spec.RecurrentActivation);
+            var peep = CellTraits.PeepholeSymbols(spec);
+            var coupled = spec.CoupledGates;
+            int Slot(string symbol) => CellTraits.Gate(spec, symbol);
+            return new(layer.Name + "BackwardCell", layer, new[] { ("dH", false), ("gates", true), ("cPrev", false), ("c", false), ("dhRec", false), ("dcRec", false) })
+            {
+                Vectors = peep.Length > 0 ? new[] { ("peepholes", peep.Length) } : System.Array.Empty<(string, int)>(),
+                Documentation = new[]
+                {
+                    $"{layer.Name} {CellTraits.DisplayName(spec)} backward step: dh = dH(t) + dh from t+1; da_o = dh ⊙ act(c) ⊙ rec'(o);",
+                    $"  dc = dh ⊙ o ⊙ act'(c){(peep.Length > 0 ? " + da_o ⊙ p_o" : string.Empty)} + dc from t+1;",
+                    coupled
+                        ? "  da_f = dc ⊙ (c(t-1) - g) ⊙ rec'(f), da_g = dc ⊙ (1 - f) ⊙ act'(g);"
+                        : "  da_i = dc ⊙ g ⊙ rec'(i), da_f = dc ⊙ c(t-1) ⊙ rec'(f), da_g = dc ⊙ i ⊙ act'(g);",
+                    $"  dc(t-1) = dc ⊙ f{(peep.Length > 0 ? (coupled ? " + da_f ⊙ p_f" : " + da_i ⊙ p_i + da_f ⊙ p_f") : string.Empty)}; the dh(t-1) buffer is cleared for W_hhᵀ · da.",
+                },
+                Body = b =>
+                {
+                    string Peephole(string symbol) => b.LoadVector("peepholes", System.Array.IndexOf(peep, symbol));
+                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    if (!coupled)
+                    {
+                        b.Let("i", b.Load("gates", Slot("i")));
+                    }
+
+                    b.Let("f", b.Load("gates", Slot("f")));
+                    b.Let("g", b.Load("gates", Slot("g")));
+                    b.Let("o", b.Load("gates", Slot("o")));
+                    b.Let("cOld", b.Load("cPrev"));
+                    b.Let("actC", ActivationCode.Apply(act, b.Load("c")));
+                    b.Let("dao", $"dh * actC * {ActivationCode.Derivative(gate, "o", b.Flavor)}");
+                    var dc = $"{Math}.MultiplyAdd(dh * o, {ActivationCode.Derivative(act, "actC", b.Flavor)}, {b.Load("dcRec")})";
+                    b.Let("dc", peep.Length > 0 ? $"{Math}.MultiplyAdd(dao, {Peephole("o")}, {dc})" : dc);
+                    if (coupled)
+                    {
+                        b.Let("daf", $"dc * (cOld - g) * {ActivationCode.Derivative(gate, "f", b.Flavor)}");
+                        b.Store("gates", $"dc * ({b.One} - f) * {ActivationCode.Derivative(act, "g", b.Flavor)}", Slot("g"));
+                        b.Store("dcRec", peep.Length > 0 ? $"{Math}.MultiplyAdd(daf, {Peephole("f")}, dc * f)" : "dc * f");
+                    }
+                    else
+                    {
+                        b.Let("dai", $"dc * g * {ActivationCode.Derivative(gate, "i", b.Flavor)}");
+                        b.Let("daf", $"dc * cOld * {ActivationCode.Derivative(gate, "f", b.Flavor)}");
+                        b.Store("gates", $"dc * i * {ActivationCode.Derivative(act, "g", b.Flavor)}", Slot("g"));
+                        b.Store("gates", "dai", Slot("i"));
+                        b.Store("dcRec", peep.Length > 0 ? $"{Math}.MultiplyAdd(dai, {Peephole("i")}, {Math}.MultiplyAdd(daf, {Peephole("f")}, dc * f))" : "dc * f");
+                    }
+
+                    b.Store("gates", "daf", Slot("f"));
+                    b.Store("gates", "dao", Slot("o"));
                     b.Store("dhRec", b.Flavor.Zero);
                 },
             };
@@ -129,6 +194,42 @@ namespace RnnGen.Generator.Emit.Cpu
                     b.Let("drh", b.Load("dResetHidden"));
                     b.Store("gates", $"drh * {b.Load("hPrev")} * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "r", b.Flavor)}", 0);
                     b.Store("dhRec", $"{Math}.MultiplyAdd(drh, r, {b.Load("dhRec")})");
+                },
+            };
+
+        private static ElementwiseKernel MinimalCandidate(LayerPlan layer) =>
+            new(layer.Name + "BackwardCandidate", layer, new[] { ("dH", false), ("gates", true), ("hPrev", false), ("dhRec", false), ("dForget", false) })
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} minimal GRU backward step, part 1: dh = dH(t) + dh from t+1; da_n = dh ⊙ f ⊙ act'(n);",
+                    "  the part of dL/df through the state update, dh ⊙ (n - h(t-1)), waits in dForget; dh(t-1) starts at dh ⊙ (1 - f).",
+                },
+                Body = b =>
+                {
+                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    b.Let("f", b.Load("gates", 0));
+                    b.Let("n", b.Load("gates", 1));
+                    b.Store("dForget", $"dh * (n - {b.Load("hPrev")})");
+                    b.Store("gates", $"dh * f * {ActivationCode.Derivative(layer.Spec.Activation, "n", b.Flavor)}", 1);
+                    b.Store("dhRec", $"dh * ({b.One} - f)");
+                },
+            };
+
+        private static ElementwiseKernel MinimalForget(LayerPlan layer) =>
+            new(layer.Name + "BackwardReset", layer, new[] { ("gates", true), ("hPrev", false), ("dResetHidden", false), ("dhRec", false), ("dForget", false) })
+            {
+                Documentation = new[]
+                {
+                    $"{layer.Name} minimal GRU backward step, part 2, after d(f ⊙ h) = W_hnᵀ · da_n:",
+                    "  da_f = (dForget + d(f ⊙ h) ⊙ h(t-1)) ⊙ rec'(f); dh(t-1) += d(f ⊙ h) ⊙ f.",
+                },
+                Body = b =>
+                {
+                    b.Let("f", b.Load("gates", 0));
+                    b.Let("dfh", b.Load("dResetHidden"));
+                    b.Store("gates", $"{Math}.MultiplyAdd(dfh, {b.Load("hPrev")}, {b.Load("dForget")}) * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "f", b.Flavor)}", 0);
+                    b.Store("dhRec", $"{Math}.MultiplyAdd(dfh, f, {b.Load("dhRec")})");
                 },
             };
     }

@@ -31,9 +31,12 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Writes the statements for one vector of units.</summary>
         public Action<ElementwiseBody> Body { get; init; } = _ => { };
 
-        public string Parameters => string.Join(", ", Buffers.Select(b => $"ref float {b.Name}")) + ", int rows";
+        /// <summary>Per-unit parameter vectors shared by every row (LSTM peepholes), packed [block][gate][lane] with this many gates.</summary>
+        public IReadOnlyList<(string Name, int Gates)> Vectors { get; init; } = Array.Empty<(string, int)>();
 
-        public string Arguments => string.Join(", ", Buffers.Select(b => $"ref {b.Name}")) + ", rows";
+        public string Parameters => string.Join(", ", Buffers.Select(b => $"ref float {b.Name}").Concat(Vectors.Select(v => $"ref float {v.Name}"))) + ", int rows";
+
+        public string Arguments => string.Join(", ", Buffers.Select(b => $"ref {b.Name}").Concat(Vectors.Select(v => $"ref {v.Name}"))) + ", rows";
     }
 
     /// <summary>What a body sees: loads and stores of a buffer at the current units, for one flavor.</summary>
@@ -60,6 +63,10 @@ namespace RnnGen.Generator.Emit.Cpu
         public void Store(string buffer, string value, int gate = 0) => Writer.Line(Flavor.Store(value, buffer + "Row", Offset(buffer, gate)));
 
         public void Let(string name, string value) => Writer.Line($"var {name} = {value};");
+
+        /// <summary>Loads entry <paramref name="index"/> of a parameter vector at the current units.</summary>
+        public string LoadVector(string vector, int index) =>
+            Flavor.Load(vector, index == 0 ? $"{vector}At" : $"{vector}At + {Literals.Int(index * Packing.BlockWidth)}");
 
         private string Offset(string buffer, int gate) =>
             _kernel.Buffers.First(b => b.Name == buffer).PerGate
@@ -104,6 +111,11 @@ namespace RnnGen.Generator.Emit.Cpu
                         if (kernel.Buffers.Any(b => b.PerGate))
                         {
                             w.Line($"int gate = (block * {Literals.Int(layer.GateCount * block)}){lane};");
+                        }
+
+                        foreach (var (name, gates) in kernel.Vectors)
+                        {
+                            w.Line($"int {name}At = (block * {Literals.Int(gates * block)}){lane};");
                         }
 
                         kernel.Body(new ElementwiseBody(w, flavor, kernel));

@@ -421,7 +421,8 @@ namespace RnnGen.Generator.Emit.Cpu
             switch (layer.Spec.Cell)
             {
                 case CellKind.Lstm:
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
+                    var peepholes = layer.Peepholes is { } peep ? At("p", peep.Offset) + ", " : string.Empty;
+                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {peepholes}ref {xp}, ref {productInput}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
                     break;
                 case CellKind.Gru when layer.Spec.ResetAfter:
                     var bias = layer.RecurrentBias is { } b ? At("p", b.Offset) + ", " : string.Empty;

@@ -94,19 +94,27 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 // A bidirectional layer's weights: Keras' Bidirectional wrapper lists the forward layer's, then the backward one's.
                 var k = Int(layer.Group) + (layer.Spec.Bidirectional ? (layer.PyTorchSuffix.Length > 0 ? "/backward" : "/forward") : string.Empty);
+                var t = Int(layer.Group) + layer.PyTorchSuffix;
                 var g = layer.GateCount;
                 var u = layer.Spec.Units;
-                list.Add(new KerasTensor($"layer{k}/kernel", layer.InputWidth, g * u, false, KerasKind.Kernel, $"weight_ih_l{k}") { Inputs = layer.InputWidth, Units = u, Gates = g });
-                list.Add(new KerasTensor($"layer{k}/recurrent_kernel", u, g * u, false, KerasKind.Kernel, $"weight_hh_l{k}") { Inputs = u, Units = u, Gates = g });
+                list.Add(new KerasTensor($"layer{k}/kernel", layer.InputWidth, g * u, false, KerasKind.Kernel, $"weight_ih_l{t}") { Inputs = layer.InputWidth, Units = u, Gates = g });
+                list.Add(new KerasTensor($"layer{k}/recurrent_kernel", u, g * u, false, KerasKind.Kernel, $"weight_hh_l{t}") { Inputs = u, Units = u, Gates = g });
                 if (layer.Spec.UseBias)
                 {
                     var split = layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter;
-                    list.Add(new KerasTensor($"layer{k}/bias", split ? 2 : g * u, split ? g * u : 1, !split, split ? KerasKind.SplitBias : KerasKind.SummedBias, $"bias_ih_l{k}")
+                    list.Add(new KerasTensor($"layer{k}/bias", split ? 2 : g * u, split ? g * u : 1, !split, split ? KerasKind.SplitBias : KerasKind.SummedBias, $"bias_ih_l{t}")
                     {
                         Units = u,
                         Gates = g,
-                        RecurrentPyTorch = $"bias_hh_l{k}",
+                        RecurrentPyTorch = $"bias_hh_l{t}",
                     });
+                }
+
+                foreach (var symbol in CellTraits.PeepholeSymbols(layer.Spec))
+                {
+                    // Keras' PeepholeLSTMCell: input_gate_, forget_gate_, output_gate_peephole_weights, [units] each.
+                    var gate = symbol switch { "i" => "input", "f" => "forget", _ => "output" };
+                    list.Add(new KerasTensor($"layer{k}/{gate}_gate_peephole_weights", u, 1, true, KerasKind.Same, $"peephole_{symbol}_l{t}"));
                 }
             }
 

@@ -41,7 +41,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var arguments = "ref w, " + (bias ? "ref biasIh, ref biasHh, " : string.Empty)
                 + (embedding ? "ref table, ref tokens, " : "ref input, ") + "ref xp, rows";
             var gates = layer.GateCount;
-            var symbols = CellTraits.GateSymbols(layer.Spec.Cell);
+            var symbols = CellTraits.GateSymbols(layer.Spec);
             var doc = new List<string>
             {
                 $"{layer.Name} input projection for {(embedding ? "token rows (embedding lookup fused)" : "all rows at once")}: one GEMM over {layer.InputWidth} input column(s).",
@@ -134,19 +134,34 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static PackedKernel Lstm(LayerPlan layer)
         {
-            var act = layer.Spec.Activation;
-            var gate = layer.Spec.RecurrentActivation;
+            var spec = layer.Spec;
+            var act = spec.Activation;
+            var gate = spec.RecurrentActivation;
             string A(string x) => ActivationCode.Apply(act, x);
             string G(string x) => ActivationCode.Apply(gate, x);
             var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
-            return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows", 0, 4) with
+            var peep = CellTraits.PeepholeSymbols(spec);
+            var peepholes = peep.Length > 0;
+            var coupled = spec.CoupledGates;
+            int Slot(string symbol) => CellTraits.Gate(spec, symbol);
+            var equations = coupled
+                ? $"  f = {sg}(.{(peepholes ? " + p_f ⊙ c(t-1)" : string.Empty)}), g = {sa}(.), o = {sg}(.{(peepholes ? " + p_o ⊙ c(t)" : string.Empty)});  c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g;  h(t) = o ⊙ {sa}(c(t))"
+                : $"  i = {sg}(.{(peepholes ? " + p_i ⊙ c(t-1)" : string.Empty)}), f = {sg}(.{(peepholes ? " + p_f ⊙ c(t-1)" : string.Empty)}), g = {sa}(.), o = {sg}(.{(peepholes ? " + p_o ⊙ c(t)" : string.Empty)});  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ {sa}(c(t))";
+            return (Step(
+                layer,
+                layer.Name + "Recurrent",
+                "ref float w, " + (peepholes ? "ref float peepholes, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows",
+                "ref w, " + (peepholes ? "ref peepholes, " : string.Empty) + "ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows",
+                0,
+                layer.GateCount) with
             {
                 Documentation = new[]
                 {
-                    $"{layer.Name} LSTM step: gates = xp + W_hh · h(t-1), then fused in registers:",
-                    $"  i = {sg}(.), f = {sg}(.), g = {sa}(.), o = {sg}(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ {sa}(c(t))",
+                    $"{layer.Name} {CellTraits.DisplayName(spec)} step: gates = xp + W_hh · h(t-1), then fused in registers:",
+                    equations,
                     "  The activated gates replace xp, the tape Backward reads.",
                 },
+                BlockExtra = peepholes ? w => w.Line($"ref float peep = ref {UnsafeApi}.Add(ref peepholes, block * {peep.Length * Block});") : null,
                 RowExtra = (w, r) =>
                 {
                     w.Line($"ref float {r.Name("cPrevUnits")} = ref {UnsafeApi}.Add(ref cPrev, (({r.Row}) * {layer.PaddedUnits}) + unit0);");
@@ -155,13 +170,57 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var i = {G(a[0])};");
-                    e.Writer.Line($"var f = {G(a[1])};");
-                    e.Writer.Line($"var g = {A(a[2])};");
-                    e.Writer.Line($"var o = {G(a[3])};");
-                    StoreGates(e, "i", "f", "g", "o");
-                    e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                    e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset)}, i * g);");
+                    string Gate(string symbol) => a[Slot(symbol)];
+                    string Peephole(string symbol) => e.Flavor.Load("peep", Offset(System.Array.IndexOf(peep, symbol), e.LaneOffset));
+                    var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
+                    if (!peepholes && !coupled)
+                    {
+                        e.Writer.Line($"var i = {G(a[0])};");
+                        e.Writer.Line($"var f = {G(a[1])};");
+                        e.Writer.Line($"var g = {A(a[2])};");
+                        e.Writer.Line($"var o = {G(a[3])};");
+                        StoreGates(e, "i", "f", "g", "o");
+                        e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
+                        e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                    }
+                    else
+                    {
+                        if (peepholes)
+                        {
+                            e.Writer.Line($"var cOld = {cOld};");
+                            cOld = "cOld";
+                        }
+
+                        string PreActivation(string symbol) => peepholes && System.Array.IndexOf(peep, symbol) >= 0 && symbol != "o"
+                            ? $"{Math}.MultiplyAdd({Peephole(symbol)}, cOld, {Gate(symbol)})"
+                            : Gate(symbol);
+                        if (!coupled)
+                        {
+                            e.Writer.Line($"var i = {G(PreActivation("i"))};");
+                            e.Writer.Line(e.Flavor.Store("i", e.Name("xpBlock"), e.GateOffset(Slot("i"))));
+                        }
+
+                        e.Writer.Line($"var f = {G(PreActivation("f"))};");
+                        e.Writer.Line($"var g = {A(Gate("g"))};");
+                        e.Writer.Line(e.Flavor.Store("f", e.Name("xpBlock"), e.GateOffset(Slot("f"))));
+                        e.Writer.Line(e.Flavor.Store("g", e.Name("xpBlock"), e.GateOffset(Slot("g"))));
+                        if (coupled)
+                        {
+                            e.Writer.Line("// c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)");
+                            e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld} - g, g);");
+                        }
+                        else
+                        {
+                            e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
+                            e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                        }
+
+                        e.Writer.Line(peepholes
+                            ? $"var o = {G($"{Math}.MultiplyAdd({Peephole("o")}, cNew, {Gate("o")})")}; // the output gate sees c(t)"
+                            : $"var o = {G(Gate("o"))};");
+                        e.Writer.Line(e.Flavor.Store("o", e.Name("xpBlock"), e.GateOffset(Slot("o"))));
+                    }
+
                     e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
                     e.Writer.Line($"// h(t) = o ⊙ {sa}(c(t))");
                     e.Writer.Line(e.Flavor.Store($"o * {A("cNew")}", e.Name("hUnits"), e.LaneOffset));
@@ -219,43 +278,77 @@ namespace RnnGen.Generator.Emit.Cpu
             }).Build();
         }
 
-        private static PackedKernel GruGates(LayerPlan layer) =>
-            (Step(layer, layer.Name + "Gates", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, rows", 0, 2) with
+        private static PackedKernel GruGates(LayerPlan layer)
+        {
+            var minimal = layer.Spec.Minimal;
+            var gate = layer.Spec.RecurrentActivation;
+            return (Step(layer, layer.Name + "Gates", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, rows", 0, layer.GateCount - 1) with
             {
-                Documentation = new[]
-                {
-                    $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = {ActivationCode.Symbol(layer.Spec.RecurrentActivation)}(xp + W_h· h(t-1));",
-                    "  keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.",
-                },
+                Documentation = minimal
+                    ? new[]
+                    {
+                        $"{layer.Name} minimal GRU step, pass 1 of 2 (Zhou et al. 2016): f = {ActivationCode.Symbol(gate)}(xp_f + W_hf h(t-1));",
+                        "  keeps f in place of its pre-activation and writes f ⊙ h(t-1) for the candidate pass.",
+                    }
+                    : new[]
+                    {
+                        $"{layer.Name} GRU step, pass 1 of 2 (reset_after = false, Cho et al.): r, z = {ActivationCode.Symbol(gate)}(xp + W_h· h(t-1));",
+                        "  keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.",
+                    },
                 WritesHidden = false,
                 RowExtra = (w, r) => w.Line($"ref float {r.Name("rhUnits")} = ref {UnsafeApi}.Add(ref resetHidden, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var r = {ActivationCode.Apply(layer.Spec.RecurrentActivation, a[0])};");
+                    e.Writer.Line($"var r = {ActivationCode.Apply(gate, a[0])};{(minimal ? " // the forget gate f" : string.Empty)}");
                     e.Writer.Line(e.Flavor.Store("r", e.Name("xpBlock"), e.GateOffset(0)));
-                    e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(layer.Spec.RecurrentActivation, a[1]), e.Name("xpBlock"), e.GateOffset(1)));
+                    if (!minimal)
+                    {
+                        e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(gate, a[1]), e.Name("xpBlock"), e.GateOffset(1)));
+                    }
+
                     e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)}", e.Name("rhUnits"), e.LaneOffset));
                 },
             }).Build();
+        }
 
-        private static PackedKernel GruCandidate(LayerPlan layer) =>
-            (Step(layer, layer.Name + "Candidate", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows", 2, 1) with
+        private static PackedKernel GruCandidate(LayerPlan layer)
+        {
+            var minimal = layer.Spec.Minimal;
+            var candidate = layer.GateCount - 1;
+            return (Step(layer, layer.Name + "Candidate", "ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows", candidate, 1) with
             {
-                Documentation = new[]
-                {
-                    $"{layer.Name} GRU step, pass 2 of 2: n = {ActivationCode.Symbol(layer.Spec.Activation)}(xp_n + W_hn (r ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
-                    "  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
-                },
+                Documentation = minimal
+                    ? new[]
+                    {
+                        $"{layer.Name} minimal GRU step, pass 2 of 2: n = {ActivationCode.Symbol(layer.Spec.Activation)}(xp_n + W_hn (f ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
+                        "  h(t) = (1 - f) ⊙ h(t-1) + f ⊙ n",
+                    }
+                    : new[]
+                    {
+                        $"{layer.Name} GRU step, pass 2 of 2: n = {ActivationCode.Symbol(layer.Spec.Activation)}(xp_n + W_hn (r ⊙ h(t-1))), with b_in + b_hn folded into xp_n;",
+                        "  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)",
+                    },
                 InputIsResetHidden = true,
                 Epilogue = e =>
                 {
                     e.Writer.Line($"var n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0])};");
-                    e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(2)));
-                    e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
-                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(candidate)));
+                    var hPrev = e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset);
+                    if (minimal)
+                    {
+                        e.Writer.Line($"var f = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(0))};");
+                        e.Writer.Line($"var hOld = {hPrev};");
+                        e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(f, n - hOld, hOld)", e.Name("hUnits"), e.LaneOffset));
+                    }
+                    else
+                    {
+                        e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
+                        e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {hPrev} - n, n)", e.Name("hUnits"), e.LaneOffset));
+                    }
                 },
             }).Build();
+        }
 
         /// <summary>
         /// Whether the GRU (reset after) step takes h(t-1) twice: dropped for the W_hh products, whole for z ⊙ h(t-1).
@@ -306,7 +399,7 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 var layer = Layer;
                 var padded = layer.PaddedUnits;
-                var symbols = CellTraits.GateSymbols(layer.Spec.Cell);
+                var symbols = CellTraits.GateSymbols(layer.Spec);
                 var groupSymbols = new string[Gates];
                 System.Array.Copy(symbols, FirstGate, groupSymbols, 0, Gates);
                 return new PackedKernel(Name, Parameters, Arguments, layer.Spec.Units, Gates, layer.Blocks)

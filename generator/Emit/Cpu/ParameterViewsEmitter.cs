@@ -62,8 +62,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static void EmitLayerStruct(SourceWriter w, LayerPlan layer)
         {
-            var names = CellTraits.GateNames(layer.Spec.Cell);
-            var symbols = CellTraits.GateSymbols(layer.Spec.Cell);
+            var names = CellTraits.GateNames(layer.Spec);
+            var symbols = CellTraits.GateSymbols(layer.Spec);
             var units = Int(layer.Spec.Units);
             w.Summary($"The parameters of {layer.Name} ({CellTraits.DisplayName(layer.Spec.Cell)}), gate by gate, as views into the packed buffer.");
             w.Line(GeneratedCode.Attribute);
@@ -83,6 +83,17 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line($"    new(_buffer, {Int(group.Offset)}, {units}, {units}, {Int(group.Gates)}, {Int(g - group.FirstGate)}),");
                     w.Line(Bias(layer.InputBias, units, layer.GateCount, g) + ",");
                     w.Line(Bias(layer.RecurrentBias, units, layer.GateCount, g) + ");");
+                }
+
+                if (layer.Peepholes is { } peepholes)
+                {
+                    var peep = CellTraits.PeepholeSymbols(layer.Spec);
+                    for (var k = 0; k < peep.Length; k++)
+                    {
+                        w.Line();
+                        w.Summary($"Peephole weights p_{peep[k]} [{units}]: gate {peep[k]} sees p_{peep[k]} ⊙ c{(peep[k] == "o" ? "(t)" : "(t-1)")}.");
+                        w.Line($"public {Matrix} Peephole{peep[k].ToUpperInvariant()} => new(_buffer, {Int(peepholes.Offset)}, {units}, 1, {Int(peep.Length)}, {Int(k)});");
+                    }
                 }
             }
         }

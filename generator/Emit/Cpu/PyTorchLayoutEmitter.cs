@@ -150,7 +150,7 @@ namespace RnnGen.Generator.Emit.Cpu
             foreach (var layer in plan.Layers)
             {
                 var h = layer.Spec.Units;
-                var gates = CellTraits.GateNames(layer.Spec.Cell);
+                var gates = CellTraits.GateNames(layer.Spec);
                 var bound = (float)(1.0 / System.Math.Sqrt(h));
                 string Named(string prefix) => prefix + Int(layer.Group) + layer.PyTorchSuffix;
                 ViewMapping[] Views(string member, int columns, System.Func<int, PackedTensor> tensorOf)
@@ -173,6 +173,17 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     list.Add(new TensorMapping(Named("bias_ih_l"), gates.Length * h, 1, true, bound, Views("InputBias", 1, _ => inputBias)));
                     list.Add(new TensorMapping(Named("bias_hh_l"), gates.Length * h, 1, true, bound, Views("RecurrentBias", 1, _ => recurrentBias)));
+                }
+
+                if (layer.Peepholes is { } peepholes)
+                {
+                    // No PyTorch module has peepholes; these names follow its pattern: one [units] vector per gate.
+                    var peep = CellTraits.PeepholeSymbols(layer.Spec);
+                    for (var k = 0; k < peep.Length; k++)
+                    {
+                        var layout = new GateLayout(peepholes.Offset, h, 1, peep.Length, k);
+                        list.Add(new TensorMapping(Named($"peephole_{peep[k]}_l"), h, 1, true, bound, new[] { new ViewMapping($"{layer.Name}.Peephole{peep[k].ToUpperInvariant()}", 0, h, layout, peepholes.Offset) }));
+                    }
                 }
             }
 
