@@ -162,6 +162,11 @@ namespace RnnGen.Runtime.Tests
         [InlineData("gru_i3_h17_l2")]
         [InlineData("grubefore_i7_h16_l3")]
         [InlineData("rnn_relu_i5_h129_l1")]
+        [InlineData("lstm_peephole_l2")]
+        [InlineData("lstm_cifg")]
+        [InlineData("gru_minimal_l2")]
+        [InlineData("rnn_hardsigmoid")]
+        [InlineData("bi_gru_i3_h16_l2")]
         public void Forward_and_Step_allocate_nothing_once_warm(string name)
         {
             var runner = ConformanceModels.Create(name);

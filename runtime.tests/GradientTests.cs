@@ -107,6 +107,12 @@ namespace RnnGen.Runtime.Tests
         [InlineData("gru_i3_h17_l2")]
         [InlineData("grubefore_i7_h16_l3")]
         [InlineData("rnn_relu_i5_h129_l1")]
+        [InlineData("lstm_cifg_peephole_l2")]
+        [InlineData("gru_minimal_l2")]
+        [InlineData("gru_minimal_hardsigmoid_bi")]
+        [InlineData("bi_lstm_multiply_l2")]
+        [InlineData("back_grubefore")]
+        [InlineData("lstm_relu_hardsigmoid")]
         public void Forward_and_Backward_allocate_nothing_once_warm(string name)
         {
             var runner = ConformanceModels.Create(name);

@@ -57,6 +57,47 @@ namespace RnnGen.Runtime.Tests
             }
         }
 
+        [Theory]
+        [InlineData("bi_gru_i3_h16_l2")]
+        [InlineData("bi_lstm_i3_h16_l2")]
+        [InlineData("lstm_peephole_l2")]
+        [InlineData("gru_minimal_l2")]
+        public void Keras_tensors_of_every_layout_round_trip_and_reach_their_PyTorch_tensor(string name)
+        {
+            var runner = ConformanceModels.Create(name);
+            var lcg = new Lcg(221);
+            var keras = runner.KerasTensors.ToDictionary(t => t.Name, t => lcg.Uniform(t.Length, 0.4f));
+            foreach (var (tensor, values) in keras)
+            {
+                runner.ImportKeras(tensor, values);
+            }
+
+            foreach (var (tensor, values) in keras)
+            {
+                Assert.Equal(values, runner.ExportKeras(tensor));
+            }
+
+            // Each Keras kernel is its PyTorch tensor transposed (gate blocks aside): check one element per kernel.
+            foreach (var tensor in runner.KerasTensors.Where(t => t.Name.EndsWith("kernel", StringComparison.Ordinal)))
+            {
+                var direction = tensor.Name.Contains("/backward/", StringComparison.Ordinal) ? "_reverse" : string.Empty;
+                var layer = tensor.Name[5] - '0';
+                var torchName = (tensor.Name.EndsWith("recurrent_kernel", StringComparison.Ordinal) ? "weight_hh_l" : "weight_ih_l") + layer + direction;
+                var torch = runner.Export(torchName);
+
+                // PyTorch's first gate is r for a GRU, Keras' second block (z, r, h); other cells share the order.
+                var column = runner.Config.Cell == "gru" && !runner.Config.Minimal ? runner.Config.Hidden : 0;
+                Assert.Equal(keras[tensor.Name][column], torch[0]);
+            }
+
+            // Peephole vectors keep their layout.
+            foreach (var tensor in runner.KerasTensors.Where(t => t.Name.Contains("peephole", StringComparison.Ordinal)))
+            {
+                var symbol = tensor.Name.Split('/')[1][0];
+                Assert.Equal(keras[tensor.Name], runner.Export($"peephole_{symbol}_l{tensor.Name[5]}"));
+            }
+        }
+
         [Fact]
         public void A_summed_Keras_bias_exports_as_the_sum_of_PyTorch_s_two_biases()
         {
