@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Runtime.Tests.Models;
@@ -92,6 +93,28 @@ namespace RnnGen.Runtime.Tests
 
                 Assert.True(worst / scale <= (kinked ? 1e-3 : 1e-4), $"{name} {tensor}: max error {worst / scale:E3} relative to the largest gradient {scale:E3}.");
             }
+        }
+
+        [Fact]
+        public void The_last_step_output_is_each_sequence_s_last_valid_step_and_head_rows_of_padding_are_zero()
+        {
+            var last = new LstmLastStep();
+            var weights = HeadAndEmbeddingTests.Import(LstmLastStep.PyTorchTensors, last.ImportPyTorch, new Lcg(405), _ => 0.3f);
+            var inputs = new Lcg(406).Uniform(4 * 2 * 4, 1f);
+            var lengths = new[] { 2, 4 };
+            var outputs = new float[2 * 40];
+            last.Forward(inputs, lengths, outputs, 2);
+            var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
+            var reference = new ScalarReference(new ModelConfig("lstm", "lstm", 4, 24, 2, true, true), exact, 24, 40) { Lengths = lengths };
+            reference.Forward(inputs, 2);
+            Tolerance.AssertClose(outputs, reference.FinalHidden[1].SelectMany(h => h).ToArray(), "last valid step");
+
+            var head = new GruReluHead();
+            HeadAndEmbeddingTests.Import(GruReluHead.PyTorchTensors, head.ImportPyTorch, new Lcg(407), _ => 0.5f);
+            var rows = new float[3 * 2 * 3];
+            head.Forward(new Lcg(408).Uniform(3 * 2 * 2, 1f), new[] { 3, 1 }, rows, 2);
+            Assert.All(rows.Skip(((1 * 2) + 1) * 3).Take(3).Concat(rows.Skip(((2 * 2) + 1) * 3).Take(3)), v => Assert.Equal(0f, v));
+            Assert.Contains(rows.Take(3), v => v != 0f);
         }
 
         [Fact]
