@@ -509,19 +509,19 @@ partial class LstmModel
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
 
+        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)
         {
             throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
         }
 
-        global::System.ReadOnlySpan<float> workspace = _workspace.Span;
-        int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-        global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
+        global::System.ReadOnlySpan<float> source = _workspace.Span;
+        global::RnnGen.Numerics.PaddedRows.Unpad(source.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);
         if (cellOffset >= 0 && !cell.IsEmpty)
         {
             global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
-            global::RnnGen.Numerics.PaddedRows.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);
+            global::RnnGen.Numerics.PaddedRows.Unpad(source.Slice(cellOffset + last), padded, units, _batchSize, cell);
         }
     }
 
@@ -541,7 +541,7 @@ partial class LstmModel
         switch (layer)
         {
             case 0:
-                (units, padded, hiddenOffset, cellOffset) = (64, 64, 32768, 41216);
+                (units, padded, hiddenOffset, cellOffset) = (64, 64, 9472, 9728);
                 break;
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
@@ -560,28 +560,17 @@ partial class LstmModel
 
         _backward ??= new global::RnnGen.AlignedBuffer(10496);
         global::System.Span<float> bw = _backward.Span;
-        int hiddenTarget;
-        int cellTarget;
-        switch (layer)
-        {
-            case 0:
-                (hiddenTarget, cellTarget) = (9472, 9728);
-                break;
-            default:
-                throw new global::System.ArgumentOutOfRangeException(nameof(layer));
-        }
-
-        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);
-        if (cellTarget >= 0)
+        global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, bw.Slice(hiddenOffset), padded);
+        if (cellOffset >= 0)
         {
             if (cell.IsEmpty)
             {
-                bw.Slice(cellTarget, batch * padded).Clear();
+                bw.Slice(cellOffset, batch * padded).Clear();
             }
             else
             {
                 global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
-                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellTarget), padded);
+                global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, bw.Slice(cellOffset), padded);
             }
         }
 
@@ -789,7 +778,7 @@ partial class LstmModel
     }
 
     /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
-    /// <param name="layer">Recurrent layer index.</param>
+    /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">Receives [batchSize][units].</param>
     /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
@@ -812,20 +801,19 @@ partial class LstmModel
             default:
                 throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
         }
+
         global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
         if (cellOffset < 0 && !cell.IsEmpty)
         {
             throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
         }
 
-        global::System.Span<float> bw = _backward.Span;
-        for (int b = 0; b < _batchSize; b++)
+        global::System.ReadOnlySpan<float> source = _backward.Span;
+        global::RnnGen.Numerics.PaddedRows.Unpad(source.Slice(hiddenOffset + 0), padded, units, _batchSize, hidden);
+        if (cellOffset >= 0 && !cell.IsEmpty)
         {
-            bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));
-            if (cellOffset >= 0 && !cell.IsEmpty)
-            {
-                bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));
-            }
+            global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);
+            global::RnnGen.Numerics.PaddedRows.Unpad(source.Slice(cellOffset + 0), padded, units, _batchSize, cell);
         }
     }
 

@@ -23,7 +23,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             EmitBackward(w, plan);
             w.Line();
-            EmitInitialStateGradient(w, plan);
+            StateTransferEmitter.EmitInitialStateGradient(w, plan);
         }
 
         private static void EmitBackward(SourceWriter w, Plan plan)
@@ -442,56 +442,6 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("{");
             w.Line($"    {DropoutEmitter.MaskGradient(dropout, gradient, "steps")}");
             w.Line("}");
-        }
-
-        private static void EmitInitialStateGradient(SourceWriter w, Plan plan)
-        {
-            var bw = plan.Backward;
-            w.Summary("Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].");
-            w.Line("/// <param name=\"layer\">Recurrent layer index.</param>");
-            w.Line("/// <param name=\"hidden\">Receives [batchSize][units].</param>");
-            w.Line("/// <param name=\"cell\">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>");
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block($"public void InitialStateGradient(int layer, {Span} hidden, {Span} cell = default)"))
-            {
-                w.Line("if (_backward is null)");
-                w.Line("{");
-                w.Line("    throw new global::System.InvalidOperationException(\"No Backward has run yet.\");");
-                w.Line("}");
-                w.Line();
-                w.Line("int units;");
-                w.Line("int padded;");
-                w.Line("int hiddenOffset;");
-                w.Line("int cellOffset;");
-                using (w.Block("switch (layer)"))
-                {
-                    foreach (var layer in plan.Layers)
-                    {
-                        w.Line($"case {Int(layer.Index)}:");
-                        w.Line($"    (units, padded, hiddenOffset, cellOffset) = ({Int(layer.Spec.Units)}, {Int(layer.PaddedUnits)}, {Int(bw.InitialHidden[layer.Index])}, {Int(bw.InitialCell[layer.Index])});");
-                        w.Line("    break;");
-                    }
-
-                    w.Line("default:");
-                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has states 0..{Int(plan.Layers.Count - 1)}.\");");
-                }
-
-                w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
-                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
-                w.Line("}");
-                w.Line();
-                w.Line($"{Span} bw = _backward.Span;");
-                using (w.Block("for (int b = 0; b < _batchSize; b++)"))
-                {
-                    w.Line("bw.Slice(hiddenOffset + (b * padded), units).CopyTo(hidden.Slice(b * units, units));");
-                    w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    bw.Slice(cellOffset + (b * padded), units).CopyTo(cell.Slice(b * units, units));");
-                    w.Line("}");
-                }
-            }
         }
     }
 }

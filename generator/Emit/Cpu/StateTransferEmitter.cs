@@ -128,7 +128,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void SetFinalStateGradient(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
             {
-                EmitLayerSwitch(w, plan, tape => (tape.Hidden, tape.Cell));
+                EmitLayerSwitch(w, plan, layer => (bw.FinalHidden[layer.Index], bw.FinalCell[layer.Index]));
                 w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
                 w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
                 w.Line("{");
@@ -142,33 +142,17 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line();
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
                 w.Line($"{Span} bw = _backward.Span;");
-                w.Line("int hiddenTarget;");
-                w.Line("int cellTarget;");
-                using (w.Block("switch (layer)"))
-                {
-                    foreach (var layer in plan.Layers)
-                    {
-                        w.Line($"case {Int(layer.Index)}:");
-                        w.Line($"    (hiddenTarget, cellTarget) = ({Int(bw.FinalHidden[layer.Index])}, {Int(bw.FinalCell[layer.Index])});");
-                        w.Line("    break;");
-                    }
-
-                    w.Line("default:");
-                    w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(layer));");
-                }
-
-                w.Line();
-                w.Line($"{Rows}.Pad(hidden, units, batch, bw.Slice(hiddenTarget), padded);");
-                using (w.Block("if (cellTarget >= 0)"))
+                w.Line($"{Rows}.Pad(hidden, units, batch, bw.Slice(hiddenOffset), padded);");
+                using (w.Block("if (cellOffset >= 0)"))
                 {
                     w.Line("if (cell.IsEmpty)");
                     w.Line("{");
-                    w.Line("    bw.Slice(cellTarget, batch * padded).Clear();");
+                    w.Line("    bw.Slice(cellOffset, batch * padded).Clear();");
                     w.Line("}");
                     w.Line("else");
                     w.Line("{");
                     w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);");
-                    w.Line($"    {Rows}.Pad(cell, units, batch, bw.Slice(cellTarget), padded);");
+                    w.Line($"    {Rows}.Pad(cell, units, batch, bw.Slice(cellOffset), padded);");
                     w.Line("}");
                 }
 
@@ -189,7 +173,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void SetInitialState(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
             {
-                EmitLayerSwitch(w, plan, tape => (tape.InitialHidden, tape.InitialCell));
+                EmitLayerSwitch(w, plan, layer => (plan.Forward.Layers[layer.Index].InitialHidden, plan.Forward.Layers[layer.Index].InitialCell));
                 w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
                 w.Line("if (_stagedBatchSize != 0 && _stagedBatchSize != batch)");
                 w.Line("{");
@@ -224,26 +208,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("    throw new global::System.InvalidOperationException(\"No Forward has run yet, so there is no final state.\");");
                 w.Line("}");
                 w.Line();
-                EmitLayerSwitch(w, plan, tape => (tape.Hidden, tape.Cell));
-                w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
-                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
-                w.Line("}");
-                w.Line();
-                w.Line($"{ReadOnlySpan} workspace = _workspace.Span;");
+                EmitLayerSwitch(w, plan, layer => (plan.Forward.Layers[layer.Index].Hidden, plan.Forward.Layers[layer.Index].Cell));
                 w.Line("int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence");
-                w.Line($"{Rows}.Unpad(workspace.Slice(hiddenOffset + last), padded, units, _batchSize, hidden);");
-                w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-                w.Line("{");
-                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);");
-                w.Line($"    {Rows}.Unpad(workspace.Slice(cellOffset + last), padded, units, _batchSize, cell);");
-                w.Line("}");
+                EmitCopyOut(w, "_workspace.Span", "last");
             }
         }
 
         /// <summary>Declares units, padded, hiddenOffset and cellOffset (-1 without a cell) for <c>layer</c>.</summary>
-        private static void EmitLayerSwitch(SourceWriter w, Plan plan, System.Func<LayerTape, (int Hidden, int Cell)> offsets)
+        private static void EmitLayerSwitch(SourceWriter w, Plan plan, System.Func<LayerPlan, (int Hidden, int Cell)> offsets)
         {
             w.Line("int units;");
             w.Line("int padded;");
@@ -253,7 +225,7 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 foreach (var layer in plan.Layers)
                 {
-                    var (hidden, cell) = offsets(plan.Forward.Layers[layer.Index]);
+                    var (hidden, cell) = offsets(layer);
                     w.Line($"case {Int(layer.Index)}:");
                     w.Line($"    (units, padded, hiddenOffset, cellOffset) = ({Int(layer.Spec.Units)}, {Int(layer.PaddedUnits)}, {Int(hidden)}, {Int(layer.Spec.Cell == CellKind.Lstm ? cell : -1)});");
                     w.Line("    break;");
@@ -264,6 +236,45 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
+        }
+
+        /// <summary>Writes <c>InitialStateGradient</c>: dL/d(initial state) that the last <c>Backward</c> left.</summary>
+        public static void EmitInitialStateGradient(SourceWriter w, Plan plan)
+        {
+            var bw = plan.Backward;
+            w.Summary("Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>: the gradient with respect to the initial state, [batchSize][units].");
+            w.Line("/// <param name=\"layer\">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>");
+            w.Line("/// <param name=\"hidden\">Receives [batchSize][units].</param>");
+            w.Line("/// <param name=\"cell\">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void InitialStateGradient(int layer, {Span} hidden, {Span} cell = default)"))
+            {
+                w.Line("if (_backward is null)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"No Backward has run yet.\");");
+                w.Line("}");
+                w.Line();
+                EmitLayerSwitch(w, plan, layer => (bw.InitialHidden[layer.Index], bw.InitialCell[layer.Index]));
+                EmitCopyOut(w, "_backward.Span", "0");
+            }
+        }
+
+        /// <summary>Checks the caller's [batchSize][units] spans and copies h (and c, when asked) rows out of a padded buffer.</summary>
+        private static void EmitCopyOut(SourceWriter w, string buffer, string rowOffset)
+        {
+            w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
+            w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+            w.Line("}");
+            w.Line();
+            w.Line($"{ReadOnlySpan} source = {buffer};");
+            w.Line($"{Rows}.Unpad(source.Slice(hiddenOffset + {rowOffset}), padded, units, _batchSize, hidden);");
+            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);");
+            w.Line($"    {Rows}.Unpad(source.Slice(cellOffset + {rowOffset}), padded, units, _batchSize, cell);");
+            w.Line("}");
         }
 
         /// <summary>An LSTM layer needs c with h's shape; other layers take none.</summary>
