@@ -5,6 +5,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Threading;
 using RnnGen.IO;
+using RnnGen.Samples.Common;
 using RnnGen.Training;
 
 namespace RnnGen.Samples.CharLanguageModel
@@ -95,7 +96,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 var generator = new TextGenerator<TState>(model, options.Temperature, options.TopK, options.Seed);
                 var topK = options.TopK > 0 ? $", top-k {options.TopK}" : string.Empty;
                 ConsoleUi.Heading($"Generated {options.Generate} characters (temperature {options.Temperature}{topK}):");
-                ConsoleUi.GeneratedText(options.Prompt, generator.Generate(options.Prompt, options.Generate));
+                GeneratedTextOutput.Write(options.Prompt, generator.Generate(options.Prompt, options.Generate));
             }
 
             return 0;
@@ -151,7 +152,7 @@ namespace RnnGen.Samples.CharLanguageModel
             TrainingSummary? summary = null;
             try
             {
-                TrainingProgress.Run(options.Steps, options.LogEvery, progress => summary = session.Run(progress, stop.Token));
+                TrainingProgress.Run<TrainingStatus>(options.Steps, options.LogEvery, status => status.Describe(), status => status.LogLine(), progress => summary = session.Run(progress, stop.Token));
             }
             finally
             {

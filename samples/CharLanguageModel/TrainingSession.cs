@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Threading;
+using RnnGen.Samples.Common;
 using RnnGen.Training;
 
 namespace RnnGen.Samples.CharLanguageModel
@@ -82,7 +83,7 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <param name="stop">Stops the run after the current step (the checkpoint is still saved).</param>
         /// <returns>The summary.</returns>
         /// <exception cref="InvalidOperationException">Training diverged (the gradient stayed non-finite).</exception>
-        public TrainingSummary Run(ITrainingProgress progress, CancellationToken stop)
+        public TrainingSummary Run(ITrainingProgress<TrainingStatus> progress, CancellationToken stop)
         {
             ArgumentNullException.ThrowIfNull(progress);
             const int batch = TrainingDefaults.BatchSize;
@@ -169,7 +170,7 @@ namespace RnnGen.Samples.CharLanguageModel
             return new TrainingSummary(done, optimizer.StepCount, training.Elapsed, wall.Elapsed, lastBits, skipped, stop.IsCancellationRequested);
         }
 
-        private double EvaluateAndSave(ITrainingProgress progress)
+        private double EvaluateAndSave(ITrainingProgress<TrainingStatus> progress)
         {
             var clock = Stopwatch.StartNew();
             var bits = validation.Windows(model).BitsPerToken;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Threading;
+using RnnGen.Samples.Common;
 
 namespace RnnGen.Samples.Seq2Seq
 {
@@ -97,7 +98,7 @@ namespace RnnGen.Samples.Seq2Seq
             TrainingSummary? summary = null;
             try
             {
-                TrainingProgress.Run(options.Steps, options.LogEvery, progress => summary = Trainer.Run(pair, settings, heldOut, validation, progress, stop.Token));
+                TrainingProgress.Run<TrainingStatus>(options.Steps, options.LogEvery, status => status.Describe(), status => status.LogLine(), progress => summary = Trainer.Run(pair, settings, heldOut, validation, progress, stop.Token));
             }
             finally
             {

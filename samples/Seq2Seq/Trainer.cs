@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.Threading;
+using RnnGen.Samples.Common;
 using RnnGen.Training;
 
 namespace RnnGen.Samples.Seq2Seq
@@ -50,7 +51,7 @@ namespace RnnGen.Samples.Seq2Seq
             TrainingSettings settings,
             IReadOnlySet<int> heldOut,
             IReadOnlyList<DateExample> validation,
-            ITrainingProgress progress,
+            ITrainingProgress<TrainingStatus> progress,
             CancellationToken stop)
             where TEncoder : class, IEncoderNetwork, new()
             where TDecoder : class, IDecoderNetwork<TState>, new()

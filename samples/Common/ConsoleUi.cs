@@ -1,7 +1,7 @@
 using System;
 using Spectre.Console;
 
-namespace RnnGen.Samples.CharLanguageModel
+namespace RnnGen.Samples.Common
 {
     /// <summary>
     /// Console output: colours and a live progress bar (Spectre.Console) on a terminal, plain lines when the output is
@@ -39,24 +39,6 @@ namespace RnnGen.Samples.CharLanguageModel
             else
             {
                 Console.Error.WriteLine(text);
-            }
-        }
-
-        /// <summary>Writes generated text: the prompt highlighted, then the continuation, exactly as generated (no wrapping).</summary>
-        /// <param name="prompt">The prompt.</param>
-        /// <param name="continuation">The generated characters.</param>
-        public static void GeneratedText(string prompt, string continuation)
-        {
-            ArgumentNullException.ThrowIfNull(prompt);
-            if (Interactive)
-            {
-                AnsiConsole.Markup($"[bold cyan]{Markup.Escape(prompt)}[/]");
-                Console.Out.Write(continuation);
-                Console.Out.WriteLine();
-            }
-            else
-            {
-                Console.Out.WriteLine(prompt + continuation);
             }
         }
 
