@@ -101,7 +101,8 @@ namespace RnnGen.Generator.Tests
         [Theory]
         [InlineData("[Lstm(8, Bidirectional = true)]", "model.Step(null!, new float[4], new float[16]);")]
         [InlineData("[Gru(8, GoBackwards = true)]", "var state = model.CreateState();")]
-        public void RNNG0013_a_network_that_runs_backwards_cannot_Step(string layer, string call)
+        [InlineData("[Gru(8, GoBackwards = true)]", "model.CarryStateFrom(1);")]
+        public void RNNG0013_a_network_that_runs_backwards_cannot_Step_or_resume_part_way(string layer, string call)
         {
             var run = GeneratorTestHelper.Run($$"""
                 using RnnGen;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Runtime.Tests.Models;
+using RnnGen.Training;
 using Xunit;
 
 namespace RnnGen.Runtime.Tests
@@ -38,6 +39,59 @@ namespace RnnGen.Runtime.Tests
 
             var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
             double Loss() => Dot(new ScalarReference(runner.Config, exact).Forward(inputs, Batch), coefficients);
+            AssertMatchesFiniteDifferences(analytic, exact, Loss, name, HasKink(runner.Config));
+        }
+
+        [Theory]
+        [InlineData("lstm_i5_h17_l1", 9, 3, 5)] // overlapping windows, k2 > k1
+        [InlineData("gru_i3_h17_l2", 9, 3, 3)] // consecutive chunks
+        [InlineData("lstm_cifg_peephole_l2", 10, 4, 2)] // k2 < k1: forward-only warm-up in each stride
+        [InlineData("grubefore_i7_h16_l3", 8, 2, 5)]
+        [InlineData("rnn_tanh_i5_h3_l1", 7, 1, 3)]
+        public void Truncated_BPTT_matches_finite_differences_with_the_carried_state_held(string name, int steps, int stride, int depth)
+        {
+            var runner = ConformanceModels.Create(name);
+            var config = runner.Config;
+            var weights = runner.LoadLcgWeights(79);
+            var inputs = runner.NextInputs(steps * Batch * config.Input);
+            var coefficients = new Lcg(7).Uniform(steps * Batch * config.OutputWidth, 1f);
+            var schedule = new TruncatedBptt(steps, stride, depth);
+            var analytic = runner.TruncatedGradients(inputs, Batch, schedule, coefficients);
+
+            // TBPTT treats the state a window starts from as a constant: computed once, from the unperturbed weights.
+            var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
+            var windows = new List<(BpttWindow Window, double[][][] Hidden, double[][][] Cell)>();
+            foreach (var window in schedule)
+            {
+                var start = new ScalarReference(config, exact);
+                if (window.Start > 0)
+                {
+                    start.Forward(StepRange(inputs, config.Input, 0, window.Start), Batch);
+                }
+
+                windows.Add((window, window.Start > 0 ? start.FinalHidden : Zeros(config, Batch), window.Start > 0 && config.Cell == "lstm" ? start.FinalCell : Zeros(config, Batch)));
+            }
+
+            double Loss()
+            {
+                var sum = 0.0;
+                foreach (var (window, hidden, cell) in windows)
+                {
+                    var reference = new ScalarReference(config, exact) { InitialHidden = hidden, InitialCell = cell };
+                    var outputs = reference.Forward(StepRange(inputs, config.Input, window.Start, window.Length), Batch);
+                    var counted = window.LossOffset * Batch * config.OutputWidth;
+                    sum += Dot(outputs[counted..], coefficients.AsSpan((window.Start * Batch * config.OutputWidth) + counted, outputs.Length - counted).ToArray());
+                }
+
+                return sum;
+            }
+
+            AssertMatchesFiniteDifferences(analytic, exact, Loss, $"{name} TBPTT({stride}, {depth})", HasKink(config));
+        }
+
+        /// <summary>Central differences of <paramref name="loss"/> for picked elements of every tensor against the analytic gradient.</summary>
+        private static void AssertMatchesFiniteDifferences(Dictionary<string, float[]> analytic, Dictionary<string, double[]> exact, Func<double> loss, string what, bool kink)
+        {
             foreach (var (tensor, values) in exact)
             {
                 var picks = Pick(values.Length, tensor);
@@ -46,19 +100,22 @@ namespace RnnGen.Runtime.Tests
                 {
                     var original = values[picks[i]];
                     values[picks[i]] = original + Epsilon;
-                    var plus = Loss();
+                    var plus = loss();
                     values[picks[i]] = original - Epsilon;
-                    var minus = Loss();
+                    var minus = loss();
                     values[picks[i]] = original;
                     numeric[i] = (plus - minus) / (2 * Epsilon);
                 }
 
                 // relu has a kink at 0: where a pre-activation is within float rounding of 0, the float model and
                 // the double reference can disagree on the mask, so relu models get a looser (still failing-if-wrong) bound.
-                var tolerance = HasKink(runner.Config) ? 1e-3 : Tolerance;
-                AssertClose(picks.Select(i => (double)analytic[tensor][i]).ToArray(), numeric, $"{name} {tensor}", tolerance);
+                AssertClose(picks.Select(i => (double)analytic[tensor][i]).ToArray(), numeric, $"{what} {tensor}", kink ? 1e-3 : Tolerance);
             }
         }
+
+        /// <summary>Steps [start, start + count) of time-major rows [steps][Batch][width].</summary>
+        private static float[] StepRange(float[] rows, int width, int start, int count) =>
+            rows.AsSpan(start * Batch * width, count * Batch * width).ToArray();
 
         [Theory]
         [InlineData("lstm_i5_h17_l1")]
@@ -169,8 +226,8 @@ namespace RnnGen.Runtime.Tests
             Assert.Throws<InvalidOperationException>(() => new Fx_lstm_i3_h17_l2().Forward(inputs.AsSpan(0, 6), new float[34], 2, continueState: true));
         }
 
-        private static double[][][] Zeros(ModelConfig config) =>
-            Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, InitialBatch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
+        private static double[][][] Zeros(ModelConfig config, int batch = InitialBatch) =>
+            Enumerable.Range(0, config.Layers).Select(_ => Enumerable.Range(0, batch).Select(_ => new double[config.Hidden]).ToArray()).ToArray();
 
         /// <summary>Relu and hard sigmoid have kinks where float and double may take different sides.</summary>
         private static bool HasKink(ModelConfig config) =>

@@ -73,6 +73,62 @@ namespace RnnGen.Runtime.Tests
         }
 
         [Fact]
+        public void CarryStateFrom_resumes_the_next_Forward_part_way_through_the_last()
+        {
+            var model = new Fx_lstm_i3_h17_l2();
+            model.InitializeParameters(new Random(11));
+            var inputs = new Helpers.Lcg(12).Uniform(8 * 2 * 3, 1f);
+            var whole = new float[8 * 2 * 17];
+            model.Forward(inputs, whole, 2);
+
+            var tail = new float[5 * 2 * 17];
+            model.CarryStateFrom(3); // the state after steps 0..2 of every layer
+            model.Forward(inputs.AsSpan(3 * 2 * 3), tail, 2);
+            Assert.Equal(whole.AsSpan(3 * 2 * 17).ToArray(), tail);
+
+            var h = new Helpers.Lcg(13).Uniform(2 * 17, 0.5f);
+            var c = new Helpers.Lcg(14).Uniform(2 * 17, 0.5f);
+            model.SetInitialState(0, h, c);
+            model.SetInitialState(1, c, h);
+            var fromState = new float[whole.Length];
+            model.Forward(inputs, fromState, 2);
+            model.CarryStateFrom(0); // the state that call started from
+            var again = new float[whole.Length];
+            model.Forward(inputs, again, 2);
+            Assert.Equal(fromState, again);
+            Assert.NotEqual(whole, again);
+
+            model.CarryStateFrom(8); // = continueState
+            var next = new float[2 * 2 * 17];
+            model.Forward(inputs.AsSpan(0, 2 * 2 * 3), next, 2);
+            var continued = new float[next.Length];
+            model.SetInitialState(0, h, c);
+            model.SetInitialState(1, c, h);
+            model.Forward(inputs, again, 2);
+            model.Forward(inputs.AsSpan(0, 2 * 2 * 3), continued, 2, continueState: true);
+            Assert.Equal(continued, next);
+        }
+
+        [Fact]
+        public void CarryStateFrom_checks_the_step_and_the_next_call()
+        {
+            var model = new Fx_gru_i3_h17_l2();
+            Assert.Throws<InvalidOperationException>(() => model.CarryStateFrom(0));
+            var inputs = new float[4 * 2 * 3];
+            var outputs = new float[4 * 2 * 17];
+            model.Forward(inputs, outputs, 2);
+            var tooFar = Assert.Throws<ArgumentOutOfRangeException>(() => model.CarryStateFrom(5));
+            Assert.Equal("step", tooFar.ParamName);
+            Assert.Contains("[0, 4]", tooFar.Message, StringComparison.Ordinal);
+            Assert.Throws<ArgumentOutOfRangeException>(() => model.CarryStateFrom(-1));
+
+            model.CarryStateFrom(2);
+            Assert.Throws<InvalidOperationException>(() => model.Forward(inputs, outputs, 2, continueState: true));
+            model.CarryStateFrom(2);
+            Assert.Equal("batchSize", Assert.Throws<ArgumentException>(() => model.Forward(new float[4 * 3], new float[4 * 17], 1)).ParamName);
+        }
+
+        [Fact]
         public void State_Set_checks_its_arguments_and_loads_the_stream()
         {
             var model = new Fx_lstm_i3_h17_l2();
@@ -116,6 +172,8 @@ namespace RnnGen.Runtime.Tests
                 model.Forward(inputs, outputs, 4);
                 model.CopyFinalState(0, h, c);
                 model.CopyFinalState(1, h, c);
+                model.CarryStateFrom(3);
+                model.Forward(inputs, outputs, 4);
             }
         }
     }

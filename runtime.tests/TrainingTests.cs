@@ -60,6 +60,17 @@ namespace RnnGen.Runtime.Tests
         }
 
         [Fact]
+        public void Overlapping_TBPTT_windows_learn_a_delay_longer_than_the_stride_that_chunks_cannot()
+        {
+            // Stride 4, echo 6 steps back: with chunks of 4 the source token is always in an earlier chunk, so no
+            // gradient reaches it; windows of 10 hold every counted step's source, so the delay can be learnt.
+            var chunks = TrainLongEcho(depth: 4);
+            var overlapping = TrainLongEcho(depth: 10);
+            Assert.True(overlapping < 0.1f, $"TBPTT(4, 10) final loss {overlapping}, chunks {chunks}");
+            Assert.True(chunks > 1.0f, $"TBPTT(4, 4) final loss {chunks}: chance is ln 4 = 1.39"); // nothing to learn from
+        }
+
+        [Fact]
         public void A_character_LSTM_on_tinyshakespeare_gets_below_2_4_nats_in_400_steps()
         {
             const int steps = 32, batch = 16;
@@ -114,6 +125,72 @@ namespace RnnGen.Runtime.Tests
 
             // Uniform guessing costs ln 98 = 4.58 nats; unigram frequencies about 3.3.
             Assert.True(validation < 2.4, $"validation cross-entropy {validation:F3} nats");
+        }
+
+        /// <summary>Trains <see cref="LongEchoModel"/> over 24-step sequences by TBPTT(4, depth); the mean loss of the last 20 sequences.</summary>
+        private static float TrainLongEcho(int depth)
+        {
+            const int steps = 24, batch = 16, delay = 6, classes = 6;
+            var model = new LongEchoModel();
+            model.InitializeParameters(new Random(5));
+            var adam = new Adam(model.PackedParameters.Length, learningRate: 1e-2f);
+            var gradients = new float[LongEchoModel.PackedParameterLength];
+            var schedule = new TruncatedBptt(steps, stride: 4, depth);
+            var tokens = new int[steps * batch];
+            var targets = new int[steps * batch];
+            var mask = new float[steps * batch];
+            var outputs = new float[LongEchoModel.MaxSequenceLength * batch * classes];
+            var logitGradients = new float[outputs.Length];
+            var random = new Random(6);
+            var recent = 0.0;
+            const int iterations = 1000, averaged = 20;
+            for (var iteration = 0; iteration < iterations; iteration++)
+            {
+                for (var row = 0; row < tokens.Length; row++)
+                {
+                    tokens[row] = random.Next(2, 6);
+                    targets[row] = row >= delay * batch ? tokens[row - (delay * batch)] : 0;
+                }
+
+                double sequenceLoss = 0;
+                var counted = 0;
+                foreach (var window in schedule)
+                {
+                    if (!window.IsFirst)
+                    {
+                        model.CarryStateFrom(window.ResumeAfter);
+                    }
+
+                    var rows = window.Length * batch;
+                    var first = window.Start * batch;
+                    model.Forward(tokens.AsSpan(first, rows), outputs.AsSpan(0, rows * classes), batch);
+                    for (var row = 0; row < rows; row++)
+                    {
+                        var t = window.Start + (row / batch);
+                        mask[row] = t >= window.LossStart && t >= delay ? 1 : 0;
+                    }
+
+                    if (window.End <= delay)
+                    {
+                        continue; // nothing counted yet: the state moves on, no update
+                    }
+
+                    var loss = Losses.SoftmaxCrossEntropy(outputs.AsSpan(0, rows * classes), targets.AsSpan(first, rows), classes, logitGradients.AsSpan(0, rows * classes), mask.AsSpan(0, rows));
+                    sequenceLoss += loss;
+                    counted++;
+                    gradients.AsSpan().Clear();
+                    model.Backward(logitGradients.AsSpan(0, rows * classes), gradients);
+                    GradientClipping.ClipByGlobalNorm(gradients, 5f);
+                    adam.Step(model.PackedParameters, gradients);
+                }
+
+                if (iteration >= iterations - averaged)
+                {
+                    recent += sequenceLoss / counted / averaged;
+                }
+            }
+
+            return (float)recent;
         }
 
         /// <summary>Finds ../shared/data beside the checkout, as CI lays it out.</summary>

@@ -1307,6 +1307,12 @@ partial class BidirectionalModel
         }
     }
 
+    /// <summary>Not available: this network has a layer that runs backwards in time (see the compile error).</summary>
+    /// <param name="step">Unused.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Obsolete("BidirectionalModel has a layer that runs backwards in time (GoBackwards or Bidirectional): its state part-way through a call is not a state at that time, so CarryStateFrom cannot resume it: use Forward over whole sequences.", true, DiagnosticId = "RNNG0013")]
+    public void CarryStateFrom(int step) => throw new global::System.NotSupportedException("BidirectionalModel has a layer that runs backwards in time (GoBackwards or Bidirectional): its state part-way through a call is not a state at that time, so CarryStateFrom cannot resume it: use Forward over whole sequences.");
+
     /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
     /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
     /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>

@@ -497,6 +497,31 @@ namespace Game.Models
             }
         }
 
+        /// <summary>Stages every layer's state after <paramref name="step"/> steps of the last <c>Forward</c> as the state the next <c>Forward</c> starts from (same batch size). <c>CarryStateFrom(steps of the last call)</c> is <c>continueState: true</c>; a smaller step resumes part-way, which is how overlapping truncated-BPTT windows (<see cref="global::RnnGen.Training.TruncatedBptt"/>, k2 &gt; k1) move on.</summary>
+        /// <param name="step">Steps of the last <c>Forward</c>, 0..its step count (0: the state it started from).</param>
+        /// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. With variable lengths a sequence shorter than <paramref name="step"/> carries its final state. Allocates nothing.</remarks>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> has run yet.</exception>
+        /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="step"/> is outside 0..steps of the last call.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void CarryStateFrom(int step)
+        {
+            if (_lastSteps == 0)
+            {
+                throw new global::System.InvalidOperationException("No Forward has run yet, so there is no state to carry.");
+            }
+
+            if ((uint)step > (uint)_lastSteps)
+            {
+                throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+            }
+
+            global::System.Span<float> workspace = _workspace.Span;
+            workspace.Slice(480 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(816, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
+
+            global::System.Array.Fill(_initialStateStaged, true);
+            _stagedBatchSize = _batchSize;
+        }
+
         /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence. What an encoder needs when its final state feeds a decoder (pass the decoder's <c>InitialStateGradient</c>).</summary>
         /// <param name="layer">State index, 0..StateCount-1 (the layer index; a bidirectional layer has two: forward, then reverse).</param>
         /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>

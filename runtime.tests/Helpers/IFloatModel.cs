@@ -47,5 +47,7 @@ namespace RnnGen.Runtime.Tests.Helpers
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);
+
+        void CarryStateFrom(int step);
     }
 }

@@ -62,6 +62,13 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         /// <summary>Bytes allocated by a warm Forward and Step.</summary>
         (long Forward, long Step) MeasureAllocations(float[] inputs, int batchSize);
+
+        /// <summary>
+        /// Truncated BPTT over the whole of <paramref name="inputs"/>: each window of <paramref name="schedule"/> run
+        /// as its documentation shows (CarryStateFrom, warm-up, Forward, Backward with the output gradients of the
+        /// steps before its LossStart zeroed); the accumulated gradient of every tensor by name.
+        /// </summary>
+        Dictionary<string, float[]> TruncatedGradients(float[] inputs, int batchSize, RnnGen.Training.TruncatedBptt schedule, float[] outputGradients);
     }
 
     internal sealed class ModelRunner<TModel> : IModelRunner
@@ -125,6 +132,18 @@ namespace RnnGen.Runtime.Tests.Helpers
             Forward(inputs, batchSize, lengths);
             var gradients = new float[_model.PackedParameters.Length];
             _model.Backward(outputGradients, gradients);
+            return ByName(gradients);
+        }
+
+        public Dictionary<string, float[]> TruncatedGradients(float[] inputs, int batchSize, RnnGen.Training.TruncatedBptt schedule, float[] outputGradients)
+        {
+            var gradients = new float[_model.PackedParameters.Length];
+            Streaming.TruncatedBackward(Config, inputs, batchSize, schedule, outputGradients, gradients);
+            return ByName(gradients);
+        }
+
+        private static Dictionary<string, float[]> ByName(float[] gradients)
+        {
             var byName = new Dictionary<string, float[]>();
             foreach (var tensor in TModel.PyTorchTensors)
             {
@@ -252,6 +271,9 @@ namespace RnnGen.Runtime.Tests.Helpers
         float[] StepEachStream(ModelConfig config, float[] inputs, int batchSize, double[]? h0, double[]? c0);
 
         long MeasureStepAllocations(ModelConfig config, float[] inputs);
+
+        /// <summary>Adds the truncated-BPTT gradient of every window of <paramref name="schedule"/> to <paramref name="gradients"/>.</summary>
+        void TruncatedBackward(ModelConfig config, float[] inputs, int batchSize, RnnGen.Training.TruncatedBptt schedule, float[] outputGradients, float[] gradients);
     }
 
     internal sealed class Streaming<TModel, TState> : IStreaming
@@ -289,6 +311,30 @@ namespace RnnGen.Runtime.Tests.Helpers
             }
 
             return outputs;
+        }
+
+        public void TruncatedBackward(ModelConfig config, float[] inputs, int batchSize, RnnGen.Training.TruncatedBptt schedule, float[] outputGradients, float[] gradients)
+        {
+            var inRow = batchSize * config.Input;
+            var outRow = batchSize * config.OutputWidth;
+            foreach (var window in schedule)
+            {
+                if (!window.IsFirst)
+                {
+                    _model.CarryStateFrom(window.ResumeAfter);
+                }
+
+                if (window.WarmupLength > 0)
+                {
+                    _model.Forward(inputs.AsSpan(window.WarmupStart * inRow, window.WarmupLength * inRow), new float[window.WarmupLength * outRow], batchSize);
+                    _model.CarryStateFrom(window.WarmupLength);
+                }
+
+                _model.Forward(inputs.AsSpan(window.Start * inRow, window.Length * inRow), new float[window.Length * outRow], batchSize);
+                var seed = outputGradients.AsSpan(window.Start * outRow, window.Length * outRow).ToArray();
+                seed.AsSpan(0, window.LossOffset * outRow).Clear(); // steps counted by an earlier window
+                _model.Backward(seed, gradients);
+            }
         }
 
         public long MeasureStepAllocations(ModelConfig config, float[] inputs)

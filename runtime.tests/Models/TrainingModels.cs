@@ -17,4 +17,13 @@ namespace RnnGen.Runtime.Tests.Models
     public sealed partial class TinyCharModel
     {
     }
+
+    /// <summary>Echoes the token from six steps back, trained by TBPTT windows of at most ten steps.</summary>
+    [RecurrentNetwork(SequenceLength = 10, BatchSize = 16)]
+    [Embedding(6, 8)]
+    [Lstm(32)]
+    [Dense(6, Activation.Softmax)]
+    public sealed partial class LongEchoModel
+    {
+    }
 }

@@ -80,7 +80,70 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             EmitCopyFinalState(w, plan);
             w.Line();
+            if (plan.CanStream)
+            {
+                EmitCarryStateFrom(w, plan);
+            }
+            else
+            {
+                EmitNoCarryStateFrom(w, plan);
+            }
+
+            w.Line();
             EmitSetFinalStateGradient(w, plan);
+        }
+
+        /// <summary>
+        /// <c>CarryStateFrom(step)</c>: every layer's state after <c>step</c> steps of the last <c>Forward</c> becomes
+        /// the next call's starting state. Overlapping TBPTT(k1, k2) windows start mid-way through the previous one.
+        /// </summary>
+        private static void EmitCarryStateFrom(SourceWriter w, Plan plan)
+        {
+            w.Summary("Stages every layer's state after <paramref name=\"step\"/> steps of the last <c>Forward</c> as the state the next <c>Forward</c> starts from (same batch size). <c>CarryStateFrom(steps of the last call)</c> is <c>continueState: true</c>; a smaller step resumes part-way, which is how overlapping truncated-BPTT windows (<see cref=\"global::RnnGen.Training.TruncatedBptt\"/>, k2 &gt; k1) move on.");
+            w.Line("/// <param name=\"step\">Steps of the last <c>Forward</c>, 0..its step count (0: the state it started from).</param>");
+            w.Line("/// <remarks>Applies to the next <c>Forward</c> only, which must not also pass <c>continueState</c>. With variable lengths a sequence shorter than <paramref name=\"step\"/> carries its final state. Allocates nothing.</remarks>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> has run yet.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"step\"/> is outside 0..steps of the last call.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block("public void CarryStateFrom(int step)"))
+            {
+                w.Line("if (_lastSteps == 0)");
+                w.Line("{");
+                w.Line("    throw new global::System.InvalidOperationException(\"No Forward has run yet, so there is no state to carry.\");");
+                w.Line("}");
+                w.Line();
+                w.Line("if ((uint)step > (uint)_lastSteps)");
+                w.Line("{");
+                w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $\"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].\");");
+                w.Line("}");
+                w.Line();
+                w.Line($"{Span} workspace = _workspace.Span;");
+                foreach (var layer in plan.Layers)
+                {
+                    var tape = plan.Forward.Layers[layer.Index];
+                    var block = $"_batchSize * {Int(layer.PaddedUnits)}";
+                    w.Line($"workspace.Slice({Int(tape.Hidden)} + (step * {block}), {block}).CopyTo(workspace.Slice({Int(tape.InitialHidden)}, {block})); // {layer.Name}: h(step - 1), the state after step steps");
+                    if (layer.Spec.Cell == CellKind.Lstm)
+                    {
+                        w.Line($"workspace.Slice({Int(tape.Cell)} + (step * {block}), {block}).CopyTo(workspace.Slice({Int(tape.InitialCell)}, {block})); // {layer.Name}: c(step - 1)");
+                    }
+                }
+
+                w.Line();
+                w.Line("global::System.Array.Fill(_initialStateStaged, true);");
+                w.Line("_stagedBatchSize = _batchSize;");
+            }
+        }
+
+        /// <summary>A reversed unit's state after a step is not a state at that time, so there is nothing to resume.</summary>
+        private static void EmitNoCarryStateFrom(SourceWriter w, Plan plan)
+        {
+            var reason = $"{plan.Spec.Shell.Target.Name.TrimStart('@')} has a layer that runs backwards in time (GoBackwards or Bidirectional): its state part-way through a call is not a state at that time, so CarryStateFrom cannot resume it: use Forward over whole sequences.";
+            w.Summary("Not available: this network has a layer that runs backwards in time (see the compile error).");
+            w.Line("/// <param name=\"step\">Unused.</param>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line($"[global::System.Obsolete(\"{reason}\", true, DiagnosticId = \"{Diagnostics.DiagnosticDescriptors.NoStreamingId}\")]");
+            w.Line($"public void CarryStateFrom(int step) => throw new global::System.NotSupportedException(\"{reason}\");");
         }
 
         /// <summary>In <c>Backward</c>, before a unit's time loop: dL/dh and dL/dc flowing back start from a staged final-state gradient.</summary>
