@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace RnnGen.Numerics
 {
@@ -11,7 +12,7 @@ namespace RnnGen.Numerics
     /// GEMMs over all time steps rather than rank-1 updates per step. All methods accumulate (+=) into their output.
     /// Sizes are run-time values here; the generated code passes its compile-time constants.
     /// </summary>
-    public static class PackedGradients
+    public static partial class PackedGradients
     {
         private const int Block = 16;
 
@@ -40,12 +41,18 @@ namespace RnnGen.Numerics
             ref var dw = ref MemoryMarshal.GetReference(weightGradients);
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
             ref var x = ref MemoryMarshal.GetReference(inputs);
+            var firstColumn = Vector512.IsHardwareAccelerated ? WeightsVector512(ref dw, tensor, ref dg, gateRows, gates, ref x, inputStride, rows) : 0;
+            if (firstColumn == tensor.Columns)
+            {
+                return;
+            }
+
             var lanes = Vector<float>.Count;
             if (lanes == 8)
             {
-                // The common case (x64 with AVX2, AVX-512): a block's 16 lanes as two vectors, 4 columns at a time,
-                // so every gate-gradient load and every input broadcast feeds 4 and 2 FMAs respectively.
-                WeightsTwoVectors(ref dw, tensor, ref dg, gateRows, gates, ref x, inputStride, rows);
+                // x64 with AVX2: a block's 16 lanes as two vectors, 4 columns at a time, so every gate-gradient load
+                // and every input broadcast feeds 4 and 2 FMAs respectively.
+                WeightsTwoVectors(ref dw, tensor, ref dg, gateRows, gates, ref x, inputStride, rows, firstColumn);
                 return;
             }
 
@@ -56,7 +63,7 @@ namespace RnnGen.Numerics
                     var rowGate = (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block);
                     for (var lane = 0; lane < Block; lane += lanes)
                     {
-                        var k = 0;
+                        var k = firstColumn;
                         for (; k + 4 <= tensor.Columns; k += 4)
                         {
                             // Four columns share each gate-gradient load.
@@ -101,7 +108,7 @@ namespace RnnGen.Numerics
             }
         }
 
-        private static void WeightsTwoVectors(ref float dw, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, ref float x, int inputStride, int rows)
+        private static void WeightsTwoVectors(ref float dw, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, ref float x, int inputStride, int rows, int firstColumn)
         {
             var columnStride = tensor.Gates * Block;
             for (var block = 0; block < tensor.Blocks; block++)
@@ -109,7 +116,7 @@ namespace RnnGen.Numerics
                 for (var g = 0; g < gates.Count; g++)
                 {
                     ref var dgGate = ref Unsafe.Add(ref dg, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
-                    var k = 0;
+                    var k = firstColumn;
                     for (; k + 4 <= tensor.Columns; k += 4)
                     {
                         ref var out0 = ref Unsafe.Add(ref dw, tensor.IndexOf(block, k, gates.TensorGate + g));
@@ -199,7 +206,7 @@ namespace RnnGen.Numerics
             ref var dx = ref MemoryMarshal.GetReference(inputGradients);
             ref var w = ref MemoryMarshal.GetReference(weights);
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
-            var row = 0;
+            var row = Vector512.IsHardwareAccelerated ? TransposedVector512(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, rows) : 0;
             for (; row + 4 <= rows; row += 4)
             {
                 TransposedTile4(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, row);
