@@ -54,5 +54,7 @@ namespace RnnGen.Benchmarks
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);
+
+        void ExportPyTorch(string name, Span<float> destination);
     }
 }

@@ -1,0 +1,170 @@
+using System;
+using System.Collections.Generic;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using RnnGen.Benchmarks.Onnx;
+
+namespace RnnGen.Benchmarks
+{
+    /// <summary>
+    /// RnnGen against ONNX Runtime on the same layer, the same weights and the same inputs, in the same run: a
+    /// streaming step (batch 1) and 100-step sequences at batch 1 and 32. Each category's RnnGen row is the baseline,
+    /// so the Ratio column is ONNX Runtime's time over RnnGen's. Setup checks that both give the same outputs.
+    /// </summary>
+    [MemoryDiagnoser]
+    [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+    [CategoriesColumn]
+    public class OnnxRuntimeBenchmarks
+    {
+        private const int Input = 32;
+        private const int Steps = 100;
+        private const int Batch = 32;
+        private readonly List<IDisposable> _disposables = [];
+        private Action _step = () => { };
+        private Action _forward1 = () => { };
+        private Action _forward32 = () => { };
+        private Action _peerStep = () => { };
+        private Action _peerForward1 = () => { };
+        private Action _peerForward32 = () => { };
+
+        [Params("LSTM", "GRU")]
+        public string Cell { get; set; } = "LSTM";
+
+        [Params(64, 128, 256)]
+        public int Hidden { get; set; } = 64;
+
+        [GlobalSetup]
+        public void Setup()
+        {
+            switch (Cell, Hidden)
+            {
+                case ("LSTM", 64): Bind<Lstm64, Lstm64.State>(); break;
+                case ("LSTM", 128): Bind<Lstm128, Lstm128.State>(); break;
+                case ("LSTM", 256): Bind<Lstm256, Lstm256.State>(); break;
+                case ("GRU", 64): Bind<Gru64, Gru64.State>(); break;
+                case ("GRU", 128): Bind<Gru128, Gru128.State>(); break;
+                default: Bind<Gru256, Gru256.State>(); break;
+            }
+        }
+
+        [GlobalCleanup]
+        public void Cleanup()
+        {
+            foreach (var disposable in _disposables)
+            {
+                disposable.Dispose();
+            }
+
+            _disposables.Clear();
+        }
+
+        [BenchmarkCategory("Step, batch 1")]
+        [Benchmark(Baseline = true, Description = "RnnGen")]
+        public void Step() => _step();
+
+        [BenchmarkCategory("Step, batch 1")]
+        [Benchmark(Description = "ONNX Runtime")]
+        public void Peer_step() => _peerStep();
+
+        [BenchmarkCategory("Forward 100 steps, batch 1")]
+        [Benchmark(Baseline = true, Description = "RnnGen")]
+        public void Forward_batch1() => _forward1();
+
+        [BenchmarkCategory("Forward 100 steps, batch 1")]
+        [Benchmark(Description = "ONNX Runtime")]
+        public void Peer_forward_batch1() => _peerForward1();
+
+        [BenchmarkCategory("Forward 100 steps, batch 32")]
+        [Benchmark(Baseline = true, Description = "RnnGen")]
+        public void Forward_batch32() => _forward32();
+
+        [BenchmarkCategory("Forward 100 steps, batch 32")]
+        [Benchmark(Description = "ONNX Runtime")]
+        public void Peer_forward_batch32() => _peerForward32();
+
+        private void Bind<TModel, TState>()
+            where TModel : IBenchModel<TState>, new()
+            where TState : class
+        {
+            var lstm = Cell == "LSTM";
+            var gates = lstm ? 4 : 3;
+            var model = new TModel();
+            model.InitializeParameters(new Random(1));
+            var tensors = new Dictionary<string, float[]>
+            {
+                ["weight_ih_l0"] = new float[gates * Hidden * Input],
+                ["weight_hh_l0"] = new float[gates * Hidden * Hidden],
+                ["bias_ih_l0"] = new float[gates * Hidden],
+                ["bias_hh_l0"] = new float[gates * Hidden],
+            };
+            foreach (var (name, values) in tensors)
+            {
+                model.ExportPyTorch(name, values);
+            }
+
+            var peer = new OnnxRuntimeRecurrent(OnnxRecurrentModel.Build(lstm, Input, Hidden, tensors), lstm, Input, Hidden);
+            _disposables.Add(peer);
+
+            var random = new Random(2);
+            var inputs = new float[Steps * Batch * Input];
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                inputs[i] = (float)((random.NextDouble() * 2) - 1);
+            }
+
+            var inputs1 = inputs.AsSpan(0, Steps * Input).ToArray();
+            var outputs = new float[Steps * Batch * Hidden];
+            var outputs1 = new float[Steps * Hidden];
+            var peerOutputs = new float[outputs.Length];
+            var peerOutputs1 = new float[outputs1.Length];
+            var state = model.CreateState();
+            var stepInput = inputs.AsSpan(0, Input).ToArray();
+            var stepOutput = new float[Hidden];
+            var peerStepOutput = new float[Hidden];
+            var sequence1 = peer.Bind(inputs1, peerOutputs1, Steps, 1);
+            var sequence32 = peer.Bind(inputs, peerOutputs, Steps, Batch);
+            var stream = peer.BindStream(stepInput, peerStepOutput);
+            _disposables.Add(sequence1);
+            _disposables.Add(sequence32);
+            _disposables.Add(stream);
+
+            _step = () => model.Step(state, stepInput, stepOutput);
+            _forward1 = () => model.Forward(inputs1, outputs1, 1);
+            _forward32 = () => model.Forward(inputs, outputs, Batch);
+            _peerStep = stream.Step;
+            _peerForward1 = sequence1.Run;
+            _peerForward32 = sequence32.Run;
+
+            // The two must compute the same thing, or the comparison means nothing.
+            _forward32();
+            _peerForward32();
+            Agree(outputs, peerOutputs, "Forward, batch 32");
+            _forward1();
+            _peerForward1();
+            Agree(outputs1, peerOutputs1, "Forward, batch 1");
+            for (var i = 0; i < 5; i++)
+            {
+                _step();
+                _peerStep();
+            }
+
+            Agree(stepOutput, peerStepOutput, "5 streaming steps");
+        }
+
+        private static void Agree(float[] expected, float[] actual, string what)
+        {
+            var worst = 0f;
+            for (var i = 0; i < expected.Length; i++)
+            {
+                worst = Math.Max(worst, Math.Abs(expected[i] - actual[i]));
+            }
+
+            if (!(worst <= 1e-4f))
+            {
+                throw new InvalidOperationException($"RnnGen and ONNX Runtime disagree on {what}: max |difference| {worst}.");
+            }
+
+            Console.WriteLine($"// {what}: RnnGen and ONNX Runtime agree to {worst:E1}");
+        }
+    }
+}
