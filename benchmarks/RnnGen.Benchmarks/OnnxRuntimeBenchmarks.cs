@@ -14,7 +14,7 @@ namespace RnnGen.Benchmarks
     [MemoryDiagnoser]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
     [CategoriesColumn]
-    public class OnnxRuntimeBenchmarks
+    public class OnnxRuntimeBenchmarks : IModelBinder
     {
         private const int Input = 32;
         private const int Steps = 100;
@@ -34,18 +34,7 @@ namespace RnnGen.Benchmarks
         public int Hidden { get; set; } = 64;
 
         [GlobalSetup]
-        public void Setup()
-        {
-            switch (Cell, Hidden)
-            {
-                case ("LSTM", 64): Bind<Lstm64, Lstm64.State>(); break;
-                case ("LSTM", 128): Bind<Lstm128, Lstm128.State>(); break;
-                case ("LSTM", 256): Bind<Lstm256, Lstm256.State>(); break;
-                case ("GRU", 64): Bind<Gru64, Gru64.State>(); break;
-                case ("GRU", 128): Bind<Gru128, Gru128.State>(); break;
-                default: Bind<Gru256, Gru256.State>(); break;
-            }
-        }
+        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
 
         [GlobalCleanup]
         public void Cleanup()
@@ -82,7 +71,7 @@ namespace RnnGen.Benchmarks
         [Benchmark(Description = "ONNX Runtime")]
         public void Peer_forward_batch32() => _peerForward32();
 
-        private void Bind<TModel, TState>()
+        public void Bind<TModel, TState>()
             where TModel : IBenchModel<TState>, new()
             where TState : class
         {

@@ -9,7 +9,7 @@ namespace RnnGen.Benchmarks
     /// </summary>
     [MemoryDiagnoser]
     [Config(typeof(ThroughputConfig))]
-    public class RecurrentBenchmarks
+    public class RecurrentBenchmarks : IModelBinder
     {
         private const int Input = 32;
         private const int Steps = 100;
@@ -24,18 +24,7 @@ namespace RnnGen.Benchmarks
         public int Hidden { get; set; } = 64;
 
         [GlobalSetup]
-        public void Setup()
-        {
-            switch (Cell, Hidden)
-            {
-                case ("LSTM", 64): Bind<Lstm64, Lstm64.State>(); break;
-                case ("LSTM", 128): Bind<Lstm128, Lstm128.State>(); break;
-                case ("LSTM", 256): Bind<Lstm256, Lstm256.State>(); break;
-                case ("GRU", 64): Bind<Gru64, Gru64.State>(); break;
-                case ("GRU", 128): Bind<Gru128, Gru128.State>(); break;
-                default: Bind<Gru256, Gru256.State>(); break;
-            }
-        }
+        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
 
         [Benchmark(Description = "Step (batch 1)")]
         public void Step() => _step();
@@ -46,7 +35,7 @@ namespace RnnGen.Benchmarks
         [Benchmark(Description = "Forward 100 steps, batch 32")]
         public void Forward_batch32() => _forward32();
 
-        private void Bind<TModel, TState>()
+        public void Bind<TModel, TState>()
             where TModel : IBenchModel<TState>, new()
             where TState : class
         {

@@ -10,7 +10,7 @@ namespace RnnGen.Benchmarks
     /// </summary>
     [MemoryDiagnoser]
     [Config(typeof(TokensConfig))]
-    public class TrainingBenchmarks
+    public class TrainingBenchmarks : IModelBinder
     {
         private const int Steps = 100;
         private Action _train = () => { };
@@ -25,22 +25,12 @@ namespace RnnGen.Benchmarks
         public int Batch { get; set; } = 1;
 
         [GlobalSetup]
-        public void Setup()
-        {
-            if (Cell == "LSTM")
-            {
-                Bind<Lstm128, Lstm128.State>();
-            }
-            else
-            {
-                Bind<Gru128, Gru128.State>();
-            }
-        }
+        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
 
         [Benchmark(Description = "Training step (Forward + BPTT + Adam), 100 steps")]
         public void TrainingStep() => _train();
 
-        private void Bind<TModel, TState>()
+        public void Bind<TModel, TState>()
             where TModel : IBenchModel<TState>, new()
             where TState : class
         {
