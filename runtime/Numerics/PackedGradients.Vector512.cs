@@ -161,8 +161,8 @@ namespace RnnGen.Numerics
 
         /// <summary>
         /// dX += Wᵀ·dG for rows in eights and columns in pairs: each weight register feeds eight FMAs, and a sweep over
-        /// W (which lives in L2) serves eight rows. Returns the first row left for the general path; the remainder
-        /// column of the tiled rows is done here too.
+        /// W (which lives in L2) serves eight rows; the rows left over go one at a time, eight columns at once.
+        /// Returns the number of rows done (all of them).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static int TransposedVector512(ref float dx, int inputStride, ref float w, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, int rows)
@@ -242,7 +242,62 @@ namespace RnnGen.Numerics
                 }
             }
 
-            return tiledRows;
+            for (var row = tiledRows; row < rows; row++)
+            {
+                TransposedRowVector512(ref Unsafe.Add(ref dx, row * inputStride), ref w, tensor, ref Unsafe.Add(ref dg, row * stride), gateRows, gates);
+            }
+
+            return rows;
+        }
+
+        /// <summary>
+        /// One row (batch 1, or a tile's leftovers), eight columns at a time: eight independent FMA chains per gate
+        /// gradient load, where one column at a time would wait on a single chain's latency.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void TransposedRowVector512(ref float dxRow, ref float w, PackedShape tensor, ref float dgRow, GateRows gateRows, GateSlice gates)
+        {
+            var columnStride = tensor.Gates * Block;
+            var columns = tensor.Columns & ~7;
+            for (var k = 0; k < columns; k += 8)
+            {
+                Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
+                ref var wBlock = ref Unsafe.Add(ref w, tensor.IndexOf(0, k, gates.TensorGate));
+                ref var dBlock = ref Unsafe.Add(ref dgRow, gates.RowGate * Block);
+                for (var block = 0; block < tensor.Blocks; block++)
+                {
+                    ref var wk = ref wBlock;
+                    ref var d = ref dBlock;
+                    for (var g = 0; g < gates.Count; g++)
+                    {
+                        var dv = Vector512.LoadUnsafe(ref d);
+                        a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk), dv, a0);
+                        a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)columnStride), dv, a1);
+                        a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(2 * columnStride)), dv, a2);
+                        a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(3 * columnStride)), dv, a3);
+                        a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(4 * columnStride)), dv, a4);
+                        a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(5 * columnStride)), dv, a5);
+                        a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(6 * columnStride)), dv, a6);
+                        a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(7 * columnStride)), dv, a7);
+                        wk = ref Unsafe.Add(ref wk, Block);
+                        d = ref Unsafe.Add(ref d, Block);
+                    }
+
+                    wBlock = ref Unsafe.Add(ref wBlock, tensor.Columns * columnStride);
+                    dBlock = ref Unsafe.Add(ref dBlock, gateRows.GatesPerBlock * Block);
+                }
+
+                ref var o = ref Unsafe.Add(ref dxRow, k);
+                AddSums(ref o, a0, a1);
+                AddSums(ref Unsafe.Add(ref o, 2), a2, a3);
+                AddSums(ref Unsafe.Add(ref o, 4), a4, a5);
+                AddSums(ref Unsafe.Add(ref o, 6), a6, a7);
+            }
+
+            for (var k = columns; k < tensor.Columns; k++)
+            {
+                Unsafe.Add(ref dxRow, k) += TransposedDot(ref w, tensor, ref dgRow, gateRows, gates, k);
+            }
         }
 
         /// <summary>out[0] and out[1] += the horizontal sums of two accumulators.</summary>
