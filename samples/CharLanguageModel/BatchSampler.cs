@@ -7,7 +7,7 @@ namespace RnnGen.Samples.CharLanguageModel
     /// offsets of the training text, laid out time-major (<c>[step][row]</c>) as the generated <c>Forward</c> takes them.
     /// The targets are the inputs shifted by one character.
     /// </summary>
-    public sealed class BatchSampler
+    public sealed class BatchSampler : IBatchSource
     {
         private readonly int[] text;
         private readonly Random random;
@@ -29,6 +29,9 @@ namespace RnnGen.Samples.CharLanguageModel
 
         /// <summary>Windows per batch.</summary>
         public static int BatchSize => TrainingDefaults.BatchSize;
+
+        /// <inheritdoc/>
+        public bool ContinuesState => false;
 
         /// <summary>The inputs of the current batch, <c>[SequenceLength][BatchSize]</c>.</summary>
         public int[] Inputs { get; } = new int[TrainingDefaults.SequenceLength * TrainingDefaults.BatchSize];

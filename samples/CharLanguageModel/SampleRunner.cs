@@ -119,6 +119,9 @@ namespace RnnGen.Samples.CharLanguageModel
 
             var characters = (double)options.Steps * TrainingDefaults.BatchSize * TrainingDefaults.SequenceLength;
             ConsoleUi.Info($"Training {options.Steps:N0} steps of {TrainingDefaults.BatchSize} × {TrainingDefaults.SequenceLength} characters ({characters / split.Training.Length:F1} passes over the training text), Adam {options.LearningRate} with cosine decay, clip 5.");
+            ConsoleUi.Info(options.Stateful
+                ? $"Batches: {TrainingDefaults.BatchSize} contiguous tracks, each row's state carried into the next batch (truncated BPTT over {TrainingDefaults.SequenceLength} characters)."
+                : $"Batches: {TrainingDefaults.BatchSize} windows at random offsets, each from a zero state.");
             ConsoleUi.Info($"Validation every {options.EvaluateEvery:N0} steps on {validation.WindowCount:N0} windows of {TrainingDefaults.SequenceLength} characters. Ctrl+C stops early and saves.");
             var settings = new TrainingSettings(
                 options.Steps,
@@ -135,7 +138,9 @@ namespace RnnGen.Samples.CharLanguageModel
                     ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
                     ["sequence_length"] = TrainingDefaults.SequenceLength.ToString(CultureInfo.InvariantCulture),
                     ["batch_size"] = TrainingDefaults.BatchSize.ToString(CultureInfo.InvariantCulture),
-                });
+                    ["batches"] = options.Stateful ? "stateful tracks" : "random windows",
+                },
+                options.Stateful);
             var session = new TrainingSession<TModel, TState>(model, optimizer, split, validation, settings);
 
             using var stop = new CancellationTokenSource();

@@ -17,6 +17,7 @@ namespace RnnGen.Samples.CharLanguageModel
     /// <param name="Seed">The seed of the batch sampler.</param>
     /// <param name="CheckpointPath">Where the checkpoint is saved.</param>
     /// <param name="Metadata">Extra checkpoint metadata (size, corpus, seed).</param>
+    /// <param name="Stateful">Train on contiguous tracks with the state carried between batches (<see cref="TrackBatches"/>) instead of random windows from a zero state.</param>
     public sealed record TrainingSettings(
         int Steps,
         float LearningRate,
@@ -25,7 +26,8 @@ namespace RnnGen.Samples.CharLanguageModel
         int LogEvery,
         int Seed,
         string CheckpointPath,
-        IReadOnlyDictionary<string, string> Metadata);
+        IReadOnlyDictionary<string, string> Metadata,
+        bool Stateful = false);
 
     /// <summary>What a training run achieved.</summary>
     /// <param name="Steps">Optimiser steps taken in this run.</param>
@@ -42,8 +44,8 @@ namespace RnnGen.Samples.CharLanguageModel
     }
 
     /// <summary>
-    /// The training loop: random windows → <c>Forward</c> → softmax cross-entropy → <c>Backward</c> → clip → Adam, with
-    /// periodic validation and checkpoints.
+    /// The training loop: random windows (or, stateful, the next chunk of each track with the state carried) →
+    /// <c>Forward</c> → softmax cross-entropy → <c>Backward</c> → clip → Adam, with periodic validation and checkpoints.
     /// </summary>
     /// <typeparam name="TModel">The generated model class.</typeparam>
     /// <typeparam name="TState">Its state class.</typeparam>
@@ -93,7 +95,9 @@ namespace RnnGen.Samples.CharLanguageModel
             // Cosine decay over this run, positioned on the global step count, so a resumed run continues the curve
             // (warmly restarting from where the global step lies in the longer schedule).
             var schedule = new CosineAnnealingSchedule(settings.LearningRate, startStep + settings.Steps, settings.LearningRate / 10);
-            var sampler = new BatchSampler(corpus.Training, new Random(unchecked(settings.Seed + ((int)startStep * 7919))));
+            IBatchSource sampler = settings.Stateful
+                ? new TrackBatches(corpus.Training, startStep)
+                : new BatchSampler(corpus.Training, new Random(unchecked(settings.Seed + ((int)startStep * 7919))));
             var probabilities = new float[TrainingDefaults.SequenceLength * batch * vocabulary];
             var logitGradients = new float[probabilities.Length];
             var gradients = new float[model.PackedParameters.Length];
@@ -120,7 +124,7 @@ namespace RnnGen.Samples.CharLanguageModel
             {
                 training.Start();
                 sampler.Next();
-                model.Forward(sampler.Inputs, probabilities, batch, continueState: false);
+                model.Forward(sampler.Inputs, probabilities, batch, continueState: sampler.ContinuesState);
                 var loss = Losses.SoftmaxCrossEntropy(probabilities, sampler.Targets, vocabulary, logitGradients);
                 gradients.AsSpan().Clear(); // Backward accumulates
                 model.Backward(logitGradients, gradients);
