@@ -112,6 +112,7 @@ namespace RnnGen.Samples.CharLanguageModel
             var done = 0;
             var evaluatedAt = 0;
             var lastRate = optimizer.LearningRate;
+            var carried = false;
             void Report()
             {
                 var tokensPerSecond = done * (double)batch * TrainingDefaults.SequenceLength / training.Elapsed.TotalSeconds;
@@ -124,7 +125,10 @@ namespace RnnGen.Samples.CharLanguageModel
             {
                 training.Start();
                 sampler.Next();
-                model.Forward(sampler.Inputs, probabilities, batch, continueState: sampler.ContinuesState);
+                // Stateful batches carry the state of this session's previous training Forward; validation runs its own
+                // Forward calls in between, so the batch after one starts again from zero.
+                model.Forward(sampler.Inputs, probabilities, batch, continueState: carried && sampler.ContinuesState);
+                carried = true;
                 var loss = Losses.SoftmaxCrossEntropy(probabilities, sampler.Targets, vocabulary, logitGradients);
                 gradients.AsSpan().Clear(); // Backward accumulates
                 model.Backward(logitGradients, gradients);
@@ -158,6 +162,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 {
                     lastBits = EvaluateAndSave(progress);
                     evaluatedAt = done;
+                    carried = false;
                 }
             }
 
