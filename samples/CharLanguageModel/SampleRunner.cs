@@ -169,15 +169,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 return;
             }
 
-            if (summary.Stopped)
-            {
-                ConsoleUi.Warning($"Stopped early after {summary.Steps:N0} of {options.Steps:N0} steps.");
-            }
-
-            if (summary.SkippedSteps > 0)
-            {
-                ConsoleUi.Warning($"{summary.SkippedSteps} steps were skipped because the gradient was not finite.");
-            }
+            DivergenceGuard.WarnAfterRun(summary.Stopped, summary.Steps, options.Steps, summary.SkippedSteps);
 
             ConsoleUi.Result($"Trained {summary.Steps:N0} steps ({(double)summary.Steps * TrainingDefaults.BatchSize * TrainingDefaults.SequenceLength:N0} characters) in {summary.TrainingTime:m\\:ss}: {summary.TokensPerSecond:N0} characters/s ({summary.WallTime:m\\:ss} with validation and checkpoints); now at step {summary.FinalStep:N0}.");
             if (summary.Steps > 0)

@@ -53,7 +53,6 @@ namespace RnnGen.Samples.CharLanguageModel
         where TModel : ICharNetwork<TState>
         where TState : class
     {
-        private const int MaxConsecutiveSkips = 10;
         private readonly TModel model;
         private readonly Adam optimizer;
         private readonly CorpusSplit corpus;
@@ -106,8 +105,7 @@ namespace RnnGen.Samples.CharLanguageModel
             var training = new Stopwatch();
             double lossSum = 0;
             var lossCount = 0;
-            var skipped = 0;
-            var consecutiveSkips = 0;
+            var guard = new DivergenceGuard();
             var lastBits = double.NaN;
             var done = 0;
             var evaluatedAt = 0;
@@ -133,19 +131,12 @@ namespace RnnGen.Samples.CharLanguageModel
                 gradients.AsSpan().Clear(); // Backward accumulates
                 model.Backward(logitGradients, gradients);
                 var norm = GradientClipping.ClipByGlobalNorm(gradients, settings.ClipNorm);
-                if (!float.IsFinite(norm) || !float.IsFinite(loss))
+                if (!guard.Accept(loss, norm, optimizer.StepCount))
                 {
                     training.Stop();
-                    skipped++;
-                    if (++consecutiveSkips >= MaxConsecutiveSkips)
-                    {
-                        throw new InvalidOperationException($"Training diverged: the gradient was not finite for {MaxConsecutiveSkips} steps in a row (step {optimizer.StepCount}). Try a lower --learning-rate.");
-                    }
-
                     continue;
                 }
 
-                consecutiveSkips = 0;
                 lastRate = schedule.Apply(optimizer);
                 optimizer.Step(model.PackedParameters, gradients);
                 training.Stop();
@@ -176,7 +167,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 lastBits = EvaluateAndSave(progress);
             }
 
-            return new TrainingSummary(done, optimizer.StepCount, training.Elapsed, wall.Elapsed, lastBits, skipped, stop.IsCancellationRequested);
+            return new TrainingSummary(done, optimizer.StepCount, training.Elapsed, wall.Elapsed, lastBits, guard.Skipped, stop.IsCancellationRequested);
         }
 
         private double EvaluateAndSave(ITrainingProgress<TrainingStatus> progress)

@@ -110,15 +110,7 @@ namespace RnnGen.Samples.Seq2Seq
                 return;
             }
 
-            if (summary.Stopped)
-            {
-                ConsoleUi.Warning($"Stopped early after {summary.Steps:N0} of {options.Steps:N0} steps.");
-            }
-
-            if (summary.SkippedSteps > 0)
-            {
-                ConsoleUi.Warning($"{summary.SkippedSteps} steps were skipped because the gradient was not finite.");
-            }
+            DivergenceGuard.WarnAfterRun(summary.Stopped, summary.Steps, options.Steps, summary.SkippedSteps);
 
             var dates = (double)summary.Steps * options.Batch;
             ConsoleUi.Result($"Trained {summary.Steps:N0} steps ({dates:N0} dates) in {summary.TrainingTime:m\\:ss}: {dates / summary.TrainingTime.TotalSeconds:N0} dates/s, {summary.TrainingTime.TotalMilliseconds / Math.Max(summary.Steps, 1):F1} ms a step ({summary.WallTime:m\\:ss} with validation); final training loss {summary.FinalLoss:F4} nats/character.");

@@ -32,7 +32,6 @@ namespace RnnGen.Samples.Seq2Seq
     /// </summary>
     public static class Trainer
     {
-        private const int MaxConsecutiveSkips = 10;
 
         /// <summary>Trains <paramref name="pair"/> in place.</summary>
         /// <typeparam name="TEncoder">The encoder.</typeparam>
@@ -74,8 +73,7 @@ namespace RnnGen.Samples.Seq2Seq
             double lossSum = 0;
             var lossCount = 0;
             var lastLoss = double.NaN;
-            var skipped = 0;
-            var consecutiveSkips = 0;
+            var guard = new DivergenceGuard();
             var done = 0;
             var rate = settings.LearningRate;
             void Report()
@@ -98,19 +96,12 @@ namespace RnnGen.Samples.Seq2Seq
                 batch.Fill(examples, 0, examples.Length);
                 var loss = pair.ComputeGradients(batch);
                 var norm = GradientClipping.ClipByGlobalNorm(settings.ClipNorm, pair.EncoderGradients, pair.DecoderGradients);
-                if (!float.IsFinite(norm) || !float.IsFinite(loss))
+                if (!guard.Accept(loss, norm, done))
                 {
                     training.Stop();
-                    skipped++;
-                    if (++consecutiveSkips >= MaxConsecutiveSkips)
-                    {
-                        throw new InvalidOperationException($"Training diverged: the gradient was not finite for {MaxConsecutiveSkips} steps in a row (step {done}). Try a lower --learning-rate.");
-                    }
-
                     continue;
                 }
 
-                consecutiveSkips = 0;
                 rate = schedule.Apply(encoderAdam);
                 schedule.Apply(decoderAdam);
                 encoderAdam.Step(pair.Encoder.PackedParameters, pair.EncoderGradients);
@@ -137,7 +128,7 @@ namespace RnnGen.Samples.Seq2Seq
                 Report(); // stopped between two reports
             }
 
-            return new TrainingSummary(done, training.Elapsed, wall.Elapsed, lastLoss, skipped, stop.IsCancellationRequested);
+            return new TrainingSummary(done, training.Elapsed, wall.Elapsed, lastLoss, guard.Skipped, stop.IsCancellationRequested);
         }
     }
 }
