@@ -1,5 +1,5 @@
 using System;
-using System.Numerics.Tensors;
+using System.Numerics;
 
 namespace RnnGen.Training
 {
@@ -21,7 +21,6 @@ namespace RnnGen.Training
     {
         private readonly float[] firstMoment;
         private readonly float[] secondMoment;
-        private readonly float[] work;
 
         /// <summary>Creates the optimiser and its two moment estimates.</summary>
         /// <param name="parameterCount">The number of parameters (at least 1).</param>
@@ -44,7 +43,6 @@ namespace RnnGen.Training
             DecoupledWeightDecay = decoupledWeightDecay;
             firstMoment = AddState("exp_avg");
             secondMoment = AddState("exp_avg_sq");
-            work = new float[parameterCount];
         }
 
         /// <summary>The first moment's decay β1.</summary>
@@ -62,27 +60,47 @@ namespace RnnGen.Training
         /// <inheritdoc/>
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
         {
-            if (DecoupledWeightDecay && WeightDecay != 0)
-            {
-                TensorPrimitives.Multiply(parameters, 1 - (LearningRate * WeightDecay), parameters);
-            }
-
-            // m = m + (1 - β1)(g - m); v = β2 v + (1 - β2) g², as PyTorch's lerp_ and mul_().addcmul_().
-            TensorPrimitives.Lerp(firstMoment, gradients, 1 - Beta1, firstMoment);
-            TensorPrimitives.Multiply(secondMoment, Beta2, secondMoment);
-            TensorPrimitives.Multiply(gradients, 1 - Beta2, work);
-            TensorPrimitives.MultiplyAdd(work, gradients, secondMoment, secondMoment);
-
             // Bias corrections in double, as PyTorch computes them with Python floats.
             var correction1 = 1 - Math.Pow(Beta1, step);
-            var correction2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, step));
-            var stepSize = LearningRate / correction1;
+            var correction2Sqrt = (float)Math.Sqrt(1 - Math.Pow(Beta2, step));
+            var stepSize = (float)(LearningRate / correction1);
+            var decay = DecoupledWeightDecay && WeightDecay != 0 ? 1 - (LearningRate * WeightDecay) : 1f;
 
-            TensorPrimitives.Sqrt(secondMoment, work);
-            TensorPrimitives.Divide(work, (float)correction2Sqrt, work);
-            TensorPrimitives.Add(work, Epsilon, work);
-            TensorPrimitives.Divide(firstMoment, work, work);
-            TensorPrimitives.MultiplyAdd(work, (float)-stepSize, parameters, parameters);
+            // One pass over the four buffers (a pass per operation read and wrote them up to nine times, which was
+            // most of the optimiser's time on small models). Per element, as PyTorch:
+            //   p ← p (1 - lr·λ)                                  (AdamW only)
+            //   m ← m + (1 - β1)(g - m);  v ← β2 v + (1 - β2) g²
+            //   p ← p - (lr / (1 - β1ᵗ)) · m / (√v / √(1 - β2ᵗ) + ε)
+            var oneMinusBeta1 = 1 - Beta1;
+            var oneMinusBeta2 = 1 - Beta2;
+            Span<float> m = firstMoment;
+            Span<float> v = secondMoment;
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var lanes = Vector<float>.Count;
+                for (; i + lanes <= parameters.Length; i += lanes)
+                {
+                    var g = new Vector<float>(gradients.Slice(i, lanes));
+                    var mi = new Vector<float>(m.Slice(i, lanes));
+                    var vi = new Vector<float>(v.Slice(i, lanes));
+                    var pi = new Vector<float>(parameters.Slice(i, lanes)) * decay;
+                    mi += (g - mi) * oneMinusBeta1;
+                    vi = (vi * Beta2) + (g * oneMinusBeta2 * g);
+                    pi -= stepSize * (mi / ((Vector.SquareRoot(vi) / correction2Sqrt) + new Vector<float>(Epsilon)));
+                    mi.CopyTo(m.Slice(i, lanes));
+                    vi.CopyTo(v.Slice(i, lanes));
+                    pi.CopyTo(parameters.Slice(i, lanes));
+                }
+            }
+
+            for (; i < parameters.Length; i++)
+            {
+                var g = gradients[i];
+                m[i] += (g - m[i]) * oneMinusBeta1;
+                v[i] = (v[i] * Beta2) + (g * oneMinusBeta2 * g);
+                parameters[i] = (parameters[i] * decay) - (stepSize * (m[i] / ((MathF.Sqrt(v[i]) / correction2Sqrt) + Epsilon)));
+            }
         }
     }
 }
