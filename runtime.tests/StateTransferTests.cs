@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using RnnGen.Runtime.Tests.Models;
 using Xunit;
 
@@ -107,6 +108,57 @@ namespace RnnGen.Runtime.Tests
             model.Forward(inputs, again, 2);
             model.Forward(inputs.AsSpan(0, 2 * 2 * 3), continued, 2, continueState: true);
             Assert.Equal(continued, next);
+        }
+
+        [Fact]
+        public void CarryStateFrom_part_way_carries_a_finished_sequence_s_final_state()
+        {
+            // Batch of two, lengths 8 and 3: after 5 steps sequence 0 is mid-way and sequence 1 has finished.
+            var model = new Fx_lstm_i3_h17_l2();
+            model.InitializeParameters(new Random(15));
+            var inputs = new Helpers.Lcg(16).Uniform(8 * 2 * 3, 1f);
+            model.Forward(inputs, [8, 3], new float[8 * 2 * 17], 2);
+            var (finalH, finalC) = (new float[2][], new float[2][]);
+            for (var layer = 0; layer < 2; layer++)
+            {
+                (finalH[layer], finalC[layer]) = (new float[2 * 17], new float[2 * 17]);
+                model.CopyFinalState(layer, finalH[layer], finalC[layer]);
+            }
+
+            // Sequence 0 alone over its first 5 steps gives its state at step 5.
+            var first5 = new float[5 * 3];
+            for (var t = 0; t < 5; t++)
+            {
+                inputs.AsSpan(t * 2 * 3, 3).CopyTo(first5.AsSpan(t * 3));
+            }
+
+            var alone = new Fx_lstm_i3_h17_l2();
+            model.PackedParameters.CopyTo(alone.PackedParameters);
+            alone.Forward(first5, new float[5 * 17], 1);
+            var expectedH = new float[2][];
+            var expectedC = new float[2][];
+            for (var layer = 0; layer < 2; layer++)
+            {
+                (expectedH[layer], expectedC[layer]) = (new float[2 * 17], new float[2 * 17]);
+                alone.CopyFinalState(layer, expectedH[layer].AsSpan(0, 17), expectedC[layer].AsSpan(0, 17));
+                finalH[layer].AsSpan(17, 17).CopyTo(expectedH[layer].AsSpan(17)); // sequence 1: its final state
+                finalC[layer].AsSpan(17, 17).CopyTo(expectedC[layer].AsSpan(17));
+            }
+
+            // Forward the model on long: [8, 3] ran again, then carried from step 5, versus the expected states staged.
+            var next = new Helpers.Lcg(17).Uniform(2 * 2 * 3, 1f);
+            var carried = new float[2 * 2 * 17];
+            model.Forward(inputs, [8, 3], new float[8 * 2 * 17], 2);
+            model.CarryStateFrom(5);
+            model.Forward(next, carried, 2);
+            var staged = new float[carried.Length];
+            for (var layer = 0; layer < 2; layer++)
+            {
+                model.SetInitialState(layer, expectedH[layer], expectedC[layer]);
+            }
+
+            model.Forward(next, staged, 2);
+            Helpers.Tolerance.AssertClose(staged, carried.Select(v => (double)v).ToArray(), "carried vs staged");
         }
 
         [Fact]
