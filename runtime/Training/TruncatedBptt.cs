@@ -18,7 +18,8 @@ namespace RnnGen.Training
     /// <para>Dropout masks are drawn per <c>Forward</c>, so a recomputed step may see a different mask than before.</para>
     /// </remarks>
     /// <example>
-    /// A training pass over <c>steps</c> time-major steps of a float-input model (loss over the model's outputs):
+    /// A training pass over <c>steps</c> time-major steps of a float-input model; <c>outputs</c> and
+    /// <c>outputGradients</c> are <c>Span&lt;float&gt;</c>s sized for the longest window, sliced to each call's exact shape:
     /// <code>
     /// foreach (BpttWindow window in new TruncatedBptt(steps, stride: 20, depth: 40))
     /// {
@@ -27,16 +28,16 @@ namespace RnnGen.Training
     ///         model.CarryStateFrom(window.ResumeAfter);
     ///     }
     ///
-    ///     int row = batch * MyModel.InputSize;
+    ///     int inRow = batch * MyModel.InputSize, outRow = batch * MyModel.OutputSize;
     ///     if (window.WarmupLength &gt; 0)
     ///     {
-    ///         model.Forward(inputs.Slice(window.WarmupStart * row, window.WarmupLength * row), scratch, batch);
+    ///         model.Forward(inputs.Slice(window.WarmupStart * inRow, window.WarmupLength * inRow), outputs[..(window.WarmupLength * outRow)], batch);
     ///         model.CarryStateFrom(window.WarmupLength);
     ///     }
     ///
-    ///     model.Forward(inputs.Slice(window.Start * row, window.Length * row), outputs, batch);
-    ///     // loss on outputs, mask 0 for the first window.LossOffset steps; then:
-    ///     model.Backward(outputGradients, gradients);
+    ///     model.Forward(inputs.Slice(window.Start * inRow, window.Length * inRow), outputs[..(window.Length * outRow)], batch);
+    ///     // the loss's gradient into outputGradients, zero for the first window.LossOffset steps; then:
+    ///     model.Backward(outputGradients[..(window.Length * outRow)], gradients);
     /// }
     /// </code>
     /// </example>
