@@ -14,7 +14,7 @@ namespace RnnGen.Benchmarks
     [MemoryDiagnoser]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
     [CategoriesColumn]
-    public class OnnxRuntimeBenchmarks : IModelBinder
+    public class OnnxRuntimeBenchmarks : CellBenchmarks
     {
         private const int Input = 32;
         private const int Steps = 100;
@@ -26,15 +26,6 @@ namespace RnnGen.Benchmarks
         private Action _peerStep = () => { };
         private Action _peerForward1 = () => { };
         private Action _peerForward32 = () => { };
-
-        [Params("LSTM", "GRU")]
-        public string Cell { get; set; } = "LSTM";
-
-        [Params(64, 128, 256)]
-        public int Hidden { get; set; } = 64;
-
-        [GlobalSetup]
-        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
 
         [GlobalCleanup]
         public void Cleanup()
@@ -71,9 +62,7 @@ namespace RnnGen.Benchmarks
         [Benchmark(Description = "ONNX Runtime")]
         public void Peer_forward_batch32() => _peerForward32();
 
-        public void Bind<TModel, TState>()
-            where TModel : IBenchModel<TState>, new()
-            where TState : class
+        public override void Bind<TModel, TState>()
         {
             var lstm = Cell == "LSTM";
             var gates = lstm ? 4 : 3;

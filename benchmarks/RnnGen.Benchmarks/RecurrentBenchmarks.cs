@@ -9,22 +9,13 @@ namespace RnnGen.Benchmarks
     /// </summary>
     [MemoryDiagnoser]
     [Config(typeof(ThroughputConfig))]
-    public class RecurrentBenchmarks : IModelBinder
+    public class RecurrentBenchmarks : CellBenchmarks
     {
         private const int Input = 32;
         private const int Steps = 100;
         private Action _step = () => { };
         private Action _forward1 = () => { };
         private Action _forward32 = () => { };
-
-        [Params("LSTM", "GRU")]
-        public string Cell { get; set; } = "LSTM";
-
-        [Params(64, 128, 256)]
-        public int Hidden { get; set; } = 64;
-
-        [GlobalSetup]
-        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
 
         [Benchmark(Description = "Step (batch 1)")]
         public void Step() => _step();
@@ -35,9 +26,7 @@ namespace RnnGen.Benchmarks
         [Benchmark(Description = "Forward 100 steps, batch 32")]
         public void Forward_batch32() => _forward32();
 
-        public void Bind<TModel, TState>()
-            where TModel : IBenchModel<TState>, new()
-            where TState : class
+        public override void Bind<TModel, TState>()
         {
             var model = new TModel();
             model.InitializeParameters(new Random(1));
