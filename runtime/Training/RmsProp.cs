@@ -1,5 +1,5 @@
 using System;
-using System.Numerics.Tensors;
+using System.Numerics;
 
 namespace RnnGen.Training
 {
@@ -19,7 +19,6 @@ namespace RnnGen.Training
         private readonly float[] squareAverage;
         private readonly float[]? gradientAverage;
         private readonly float[]? momentumBuffer;
-        private readonly float[] work;
 
         /// <summary>Creates the optimiser and its running averages.</summary>
         /// <param name="parameterCount">The number of parameters (at least 1).</param>
@@ -51,7 +50,6 @@ namespace RnnGen.Training
                 gradientAverage = AddState("grad_avg");
             }
 
-            work = new float[parameterCount];
         }
 
         /// <summary>The smoothing constant α of the running averages.</summary>
@@ -69,37 +67,71 @@ namespace RnnGen.Training
         /// <inheritdoc/>
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
         {
-            // sq = α sq + (1 - α) g²
-            TensorPrimitives.Multiply(squareAverage, Alpha, squareAverage);
-            TensorPrimitives.Multiply(gradients, 1 - Alpha, work);
-            TensorPrimitives.MultiplyAdd(work, gradients, squareAverage, squareAverage);
+            // One pass over the buffers. Per element, as PyTorch:
+            //   sq ← α sq + (1 - α) g²;  centred: ḡ ← ḡ + (1 - α)(g - ḡ), d = √max(sq - ḡ², 0), else d = √sq
+            //   u = g / (d + ε);  momentum: b ← μ b + u, p ← p - lr·b;  else p ← p - lr·u
+            // (sq ≥ ḡ² holds exactly; rounding can break it by an ulp when they nearly cancel, where PyTorch would take
+            // the square root of a negative number and produce NaN, so it is clamped at 0.)
+            var oneMinusAlpha = 1 - Alpha;
+            Span<float> sq = squareAverage;
+            Span<float> mean = gradientAverage;
+            Span<float> buffer = momentumBuffer;
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var lanes = Vector<float>.Count;
+                for (; i + lanes <= parameters.Length; i += lanes)
+                {
+                    var g = new Vector<float>(gradients.Slice(i, lanes));
+                    var s = (new Vector<float>(sq.Slice(i, lanes)) * Alpha) + (g * oneMinusAlpha * g);
+                    s.CopyTo(sq.Slice(i, lanes));
+                    Vector<float> denominator;
+                    if (!mean.IsEmpty)
+                    {
+                        var m = new Vector<float>(mean.Slice(i, lanes));
+                        m += (g - m) * oneMinusAlpha;
+                        m.CopyTo(mean.Slice(i, lanes));
+                        denominator = Vector.SquareRoot(Vector.Max(s - (m * m), Vector<float>.Zero));
+                    }
+                    else
+                    {
+                        denominator = Vector.SquareRoot(s);
+                    }
 
-            if (gradientAverage is not null)
-            {
-                TensorPrimitives.Lerp(gradientAverage, gradients, 1 - Alpha, gradientAverage);
-                TensorPrimitives.Multiply(gradientAverage, gradientAverage, work);
-                TensorPrimitives.Subtract(squareAverage, work, work);
+                    var update = g / (denominator + new Vector<float>(Epsilon));
+                    if (!buffer.IsEmpty)
+                    {
+                        update = (new Vector<float>(buffer.Slice(i, lanes)) * Momentum) + update;
+                        update.CopyTo(buffer.Slice(i, lanes));
+                    }
 
-                // sq ≥ ḡ² holds exactly; rounding can break it by an ulp when they nearly cancel, where PyTorch
-                // would take the square root of a negative number and produce NaN. Clamp at 0 instead.
-                TensorPrimitives.Max(work, 0f, work);
-                TensorPrimitives.Sqrt(work, work);
-            }
-            else
-            {
-                TensorPrimitives.Sqrt(squareAverage, work);
+                    (new Vector<float>(parameters.Slice(i, lanes)) - (update * LearningRate)).CopyTo(parameters.Slice(i, lanes));
+                }
             }
 
-            TensorPrimitives.Add(work, Epsilon, work);
-            TensorPrimitives.Divide(gradients, work, work);
-            if (momentumBuffer is not null)
+            for (; i < parameters.Length; i++)
             {
-                TensorPrimitives.MultiplyAdd(momentumBuffer, Momentum, work, momentumBuffer);
-                TensorPrimitives.MultiplyAdd(momentumBuffer, -LearningRate, parameters, parameters);
-            }
-            else
-            {
-                TensorPrimitives.MultiplyAdd(work, -LearningRate, parameters, parameters);
+                var g = gradients[i];
+                sq[i] = (sq[i] * Alpha) + (g * oneMinusAlpha * g);
+                float denominator;
+                if (!mean.IsEmpty)
+                {
+                    mean[i] += (g - mean[i]) * oneMinusAlpha;
+                    denominator = MathF.Sqrt(MathF.Max(sq[i] - (mean[i] * mean[i]), 0f));
+                }
+                else
+                {
+                    denominator = MathF.Sqrt(sq[i]);
+                }
+
+                var update = g / (denominator + Epsilon);
+                if (!buffer.IsEmpty)
+                {
+                    update = (buffer[i] * Momentum) + update;
+                    buffer[i] = update;
+                }
+
+                parameters[i] -= update * LearningRate;
             }
         }
     }
