@@ -1,5 +1,5 @@
 using System;
-using System.Numerics.Tensors;
+using System.Numerics;
 
 namespace RnnGen.Training
 {
@@ -14,7 +14,6 @@ namespace RnnGen.Training
     public sealed class AdaGrad : Optimizer
     {
         private readonly float[] sum;
-        private readonly float[] work;
 
         /// <summary>Creates the optimiser and its accumulator.</summary>
         /// <param name="parameterCount">The number of parameters (at least 1).</param>
@@ -33,7 +32,6 @@ namespace RnnGen.Training
             LearningRateDecay = learningRateDecay;
             Epsilon = epsilon;
             sum = AddState("sum", initialAccumulatorValue);
-            work = new float[parameterCount];
         }
 
         /// <summary>PyTorch's <c>lr_decay</c>: the step-t rate is <c>lr / (1 + (t - 1) lr_decay)</c>.</summary>
@@ -45,12 +43,30 @@ namespace RnnGen.Training
         /// <inheritdoc/>
         protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
         {
-            var rate = LearningRate / (1 + ((step - 1) * (double)LearningRateDecay));
-            TensorPrimitives.MultiplyAdd(gradients, gradients, sum, sum);
-            TensorPrimitives.Sqrt(sum, work);
-            TensorPrimitives.Add(work, Epsilon, work);
-            TensorPrimitives.Divide(gradients, work, work);
-            TensorPrimitives.MultiplyAdd(work, (float)-rate, parameters, parameters);
+            // One pass over the buffers. Per element, as PyTorch: s ← s + g²;  p ← p - lr_t · g / (√s + ε),
+            // with lr_t = lr / (1 + (t - 1)·decay).
+            var rate = (float)(LearningRate / (1 + ((step - 1) * (double)LearningRateDecay)));
+            Span<float> accumulated = sum;
+            var i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                var lanes = Vector<float>.Count;
+                for (; i + lanes <= parameters.Length; i += lanes)
+                {
+                    var g = new Vector<float>(gradients.Slice(i, lanes));
+                    var total = new Vector<float>(accumulated.Slice(i, lanes)) + (g * g);
+                    total.CopyTo(accumulated.Slice(i, lanes));
+                    var update = g / (Vector.SquareRoot(total) + new Vector<float>(Epsilon));
+                    (new Vector<float>(parameters.Slice(i, lanes)) - (update * rate)).CopyTo(parameters.Slice(i, lanes));
+                }
+            }
+
+            for (; i < parameters.Length; i++)
+            {
+                var g = gradients[i];
+                accumulated[i] += g * g;
+                parameters[i] -= g / (MathF.Sqrt(accumulated[i]) + Epsilon) * rate;
+            }
         }
     }
 }
