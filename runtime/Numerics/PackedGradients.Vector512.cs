@@ -162,10 +162,9 @@ namespace RnnGen.Numerics
         /// <summary>
         /// dX += Wᵀ·dG for rows in eights and columns in pairs: each weight register feeds eight FMAs, and a sweep over
         /// W (which lives in L2) serves eight rows; the rows left over go one at a time, eight columns at once.
-        /// Returns the number of rows done (all of them).
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static int TransposedVector512(ref float dx, int inputStride, ref float w, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, int rows)
+        private static void TransposedVector512(ref float dx, int inputStride, ref float w, PackedShape tensor, ref float dg, GateRows gateRows, GateSlice gates, int rows)
         {
             var columnStride = tensor.Gates * Block;
             var tiledRows = rows & ~7;
@@ -246,8 +245,6 @@ namespace RnnGen.Numerics
             {
                 TransposedRowVector512(ref Unsafe.Add(ref dx, row * inputStride), ref w, tensor, ref Unsafe.Add(ref dg, row * stride), gateRows, gates);
             }
-
-            return rows;
         }
 
         /// <summary>

@@ -206,7 +206,13 @@ namespace RnnGen.Numerics
             ref var dx = ref MemoryMarshal.GetReference(inputGradients);
             ref var w = ref MemoryMarshal.GetReference(weights);
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
-            var row = Vector512.IsHardwareAccelerated ? TransposedVector512(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, rows) : 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                TransposedVector512(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, rows);
+                return;
+            }
+
+            var row = 0;
             for (; row + 4 <= rows; row += 4)
             {
                 TransposedTile4(ref dx, inputStride, ref w, tensor, ref dg, gateRows, gates, row);

@@ -44,7 +44,7 @@ namespace RnnGen.Samples.CharLanguageModel
         public void Next()
         {
             var position = (int)(chunk % chunksPerPass);
-            ContinuesState = position != 0 && chunk > 0;
+            ContinuesState = position != 0; // position 0: the tracks start over
             for (var row = 0; row < Rows; row++)
             {
                 var start = (row * trackLength) + (position * Length);
