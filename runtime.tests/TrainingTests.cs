@@ -74,7 +74,7 @@ namespace RnnGen.Runtime.Tests
         public void A_character_LSTM_on_tinyshakespeare_gets_below_2_4_nats_in_400_steps()
         {
             const int steps = 32, batch = 16;
-            var text = File.ReadAllText(SharedData("tinyshakespeare.txt"));
+            var text = File.ReadAllText(RepositoryData("tinyshakespeare.txt"));
             var characters = new string(Enumerable.Range(32, 95).Select(c => (char)c).Append('\n').ToArray());
             var vocabulary = CharVocabulary.FromCharacters(characters);
             Assert.Equal(TinyCharModel.VocabularySize, vocabulary.Count);
@@ -193,19 +193,16 @@ namespace RnnGen.Runtime.Tests
             return (float)recent;
         }
 
-        /// <summary>Finds ../shared/data beside the checkout, as CI lays it out.</summary>
-        private static string SharedData(string file)
+        /// <summary>The repository's data/ folder, copied beside the test assembly at build time.</summary>
+        private static string RepositoryData(string file)
         {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+            var candidate = Path.Combine(AppContext.BaseDirectory, "data", file);
+            if (File.Exists(candidate))
             {
-                var candidate = Path.Combine(directory.FullName, "shared", "data", file);
-                if (File.Exists(candidate))
-                {
-                    return candidate;
-                }
+                return candidate;
             }
 
-            throw new FileNotFoundException($"shared/data/{file} was not found beside the checkout (CI puts ../shared next to it).", file);
+            throw new FileNotFoundException($"data/{file} was not copied beside the test assembly; it is committed in the repository's data/ folder.", candidate);
         }
     }
 }

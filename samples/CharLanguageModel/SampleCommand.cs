@@ -68,7 +68,7 @@ namespace RnnGen.Samples.CharLanguageModel
         public static RootCommand Create(Func<SampleOptions, int> run)
         {
             ArgumentNullException.ThrowIfNull(run);
-            var corpus = new Option<string?>("--corpus") { Description = "A UTF-8 text file to train on (e.g. ../shared/data/tinyshakespeare.txt). Default: the .NET API documentation that ships with the SDK.", HelpName = "FILE" };
+            var corpus = new Option<string?>("--corpus") { Description = "A UTF-8 text file to train on (e.g. data/tinyshakespeare.txt). Default: the .NET API documentation that ships with the SDK.", HelpName = "FILE" };
             var steps = new Option<int>("--steps") { HelpName = "N", Description = "Training steps of 32 windows × 64 characters. 0 only generates (with --resume: from the checkpoint).", DefaultValueFactory = _ => DefaultSteps };
             var size = new Option<string?>("--size") { HelpName = "small|large", Description = "small: 2 × LSTM(128), about 35 ms a step on two cores; large: 2 × LSTM(256), about 6 times slower. Default: small, or the checkpoint's size with --resume." };
             var seed = new Option<int>("--seed") { HelpName = "N", Description = "Seed of the initial weights, the training batches and the sampling.", DefaultValueFactory = _ => 1 };
