@@ -39,6 +39,16 @@ namespace RnnGen.Generator
                 }
             });
 
+            // Layer attributes on a class without [RecurrentNetwork] generate nothing: say so (RNNG0015).
+            foreach (var layerAttribute in OrphanLayerCheck.MetadataNames)
+            {
+                var orphans = context.SyntaxProvider
+                    .ForAttributeWithMetadataName(layerAttribute, static (node, _) => node is TypeDeclarationSyntax, static (ctx, ct) => OrphanLayerCheck.Check(ctx, ct))
+                    .Where(static d => d is not null);
+                context.RegisterSourceOutput(orphans, static (spc, info) =>
+                    spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.Get(info!.Id), info.Location?.ToLocation(), info.Arguments.ToArray())));
+            }
+
             // Planning and emission run per class, only when its spec changed.
             var specs = parsed
                 .Where(static r => r.Spec is not null)

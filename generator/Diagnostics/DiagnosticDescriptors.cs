@@ -117,6 +117,24 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0015: "[{0}] on '{1}' has no effect without [RecurrentNetwork] ...".</summary>
+        public static readonly DiagnosticDescriptor LayerWithoutNetwork = new(
+            "RNNG0015",
+            "Layer attribute without [RecurrentNetwork]",
+            "[{0}] on '{1}' does nothing without [RecurrentNetwork] on the same class: add [RecurrentNetwork(InputSize = ...)] (or [RecurrentNetwork] with an [Embedding]) to generate the network, or remove the layer attributes",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0016: "'{0}' declares {1} '{2}', but RnnGen generates a member with that name ...".</summary>
+        public static readonly DiagnosticDescriptor MemberNameClash = new(
+            "RNNG0016",
+            "Member clashes with a generated member",
+            "'{0}' declares {1} '{2}', but RnnGen generates a member named '{2}' into this class; rename yours",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         /// <summary>RNNG0013: the id of the compile error on <c>Step</c>/<c>CreateState</c> of a model that cannot stream.</summary>
         public const string NoStreamingId = "RNNG0013";
 
@@ -124,6 +142,7 @@ namespace RnnGen.Generator.Diagnostics
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
             UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange, InvalidLayerOptions,
+            LayerWithoutNetwork, MemberNameClash,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

@@ -5,21 +5,36 @@ namespace RnnGen.Generator.Model
 {
     /// <summary>
     /// Names of the members RnnGen generates into the user's class. A class with one of these names would contain a
-    /// member named like itself (CS0542), so the parser rejects it with a diagnostic instead.
+    /// member named like itself (CS0542), and a user member or type parameter with one would clash (CS0102), so the
+    /// parser rejects both with a diagnostic instead (RNNG0010, RNNG0016).
     /// </summary>
     internal static class GeneratedNames
     {
+        // Kept complete by a test that collects every member the emitter declares for many models and checks it here.
         private static readonly HashSet<string> Fixed = new()
         {
+            // Sizes and parameters
             "InputSize", "VocabularySize", "EmbeddingDimension", "MaxSequenceLength", "MaxBatchSize", "OutputSize",
-            "ReturnsSequences", "LayerCount", "ParameterCount", "PackedParameterLength", "PackedParameters",
+            "ReturnsSequences", "LayerCount", "StateCount", "ParameterCount", "PackedParameterLength", "PackedParameters",
             "EmbeddingTable", "HeadWeights", "HeadBias", "PyTorchTensors", "ImportPyTorch", "ExportPyTorch",
-            "InitializeParameters", "Forward", "Step", "CreateState", "State",
+            "ExportPyTorchGradient", "UnpackPyTorch", "KerasTensors", "ImportKeras", "ExportKeras", "InitializeParameters",
+            "ClearPadding",
+
+            // Inference, state and training
+            "Forward", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
+            "SetFinalStateGradient", "Backward", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
+            "EnsureWorkspace",
+
+            // Private fields
+            "_parameters", "_workspace", "_tokens", "_reversedTokens", "_inUse", "_steps", "_lastSteps", "_batchSize",
+            "_lengths", "_variableLengths", "_initialStateStaged", "_stagedBatchSize", "_finalGradientStaged",
+            "_finalGradientBatchSize", "_backward", "_dropoutState", "_dropoutActive",
         };
 
-        // Per-layer members and kernels: Layer0, Layer0Units, Layer0Parameters, Layer0Projection_V256, HeadProjection...
+        // Per-layer members and kernels: Layer0, Layer0Units, Layer1ReverseParameters, Layer0Projection_V256,
+        // Layer2BackwardCell_Scalar, HeadProjection...
         private static readonly Regex Patterned = new(
-            @"^(Layer\d+(Units|Parameters|Projection|Recurrent|Gates|Candidate)?|HeadProjection)(_(V512|V256|V128|Scalar))?$",
+            @"^(Layer\d+(Reverse)?(Units|Parameters|Projection|ProjectionRows|Recurrent|Gates|Candidate|BackwardCell|BackwardCandidate|BackwardReset)?|HeadProjection)(_(V512|V256|V128|Scalar))?$",
             RegexOptions.CultureInvariant);
 
         public static bool IsReserved(string name) => Fixed.Contains(name) || Patterned.IsMatch(name);

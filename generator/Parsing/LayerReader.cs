@@ -22,6 +22,11 @@ namespace RnnGen.Generator.Parsing
         private LocationInfo? _headLocation;
         private int _attributeIndex;
 
+        // Layers declared at all, valid or not: an invalid [Embedding] or [Lstm()] already has its own error, so the
+        // network-level checks must not add "no input" / "no recurrent layer" on top of it.
+        private bool _embeddingDeclared;
+        private bool _recurrentDeclared;
+
         public LayerReader(string className, List<DiagnosticInfo> diagnostics, CancellationToken cancellationToken)
         {
             _className = className;
@@ -37,13 +42,16 @@ namespace RnnGen.Generator.Parsing
         {
             var location = ModelParser.AttributeLocation(attribute, _cancellationToken);
             var index = _attributeIndex++;
+            var kind = attribute.AttributeClass!.Name;
+            _embeddingDeclared |= kind == AttributeNames.Embedding;
+            _recurrentDeclared |= kind is AttributeNames.SimpleRnn or AttributeNames.Lstm or AttributeNames.Gru;
             if (attribute.AttributeConstructor is null)
             {
                 return; // The compiler already reports the malformed attribute.
             }
 
             var args = attribute.ConstructorArguments;
-            switch (attribute.AttributeClass!.Name)
+            switch (kind)
             {
                 case AttributeNames.Embedding:
                     ReadEmbedding(Int(args, 0), Int(args, 1), location, index);
@@ -60,12 +68,12 @@ namespace RnnGen.Generator.Parsing
         /// <summary>Resolves the input kind once all layers are read; null when it is invalid.</summary>
         public InputSpec? Finish(int features, bool hasFeatures, LocationInfo? networkLocation, LocationInfo? classLocation)
         {
-            if (Layers.Count == 0)
+            if (Layers.Count == 0 && !_recurrentDeclared)
             {
                 _diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NoRecurrentLayer, classLocation, _className));
             }
 
-            if (_embedding is { } embedding && hasFeatures)
+            if (_embeddingDeclared && hasFeatures)
             {
                 _diagnostics.Add(DiagnosticInfo.Create(
                     DiagnosticDescriptors.InputKind,
@@ -74,6 +82,11 @@ namespace RnnGen.Generator.Parsing
                     "both [RecurrentNetwork(InputSize = ...)] and [Embedding]",
                     "use InputSize for float features or [Embedding] for token ids, not both"));
                 return null;
+            }
+
+            if (_embedding is null && _embeddingDeclared)
+            {
+                return null; // the invalid [Embedding] was reported where it is
             }
 
             if (_embedding is null && !hasFeatures)
@@ -85,6 +98,11 @@ namespace RnnGen.Generator.Parsing
                     "no input",
                     "set [RecurrentNetwork(InputSize = n)] for n float features per step, or add [Embedding(vocabulary, dimension)] for token ids"));
                 return null;
+            }
+
+            if (Layers.Count == 0)
+            {
+                return null; // a malformed recurrent attribute: the compiler reports it
             }
 
             return _embedding is { } e ? new InputSpec(0, e.Vocabulary, e.Dimension) : new InputSpec(features, 0, 0);

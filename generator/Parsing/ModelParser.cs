@@ -35,6 +35,11 @@ namespace RnnGen.Generator.Parsing
                 diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ReservedName, classLocation, symbol.Name));
             }
 
+            if (shell is not null)
+            {
+                MemberClashCheck.Check(symbol, diagnostics, cancellationToken);
+            }
+
             var networkAttribute = context.Attributes[0];
             var networkLocation = AttributeLocation(networkAttribute, cancellationToken) ?? classLocation;
             var features = NamedInt(networkAttribute, "InputSize", 0);

@@ -40,6 +40,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
             using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
+            using (InstanceGuard.Enter(w, plan, "Backward"))
             {
                 w.Line("if (_steps == 0)");
                 w.Line("{");
@@ -49,17 +50,19 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("int steps = _steps;");
                 w.Line("int batchSize = _batchSize;");
                 w.Line("int rows = steps * batchSize;");
-                w.Line("_steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward");
+                w.Line("// Every check before the tape is touched, so a corrected retry still finds it.");
                 w.Line(plan.ReturnsSequences
                     ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);"
                     : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);");
                 w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
                 StateTransferEmitter.EmitBackwardCheck(w);
+                w.Line("_steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward");
+                w.Line("ClearPadding(_parameters.Span); // as in Forward: padding must not turn a 0 into NaN");
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
-                w.Line($"{Span} ws = _workspace.Span;");
+                w.Line($"{Span} ws = _workspace!.Span;");
                 w.Line($"{Span} bw = _backward.Span;");
                 w.Line($"{ReadOnlySpan} p = _parameters.Span;");
-                w.Line("ref float wsRef = ref _workspace.Reference;");
+                w.Line("ref float wsRef = ref _workspace!.Reference;");
                 w.Line("ref float bwRef = ref _backward.Reference;");
                 w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize;");
                 w.Line($"int firstOutputRow = {(plan.ReturnsSequences ? "0" : "rows - batchSize")};");
@@ -139,6 +142,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 StateTransferEmitter.EmitBackwardRelease(w);
+                w.Line("ClearPadding(gradients); // the gradient of what is no parameter is exactly 0");
             }
         }
 
@@ -325,7 +329,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var inputDropout = tape.InputDropout;
             string inputs;
             string inputStride;
-            var tokens = layer.Input.Kind == InputKind.ReversedTokens ? "_reversedTokens" : "_tokens";
+            var tokens = layer.Input.Kind == InputKind.ReversedTokens ? "_reversedTokens!" : "_tokens!";
             if (layer.Input.Rows is { } rowsInput)
             {
                 inputs = $"ws.Slice({rowsInput.Start})";

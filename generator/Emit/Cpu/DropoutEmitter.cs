@@ -90,7 +90,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("    throw new global::System.InvalidOperationException(\"The last Forward did not run with Training = true, so it sampled no dropout masks.\");");
                 w.Line("}");
                 w.Line();
-                w.Line($"{ReadOnlySpan} workspace = _workspace.Span;");
+                w.Line($"{ReadOnlySpan} workspace = _workspace!.Span;");
                 foreach (var (site, layer, tape) in Sites(plan))
                 {
                     using (w.Block($"if (site == global::RnnGen.DropoutSite.{site} && layer == {Int(layer)})"))

@@ -17,19 +17,24 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public static void Emit(SourceWriter w, Plan plan)
         {
+            // The workspace (which is also the training tape) is created by the first call that needs it, so a model
+            // used only through Step costs its weights and its states.
             w.Line(GeneratedCode.Attribute);
-            w.Line($"private readonly global::RnnGen.AlignedBuffer _workspace = new({Int(plan.Forward.Length)});");
+            w.Line("private global::RnnGen.AlignedBuffer? _workspace;");
             if (plan.Spec.Input.IsEmbedding)
             {
                 w.Line(GeneratedCode.Attribute);
-                w.Line("private readonly int[] _tokens = new int[MaxSequenceLength * MaxBatchSize];");
+                w.Line("private int[]? _tokens;");
             }
 
             if (plan.NeedsReversedTokens)
             {
                 w.Line(GeneratedCode.Attribute);
-                w.Line("private readonly int[] _reversedTokens = new int[MaxSequenceLength * MaxBatchSize];");
+                w.Line("private int[]? _reversedTokens;");
             }
+
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private int _inUse;");
 
             w.Line(GeneratedCode.Attribute);
             w.Line("private int _steps;");
@@ -43,6 +48,8 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("private bool _variableLengths;");
             StateTransferEmitter.EmitFields(w);
             w.Line();
+            EmitEnsureWorkspace(w, plan);
+            w.Line();
             DropoutEmitter.EmitMembers(w, plan);
             EmitForward(w, plan);
             w.Line();
@@ -55,6 +62,35 @@ namespace RnnGen.Generator.Emit.Cpu
             else
             {
                 EmitNoStep(w, plan);
+            }
+        }
+
+        /// <summary>
+        /// <c>EnsureWorkspace()</c>: the Forward workspace and tape, created on first use; its size is the
+        /// worst case (MaxSequenceLength x MaxBatchSize), fixed at generation time, so later calls allocate nothing.
+        /// </summary>
+        private static void EmitEnsureWorkspace(SourceWriter w, Plan plan)
+        {
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block("private global::RnnGen.AlignedBuffer EnsureWorkspace()"))
+            {
+                using (w.Block("if (_workspace is null)"))
+                {
+                    if (plan.Spec.Input.IsEmbedding)
+                    {
+                        w.Line("_tokens = new int[MaxSequenceLength * MaxBatchSize];");
+                    }
+
+                    if (plan.NeedsReversedTokens)
+                    {
+                        w.Line("_reversedTokens = new int[MaxSequenceLength * MaxBatchSize];");
+                    }
+
+                    w.Line($"_workspace = new global::RnnGen.AlignedBuffer({Int(plan.Forward.Length)}); // last: the others exist whenever it does");
+                }
+
+                w.Line();
+                w.Line("return _workspace;");
             }
         }
 
@@ -92,6 +128,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line(FullOptimization);
             using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
+            using (InstanceGuard.Enter(w, plan, "Forward"))
             {
                 w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, nameof({inputName}), nameof(batchSize));");
                 if (embedding)
@@ -108,8 +145,9 @@ namespace RnnGen.Generator.Emit.Cpu
                     ? "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);"
                     : "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);");
                 w.Line("ref float p = ref _parameters.Reference;");
-                w.Line("ref float ws = ref _workspace.Reference;");
-                w.Line($"{Span} workspace = _workspace.Span;");
+                w.Line("global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();");
+                w.Line("ref float ws = ref workspaceBuffer.Reference;");
+                w.Line($"{Span} workspace = workspaceBuffer.Span;");
                 w.Line("int rows = steps * batchSize;");
                 w.Line("if (continueState && (_lastSteps == 0 || _batchSize != batchSize))");
                 w.Line("{");
@@ -117,6 +155,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("}");
                 w.Line();
                 StateTransferEmitter.EmitForwardCheck(w);
+                w.Line("ClearPadding(_parameters.Span); // whatever was written there must not reach a result");
                 w.Line("int previousSteps = _lastSteps;");
                 w.Line("_steps = steps;");
                 w.Line("_lastSteps = steps;");
@@ -124,13 +163,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("_variableLengths = !lengths.IsEmpty;");
                 w.Line("lengths.CopyTo(_lengths); // kept for Backward");
                 w.Line(embedding
-                    ? "tokens.CopyTo(_tokens); // kept for Backward"
+                    ? "tokens.CopyTo(_tokens!); // kept for Backward"
                     : $"inputs.CopyTo(workspace.Slice({Int(ws.InputOffset)})); // kept for Backward");
                 DropoutEmitter.EmitSampling(w, plan);
 
                 if (plan.NeedsReversedTokens)
                 {
-                    w.Line("global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens, batchSize, steps, lengths); // for the reversed units");
+                    w.Line("global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens!, batchSize, steps, lengths); // for the reversed units");
                 }
 
                 foreach (var group in plan.Groups)
@@ -217,7 +256,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var input = layer.Input.Kind switch
             {
                 InputKind.Tokens => $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)",
-                InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetArrayDataReference(_reversedTokens)",
+                InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetArrayDataReference(_reversedTokens!)",
                 _ => At("ws", layer.Input.Rows!.Start),
             };
             var projection = $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, {At("ws", tape.Gates)}, rows);";
@@ -395,7 +434,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("// x(t) ⊙ mask for every step, kept for Backward.");
                 if (plan.Embedding is { } table && layer.Input.Kind != InputKind.Rows)
                 {
-                    var tokens = layer.Input.Kind == InputKind.Tokens ? "tokens" : "global::System.MemoryExtensions.AsSpan(_reversedTokens, 0, rows)";
+                    var tokens = layer.Input.Kind == InputKind.Tokens ? "tokens" : "global::System.MemoryExtensions.AsSpan(_reversedTokens!, 0, rows)";
                     w.Line($"{DropoutEmitter.Masks}.ApplyGathered(_parameters.Span.Slice({Int(table.Offset)}, {Int(table.Length)}), {tokens}, {Int(table.Dimension)}, workspace.Slice({Int(dropout.Mask)}, batchSize * {Int(dropout.Stride)}), workspace.Slice({Int(dropout.Values)}, rows * {Int(dropout.Stride)}), batchSize);");
                     w.Line($"{LayerKernels.RowsProjectionName(layer)}({ProjectionParameters(layer)}{At("ws", dropout.Values)}, {gates}, rows);");
                 }

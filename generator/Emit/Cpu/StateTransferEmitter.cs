@@ -106,6 +106,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"step\"/> is outside 0..steps of the last call.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block("public void CarryStateFrom(int step)"))
+            using (InstanceGuard.Enter(w, plan, "CarryStateFrom"))
             {
                 w.Line("if (_lastSteps == 0)");
                 w.Line("{");
@@ -117,7 +118,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $\"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].\");");
                 w.Line("}");
                 w.Line();
-                w.Line($"{Span} workspace = _workspace.Span;");
+                w.Line($"{Span} workspace = _workspace!.Span;");
                 foreach (var layer in plan.Layers)
                 {
                     var tape = plan.Forward.Layers[layer.Index];
@@ -190,6 +191,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong shape.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void SetFinalStateGradient(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
+            using (InstanceGuard.Enter(w, plan, "SetFinalStateGradient"))
             {
                 EmitLayerSwitch(w, plan, layer => (bw.FinalHidden[layer.Index], bw.FinalCell[layer.Index]));
                 w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
@@ -203,6 +205,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
                 w.Line("}");
                 w.Line();
+                w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+                w.Line("{");
+                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);");
+                w.Line("}");
+                w.Line();
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
                 w.Line($"{Span} bw = _backward.Span;");
                 w.Line($"{Rows}.Pad(hidden, units, batch, bw.Slice(hiddenOffset), padded);");
@@ -214,7 +221,6 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line("}");
                     w.Line("else");
                     w.Line("{");
-                    w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);");
                     w.Line($"    {Rows}.Pad(cell, units, batch, bw.Slice(cellOffset), padded);");
                     w.Line("}");
                 }
@@ -235,6 +241,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong shape, or the batch size differs from another layer's staged state.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void SetInitialState(int layer, {ReadOnlySpan} hidden, {ReadOnlySpan} cell = default)"))
+            using (InstanceGuard.Enter(w, plan, "SetInitialState"))
             {
                 EmitLayerSwitch(w, plan, layer => (plan.Forward.Layers[layer.Index].InitialHidden, plan.Forward.Layers[layer.Index].InitialCell));
                 w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
@@ -244,7 +251,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("}");
                 w.Line();
                 EmitCellCheck(w, "cell", "batch");
-                w.Line($"{Span} workspace = _workspace.Span;");
+                w.Line($"{Span} workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here");
                 w.Line($"{Rows}.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);");
                 w.Line("if (cellOffset >= 0)");
                 w.Line("{");
@@ -265,6 +272,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> has run yet.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void CopyFinalState(int layer, {Span} hidden, {Span} cell = default)"))
+            using (InstanceGuard.Enter(w, plan, "CopyFinalState"))
             {
                 w.Line("if (_lastSteps == 0)");
                 w.Line("{");
@@ -273,7 +281,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line();
                 EmitLayerSwitch(w, plan, layer => (plan.Forward.Layers[layer.Index].Hidden, plan.Forward.Layers[layer.Index].Cell));
                 w.Line("int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence");
-                EmitCopyOut(w, "_workspace.Span", "last");
+                EmitCopyOut(w, "_workspace!.Span", "last");
             }
         }
 
@@ -311,6 +319,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <param name=\"cell\">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void InitialStateGradient(int layer, {Span} hidden, {Span} cell = default)"))
+            using (InstanceGuard.Enter(w, plan, "InitialStateGradient"))
             {
                 w.Line("if (_backward is null)");
                 w.Line("{");
@@ -331,11 +340,15 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
             w.Line("}");
             w.Line();
+            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written");
+            w.Line("}");
+            w.Line();
             w.Line($"{ReadOnlySpan} source = {buffer};");
             w.Line($"{Rows}.Unpad(source.Slice(hiddenOffset + {rowOffset}), padded, units, _batchSize, hidden);");
             w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
             w.Line("{");
-            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units);");
             w.Line($"    {Rows}.Unpad(source.Slice(cellOffset + {rowOffset}), padded, units, _batchSize, cell);");
             w.Line("}");
         }
