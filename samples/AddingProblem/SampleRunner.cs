@@ -63,11 +63,7 @@ namespace RnnGen.Samples.AddingProblem
             Report.Results(options.Lengths, runs);
             Report.GradientNorms(probes);
 
-            Directory.CreateDirectory(options.OutputDirectory);
-            var curvesPath = Path.Combine(options.OutputDirectory, "adding-curves.png");
-            var gradientsPath = Path.Combine(options.OutputDirectory, "adding-gradients.png");
-            Charts.LearningCurves(runs.FindAll(r => r.Length == longest), longest).SavePng(curvesPath);
-            Charts.GradientNorms(probes, longest).SavePng(gradientsPath);
+            var (curvesPath, gradientsPath) = Charts.Write(options.OutputDirectory, runs.FindAll(r => r.Length == longest), probes, longest);
             Console.WriteLine($"Plots: {Path.GetFullPath(curvesPath)}, {Path.GetFullPath(gradientsPath)}");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Total time: {clock.Elapsed.TotalSeconds:F1} s"));
             return 0;
