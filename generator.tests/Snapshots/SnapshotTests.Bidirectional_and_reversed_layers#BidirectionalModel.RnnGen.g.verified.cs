@@ -611,29 +611,61 @@ partial class BidirectionalModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("embedding.weight", global::RnnGen.Numerics.Initializers.Normal(240, random));
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(640, 0.2236068f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(1600, 0.2236068f, random));
-        ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("weight_ih_l0_reverse", global::RnnGen.Numerics.Initializers.Uniform(640, 0.2236068f, random));
-        ImportPyTorch("weight_hh_l0_reverse", global::RnnGen.Numerics.Initializers.Uniform(1600, 0.2236068f, random));
-        ImportPyTorch("bias_ih_l0_reverse", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("bias_hh_l0_reverse", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("weight_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(2040, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(867, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("weight_ih_l1_reverse", global::RnnGen.Numerics.Initializers.Uniform(2040, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l1_reverse", global::RnnGen.Numerics.Initializers.Uniform(867, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l1_reverse", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l1_reverse", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("weight_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(153, 0.33333334f, random));
-        ImportPyTorch("weight_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(81, 0.33333334f, random));
-        ImportPyTorch("bias_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(9, 0.33333334f, random));
-        ImportPyTorch("bias_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(9, 0.33333334f, random));
-        ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(36, 0.33333334f, random));
-        ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(4, 0.33333334f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(2040);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillNormal(global::System.MemoryExtensions.AsSpan(scratch, 0, 240), random);
+            ImportPyTorch("embedding.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 240));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 640), 0.2236068f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 640));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1600), 0.2236068f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 1600));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 640), 0.2236068f, random);
+            ImportPyTorch("weight_ih_l0_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 640));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1600), 0.2236068f, random);
+            ImportPyTorch("weight_hh_l0_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 1600));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_ih_l0_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_hh_l0_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 2040), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 2040));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 867), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 867));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 2040), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l1_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 2040));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 867), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l1_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 867));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l1_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l1_reverse", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 153), 0.33333334f, random);
+            ImportPyTorch("weight_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 153));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 81), 0.33333334f, random);
+            ImportPyTorch("weight_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 81));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 9), 0.33333334f, random);
+            ImportPyTorch("bias_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 9));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 9), 0.33333334f, random);
+            ImportPyTorch("bias_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 9));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 36), 0.33333334f, random);
+            ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 36));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 4), 0.33333334f, random);
+            ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 4));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

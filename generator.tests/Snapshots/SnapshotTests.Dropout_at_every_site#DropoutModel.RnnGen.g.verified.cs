@@ -452,21 +452,45 @@ partial class DropoutModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("embedding.weight", global::RnnGen.Numerics.Initializers.Normal(320, random));
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(640, 0.2236068f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(1600, 0.2236068f, random));
-        ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("weight_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(1020, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(867, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("weight_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(459, 0.33333334f, random));
-        ImportPyTorch("weight_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(243, 0.33333334f, random));
-        ImportPyTorch("bias_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(27, 0.33333334f, random));
-        ImportPyTorch("bias_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(27, 0.33333334f, random));
-        ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(360, 0.33333334f, random));
-        ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(40, 0.33333334f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(1600);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillNormal(global::System.MemoryExtensions.AsSpan(scratch, 0, 320), random);
+            ImportPyTorch("embedding.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 320));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 640), 0.2236068f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 640));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1600), 0.2236068f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 1600));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1020), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 1020));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 867), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 867));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 459), 0.33333334f, random);
+            ImportPyTorch("weight_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 459));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 243), 0.33333334f, random);
+            ImportPyTorch("weight_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 243));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 27), 0.33333334f, random);
+            ImportPyTorch("bias_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 27));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 27), 0.33333334f, random);
+            ImportPyTorch("bias_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 27));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 360), 0.33333334f, random);
+            ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 360));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 40), 0.33333334f, random);
+            ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 40));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

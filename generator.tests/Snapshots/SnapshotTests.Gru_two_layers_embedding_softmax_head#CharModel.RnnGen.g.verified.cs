@@ -346,17 +346,37 @@ partial class CharModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("embedding.weight", global::RnnGen.Numerics.Initializers.Normal(3072, random));
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(4608, 0.14433756f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(6912, 0.14433756f, random));
-        ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(144, 0.14433756f, random));
-        ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(144, 0.14433756f, random));
-        ImportPyTorch("weight_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(6912, 0.14433756f, random));
-        ImportPyTorch("weight_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(6912, 0.14433756f, random));
-        ImportPyTorch("bias_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(144, 0.14433756f, random));
-        ImportPyTorch("bias_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(144, 0.14433756f, random));
-        ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(4608, 0.14433756f, random));
-        ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(96, 0.14433756f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(6912);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillNormal(global::System.MemoryExtensions.AsSpan(scratch, 0, 3072), random);
+            ImportPyTorch("embedding.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 3072));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 4608), 0.14433756f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 4608));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 6912), 0.14433756f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 6912));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 144), 0.14433756f, random);
+            ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 144));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 144), 0.14433756f, random);
+            ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 144));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 6912), 0.14433756f, random);
+            ImportPyTorch("weight_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 6912));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 6912), 0.14433756f, random);
+            ImportPyTorch("weight_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 6912));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 144), 0.14433756f, random);
+            ImportPyTorch("bias_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 144));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 144), 0.14433756f, random);
+            ImportPyTorch("bias_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 144));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 4608), 0.14433756f, random);
+            ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 4608));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 96), 0.14433756f, random);
+            ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 96));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

@@ -213,10 +213,23 @@ namespace Game.Models
         public void InitializeParameters(global::System.Random random)
         {
             global::System.ArgumentNullException.ThrowIfNull(random);
-            ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(192, 0.25f, random));
-            ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(768, 0.25f, random));
-            ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(48, 0.25f, random));
-            ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(48, 0.25f, random));
+            // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+            float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(768);
+            try
+            {
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 192), 0.25f, random);
+                ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 192));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 768), 0.25f, random);
+                ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 768));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 48), 0.25f, random);
+                ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 48));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 48), 0.25f, random);
+                ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 48));
+            }
+            finally
+            {
+                global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+            }
         }
 
         /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

@@ -255,12 +255,27 @@ partial class Outer<T>
         public void InitializeParameters(global::System.Random random)
         {
             global::System.ArgumentNullException.ThrowIfNull(random);
-            ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(64, 0.35355338f, random));
-            ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(256, 0.35355338f, random));
-            ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(32, 0.35355338f, random));
-            ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(32, 0.35355338f, random));
-            ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(8, 0.35355338f, random));
-            ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(1, 0.35355338f, random));
+            // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+            float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(256);
+            try
+            {
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 64), 0.35355338f, random);
+                ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 64));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 256), 0.35355338f, random);
+                ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 256));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 32), 0.35355338f, random);
+                ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 32));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 32), 0.35355338f, random);
+                ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 32));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 8), 0.35355338f, random);
+                ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 8));
+                global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1), 0.35355338f, random);
+                ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 1));
+            }
+            finally
+            {
+                global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+            }
         }
 
         /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

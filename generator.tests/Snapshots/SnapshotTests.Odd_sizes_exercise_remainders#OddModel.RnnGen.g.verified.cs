@@ -344,16 +344,35 @@ partial class OddModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(204, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(1156, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(68, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(68, 0.24253562f, random));
-        ImportPyTorch("weight_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(867, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(867, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(85, 0.24253562f, random));
-        ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(5, 0.24253562f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(1156);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 204), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 204));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1156), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 1156));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 68), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 68));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 68), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 68));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 867), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 867));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 867), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 867));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 85), 0.24253562f, random);
+            ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 85));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 5), 0.24253562f, random);
+            ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 5));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

@@ -480,25 +480,53 @@ partial class VariantCellsModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(400, 0.2236068f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(1600, 0.2236068f, random));
-        ImportPyTorch("bias_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("bias_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(80, 0.2236068f, random));
-        ImportPyTorch("peephole_i_l0", global::RnnGen.Numerics.Initializers.Uniform(20, 0.2236068f, random));
-        ImportPyTorch("peephole_f_l0", global::RnnGen.Numerics.Initializers.Uniform(20, 0.2236068f, random));
-        ImportPyTorch("peephole_o_l0", global::RnnGen.Numerics.Initializers.Uniform(20, 0.2236068f, random));
-        ImportPyTorch("weight_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(1080, 0.23570226f, random));
-        ImportPyTorch("weight_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(972, 0.23570226f, random));
-        ImportPyTorch("bias_ih_l1", global::RnnGen.Numerics.Initializers.Uniform(54, 0.23570226f, random));
-        ImportPyTorch("bias_hh_l1", global::RnnGen.Numerics.Initializers.Uniform(54, 0.23570226f, random));
-        ImportPyTorch("peephole_f_l1", global::RnnGen.Numerics.Initializers.Uniform(18, 0.23570226f, random));
-        ImportPyTorch("peephole_o_l1", global::RnnGen.Numerics.Initializers.Uniform(18, 0.23570226f, random));
-        ImportPyTorch("weight_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(612, 0.24253562f, random));
-        ImportPyTorch("weight_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(578, 0.24253562f, random));
-        ImportPyTorch("bias_ih_l2", global::RnnGen.Numerics.Initializers.Uniform(34, 0.24253562f, random));
-        ImportPyTorch("bias_hh_l2", global::RnnGen.Numerics.Initializers.Uniform(34, 0.24253562f, random));
-        ImportPyTorch("head.weight", global::RnnGen.Numerics.Initializers.Uniform(51, 0.24253562f, random));
-        ImportPyTorch("head.bias", global::RnnGen.Numerics.Initializers.Uniform(3, 0.24253562f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(1600);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 400), 0.2236068f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 400));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1600), 0.2236068f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 1600));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 80), 0.2236068f, random);
+            ImportPyTorch("bias_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 80));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 20), 0.2236068f, random);
+            ImportPyTorch("peephole_i_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 20));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 20), 0.2236068f, random);
+            ImportPyTorch("peephole_f_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 20));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 20), 0.2236068f, random);
+            ImportPyTorch("peephole_o_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 20));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1080), 0.23570226f, random);
+            ImportPyTorch("weight_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 1080));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 972), 0.23570226f, random);
+            ImportPyTorch("weight_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 972));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 54), 0.23570226f, random);
+            ImportPyTorch("bias_ih_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 54));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 54), 0.23570226f, random);
+            ImportPyTorch("bias_hh_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 54));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 18), 0.23570226f, random);
+            ImportPyTorch("peephole_f_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 18));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 18), 0.23570226f, random);
+            ImportPyTorch("peephole_o_l1", global::System.MemoryExtensions.AsSpan(scratch, 0, 18));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 612), 0.24253562f, random);
+            ImportPyTorch("weight_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 612));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 578), 0.24253562f, random);
+            ImportPyTorch("weight_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 578));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 34), 0.24253562f, random);
+            ImportPyTorch("bias_ih_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 34));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 34), 0.24253562f, random);
+            ImportPyTorch("bias_hh_l2", global::System.MemoryExtensions.AsSpan(scratch, 0, 34));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 51), 0.24253562f, random);
+            ImportPyTorch("head.weight", global::System.MemoryExtensions.AsSpan(scratch, 0, 51));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 3), 0.24253562f, random);
+            ImportPyTorch("head.bias", global::System.MemoryExtensions.AsSpan(scratch, 0, 3));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

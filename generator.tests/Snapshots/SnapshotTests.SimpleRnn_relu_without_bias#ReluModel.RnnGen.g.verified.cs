@@ -163,8 +163,19 @@ partial class ReluModel
     public void InitializeParameters(global::System.Random random)
     {
         global::System.ArgumentNullException.ThrowIfNull(random);
-        ImportPyTorch("weight_ih_l0", global::RnnGen.Numerics.Initializers.Uniform(512, 0.17677669f, random));
-        ImportPyTorch("weight_hh_l0", global::RnnGen.Numerics.Initializers.Uniform(1024, 0.17677669f, random));
+        // One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.
+        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(1024);
+        try
+        {
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 512), 0.17677669f, random);
+            ImportPyTorch("weight_ih_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 512));
+            global::RnnGen.Numerics.Initializers.FillUniform(global::System.MemoryExtensions.AsSpan(scratch, 0, 1024), 0.17677669f, random);
+            ImportPyTorch("weight_hh_l0", global::System.MemoryExtensions.AsSpan(scratch, 0, 1024));
+        }
+        finally
+        {
+            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+        }
     }
 
     /// <summary>The Keras weights this network's parameters map to, in <c>model.get_weights()</c> order: per layer <c>kernel</c> [inputs][gates·units], <c>recurrent_kernel</c> [units][gates·units], <c>bias</c>; Keras gate order (LSTM i, f, c, o; GRU z, r, h).</summary>

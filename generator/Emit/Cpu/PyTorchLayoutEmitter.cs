@@ -1,5 +1,5 @@
-using System.Linq;
 using System.Collections.Generic;
+using System.Linq;
 using RnnGen.Generator.Planning;
 using static RnnGen.Generator.Emit.Literals;
 
@@ -129,12 +129,23 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block("public void InitializeParameters(global::System.Random random)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-                foreach (var t in tensors)
+                w.Line("// One pooled scratch tensor in PyTorch's layout, so initialising costs no memory beyond the weights.");
+                w.Line($"float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent({Int(tensors.Max(t => t.Rows * t.Columns))});");
+                using (w.Block("try"))
                 {
-                    var values = t.InitBound is { } bound
-                        ? $"global::RnnGen.Numerics.Initializers.Uniform({Int(t.Rows * t.Columns)}, {Float(bound)}, random)"
-                        : $"global::RnnGen.Numerics.Initializers.Normal({Int(t.Rows * t.Columns)}, random)";
-                    w.Line($"ImportPyTorch(\"{t.Name}\", {values});");
+                    foreach (var t in tensors)
+                    {
+                        var values = $"global::System.MemoryExtensions.AsSpan(scratch, 0, {Int(t.Rows * t.Columns)})";
+                        w.Line(t.InitBound is { } bound
+                            ? $"global::RnnGen.Numerics.Initializers.FillUniform({values}, {Float(bound)}, random);"
+                            : $"global::RnnGen.Numerics.Initializers.FillNormal({values}, random);");
+                        w.Line($"ImportPyTorch(\"{t.Name}\", {values});");
+                    }
+                }
+
+                using (w.Block("finally"))
+                {
+                    w.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);");
                 }
             }
         }
