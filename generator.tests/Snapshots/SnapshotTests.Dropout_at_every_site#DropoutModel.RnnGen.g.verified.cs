@@ -229,11 +229,12 @@ partial class DropoutModel
     /// <summary>Sets one tensor from PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
     /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
     /// <param name="values">Exactly as many floats as the tensor has.</param>
-    /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+    /// <exception cref="global::System.ArgumentException">The name is unknown, the length does not match the shape, or a value is NaN or infinite (nothing is imported then).</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
         switch (name)
         {
             case "embedding.weight":
@@ -520,6 +521,7 @@ partial class DropoutModel
     public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
         switch (name)
         {
             case "embedding/embeddings":
@@ -766,7 +768,7 @@ partial class DropoutModel
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
-    /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
+    /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(tokens, default, outputs, batchSize, continueState);
@@ -1390,6 +1392,11 @@ partial class DropoutModel
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+            }
+
+            if (global::RnnGen.NonFiniteValues.CheckInputs)
+            {
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
             }
 
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward

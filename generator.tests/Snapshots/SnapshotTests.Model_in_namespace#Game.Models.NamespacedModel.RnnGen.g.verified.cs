@@ -118,11 +118,12 @@ namespace Game.Models
         /// <summary>Sets one tensor from PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref="PyTorchTensors"/> for names and shapes.</summary>
         /// <param name="name">A name from <see cref="PyTorchTensors"/>, e.g. <c>weight_ih_l0</c>.</param>
         /// <param name="values">Exactly as many floats as the tensor has.</param>
-        /// <exception cref="global::System.ArgumentException">The name is unknown or the length does not match the shape.</exception>
+        /// <exception cref="global::System.ArgumentException">The name is unknown, the length does not match the shape, or a value is NaN or infinite (nothing is imported then).</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
             switch (name)
             {
                 case "weight_ih_l0":
@@ -250,6 +251,7 @@ namespace Game.Models
         public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
             switch (name)
             {
                 case "layer0/kernel":
@@ -345,7 +347,7 @@ namespace Game.Models
         /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
         /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
         /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
-        /// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>
+        /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>.</remarks>
         /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);
@@ -371,6 +373,10 @@ namespace Game.Models
                     global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
                 }
                 global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+                if (global::RnnGen.NonFiniteValues.CheckInputs)
+                {
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                }
                 ref float p = ref _parameters.Reference;
                 global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
                 ref float ws = ref workspaceBuffer.Reference;
@@ -673,6 +679,10 @@ namespace Game.Models
             global::System.ArgumentNullException.ThrowIfNull(state);
             global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
             global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+            if (global::RnnGen.NonFiniteValues.CheckInputs)
+            {
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+            }
             ref float p = ref _parameters.Reference;
             ref float s = ref state.Buffer.Reference;
             global::System.Span<float> stateSpan = state.Buffer.Span;
@@ -788,6 +798,11 @@ namespace Game.Models
                 if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
                 {
                     throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+                }
+
+                if (global::RnnGen.NonFiniteValues.CheckInputs)
+                {
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
                 }
 
                 _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward

@@ -135,10 +135,12 @@ namespace RnnGen.IO
         /// <summary>Copies the F32 tensor described by <paramref name="tensor"/> (name and shape) into <paramref name="destination"/>.</summary>
         /// <param name="tensor">The expected name and shape, e.g. an entry of a generated network's <c>PyTorchTensors</c>.</param>
         /// <param name="destination">Exactly <see cref="TensorInfo.Length"/> elements.</param>
-        /// <exception cref="CheckpointException">No such tensor, its dtype is not F32, or its shape differs.</exception>
+        /// <exception cref="CheckpointException">No such tensor, its dtype is not F32, its shape differs, or it holds NaN or
+        /// ±∞ (a model's weights never do; the by-name overloads read any bits, NaN payloads included).</exception>
         public void ReadInto(TensorInfo tensor, Span<float> destination)
         {
             ArgumentNullException.ThrowIfNull(tensor);
+            RequireFinite(GetTensor(tensor.Name)); // a model's weights: before the copy, so a bad file writes nothing
             ReadInto(tensor.Name, destination, TensorShapeText.Dimensions(tensor));
         }
 
@@ -198,13 +200,19 @@ namespace RnnGen.IO
         /// <param name="tensors">The tensors to import, in order.</param>
         /// <param name="import">Receives each tensor's name and values.</param>
         /// <param name="allowExtra">Whether tensors not in <paramref name="tensors"/> are fine.</param>
-        /// <exception cref="CheckpointException">The file does not match; the message lists every problem.</exception>
+        /// <exception cref="CheckpointException">The file does not match (the message lists every problem), or a tensor
+        /// holds NaN or ±∞ (the message names it and the index).</exception>
         public void ImportAll(IEnumerable<TensorInfo> tensors, TensorImporter import, bool allowExtra = false)
         {
             ArgumentNullException.ThrowIfNull(tensors);
             ArgumentNullException.ThrowIfNull(import);
             var list = tensors.ToList();
             RequireTensors(list, allowExtra);
+            foreach (var tensor in list)
+            {
+                RequireFinite(GetTensor(tensor.Name)); // every tensor before any import
+            }
+
             var scratch = new float[list.Count == 0 ? 0 : list.Max(t => t.Length)];
             foreach (var tensor in list)
             {
@@ -262,5 +270,33 @@ namespace RnnGen.IO
         private void Copy<T>(SafeTensorsEntry tensor, Span<T> destination)
             where T : unmanaged =>
             LittleEndian.Read(bytes.AsSpan(dataStart + (int)tensor.DataBegin, (int)tensor.ByteLength), destination);
+
+        /// <summary>A float tensor holding NaN or ±∞ is a corrupt or diverged checkpoint: say which tensor and where.</summary>
+        private void RequireFinite(SafeTensorsEntry tensor)
+        {
+            if (tensor.DType != SafeTensorsDType.F32)
+            {
+                return; // reported as a dtype mismatch by the read itself
+            }
+
+            var source = bytes.AsSpan(dataStart + (int)tensor.DataBegin, (int)tensor.ByteLength);
+            var count = (int)tensor.ElementCount;
+            if (BitConverter.IsLittleEndian && System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(source)))
+            {
+                return;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var value = System.Buffers.Binary.BinaryPrimitives.ReadSingleLittleEndian(source.Slice(i * sizeof(float)));
+                if (!float.IsFinite(value))
+                {
+                    throw new CheckpointException(
+                        $"Checkpoint '{Source}': tensor '{tensor.Name}' holds {(float.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity")} at index {i} (of {tensor.ElementCount}); nothing was read from it.",
+                        Source,
+                        tensor.Name);
+                }
+            }
+        }
     }
 }

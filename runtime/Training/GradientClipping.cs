@@ -35,7 +35,8 @@ namespace RnnGen.Training
         /// <param name="gradients">The gradients, clipped in place.</param>
         /// <param name="maxNorm">The largest norm allowed (finite, &gt; 0).</param>
         /// <returns>The norm before clipping. When it is not finite (an overflow or a NaN), the gradients are left
-        /// unchanged so the caller can see it and skip the step.</returns>
+        /// unchanged so the caller can see it and skip the step; <see cref="TryClipByGlobalNorm"/> makes that check
+        /// part of the call.</returns>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and positive.</exception>
         /// <remarks>PyTorch divides by <c>norm + 1e-6</c>; this divides by the norm itself, so the clipped norm is
         /// <paramref name="maxNorm"/> to rounding.</remarks>
@@ -49,6 +50,30 @@ namespace RnnGen.Training
             }
 
             return (float)norm;
+        }
+
+        /// <summary>
+        /// The safe form of <see cref="ClipByGlobalNorm(Span{float}, float)"/> for a training loop: clips, and returns
+        /// false (leaving the gradients unchanged) when their norm is NaN or infinite, so a diverged step can be skipped
+        /// before an optimiser writes NaN into the parameters.
+        /// </summary>
+        /// <param name="gradients">The gradients, clipped in place.</param>
+        /// <param name="maxNorm">The largest norm allowed (finite, &gt; 0).</param>
+        /// <param name="norm">The norm before clipping.</param>
+        /// <returns>True when the norm is finite (apply the step); false when it is not (skip it).</returns>
+        /// <exception cref="ArgumentOutOfRangeException"><paramref name="maxNorm"/> is not finite and positive.</exception>
+        /// <example>
+        /// <code>
+        /// if (GradientClipping.TryClipByGlobalNorm(gradients, 5f, out var norm))
+        ///     adam.Step(model.PackedParameters, gradients);
+        /// else
+        ///     skipped++;   // NaN or ∞ somewhere: the weights stay as they were
+        /// </code>
+        /// </example>
+        public static bool TryClipByGlobalNorm(Span<float> gradients, float maxNorm, out float norm)
+        {
+            norm = ClipByGlobalNorm(gradients, maxNorm);
+            return float.IsFinite(norm);
         }
 
         /// <summary>

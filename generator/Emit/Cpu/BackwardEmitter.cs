@@ -56,6 +56,11 @@ namespace RnnGen.Generator.Emit.Cpu
                     : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);");
                 w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
                 StateTransferEmitter.EmitBackwardCheck(w);
+                w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
+                w.Line("{");
+                w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only");
+                w.Line("}");
+                w.Line();
                 w.Line("_steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward");
                 w.Line("ClearPadding(_parameters.Span); // as in Forward: padding must not turn a 0 into NaN");
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");

@@ -106,7 +106,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
             w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
             w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>");
-            w.Line("/// <remarks>Allocates nothing. Uses this instance's workspace, so one instance must not run <c>Forward</c> on two threads at once.</remarks>");
+            w.Line("/// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref=\"global::System.InvalidOperationException\"/>.</remarks>");
             w.Line(embedding
                 ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
                 : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
@@ -144,6 +144,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line(plan.ReturnsSequences
                     ? "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);"
                     : "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);");
+                if (!embedding)
+                {
+                    w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
+                    w.Line("{");
+                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only");
+                    w.Line("}");
+                }
+
                 w.Line("ref float p = ref _parameters.Reference;");
                 w.Line("global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();");
                 w.Line("ref float ws = ref workspaceBuffer.Reference;");
@@ -339,6 +347,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     ? "global::RnnGen.Shapes.CheckToken(token, VocabularySize, nameof(token));"
                     : "global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), \"[InputSize]\");");
                 w.Line("global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), \"[OutputSize]\");");
+                if (!embedding)
+                {
+                    w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
+                    w.Line("{");
+                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only");
+                    w.Line("}");
+                }
+
                 w.Line("ref float p = ref _parameters.Reference;");
                 w.Line("ref float s = ref state.Buffer.Reference;");
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");

@@ -54,6 +54,11 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block(signature))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
+                if (import)
+                {
+                    w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported");
+                }
+
                 using (w.Block("switch (name)"))
                 {
                     foreach (var t in tensors)

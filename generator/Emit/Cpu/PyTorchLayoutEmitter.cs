@@ -42,11 +42,12 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Summary("Sets one tensor from PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref=\"PyTorchTensors\"/> for names and shapes.");
             w.Line("/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>, e.g. <c>weight_ih_l0</c>.</param>");
             w.Line("/// <param name=\"values\">Exactly as many floats as the tensor has.</param>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">The name is unknown or the length does not match the shape.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">The name is unknown, the length does not match the shape, or a value is NaN or infinite (nothing is imported then).</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void ImportPyTorch(string name, {ReadOnlySpan} values)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
+                w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights");
                 using (w.Block("switch (name)"))
                 {
                     foreach (var t in tensors)
