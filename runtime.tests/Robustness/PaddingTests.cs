@@ -18,12 +18,7 @@ namespace RnnGen.Runtime.Tests.Robustness
             clean.InitializeParameters(new Random(5));
             var dirty = new PaddedModel();
             dirty.PackedParameters.Fill(float.NaN);
-            foreach (var tensor in PaddedModel.PyTorchTensors)
-            {
-                var values = new float[tensor.Length];
-                clean.ExportPyTorch(tensor.Name, values);
-                dirty.ImportPyTorch(tensor.Name, values);
-            }
+            CopyEveryTensor(PaddedModel.PyTorchTensors, clean.ExportPyTorch, dirty.ImportPyTorch);
 
             var padding = Enumerable.Range(0, PaddedModel.PackedParameterLength).Where(i => float.IsNaN(dirty.PackedParameters[i])).ToArray();
             Assert.True(padding.Length > 100, $"only {padding.Length} padded floats: the test would prove little");
@@ -77,12 +72,7 @@ namespace RnnGen.Runtime.Tests.Robustness
             clean.InitializeParameters(new Random(7));
             var dirty = new PaddedEmbeddingModel();
             dirty.PackedParameters.Fill(float.NaN);
-            foreach (var tensor in PaddedEmbeddingModel.PyTorchTensors)
-            {
-                var values = new float[tensor.Length];
-                clean.ExportPyTorch(tensor.Name, values);
-                dirty.ImportPyTorch(tensor.Name, values);
-            }
+            CopyEveryTensor(PaddedEmbeddingModel.PyTorchTensors, clean.ExportPyTorch, dirty.ImportPyTorch);
 
             int[] tokens = { 1, 2, 3, 4, 5, 6, 0, 1 };
             var probabilities = new float[4 * 2 * PaddedEmbeddingModel.OutputSize];
@@ -96,6 +86,17 @@ namespace RnnGen.Runtime.Tests.Robustness
 
             Assert.Equal(cleanGradients, dirtyGradients);
             Assert.DoesNotContain(dirtyGradients, float.IsNaN);
+        }
+
+        /// <summary>Copies every real parameter (through the PyTorch layout), so only the padding keeps its NaN.</summary>
+        private static void CopyEveryTensor(System.Collections.Generic.IEnumerable<TensorInfo> tensors, RnnGen.IO.TensorExporter export, RnnGen.IO.TensorImporter import)
+        {
+            foreach (var tensor in tensors)
+            {
+                var values = new float[tensor.Length];
+                export(tensor.Name, values);
+                import(tensor.Name, values);
+            }
         }
     }
 }
