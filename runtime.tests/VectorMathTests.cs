@@ -53,6 +53,34 @@ namespace RnnGen.Runtime.Tests
             Assert.Equal(0f, Exp(width, -100f));
         }
 
+        /// <summary>
+        /// Exp rounds n = x·log2 e by adding and subtracting 1.5·2^23 (plain SSE2, so NativeAOT's default x64 target
+        /// keeps it in registers) instead of Round and ConvertToInt32; this pins that it is the same function as the one
+        /// written with them, bit for bit, over the whole float range (every 251st bit pattern, NaN and ±∞ included).
+        /// </summary>
+        [Theory]
+        [InlineData(4)]
+        [InlineData(8)]
+        [InlineData(16)]
+        public void Exp_is_bit_identical_to_Exp_written_with_Round_and_ConvertToInt32(int width)
+        {
+            for (ulong bits = 0; bits <= uint.MaxValue; bits += Stride)
+            {
+                var x = BitConverter.UInt32BitsToSingle((uint)bits);
+                var actual = Exp(width, x);
+                var expected = width switch
+                {
+                    4 => ExpWithRound(Vector128.Create(x)).GetElement(3),
+                    8 => ExpWithRound(Vector256.Create(x)).GetElement(7),
+                    _ => ExpWithRound(Vector512.Create(x)).GetElement(15),
+                };
+                if (BitConverter.SingleToUInt32Bits(actual) != BitConverter.SingleToUInt32Bits(expected) && !(float.IsNaN(actual) && float.IsNaN(expected)))
+                {
+                    Assert.Fail($"width {width}: Exp({x:R}) = {actual:R}, with Round and ConvertToInt32 {expected:R}.");
+                }
+            }
+        }
+
         [Theory]
         [MemberData(nameof(Widths))]
         public void Special_values_saturate_and_NaN_propagates(int width)
@@ -116,6 +144,58 @@ namespace RnnGen.Runtime.Tests
             8 => VectorMath.Exp(Vector256.Create(x)).GetElement(7),
             _ => VectorMath.Exp(Vector512.Create(x)).GetElement(15),
         };
+
+        // VectorMath.Exp as it was written with Round and ConvertToInt32, for the bit-identity test, at each width.
+        private static Vector128<float> ExpWithRound(Vector128<float> x)
+        {
+            var clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.3f)), Vector128.Create(88f));
+            var n = Vector128.Round(clamped * Vector128.Create(1.44269504f));
+            var r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-0.693359375f), clamped);
+            r = Vector128.MultiplyAddEstimate(n, Vector128.Create(2.12194440e-4f), r);
+            var p = Vector128.MultiplyAddEstimate(Vector128.Create(1.9875691500e-4f), r, Vector128.Create(1.3981999507e-3f));
+            p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(8.3334519073e-3f));
+            p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(4.1665795894e-2f));
+            p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1.6666665459e-1f));
+            p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(5.0000001201e-1f));
+            var e = Vector128.MultiplyAddEstimate(p, r * r, r + Vector128<float>.One);
+            var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+            var result = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(88f)), Vector128.Create(float.PositiveInfinity), e * scale);
+            return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-87.3f)), Vector128<float>.Zero, result);
+        }
+
+        private static Vector256<float> ExpWithRound(Vector256<float> x)
+        {
+            var clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88f));
+            var n = Vector256.Round(clamped * Vector256.Create(1.44269504f));
+            var r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-0.693359375f), clamped);
+            r = Vector256.MultiplyAddEstimate(n, Vector256.Create(2.12194440e-4f), r);
+            var p = Vector256.MultiplyAddEstimate(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
+            p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(8.3334519073e-3f));
+            p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(4.1665795894e-2f));
+            p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1.6666665459e-1f));
+            p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(5.0000001201e-1f));
+            var e = Vector256.MultiplyAddEstimate(p, r * r, r + Vector256<float>.One);
+            var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+            var result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(88f)), Vector256.Create(float.PositiveInfinity), e * scale);
+            return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.3f)), Vector256<float>.Zero, result);
+        }
+
+        private static Vector512<float> ExpWithRound(Vector512<float> x)
+        {
+            var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88f));
+            var n = Vector512.Round(clamped * Vector512.Create(1.44269504f));
+            var r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-0.693359375f), clamped);
+            r = Vector512.MultiplyAddEstimate(n, Vector512.Create(2.12194440e-4f), r);
+            var p = Vector512.MultiplyAddEstimate(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
+            p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(8.3334519073e-3f));
+            p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(4.1665795894e-2f));
+            p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(1.6666665459e-1f));
+            p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(5.0000001201e-1f));
+            var e = Vector512.MultiplyAddEstimate(p, r * r, r + Vector512<float>.One);
+            var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+            var result = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(88f)), Vector512.Create(float.PositiveInfinity), e * scale);
+            return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(-87.3f)), Vector512<float>.Zero, result);
+        }
 
         private static float Tanh(int width, float x) => width switch
         {

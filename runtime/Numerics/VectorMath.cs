@@ -135,15 +135,29 @@ namespace RnnGen.Numerics
         public static Vector512<float> Relu(Vector512<float> x) => Vector512.Max(x, Vector512<float>.Zero);
 
         /// <summary>
+        /// 1.5 · 2^23. Adding it to a float v with |v| &lt; 2^22 leaves no bits for a fraction, so the addition itself
+        /// rounds v to the nearest integer, ties to even, exactly as <c>Vector128.Round</c> does; subtracting it again
+        /// gives that integer n as a float, and the sum's low mantissa bits hold n as an integer (its bits are
+        /// <c>0x4B400000 + n</c>), which is all <c>ConvertToInt32</c> was needed for. Two SSE2 instructions: without
+        /// SSE4.1 (NativeAOT's default x64 target is SSE2 only) <c>Vector128.Round</c> becomes a call to
+        /// <c>MathF.Round</c> per lane and <c>ConvertToInt32</c> a scalar conversion per lane, which made the 128-bit
+        /// kernels about 3× slower there than under the JIT.
+        /// </summary>
+        private const float RoundingShift = 12582912f;
+
+        /// <summary>
         /// e^x: x = n ln2 + r with |r| &lt;= ln2/2, e^r from Cephes' degree-5 polynomial (about 1 ulp), times 2^n built
         /// in the exponent bits, for x in [-87.3, 88] (where 2^n is a normal float); above that +∞, below it 0, so the
-        /// activations saturate to exact 0 and 1 without denormals. NaN propagates.
+        /// activations saturate to exact 0 and 1 without denormals. NaN propagates. n is rounded with
+        /// <see cref="RoundingShift"/> rather than <c>Round</c> and <c>ConvertToInt32</c> (the same n, bit for bit), so
+        /// the whole function is SSE2 arithmetic on every target.
         /// </summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector128<float> Exp(Vector128<float> x)
         {
             var clamped = Vector128.Min(Vector128.Max(x, Vector128.Create(-87.3f)), Vector128.Create(88f));
-            var n = Vector128.Round(clamped * Vector128.Create(1.44269504f));
+            var shifted = (clamped * Vector128.Create(1.44269504f)) + Vector128.Create(RoundingShift);
+            var n = shifted - Vector128.Create(RoundingShift);
             var r = Vector128.MultiplyAddEstimate(n, Vector128.Create(-0.693359375f), clamped);
             r = Vector128.MultiplyAddEstimate(n, Vector128.Create(2.12194440e-4f), r);
             var p = Vector128.MultiplyAddEstimate(Vector128.Create(1.9875691500e-4f), r, Vector128.Create(1.3981999507e-3f));
@@ -152,7 +166,7 @@ namespace RnnGen.Numerics
             p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(1.6666665459e-1f));
             p = Vector128.MultiplyAddEstimate(p, r, Vector128.Create(5.0000001201e-1f));
             var e = Vector128.MultiplyAddEstimate(p, r * r, r + Vector128<float>.One);
-            var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+            var scale = Vector128.ShiftLeft(shifted.AsInt32() + Vector128.Create(127), 23).AsSingle();
             var result = Vector128.ConditionalSelect(Vector128.GreaterThan(x, Vector128.Create(88f)), Vector128.Create(float.PositiveInfinity), e * scale);
             return Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-87.3f)), Vector128<float>.Zero, result);
         }
@@ -162,7 +176,8 @@ namespace RnnGen.Numerics
         public static Vector256<float> Exp(Vector256<float> x)
         {
             var clamped = Vector256.Min(Vector256.Max(x, Vector256.Create(-87.3f)), Vector256.Create(88f));
-            var n = Vector256.Round(clamped * Vector256.Create(1.44269504f));
+            var shifted = (clamped * Vector256.Create(1.44269504f)) + Vector256.Create(RoundingShift);
+            var n = shifted - Vector256.Create(RoundingShift);
             var r = Vector256.MultiplyAddEstimate(n, Vector256.Create(-0.693359375f), clamped);
             r = Vector256.MultiplyAddEstimate(n, Vector256.Create(2.12194440e-4f), r);
             var p = Vector256.MultiplyAddEstimate(Vector256.Create(1.9875691500e-4f), r, Vector256.Create(1.3981999507e-3f));
@@ -171,7 +186,7 @@ namespace RnnGen.Numerics
             p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(1.6666665459e-1f));
             p = Vector256.MultiplyAddEstimate(p, r, Vector256.Create(5.0000001201e-1f));
             var e = Vector256.MultiplyAddEstimate(p, r * r, r + Vector256<float>.One);
-            var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+            var scale = Vector256.ShiftLeft(shifted.AsInt32() + Vector256.Create(127), 23).AsSingle();
             var result = Vector256.ConditionalSelect(Vector256.GreaterThan(x, Vector256.Create(88f)), Vector256.Create(float.PositiveInfinity), e * scale);
             return Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-87.3f)), Vector256<float>.Zero, result);
         }
@@ -181,7 +196,8 @@ namespace RnnGen.Numerics
         public static Vector512<float> Exp(Vector512<float> x)
         {
             var clamped = Vector512.Min(Vector512.Max(x, Vector512.Create(-87.3f)), Vector512.Create(88f));
-            var n = Vector512.Round(clamped * Vector512.Create(1.44269504f));
+            var shifted = (clamped * Vector512.Create(1.44269504f)) + Vector512.Create(RoundingShift);
+            var n = shifted - Vector512.Create(RoundingShift);
             var r = Vector512.MultiplyAddEstimate(n, Vector512.Create(-0.693359375f), clamped);
             r = Vector512.MultiplyAddEstimate(n, Vector512.Create(2.12194440e-4f), r);
             var p = Vector512.MultiplyAddEstimate(Vector512.Create(1.9875691500e-4f), r, Vector512.Create(1.3981999507e-3f));
@@ -190,7 +206,7 @@ namespace RnnGen.Numerics
             p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(1.6666665459e-1f));
             p = Vector512.MultiplyAddEstimate(p, r, Vector512.Create(5.0000001201e-1f));
             var e = Vector512.MultiplyAddEstimate(p, r * r, r + Vector512<float>.One);
-            var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+            var scale = Vector512.ShiftLeft(shifted.AsInt32() + Vector512.Create(127), 23).AsSingle();
             var result = Vector512.ConditionalSelect(Vector512.GreaterThan(x, Vector512.Create(88f)), Vector512.Create(float.PositiveInfinity), e * scale);
             return Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(-87.3f)), Vector512<float>.Zero, result);
         }
