@@ -58,6 +58,20 @@ namespace RnnGen.Generator
                 .Select(static (spec, _) => (spec.Shell.HintName, Source: ModelEmitter.Emit(Planner.Create(spec))))
                 .WithTrackingName(TrackingNames.Emit);
             context.RegisterSourceOutput(sources, static (spc, item) => spc.AddSource(item.HintName, item.Source));
+
+            // RNNG0014, once per compilation: a NativeAOT publish for x64 without IlcInstructionSet. It depends on the
+            // project's properties only (the app that publishes may get its models from a library), and the value
+            // record changes only when one of those properties does.
+            var nativeAot = context.AnalyzerConfigOptionsProvider
+                .Select(static (options, _) => NativeAotTarget.From(options.GlobalOptions))
+                .WithTrackingName(TrackingNames.NativeAot);
+            context.RegisterSourceOutput(nativeAot, static (spc, target) =>
+            {
+                if (target.UsesBaselineX64)
+                {
+                    spc.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NativeAotBaselineInstructionSet, Location.None));
+                }
+            });
         }
     }
 
@@ -68,5 +82,6 @@ namespace RnnGen.Generator
         public const string Diagnostics = nameof(Diagnostics);
         public const string Spec = nameof(Spec);
         public const string Emit = nameof(Emit);
+        public const string NativeAot = nameof(NativeAot);
     }
 }

@@ -45,11 +45,15 @@ namespace RnnGen.Generator.Tests.Helpers
         public static SyntaxTree ParseFile(string text, string path) =>
             CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 
-        /// <summary>A driver that records every pipeline step, for the incremental-caching tests.</summary>
-        public static GeneratorDriver CreateDriver() =>
+        /// <summary>
+        /// A driver that records every pipeline step, for the incremental-caching tests; <paramref name="properties"/>
+        /// are the project's MSBuild properties the generator sees (none by default).
+        /// </summary>
+        public static GeneratorDriver CreateDriver(BuildProperties? properties = null) =>
             CSharpGeneratorDriver.Create(
                 new[] { new RnnGenerator().AsSourceGenerator() },
                 parseOptions: ParseOptions,
+                optionsProvider: properties,
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
         public static GeneratorRun Run(params string[] sources) => Run(CreateDriver(), CreateCompilation(sources));

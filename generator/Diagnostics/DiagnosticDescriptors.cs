@@ -138,6 +138,19 @@ namespace RnnGen.Generator.Diagnostics
         /// <summary>RNNG0013: the id of the compile error on <c>Step</c>/<c>CreateState</c> of a model that cannot stream.</summary>
         public const string NoStreamingId = "RNNG0013";
 
+        /// <summary>
+        /// RNNG0014 (a warning, once per compilation): <c>PublishAot</c> for x64 without <c>IlcInstructionSet</c>, so
+        /// NativeAOT compiles the kernels for SSE2: 128 bits wide, no FMA. The measured costs are from
+        /// benchmarks/AotLatency (README, NativeAOT).
+        /// </summary>
+        public static readonly DiagnosticDescriptor NativeAotBaselineInstructionSet = new(
+            "RNNG0014",
+            "NativeAOT without IlcInstructionSet runs the network's slowest SIMD kernels",
+            "PublishAot is true and IlcInstructionSet is not set: NativeAOT compiles the RnnGen kernels for the baseline x64 instruction set (SSE2), where they run 128 bits wide without FMA (measured: Step 2.6× and batch Forward 2.8× slower than with x86-64-v3, 3× and 6× slower than native on an AVX-512 CPU). Add <IlcInstructionSet>x86-64-v3</IlcInstructionSet> (AVX2 and FMA: Intel Haswell, AMD Zen and later) or <IlcInstructionSet>native</IlcInstructionSet> (the build machine's CPU) to the project; the binary then refuses to start on a CPU without them. To keep the baseline deliberately, add RNNG0014 to NoWarn.",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         private static readonly Dictionary<string, DiagnosticDescriptor> ById = new[]
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
