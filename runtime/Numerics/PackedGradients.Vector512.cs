@@ -96,32 +96,32 @@ namespace RnnGen.Numerics
                         var x1 = Vector512.Create(Unsafe.Add(ref xr, 1));
                         var x2 = Vector512.Create(Unsafe.Add(ref xr, 2));
                         var x3 = Vector512.Create(Unsafe.Add(ref xr, 3));
-                        a00 = Vector512.FusedMultiplyAdd(g0, x0, a00);
-                        a10 = Vector512.FusedMultiplyAdd(g0, x1, a10);
-                        a20 = Vector512.FusedMultiplyAdd(g0, x2, a20);
-                        a30 = Vector512.FusedMultiplyAdd(g0, x3, a30);
+                        a00 = Vector512.MultiplyAddEstimate(g0, x0, a00);
+                        a10 = Vector512.MultiplyAddEstimate(g0, x1, a10);
+                        a20 = Vector512.MultiplyAddEstimate(g0, x2, a20);
+                        a30 = Vector512.MultiplyAddEstimate(g0, x3, a30);
                         if (TGates.Value > 1)
                         {
-                            a01 = Vector512.FusedMultiplyAdd(g1, x0, a01);
-                            a11 = Vector512.FusedMultiplyAdd(g1, x1, a11);
-                            a21 = Vector512.FusedMultiplyAdd(g1, x2, a21);
-                            a31 = Vector512.FusedMultiplyAdd(g1, x3, a31);
+                            a01 = Vector512.MultiplyAddEstimate(g1, x0, a01);
+                            a11 = Vector512.MultiplyAddEstimate(g1, x1, a11);
+                            a21 = Vector512.MultiplyAddEstimate(g1, x2, a21);
+                            a31 = Vector512.MultiplyAddEstimate(g1, x3, a31);
                         }
 
                         if (TGates.Value > 2)
                         {
-                            a02 = Vector512.FusedMultiplyAdd(g2, x0, a02);
-                            a12 = Vector512.FusedMultiplyAdd(g2, x1, a12);
-                            a22 = Vector512.FusedMultiplyAdd(g2, x2, a22);
-                            a32 = Vector512.FusedMultiplyAdd(g2, x3, a32);
+                            a02 = Vector512.MultiplyAddEstimate(g2, x0, a02);
+                            a12 = Vector512.MultiplyAddEstimate(g2, x1, a12);
+                            a22 = Vector512.MultiplyAddEstimate(g2, x2, a22);
+                            a32 = Vector512.MultiplyAddEstimate(g2, x3, a32);
                         }
 
                         if (TGates.Value > 3)
                         {
-                            a03 = Vector512.FusedMultiplyAdd(g3, x0, a03);
-                            a13 = Vector512.FusedMultiplyAdd(g3, x1, a13);
-                            a23 = Vector512.FusedMultiplyAdd(g3, x2, a23);
-                            a33 = Vector512.FusedMultiplyAdd(g3, x3, a33);
+                            a03 = Vector512.MultiplyAddEstimate(g3, x0, a03);
+                            a13 = Vector512.MultiplyAddEstimate(g3, x1, a13);
+                            a23 = Vector512.MultiplyAddEstimate(g3, x2, a23);
+                            a33 = Vector512.MultiplyAddEstimate(g3, x3, a33);
                         }
 
                         d = ref Unsafe.Add(ref d, gateRows.Stride);
@@ -190,29 +190,29 @@ namespace RnnGen.Numerics
                             var w0 = Vector512.LoadUnsafe(ref wk);
                             var w1 = Vector512.LoadUnsafe(ref wk, (nuint)columnStride);
                             var d0 = Vector512.LoadUnsafe(ref d);
-                            a0 = Vector512.FusedMultiplyAdd(w0, d0, a0);
-                            b0 = Vector512.FusedMultiplyAdd(w1, d0, b0);
+                            a0 = Vector512.MultiplyAddEstimate(w0, d0, a0);
+                            b0 = Vector512.MultiplyAddEstimate(w1, d0, b0);
                             var d1 = Vector512.LoadUnsafe(ref d, (nuint)stride);
-                            a1 = Vector512.FusedMultiplyAdd(w0, d1, a1);
-                            b1 = Vector512.FusedMultiplyAdd(w1, d1, b1);
+                            a1 = Vector512.MultiplyAddEstimate(w0, d1, a1);
+                            b1 = Vector512.MultiplyAddEstimate(w1, d1, b1);
                             var d2 = Vector512.LoadUnsafe(ref d, (nuint)(2 * stride));
-                            a2 = Vector512.FusedMultiplyAdd(w0, d2, a2);
-                            b2 = Vector512.FusedMultiplyAdd(w1, d2, b2);
+                            a2 = Vector512.MultiplyAddEstimate(w0, d2, a2);
+                            b2 = Vector512.MultiplyAddEstimate(w1, d2, b2);
                             var d3 = Vector512.LoadUnsafe(ref d, (nuint)(3 * stride));
-                            a3 = Vector512.FusedMultiplyAdd(w0, d3, a3);
-                            b3 = Vector512.FusedMultiplyAdd(w1, d3, b3);
+                            a3 = Vector512.MultiplyAddEstimate(w0, d3, a3);
+                            b3 = Vector512.MultiplyAddEstimate(w1, d3, b3);
                             var d4 = Vector512.LoadUnsafe(ref d, (nuint)(4 * stride));
-                            a4 = Vector512.FusedMultiplyAdd(w0, d4, a4);
-                            b4 = Vector512.FusedMultiplyAdd(w1, d4, b4);
+                            a4 = Vector512.MultiplyAddEstimate(w0, d4, a4);
+                            b4 = Vector512.MultiplyAddEstimate(w1, d4, b4);
                             var d5 = Vector512.LoadUnsafe(ref d, (nuint)(5 * stride));
-                            a5 = Vector512.FusedMultiplyAdd(w0, d5, a5);
-                            b5 = Vector512.FusedMultiplyAdd(w1, d5, b5);
+                            a5 = Vector512.MultiplyAddEstimate(w0, d5, a5);
+                            b5 = Vector512.MultiplyAddEstimate(w1, d5, b5);
                             var d6 = Vector512.LoadUnsafe(ref d, (nuint)(6 * stride));
-                            a6 = Vector512.FusedMultiplyAdd(w0, d6, a6);
-                            b6 = Vector512.FusedMultiplyAdd(w1, d6, b6);
+                            a6 = Vector512.MultiplyAddEstimate(w0, d6, a6);
+                            b6 = Vector512.MultiplyAddEstimate(w1, d6, b6);
                             var d7 = Vector512.LoadUnsafe(ref d, (nuint)(7 * stride));
-                            a7 = Vector512.FusedMultiplyAdd(w0, d7, a7);
-                            b7 = Vector512.FusedMultiplyAdd(w1, d7, b7);
+                            a7 = Vector512.MultiplyAddEstimate(w0, d7, a7);
+                            b7 = Vector512.MultiplyAddEstimate(w1, d7, b7);
                             wk = ref Unsafe.Add(ref wk, Block);
                             d = ref Unsafe.Add(ref d, Block);
                         }
@@ -268,14 +268,14 @@ namespace RnnGen.Numerics
                     for (var g = 0; g < gates.Count; g++)
                     {
                         var dv = Vector512.LoadUnsafe(ref d);
-                        a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk), dv, a0);
-                        a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)columnStride), dv, a1);
-                        a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(2 * columnStride)), dv, a2);
-                        a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(3 * columnStride)), dv, a3);
-                        a4 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(4 * columnStride)), dv, a4);
-                        a5 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(5 * columnStride)), dv, a5);
-                        a6 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(6 * columnStride)), dv, a6);
-                        a7 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref wk, (nuint)(7 * columnStride)), dv, a7);
+                        a0 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk), dv, a0);
+                        a1 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)columnStride), dv, a1);
+                        a2 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(2 * columnStride)), dv, a2);
+                        a3 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(3 * columnStride)), dv, a3);
+                        a4 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(4 * columnStride)), dv, a4);
+                        a5 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(5 * columnStride)), dv, a5);
+                        a6 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(6 * columnStride)), dv, a6);
+                        a7 = Vector512.MultiplyAddEstimate(Vector512.LoadUnsafe(ref wk, (nuint)(7 * columnStride)), dv, a7);
                         wk = ref Unsafe.Add(ref wk, Block);
                         d = ref Unsafe.Add(ref d, Block);
                     }

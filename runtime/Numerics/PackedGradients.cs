@@ -10,7 +10,10 @@ namespace RnnGen.Numerics
     /// The three products of backpropagation over a packed tensor (<c>[block of 16 units][column][gate][lane]</c>,
     /// the layout of the generated networks' parameters), summed over many rows at once so weight gradients are
     /// GEMMs over all time steps rather than rank-1 updates per step. All methods accumulate (+=) into their output.
-    /// Sizes are run-time values here; the generated code passes its compile-time constants.
+    /// Sizes are run-time values here; the generated code passes its compile-time constants. Products are summed with
+    /// <c>MultiplyAddEstimate</c>, fused where the target has FMA: <c>FusedMultiplyAdd</c> must fuse, so without FMA
+    /// (NativeAOT's default x64 target, the JIT with AVX2 off) it is emulated in software, one element at a time,
+    /// which made Backward about 40× slower there.
     /// </summary>
     public static partial class PackedGradients
     {
@@ -79,10 +82,10 @@ namespace RnnGen.Numerics
                             {
                                 var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + rowGate + lane));
                                 ref var xr = ref Unsafe.Add(ref x, (row * inputStride) + k);
-                                a0 = Vector.FusedMultiplyAdd(d, new Vector<float>(xr), a0);
-                                a1 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 1)), a1);
-                                a2 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 2)), a2);
-                                a3 = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref xr, 3)), a3);
+                                a0 = Vector.MultiplyAddEstimate(d, new Vector<float>(xr), a0);
+                                a1 = Vector.MultiplyAddEstimate(d, new Vector<float>(Unsafe.Add(ref xr, 1)), a1);
+                                a2 = Vector.MultiplyAddEstimate(d, new Vector<float>(Unsafe.Add(ref xr, 2)), a2);
+                                a3 = Vector.MultiplyAddEstimate(d, new Vector<float>(Unsafe.Add(ref xr, 3)), a3);
                             }
 
                             a0.StoreUnsafe(ref out0);
@@ -98,7 +101,7 @@ namespace RnnGen.Numerics
                             for (var row = 0; row < rows; row++)
                             {
                                 var d = Vector.LoadUnsafe(ref Unsafe.Add(ref dg, (row * gateRows.Stride) + rowGate + lane));
-                                a = Vector.FusedMultiplyAdd(d, new Vector<float>(Unsafe.Add(ref x, (row * inputStride) + k)), a);
+                                a = Vector.MultiplyAddEstimate(d, new Vector<float>(Unsafe.Add(ref x, (row * inputStride) + k)), a);
                             }
 
                             a.StoreUnsafe(ref output);
@@ -141,14 +144,14 @@ namespace RnnGen.Numerics
                             var x1 = new Vector<float>(Unsafe.Add(ref xr, 1));
                             var x2 = new Vector<float>(Unsafe.Add(ref xr, 2));
                             var x3 = new Vector<float>(Unsafe.Add(ref xr, 3));
-                            a0 = Vector.FusedMultiplyAdd(lo, x0, a0);
-                            b0 = Vector.FusedMultiplyAdd(hi, x0, b0);
-                            a1 = Vector.FusedMultiplyAdd(lo, x1, a1);
-                            b1 = Vector.FusedMultiplyAdd(hi, x1, b1);
-                            a2 = Vector.FusedMultiplyAdd(lo, x2, a2);
-                            b2 = Vector.FusedMultiplyAdd(hi, x2, b2);
-                            a3 = Vector.FusedMultiplyAdd(lo, x3, a3);
-                            b3 = Vector.FusedMultiplyAdd(hi, x3, b3);
+                            a0 = Vector.MultiplyAddEstimate(lo, x0, a0);
+                            b0 = Vector.MultiplyAddEstimate(hi, x0, b0);
+                            a1 = Vector.MultiplyAddEstimate(lo, x1, a1);
+                            b1 = Vector.MultiplyAddEstimate(hi, x1, b1);
+                            a2 = Vector.MultiplyAddEstimate(lo, x2, a2);
+                            b2 = Vector.MultiplyAddEstimate(hi, x2, b2);
+                            a3 = Vector.MultiplyAddEstimate(lo, x3, a3);
+                            b3 = Vector.MultiplyAddEstimate(hi, x3, b3);
                         }
 
                         a0.StoreUnsafe(ref out0);
@@ -170,8 +173,8 @@ namespace RnnGen.Numerics
                         {
                             ref var d = ref Unsafe.Add(ref dgGate, row * gateRows.Stride);
                             var xv = new Vector<float>(Unsafe.Add(ref x, (row * inputStride) + k));
-                            a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref d), xv, a);
-                            b = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref d, 8)), xv, b);
+                            a = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref d), xv, a);
+                            b = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref d, 8)), xv, b);
                         }
 
                         a.StoreUnsafe(ref output);
@@ -252,14 +255,14 @@ namespace RnnGen.Numerics
                             var d1 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg1, gateOffset + lane));
                             var d2 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg2, gateOffset + lane));
                             var d3 = Vector.LoadUnsafe(ref Unsafe.Add(ref dg3, gateOffset + lane));
-                            a00 = Vector.FusedMultiplyAdd(w0, d0, a00);
-                            a01 = Vector.FusedMultiplyAdd(w1, d0, a01);
-                            a10 = Vector.FusedMultiplyAdd(w0, d1, a10);
-                            a11 = Vector.FusedMultiplyAdd(w1, d1, a11);
-                            a20 = Vector.FusedMultiplyAdd(w0, d2, a20);
-                            a21 = Vector.FusedMultiplyAdd(w1, d2, a21);
-                            a30 = Vector.FusedMultiplyAdd(w0, d3, a30);
-                            a31 = Vector.FusedMultiplyAdd(w1, d3, a31);
+                            a00 = Vector.MultiplyAddEstimate(w0, d0, a00);
+                            a01 = Vector.MultiplyAddEstimate(w1, d0, a01);
+                            a10 = Vector.MultiplyAddEstimate(w0, d1, a10);
+                            a11 = Vector.MultiplyAddEstimate(w1, d1, a11);
+                            a20 = Vector.MultiplyAddEstimate(w0, d2, a20);
+                            a21 = Vector.MultiplyAddEstimate(w1, d2, a21);
+                            a30 = Vector.MultiplyAddEstimate(w0, d3, a30);
+                            a31 = Vector.MultiplyAddEstimate(w1, d3, a31);
                         }
                     }
                 }
@@ -306,10 +309,10 @@ namespace RnnGen.Numerics
                         for (var lane = 0; lane < Block; lane += lanes)
                         {
                             var dv = Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane));
-                            a0 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), dv, a0);
-                            a1 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, columnStride + lane)), dv, a1);
-                            a2 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (2 * columnStride) + lane)), dv, a2);
-                            a3 = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (3 * columnStride) + lane)), dv, a3);
+                            a0 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), dv, a0);
+                            a1 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, columnStride + lane)), dv, a1);
+                            a2 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (2 * columnStride) + lane)), dv, a2);
+                            a3 = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, (3 * columnStride) + lane)), dv, a3);
                         }
                     }
                 }
@@ -340,7 +343,7 @@ namespace RnnGen.Numerics
                     ref var d = ref Unsafe.Add(ref dgRow, (block * gateRows.GatesPerBlock * Block) + ((gates.RowGate + g) * Block));
                     for (var lane = 0; lane < Block; lane += lanes)
                     {
-                        a = Vector.FusedMultiplyAdd(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane)), a);
+                        a = Vector.MultiplyAddEstimate(Vector.LoadUnsafe(ref Unsafe.Add(ref wk, lane)), Vector.LoadUnsafe(ref Unsafe.Add(ref d, lane)), a);
                     }
                 }
             }
