@@ -23,7 +23,7 @@ namespace RnnGen.Benchmarks.AotLatency
     }
 
     /// <summary>
-    /// Times <c>Step</c> of <see cref="NpcController"/> and <c>Forward</c> of <see cref="Lstm128"/> with a Stopwatch
+    /// Times <c>Step</c> of <see cref="NpcController"/> and <c>Forward</c> and <c>Backward</c> of <see cref="Lstm128"/> with a Stopwatch
     /// (the best of several repetitions after a warm-up) and prints one Markdown table row, so the same program can be
     /// run under the JIT (with its SIMD switches) and as NativeAOT builds (see run.sh) and the rows compared.
     /// </summary>
@@ -38,14 +38,14 @@ namespace RnnGen.Benchmarks.AotLatency
             var repetitions = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 7;
             if (args.Length > 2 && args[2] == "--header")
             {
-                Console.WriteLine("| Build | Kernel width | Fused multiply-add | `Step` NpcController | `Forward` LSTM 128, 100 steps, batch 32 | Output checksum |");
-                Console.WriteLine("|---|---|---|---:|---:|---|");
+                Console.WriteLine("| Build | Kernel width | Fused multiply-add | `Step` NpcController | `Forward` LSTM 128, 100 steps, batch 32 | `Backward` of that `Forward` | Output checksums (Step, Forward, Backward) |");
+                Console.WriteLine("|---|---|---|---:|---:|---:|---|");
             }
 
             var step = TimeStep(repetitions, out var stepChecksum);
-            var forward = TimeForward(repetitions, out var forwardChecksum);
+            var forward = TimeForward(repetitions, out var forwardChecksum, out var backward, out var backwardChecksum);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {label} | {Width()} | {(KernelsFuse(1f + (1f / 4096), -(1f + (1f / 2048))) ? "yes" : "no")} | {step * 1e6:F2} µs | {forward * 1e3:F2} ms | {stepChecksum:x8} {forwardChecksum:x8} |"));
+                $"| {label} | {Width()} | {(KernelsFuse(1f + (1f / 4096), -(1f + (1f / 2048))) ? "yes" : "no")} | {step * 1e6:F2} µs | {forward * 1e3:F2} ms | {backward * 1e3:F1} ms | {stepChecksum:x8} {forwardChecksum:x8} {backwardChecksum:x8} |"));
             return 0;
         }
 
@@ -113,17 +113,27 @@ namespace RnnGen.Benchmarks.AotLatency
             return best;
         }
 
-        /// <summary>Seconds per Forward: the best of <paramref name="repetitions"/> runs of 3 calls.</summary>
-        private static double TimeForward(int repetitions, out uint checksum)
+        /// <summary>
+        /// Seconds per Forward (the best of <paramref name="repetitions"/> runs of 3 calls) and per Backward over that
+        /// Forward's tape (the best of <paramref name="repetitions"/>, each after a Forward).
+        /// </summary>
+        private static double TimeForward(int repetitions, out uint checksum, out double backward, out uint backwardChecksum)
         {
             var model = new Lstm128();
             model.InitializeParameters(new Random(42));
             var inputs = new float[Steps * Batch * Lstm128.InputSize];
             var outputs = new float[Steps * Batch * Lstm128.OutputSize];
+            var outputGradients = new float[outputs.Length];
+            var gradients = new float[Lstm128.PackedParameterLength];
             var random = new Random(7);
             for (var i = 0; i < inputs.Length; i++)
             {
                 inputs[i] = (float)random.NextDouble() - 0.5f;
+            }
+
+            for (var i = 0; i < outputGradients.Length; i++)
+            {
+                outputGradients[i] = (float)random.NextDouble() - 0.5f;
             }
 
             model.Forward(inputs, outputs, Batch);
@@ -142,6 +152,21 @@ namespace RnnGen.Benchmarks.AotLatency
             }
 
             checksum = Checksum(outputs);
+            backward = double.MaxValue;
+            for (var r = 0; r <= repetitions; r++)
+            {
+                model.Forward(inputs, outputs, Batch);
+                gradients.AsSpan().Clear();
+                var clock = Stopwatch.StartNew();
+                model.Backward(outputGradients, gradients);
+                if (r > 0)
+                {
+                    // The first is a warm-up.
+                    backward = Math.Min(backward, clock.Elapsed.TotalSeconds);
+                }
+            }
+
+            backwardChecksum = Checksum(gradients);
             return best;
         }
 
