@@ -93,6 +93,20 @@ namespace RnnGen.Generator.Tests
         }
 
         [Fact]
+        public void Adding_a_case_twin_renames_only_the_new_source_and_reuses_the_first_emission()
+        {
+            var compilation = GeneratorTestHelper.CreateCompilation(TestSources.LstmFloatInput);
+            var first = GeneratorTestHelper.Run(GeneratorTestHelper.CreateDriver(), compilation);
+
+            var twin = "using RnnGen; [RecurrentNetwork(InputSize = 8)] [Gru(8)] public partial class Lstmmodel { }";
+            var second = GeneratorTestHelper.Run(first.Driver, compilation.AddSyntaxTrees(GeneratorTestHelper.ParseFile(twin, "Twin.cs")));
+
+            var reasons = second.StepOutputs(TrackingNames.Emit).Select(o => o.Reason).OrderBy(r => r).ToList();
+            Assert.Equal(new[] { IncrementalStepRunReason.New, IncrementalStepRunReason.Cached }.OrderBy(r => r), reasons);
+            Assert.Equal(new[] { "LstmModel.RnnGen.g.cs", "Lstmmodel(2).RnnGen.g.cs" }, second.Sources.Select(s => s.HintName).OrderBy(n => n, System.StringComparer.Ordinal));
+        }
+
+        [Fact]
         public void Changing_a_layer_size_reruns_emission()
         {
             var compilation = GeneratorTestHelper.CreateCompilation(TestSources.LstmFloatInput);

@@ -1,16 +1,19 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using RnnGen.Generator.Diagnostics;
 using RnnGen.Generator.Emit;
+using RnnGen.Generator.Model;
 using RnnGen.Generator.Parsing;
-using RnnGen.Generator.Planning;
 
 namespace RnnGen.Generator
 {
     /// <summary>
     /// Turns <c>[RecurrentNetwork]</c> classes into compiled recurrent networks:
     /// attributes --parser--> ModelSpec --planner--> Plan --CPU emitter--> C#.
+    /// Every step catches its own exceptions and reports them as RNNG0099: an exception escaping a generator is a
+    /// CS8785 warning that silently drops all generated code.
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class RnnGenerator : IIncrementalGenerator
@@ -54,10 +57,34 @@ namespace RnnGen.Generator
                 .Where(static r => r.Spec is not null)
                 .Select(static (r, _) => r.Spec!)
                 .WithTrackingName(TrackingNames.Spec);
-            var sources = specs
-                .Select(static (spec, _) => (spec.Shell.HintName, Source: ModelEmitter.Emit(Planner.Create(spec))))
+            var emitted = specs
+                .Select(static (spec, ct) => EmittedModel.Create(spec, ct))
                 .WithTrackingName(TrackingNames.Emit);
-            context.RegisterSourceOutput(sources, static (spc, item) => spc.AddSource(item.HintName, item.Source));
+
+            // Hint names must be unique ignoring case across all models; each model's name is settled against the
+            // others' names only, so editing one model re-adds only its own source.
+            var hintNames = specs
+                .Select(static (spec, _) => spec.Shell.HintName)
+                .Collect()
+                .Select(static (names, _) => names.ToEquatableArray())
+                .WithTrackingName(TrackingNames.HintNames);
+            context.RegisterSourceOutput(
+                emitted.Where(static e => e.Source is not null).Combine(hintNames),
+                static (spc, item) => AddSource(spc, item.Left, item.Right));
+
+            // A model that failed to emit: RNNG0099 at its class name. The location lives outside the spec (moving the
+            // class must not re-emit it), so it is looked up among the parse results; this runs only on a failure.
+            var classLocations = parsed
+                .Where(static r => r.Spec is not null)
+                .Select(static (r, _) => (r.Spec!.Shell, r.ClassLocation))
+                .Collect();
+            context.RegisterSourceOutput(
+                emitted.Where(static e => e.Error is not null).Combine(classLocations),
+                static (spc, item) =>
+                {
+                    var location = item.Right.FirstOrDefault(l => l.Shell.Equals(item.Left.Shell)).ClassLocation;
+                    spc.ReportDiagnostic(InternalError.ToDiagnostic(item.Left.Shell.Target.Name, location?.ToLocation(), item.Left.Error!));
+                });
 
             // RNNG0014, once per compilation: a NativeAOT publish for x64 without IlcInstructionSet. It depends on the
             // project's properties only (the app that publishes may get its models from a library), and the value
@@ -73,6 +100,25 @@ namespace RnnGen.Generator
                 }
             });
         }
+
+        private static void AddSource(SourceProductionContext context, EmittedModel model, EquatableArray<string> allNames)
+        {
+            var hintName = HintNames.Resolve(model.Shell.HintName, allNames);
+            if (hintName is null)
+            {
+                return; // two models with one full name: the compiler already reports CS0101
+            }
+
+            try
+            {
+                context.AddSource(hintName, model.Source!);
+            }
+            catch (ArgumentException e)
+            {
+                // A hint name Roslyn refuses is our bug; say so rather than let it become CS8785.
+                context.ReportDiagnostic(InternalError.ToDiagnostic(model.Shell.Target.Name, null, InternalError.Describe(e)));
+            }
+        }
     }
 
     /// <summary>Names of the pipeline steps, for the incremental-caching tests.</summary>
@@ -83,5 +129,6 @@ namespace RnnGen.Generator
         public const string Spec = nameof(Spec);
         public const string Emit = nameof(Emit);
         public const string NativeAot = nameof(NativeAot);
+        public const string HintNames = nameof(HintNames);
     }
 }

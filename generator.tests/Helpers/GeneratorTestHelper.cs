@@ -15,6 +15,9 @@ namespace RnnGen.Generator.Tests.Helpers
         /// <summary>The id Roslyn reports when a generator throws.</summary>
         public const string GeneratorExceptionId = "CS8785";
 
+        /// <summary>The id the generator reports when it caught an exception of its own (a bug, like CS8785).</summary>
+        public const string InternalErrorId = "RNNG0099";
+
         // The newest language version the pinned Roslyn knows; users of the generator are on a recent SDK.
         private static readonly CSharpParseOptions ParseOptions = new(
             LanguageVersion.Latest,
@@ -59,16 +62,29 @@ namespace RnnGen.Generator.Tests.Helpers
         public static GeneratorRun Run(params string[] sources) => Run(CreateDriver(), CreateCompilation(sources));
 
         /// <summary>
-        /// Runs <paramref name="driver"/> over <paramref name="compilation"/> and fails if the generator threw:
-        /// every test therefore also checks that the generator never crashes.
+        /// Runs <paramref name="driver"/> over <paramref name="compilation"/> and fails if the generator threw, or
+        /// caught an exception of its own (RNNG0099): every test therefore also checks that the generator never crashes.
         /// </summary>
         public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)
         {
+            var run = RunAllowingFailures(driver, compilation);
+            AssertNoFailure(run.Result.Exception, run.GeneratorDiagnostics);
+            return run;
+        }
+
+        /// <summary>Fails on an exception that escaped the generator (CS8785) or one it caught itself (RNNG0099).</summary>
+        public static void AssertNoFailure(Exception? exception, IEnumerable<Diagnostic> generatorDiagnostics)
+        {
+            Assert.True(exception is null, $"The generator threw: {exception}");
+            var failures = generatorDiagnostics.Where(d => d.Id is GeneratorExceptionId or InternalErrorId).ToList();
+            Assert.True(failures.Count == 0, $"The generator failed:\n{GeneratorRun.Format(failures)}");
+        }
+
+        /// <summary>Runs the generator without asserting anything: for tests that look at failures themselves.</summary>
+        public static GeneratorRun RunAllowingFailures(GeneratorDriver driver, Compilation compilation)
+        {
             driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
             var result = driver.GetRunResult();
-            var exception = result.Results.Single().Exception;
-            Assert.True(exception is null, $"The generator threw: {exception}");
-            Assert.DoesNotContain(generatorDiagnostics, d => d.Id == GeneratorExceptionId);
 
             return new GeneratorRun(
                 driver,

@@ -135,6 +135,18 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>
+        /// RNNG0099: "RnnGen failed on '{0}' ...": the generator caught its own exception. Reported as an error at
+        /// the class (never a CS8785 warning that silently drops every generated file) so the bug is seen and reported.
+        /// </summary>
+        public static readonly DiagnosticDescriptor InternalError = new(
+            "RNNG0099",
+            "RnnGen internal error",
+            "RnnGen failed on '{0}' and generated nothing for it: {1}. This is a bug in RnnGen; please report it with the class's attributes.",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         /// <summary>RNNG0013: the id of the compile error on <c>Step</c>/<c>CreateState</c> of a model that cannot stream.</summary>
         public const string NoStreamingId = "RNNG0013";
 
@@ -155,7 +167,7 @@ namespace RnnGen.Generator.Diagnostics
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
             UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange, InvalidLayerOptions,
-            LayerWithoutNetwork, MemberNameClash,
+            LayerWithoutNetwork, MemberNameClash, InternalError,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

@@ -11,7 +11,10 @@ namespace RnnGen.Generator.Model
         /// <summary>The annotated class: the innermost declaration.</summary>
         public TypeDeclarationSpec Target => Types[Types.Count - 1];
 
-        /// <summary>A unique, file-system-safe hint name, e.g. <c>Game.Outer.CharModel.RnnGen.g.cs</c>.</summary>
+        /// <summary>
+        /// A file-system-safe hint name, e.g. <c>Game.Outer.CharModel.RnnGen.g.cs</c>, unique up to letter case
+        /// (<see cref="Emit.HintNames"/> settles case twins).
+        /// </summary>
         public string HintName
         {
             get
@@ -28,7 +31,7 @@ namespace RnnGen.Generator.Model
                     parts.Add(type.Arity == 0 ? name : name + "-" + type.Arity);
                 }
 
-                return string.Join(".", parts) + ".RnnGen.g.cs";
+                return string.Join(".", parts) + Emit.HintNames.Suffix;
             }
         }
     }

@@ -15,7 +15,25 @@ namespace RnnGen.Generator.Parsing
     /// </summary>
     internal static class ModelParser
     {
+        /// <summary>
+        /// Parses the class; an exception (a bug) becomes RNNG0099 at the class instead of escaping, which would drop
+        /// every generated file of the compilation (CS8785).
+        /// </summary>
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                return ParseCore(context, cancellationToken);
+            }
+            catch (System.Exception e) when (InternalError.IsBug(e))
+            {
+                var identifier = (context.TargetNode as BaseTypeDeclarationSyntax)?.Identifier;
+                var location = LocationInfo.From(identifier?.GetLocation() ?? context.TargetNode.GetLocation());
+                return new ParseResult(null, new[] { InternalError.Create(context.TargetSymbol.Name, location, e) }.ToEquatableArray());
+            }
+        }
+
+        private static ParseResult ParseCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             var symbol = (INamedTypeSymbol)context.TargetSymbol;
             var declaration = (TypeDeclarationSyntax)context.TargetNode;
@@ -76,7 +94,9 @@ namespace RnnGen.Generator.Parsing
 
             var spec = new ModelSpec(shell, input, reader.Layers.ToEquatableArray(), reader.Head, maxSteps, maxBatch);
             WorkspaceCheck.Check(spec, name, networkLocation, diagnostics);
-            return new ParseResult(diagnostics.Count == 0 ? spec : null, diagnostics.ToEquatableArray());
+            return diagnostics.Count == 0
+                ? new ParseResult(spec, diagnostics.ToEquatableArray()) { ClassLocation = classLocation }
+                : new ParseResult(null, diagnostics.ToEquatableArray());
         }
 
         private static bool IsLayer(string attributeName) => attributeName is AttributeNames.Embedding or AttributeNames.SimpleRnn
@@ -220,5 +240,9 @@ namespace RnnGen.Generator.Parsing
     }
 
     /// <summary>The parser's answer: a spec when the declaration is valid, and the diagnostics it found.</summary>
-    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics);
+    internal sealed record ParseResult(ModelSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics)
+    {
+        /// <summary>The class name of a valid model, where a later failure to emit it is reported (RNNG0099).</summary>
+        public LocationInfo? ClassLocation { get; init; }
+    }
 }

@@ -26,6 +26,18 @@ namespace RnnGen.Generator.Parsing
         /// <summary>RNNG0015 for the type in <paramref name="context"/>, or null when it is a network or not the first layer attribute.</summary>
         public static DiagnosticInfo? Check(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
+            try
+            {
+                return CheckCore(context, cancellationToken);
+            }
+            catch (System.Exception e) when (InternalError.IsBug(e))
+            {
+                return InternalError.Create(context.TargetSymbol.Name, LocationInfo.From(context.TargetNode.GetLocation()), e);
+            }
+        }
+
+        private static DiagnosticInfo? CheckCore(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
             if (context.TargetSymbol is not INamedTypeSymbol type)
             {
                 return null;
