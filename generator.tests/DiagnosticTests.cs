@@ -161,6 +161,11 @@ namespace RnnGen.Generator.Tests
         [InlineData("[RecurrentNetwork(InputSize = 4, SequenceLength = 65536, BatchSize = 4096)] [Lstm(1024)]", "Forward workspace")]
         [InlineData("[RecurrentNetwork] [Embedding(4194304, 65536)] [Lstm(8)]", "parameters")]
         [InlineData("[RecurrentNetwork(InputSize = 65536)] [Lstm(8192)] [Gru(8192)]", "parameters")]
+        // Issue 10: the embedding's gradient rows (steps x batch x dimension) overflowed the planner (OverflowException).
+        [InlineData("[RecurrentNetwork(SequenceLength = 32768)] [Embedding(1, 65536)] [SimpleRnn(1)]", "Backward workspace")]
+        // Issue 10: a bidirectional layer's reverse weights, and the doubled width after a concatenating layer.
+        [InlineData("[RecurrentNetwork(InputSize = 28000)] [Lstm(2048, Bidirectional = true)]", "parameters")]
+        [InlineData("[RecurrentNetwork(InputSize = 8)] [Lstm(4096, Bidirectional = true)] [Lstm(4096)]", "parameters")]
         public void RNNG0009_workspace_too_large(string attributes, string what)
         {
             var diagnostic = DiagnosticAssert.Reports("RNNG0009", Declare(attributes), "RecurrentNetwork");

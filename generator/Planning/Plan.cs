@@ -42,7 +42,16 @@ namespace RnnGen.Generator.Planning
 
         /// <summary>Widest gate row (gates × padded units) over all layers.</summary>
         public int MaxGateStride { get; init; }
+
+        /// <summary>Every buffer's exact length in floats, in 64 bits: what RNNG0009 checks.</summary>
+        public BufferSizes Sizes { get; init; } = new(0, 0, 0, 0);
     }
+
+    /// <summary>
+    /// The floats of each buffer a model allocates: the parameters, the Forward workspace (also the training tape),
+    /// the Backward workspace and one Step state.
+    /// </summary>
+    internal sealed record BufferSizes(long Parameters, long Forward, long Backward, long Stream);
 
     /// <summary>The embedding table: row-major [vocabulary][dimension].</summary>
     internal sealed record EmbeddingPlan(int Offset, int Vocabulary, int Dimension)

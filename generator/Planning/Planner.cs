@@ -4,7 +4,11 @@ using RnnGen.Generator.Model;
 
 namespace RnnGen.Generator.Planning
 {
-    /// <summary>Lays out parameters and workspaces for a valid <see cref="ModelSpec"/>.</summary>
+    /// <summary>
+    /// Lays out parameters and workspaces for a <see cref="ModelSpec"/>. Sizes are counted in 64 bits and never throw:
+    /// the parser measures every plan with <see cref="Plan.Sizes"/> (RNNG0009) before one is emitted, so the 32-bit
+    /// offsets of an emitted plan are exact; those of a plan too large to emit saturate and are never used.
+    /// </summary>
     internal static class Planner
     {
         public static Plan Create(ModelSpec spec)
@@ -14,8 +18,9 @@ namespace RnnGen.Generator.Planning
             long count = 0;
             if (spec.Input.IsEmbedding)
             {
-                embedding = new EmbeddingPlan(cursor.Take((long)spec.Input.Vocabulary * spec.Input.EmbeddingDimension), spec.Input.Vocabulary, spec.Input.EmbeddingDimension);
-                count += embedding.Length;
+                var table = (long)spec.Input.Vocabulary * spec.Input.EmbeddingDimension;
+                embedding = new EmbeddingPlan(cursor.Take(table), spec.Input.Vocabulary, spec.Input.EmbeddingDimension);
+                count += table;
             }
 
             var layers = new List<LayerPlan>();
@@ -79,12 +84,13 @@ namespace RnnGen.Generator.Planning
                 layers[i] = unit with { Input = input };
             }
 
-            var stream = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
-            var backward = CreateBackward(spec, layers, groups, maxPadded, outputPadded);
-            return new Plan(spec, embedding, layers.ToEquatableArray(), groups.ToEquatableArray(), head, count, cursor.Length, forward, stream, backward)
+            var (stream, streamFloats) = CreateStream(layers, maxPadded, maxGateStride, outputPadded);
+            var (backward, backwardFloats) = CreateBackward(spec, layers, groups, maxPadded, outputPadded);
+            return new Plan(spec, embedding, layers.ToEquatableArray(), groups.ToEquatableArray(), head, count, cursor.Length, forward.Workspace, stream, backward)
             {
                 MaxPaddedUnits = maxPadded,
                 MaxGateStride = maxGateStride,
+                Sizes = new BufferSizes(cursor.Floats, forward.Floats, backwardFloats, streamFloats),
             };
         }
 
@@ -92,7 +98,7 @@ namespace RnnGen.Generator.Planning
         private static int OutputWidth(RecurrentLayerSpec layer) =>
             layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units : layer.Units;
 
-        private static (ForwardWorkspace Forward, List<LayerGroup> Groups) CreateForward(ModelSpec spec, List<LayerPlan> layers, List<int[]> groupUnits, int outputPadded)
+        private static ((ForwardWorkspace Workspace, long Floats) Forward, List<LayerGroup> Groups) CreateForward(ModelSpec spec, List<LayerPlan> layers, List<int[]> groupUnits, int outputPadded)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long sequence = rows + spec.MaxBatchSize;
@@ -128,10 +134,10 @@ namespace RnnGen.Generator.Planning
             var head = cursor.Take(rows * outputPadded);
             var last = groups[groups.Count - 1];
             var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.Output.Stride, last.OutputWidth) : null;
-            return (new ForwardWorkspace(tapes.ToEquatableArray(), inputCopy, head, headDropout, cursor.Length), groups);
+            return ((new ForwardWorkspace(tapes.ToEquatableArray(), inputCopy, head, headDropout, cursor.Length), cursor.Floats), groups);
         }
 
-        private static BackwardWorkspace CreateBackward(ModelSpec spec, List<LayerPlan> layers, List<LayerGroup> groups, int maxPadded, int outputPadded)
+        private static (BackwardWorkspace Workspace, long Floats) CreateBackward(ModelSpec spec, List<LayerPlan> layers, List<LayerGroup> groups, int maxPadded, int outputPadded)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long batch = spec.MaxBatchSize;
@@ -155,10 +161,10 @@ namespace RnnGen.Generator.Planning
             var finalCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
-            return new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, forget, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length);
+            return (new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, forget, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length), cursor.Floats);
         }
 
-        private static StreamWorkspace CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)
+        private static (StreamWorkspace Workspace, long Floats) CreateStream(List<LayerPlan> layers, int maxPadded, int maxGateStride, int outputPadded)
         {
             var cursor = new BufferCursor();
             var hidden = layers.Select(l => cursor.Take(l.PaddedUnits)).ToList();
@@ -169,29 +175,36 @@ namespace RnnGen.Generator.Planning
             var nextCell = cursor.Take(maxPadded);
             var scratch = cursor.Take(maxPadded);
             var head = cursor.Take(outputPadded);
-            return new StreamWorkspace(hidden.ToEquatableArray(), cells.ToEquatableArray(), stateLength, projection, next, nextCell, scratch, head, cursor.Length);
+            return (new StreamWorkspace(hidden.ToEquatableArray(), cells.ToEquatableArray(), stateLength, projection, next, nextCell, scratch, head, cursor.Length), cursor.Floats);
         }
 
-        /// <summary>Hands out aligned, consecutive regions of one float buffer.</summary>
+        /// <summary>
+        /// Hands out aligned, consecutive regions of one float buffer, counting in 64 bits. Offsets past
+        /// <see cref="int.MaxValue"/> saturate rather than throw: such a plan fails RNNG0009 and is never emitted.
+        /// </summary>
         private sealed class BufferCursor
         {
             private long _next;
 
-            // Sizes were bounded by the parser (WorkspaceCheck), so every offset fits an int.
-            public int Length => checked((int)Packing.Align(_next));
+            /// <summary>The buffer's exact length in floats.</summary>
+            public long Floats => Packing.Align(_next);
+
+            public int Length => Saturate(Floats);
 
             public int Take(long floats)
             {
                 var offset = Packing.Align(_next);
                 _next = offset + floats;
-                return checked((int)offset);
+                return Saturate(offset);
             }
 
             public PackedTensor Packed(int columns, int units, int gates, int firstGate)
             {
                 var layout = new PackedTensor(0, columns, units, gates, firstGate);
-                return layout with { Offset = Take(layout.Length) };
+                return layout with { Offset = Take((long)layout.Blocks * layout.BlockStride) };
             }
+
+            private static int Saturate(long value) => value > int.MaxValue ? int.MaxValue : (int)value;
         }
     }
 }
