@@ -61,8 +61,26 @@ namespace RnnGen.Generator.Tests
         [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial record RecordBody { }", "RecordBody")]
         [InlineData("using RnnGen; class Outer { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Inner { } }", "Inner")]
         [InlineData("using RnnGen; partial class Outer { class Middle { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Inner { } } }", "Inner")]
+        // Issue 10: a file-local class got nothing and no diagnostic. Generated members come from another file, where
+        // 'file partial class M' would be a second type, so a file-local model (or containing type) is rejected.
+        [InlineData("using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] file partial class FileLocal { }", "FileLocal")]
+        [InlineData("using RnnGen; file partial class Outer { [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class Inner { } }", "Inner")]
         public void RNNG0006_unsupported_type(string source, string locatedText) =>
             DiagnosticAssert.Reports("RNNG0006", source, locatedText);
+
+        /// <summary>
+        /// Why RNNG0006 rather than a generated 'file partial class': the compiler treats 'file' parts in two files as
+        /// two types, so members generated into another file never reach the user's class.
+        /// </summary>
+        [Fact]
+        public void A_file_local_type_cannot_receive_members_from_another_file()
+        {
+            var compilation = GeneratorTestHelper.CreateCompilation(
+                "file partial class M { public int A => 1; } static class Use { static int Sum() => new M().A + new M().B; }",
+                "file partial class M { public int B => 2; }");
+
+            Assert.Contains(compilation.GetDiagnostics(), d => d.Id == "CS1061" && d.GetMessage(System.Globalization.CultureInfo.InvariantCulture).Contains("'B'", System.StringComparison.Ordinal));
+        }
 
         [Theory]
         [InlineData("[RecurrentNetwork(InputSize = 4)] [SimpleRnn(8, Activation.Softmax)]", "SimpleRnn")]

@@ -141,6 +141,19 @@ namespace RnnGen.Generator.Parsing
                     return null;
                 }
 
+                if (type.IsFileLocal)
+                {
+                    // A file-local type's partial declarations in two files are two types: the generated part (another
+                    // file) would declare a second class and the user's would silently get nothing.
+                    var which = SymbolEqualityComparer.Default.Equals(type, symbol) ? "it is" : $"its containing type '{type.Name}' is";
+                    diagnostics.Add(DiagnosticInfo.Create(
+                        DiagnosticDescriptors.UnsupportedType,
+                        classLocation,
+                        symbol.Name,
+                        $"{which} file-local, and generated members are added from another file, where a 'file' type is a different type; remove 'file' (an 'internal' class keeps it out of other assemblies)"));
+                    return null;
+                }
+
                 var keyword = syntax switch
                 {
                     RecordDeclarationSyntax r => r.ClassOrStructKeyword.IsKind(SyntaxKind.StructKeyword) ? "record struct" : "record",
