@@ -200,79 +200,79 @@ partial class VariantModel
     public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 480, nameof(values), "weight_ih_l0 [80][6]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 480, "values", "weight_ih_l0 [80][6]");
                 Layer0.InputGate.InputWeights.CopyFrom(values.Slice(0, 120));
                 Layer0.ForgetGate.InputWeights.CopyFrom(values.Slice(120, 120));
                 Layer0.CellGate.InputWeights.CopyFrom(values.Slice(240, 120));
                 Layer0.OutputGate.InputWeights.CopyFrom(values.Slice(360, 120));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "weight_hh_l0 [80][20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1600, "values", "weight_hh_l0 [80][20]");
                 Layer0.InputGate.RecurrentWeights.CopyFrom(values.Slice(0, 400));
                 Layer0.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(400, 400));
                 Layer0.CellGate.RecurrentWeights.CopyFrom(values.Slice(800, 400));
                 Layer0.OutputGate.RecurrentWeights.CopyFrom(values.Slice(1200, 400));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "bias_ih_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "bias_ih_l0 [80]");
                 Layer0.InputGate.InputBias.CopyFrom(values.Slice(0, 20));
                 Layer0.ForgetGate.InputBias.CopyFrom(values.Slice(20, 20));
                 Layer0.CellGate.InputBias.CopyFrom(values.Slice(40, 20));
                 Layer0.OutputGate.InputBias.CopyFrom(values.Slice(60, 20));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "bias_hh_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "bias_hh_l0 [80]");
                 Layer0.InputGate.RecurrentBias.CopyFrom(values.Slice(0, 20));
                 Layer0.ForgetGate.RecurrentBias.CopyFrom(values.Slice(20, 20));
                 Layer0.CellGate.RecurrentBias.CopyFrom(values.Slice(40, 20));
                 Layer0.OutputGate.RecurrentBias.CopyFrom(values.Slice(60, 20));
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1080, nameof(values), "weight_ih_l1 [54][20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1080, "values", "weight_ih_l1 [54][20]");
                 Layer1.ResetGate.InputWeights.CopyFrom(values.Slice(0, 360));
                 Layer1.UpdateGate.InputWeights.CopyFrom(values.Slice(360, 360));
                 Layer1.NewGate.InputWeights.CopyFrom(values.Slice(720, 360));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 972, nameof(values), "weight_hh_l1 [54][18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 972, "values", "weight_hh_l1 [54][18]");
                 Layer1.ResetGate.RecurrentWeights.CopyFrom(values.Slice(0, 324));
                 Layer1.UpdateGate.RecurrentWeights.CopyFrom(values.Slice(324, 324));
                 Layer1.NewGate.RecurrentWeights.CopyFrom(values.Slice(648, 324));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "bias_ih_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "bias_ih_l1 [54]");
                 Layer1.ResetGate.InputBias.CopyFrom(values.Slice(0, 18));
                 Layer1.UpdateGate.InputBias.CopyFrom(values.Slice(18, 18));
                 Layer1.NewGate.InputBias.CopyFrom(values.Slice(36, 18));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "bias_hh_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "bias_hh_l1 [54]");
                 Layer1.ResetGate.RecurrentBias.CopyFrom(values.Slice(0, 18));
                 Layer1.UpdateGate.RecurrentBias.CopyFrom(values.Slice(18, 18));
                 Layer1.NewGate.RecurrentBias.CopyFrom(values.Slice(36, 18));
                 return;
             case "weight_ih_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 162, nameof(values), "weight_ih_l2 [9][18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 162, "values", "weight_ih_l2 [9][18]");
                 Layer2.Hidden.InputWeights.CopyFrom(values);
                 return;
             case "weight_hh_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 81, nameof(values), "weight_hh_l2 [9][9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 81, "values", "weight_hh_l2 [9][9]");
                 Layer2.Hidden.RecurrentWeights.CopyFrom(values);
                 return;
             case "bias_ih_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 9, nameof(values), "bias_ih_l2 [9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 9, "values", "bias_ih_l2 [9]");
                 Layer2.Hidden.InputBias.CopyFrom(values);
                 return;
             case "bias_hh_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 9, nameof(values), "bias_hh_l2 [9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 9, "values", "bias_hh_l2 [9]");
                 Layer2.Hidden.RecurrentBias.CopyFrom(values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -290,7 +290,7 @@ partial class VariantModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
     {
-        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
         UnpackPyTorch(name, gradients, destination);
     }
 
@@ -301,75 +301,75 @@ partial class VariantModel
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 480, nameof(destination), "weight_ih_l0 [80][6]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 480, "destination", "weight_ih_l0 [80][6]");
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 6, 4, 0, destination.Slice(0, 120));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 6, 4, 1, destination.Slice(120, 120));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 6, 4, 2, destination.Slice(240, 120));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 6, 4, 3, destination.Slice(360, 120));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "weight_hh_l0 [80][20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, "destination", "weight_hh_l0 [80][20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 768, 20, 20, 4, 0, destination.Slice(0, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 768, 20, 20, 4, 1, destination.Slice(400, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 768, 20, 20, 4, 2, destination.Slice(800, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 768, 20, 20, 4, 3, destination.Slice(1200, 400));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "bias_ih_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "bias_ih_l0 [80]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 0, destination.Slice(0, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 1, destination.Slice(20, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 2, destination.Slice(40, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 3, destination.Slice(60, 20));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "bias_hh_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "bias_hh_l0 [80]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 4, 0, destination.Slice(0, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 4, 1, destination.Slice(20, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 4, 2, destination.Slice(40, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 4, 3, destination.Slice(60, 20));
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, nameof(destination), "weight_ih_l1 [54][20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, "destination", "weight_ih_l1 [54][20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3584, 18, 20, 3, 0, destination.Slice(0, 360));
                 global::RnnGen.GateMatrix.Unpack(packed, 3584, 18, 20, 3, 1, destination.Slice(360, 360));
                 global::RnnGen.GateMatrix.Unpack(packed, 3584, 18, 20, 3, 2, destination.Slice(720, 360));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 972, nameof(destination), "weight_hh_l1 [54][18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 972, "destination", "weight_hh_l1 [54][18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 5504, 18, 18, 2, 0, destination.Slice(0, 324));
                 global::RnnGen.GateMatrix.Unpack(packed, 5504, 18, 18, 2, 1, destination.Slice(324, 324));
                 global::RnnGen.GateMatrix.Unpack(packed, 6656, 18, 18, 1, 0, destination.Slice(648, 324));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "bias_ih_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "bias_ih_l1 [54]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7232, 18, 1, 3, 0, destination.Slice(0, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7232, 18, 1, 3, 1, destination.Slice(18, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7232, 18, 1, 3, 2, destination.Slice(36, 18));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "bias_hh_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "bias_hh_l1 [54]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7328, 18, 1, 3, 0, destination.Slice(0, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7328, 18, 1, 3, 1, destination.Slice(18, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7328, 18, 1, 3, 2, destination.Slice(36, 18));
                 return;
             case "weight_ih_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 162, nameof(destination), "weight_ih_l2 [9][18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 162, "destination", "weight_ih_l2 [9][18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7424, 9, 18, 1, 0, destination);
                 return;
             case "weight_hh_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 81, nameof(destination), "weight_hh_l2 [9][9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 81, "destination", "weight_hh_l2 [9][9]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7712, 9, 9, 1, 0, destination);
                 return;
             case "bias_ih_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 9, nameof(destination), "bias_ih_l2 [9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 9, "destination", "bias_ih_l2 [9]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7856, 9, 1, 1, 0, destination);
                 return;
             case "bias_hh_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 9, nameof(destination), "bias_hh_l2 [9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 9, "destination", "bias_hh_l2 [9]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7872, 9, 1, 1, 0, destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -438,47 +438,47 @@ partial class VariantModel
     public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 480, nameof(values), "layer0/kernel [6][80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 480, "values", "layer0/kernel [6][80]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 6, 20, 4, "weight_ih_l0", ImportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "layer0/recurrent_kernel [20][80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1600, "values", "layer0/recurrent_kernel [20][80]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0", ImportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "layer0/bias [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "layer0/bias [80]");
                 global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1080, nameof(values), "layer1/kernel [20][54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1080, "values", "layer1/kernel [20][54]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 20, 18, 3, "weight_ih_l1", ImportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 972, nameof(values), "layer1/recurrent_kernel [18][54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 972, "values", "layer1/recurrent_kernel [18][54]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 18, 18, 3, "weight_hh_l1", ImportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "layer1/bias [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "layer1/bias [54]");
                 global::RnnGen.KerasLayout.ImportBias(values, 18, 3, false, "bias_ih_l1", "bias_hh_l1", ImportPyTorch);
                 return;
             case "layer2/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 162, nameof(values), "layer2/kernel [18][9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 162, "values", "layer2/kernel [18][9]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 18, 9, 1, "weight_ih_l2", ImportPyTorch);
                 return;
             case "layer2/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 81, nameof(values), "layer2/recurrent_kernel [9][9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 81, "values", "layer2/recurrent_kernel [9][9]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 9, 9, 1, "weight_hh_l2", ImportPyTorch);
                 return;
             case "layer2/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 9, nameof(values), "layer2/bias [9]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 9, "values", "layer2/bias [9]");
                 global::RnnGen.KerasLayout.ImportBias(values, 9, 1, false, "bias_ih_l2", "bias_hh_l2", ImportPyTorch);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -494,43 +494,43 @@ partial class VariantModel
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 480, nameof(destination), "layer0/kernel [6][80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 480, "destination", "layer0/kernel [6][80]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 6, 20, 4, "weight_ih_l0", ExportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "layer0/recurrent_kernel [20][80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, "destination", "layer0/recurrent_kernel [20][80]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0", ExportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "layer0/bias [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "layer0/bias [80]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, nameof(destination), "layer1/kernel [20][54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, "destination", "layer1/kernel [20][54]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 20, 18, 3, "weight_ih_l1", ExportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 972, nameof(destination), "layer1/recurrent_kernel [18][54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 972, "destination", "layer1/recurrent_kernel [18][54]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 18, 18, 3, "weight_hh_l1", ExportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "layer1/bias [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "layer1/bias [54]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 18, 3, false, "bias_ih_l1", "bias_hh_l1", ExportPyTorch);
                 return;
             case "layer2/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 162, nameof(destination), "layer2/kernel [18][9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 162, "destination", "layer2/kernel [18][9]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 18, 9, 1, "weight_ih_l2", ExportPyTorch);
                 return;
             case "layer2/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 81, nameof(destination), "layer2/recurrent_kernel [9][9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 81, "destination", "layer2/recurrent_kernel [9][9]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 9, 9, 1, "weight_hh_l2", ExportPyTorch);
                 return;
             case "layer2/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 9, nameof(destination), "layer2/bias [9]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 9, "destination", "layer2/bias [9]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 9, 1, false, "bias_ih_l2", "bias_hh_l2", ExportPyTorch);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -614,15 +614,15 @@ partial class VariantModel
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "VariantModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
             if (!lengths.IsEmpty)
             {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
             }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -643,7 +643,7 @@ partial class VariantModel
 
                 if (_stagedBatchSize != batchSize)
                 {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                 }
             }
 
@@ -809,22 +809,22 @@ partial class VariantModel
                     (units, padded, hiddenOffset, cellOffset) = (9, 16, 8096, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
             }
 
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -875,19 +875,19 @@ partial class VariantModel
                     (units, padded, hiddenOffset, cellOffset) = (9, 16, 7744, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
             int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -921,7 +921,7 @@ partial class VariantModel
 
             if ((uint)step > (uint)_lastSteps)
             {
-                throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
@@ -967,23 +967,23 @@ partial class VariantModel
                     (units, padded, hiddenOffset, cellOffset) = (9, 16, 2048, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
             }
 
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
 
             _backward ??= new global::RnnGen.AlignedBuffer(2368);
@@ -1020,11 +1020,11 @@ partial class VariantModel
     public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::System.ArgumentNullException.ThrowIfNull(state);
-        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
         if (global::RnnGen.NonFiniteValues.CheckInputs)
         {
-            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
         ref float s = ref state.Buffer.Reference;
@@ -1084,7 +1084,7 @@ partial class VariantModel
             0 => Buffer.Span.Slice(0, 20),
             1 => Buffer.Span.Slice(32, 18),
             2 => Buffer.Span.Slice(64, 9),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2."),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2."),
         };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
@@ -1092,9 +1092,9 @@ partial class VariantModel
         public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
         {
             0 => Buffer.Span.Slice(80, 20),
-            1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
-            2 => throw new global::System.ArgumentException("Layer 2 is a SimpleRNN layer and has no cell state.", nameof(layer)),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2."),
+            1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", "layer"),
+            2 => throw new global::System.ArgumentException("Layer 2 is a SimpleRNN layer and has no cell state.", "layer"),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2."),
         };
 
         /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -1118,18 +1118,18 @@ partial class VariantModel
                     (units, hiddenOffset, cellOffset) = (9, 64, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2.");
             }
 
-            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                 cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -1162,8 +1162,8 @@ partial class VariantModel
             int batchSize = _batchSize;
             int rows = steps * batchSize;
             // Every check before the tape is touched, so a corrected retry still finds it.
-            global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -1171,7 +1171,7 @@ partial class VariantModel
 
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
             }
 
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -1376,18 +1376,18 @@ partial class VariantModel
                     (units, padded, hiddenOffset, cellOffset) = (9, 16, 2272, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -1436,82 +1436,82 @@ partial class VariantModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 6);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                 }
@@ -1519,33 +1519,33 @@ partial class VariantModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
                 }
@@ -1554,84 +1554,84 @@ partial class VariantModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
             }
         }
@@ -1651,90 +1651,90 @@ partial class VariantModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
                 }
             }
         }
@@ -1756,90 +1756,90 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (nuint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (nuint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
                     }
                 }
             }
@@ -1862,23 +1862,23 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -1916,8 +1916,8 @@ partial class VariantModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -1986,82 +1986,82 @@ partial class VariantModel
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
                 ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
                 ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                 }
@@ -2070,38 +2070,38 @@ partial class VariantModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R0);
-                    var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R0);
-                    var g = global::RnnGen.Numerics.VectorMath.Relu(ag0R0);
-                    var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                     // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR0, (uint)(0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R1);
-                    var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R1);
-                    var g = global::RnnGen.Numerics.VectorMath.Relu(ag0R1);
-                    var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                     // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -2111,58 +2111,58 @@ partial class VariantModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                    var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                    var g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                    var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -2184,85 +2184,85 @@ partial class VariantModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                 }
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                    var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                    var g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                    var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(0));
                 }
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                    var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                    var g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                    var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -2286,85 +2286,85 @@ partial class VariantModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
                         // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(lane));
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                        var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                        var g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                        var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
                         // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(lane + 4));
                     }
                 }
             }
@@ -2389,23 +2389,23 @@ partial class VariantModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2440,31 +2440,31 @@ partial class VariantModel
                         ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
+                        float i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
+                        float f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
+                        float g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
+                        float o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ relu(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Relu(cNew);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                        var f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                        var g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                        var o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
+                        float i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
+                        float f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
+                        float g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
+                        float o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                         // h(t) = o ⊙ relu(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Relu(cNew);
@@ -2506,88 +2506,88 @@ partial class VariantModel
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
                 ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
                     ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                     az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
                     ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
                     az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
                     ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
                     az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
                     ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
                     az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
@@ -2596,66 +2596,66 @@ partial class VariantModel
                 az0R0 = az0R0 + az0R0_1;
                 an0R0 = an0R0 + an0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 ar0R1 = ar0R1 + ar0R1_1;
                 az0R1 = az0R1 + az0R1_1;
                 an0R1 = an0R1 + an0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 ar0R2 = ar0R2 + ar0R2_1;
                 az0R2 = az0R2 + az0R2_1;
                 an0R2 = an0R2 + an0R2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, an0_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, an0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
                 }
                 ar0 = ar0 + ar0_1;
                 az0 = az0 + az0_1;
                 an0 = an0 + an0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
             }
         }
@@ -2678,179 +2678,179 @@ partial class VariantModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                    var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                    var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                    var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                    var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                    var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                    var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                    var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                    var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, an1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
                 }
             }
         }
@@ -2870,95 +2870,95 @@ partial class VariantModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 4));
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 4));
-                var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 12));
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
                 }
             }
         }
@@ -2980,27 +2980,27 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
@@ -3106,58 +3106,58 @@ partial class VariantModel
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ar0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
                     ar0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     az0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0_2);
                     az0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1_2);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
                     ar0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     az0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_3);
                     az0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_3);
                 }
@@ -3165,39 +3165,39 @@ partial class VariantModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
                 }
                 ar0R0 = ar0R0 + ar0R0_1 + ar0R0_2 + ar0R0_3;
                 az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R0), ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)), ref rhUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R0), ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
                 }
                 ar0R1 = ar0R1 + ar0R1_1 + ar0R1_2 + ar0R1_3;
                 az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R1), ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)), ref rhUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R1), ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -3206,50 +3206,50 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
-                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0_2);
-                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x2, az0_2);
-                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0_3);
-                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x3, az0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, ar0_2);
+                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, az0_2);
+                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_3);
+                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, az0_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
                 }
                 ar0 = ar0 + ar0_1 + ar0_2 + ar0_3;
                 az0 = az0 + az0_1 + az0_2 + az0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
             }
         }
@@ -3270,70 +3270,70 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, az1_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x2, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x3, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x3, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x3, az1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, az1_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, az1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
                 }
                 ar0 = ar0 + ar0_1;
                 az0 = az0 + az0_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 ar1 = ar1 + ar1_1;
                 az1 = az1 + az1_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
             }
         }
@@ -3354,102 +3354,102 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x2, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x2, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x2, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x3, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x3, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x3, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x3, az3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, az3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, az3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)), ref rhUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az2), ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az2), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az3), ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)), ref rhUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az3), ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
                 }
             }
         }
@@ -3472,23 +3472,23 @@ partial class VariantModel
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
@@ -3526,8 +3526,8 @@ partial class VariantModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
@@ -3546,25 +3546,25 @@ partial class VariantModel
                         az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, az3);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
+                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Tanh(az0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
+                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Tanh(az1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
+                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Tanh(az2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
+                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Tanh(az3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
@@ -3613,62 +3613,62 @@ partial class VariantModel
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
                 ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
                 ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0));
-                var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(32 + 0));
-                var an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
                     an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
                     an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
                     an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
                     an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
                     an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
                     an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
                     an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
@@ -3678,23 +3678,23 @@ partial class VariantModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
                     an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
@@ -3702,31 +3702,31 @@ partial class VariantModel
                 }
                 an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
                 {
-                    var n = an0R0;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R0;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
                 }
                 an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
                 {
-                    var n = an0R1;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R1;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
                 }
                 an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
                 {
-                    var n = an0R2;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R2;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
                 }
                 an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
                 {
-                    var n = an0R3;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (nuint)(0)) - n, n), ref hUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R3;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)) - n, n), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -3735,39 +3735,39 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = an0;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = an0;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -3788,56 +3788,56 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, an1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
+                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, an1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = an0;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = an0;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1 + an1_2 + an1_3;
                 {
-                    var n = an1;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = an1;
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -3858,82 +3858,82 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12));
-                var an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, an3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, an3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
                 }
                 an0 = an0 + an0_1;
                 {
-                    var n = an0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = an0;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1;
                 {
-                    var n = an1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = an1;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
                 }
                 an2 = an2 + an2_1;
                 {
-                    var n = an2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = an2;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                 }
                 an3 = an3 + an3_1;
                 {
-                    var n = an3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = an3;
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -3956,23 +3956,23 @@ partial class VariantModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
-                    var an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
-                    var an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
-                    var an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
-                    var an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
+                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
+                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
+                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
+                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -4010,8 +4010,8 @@ partial class VariantModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -4030,51 +4030,51 @@ partial class VariantModel
                         an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
                     }
                     {
-                        var n = an0;
+                        float n = an0;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                     }
                     {
-                        var n = an1;
+                        float n = an1;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                     }
                     {
-                        var n = an2;
+                        float n = an2;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                     }
                     {
-                        var n = an3;
+                        float n = an3;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                     }
                     {
-                        var n = an4;
+                        float n = an4;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
                     }
                     {
-                        var n = an5;
+                        float n = an5;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
                     }
                     {
-                        var n = an6;
+                        float n = an6;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
                     }
                     {
-                        var n = an7;
+                        float n = an7;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
                     }
                 }
@@ -4114,62 +4114,62 @@ partial class VariantModel
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
-                var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                     ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                     ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                     ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                     ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                     ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                     ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                     ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                     ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                     ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -4179,23 +4179,23 @@ partial class VariantModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                     ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                     ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                     ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
@@ -4203,55 +4203,55 @@ partial class VariantModel
                 }
                 ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (uint)(0));
                 }
                 ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (uint)(0));
                 }
                 ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (uint)(0));
                 }
                 ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
             }
         }
@@ -4271,50 +4271,50 @@ partial class VariantModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (uint)(8));
                 }
             }
         }
@@ -4334,70 +4334,70 @@ partial class VariantModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
                 }
                 ah0 = ah0 + ah0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (uint)(4));
                 }
                 ah2 = ah2 + ah2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (uint)(8));
                 }
                 ah3 = ah3 + ah3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (uint)(12));
                 }
             }
         }
@@ -4419,23 +4419,23 @@ partial class VariantModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    var ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    var ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 4);
-                    var ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 5);
-                    var ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 6);
-                    var ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 7);
+                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 4);
+                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 5);
+                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 6);
+                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -4473,8 +4473,8 @@ partial class VariantModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -4555,62 +4555,62 @@ partial class VariantModel
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
                 ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
-                var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
-                var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 8; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                     ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                     ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                     ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                     ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                     ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                     ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                     ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                     ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                     ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -4620,14 +4620,14 @@ partial class VariantModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 8);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 8);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 8);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 8);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
@@ -4635,19 +4635,19 @@ partial class VariantModel
                 }
                 ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R0), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R0), ref hUnitsR0, (uint)(0));
                 }
                 ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R1), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R1), ref hUnitsR1, (uint)(0));
                 }
                 ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R2), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R2), ref hUnitsR2, (uint)(0));
                 }
                 ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R3), ref hUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R3), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -4655,34 +4655,34 @@ partial class VariantModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 8; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -4702,47 +4702,47 @@ partial class VariantModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 8; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -4762,65 +4762,65 @@ partial class VariantModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 8; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
                 }
                 ah0 = ah0 + ah0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (uint)(4));
                 }
                 ah2 = ah2 + ah2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah2), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah2), ref hUnits, (uint)(8));
                 }
                 ah3 = ah3 + ah3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah3), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah3), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -4842,23 +4842,23 @@ partial class VariantModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    var ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    var ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    var ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
+                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
+                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
+                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -4896,7 +4896,7 @@ partial class VariantModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                        var x0 = xk;
+                        float x0 = xk;
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -4963,19 +4963,19 @@ partial class VariantModel
             {
                 int unit = (block * 16);
                 int gate = (block * 64);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                var actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (nuint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -4998,19 +4998,19 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5034,19 +5034,19 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5070,13 +5070,13 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    var actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    float actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f);
@@ -5113,12 +5113,12 @@ partial class VariantModel
             {
                 int unit = (block * 16);
                 int gate = (block * 48);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (z * z)), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * global::System.Runtime.Intrinsics.Vector512<float>.One, ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * global::System.Runtime.Intrinsics.Vector512<float>.One, ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -5139,12 +5139,12 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (z * z)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * global::System.Runtime.Intrinsics.Vector256<float>.One, ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * global::System.Runtime.Intrinsics.Vector256<float>.One, ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5166,12 +5166,12 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (z * z)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * global::System.Runtime.Intrinsics.Vector128<float>.One, ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * global::System.Runtime.Intrinsics.Vector128<float>.One, ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5193,9 +5193,9 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (1f - (z * z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * 1f;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
@@ -5229,10 +5229,10 @@ partial class VariantModel
             {
                 int unit = (block * 16);
                 int gate = (block * 48);
-                var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (r * r)), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (r * r)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -5253,10 +5253,10 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (r * r)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (r * r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5278,10 +5278,10 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (r * r)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (r * r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5303,8 +5303,8 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
+                    float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (1f - (r * r));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }
@@ -5336,10 +5336,10 @@ partial class VariantModel
             {
                 int unit = (block * 16);
                 int gate = (block * 16);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector512<float>.One - hNow)), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector512<float>.One - hNow)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -5360,10 +5360,10 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector256<float>.One - hNow)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector256<float>.One - hNow)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5385,10 +5385,10 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector128<float>.One - hNow)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector128<float>.One - hNow)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -5410,8 +5410,8 @@ partial class VariantModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * (hNow * (1f - hNow));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }

@@ -123,35 +123,35 @@ namespace Game.Models
         public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
-            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
             switch (name)
             {
                 case "weight_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 192, nameof(values), "weight_ih_l0 [48][4]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 192, "values", "weight_ih_l0 [48][4]");
                     Layer0.ResetGate.InputWeights.CopyFrom(values.Slice(0, 64));
                     Layer0.UpdateGate.InputWeights.CopyFrom(values.Slice(64, 64));
                     Layer0.NewGate.InputWeights.CopyFrom(values.Slice(128, 64));
                     return;
                 case "weight_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 768, nameof(values), "weight_hh_l0 [48][16]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 768, "values", "weight_hh_l0 [48][16]");
                     Layer0.ResetGate.RecurrentWeights.CopyFrom(values.Slice(0, 256));
                     Layer0.UpdateGate.RecurrentWeights.CopyFrom(values.Slice(256, 256));
                     Layer0.NewGate.RecurrentWeights.CopyFrom(values.Slice(512, 256));
                     return;
                 case "bias_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 48, nameof(values), "bias_ih_l0 [48]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 48, "values", "bias_ih_l0 [48]");
                     Layer0.ResetGate.InputBias.CopyFrom(values.Slice(0, 16));
                     Layer0.UpdateGate.InputBias.CopyFrom(values.Slice(16, 16));
                     Layer0.NewGate.InputBias.CopyFrom(values.Slice(32, 16));
                     return;
                 case "bias_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 48, nameof(values), "bias_hh_l0 [48]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 48, "values", "bias_hh_l0 [48]");
                     Layer0.ResetGate.RecurrentBias.CopyFrom(values.Slice(0, 16));
                     Layer0.UpdateGate.RecurrentBias.CopyFrom(values.Slice(16, 16));
                     Layer0.NewGate.RecurrentBias.CopyFrom(values.Slice(32, 16));
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
             }
         }
 
@@ -169,7 +169,7 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
         {
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             UnpackPyTorch(name, gradients, destination);
         }
 
@@ -180,31 +180,31 @@ namespace Game.Models
             switch (name)
             {
                 case "weight_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 192, nameof(destination), "weight_ih_l0 [48][4]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 192, "destination", "weight_ih_l0 [48][4]");
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 16, 4, 3, 0, destination.Slice(0, 64));
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 16, 4, 3, 1, destination.Slice(64, 64));
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 16, 4, 3, 2, destination.Slice(128, 64));
                     return;
                 case "weight_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 768, nameof(destination), "weight_hh_l0 [48][16]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 768, "destination", "weight_hh_l0 [48][16]");
                     global::RnnGen.GateMatrix.Unpack(packed, 192, 16, 16, 3, 0, destination.Slice(0, 256));
                     global::RnnGen.GateMatrix.Unpack(packed, 192, 16, 16, 3, 1, destination.Slice(256, 256));
                     global::RnnGen.GateMatrix.Unpack(packed, 192, 16, 16, 3, 2, destination.Slice(512, 256));
                     return;
                 case "bias_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 48, nameof(destination), "bias_ih_l0 [48]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 48, "destination", "bias_ih_l0 [48]");
                     global::RnnGen.GateMatrix.Unpack(packed, 960, 16, 1, 3, 0, destination.Slice(0, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 960, 16, 1, 3, 1, destination.Slice(16, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 960, 16, 1, 3, 2, destination.Slice(32, 16));
                     return;
                 case "bias_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 48, nameof(destination), "bias_hh_l0 [48]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 48, "destination", "bias_hh_l0 [48]");
                     global::RnnGen.GateMatrix.Unpack(packed, 1008, 16, 1, 3, 0, destination.Slice(0, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 1008, 16, 1, 3, 1, destination.Slice(16, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 1008, 16, 1, 3, 2, destination.Slice(32, 16));
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
             }
         }
 
@@ -251,23 +251,23 @@ namespace Game.Models
         public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
-            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
             switch (name)
             {
                 case "layer0/kernel":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 192, nameof(values), "layer0/kernel [4][48]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 192, "values", "layer0/kernel [4][48]");
                     global::RnnGen.KerasLayout.ImportKernel(values, 4, 16, 3, "weight_ih_l0", ImportPyTorch);
                     return;
                 case "layer0/recurrent_kernel":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 768, nameof(values), "layer0/recurrent_kernel [16][48]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 768, "values", "layer0/recurrent_kernel [16][48]");
                     global::RnnGen.KerasLayout.ImportKernel(values, 16, 16, 3, "weight_hh_l0", ImportPyTorch);
                     return;
                 case "layer0/bias":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 96, nameof(values), "layer0/bias [2][48]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 96, "values", "layer0/bias [2][48]");
                     global::RnnGen.KerasLayout.ImportBias(values, 16, 3, true, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
             }
         }
 
@@ -283,19 +283,19 @@ namespace Game.Models
             switch (name)
             {
                 case "layer0/kernel":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 192, nameof(destination), "layer0/kernel [4][48]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 192, "destination", "layer0/kernel [4][48]");
                     global::RnnGen.KerasLayout.ExportKernel(destination, 4, 16, 3, "weight_ih_l0", ExportPyTorch);
                     return;
                 case "layer0/recurrent_kernel":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 768, nameof(destination), "layer0/recurrent_kernel [16][48]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 768, "destination", "layer0/recurrent_kernel [16][48]");
                     global::RnnGen.KerasLayout.ExportKernel(destination, 16, 16, 3, "weight_hh_l0", ExportPyTorch);
                     return;
                 case "layer0/bias":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 96, nameof(destination), "layer0/bias [2][48]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 96, "destination", "layer0/bias [2][48]");
                     global::RnnGen.KerasLayout.ExportBias(destination, 16, 3, true, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
             }
         }
 
@@ -367,15 +367,15 @@ namespace Game.Models
             global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "NamespacedModel"); // one call at a time per instance
             try
             {
-                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
                 if (!lengths.IsEmpty)
                 {
-                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
                 }
-                global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
                 if (global::RnnGen.NonFiniteValues.CheckInputs)
                 {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
                 }
                 ref float p = ref _parameters.Reference;
                 global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -396,7 +396,7 @@ namespace Game.Models
 
                     if (_stagedBatchSize != batchSize)
                     {
-                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                     }
                 }
 
@@ -481,22 +481,22 @@ namespace Game.Models
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 816, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                 if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
                 {
-                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
                 }
 
                 if (cellOffset >= 0)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                 }
                 else if (!cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -541,19 +541,19 @@ namespace Game.Models
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 480, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
                 int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-                global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -587,7 +587,7 @@ namespace Game.Models
 
                 if ((uint)step > (uint)_lastSteps)
                 {
-                    throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                    throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
                 }
 
                 global::System.Span<float> workspace = _workspace!.Span;
@@ -624,23 +624,23 @@ namespace Game.Models
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 240, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                 if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
                 {
-                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
                 }
 
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                 }
 
                 _backward ??= new global::RnnGen.AlignedBuffer(272);
@@ -677,11 +677,11 @@ namespace Game.Models
         public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ArgumentNullException.ThrowIfNull(state);
-            global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-            global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+            global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+            global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             ref float s = ref state.Buffer.Reference;
@@ -723,15 +723,15 @@ namespace Game.Models
             public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch
             {
                 0 => Buffer.Span.Slice(0, 16),
-                _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
             };
 
             /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
             /// <param name="layer">Index of an LSTM layer.</param>
             public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
             {
-                0 => throw new global::System.ArgumentException("Layer 0 is a GRU layer and has no cell state.", nameof(layer)),
-                _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                0 => throw new global::System.ArgumentException("Layer 0 is a GRU layer and has no cell state.", "layer"),
+                _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
             };
 
             /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -749,18 +749,18 @@ namespace Game.Models
                         (units, hiddenOffset, cellOffset) = (16, 0, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0.");
                 }
 
-                global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+                global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
                 if (cellOffset >= 0)
                 {
-                    global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                    global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                     cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
                 }
                 else if (!cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -793,8 +793,8 @@ namespace Game.Models
                 int batchSize = _batchSize;
                 int rows = steps * batchSize;
                 // Every check before the tape is touched, so a corrected retry still finds it.
-                global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+                global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
                 if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
                 {
                     throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -802,7 +802,7 @@ namespace Game.Models
 
                 if (global::RnnGen.NonFiniteValues.CheckInputs)
                 {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
                 }
 
                 _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -906,18 +906,18 @@ namespace Game.Models
                         (units, padded, hiddenOffset, cellOffset) = (16, 16, 256, -1);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -967,88 +967,88 @@ namespace Game.Models
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
                     ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4);
                     ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
-                    var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                         ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                        var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                        var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                        var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                        var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                        var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
                         ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                        var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                         az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                        var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                         an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                        var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                         ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                         ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
                         ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                        var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                         az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                         az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
                         az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                        var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                         an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                         an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                         an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                        var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
                         ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                        var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
                         az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                        var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
                         an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                        var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                         ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
                         ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
                         ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                        var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                         az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
                         az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
                         az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                        var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                         an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
                         an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
                         an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
@@ -1057,66 +1057,66 @@ namespace Game.Models
                     az0R0 = az0R0 + az0R0_1;
                     an0R0 = an0R0 + an0R0_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                     }
                     ar0R1 = ar0R1 + ar0R1_1;
                     az0R1 = az0R1 + az0R1_1;
                     an0R1 = an0R1 + an0R1_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                     }
                     ar0R2 = ar0R2 + ar0R2_1;
                     az0R2 = az0R2 + az0R2_1;
                     an0R2 = an0R2 + an0R2_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
                     }
                 }
                 for (; row < rows; row++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, an0_1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, an0_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
+                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
+                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
+                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
+                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
                     }
                     ar0 = ar0 + ar0_1;
                     az0 = az0 + az0_1;
                     an0 = an0 + an0_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                     }
                 }
             }
@@ -1139,179 +1139,179 @@ namespace Game.Models
                     ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
-                    var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                    var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                    var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                    var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8));
-                    var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                    var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                    var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                    var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                        var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                        var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                        var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                        var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                        var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                        var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                        var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                        var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                        var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                        var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                        var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                        var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                        var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                        var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                        var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                        var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                        var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
                     }
                 }
                 for (; row < rows; row++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                    var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                    var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                    var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, an1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
                     }
                 }
             }
@@ -1331,95 +1331,95 @@ namespace Game.Models
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                    var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 0));
-                    var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                    var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 4));
-                    var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 4));
-                    var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                    var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                    var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 8));
-                    var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                    var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 12));
-                    var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, an3);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (nuint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (nuint)(12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (nuint)(16 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (nuint)(32 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
                     }
                 }
             }
@@ -1441,27 +1441,27 @@ namespace Game.Models
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
                     for (int lane = 0; lane < 16; lane += 4)
                     {
-                        var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                        var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                        var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane);
-                        var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                        var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                        var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1);
-                        var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                        var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                        var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2);
-                        var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                        var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                        var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3);
+                        float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                        float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                        float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane);
+                        float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                        float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                        float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1);
+                        float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                        float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                        float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2);
+                        float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                        float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                        float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3);
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = xk;
-                            var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                            float x0 = xk;
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                             ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                             az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                             an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
@@ -1576,88 +1576,88 @@ namespace Game.Models
                     ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
                     ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
                     ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 16) + unit0);
-                    var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                    var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                    var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                    var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                    var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                    var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
-                    var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                         ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                        var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                        var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                        var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                        var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                        var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
                         ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                        var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                         az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                        var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                         an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                        var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                         ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                         ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
                         ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                        var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                         az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                         az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
                         az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                        var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                         an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                         an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                         an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                        var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
                         ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                        var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
                         az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                        var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
                         an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                        var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                        global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                         ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
                         ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
                         ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                        var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                        global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                         az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
                         az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
                         az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                        var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                        global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                         an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
                         an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
                         an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
@@ -1666,46 +1666,46 @@ namespace Game.Models
                     az0R0 = az0R0 + az0R0_1;
                     an0R0 = an0R0 + an0R0_1;
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
+                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
                     }
                     ar0R1 = ar0R1 + ar0R1_1;
                     az0R1 = az0R1 + az0R1_1;
                     an0R1 = an0R1 + an0R1_1;
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
+                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
                     }
                     ar0R2 = ar0R2 + ar0R2_1;
                     az0R2 = az0R2 + az0R2_1;
                     an0R2 = an0R2 + an0R2_1;
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R2);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
+                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R2);
+                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
                     }
                 }
                 for (; row < rows; row++)
@@ -1715,48 +1715,48 @@ namespace Game.Models
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, an0_1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, an0_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
+                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
+                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
+                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
+                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
                     }
                     ar0 = ar0 + ar0_1;
                     az0 = az0 + az0_1;
                     an0 = an0 + an0_1;
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                     }
                 }
             }
@@ -1785,152 +1785,152 @@ namespace Game.Models
                     ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                     ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
                     ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
-                    var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                    var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                    var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(8));
-                    var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 8));
-                    var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                    var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                    var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                    var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(8));
-                    var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 8));
-                    var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                        var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                        var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                        var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                        var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                        var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                        var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                        var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                        var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                        var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                        var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                        var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                        var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                         ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
                         ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                        var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                         az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
                         az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                        var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                         an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
                         an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                        var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                        global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                         ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
                         ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                        var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                        global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                         az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
                         az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                        var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                        global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                         an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
                         an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R0);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (uint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (nuint)(8)) - n, n), ref hUnitsR0, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (uint)(8)) - n, n), ref hUnitsR0, (uint)(8));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R1);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R1);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (uint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (nuint)(8)) - n, n), ref hUnitsR1, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (uint)(8)) - n, n), ref hUnitsR1, (uint)(8));
                     }
                 }
                 for (; row < rows; row++)
@@ -1940,69 +1940,69 @@ namespace Game.Models
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                    var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, an1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (uint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                     }
                 }
             }
@@ -2025,123 +2025,123 @@ namespace Game.Models
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                    var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                    var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 4));
-                    var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                    var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                    var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                    var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
-                    var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, an3);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (uint)(0));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
+                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (nuint)(4));
+                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (uint)(4));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
+                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (uint)(8));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                        var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
+                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (nuint)(16 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (nuint)(12));
+                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12))));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (uint)(12));
                         // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
                     }
                 }
             }
@@ -2166,27 +2166,27 @@ namespace Game.Models
                     ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 4)
                     {
-                        var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                        var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                        var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                        var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                        var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                        var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                        var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                        var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                        var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                        var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                        var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                        var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                        float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                        float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                        float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                        float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                        float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                        float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                        float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                        float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                        float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
+                        float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                        float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                        float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = xk;
-                            var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                            float x0 = xk;
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                             ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                             az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                             an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
@@ -2237,10 +2237,10 @@ namespace Game.Models
                             an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
                         }
                         {
-                            var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                            var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
+                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = z;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
@@ -2249,10 +2249,10 @@ namespace Game.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                         }
                         {
-                            var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                            var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
+                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
+                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = z;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
@@ -2261,10 +2261,10 @@ namespace Game.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                         }
                         {
-                            var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                            var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
+                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
+                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = z;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
@@ -2273,10 +2273,10 @@ namespace Game.Models
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                         }
                         {
-                            var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                            var z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
+                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            var n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
+                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = z;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
@@ -2316,16 +2316,16 @@ namespace Game.Models
                 {
                     int unit = (block * 16);
                     int gate = (block * 48);
-                    var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector512<float> dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -2347,16 +2347,16 @@ namespace Game.Models
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 48) + lane;
-                        var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                        var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                        var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                        var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                        var dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector256<float> dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                     }
                 }
             }
@@ -2379,16 +2379,16 @@ namespace Game.Models
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 48) + lane;
-                        var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                        var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                        var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                        var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                        var dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (nuint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (nuint)(unit));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector128<float> dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                     }
                 }
             }
@@ -2411,11 +2411,11 @@ namespace Game.Models
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 48) + lane;
-                        var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                        var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                        var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                        var dan = dh * (1f - z) * (1f - (n * n));
+                        float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                        float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                        float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                        float dan = dh * (1f - z) * (1f - (n * n));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * (r * (1f - r));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;

@@ -141,47 +141,47 @@ partial class Outer<T>
         public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
-            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
             switch (name)
             {
                 case "weight_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "weight_ih_l0 [32][2]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 64, "values", "weight_ih_l0 [32][2]");
                     Layer0.InputGate.InputWeights.CopyFrom(values.Slice(0, 16));
                     Layer0.ForgetGate.InputWeights.CopyFrom(values.Slice(16, 16));
                     Layer0.CellGate.InputWeights.CopyFrom(values.Slice(32, 16));
                     Layer0.OutputGate.InputWeights.CopyFrom(values.Slice(48, 16));
                     return;
                 case "weight_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "weight_hh_l0 [32][8]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 256, "values", "weight_hh_l0 [32][8]");
                     Layer0.InputGate.RecurrentWeights.CopyFrom(values.Slice(0, 64));
                     Layer0.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(64, 64));
                     Layer0.CellGate.RecurrentWeights.CopyFrom(values.Slice(128, 64));
                     Layer0.OutputGate.RecurrentWeights.CopyFrom(values.Slice(192, 64));
                     return;
                 case "bias_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 32, nameof(values), "bias_ih_l0 [32]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 32, "values", "bias_ih_l0 [32]");
                     Layer0.InputGate.InputBias.CopyFrom(values.Slice(0, 8));
                     Layer0.ForgetGate.InputBias.CopyFrom(values.Slice(8, 8));
                     Layer0.CellGate.InputBias.CopyFrom(values.Slice(16, 8));
                     Layer0.OutputGate.InputBias.CopyFrom(values.Slice(24, 8));
                     return;
                 case "bias_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 32, nameof(values), "bias_hh_l0 [32]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 32, "values", "bias_hh_l0 [32]");
                     Layer0.InputGate.RecurrentBias.CopyFrom(values.Slice(0, 8));
                     Layer0.ForgetGate.RecurrentBias.CopyFrom(values.Slice(8, 8));
                     Layer0.CellGate.RecurrentBias.CopyFrom(values.Slice(16, 8));
                     Layer0.OutputGate.RecurrentBias.CopyFrom(values.Slice(24, 8));
                     return;
                 case "head.weight":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 8, nameof(values), "head.weight [1][8]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 8, "values", "head.weight [1][8]");
                     HeadWeights.CopyFrom(values);
                     return;
                 case "head.bias":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 1, nameof(values), "head.bias [1]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 1, "values", "head.bias [1]");
                     HeadBias.CopyFrom(values);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
             }
         }
 
@@ -199,7 +199,7 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
         {
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             UnpackPyTorch(name, gradients, destination);
         }
 
@@ -210,43 +210,43 @@ partial class Outer<T>
             switch (name)
             {
                 case "weight_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "weight_ih_l0 [32][2]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 64, "destination", "weight_ih_l0 [32][2]");
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 8, 2, 4, 0, destination.Slice(0, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 8, 2, 4, 1, destination.Slice(16, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 8, 2, 4, 2, destination.Slice(32, 16));
                     global::RnnGen.GateMatrix.Unpack(packed, 0, 8, 2, 4, 3, destination.Slice(48, 16));
                     return;
                 case "weight_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "weight_hh_l0 [32][8]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 256, "destination", "weight_hh_l0 [32][8]");
                     global::RnnGen.GateMatrix.Unpack(packed, 128, 8, 8, 4, 0, destination.Slice(0, 64));
                     global::RnnGen.GateMatrix.Unpack(packed, 128, 8, 8, 4, 1, destination.Slice(64, 64));
                     global::RnnGen.GateMatrix.Unpack(packed, 128, 8, 8, 4, 2, destination.Slice(128, 64));
                     global::RnnGen.GateMatrix.Unpack(packed, 128, 8, 8, 4, 3, destination.Slice(192, 64));
                     return;
                 case "bias_ih_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, nameof(destination), "bias_ih_l0 [32]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, "destination", "bias_ih_l0 [32]");
                     global::RnnGen.GateMatrix.Unpack(packed, 640, 8, 1, 4, 0, destination.Slice(0, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 640, 8, 1, 4, 1, destination.Slice(8, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 640, 8, 1, 4, 2, destination.Slice(16, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 640, 8, 1, 4, 3, destination.Slice(24, 8));
                     return;
                 case "bias_hh_l0":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, nameof(destination), "bias_hh_l0 [32]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, "destination", "bias_hh_l0 [32]");
                     global::RnnGen.GateMatrix.Unpack(packed, 704, 8, 1, 4, 0, destination.Slice(0, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 704, 8, 1, 4, 1, destination.Slice(8, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 704, 8, 1, 4, 2, destination.Slice(16, 8));
                     global::RnnGen.GateMatrix.Unpack(packed, 704, 8, 1, 4, 3, destination.Slice(24, 8));
                     return;
                 case "head.weight":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 8, nameof(destination), "head.weight [1][8]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 8, "destination", "head.weight [1][8]");
                     global::RnnGen.GateMatrix.Unpack(packed, 768, 1, 8, 1, 0, destination);
                     return;
                 case "head.bias":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 1, nameof(destination), "head.bias [1]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 1, "destination", "head.bias [1]");
                     global::RnnGen.GateMatrix.Unpack(packed, 896, 1, 1, 1, 0, destination);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
             }
         }
 
@@ -299,31 +299,31 @@ partial class Outer<T>
         public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
         {
             global::System.ArgumentNullException.ThrowIfNull(name);
-            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+            global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
             switch (name)
             {
                 case "layer0/kernel":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "layer0/kernel [2][32]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 64, "values", "layer0/kernel [2][32]");
                     global::RnnGen.KerasLayout.ImportKernel(values, 2, 8, 4, "weight_ih_l0", ImportPyTorch);
                     return;
                 case "layer0/recurrent_kernel":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "layer0/recurrent_kernel [8][32]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 256, "values", "layer0/recurrent_kernel [8][32]");
                     global::RnnGen.KerasLayout.ImportKernel(values, 8, 8, 4, "weight_hh_l0", ImportPyTorch);
                     return;
                 case "layer0/bias":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 32, nameof(values), "layer0/bias [32]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 32, "values", "layer0/bias [32]");
                     global::RnnGen.KerasLayout.ImportBias(values, 8, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                     return;
                 case "dense/kernel":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 8, nameof(values), "dense/kernel [8][1]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 8, "values", "dense/kernel [8][1]");
                     global::RnnGen.KerasLayout.ImportKernel(values, 8, 1, 1, "head.weight", ImportPyTorch);
                     return;
                 case "dense/bias":
-                    global::RnnGen.Shapes.RequireLength(values.Length, 1, nameof(values), "dense/bias [1]");
+                    global::RnnGen.Shapes.RequireLength(values.Length, 1, "values", "dense/bias [1]");
                     ImportPyTorch("head.bias", values);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
             }
         }
 
@@ -339,27 +339,27 @@ partial class Outer<T>
             switch (name)
             {
                 case "layer0/kernel":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "layer0/kernel [2][32]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 64, "destination", "layer0/kernel [2][32]");
                     global::RnnGen.KerasLayout.ExportKernel(destination, 2, 8, 4, "weight_ih_l0", ExportPyTorch);
                     return;
                 case "layer0/recurrent_kernel":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "layer0/recurrent_kernel [8][32]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 256, "destination", "layer0/recurrent_kernel [8][32]");
                     global::RnnGen.KerasLayout.ExportKernel(destination, 8, 8, 4, "weight_hh_l0", ExportPyTorch);
                     return;
                 case "layer0/bias":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, nameof(destination), "layer0/bias [32]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 32, "destination", "layer0/bias [32]");
                     global::RnnGen.KerasLayout.ExportBias(destination, 8, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                     return;
                 case "dense/kernel":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 8, nameof(destination), "dense/kernel [8][1]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 8, "destination", "dense/kernel [8][1]");
                     global::RnnGen.KerasLayout.ExportKernel(destination, 8, 1, 1, "head.weight", ExportPyTorch);
                     return;
                 case "dense/bias":
-                    global::RnnGen.Shapes.RequireLength(destination.Length, 1, nameof(destination), "dense/bias [1]");
+                    global::RnnGen.Shapes.RequireLength(destination.Length, 1, "destination", "dense/bias [1]");
                     ExportPyTorch("head.bias", destination);
                     return;
                 default:
-                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
             }
         }
 
@@ -436,15 +436,15 @@ partial class Outer<T>
             global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "InnerModel"); // one call at a time per instance
             try
             {
-                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
                 if (!lengths.IsEmpty)
                 {
-                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
                 }
-                global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
                 if (global::RnnGen.NonFiniteValues.CheckInputs)
                 {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
                 }
                 ref float p = ref _parameters.Reference;
                 global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -465,7 +465,7 @@ partial class Outer<T>
 
                     if (_stagedBatchSize != batchSize)
                     {
-                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                     }
                 }
 
@@ -566,22 +566,22 @@ partial class Outer<T>
                         (units, padded, hiddenOffset, cellOffset) = (8, 16, 416, 432);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                 if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
                 {
-                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
                 }
 
                 if (cellOffset >= 0)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                 }
                 else if (!cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -626,19 +626,19 @@ partial class Outer<T>
                         (units, padded, hiddenOffset, cellOffset) = (8, 16, 256, 336);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
                 int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-                global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -672,7 +672,7 @@ partial class Outer<T>
 
                 if ((uint)step > (uint)_lastSteps)
                 {
-                    throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                    throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
                 }
 
                 global::System.Span<float> workspace = _workspace!.Span;
@@ -710,23 +710,23 @@ partial class Outer<T>
                         (units, padded, hiddenOffset, cellOffset) = (8, 16, 208, 224);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                 if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
                 {
-                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
                 }
 
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                 }
 
                 _backward ??= new global::RnnGen.AlignedBuffer(272);
@@ -763,11 +763,11 @@ partial class Outer<T>
         public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
         {
             global::System.ArgumentNullException.ThrowIfNull(state);
-            global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-            global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+            global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+            global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             ref float s = ref state.Buffer.Reference;
@@ -812,7 +812,7 @@ partial class Outer<T>
             public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch
             {
                 0 => Buffer.Span.Slice(0, 8),
-                _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
             };
 
             /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
@@ -820,7 +820,7 @@ partial class Outer<T>
             public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
             {
                 0 => Buffer.Span.Slice(16, 8),
-                _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
             };
 
             /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -838,18 +838,18 @@ partial class Outer<T>
                         (units, hiddenOffset, cellOffset) = (8, 0, 16);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0.");
                 }
 
-                global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+                global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
                 if (cellOffset >= 0)
                 {
-                    global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                    global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                     cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
                 }
                 else if (!cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -882,8 +882,8 @@ partial class Outer<T>
                 int batchSize = _batchSize;
                 int rows = steps * batchSize;
                 // Every check before the tape is touched, so a corrected retry still finds it.
-                global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+                global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
                 if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
                 {
                     throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -891,7 +891,7 @@ partial class Outer<T>
 
                 if (global::RnnGen.NonFiniteValues.CheckInputs)
                 {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
                 }
 
                 _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -1005,18 +1005,18 @@ partial class Outer<T>
                         (units, padded, hiddenOffset, cellOffset) = (8, 16, 240, 256);
                         break;
                     default:
-                        throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                 }
 
-                global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                 if (cellOffset < 0 && !cell.IsEmpty)
                 {
-                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
                 if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -1065,54 +1065,54 @@ partial class Outer<T>
                     ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 2);
                     ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 64));
-                    var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                    var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                    var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                         ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                         ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                        var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                         af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                         af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                        var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                         ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                         ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                        var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                         ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                         ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                        var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                         ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                         ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                        var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                         af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                         af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                        var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                         ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                         ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                        var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                         ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                         ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
                     }
@@ -1121,59 +1121,59 @@ partial class Outer<T>
                     ag0R0 = ag0R0 + ag0R0_1;
                     ao0R0 = ao0R0 + ao0R0_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
                     }
                     ai0R1 = ai0R1 + ai0R1_1;
                     af0R1 = af0R1 + af0R1_1;
                     ag0R1 = ag0R1 + ag0R1_1;
                     ao0R1 = ao0R1 + ao0R1_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
                     }
                 }
                 for (; row < rows; row++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 2);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
-                    var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                    var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                    var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
                     }
                     ai0 = ai0 + ai0_1;
                     af0 = af0 + af0_1;
                     ag0 = ag0 + ag0_1;
                     ao0 = ao0 + ao0_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                     }
                 }
             }
@@ -1193,49 +1193,49 @@ partial class Outer<T>
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 2);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
-                    var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                    var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                    var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
                     ref float wLanes = ref wBlock;
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
                     }
                 }
             }
@@ -1257,49 +1257,49 @@ partial class Outer<T>
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     for (int lane = 0; lane < 16; lane += 8)
                     {
-                        var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane));
-                        var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane));
-                        var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane));
-                        var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane));
-                        var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane + 4));
-                        var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane + 4));
-                        var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane + 4));
-                        var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         // Remaining 2 column(s), fixed at generation time.
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
                         }
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (nuint)(lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
                         }
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (nuint)(lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
                         }
                     }
                 }
@@ -1322,21 +1322,21 @@ partial class Outer<T>
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 64));
                     for (int lane = 0; lane < 16; lane += 2)
                     {
-                        var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                        var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                        var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                        var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                        var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                        var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                        var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                        var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
+                        float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                        float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                        float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                        float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
+                        float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                        float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                        float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                        float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         // Remaining 2 column(s), fixed at generation time.
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                            var x0 = xk;
-                            var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                            float x0 = xk;
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                             ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                             af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                             ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -1405,82 +1405,82 @@ partial class Outer<T>
                     ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
                     ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 16) + unit0);
                     ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 16) + unit0);
-                    var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                    var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                    var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                    var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(48 + 0));
-                    var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                    var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                    var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                    var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(48 + 0));
-                    var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                         ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                         ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                        var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                         af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                         af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                        var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                         ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                         ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                        var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                         ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                         ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                        var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                         ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                         ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                        var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                         af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                         af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                        var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                         ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                         ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                        var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                         ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                         ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                        var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                         ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                         ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                        var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                         af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                         af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                        var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                         ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                         ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                        var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                         ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                         ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                        var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                        global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                         ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                         ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                        var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                        global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                         af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                         af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                        var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                        global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                         ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                         ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                        var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                        global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                         ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                         ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                     }
@@ -1489,38 +1489,38 @@ partial class Outer<T>
                     ag0R0 = ag0R0 + ag0R0_1;
                     ao0R0 = ao0R0 + ao0R0_1;
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
+                        global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
+                        global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                        global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0)), i * g);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
                     }
                     ai0R1 = ai0R1 + ai0R1_1;
                     af0R1 = af0R1 + af0R1_1;
                     ag0R1 = ag0R1 + ag0R1_1;
                     ao0R1 = ao0R1 + ao0R1_1;
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
+                        global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
+                        global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                        global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0)), i * g);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                     }
                 }
                 for (; row < rows; row++)
@@ -1530,58 +1530,58 @@ partial class Outer<T>
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
                     ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
-                    var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                    var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                    var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                        af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                        ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                        ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                     }
                     ai0 = ai0 + ai0_1;
                     af0 = af0 + af0_1;
                     ag0 = ag0 + ag0_1;
                     ao0 = ao0 + ao0_1;
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                     }
                 }
             }
@@ -1603,85 +1603,85 @@ partial class Outer<T>
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
                     ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
-                    var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                    var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                        global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
+                        global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                        global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                        global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8)), i * g);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
                     }
                 }
             }
@@ -1705,85 +1705,85 @@ partial class Outer<T>
                     ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 8)
                     {
-                        var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
-                        var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane));
-                        var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane));
-                        var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane));
-                        var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane + 4));
-                        var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane + 4));
-                        var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane + 4));
-                        var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 8; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                            ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                            af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                            ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                            ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                            ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                            af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                            ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                            ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                         }
                         {
-                            var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                            var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                            var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                            var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
+                            global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                            global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                            global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                            global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane)), i * g);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
+                            global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
                             // h(t) = o ⊙ tanh(c(t))
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
                         }
                         {
-                            var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                            var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                            var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                            var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                            global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                            global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                            global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4)), i * g);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
                             // h(t) = o ⊙ tanh(c(t))
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane + 4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
                         }
                     }
                 }
@@ -1808,23 +1808,23 @@ partial class Outer<T>
                     ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 2)
                     {
-                        var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                        var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                        var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                        var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                        var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                        var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                        var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                        var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
+                        float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                        float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                        float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                        float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
+                        float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                        float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                        float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                        float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 8; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = xk;
-                            var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                            float x0 = xk;
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                             ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                             af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                             ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -1859,31 +1859,31 @@ partial class Outer<T>
                             ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
                         }
                         {
-                            var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                            var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                            var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                            var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                            float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                            float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                            float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                            float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
+                            float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                         }
                         {
-                            var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                            var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                            var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                            var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                            float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                            float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                            float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                            float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
+                            float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                             // h(t) = o ⊙ tanh(c(t))
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
@@ -1924,62 +1924,62 @@ partial class Outer<T>
                     ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
                     ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 16);
                     ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                    var ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                         ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                         ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                        var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                        var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                        var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                        var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                         ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                        var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                        var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                        var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                        var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                        var wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                        global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                         ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
                         ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
                         ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
                         ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                        var wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                        global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                         ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
                         ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
                         ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
                         ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                        var wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                        global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                         ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
                         ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
                         ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
                         ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                        var wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                        global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                         ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
                         ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
                         ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
@@ -1987,46 +1987,46 @@ partial class Outer<T>
                     }
                     ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
                     }
                     ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
                     }
                     ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
                     }
                     ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
                     }
                 }
                 for (; row < rows; row++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                     ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                    var ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    var ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                        ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                        ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
+                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                        ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                        ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
                     }
                     ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                     }
                 }
             }
@@ -2046,39 +2046,39 @@ partial class Outer<T>
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                     ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                    var ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(8));
-                    var ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                    var ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ay1);
-                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ay1_1);
-                        ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                        ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ay1_2);
-                        ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
-                        ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ay1_3);
+                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
+                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
+                        ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                        ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
+                        ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
+                        ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
                     }
                     ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                     }
                     ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
                     }
                 }
             }
@@ -2098,55 +2098,55 @@ partial class Outer<T>
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                     ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                    var ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(0));
-                    var ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(4));
-                    var ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(8));
-                    var ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                    var ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(12));
-                    var ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                     ref float wLanes = ref wBlock;
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ay3);
-                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ay1_1);
-                        ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ay2_1);
-                        ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ay3_1);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ay3);
-                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_1);
-                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ay1_1);
-                        ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ay2_1);
-                        ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ay3_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
+                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
+                        ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
+                        ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
+                        ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
+                        ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
+                        ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
+                        ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
                     }
                     ay0 = ay0 + ay0_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                     }
                     ay1 = ay1 + ay1_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (nuint)(4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
                     }
                     ay2 = ay2 + ay2_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (nuint)(8));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
                     }
                     ay3 = ay3 + ay3_1;
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (nuint)(12));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
                     }
                 }
             }
@@ -2168,23 +2168,23 @@ partial class Outer<T>
                     ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
                     for (int lane = 0; lane < 16; lane += 8)
                     {
-                        var ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
-                        var ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
-                        var ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
-                        var ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
-                        var ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
-                        var ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
-                        var ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
-                        var ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
+                        float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
+                        float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
+                        float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
+                        float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
+                        float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
+                        float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
+                        float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
+                        float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 8; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = xk;
-                            var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                            float x0 = xk;
+                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                             ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
                             ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
                             ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
@@ -2275,19 +2275,19 @@ partial class Outer<T>
                 {
                     int unit = (block * 16);
                     int gate = (block * 64);
-                    var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -2310,19 +2310,19 @@ partial class Outer<T>
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 64) + lane;
-                        var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                        var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                        var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                        var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                        var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                        var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                        var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (nuint)(gate));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                        global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                        global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                     }
                 }
             }
@@ -2346,19 +2346,19 @@ partial class Outer<T>
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 64) + lane;
-                        var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                        var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                        var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                        var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                        var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                        var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                        var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (nuint)(gate));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                        global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                        global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                     }
                 }
             }
@@ -2382,13 +2382,13 @@ partial class Outer<T>
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 64) + lane;
-                        var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                        var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                        var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                        var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                        var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                        var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                        float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                        float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                        float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                        float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                        float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                        float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));

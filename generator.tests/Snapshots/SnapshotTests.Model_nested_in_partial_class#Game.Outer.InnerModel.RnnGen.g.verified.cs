@@ -111,27 +111,27 @@ namespace Game
             public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
             {
                 global::System.ArgumentNullException.ThrowIfNull(name);
-                global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+                global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
                 switch (name)
                 {
                     case "weight_ih_l0":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "weight_ih_l0 [16][4]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 64, "values", "weight_ih_l0 [16][4]");
                         Layer0.Hidden.InputWeights.CopyFrom(values);
                         return;
                     case "weight_hh_l0":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "weight_hh_l0 [16][16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 256, "values", "weight_hh_l0 [16][16]");
                         Layer0.Hidden.RecurrentWeights.CopyFrom(values);
                         return;
                     case "bias_ih_l0":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 16, nameof(values), "bias_ih_l0 [16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 16, "values", "bias_ih_l0 [16]");
                         Layer0.Hidden.InputBias.CopyFrom(values);
                         return;
                     case "bias_hh_l0":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 16, nameof(values), "bias_hh_l0 [16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 16, "values", "bias_hh_l0 [16]");
                         Layer0.Hidden.RecurrentBias.CopyFrom(values);
                         return;
                     default:
-                        throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                        throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
                 }
             }
 
@@ -149,7 +149,7 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
             {
-                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+                global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
                 UnpackPyTorch(name, gradients, destination);
             }
 
@@ -160,23 +160,23 @@ namespace Game
                 switch (name)
                 {
                     case "weight_ih_l0":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "weight_ih_l0 [16][4]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 64, "destination", "weight_ih_l0 [16][4]");
                         global::RnnGen.GateMatrix.Unpack(packed, 0, 16, 4, 1, 0, destination);
                         return;
                     case "weight_hh_l0":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "weight_hh_l0 [16][16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 256, "destination", "weight_hh_l0 [16][16]");
                         global::RnnGen.GateMatrix.Unpack(packed, 64, 16, 16, 1, 0, destination);
                         return;
                     case "bias_ih_l0":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, nameof(destination), "bias_ih_l0 [16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, "destination", "bias_ih_l0 [16]");
                         global::RnnGen.GateMatrix.Unpack(packed, 320, 16, 1, 1, 0, destination);
                         return;
                     case "bias_hh_l0":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, nameof(destination), "bias_hh_l0 [16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, "destination", "bias_hh_l0 [16]");
                         global::RnnGen.GateMatrix.Unpack(packed, 336, 16, 1, 1, 0, destination);
                         return;
                     default:
-                        throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                        throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
                 }
             }
 
@@ -223,23 +223,23 @@ namespace Game
             public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
             {
                 global::System.ArgumentNullException.ThrowIfNull(name);
-                global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+                global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
                 switch (name)
                 {
                     case "layer0/kernel":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 64, nameof(values), "layer0/kernel [4][16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 64, "values", "layer0/kernel [4][16]");
                         global::RnnGen.KerasLayout.ImportKernel(values, 4, 16, 1, "weight_ih_l0", ImportPyTorch);
                         return;
                     case "layer0/recurrent_kernel":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 256, nameof(values), "layer0/recurrent_kernel [16][16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 256, "values", "layer0/recurrent_kernel [16][16]");
                         global::RnnGen.KerasLayout.ImportKernel(values, 16, 16, 1, "weight_hh_l0", ImportPyTorch);
                         return;
                     case "layer0/bias":
-                        global::RnnGen.Shapes.RequireLength(values.Length, 16, nameof(values), "layer0/bias [16]");
+                        global::RnnGen.Shapes.RequireLength(values.Length, 16, "values", "layer0/bias [16]");
                         global::RnnGen.KerasLayout.ImportBias(values, 16, 1, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                         return;
                     default:
-                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
                 }
             }
 
@@ -255,19 +255,19 @@ namespace Game
                 switch (name)
                 {
                     case "layer0/kernel":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 64, nameof(destination), "layer0/kernel [4][16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 64, "destination", "layer0/kernel [4][16]");
                         global::RnnGen.KerasLayout.ExportKernel(destination, 4, 16, 1, "weight_ih_l0", ExportPyTorch);
                         return;
                     case "layer0/recurrent_kernel":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 256, nameof(destination), "layer0/recurrent_kernel [16][16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 256, "destination", "layer0/recurrent_kernel [16][16]");
                         global::RnnGen.KerasLayout.ExportKernel(destination, 16, 16, 1, "weight_hh_l0", ExportPyTorch);
                         return;
                     case "layer0/bias":
-                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, nameof(destination), "layer0/bias [16]");
+                        global::RnnGen.Shapes.RequireLength(destination.Length, 16, "destination", "layer0/bias [16]");
                         global::RnnGen.KerasLayout.ExportBias(destination, 16, 1, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                         return;
                     default:
-                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                        throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
                 }
             }
 
@@ -339,15 +339,15 @@ namespace Game
                 global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "InnerModel"); // one call at a time per instance
                 try
                 {
-                    int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+                    int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
                     if (!lengths.IsEmpty)
                     {
-                        global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                        global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
                     }
-                    global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+                    global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
                     if (global::RnnGen.NonFiniteValues.CheckInputs)
                     {
-                        global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                        global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
                     }
                     ref float p = ref _parameters.Reference;
                     global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -368,7 +368,7 @@ namespace Game
 
                         if (_stagedBatchSize != batchSize)
                         {
-                            throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                            throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                         }
                     }
 
@@ -452,22 +452,22 @@ namespace Game
                             (units, padded, hiddenOffset, cellOffset) = (16, 16, 336, -1);
                             break;
                         default:
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                            throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                     }
 
-                    int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                    int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                     if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
                     {
-                        throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                        throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
                     }
 
                     if (cellOffset >= 0)
                     {
-                        global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                        global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                     }
                     else if (!cell.IsEmpty)
                     {
-                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
                     global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -512,19 +512,19 @@ namespace Game
                             (units, padded, hiddenOffset, cellOffset) = (16, 16, 160, -1);
                             break;
                         default:
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                            throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                     }
 
                     int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-                    global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                    global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                     if (cellOffset < 0 && !cell.IsEmpty)
                     {
-                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
                     if (cellOffset >= 0 && !cell.IsEmpty)
                     {
-                        global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                        global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                     }
 
                     global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -558,7 +558,7 @@ namespace Game
 
                     if ((uint)step > (uint)_lastSteps)
                     {
-                        throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                        throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
                     }
 
                     global::System.Span<float> workspace = _workspace!.Span;
@@ -595,23 +595,23 @@ namespace Game
                             (units, padded, hiddenOffset, cellOffset) = (16, 16, 240, -1);
                             break;
                         default:
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                            throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                     }
 
-                    int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+                    int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
                     if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
                     {
-                        throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                        throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
                     }
 
                     if (cellOffset < 0 && !cell.IsEmpty)
                     {
-                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
                     if (cellOffset >= 0 && !cell.IsEmpty)
                     {
-                        global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                        global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
                     }
 
                     _backward ??= new global::RnnGen.AlignedBuffer(272);
@@ -648,11 +648,11 @@ namespace Game
             public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
             {
                 global::System.ArgumentNullException.ThrowIfNull(state);
-                global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-                global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+                global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+                global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
                 if (global::RnnGen.NonFiniteValues.CheckInputs)
                 {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
                 }
                 ref float p = ref _parameters.Reference;
                 ref float s = ref state.Buffer.Reference;
@@ -693,15 +693,15 @@ namespace Game
                 public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch
                 {
                     0 => Buffer.Span.Slice(0, 16),
-                    _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                    _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
                 };
 
                 /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
                 /// <param name="layer">Index of an LSTM layer.</param>
                 public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
                 {
-                    0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
-                    _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+                    0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", "layer"),
+                    _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
                 };
 
                 /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -719,18 +719,18 @@ namespace Game
                             (units, hiddenOffset, cellOffset) = (16, 0, -1);
                             break;
                         default:
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                            throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0.");
                     }
 
-                    global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+                    global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
                     if (cellOffset >= 0)
                     {
-                        global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                        global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                         cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
                     }
                     else if (!cell.IsEmpty)
                     {
-                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
                     hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -763,8 +763,8 @@ namespace Game
                     int batchSize = _batchSize;
                     int rows = steps * batchSize;
                     // Every check before the tape is touched, so a corrected retry still finds it.
-                    global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-                    global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+                    global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+                    global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
                     if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
                     {
                         throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -772,7 +772,7 @@ namespace Game
 
                     if (global::RnnGen.NonFiniteValues.CheckInputs)
                     {
-                        global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                        global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
                     }
 
                     _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -872,18 +872,18 @@ namespace Game
                             (units, padded, hiddenOffset, cellOffset) = (16, 16, 256, -1);
                             break;
                         default:
-                            throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                            throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
                     }
 
-                    global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+                    global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
                     if (cellOffset < 0 && !cell.IsEmpty)
                     {
-                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                        throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
                     if (cellOffset >= 0 && !cell.IsEmpty)
                     {
-                        global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                        global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                     }
 
                     global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -933,62 +933,62 @@ namespace Game
                         ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
                         ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 4);
                         ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
-                        var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                            var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                             ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                            var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                             ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                            var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                            var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                            var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                            var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                             ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                            var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                            var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                            var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                            var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                            var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                             ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                             ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                             ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                             ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                            var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                             ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                             ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                             ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                             ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                            var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                             ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                             ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                             ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                             ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                            var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                             ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                             ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                             ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -996,46 +996,46 @@ namespace Game
                         }
                         ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (uint)(0));
                         }
                         ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (uint)(0));
                         }
                         ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (uint)(0));
                         }
                         ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (uint)(0));
                         }
                     }
                     for (; row < rows; row++)
                     {
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                        var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                         }
                     }
                 }
@@ -1055,39 +1055,39 @@ namespace Game
                     {
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                        var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                        var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                            ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                            ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                            ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                            ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                         }
                         ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (nuint)(8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (uint)(8));
                         }
                     }
                 }
@@ -1107,55 +1107,55 @@ namespace Game
                     {
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                        var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                        var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                        var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                        var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                         }
                         ah0 = ah0 + ah0_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                         }
                         ah1 = ah1 + ah1_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (nuint)(4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (uint)(4));
                         }
                         ah2 = ah2 + ah2_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (nuint)(8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (uint)(8));
                         }
                         ah3 = ah3 + ah3_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (nuint)(12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (uint)(12));
                         }
                     }
                 }
@@ -1177,23 +1177,23 @@ namespace Game
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         for (int lane = 0; lane < 16; lane += 8)
                         {
-                            var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                            var ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                            var ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                            var ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                            var ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 4);
-                            var ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 5);
-                            var ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 6);
-                            var ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 7);
+                            float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                            float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                            float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                            float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                            float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 4);
+                            float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 5);
+                            float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 6);
+                            float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 7);
                             ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                             for (int k = 0; k < 4; k += 4)
                             {
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                                 ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                                var x0 = xk;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                                float x0 = xk;
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                                 ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                                 ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                                 ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -1290,62 +1290,62 @@ namespace Game
                         ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
                         ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
                         ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
-                        var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                        var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                        var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                        var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
-                        var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                            var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                             ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                            var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                             ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                            var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                            var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                            var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                            var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                             ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                            var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                            var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                            var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                            var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                            var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                             ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                             ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                             ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                             ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                            var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                             ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                             ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                             ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                             ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                            var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                             ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                             ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                             ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                             ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                            var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                            global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                             ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                             ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                             ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -1353,19 +1353,19 @@ namespace Game
                         }
                         ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R0), ref hUnitsR0, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R0), ref hUnitsR0, (uint)(0));
                         }
                         ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R1), ref hUnitsR1, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R1), ref hUnitsR1, (uint)(0));
                         }
                         ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R2), ref hUnitsR2, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R2), ref hUnitsR2, (uint)(0));
                         }
                         ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R3), ref hUnitsR3, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0R3), ref hUnitsR3, (uint)(0));
                         }
                     }
                     for (; row < rows; row++)
@@ -1373,27 +1373,27 @@ namespace Game
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                        var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                        var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                            global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (uint)(0));
                         }
                     }
                 }
@@ -1413,39 +1413,39 @@ namespace Game
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                        var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                        var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                        var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                            ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                            ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                            global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                            ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                            ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                            ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                            ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                         }
                         ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (uint)(0));
                         }
                         ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                         {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (nuint)(8));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (uint)(8));
                         }
                     }
                 }
@@ -1465,55 +1465,55 @@ namespace Game
                         ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                         ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                         ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                        var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                        var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                        var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                        var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                        var ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                        var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                        global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                        global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                         ref float wLanes = ref wBlock;
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                            var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                            var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                            var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                            global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                            global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                            ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                            ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                            ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                            ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                            ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                            ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                            ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                            ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                         }
                         ah0 = ah0 + ah0_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (nuint)(0));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah0), ref hUnits, (uint)(0));
                         }
                         ah1 = ah1 + ah1_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (nuint)(4));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah1), ref hUnits, (uint)(4));
                         }
                         ah2 = ah2 + ah2_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah2), ref hUnits, (nuint)(8));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah2), ref hUnits, (uint)(8));
                         }
                         ah3 = ah3 + ah3_1;
                         {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah3), ref hUnits, (nuint)(12));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(ah3), ref hUnits, (uint)(12));
                         }
                     }
                 }
@@ -1535,23 +1535,23 @@ namespace Game
                         ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                         for (int lane = 0; lane < 16; lane += 8)
                         {
-                            var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                            var ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                            var ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                            var ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                            var ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                            var ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                            var ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                            var ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                            float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                            float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                            float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                            float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                            float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
+                            float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
+                            float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
+                            float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
                             ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                             for (int k = 0; k < 16; k += 4)
                             {
                                 ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                                 ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                                var x0 = xk;
-                                var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                                var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                                var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                                float x0 = xk;
+                                float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                                float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                                float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                                 ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                                 ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                                 ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -1638,10 +1638,10 @@ namespace Game
                     {
                         int unit = (block * 16);
                         int gate = (block * 16);
-                        var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                        var hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (nuint)(unit));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - (hNow * hNow)), ref gatesRow, (nuint)(gate));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                        global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector512<float> hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (uint)(unit));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - (hNow * hNow)), ref gatesRow, (uint)(gate));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
                     }
                 }
             }
@@ -1662,10 +1662,10 @@ namespace Game
                         {
                             int unit = (block * 16) + lane;
                             int gate = (block * 16) + lane;
-                            var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                            var hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (nuint)(unit));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - (hNow * hNow)), ref gatesRow, (nuint)(gate));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                            global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                            global::System.Runtime.Intrinsics.Vector256<float> hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (uint)(unit));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - (hNow * hNow)), ref gatesRow, (uint)(gate));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                         }
                     }
                 }
@@ -1687,10 +1687,10 @@ namespace Game
                         {
                             int unit = (block * 16) + lane;
                             int gate = (block * 16) + lane;
-                            var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                            var hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (nuint)(unit));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - (hNow * hNow)), ref gatesRow, (nuint)(gate));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                            global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                            global::System.Runtime.Intrinsics.Vector128<float> hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (uint)(unit));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - (hNow * hNow)), ref gatesRow, (uint)(gate));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                         }
                     }
                 }
@@ -1712,8 +1712,8 @@ namespace Game
                         {
                             int unit = (block * 16) + lane;
                             int gate = (block * 16) + lane;
-                            var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                            var hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
+                            float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                            float hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * (1f - (hNow * hNow));
                             global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                         }

@@ -182,71 +182,71 @@ partial class OddModel
     public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 204, nameof(values), "weight_ih_l0 [68][3]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 204, "values", "weight_ih_l0 [68][3]");
                 Layer0.InputGate.InputWeights.CopyFrom(values.Slice(0, 51));
                 Layer0.ForgetGate.InputWeights.CopyFrom(values.Slice(51, 51));
                 Layer0.CellGate.InputWeights.CopyFrom(values.Slice(102, 51));
                 Layer0.OutputGate.InputWeights.CopyFrom(values.Slice(153, 51));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1156, nameof(values), "weight_hh_l0 [68][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1156, "values", "weight_hh_l0 [68][17]");
                 Layer0.InputGate.RecurrentWeights.CopyFrom(values.Slice(0, 289));
                 Layer0.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(289, 289));
                 Layer0.CellGate.RecurrentWeights.CopyFrom(values.Slice(578, 289));
                 Layer0.OutputGate.RecurrentWeights.CopyFrom(values.Slice(867, 289));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 68, nameof(values), "bias_ih_l0 [68]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 68, "values", "bias_ih_l0 [68]");
                 Layer0.InputGate.InputBias.CopyFrom(values.Slice(0, 17));
                 Layer0.ForgetGate.InputBias.CopyFrom(values.Slice(17, 17));
                 Layer0.CellGate.InputBias.CopyFrom(values.Slice(34, 17));
                 Layer0.OutputGate.InputBias.CopyFrom(values.Slice(51, 17));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 68, nameof(values), "bias_hh_l0 [68]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 68, "values", "bias_hh_l0 [68]");
                 Layer0.InputGate.RecurrentBias.CopyFrom(values.Slice(0, 17));
                 Layer0.ForgetGate.RecurrentBias.CopyFrom(values.Slice(17, 17));
                 Layer0.CellGate.RecurrentBias.CopyFrom(values.Slice(34, 17));
                 Layer0.OutputGate.RecurrentBias.CopyFrom(values.Slice(51, 17));
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "weight_ih_l1 [51][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, "values", "weight_ih_l1 [51][17]");
                 Layer1.ResetGate.InputWeights.CopyFrom(values.Slice(0, 289));
                 Layer1.UpdateGate.InputWeights.CopyFrom(values.Slice(289, 289));
                 Layer1.NewGate.InputWeights.CopyFrom(values.Slice(578, 289));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "weight_hh_l1 [51][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, "values", "weight_hh_l1 [51][17]");
                 Layer1.ResetGate.RecurrentWeights.CopyFrom(values.Slice(0, 289));
                 Layer1.UpdateGate.RecurrentWeights.CopyFrom(values.Slice(289, 289));
                 Layer1.NewGate.RecurrentWeights.CopyFrom(values.Slice(578, 289));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "bias_ih_l1 [51]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, "values", "bias_ih_l1 [51]");
                 Layer1.ResetGate.InputBias.CopyFrom(values.Slice(0, 17));
                 Layer1.UpdateGate.InputBias.CopyFrom(values.Slice(17, 17));
                 Layer1.NewGate.InputBias.CopyFrom(values.Slice(34, 17));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "bias_hh_l1 [51]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, "values", "bias_hh_l1 [51]");
                 Layer1.ResetGate.RecurrentBias.CopyFrom(values.Slice(0, 17));
                 Layer1.UpdateGate.RecurrentBias.CopyFrom(values.Slice(17, 17));
                 Layer1.NewGate.RecurrentBias.CopyFrom(values.Slice(34, 17));
                 return;
             case "head.weight":
-                global::RnnGen.Shapes.RequireLength(values.Length, 85, nameof(values), "head.weight [5][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 85, "values", "head.weight [5][17]");
                 HeadWeights.CopyFrom(values);
                 return;
             case "head.bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 5, nameof(values), "head.bias [5]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 5, "values", "head.bias [5]");
                 HeadBias.CopyFrom(values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -264,7 +264,7 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
     {
-        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
         UnpackPyTorch(name, gradients, destination);
     }
 
@@ -275,67 +275,67 @@ partial class OddModel
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 204, nameof(destination), "weight_ih_l0 [68][3]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 204, "destination", "weight_ih_l0 [68][3]");
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 0, destination.Slice(0, 51));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 1, destination.Slice(51, 51));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 2, destination.Slice(102, 51));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 17, 3, 4, 3, destination.Slice(153, 51));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1156, nameof(destination), "weight_hh_l0 [68][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1156, "destination", "weight_hh_l0 [68][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 0, destination.Slice(0, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 1, destination.Slice(289, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 2, destination.Slice(578, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 384, 17, 17, 4, 3, destination.Slice(867, 289));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "bias_ih_l0 [68]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 68, "destination", "bias_ih_l0 [68]");
                 global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 1, destination.Slice(17, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 2, destination.Slice(34, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2560, 17, 1, 4, 3, destination.Slice(51, 17));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "bias_hh_l0 [68]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 68, "destination", "bias_hh_l0 [68]");
                 global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 1, destination.Slice(17, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 2, destination.Slice(34, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 2688, 17, 1, 4, 3, destination.Slice(51, 17));
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "weight_ih_l1 [51][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, "destination", "weight_ih_l1 [51][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 0, destination.Slice(0, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 1, destination.Slice(289, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 2816, 17, 17, 3, 2, destination.Slice(578, 289));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "weight_hh_l1 [51][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, "destination", "weight_hh_l1 [51][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 4448, 17, 17, 2, 0, destination.Slice(0, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 4448, 17, 17, 2, 1, destination.Slice(289, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 5536, 17, 17, 1, 0, destination.Slice(578, 289));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "bias_ih_l1 [51]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, "destination", "bias_ih_l1 [51]");
                 global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 1, destination.Slice(17, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 6080, 17, 1, 3, 2, destination.Slice(34, 17));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "bias_hh_l1 [51]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, "destination", "bias_hh_l1 [51]");
                 global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 1, destination.Slice(17, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 6176, 17, 1, 3, 2, destination.Slice(34, 17));
                 return;
             case "head.weight":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 85, nameof(destination), "head.weight [5][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 85, "destination", "head.weight [5][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 6272, 5, 17, 1, 0, destination);
                 return;
             case "head.bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 5, nameof(destination), "head.bias [5]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 5, "destination", "head.bias [5]");
                 global::RnnGen.GateMatrix.Unpack(packed, 6544, 5, 1, 1, 0, destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -399,43 +399,43 @@ partial class OddModel
     public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 204, nameof(values), "layer0/kernel [3][68]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 204, "values", "layer0/kernel [3][68]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 3, 17, 4, "weight_ih_l0", ImportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1156, nameof(values), "layer0/recurrent_kernel [17][68]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1156, "values", "layer0/recurrent_kernel [17][68]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 4, "weight_hh_l0", ImportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 68, nameof(values), "layer0/bias [68]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 68, "values", "layer0/bias [68]");
                 global::RnnGen.KerasLayout.ImportBias(values, 17, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/kernel [17][51]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, "values", "layer1/kernel [17][51]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_ih_l1", ImportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 867, nameof(values), "layer1/recurrent_kernel [17][51]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 867, "values", "layer1/recurrent_kernel [17][51]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 3, "weight_hh_l1", ImportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "layer1/bias [51]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, "values", "layer1/bias [51]");
                 global::RnnGen.KerasLayout.ImportBias(values, 17, 3, false, "bias_ih_l1", "bias_hh_l1", ImportPyTorch);
                 return;
             case "dense/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 85, nameof(values), "dense/kernel [17][5]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 85, "values", "dense/kernel [17][5]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 5, 1, "head.weight", ImportPyTorch);
                 return;
             case "dense/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 5, nameof(values), "dense/bias [5]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 5, "values", "dense/bias [5]");
                 ImportPyTorch("head.bias", values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -451,39 +451,39 @@ partial class OddModel
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 204, nameof(destination), "layer0/kernel [3][68]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 204, "destination", "layer0/kernel [3][68]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 3, 17, 4, "weight_ih_l0", ExportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1156, nameof(destination), "layer0/recurrent_kernel [17][68]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1156, "destination", "layer0/recurrent_kernel [17][68]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 4, "weight_hh_l0", ExportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 68, nameof(destination), "layer0/bias [68]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 68, "destination", "layer0/bias [68]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 17, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/kernel [17][51]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, "destination", "layer1/kernel [17][51]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_ih_l1", ExportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 867, nameof(destination), "layer1/recurrent_kernel [17][51]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 867, "destination", "layer1/recurrent_kernel [17][51]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 3, "weight_hh_l1", ExportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "layer1/bias [51]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, "destination", "layer1/bias [51]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 17, 3, false, "bias_ih_l1", "bias_hh_l1", ExportPyTorch);
                 return;
             case "dense/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 85, nameof(destination), "dense/kernel [17][5]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 85, "destination", "dense/kernel [17][5]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 5, 1, "head.weight", ExportPyTorch);
                 return;
             case "dense/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 5, nameof(destination), "dense/bias [5]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 5, "destination", "dense/bias [5]");
                 ExportPyTorch("head.bias", destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -565,15 +565,15 @@ partial class OddModel
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "OddModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
             if (!lengths.IsEmpty)
             {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
             }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -594,7 +594,7 @@ partial class OddModel
 
                 if (_stagedBatchSize != batchSize)
                 {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                 }
             }
 
@@ -725,22 +725,22 @@ partial class OddModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 5760, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
             }
 
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -788,19 +788,19 @@ partial class OddModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 4704, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
             }
 
             int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -834,7 +834,7 @@ partial class OddModel
 
             if ((uint)step > (uint)_lastSteps)
             {
-                throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
@@ -876,23 +876,23 @@ partial class OddModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 1776, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
             }
 
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
 
             _backward ??= new global::RnnGen.AlignedBuffer(2256);
@@ -929,11 +929,11 @@ partial class OddModel
     public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::System.ArgumentNullException.ThrowIfNull(state);
-        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
         if (global::RnnGen.NonFiniteValues.CheckInputs)
         {
-            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
         ref float s = ref state.Buffer.Reference;
@@ -987,7 +987,7 @@ partial class OddModel
         {
             0 => Buffer.Span.Slice(0, 17),
             1 => Buffer.Span.Slice(32, 17),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..1."),
         };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
@@ -995,8 +995,8 @@ partial class OddModel
         public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
         {
             0 => Buffer.Span.Slice(64, 17),
-            1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", nameof(layer)),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1."),
+            1 => throw new global::System.ArgumentException("Layer 1 is a GRU layer and has no cell state.", "layer"),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..1."),
         };
 
         /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -1017,18 +1017,18 @@ partial class OddModel
                     (units, hiddenOffset, cellOffset) = (17, 32, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..1.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..1.");
             }
 
-            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                 cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -1061,8 +1061,8 @@ partial class OddModel
             int batchSize = _batchSize;
             int rows = steps * batchSize;
             // Every check before the tape is touched, so a corrected retry still finds it.
-            global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -1070,7 +1070,7 @@ partial class OddModel
 
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
             }
 
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -1231,18 +1231,18 @@ partial class OddModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 2064, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..1.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
             }
 
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -1291,68 +1291,68 @@ partial class OddModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 // Remaining 3 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
                 }
@@ -1361,64 +1361,64 @@ partial class OddModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 // Remaining 3 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
             }
         }
@@ -1438,58 +1438,58 @@ partial class OddModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 // Remaining 3 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
                 }
             }
         }
@@ -1511,58 +1511,58 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     // Remaining 3 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (nuint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (nuint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
                     }
                 }
             }
@@ -1585,22 +1585,22 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     // Remaining 3 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -1677,82 +1677,82 @@ partial class OddModel
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
                 ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
                 ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                 }
@@ -1760,19 +1760,19 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
                 }
@@ -1781,38 +1781,38 @@ partial class OddModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -1822,68 +1822,68 @@ partial class OddModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -1905,99 +1905,99 @@ partial class OddModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
                 }
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
                 {
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -2021,99 +2021,99 @@ partial class OddModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
                     }
                 }
             }
@@ -2138,23 +2138,23 @@ partial class OddModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2192,7 +2192,7 @@ partial class OddModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2203,31 +2203,31 @@ partial class OddModel
                         ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                     {
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
@@ -2269,88 +2269,88 @@ partial class OddModel
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
                 ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
                     ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                     az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
                     ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
                     az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
                     ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
                     az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
                     ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
                     az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
@@ -2359,20 +2359,20 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
                     ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                     az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
@@ -2381,75 +2381,75 @@ partial class OddModel
                 az0R0 = az0R0 + az0R0_1;
                 an0R0 = an0R0 + an0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 ar0R1 = ar0R1 + ar0R1_1;
                 az0R1 = az0R1 + az0R1_1;
                 an0R1 = an0R1 + an0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 ar0R2 = ar0R2 + ar0R2_1;
                 az0R2 = az0R2 + az0R2_1;
                 an0R2 = an0R2 + an0R2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, an0_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, an0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
                 }
                 ar0 = ar0 + ar0_1;
                 az0 = az0 + az0_1;
                 an0 = an0 + an0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
             }
         }
@@ -2472,102 +2472,102 @@ partial class OddModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                    var wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                    var wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                    var wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    var wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                    var wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                    var wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                    var wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                    var wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                    var wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
                 }
@@ -2575,114 +2575,114 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    var wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
                     ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    var wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
                     az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    var wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
                     an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, an1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, an1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
                 }
             }
         }
@@ -2702,113 +2702,113 @@ partial class OddModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 4));
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 4));
-                var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 12));
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (nuint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
                 }
             }
         }
@@ -2830,27 +2830,27 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
@@ -2904,7 +2904,7 @@ partial class OddModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
@@ -2974,58 +2974,58 @@ partial class OddModel
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
                 ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
                 ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                var ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    var wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
                     ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    var wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
                     az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    var wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ar0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
                     ar0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
-                    var wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     az0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0_2);
                     az0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1_2);
-                    var wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ar0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
                     ar0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
-                    var wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     az0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_3);
                     az0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_3);
                 }
@@ -3033,31 +3033,31 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
                     ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    var wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
                     az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
                 }
                 ar0R0 = ar0R0 + ar0R0_1 + ar0R0_2 + ar0R0_3;
                 az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0), ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)), ref rhUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0), ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
                 }
                 ar0R1 = ar0R1 + ar0R1_1 + ar0R1_2 + ar0R1_3;
                 az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1), ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)), ref rhUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1), ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -3066,47 +3066,47 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
-                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0_2);
-                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x2, az0_2);
-                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0_3);
-                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x3, az0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, ar0_2);
+                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, az0_2);
+                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_3);
+                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, az0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
                 }
                 ar0 = ar0 + ar0_1 + ar0_2 + ar0_3;
                 az0 = az0 + az0_1 + az0_2 + az0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
             }
         }
@@ -3127,65 +3127,65 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, az1_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x2, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x3, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x3, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x3, az1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, az1_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, az1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
                 }
                 ar0 = ar0 + ar0_1;
                 az0 = az0 + az0_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 ar1 = ar1 + ar1_1;
                 az1 = az1 + az1_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
             }
         }
@@ -3206,93 +3206,93 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                var ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x2, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x2, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x2, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x3, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x3, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x3, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x3, az3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, az3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, az3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)), ref rhUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az2), ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az2), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az3), ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)), ref rhUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az3), ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
                 }
             }
         }
@@ -3315,23 +3315,23 @@ partial class OddModel
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    var ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
@@ -3369,7 +3369,7 @@ partial class OddModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
                         az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
                         ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
@@ -3380,25 +3380,25 @@ partial class OddModel
                         az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
@@ -3447,62 +3447,62 @@ partial class OddModel
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
                 ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
                 ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0));
-                var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(32 + 0));
-                var an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
                     an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
                     an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
                     an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
                     an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
                     an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
                     an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
                     an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
@@ -3512,14 +3512,14 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
@@ -3527,31 +3527,31 @@ partial class OddModel
                 }
                 an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)) - n, n), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
                 }
                 an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)) - n, n), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
                 }
                 an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)) - n, n), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
                 }
                 an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (nuint)(0)) - n, n), ref hUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)) - n, n), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -3560,37 +3560,37 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -3611,53 +3611,53 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, an1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
+                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1 + an1_2 + an1_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -3678,77 +3678,77 @@ partial class OddModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12));
-                var an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, an3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
                 }
                 an0 = an0 + an0_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 0));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)) - n, n), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 4));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)) - n, n), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
                 }
                 an2 = an2 + an2_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 8));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)) - n, n), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
                 }
                 an3 = an3 + an3_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(32 + 12));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)) - n, n), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -3771,23 +3771,23 @@ partial class OddModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
-                    var an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
-                    var an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
-                    var an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
-                    var an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
+                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
+                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
+                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
+                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -3825,7 +3825,7 @@ partial class OddModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -3836,51 +3836,51 @@ partial class OddModel
                         an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
-                        var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
                     }
                 }
@@ -3919,62 +3919,62 @@ partial class OddModel
                 ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
                 ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                var ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
                     ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
                     ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
                     ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                    var wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
                     ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
                     ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
                     ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                    var wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
                     ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
                     ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
                     ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                    var wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
                     ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
                     ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
@@ -3984,14 +3984,14 @@ partial class OddModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
                     ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
                     ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
@@ -3999,53 +3999,53 @@ partial class OddModel
                 }
                 ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
                 }
                 ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
                 }
                 ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
                 }
                 ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
                 }
                 ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
             }
         }
@@ -4065,47 +4065,47 @@ partial class OddModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(8));
-                var ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ay1);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ay1_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ay1_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
-                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ay1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
+                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ay1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
                 }
                 ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
                 ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
                 }
             }
         }
@@ -4125,65 +4125,65 @@ partial class OddModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(4));
-                var ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(8));
-                var ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(12));
-                var ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ay3_1);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ay3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ay3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
                 }
                 ay0 = ay0 + ay0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
                 ay1 = ay1 + ay1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
                 }
                 ay2 = ay2 + ay2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
                 }
                 ay3 = ay3 + ay3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
                 }
             }
         }
@@ -4205,23 +4205,23 @@ partial class OddModel
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
-                    var ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
-                    var ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
-                    var ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
-                    var ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
-                    var ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
-                    var ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
-                    var ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
+                    float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
+                    float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
+                    float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
+                    float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
+                    float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
+                    float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
+                    float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
+                    float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
                         ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
                         ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
@@ -4259,7 +4259,7 @@ partial class OddModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
                         ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
                         ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
@@ -4326,19 +4326,19 @@ partial class OddModel
             {
                 int unit = (block * 16);
                 int gate = (block * 64);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -4361,19 +4361,19 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4397,19 +4397,19 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4433,13 +4433,13 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));
@@ -4476,12 +4476,12 @@ partial class OddModel
             {
                 int unit = (block * 16);
                 int gate = (block * 48);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -4502,12 +4502,12 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4529,12 +4529,12 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4556,9 +4556,9 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * (1f - (n * n));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
@@ -4592,10 +4592,10 @@ partial class OddModel
             {
                 int unit = (block * 16);
                 int gate = (block * 48);
-                var r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -4616,10 +4616,10 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4641,10 +4641,10 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -4666,8 +4666,8 @@ partial class OddModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    var r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
+                    float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (r * (1f - r));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }

@@ -238,111 +238,111 @@ partial class VariantCellsModel
     public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 400, nameof(values), "weight_ih_l0 [80][5]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 400, "values", "weight_ih_l0 [80][5]");
                 Layer0.InputGate.InputWeights.CopyFrom(values.Slice(0, 100));
                 Layer0.ForgetGate.InputWeights.CopyFrom(values.Slice(100, 100));
                 Layer0.CellGate.InputWeights.CopyFrom(values.Slice(200, 100));
                 Layer0.OutputGate.InputWeights.CopyFrom(values.Slice(300, 100));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "weight_hh_l0 [80][20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1600, "values", "weight_hh_l0 [80][20]");
                 Layer0.InputGate.RecurrentWeights.CopyFrom(values.Slice(0, 400));
                 Layer0.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(400, 400));
                 Layer0.CellGate.RecurrentWeights.CopyFrom(values.Slice(800, 400));
                 Layer0.OutputGate.RecurrentWeights.CopyFrom(values.Slice(1200, 400));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "bias_ih_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "bias_ih_l0 [80]");
                 Layer0.InputGate.InputBias.CopyFrom(values.Slice(0, 20));
                 Layer0.ForgetGate.InputBias.CopyFrom(values.Slice(20, 20));
                 Layer0.CellGate.InputBias.CopyFrom(values.Slice(40, 20));
                 Layer0.OutputGate.InputBias.CopyFrom(values.Slice(60, 20));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "bias_hh_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "bias_hh_l0 [80]");
                 Layer0.InputGate.RecurrentBias.CopyFrom(values.Slice(0, 20));
                 Layer0.ForgetGate.RecurrentBias.CopyFrom(values.Slice(20, 20));
                 Layer0.CellGate.RecurrentBias.CopyFrom(values.Slice(40, 20));
                 Layer0.OutputGate.RecurrentBias.CopyFrom(values.Slice(60, 20));
                 return;
             case "peephole_i_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "peephole_i_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "peephole_i_l0 [20]");
                 Layer0.PeepholeI.CopyFrom(values);
                 return;
             case "peephole_f_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "peephole_f_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "peephole_f_l0 [20]");
                 Layer0.PeepholeF.CopyFrom(values);
                 return;
             case "peephole_o_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "peephole_o_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "peephole_o_l0 [20]");
                 Layer0.PeepholeO.CopyFrom(values);
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1080, nameof(values), "weight_ih_l1 [54][20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1080, "values", "weight_ih_l1 [54][20]");
                 Layer1.ForgetGate.InputWeights.CopyFrom(values.Slice(0, 360));
                 Layer1.CellGate.InputWeights.CopyFrom(values.Slice(360, 360));
                 Layer1.OutputGate.InputWeights.CopyFrom(values.Slice(720, 360));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 972, nameof(values), "weight_hh_l1 [54][18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 972, "values", "weight_hh_l1 [54][18]");
                 Layer1.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(0, 324));
                 Layer1.CellGate.RecurrentWeights.CopyFrom(values.Slice(324, 324));
                 Layer1.OutputGate.RecurrentWeights.CopyFrom(values.Slice(648, 324));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "bias_ih_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "bias_ih_l1 [54]");
                 Layer1.ForgetGate.InputBias.CopyFrom(values.Slice(0, 18));
                 Layer1.CellGate.InputBias.CopyFrom(values.Slice(18, 18));
                 Layer1.OutputGate.InputBias.CopyFrom(values.Slice(36, 18));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "bias_hh_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "bias_hh_l1 [54]");
                 Layer1.ForgetGate.RecurrentBias.CopyFrom(values.Slice(0, 18));
                 Layer1.CellGate.RecurrentBias.CopyFrom(values.Slice(18, 18));
                 Layer1.OutputGate.RecurrentBias.CopyFrom(values.Slice(36, 18));
                 return;
             case "peephole_f_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 18, nameof(values), "peephole_f_l1 [18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 18, "values", "peephole_f_l1 [18]");
                 Layer1.PeepholeF.CopyFrom(values);
                 return;
             case "peephole_o_l1":
-                global::RnnGen.Shapes.RequireLength(values.Length, 18, nameof(values), "peephole_o_l1 [18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 18, "values", "peephole_o_l1 [18]");
                 Layer1.PeepholeO.CopyFrom(values);
                 return;
             case "weight_ih_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 612, nameof(values), "weight_ih_l2 [34][18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 612, "values", "weight_ih_l2 [34][18]");
                 Layer2.ForgetGate.InputWeights.CopyFrom(values.Slice(0, 306));
                 Layer2.NewGate.InputWeights.CopyFrom(values.Slice(306, 306));
                 return;
             case "weight_hh_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 578, nameof(values), "weight_hh_l2 [34][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 578, "values", "weight_hh_l2 [34][17]");
                 Layer2.ForgetGate.RecurrentWeights.CopyFrom(values.Slice(0, 289));
                 Layer2.NewGate.RecurrentWeights.CopyFrom(values.Slice(289, 289));
                 return;
             case "bias_ih_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 34, nameof(values), "bias_ih_l2 [34]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 34, "values", "bias_ih_l2 [34]");
                 Layer2.ForgetGate.InputBias.CopyFrom(values.Slice(0, 17));
                 Layer2.NewGate.InputBias.CopyFrom(values.Slice(17, 17));
                 return;
             case "bias_hh_l2":
-                global::RnnGen.Shapes.RequireLength(values.Length, 34, nameof(values), "bias_hh_l2 [34]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 34, "values", "bias_hh_l2 [34]");
                 Layer2.ForgetGate.RecurrentBias.CopyFrom(values.Slice(0, 17));
                 Layer2.NewGate.RecurrentBias.CopyFrom(values.Slice(17, 17));
                 return;
             case "head.weight":
-                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "head.weight [3][17]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, "values", "head.weight [3][17]");
                 HeadWeights.CopyFrom(values);
                 return;
             case "head.bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 3, nameof(values), "head.bias [3]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 3, "values", "head.bias [3]");
                 HeadBias.CopyFrom(values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -360,7 +360,7 @@ partial class VariantCellsModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
     {
-        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
         UnpackPyTorch(name, gradients, destination);
     }
 
@@ -371,107 +371,107 @@ partial class VariantCellsModel
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 400, nameof(destination), "weight_ih_l0 [80][5]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 400, "destination", "weight_ih_l0 [80][5]");
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 5, 4, 0, destination.Slice(0, 100));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 5, 4, 1, destination.Slice(100, 100));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 5, 4, 2, destination.Slice(200, 100));
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 20, 5, 4, 3, destination.Slice(300, 100));
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "weight_hh_l0 [80][20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, "destination", "weight_hh_l0 [80][20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 640, 20, 20, 4, 0, destination.Slice(0, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 640, 20, 20, 4, 1, destination.Slice(400, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 640, 20, 20, 4, 2, destination.Slice(800, 400));
                 global::RnnGen.GateMatrix.Unpack(packed, 640, 20, 20, 4, 3, destination.Slice(1200, 400));
                 return;
             case "bias_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "bias_ih_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "bias_ih_l0 [80]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3200, 20, 1, 4, 0, destination.Slice(0, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3200, 20, 1, 4, 1, destination.Slice(20, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3200, 20, 1, 4, 2, destination.Slice(40, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3200, 20, 1, 4, 3, destination.Slice(60, 20));
                 return;
             case "bias_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "bias_hh_l0 [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "bias_hh_l0 [80]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 0, destination.Slice(0, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 1, destination.Slice(20, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 2, destination.Slice(40, 20));
                 global::RnnGen.GateMatrix.Unpack(packed, 3328, 20, 1, 4, 3, destination.Slice(60, 20));
                 return;
             case "peephole_i_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "peephole_i_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "peephole_i_l0 [20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 3, 0, destination);
                 return;
             case "peephole_f_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "peephole_f_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "peephole_f_l0 [20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 3, 1, destination);
                 return;
             case "peephole_o_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "peephole_o_l0 [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "peephole_o_l0 [20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3456, 20, 1, 3, 2, destination);
                 return;
             case "weight_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, nameof(destination), "weight_ih_l1 [54][20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, "destination", "weight_ih_l1 [54][20]");
                 global::RnnGen.GateMatrix.Unpack(packed, 3552, 18, 20, 3, 0, destination.Slice(0, 360));
                 global::RnnGen.GateMatrix.Unpack(packed, 3552, 18, 20, 3, 1, destination.Slice(360, 360));
                 global::RnnGen.GateMatrix.Unpack(packed, 3552, 18, 20, 3, 2, destination.Slice(720, 360));
                 return;
             case "weight_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 972, nameof(destination), "weight_hh_l1 [54][18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 972, "destination", "weight_hh_l1 [54][18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 5472, 18, 18, 3, 0, destination.Slice(0, 324));
                 global::RnnGen.GateMatrix.Unpack(packed, 5472, 18, 18, 3, 1, destination.Slice(324, 324));
                 global::RnnGen.GateMatrix.Unpack(packed, 5472, 18, 18, 3, 2, destination.Slice(648, 324));
                 return;
             case "bias_ih_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "bias_ih_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "bias_ih_l1 [54]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7200, 18, 1, 3, 0, destination.Slice(0, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7200, 18, 1, 3, 1, destination.Slice(18, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7200, 18, 1, 3, 2, destination.Slice(36, 18));
                 return;
             case "bias_hh_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "bias_hh_l1 [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "bias_hh_l1 [54]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7296, 18, 1, 3, 0, destination.Slice(0, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7296, 18, 1, 3, 1, destination.Slice(18, 18));
                 global::RnnGen.GateMatrix.Unpack(packed, 7296, 18, 1, 3, 2, destination.Slice(36, 18));
                 return;
             case "peephole_f_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 18, nameof(destination), "peephole_f_l1 [18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 18, "destination", "peephole_f_l1 [18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7392, 18, 1, 2, 0, destination);
                 return;
             case "peephole_o_l1":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 18, nameof(destination), "peephole_o_l1 [18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 18, "destination", "peephole_o_l1 [18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7392, 18, 1, 2, 1, destination);
                 return;
             case "weight_ih_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 612, nameof(destination), "weight_ih_l2 [34][18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 612, "destination", "weight_ih_l2 [34][18]");
                 global::RnnGen.GateMatrix.Unpack(packed, 7456, 17, 18, 2, 0, destination.Slice(0, 306));
                 global::RnnGen.GateMatrix.Unpack(packed, 7456, 17, 18, 2, 1, destination.Slice(306, 306));
                 return;
             case "weight_hh_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 578, nameof(destination), "weight_hh_l2 [34][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 578, "destination", "weight_hh_l2 [34][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 8608, 17, 17, 1, 0, destination.Slice(0, 289));
                 global::RnnGen.GateMatrix.Unpack(packed, 9152, 17, 17, 1, 0, destination.Slice(289, 289));
                 return;
             case "bias_ih_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 34, nameof(destination), "bias_ih_l2 [34]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 34, "destination", "bias_ih_l2 [34]");
                 global::RnnGen.GateMatrix.Unpack(packed, 9696, 17, 1, 2, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 9696, 17, 1, 2, 1, destination.Slice(17, 17));
                 return;
             case "bias_hh_l2":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 34, nameof(destination), "bias_hh_l2 [34]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 34, "destination", "bias_hh_l2 [34]");
                 global::RnnGen.GateMatrix.Unpack(packed, 9760, 17, 1, 2, 0, destination.Slice(0, 17));
                 global::RnnGen.GateMatrix.Unpack(packed, 9760, 17, 1, 2, 1, destination.Slice(17, 17));
                 return;
             case "head.weight":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "head.weight [3][17]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, "destination", "head.weight [3][17]");
                 global::RnnGen.GateMatrix.Unpack(packed, 9824, 3, 17, 1, 0, destination);
                 return;
             case "head.bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 3, nameof(destination), "head.bias [3]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 3, "destination", "head.bias [3]");
                 global::RnnGen.GateMatrix.Unpack(packed, 10096, 3, 1, 1, 0, destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -561,75 +561,75 @@ partial class VariantCellsModel
     public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 400, nameof(values), "layer0/kernel [5][80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 400, "values", "layer0/kernel [5][80]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 5, 20, 4, "weight_ih_l0", ImportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1600, nameof(values), "layer0/recurrent_kernel [20][80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1600, "values", "layer0/recurrent_kernel [20][80]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 20, 20, 4, "weight_hh_l0", ImportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 80, nameof(values), "layer0/bias [80]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 80, "values", "layer0/bias [80]");
                 global::RnnGen.KerasLayout.ImportBias(values, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ImportPyTorch);
                 return;
             case "layer0/input_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "layer0/input_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "layer0/input_gate_peephole_weights [20]");
                 ImportPyTorch("peephole_i_l0", values);
                 return;
             case "layer0/forget_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "layer0/forget_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "layer0/forget_gate_peephole_weights [20]");
                 ImportPyTorch("peephole_f_l0", values);
                 return;
             case "layer0/output_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(values.Length, 20, nameof(values), "layer0/output_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 20, "values", "layer0/output_gate_peephole_weights [20]");
                 ImportPyTorch("peephole_o_l0", values);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1080, nameof(values), "layer1/kernel [20][54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1080, "values", "layer1/kernel [20][54]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 20, 18, 3, "weight_ih_l1", ImportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 972, nameof(values), "layer1/recurrent_kernel [18][54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 972, "values", "layer1/recurrent_kernel [18][54]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 18, 18, 3, "weight_hh_l1", ImportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 54, nameof(values), "layer1/bias [54]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 54, "values", "layer1/bias [54]");
                 global::RnnGen.KerasLayout.ImportBias(values, 18, 3, false, "bias_ih_l1", "bias_hh_l1", ImportPyTorch);
                 return;
             case "layer1/forget_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(values.Length, 18, nameof(values), "layer1/forget_gate_peephole_weights [18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 18, "values", "layer1/forget_gate_peephole_weights [18]");
                 ImportPyTorch("peephole_f_l1", values);
                 return;
             case "layer1/output_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(values.Length, 18, nameof(values), "layer1/output_gate_peephole_weights [18]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 18, "values", "layer1/output_gate_peephole_weights [18]");
                 ImportPyTorch("peephole_o_l1", values);
                 return;
             case "layer2/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 612, nameof(values), "layer2/kernel [18][34]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 612, "values", "layer2/kernel [18][34]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 18, 17, 2, "weight_ih_l2", ImportPyTorch);
                 return;
             case "layer2/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 578, nameof(values), "layer2/recurrent_kernel [17][34]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 578, "values", "layer2/recurrent_kernel [17][34]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 17, 2, "weight_hh_l2", ImportPyTorch);
                 return;
             case "layer2/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 34, nameof(values), "layer2/bias [34]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 34, "values", "layer2/bias [34]");
                 global::RnnGen.KerasLayout.ImportBias(values, 17, 2, false, "bias_ih_l2", "bias_hh_l2", ImportPyTorch);
                 return;
             case "dense/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 51, nameof(values), "dense/kernel [17][3]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 51, "values", "dense/kernel [17][3]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 17, 3, 1, "head.weight", ImportPyTorch);
                 return;
             case "dense/bias":
-                global::RnnGen.Shapes.RequireLength(values.Length, 3, nameof(values), "dense/bias [3]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 3, "values", "dense/bias [3]");
                 ImportPyTorch("head.bias", values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -645,71 +645,71 @@ partial class VariantCellsModel
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 400, nameof(destination), "layer0/kernel [5][80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 400, "destination", "layer0/kernel [5][80]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 5, 20, 4, "weight_ih_l0", ExportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, nameof(destination), "layer0/recurrent_kernel [20][80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1600, "destination", "layer0/recurrent_kernel [20][80]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 20, 20, 4, "weight_hh_l0", ExportPyTorch);
                 return;
             case "layer0/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 80, nameof(destination), "layer0/bias [80]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 80, "destination", "layer0/bias [80]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 20, 4, false, "bias_ih_l0", "bias_hh_l0", ExportPyTorch);
                 return;
             case "layer0/input_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "layer0/input_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "layer0/input_gate_peephole_weights [20]");
                 ExportPyTorch("peephole_i_l0", destination);
                 return;
             case "layer0/forget_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "layer0/forget_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "layer0/forget_gate_peephole_weights [20]");
                 ExportPyTorch("peephole_f_l0", destination);
                 return;
             case "layer0/output_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 20, nameof(destination), "layer0/output_gate_peephole_weights [20]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 20, "destination", "layer0/output_gate_peephole_weights [20]");
                 ExportPyTorch("peephole_o_l0", destination);
                 return;
             case "layer1/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, nameof(destination), "layer1/kernel [20][54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1080, "destination", "layer1/kernel [20][54]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 20, 18, 3, "weight_ih_l1", ExportPyTorch);
                 return;
             case "layer1/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 972, nameof(destination), "layer1/recurrent_kernel [18][54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 972, "destination", "layer1/recurrent_kernel [18][54]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 18, 18, 3, "weight_hh_l1", ExportPyTorch);
                 return;
             case "layer1/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 54, nameof(destination), "layer1/bias [54]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 54, "destination", "layer1/bias [54]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 18, 3, false, "bias_ih_l1", "bias_hh_l1", ExportPyTorch);
                 return;
             case "layer1/forget_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 18, nameof(destination), "layer1/forget_gate_peephole_weights [18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 18, "destination", "layer1/forget_gate_peephole_weights [18]");
                 ExportPyTorch("peephole_f_l1", destination);
                 return;
             case "layer1/output_gate_peephole_weights":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 18, nameof(destination), "layer1/output_gate_peephole_weights [18]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 18, "destination", "layer1/output_gate_peephole_weights [18]");
                 ExportPyTorch("peephole_o_l1", destination);
                 return;
             case "layer2/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 612, nameof(destination), "layer2/kernel [18][34]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 612, "destination", "layer2/kernel [18][34]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 18, 17, 2, "weight_ih_l2", ExportPyTorch);
                 return;
             case "layer2/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 578, nameof(destination), "layer2/recurrent_kernel [17][34]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 578, "destination", "layer2/recurrent_kernel [17][34]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 17, 2, "weight_hh_l2", ExportPyTorch);
                 return;
             case "layer2/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 34, nameof(destination), "layer2/bias [34]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 34, "destination", "layer2/bias [34]");
                 global::RnnGen.KerasLayout.ExportBias(destination, 17, 2, false, "bias_ih_l2", "bias_hh_l2", ExportPyTorch);
                 return;
             case "dense/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 51, nameof(destination), "dense/kernel [17][3]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 51, "destination", "dense/kernel [17][3]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 17, 3, 1, "head.weight", ExportPyTorch);
                 return;
             case "dense/bias":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 3, nameof(destination), "dense/bias [3]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 3, "destination", "dense/bias [3]");
                 ExportPyTorch("head.bias", destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -797,15 +797,15 @@ partial class VariantCellsModel
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "VariantCellsModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
             if (!lengths.IsEmpty)
             {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
             }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -826,7 +826,7 @@ partial class VariantCellsModel
 
                 if (_stagedBatchSize != batchSize)
                 {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                 }
             }
 
@@ -1009,22 +1009,22 @@ partial class VariantCellsModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 10176, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
             }
 
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -1075,19 +1075,19 @@ partial class VariantCellsModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 8832, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
             int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -1121,7 +1121,7 @@ partial class VariantCellsModel
 
             if ((uint)step > (uint)_lastSteps)
             {
-                throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
@@ -1168,23 +1168,23 @@ partial class VariantCellsModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 2752, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
             }
 
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
 
             _backward ??= new global::RnnGen.AlignedBuffer(3264);
@@ -1221,11 +1221,11 @@ partial class VariantCellsModel
     public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::System.ArgumentNullException.ThrowIfNull(state);
-        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
         if (global::RnnGen.NonFiniteValues.CheckInputs)
         {
-            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
         ref float s = ref state.Buffer.Reference;
@@ -1288,7 +1288,7 @@ partial class VariantCellsModel
             0 => Buffer.Span.Slice(0, 20),
             1 => Buffer.Span.Slice(32, 18),
             2 => Buffer.Span.Slice(64, 17),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2."),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2."),
         };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
@@ -1297,8 +1297,8 @@ partial class VariantCellsModel
         {
             0 => Buffer.Span.Slice(96, 20),
             1 => Buffer.Span.Slice(128, 18),
-            2 => throw new global::System.ArgumentException("Layer 2 is a GRU layer and has no cell state.", nameof(layer)),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2."),
+            2 => throw new global::System.ArgumentException("Layer 2 is a GRU layer and has no cell state.", "layer"),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2."),
         };
 
         /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -1322,18 +1322,18 @@ partial class VariantCellsModel
                     (units, hiddenOffset, cellOffset) = (17, 64, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2.");
             }
 
-            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                 cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -1366,8 +1366,8 @@ partial class VariantCellsModel
             int batchSize = _batchSize;
             int rows = steps * batchSize;
             // Every check before the tape is touched, so a corrected retry still finds it.
-            global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -1375,7 +1375,7 @@ partial class VariantCellsModel
 
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
             }
 
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -1601,18 +1601,18 @@ partial class VariantCellsModel
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 3072, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..2.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
             }
 
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -1661,82 +1661,82 @@ partial class VariantCellsModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 5);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                 }
@@ -1744,19 +1744,19 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
                 }
@@ -1765,79 +1765,79 @@ partial class VariantCellsModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
             }
         }
@@ -1857,81 +1857,81 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 4; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
                 }
             }
         }
@@ -1953,81 +1953,81 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (nuint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (nuint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (nuint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
                     }
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (nuint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (nuint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (nuint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
                     }
                 }
             }
@@ -2050,23 +2050,23 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2104,7 +2104,7 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        var x0 = xk;
+                        float x0 = xk;
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2166,82 +2166,82 @@ partial class VariantCellsModel
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
                 ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
                 ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                var ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(48 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(48 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    var wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
                     ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
                     ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
                     ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                 }
@@ -2250,40 +2250,40 @@ partial class VariantCellsModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0));
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, ai0R0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cOld, af0R0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0R0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0R0));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(32 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0R0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
                 }
                 ai0R1 = ai0R1 + ai0R1_1;
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0));
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, ai0R1));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cOld, af0R1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0R1));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0R1));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(32 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0R1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -2293,59 +2293,59 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
                 }
                 ai0 = ai0 + ai0_1;
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0));
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, ai0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cOld, af0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -2368,87 +2368,87 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 0));
-                var ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(48 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(248)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0));
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(0)), cOld, ai0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 0)), cOld, af0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8));
-                    var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(8)), cOld, ai1));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (nuint)(8));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 8)), cOld, af1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, ai1));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cOld, af1));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(32 + 8)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(48 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(32 + 8)), cNew, ao1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -2473,87 +2473,87 @@ partial class VariantCellsModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane));
-                    var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane));
-                    var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane));
-                    var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane));
-                    var ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(lane + 4));
-                    var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + lane + 4));
-                    var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + lane + 4));
-                    var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(48 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(244)), x3, ao1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     {
-                        var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane));
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(lane)), cOld, ai0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane));
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + lane)), cOld, af0));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(lane)), cOld, ai0));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + lane)), cOld, af0));
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(32 + lane)), cNew, ao0)); // the output gate sees c(t)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(32 + lane)), cNew, ao0)); // the output gate sees c(t)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
                     }
                     {
-                        var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(lane + 4));
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(lane + 4)), cOld, ai1));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (nuint)(lane + 4));
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + lane + 4)), cOld, af1));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(lane + 4)), cOld, ai1));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + lane + 4)), cOld, af1));
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(32 + lane + 4)), cNew, ao1)); // the output gate sees c(t)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(48 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(32 + lane + 4)), cNew, ao1)); // the output gate sees c(t)
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
                     }
                 }
             }
@@ -2579,23 +2579,23 @@ partial class VariantCellsModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 2)
                 {
-                    var ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    var ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
@@ -2630,32 +2630,32 @@ partial class VariantCellsModel
                         ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, ai0));
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, ai0));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cOld, af0));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cOld, af0));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane), cNew, ao0)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane), cNew, ao0)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
-                        var i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, ai1));
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, ai1));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cOld, af1));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cOld, af1));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane + 1), cNew, ao1)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane + 1), cNew, ao1)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
@@ -2698,88 +2698,88 @@ partial class VariantCellsModel
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
                 ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
                     ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
                     ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
                     ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
                     ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
                     ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R2, ag0R2);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
                     ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R2, ao0R2);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
                     ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                     ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
@@ -2788,66 +2788,66 @@ partial class VariantCellsModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 af0R2 = af0R2 + af0R2_1;
                 ag0R2 = ag0R2 + ag0R2_1;
                 ao0R2 = ao0R2 + ao0R2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R2, ref xpBlockR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R2, ref xpBlockR2, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R2, ref xpBlockR2, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R2, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R2, ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R2, ref xpBlockR2, (uint)(32 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, ao0_1);
                 }
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
                 }
             }
         }
@@ -2870,179 +2870,179 @@ partial class VariantCellsModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                var af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    var wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    var wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    var wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    var wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    var wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R1, af1R1);
-                    var wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R1, ag1R1);
-                    var wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R1, ao1R1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1);
-                    var wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R1, af1R1);
-                    var wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R1, ag1R1);
-                    var wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R1, ao1R1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R0, ref xpBlockR0, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R0, ref xpBlockR0, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R0, ref xpBlockR0, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R0, ref xpBlockR0, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R0, ref xpBlockR0, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R0, ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R0, ref xpBlockR0, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R0, ref xpBlockR0, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R1, ref xpBlockR1, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R1, ref xpBlockR1, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R1, ref xpBlockR1, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R1, ref xpBlockR1, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R1, ref xpBlockR1, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R1, ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R1, ref xpBlockR1, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R1, ref xpBlockR1, (uint)(32 + 8));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, ao1);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(32 + 8));
                 }
             }
         }
@@ -3062,95 +3062,95 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 0));
-                var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 4));
-                var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 4));
-                var af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                var ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 8));
-                var af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                var ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 12));
-                var ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 20; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, ao3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, ao3);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (nuint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (nuint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (nuint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (nuint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(32 + 4));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag2, ref xpBlock, (nuint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao2, ref xpBlock, (nuint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag2, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao2, ref xpBlock, (uint)(32 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag3, ref xpBlock, (nuint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao3, ref xpBlock, (nuint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag3, ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao3, ref xpBlock, (uint)(32 + 12));
                 }
             }
         }
@@ -3172,27 +3172,27 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    var af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    var ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    var ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    var af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    var ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    var ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                    float ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
+                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    float ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
                         ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
@@ -3307,88 +3307,88 @@ partial class VariantCellsModel
                 ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
                 ref float cPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 2) * 32) + unit0);
                 ref float cUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 2) * 32) + unit0);
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                var af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
-                var ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(32 + 0));
-                var ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
                     ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
                     ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
                     ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
                     ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
                     ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R2, ag0R2);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
                     ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R2, ao0R2);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
                     ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
                     ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
@@ -3397,35 +3397,35 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
                     ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
                     ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
                     ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
                     ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
                     ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
                     ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
@@ -3434,52 +3434,52 @@ partial class VariantCellsModel
                 ag0R0 = ag0R0 + ag0R0_1;
                 ao0R0 = ao0R0 + ao0R0_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0R0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R0));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
                 }
                 af0R1 = af0R1 + af0R1_1;
                 ag0R1 = ag0R1 + ag0R1_1;
                 ao0R1 = ao0R1 + ao0R1_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0R1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R1));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                 }
                 af0R2 = af0R2 + af0R2_1;
                 ag0R2 = ag0R2 + ag0R2_1;
                 ao0R2 = ao0R2 + ao0R2_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR2, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0R2));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR2, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R2));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R2);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR2, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0R2)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR2, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R2)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR2, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR2, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR2, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -3489,63 +3489,63 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(144)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, ao0_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
                 }
                 af0 = af0 + af0_1;
                 ag0 = ag0 + ag0_1;
                 ao0 = ao0 + ao0_1;
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -3574,102 +3574,102 @@ partial class VariantCellsModel
                 ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
                 ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
                 ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                var af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 0));
-                var af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(8));
-                var ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 8));
-                var ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (nuint)(32 + 8));
-                var af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 0));
-                var af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(8));
-                var ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 8));
-                var ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    var wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    var wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    var wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    var wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    var wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    var wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    var wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    var wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R1, af1R1);
-                    var wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R1, ag1R1);
-                    var wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R1, ao1R1);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1);
-                    var wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1);
-                    var wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1);
-                    var wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R1, af1R1);
-                    var wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R1, ag1R1);
-                    var wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R1, ao1R1);
                 }
@@ -3677,103 +3677,103 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    var wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    var wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    var wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    var wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    var wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
                     ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
                     ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    var wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
                     ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
                     ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    var wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56));
+                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
                     af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
                     af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    var wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72));
+                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
                     ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
                     ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    var wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88));
+                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
                     ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
                     ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0R0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R0));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (nuint)(8));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(8)), cOld, af1R0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1R0));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 8));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 8)), cNew, ao1R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1R0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(8));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0R1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R1));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (nuint)(8));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(8)), cOld, af1R1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1R1));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 8));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 8)), cNew, ao1R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1R1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(8));
                 }
             }
             for (; row < rows; row++)
@@ -3783,92 +3783,92 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(136)), x2, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(152)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(168)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(184)), x3, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, ao1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x1, ao1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (nuint)(8));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(8)), cOld, af1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(16 + 8));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (nuint)(16 + 8)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -3891,162 +3891,162 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 0));
-                var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                var ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 4));
-                var af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 8));
-                var af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
-                var ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(132)), x2, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x2, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x2, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(136)), x2, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x2, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x2, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(140)), x2, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(148)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(164)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(180)), x3, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(152)), x3, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(168)), x3, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(184)), x3, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(156)), x3, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(172)), x3, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(188)), x3, ao3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, ao3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x1, ao3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
+                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
+                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
+                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
+                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(0));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(0)), cOld, af0));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(4));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(4)), cOld, af1));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(4)), cOld, af1));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 4));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + 4)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 4)), cNew, ao1)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(4));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(4));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(8));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(8)), cOld, af2));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(8)), cOld, af2));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 8));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + 8)), cNew, ao2)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao2)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
                 }
                 {
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (nuint)(12));
-                    var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(12)), cOld, af3));
-                    var g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (nuint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(12)), cOld, af3));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 12));
                     // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (nuint)(16 + 12)), cNew, ao3)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (nuint)(32 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 12)), cNew, ao3)); // the output gate sees c(t)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(12));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -4071,27 +4071,27 @@ partial class VariantCellsModel
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    var af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    var ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    var af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                    var ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                    float ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
+                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    float ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
                         ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
@@ -4145,8 +4145,8 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
                         ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
@@ -4173,56 +4173,56 @@ partial class VariantCellsModel
                         ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, ao3);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, af0));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, af0));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = g;
                         // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cNew, ao0)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cNew, ao0)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, af1));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, af1));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = g;
                         // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cNew, ao1)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cNew, ao1)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 2);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 2), cOld, af2));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 2);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 2), cOld, af2));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = g;
                         // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 2), cNew, ao2)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 2), cNew, ao2)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 2) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                     {
-                        var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 3);
-                        var f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 3), cOld, af3));
-                        var g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
+                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 3);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 3), cOld, af3));
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = f;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = g;
                         // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        var cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        var o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 3), cNew, ao3)); // the output gate sees c(t)
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 3), cNew, ao3)); // the output gate sees c(t)
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = o;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 3) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
@@ -4262,58 +4262,58 @@ partial class VariantCellsModel
                 ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
                 ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
                     af0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0_2);
                     af0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1_2);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
                     an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
                     an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
                     af0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_3);
                     af0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_3);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
                     an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
                     an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
                 }
@@ -4321,83 +4321,83 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                 }
                 af0R0 = af0R0 + af0R0_1 + af0R0_2 + af0R0_3;
                 an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(16 + 0));
                 }
                 af0R1 = af0R1 + af0R1_1 + af0R1_2 + af0R1_3;
                 an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(16 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, an0_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(64)), x2, af0_2);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(80)), x2, an0_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(96)), x3, af0_3);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(112)), x3, an0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
+                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, af0_2);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, an0_2);
+                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, af0_3);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, an0_3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x1, an0_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
                 }
                 af0 = af0 + af0_1 + af0_2 + af0_3;
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
                 }
             }
         }
@@ -4417,66 +4417,66 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(8));
-                var af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x1, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, an1_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(64)), x2, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(80)), x2, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(72)), x2, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(88)), x2, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(96)), x3, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(112)), x3, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(104)), x3, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(120)), x3, an1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, an1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, af1_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, an1_1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, an1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, af0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, an0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, af1_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, an1_1);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x0, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x1, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x1, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x1, an1_1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, an1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, af1_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, an1_1);
                 }
                 af0 = af0 + af0_1;
                 an0 = an0 + an0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
                 }
                 af1 = af1 + af1_1;
                 an1 = an1 + an1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(16 + 8));
                 }
             }
         }
@@ -4496,94 +4496,94 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(0));
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 0));
-                var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(4));
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 4));
-                var af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(8));
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 8));
-                var af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(12));
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (nuint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (nuint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x1, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x1, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x1, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x1, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(64)), x2, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(80)), x2, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(68)), x2, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(84)), x2, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(72)), x2, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(88)), x2, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(76)), x2, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(92)), x2, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(96)), x3, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(112)), x3, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(100)), x3, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(116)), x3, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(104)), x3, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(120)), x3, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(108)), x3, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(124)), x3, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, an3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, an3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, an3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, an3);
                 }
                 // Remaining 2 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x0, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x0, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x0, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x1, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x1, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x1, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x1, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x1, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x1, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x1, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x1, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, an3);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, af0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, an0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, af1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, an1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, af2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, an2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, af3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, an3);
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (nuint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (nuint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(16 + 4));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (nuint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(16 + 8));
                 }
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (nuint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(16 + 12));
                 }
             }
         }
@@ -4605,23 +4605,23 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 for (int lane = 0; lane < 16; lane += 4)
                 {
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    var af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    var af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, an0);
                         af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
@@ -4659,8 +4659,8 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, an0);
                         af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
@@ -4738,62 +4738,62 @@ partial class VariantCellsModel
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
                 ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, unit0);
                 ref float rhUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 3) * 32) + unit0);
-                var af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                var af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
-                var af0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
                     af0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R3, af0R3);
-                    var wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
                     af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
                     af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
                     af0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R3, af0R3_1);
-                    var wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     af0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0_2);
                     af0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1_2);
                     af0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2_2);
                     af0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R3, af0R3_2);
-                    var wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     af0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_3);
                     af0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_3);
                     af0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_3);
@@ -4803,14 +4803,14 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
                     af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
                     af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
@@ -4818,27 +4818,27 @@ partial class VariantCellsModel
                 }
                 af0R0 = af0R0 + af0R0_1 + af0R0_2 + af0R0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0)), ref rhUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
                 }
                 af0R1 = af0R1 + af0R1_1 + af0R1_2 + af0R1_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0)), ref rhUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
                 }
                 af0R2 = af0R2 + af0R2_1 + af0R2_2 + af0R2_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R2); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0)), ref rhUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R2); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)), ref rhUnitsR2, (uint)(0));
                 }
                 af0R3 = af0R3 + af0R3_1 + af0R3_2 + af0R3_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R3); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR3, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (nuint)(0)), ref rhUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R3); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR3, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)), ref rhUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -4847,36 +4847,36 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, af0_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, af0_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, af0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
+                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, af0_2);
+                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, af0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
                 }
                 af0 = af0 + af0_1 + af0_2 + af0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
             }
         }
@@ -4897,51 +4897,51 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var af1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> af1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, af1_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, af0_2);
-                    af1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, af1_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, af0_3);
-                    af1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, af1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, af1_1);
+                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, af0_2);
+                    af1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, af1_2);
+                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, af0_3);
+                    af1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, af1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, af1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
                 }
                 af0 = af0 + af0_1 + af0_2 + af0_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 af1 = af1 + af1_1 + af1_2 + af1_3;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
             }
         }
@@ -4962,73 +4962,73 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                var af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var af0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var af1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var af2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var af3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> af0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> af1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> af2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> af3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, af1_1);
-                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, af2_1);
-                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, af3_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, af3);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, af1_1);
-                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, af2_1);
-                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, af3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, af1_1);
+                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, af2_1);
+                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, af3_1);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, af0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, af1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, af2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, af3);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, af0_1);
+                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, af1_1);
+                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, af2_1);
+                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, af3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, af3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
+                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
+                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
                 }
                 af0 = af0 + af0_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0)), ref rhUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
                 }
                 af1 = af1 + af1_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4)), ref rhUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
                 }
                 af2 = af2 + af2_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8)), ref rhUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
                 }
                 af3 = af3 + af3_1;
                 {
-                    var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12)), ref rhUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
                 }
             }
         }
@@ -5051,23 +5051,23 @@ partial class VariantCellsModel
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var af4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    var af5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    var af6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    var af7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float af4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
+                    float af5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
+                    float af6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
+                    float af7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
                         af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
@@ -5105,7 +5105,7 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
                         af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
                         af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
@@ -5116,42 +5116,42 @@ partial class VariantCellsModel
                         af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, af7);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af4); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af4); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 4) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af5); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af5); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 5) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af6); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af6); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 6) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6);
                     }
                     {
-                        var r = global::RnnGen.Numerics.VectorMath.Sigmoid(af7); // the forget gate f
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af7); // the forget gate f
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7) = r;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 7) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7);
                     }
@@ -5199,62 +5199,62 @@ partial class VariantCellsModel
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
                 ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
                 ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                var an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(16 + 0));
-                var an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(16 + 0));
-                var an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(16 + 0));
-                var an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(16 + 0));
-                var an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
                     an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    var wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
                     an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
                     an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
                     an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    var wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
                     an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
                     an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
                     an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    var wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
                     an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
                     an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
@@ -5264,14 +5264,14 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
                     an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
                     an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
@@ -5279,35 +5279,35 @@ partial class VariantCellsModel
                 }
                 an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR0, (uint)(0));
                 }
                 an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR1, (uint)(0));
                 }
                 an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR2, (uint)(0));
                 }
                 an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -5316,38 +5316,38 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -5368,55 +5368,55 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, an1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
+                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, an1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
                 }
                 an0 = an0 + an0_1 + an0_2 + an0_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256<float> hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1 + an1_2 + an1_3;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 8));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                    var hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256<float> hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -5437,81 +5437,81 @@ partial class VariantCellsModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 0));
-                var an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 4));
-                var an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 8));
-                var an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(16 + 12));
-                var an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, an3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, an3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
                 }
                 an0 = an0 + an0_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 0));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                    var hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
                 }
                 an1 = an1 + an1_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 4));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                    var hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(4));
                 }
                 an2 = an2 + an2_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 8));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                    var hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(8));
                 }
                 an3 = an3 + an3_1;
                 {
-                    var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (nuint)(16 + 12));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                    var hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (nuint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -5534,23 +5534,23 @@ partial class VariantCellsModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    var an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    var an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    var an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                    var an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
-                    var an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
-                    var an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
-                    var an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
+                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
+                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
+                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -5588,7 +5588,7 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
                         an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
                         an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
@@ -5599,59 +5599,59 @@ partial class VariantCellsModel
                         an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                     {
-                        var n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7) = n;
-                        var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
-                        var hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7);
+                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7);
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
                     }
                 }
@@ -5690,62 +5690,62 @@ partial class VariantCellsModel
                 ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
                 ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                var ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
                     ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
                     ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
                     ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                    var wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
                     ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
                     ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
                     ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                    var wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
                     ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
                     ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
                     ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                    var wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
                     ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
                     ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
@@ -5755,14 +5755,14 @@ partial class VariantCellsModel
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
                     ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
                     ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
@@ -5770,53 +5770,53 @@ partial class VariantCellsModel
                 }
                 ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
                 }
                 ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
                 }
                 ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
                 }
                 ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
                 }
                 ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
             }
         }
@@ -5836,47 +5836,47 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (nuint)(8));
-                var ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ay1);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ay1_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0_2);
-                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ay1_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_3);
-                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ay1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
+                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ay1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
                 }
                 ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
                 ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
                 }
             }
         }
@@ -5896,65 +5896,65 @@ partial class VariantCellsModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                var ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(0));
-                var ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(4));
-                var ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(8));
-                var ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (nuint)(12));
-                var ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ay3_1);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ay3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
                 }
                 // Remaining 1 column(s), fixed at generation time.
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ay3);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
                 }
                 ay0 = ay0 + ay0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
                 }
                 ay1 = ay1 + ay1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
                 }
                 ay2 = ay2 + ay2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
                 }
                 ay3 = ay3 + ay3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
                 }
             }
         }
@@ -5976,23 +5976,23 @@ partial class VariantCellsModel
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
-                    var ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
-                    var ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
-                    var ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
-                    var ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
-                    var ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
-                    var ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
-                    var ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
+                    float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
+                    float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
+                    float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
+                    float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
+                    float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
+                    float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
+                    float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
+                    float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
                         ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
                         ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
@@ -6030,7 +6030,7 @@ partial class VariantCellsModel
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        var x0 = xk;
+                        float x0 = xk;
                         ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
                         ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
                         ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
@@ -6099,23 +6099,23 @@ partial class VariantCellsModel
                 int unit = (block * 16);
                 int gate = (block * 64);
                 int peepholesAt = (block * 48);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
-                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                var dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i));
-                var daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dai, ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
+                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                global::System.Runtime.Intrinsics.Vector512<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i));
+                global::System.Runtime.Intrinsics.Vector512<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -6139,23 +6139,23 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
                     int peepholesAt = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                    var dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i));
-                    var daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dai, ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
+                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                    global::System.Runtime.Intrinsics.Vector256<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i));
+                    global::System.Runtime.Intrinsics.Vector256<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6180,23 +6180,23 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
                     int peepholesAt = (block * 48) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 48));
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                    var dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i));
-                    var daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dai, ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
+                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                    global::System.Runtime.Intrinsics.Vector128<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i));
+                    global::System.Runtime.Intrinsics.Vector128<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6221,17 +6221,17 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
                     int peepholesAt = (block * 48) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    var dao = dh * actC * (o * (1f - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 32), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
-                    var dai = dc * g * (i * (1f - i));
-                    var daf = dc * cOld * (f * (1f - f));
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
+                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    float dao = dh * actC * (o * (1f - o));
+                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 32), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
+                    float dai = dc * g * (i * (1f - i));
+                    float daf = dc * cOld * (f * (1f - f));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dai;
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 16), dc * f));
@@ -6273,20 +6273,20 @@ partial class VariantCellsModel
                 int unit = (block * 16);
                 int gate = (block * 48);
                 int peepholesAt = (block * 32);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                var o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                var cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (nuint)(unit)));
-                var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
-                var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                var daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector512<float>.One - f) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), dc * f), ref dcRecRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
+                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                global::System.Runtime.Intrinsics.Vector512<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector512<float>.One - f) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -6310,20 +6310,20 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
                     int peepholesAt = (block * 32) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                    var daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector256<float>.One - f) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), dc * f), ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
+                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                    global::System.Runtime.Intrinsics.Vector256<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector256<float>.One - f) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6348,20 +6348,20 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
                     int peepholesAt = (block * 32) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    var o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 32));
-                    var cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (nuint)(unit));
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (nuint)(unit)));
-                    var dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (nuint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (nuint)(unit))));
-                    var daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector128<float>.One - f) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (nuint)(peepholesAt)), dc * f), ref dcRecRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (nuint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
+                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit))));
+                    global::System.Runtime.Intrinsics.Vector128<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector128<float>.One - f) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6386,15 +6386,15 @@ partial class VariantCellsModel
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
                     int peepholesAt = (block * 32) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    var o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    var cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
-                    var actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    var dao = dh * actC * (o * (1f - o));
-                    var dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 16), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
-                    var daf = dc * (cOld - g) * (f * (1f - f));
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
+                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    float dao = dh * actC * (o * (1f - o));
+                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 16), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
+                    float daf = dc * (cOld - g) * (f * (1f - f));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * (1f - f) * (1f - (g * g));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt), dc * f);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = daf;
@@ -6431,12 +6431,12 @@ partial class VariantCellsModel
             {
                 int unit = (block * 16);
                 int gate = (block * 32);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit))), ref dForgetRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -6458,12 +6458,12 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit))), ref dForgetRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6486,12 +6486,12 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit))), ref dForgetRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (nuint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6514,9 +6514,9 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dForgetRow, unit) = dh * (n - global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * f * (1f - (n * n));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * (1f - f);
@@ -6551,10 +6551,10 @@ partial class VariantCellsModel
             {
                 int unit = (block * 16);
                 int gate = (block * 32);
-                var f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                var dfh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (nuint)(unit)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dForgetRow, (nuint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> dfh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -6576,10 +6576,10 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var dfh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (nuint)(unit)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dForgetRow, (nuint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> dfh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6602,10 +6602,10 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (nuint)(gate));
-                    var dfh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (nuint)(unit)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dForgetRow, (nuint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit))), ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> dfh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -6628,8 +6628,8 @@ partial class VariantCellsModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    var f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    var dfh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float dfh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit), global::System.Runtime.CompilerServices.Unsafe.Add(ref dForgetRow, unit)) * (f * (1f - f));
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }

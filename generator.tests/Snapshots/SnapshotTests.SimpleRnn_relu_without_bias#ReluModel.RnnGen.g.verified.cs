@@ -105,19 +105,19 @@ partial class ReluModel
     public void ImportPyTorch(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // NaN or ∞ never enters the weights
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 512, nameof(values), "weight_ih_l0 [32][16]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 512, "values", "weight_ih_l0 [32][16]");
                 Layer0.Hidden.InputWeights.CopyFrom(values);
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1024, nameof(values), "weight_hh_l0 [32][32]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1024, "values", "weight_hh_l0 [32][32]");
                 Layer0.Hidden.RecurrentWeights.CopyFrom(values);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -135,7 +135,7 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public static void ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> gradients, global::System.Span<float> destination)
     {
-        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+        global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
         UnpackPyTorch(name, gradients, destination);
     }
 
@@ -146,15 +146,15 @@ partial class ReluModel
         switch (name)
         {
             case "weight_ih_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 512, nameof(destination), "weight_ih_l0 [32][16]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 512, "destination", "weight_ih_l0 [32][16]");
                 global::RnnGen.GateMatrix.Unpack(packed, 0, 32, 16, 1, 0, destination);
                 return;
             case "weight_hh_l0":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1024, nameof(destination), "weight_hh_l0 [32][32]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1024, "destination", "weight_hh_l0 [32][32]");
                 global::RnnGen.GateMatrix.Unpack(packed, 512, 32, 32, 1, 0, destination);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, "name");
         }
     }
 
@@ -196,19 +196,19 @@ partial class ReluModel
     public void ImportKeras(string name, global::System.ReadOnlySpan<float> values)
     {
         global::System.ArgumentNullException.ThrowIfNull(name);
-        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported
+        global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, "values"); // before any part is imported
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 512, nameof(values), "layer0/kernel [16][32]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 512, "values", "layer0/kernel [16][32]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 16, 32, 1, "weight_ih_l0", ImportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(values.Length, 1024, nameof(values), "layer0/recurrent_kernel [32][32]");
+                global::RnnGen.Shapes.RequireLength(values.Length, 1024, "values", "layer0/recurrent_kernel [32][32]");
                 global::RnnGen.KerasLayout.ImportKernel(values, 32, 32, 1, "weight_hh_l0", ImportPyTorch);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -224,15 +224,15 @@ partial class ReluModel
         switch (name)
         {
             case "layer0/kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 512, nameof(destination), "layer0/kernel [16][32]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 512, "destination", "layer0/kernel [16][32]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 16, 32, 1, "weight_ih_l0", ExportPyTorch);
                 return;
             case "layer0/recurrent_kernel":
-                global::RnnGen.Shapes.RequireLength(destination.Length, 1024, nameof(destination), "layer0/recurrent_kernel [32][32]");
+                global::RnnGen.Shapes.RequireLength(destination.Length, 1024, "destination", "layer0/recurrent_kernel [32][32]");
                 global::RnnGen.KerasLayout.ExportKernel(destination, 32, 32, 1, "weight_hh_l0", ExportPyTorch);
                 return;
             default:
-                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));
+                throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, "name");
         }
     }
 
@@ -304,15 +304,15 @@ partial class ReluModel
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "ReluModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, nameof(inputs), nameof(batchSize));
+            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
             if (!lengths.IsEmpty)
             {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
             }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
             global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
@@ -333,7 +333,7 @@ partial class ReluModel
 
                 if (_stagedBatchSize != batchSize)
                 {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", nameof(batchSize));
+                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
                 }
             }
 
@@ -417,22 +417,22 @@ partial class ReluModel
                     (units, padded, hiddenOffset, cellOffset) = (32, 32, 544, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_stagedBatchSize != 0 && _stagedBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.", "hidden");
             }
 
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
@@ -477,19 +477,19 @@ partial class ReluModel
                     (units, padded, hiddenOffset, cellOffset) = (32, 32, 256, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
             }
 
             int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _workspace!.Span;
@@ -523,7 +523,7 @@ partial class ReluModel
 
             if ((uint)step > (uint)_lastSteps)
             {
-                throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
+                throw new global::System.ArgumentOutOfRangeException("step", step, $"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].");
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
@@ -560,23 +560,23 @@ partial class ReluModel
                     (units, padded, hiddenOffset, cellOffset) = (32, 32, 416, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
             }
 
-            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));
+            int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
             {
-                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", nameof(hidden));
+                throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
             }
 
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
             }
 
             _backward ??= new global::RnnGen.AlignedBuffer(480);
@@ -613,11 +613,11 @@ partial class ReluModel
     public void Step(State state, global::System.ReadOnlySpan<float> input, global::System.Span<float> output)
     {
         global::System.ArgumentNullException.ThrowIfNull(state);
-        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), "[InputSize]");
-        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), "[OutputSize]");
+        global::RnnGen.Shapes.RequireLength(input.Length, InputSize, "input", "[InputSize]");
+        global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, "output", "[OutputSize]");
         if (global::RnnGen.NonFiniteValues.CheckInputs)
         {
-            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only
+            global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, "input"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
         ref float s = ref state.Buffer.Reference;
@@ -658,15 +658,15 @@ partial class ReluModel
         public global::System.ReadOnlySpan<float> Hidden(int layer) => layer switch
         {
             0 => Buffer.Span.Slice(0, 32),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
         };
 
         /// <summary>The cell state c of an LSTM layer after the last step, [units].</summary>
         /// <param name="layer">Index of an LSTM layer.</param>
         public global::System.ReadOnlySpan<float> Cell(int layer) => layer switch
         {
-            0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", nameof(layer)),
-            _ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0."),
+            0 => throw new global::System.ArgumentException("Layer 0 is a SimpleRNN layer and has no cell state.", "layer"),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0."),
         };
 
         /// <summary>Sets a layer's state of this stream: to continue from a known state, such as a decoder from an encoder's <c>CopyFinalState</c>.</summary>
@@ -684,18 +684,18 @@ partial class ReluModel
                     (units, hiddenOffset, cellOffset) = (32, 0, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has layers 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..0.");
             }
 
-            global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), "[units]");
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
             if (cellOffset >= 0)
             {
-                global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), "[units]");
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
                 cell.CopyTo(Buffer.Span.Slice(cellOffset, units));
             }
             else if (!cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             hidden.CopyTo(Buffer.Span.Slice(hiddenOffset, units));
@@ -728,8 +728,8 @@ partial class ReluModel
             int batchSize = _batchSize;
             int rows = steps * batchSize;
             // Every check before the tape is touched, so a corrected retry still finds it.
-            global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);
-            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), "[PackedParameterLength]");
+            global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
+            global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -737,7 +737,7 @@ partial class ReluModel
 
             if (global::RnnGen.NonFiniteValues.CheckInputs)
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, "outputGradients"); // checked mode only
             }
 
             _steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward
@@ -835,18 +835,18 @@ partial class ReluModel
                     (units, padded, hiddenOffset, cellOffset) = (32, 32, 448, -1);
                     break;
                 default:
-                    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, "The network has states 0..0.");
+                    throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
             }
 
-            global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);
+            global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
             if (cellOffset < 0 && !cell.IsEmpty)
             {
-                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", nameof(cell));
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
             if (cellOffset >= 0 && !cell.IsEmpty)
             {
-                global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written
+                global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
             }
 
             global::System.ReadOnlySpan<float> source = _backward.Span;
@@ -894,62 +894,62 @@ partial class ReluModel
                 ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 32) + (block * 16));
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 16);
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
-                var ah0R0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                     ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                     ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                     ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                     ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                     ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                     ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                     ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                     ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                     ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -957,46 +957,46 @@ partial class ReluModel
                 }
                 ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (uint)(0));
                 }
                 ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (uint)(0));
                 }
                 ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (uint)(0));
                 }
                 ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
             }
         }
@@ -1014,39 +1014,39 @@ partial class ReluModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (uint)(8));
                 }
             }
         }
@@ -1064,55 +1064,55 @@ partial class ReluModel
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                var ah0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 16; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                 }
                 ah0 = ah0 + ah0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (uint)(4));
                 }
                 ah2 = ah2 + ah2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (uint)(8));
                 }
                 ah3 = ah3 + ah3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (uint)(12));
                 }
             }
         }
@@ -1132,23 +1132,23 @@ partial class ReluModel
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ah0 = 0f;
-                    var ah1 = 0f;
-                    var ah2 = 0f;
-                    var ah3 = 0f;
-                    var ah4 = 0f;
-                    var ah5 = 0f;
-                    var ah6 = 0f;
-                    var ah7 = 0f;
+                    float ah0 = 0f;
+                    float ah1 = 0f;
+                    float ah2 = 0f;
+                    float ah3 = 0f;
+                    float ah4 = 0f;
+                    float ah5 = 0f;
+                    float ah6 = 0f;
+                    float ah7 = 0f;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -1245,62 +1245,62 @@ partial class ReluModel
                 ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 32);
                 ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
                 ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                var ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (nuint)(0));
-                var ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (nuint)(0));
-                var ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (nuint)(0));
-                var ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (nuint)(0));
-                var ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 32; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    var x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    var x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    var x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    var x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
                     ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    var x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    var x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    var x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    var x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
                     ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    var x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    var x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    var x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    var x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
                     ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    var x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    var x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    var x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    var x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    var wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
                     ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
                     ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
                     ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
                     ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    var wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
                     ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
                     ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
                     ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
                     ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    var wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
                     ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
                     ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
                     ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
                     ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    var wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48));
+                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
                     ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
                     ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
                     ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
@@ -1308,19 +1308,19 @@ partial class ReluModel
                 }
                 ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R0), ref hUnitsR0, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R0), ref hUnitsR0, (uint)(0));
                 }
                 ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R1), ref hUnitsR1, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R1), ref hUnitsR1, (uint)(0));
                 }
                 ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R2), ref hUnitsR2, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R2), ref hUnitsR2, (uint)(0));
                 }
                 ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R3), ref hUnitsR3, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R3), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -1328,27 +1328,27 @@ partial class ReluModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 32; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
                 }
             }
         }
@@ -1368,39 +1368,39 @@ partial class ReluModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                var ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 32; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (nuint)(56)), x3, ah1_3);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
+                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
+                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
+                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
+                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
                 }
                 ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
                 {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -1420,55 +1420,55 @@ partial class ReluModel
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                var ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(0));
-                var ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(4));
-                var ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(8));
-                var ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                var ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (nuint)(12));
-                var ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
                 ref float wLanes = ref wBlock;
                 for (int k = 0; k < 32; k += 4)
                 {
                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                     ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    var x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    var x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    var x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    var x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (nuint)(60)), x3, ah3_1);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
+                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
+                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
+                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
+                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
+                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
+                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
+                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
+                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
                 }
                 ah0 = ah0 + ah0_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (nuint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
                 }
                 ah1 = ah1 + ah1_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (nuint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (uint)(4));
                 }
                 ah2 = ah2 + ah2_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah2), ref hUnits, (nuint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah2), ref hUnits, (uint)(8));
                 }
                 ah3 = ah3 + ah3_1;
                 {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah3), ref hUnits, (nuint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah3), ref hUnits, (uint)(12));
                 }
             }
         }
@@ -1490,23 +1490,23 @@ partial class ReluModel
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 for (int lane = 0; lane < 16; lane += 8)
                 {
-                    var ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    var ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    var ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    var ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    var ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    var ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    var ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    var ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
+                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
+                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
+                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 32; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        var x0 = xk;
-                        var x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        var x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        var x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
                         ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
                         ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
                         ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
@@ -1593,10 +1593,10 @@ partial class ReluModel
             {
                 int unit = (block * 16);
                 int gate = (block * 16);
-                var dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                var hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (nuint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (nuint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
             }
         }
     }
@@ -1617,10 +1617,10 @@ partial class ReluModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -1642,10 +1642,10 @@ partial class ReluModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (nuint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (nuint)(unit));
-                    var hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (nuint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (nuint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (nuint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
                 }
             }
         }
@@ -1667,8 +1667,8 @@ partial class ReluModel
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    var dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    var hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow);
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }

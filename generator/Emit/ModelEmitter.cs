@@ -6,6 +6,9 @@ namespace RnnGen.Generator.Emit
     /// <summary>
     /// Writes the generated part of the user's class: the header, the partial type shell, and the members from the
     /// CPU emitters, in an order a reader can follow (sizes, parameters, inference, state, then kernels).
+    /// The code lands in the user's scope, so it names nothing that scope could capture: types are <c>global::</c>-qualified,
+    /// and the contextual keywords a user declaration would take over are avoided: no <c>var</c> (a type named
+    /// <c>var</c>), no <c>nuint</c> (a type named <c>nuint</c>), no <c>nameof</c> (a method named <c>nameof</c>).
     /// </summary>
     internal static class ModelEmitter
     {

@@ -52,13 +52,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("int rows = steps * batchSize;");
                 w.Line("// Every check before the tape is touched, so a corrected retry still finds it.");
                 w.Line(plan.ReturnsSequences
-                    ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), steps, batchSize, OutputSize);"
-                    : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, nameof(outputGradients), batchSize, OutputSize);");
-                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
+                    ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", steps, batchSize, OutputSize);"
+                    : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", batchSize, OutputSize);");
+                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, \"gradients\", \"[PackedParameterLength]\");");
                 StateTransferEmitter.EmitBackwardCheck(w);
                 w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
                 w.Line("{");
-                w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, nameof(outputGradients)); // checked mode only");
+                w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(outputGradients, batchSize, OutputSize, \"outputGradients\"); // checked mode only");
                 w.Line("}");
                 w.Line();
                 w.Line("_steps = 0; // the gate tape is overwritten with gate gradients: one Backward per Forward");

@@ -101,7 +101,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line();
-                w.Line("throw new global::System.ArgumentException($\"This network has no {site} dropout at layer {layer}.\", nameof(site));");
+                w.Line("throw new global::System.ArgumentException($\"This network has no {site} dropout at layer {layer}.\", \"site\");");
             }
         }
 

@@ -62,7 +62,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public void Store(string buffer, string value, int gate = 0) => Writer.Line(Flavor.Store(value, buffer + "Row", Offset(buffer, gate)));
 
-        public void Let(string name, string value) => Writer.Line($"var {name} = {value};");
+        public void Let(string name, string value) => Writer.Line($"{Flavor.Type} {name} = {value};");
 
         /// <summary>Loads entry <paramref name="index"/> of a parameter vector at the current units.</summary>
         public string LoadVector(string vector, int index) =>

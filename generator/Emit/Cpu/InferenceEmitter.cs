@@ -130,25 +130,25 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
             using (InstanceGuard.Enter(w, plan, "Forward"))
             {
-                w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, nameof({inputName}), nameof(batchSize));");
+                w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, \"{inputName}\", \"batchSize\");");
                 if (embedding)
                 {
-                    w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, nameof(tokens));");
+                    w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, \"tokens\");");
                 }
 
                 using (w.Block("if (!lengths.IsEmpty)"))
                 {
-                    w.Line("global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, nameof(lengths));");
+                    w.Line("global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, \"lengths\");");
                 }
 
                 w.Line(plan.ReturnsSequences
-                    ? "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), steps, batchSize, OutputSize);"
-                    : "global::RnnGen.Shapes.RequireShape(outputs.Length, nameof(outputs), batchSize, OutputSize);");
+                    ? "global::RnnGen.Shapes.RequireShape(outputs.Length, \"outputs\", steps, batchSize, OutputSize);"
+                    : "global::RnnGen.Shapes.RequireShape(outputs.Length, \"outputs\", batchSize, OutputSize);");
                 if (!embedding)
                 {
                     w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
                     w.Line("{");
-                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, nameof(inputs)); // checked mode only");
+                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, \"inputs\"); // checked mode only");
                     w.Line("}");
                 }
 
@@ -344,14 +344,14 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(state);");
                 w.Line(embedding
-                    ? "global::RnnGen.Shapes.CheckToken(token, VocabularySize, nameof(token));"
-                    : "global::RnnGen.Shapes.RequireLength(input.Length, InputSize, nameof(input), \"[InputSize]\");");
-                w.Line("global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, nameof(output), \"[OutputSize]\");");
+                    ? "global::RnnGen.Shapes.CheckToken(token, VocabularySize, \"token\");"
+                    : "global::RnnGen.Shapes.RequireLength(input.Length, InputSize, \"input\", \"[InputSize]\");");
+                w.Line("global::RnnGen.Shapes.RequireLength(output.Length, OutputSize, \"output\", \"[OutputSize]\");");
                 if (!embedding)
                 {
                     w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
                     w.Line("{");
-                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, nameof(input)); // checked mode only");
+                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(input, 1, InputSize, \"input\"); // checked mode only");
                     w.Line("}");
                 }
 

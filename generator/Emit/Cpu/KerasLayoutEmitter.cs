@@ -56,7 +56,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
                 if (import)
                 {
-                    w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // before any part is imported");
+                    w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, \"values\"); // before any part is imported");
                 }
 
                 using (w.Block("switch (name)"))
@@ -64,7 +64,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     foreach (var t in tensors)
                     {
                         w.Line($"case \"{t.Name}\":");
-                        w.Line($"    global::RnnGen.Shapes.RequireLength({span}.Length, {Int(t.Rows * t.Columns)}, nameof({span}), \"{t.Name} {t.Shape}\");");
+                        w.Line($"    global::RnnGen.Shapes.RequireLength({span}.Length, {Int(t.Rows * t.Columns)}, \"{span}\", \"{t.Name} {t.Shape}\");");
                         switch (t.Kind)
                         {
                             case KerasKind.Same:
@@ -82,7 +82,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line("default:");
-                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, nameof(name));");
+                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, KerasTensors, \"name\");");
                 }
             }
         }

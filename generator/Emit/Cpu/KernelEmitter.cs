@@ -118,10 +118,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     for (var g = 0; g < kernel.Gates; g++)
                     {
-                        w.Line($"var {Acc(row, g, c, 0)} = {kernel.Initial(flavor, row, g, Offset(c * flavor.Lanes))};");
+                        w.Line($"{flavor.Type} {Acc(row, g, c, 0)} = {kernel.Initial(flavor, row, g, Offset(c * flavor.Lanes))};");
                         for (var s = 1; s < splits; s++)
                         {
-                            w.Line($"var {Acc(row, g, c, s)} = {flavor.Zero};");
+                            w.Line($"{flavor.Type} {Acc(row, g, c, s)} = {flavor.Zero};");
                         }
                     }
                 }
@@ -137,7 +137,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     for (var u = 0; u < count; u++)
                     {
                         var element = u == 0 ? $"xk{row.Suffix}" : $"{UnsafeApi}.Add(ref xk{row.Suffix}, {u})";
-                        w.Line($"var x{u}{row.Suffix} = {flavor.Broadcast(element)};");
+                        w.Line($"{flavor.Type} x{u}{row.Suffix} = {flavor.Broadcast(element)};");
                     }
                 }
 
@@ -150,7 +150,7 @@ namespace RnnGen.Generator.Emit.Cpu
                             var load = flavor.Load("wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes));
                             if (rows.Length > 1)
                             {
-                                w.Line($"var w{Symbol(kernel, g)}{c}k{u} = {load};");
+                                w.Line($"{flavor.Type} w{Symbol(kernel, g)}{c}k{u} = {load};");
                                 load = $"w{Symbol(kernel, g)}{c}k{u}";
                             }
 

@@ -175,19 +175,19 @@ namespace RnnGen.Generator.Emit.Cpu
                     var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
                     if (!peepholes && !coupled)
                     {
-                        e.Writer.Line($"var i = {G(a[0])};");
-                        e.Writer.Line($"var f = {G(a[1])};");
-                        e.Writer.Line($"var g = {A(a[2])};");
-                        e.Writer.Line($"var o = {G(a[3])};");
+                        e.Writer.Line($"{e.Vector} i = {G(a[0])};");
+                        e.Writer.Line($"{e.Vector} f = {G(a[1])};");
+                        e.Writer.Line($"{e.Vector} g = {A(a[2])};");
+                        e.Writer.Line($"{e.Vector} o = {G(a[3])};");
                         StoreGates(e, "i", "f", "g", "o");
                         e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                        e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                        e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
                     }
                     else
                     {
                         if (peepholes)
                         {
-                            e.Writer.Line($"var cOld = {cOld};");
+                            e.Writer.Line($"{e.Vector} cOld = {cOld};");
                             cOld = "cOld";
                         }
 
@@ -196,28 +196,28 @@ namespace RnnGen.Generator.Emit.Cpu
                             : Gate(symbol);
                         if (!coupled)
                         {
-                            e.Writer.Line($"var i = {G(PreActivation("i"))};");
+                            e.Writer.Line($"{e.Vector} i = {G(PreActivation("i"))};");
                             e.Writer.Line(e.Flavor.Store("i", e.Name("xpBlock"), e.GateOffset(Slot("i"))));
                         }
 
-                        e.Writer.Line($"var f = {G(PreActivation("f"))};");
-                        e.Writer.Line($"var g = {A(Gate("g"))};");
+                        e.Writer.Line($"{e.Vector} f = {G(PreActivation("f"))};");
+                        e.Writer.Line($"{e.Vector} g = {A(Gate("g"))};");
                         e.Writer.Line(e.Flavor.Store("f", e.Name("xpBlock"), e.GateOffset(Slot("f"))));
                         e.Writer.Line(e.Flavor.Store("g", e.Name("xpBlock"), e.GateOffset(Slot("g"))));
                         if (coupled)
                         {
                             e.Writer.Line("// c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)");
-                            e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld} - g, g);");
+                            e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld} - g, g);");
                         }
                         else
                         {
                             e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                            e.Writer.Line($"var cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                            e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
                         }
 
                         e.Writer.Line(peepholes
-                            ? $"var o = {G($"{Math}.MultiplyAdd({Peephole("o")}, cNew, {Gate("o")})")}; // the output gate sees c(t)"
-                            : $"var o = {G(Gate("o"))};");
+                            ? $"{e.Vector} o = {G($"{Math}.MultiplyAdd({Peephole("o")}, cNew, {Gate("o")})")}; // the output gate sees c(t)"
+                            : $"{e.Vector} o = {G(Gate("o"))};");
                         e.Writer.Line(e.Flavor.Store("o", e.Name("xpBlock"), e.GateOffset(Slot("o"))));
                     }
 
@@ -266,10 +266,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var r = {ActivationCode.Apply(gate, a[0])};");
-                    e.Writer.Line($"var z = {ActivationCode.Apply(gate, a[1])};");
+                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0])};");
+                    e.Writer.Line($"{e.Vector} z = {ActivationCode.Apply(gate, a[1])};");
                     e.Writer.Line($"// n = {sa}(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
-                    e.Writer.Line($"var n = {ActivationCode.Apply(act, $"{Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))})")};");
+                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(act, $"{Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))})")};");
                     StoreGates(e, "r", "z", "n");
                     e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
@@ -300,7 +300,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"var r = {ActivationCode.Apply(gate, a[0])};{(minimal ? " // the forget gate f" : string.Empty)}");
+                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0])};{(minimal ? " // the forget gate f" : string.Empty)}");
                     e.Writer.Line(e.Flavor.Store("r", e.Name("xpBlock"), e.GateOffset(0)));
                     if (!minimal)
                     {
@@ -332,18 +332,18 @@ namespace RnnGen.Generator.Emit.Cpu
                 InputIsResetHidden = true,
                 Epilogue = e =>
                 {
-                    e.Writer.Line($"var n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0])};");
+                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0])};");
                     e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(candidate)));
                     var hPrev = e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset);
                     if (minimal)
                     {
-                        e.Writer.Line($"var f = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(0))};");
-                        e.Writer.Line($"var hOld = {hPrev};");
+                        e.Writer.Line($"{e.Vector} f = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(0))};");
+                        e.Writer.Line($"{e.Vector} hOld = {hPrev};");
                         e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(f, n - hOld, hOld)", e.Name("hUnits"), e.LaneOffset));
                     }
                     else
                     {
-                        e.Writer.Line($"var z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
+                        e.Writer.Line($"{e.Vector} z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
                         e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {hPrev} - n, n)", e.Name("hUnits"), e.LaneOffset));
                     }
                 },

@@ -47,13 +47,13 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block($"public void ImportPyTorch(string name, {ReadOnlySpan} values)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
-                w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, nameof(values)); // NaN or ∞ never enters the weights");
+                w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, \"values\"); // NaN or ∞ never enters the weights");
                 using (w.Block("switch (name)"))
                 {
                     foreach (var t in tensors)
                     {
                         w.Line($"case \"{t.Name}\":");
-                        w.Line($"    global::RnnGen.Shapes.RequireLength(values.Length, {Int(t.Rows * t.Columns)}, nameof(values), \"{t.Name} {t.Shape}\");");
+                        w.Line($"    global::RnnGen.Shapes.RequireLength(values.Length, {Int(t.Rows * t.Columns)}, \"values\", \"{t.Name} {t.Shape}\");");
                         foreach (var view in t.Views)
                         {
                             var slice = Slice("values", view, t);
@@ -66,7 +66,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line("default:");
-                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));");
+                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, \"name\");");
                 }
             }
         }
@@ -87,7 +87,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public static void ExportPyTorchGradient(string name, {ReadOnlySpan} gradients, {Span} destination)"))
             {
-                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, nameof(gradients), \"[PackedParameterLength]\");");
+                w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, \"gradients\", \"[PackedParameterLength]\");");
                 w.Line("UnpackPyTorch(name, gradients, destination);");
             }
 
@@ -101,7 +101,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     foreach (var t in tensors)
                     {
                         w.Line($"case \"{t.Name}\":");
-                        w.Line($"    global::RnnGen.Shapes.RequireLength(destination.Length, {Int(t.Rows * t.Columns)}, nameof(destination), \"{t.Name} {t.Shape}\");");
+                        w.Line($"    global::RnnGen.Shapes.RequireLength(destination.Length, {Int(t.Rows * t.Columns)}, \"destination\", \"{t.Name} {t.Shape}\");");
                         foreach (var view in t.Views)
                         {
                             var slice = Slice("destination", view, t);
@@ -114,7 +114,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line("default:");
-                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, nameof(name));");
+                    w.Line("    throw global::RnnGen.Shapes.UnknownTensor(name, PyTorchTensors, \"name\");");
                 }
             }
         }

@@ -30,20 +30,20 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     w.Line("default:");
-                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
+                    w.Line($"    throw new global::System.ArgumentOutOfRangeException(\"layer\", layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\");");
                 }
 
                 w.Line();
-                w.Line("global::RnnGen.Shapes.RequireLength(hidden.Length, units, nameof(hidden), \"[units]\");");
+                w.Line("global::RnnGen.Shapes.RequireLength(hidden.Length, units, \"hidden\", \"[units]\");");
                 using (w.Block("if (cellOffset >= 0)"))
                 {
-                    w.Line("global::RnnGen.Shapes.RequireLength(cell.Length, units, nameof(cell), \"[units]\");");
+                    w.Line("global::RnnGen.Shapes.RequireLength(cell.Length, units, \"cell\", \"[units]\");");
                     w.Line("cell.CopyTo(Buffer.Span.Slice(cellOffset, units));");
                 }
 
                 using (w.Block("else if (!cell.IsEmpty)"))
                 {
-                    w.Line("throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                    w.Line("throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
                 }
 
                 w.Line();
@@ -77,7 +77,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"{Int(layer.Index)} => Buffer.Span.Slice({Int(s.HiddenOffsets[layer.Index])}, {Int(layer.Spec.Units)}),");
                     }
 
-                    w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
+                    w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(\"layer\", layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
                 }
                 w.Line();
                 w.Summary("The cell state c of an LSTM layer after the last step, [units].");
@@ -88,10 +88,10 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         w.Line(layer.Spec.Cell == CellKind.Lstm
                             ? $"{Int(layer.Index)} => Buffer.Span.Slice({Int(s.CellOffsets[layer.Index])}, {Int(layer.Spec.Units)}),"
-                            : $"{Int(layer.Index)} => throw new global::System.ArgumentException(\"Layer {Int(layer.Index)} is a {CellTraits.DisplayName(layer.Spec.Cell)} layer and has no cell state.\", nameof(layer)),");
+                            : $"{Int(layer.Index)} => throw new global::System.ArgumentException(\"Layer {Int(layer.Index)} is a {CellTraits.DisplayName(layer.Spec.Cell)} layer and has no cell state.\", \"layer\"),");
                     }
 
-                    w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
+                    w.Line($"_ => throw new global::System.ArgumentOutOfRangeException(\"layer\", layer, \"The network has layers 0..{Int(plan.Layers.Count - 1)}.\"),");
                 }
 
                 w.Line();

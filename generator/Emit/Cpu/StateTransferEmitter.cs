@@ -37,7 +37,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line();
                 w.Line("if (_stagedBatchSize != batchSize)");
                 w.Line("{");
-                w.Line("    throw new global::System.ArgumentException($\"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.\", nameof(batchSize));");
+                w.Line("    throw new global::System.ArgumentException($\"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.\", \"batchSize\");");
                 w.Line("}");
             }
 
@@ -115,7 +115,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line();
                 w.Line("if ((uint)step > (uint)_lastSteps)");
                 w.Line("{");
-                w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(step), step, $\"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].\");");
+                w.Line("    throw new global::System.ArgumentOutOfRangeException(\"step\", step, $\"The last Forward ran {_lastSteps} steps, so step must be in [0, {_lastSteps}].\");");
                 w.Line("}");
                 w.Line();
                 w.Line($"{Span} workspace = _workspace!.Span;");
@@ -194,20 +194,20 @@ namespace RnnGen.Generator.Emit.Cpu
             using (InstanceGuard.Enter(w, plan, "SetFinalStateGradient"))
             {
                 EmitLayerSwitch(w, plan, layer => (bw.FinalHidden[layer.Index], bw.FinalCell[layer.Index]));
-                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
+                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, \"hidden\");");
                 w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
                 w.Line("{");
-                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", nameof(hidden));");
+                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", \"hidden\");");
                 w.Line("}");
                 w.Line();
                 w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
                 w.Line("{");
-                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
                 w.Line("}");
                 w.Line();
                 w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
                 w.Line("{");
-                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), batch, units);");
+                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", batch, units);");
                 w.Line("}");
                 w.Line();
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
@@ -244,10 +244,10 @@ namespace RnnGen.Generator.Emit.Cpu
             using (InstanceGuard.Enter(w, plan, "SetInitialState"))
             {
                 EmitLayerSwitch(w, plan, layer => (plan.Forward.Layers[layer.Index].InitialHidden, plan.Forward.Layers[layer.Index].InitialCell));
-                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, nameof(hidden));");
+                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, \"hidden\");");
                 w.Line("if (_stagedBatchSize != 0 && _stagedBatchSize != batch)");
                 w.Line("{");
-                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.\", nameof(hidden));");
+                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another layer's staged state holds {_stagedBatchSize}; every layer must start the same batch.\", \"hidden\");");
                 w.Line("}");
                 w.Line();
                 EmitCellCheck(w, "cell", "batch");
@@ -303,7 +303,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line("default:");
-                w.Line($"    throw new global::System.ArgumentOutOfRangeException(nameof(layer), layer, \"The network has states 0..{Int(plan.Layers.Count - 1)}.\");");
+                w.Line($"    throw new global::System.ArgumentOutOfRangeException(\"layer\", layer, \"The network has states 0..{Int(plan.Layers.Count - 1)}.\");");
             }
 
             w.Line();
@@ -334,15 +334,15 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Checks the caller's [batchSize][units] spans and copies h (and c, when asked) rows out of a padded buffer.</summary>
         private static void EmitCopyOut(SourceWriter w, string buffer, string rowOffset)
         {
-            w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, nameof(hidden), _batchSize, units);");
+            w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
             w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
             w.Line("{");
-            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof(cell));");
+            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
             w.Line("}");
             w.Line();
             w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
             w.Line("{");
-            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, nameof(cell), _batchSize, units); // checked before hidden is written");
+            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units); // checked before hidden is written");
             w.Line("}");
             w.Line();
             w.Line($"{ReadOnlySpan} source = {buffer};");
@@ -358,12 +358,12 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             using (w.Block("if (cellOffset >= 0)"))
             {
-                w.Line($"global::RnnGen.Shapes.RequireShape({cell}.Length, nameof({cell}), {batch}, units);");
+                w.Line($"global::RnnGen.Shapes.RequireShape({cell}.Length, \"{cell}\", {batch}, units);");
             }
 
             using (w.Block($"else if (!{cell}.IsEmpty)"))
             {
-                w.Line($"throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", nameof({cell}));");
+                w.Line($"throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"{cell}\");");
             }
 
             w.Line();

@@ -35,6 +35,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public int Lanes { get; }
 
+        /// <summary>The vector type, written out for every local: never <c>var</c>, which a user type named <c>var</c> would capture.</summary>
         public string Type { get; }
 
         public string Description { get; }
@@ -47,13 +48,14 @@ namespace RnnGen.Generator.Emit.Cpu
 
         public string Load(string reference, int offset) => Load(reference, Literal(offset));
 
+        // The offset converts to nuint implicitly from uint: a cast to 'nuint' would bind to a user type named nuint.
         public string Load(string reference, string offset) => Api is null
             ? $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {reference}, {offset})"
-            : $"{Api}.LoadUnsafe(ref {reference}, (nuint)({offset}))";
+            : $"{Api}.LoadUnsafe(ref {reference}, (uint)({offset}))";
 
         public string Store(string value, string reference, string offset) => Api is null
             ? $"global::System.Runtime.CompilerServices.Unsafe.Add(ref {reference}, {offset}) = {value};"
-            : $"{Api}.StoreUnsafe({value}, ref {reference}, (nuint)({offset}));";
+            : $"{Api}.StoreUnsafe({value}, ref {reference}, (uint)({offset}));";
 
         public string Broadcast(string scalar) => Api is null ? scalar : $"{Api}.Create({scalar})";
 
