@@ -45,6 +45,10 @@ namespace RnnGen.Generator.Tests.Helpers
                 References,
                 CompilationOptions);
 
+        /// <summary>A compilation of already parsed files (the fuzz test names its own).</summary>
+        public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees) =>
+            CSharpCompilation.Create("RnnGen.Tests.Input", trees, References, CompilationOptions);
+
         public static SyntaxTree ParseFile(string text, string path) =>
             CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 
