@@ -33,6 +33,25 @@ namespace RnnGen.Generator.Tests
             Assert.True(run.WarningsAndErrors.Count == 0, GeneratorRun.Format(run.WarningsAndErrors));
         }
 
+        /// <summary>The Diagnostics table lists every id the generator can report, each with an example that triggers it.</summary>
+        [Fact]
+        public void The_diagnostics_table_has_every_id_with_an_example()
+        {
+            var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+            var rows = readme.Split('\n').Where(l => l.StartsWith("| RNNG", StringComparison.Ordinal)).ToList();
+            var fields = typeof(Diagnostics.DiagnosticDescriptors).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static);
+            var ids = fields.Select(f => f.GetValue(null)).Select(v => v is DiagnosticDescriptor d ? d.Id : v as string).Where(id => id is not null).ToList();
+
+            Assert.NotEmpty(ids);
+            foreach (var id in ids)
+            {
+                var row = rows.SingleOrDefault(r => r.StartsWith($"| {id} |", StringComparison.Ordinal));
+                Assert.True(row is not null, $"README's Diagnostics table has no row for {id}");
+                var cells = row.Split('|', StringSplitOptions.TrimEntries).Where(c => c.Length > 0).ToList();
+                Assert.True(cells.Count == 3, $"{id}: expected Id | When | Example, got {cells.Count} cells");
+            }
+        }
+
         private static string RepositoryRoot()
         {
             for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
