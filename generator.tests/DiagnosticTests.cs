@@ -256,6 +256,13 @@ namespace RnnGen.Generator.Tests
         [InlineData("Forward")]
         [InlineData("Layer3Parameters")]
         [InlineData("HeadProjection_V256")]
+        [InlineData("StateCount")] // issue 10's reproductions: names the old hand-kept list missed
+        [InlineData("Backward")]
+        [InlineData("Training")]
+        [InlineData("KerasTensors")]
+        [InlineData("CarryStateFrom")]
+        [InlineData("ExportPyTorchGradient")]
+        [InlineData("Layer0BackwardCell_V256")]
         public void RNNG0010_class_named_like_a_generated_member(string name) =>
             DiagnosticAssert.Reports("RNNG0010", Declare("[RecurrentNetwork(InputSize = 4)] [Lstm(8)]", "partial class " + name), name);
 
