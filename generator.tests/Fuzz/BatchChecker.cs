@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using RnnGen.Generator.Model;
 using RnnGen.Generator.Planning;
 using RnnGen.Generator.Tests.Helpers;
@@ -36,18 +37,19 @@ namespace RnnGen.Generator.Tests.Fuzz
             typeof(TrackingNames).GetFields().Where(f => f.IsLiteral).Select(f => (string)f.GetRawConstantValue()!), StringComparer.Ordinal);
 
         /// <param name="kernelSampling">Kernel bodies are compiled for programs whose index is a multiple of this, stubbed for the rest.</param>
-        public static BatchOutcome Check(IReadOnlyList<FuzzProgram> programs, int kernelSampling)
+        /// <param name="version">The language version of the batch's project (RnnGen's generated code needs C# 9).</param>
+        public static BatchOutcome Check(IReadOnlyList<FuzzProgram> programs, int kernelSampling, LanguageVersion version)
         {
             var failures = new List<FuzzFailure>();
             var clock = System.Diagnostics.Stopwatch.StartNew();
-            var trees = programs.SelectMany(p => p.Files).Select(f => GeneratorTestHelper.ParseFile(f.Text, f.Path)).ToList();
+            var trees = programs.SelectMany(p => p.Files).Select(f => GeneratorTestHelper.ParseFile(f.Text, f.Path, version)).ToList();
             // Batches already run on every core; a concurrent build inside each only makes them fight.
             var compilation = GeneratorTestHelper.CreateCompilation(trees);
             compilation = compilation.WithOptions(compilation.Options.WithConcurrentBuild(false).WithAllowUnsafe(true));
             var before = compilation.GetDiagnostics();
             Timing.Add("user code", clock);
 
-            var driver = GeneratorTestHelper.CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+            var driver = GeneratorTestHelper.CreateDriver(version: version).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
             var result = driver.GetRunResult().Results.Single();
             Timing.Add("generator", clock);
             if (result.Exception is not null)
@@ -201,7 +203,7 @@ namespace RnnGen.Generator.Tests.Fuzz
             }
 
             var tree = compilation.SyntaxTrees.First();
-            var edited = compilation.ReplaceSyntaxTree(tree, GeneratorTestHelper.ParseFile("// A line added above.\n" + tree.GetText(), tree.FilePath));
+            var edited = compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText("// A line added above.\n" + tree.GetText(), (CSharpParseOptions)tree.Options, tree.FilePath));
             var moved = driver.RunGenerators(edited).GetRunResult().Results.Single();
             var reemitted = moved.TrackedSteps.TryGetValue(TrackingNames.Emit, out var emit)
                 ? emit.SelectMany(s => s.Outputs).Where(o => o.Reason is not (IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged)).ToList()

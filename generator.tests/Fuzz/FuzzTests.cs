@@ -5,6 +5,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Threading.Tasks;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -30,6 +31,14 @@ namespace RnnGen.Generator.Tests.Fuzz
         // Kernel bodies are compiled in one program of this many (see KernelBodies); 1 compiles them all.
         private const int DefaultKernelSampling = 4;
 
+        // The project's language version, by batch: mostly the newest, sometimes an older one RnnGen supports (C# 10 is
+        // the oldest the programs' own code compiles with: file-scoped namespaces, global usings).
+        private static readonly LanguageVersion[] Versions =
+        {
+            LanguageVersion.Latest, LanguageVersion.Latest, LanguageVersion.Latest, LanguageVersion.CSharp10,
+            LanguageVersion.CSharp11, LanguageVersion.CSharp12, LanguageVersion.CSharp13, LanguageVersion.Preview,
+        };
+
         private readonly ITestOutputHelper _output;
 
         public FuzzTests(ITestOutputHelper output) => _output = output;
@@ -54,7 +63,7 @@ namespace RnnGen.Generator.Tests.Fuzz
                 BatchOutcome outcome;
                 try
                 {
-                    outcome = BatchChecker.Check(batch.Programs, kernelSampling);
+                    outcome = BatchChecker.Check(batch.Programs, kernelSampling, Versions[batch.Index % Versions.Length]);
                 }
                 catch (Exception e)
                 {

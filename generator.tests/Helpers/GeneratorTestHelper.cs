@@ -49,17 +49,18 @@ namespace RnnGen.Generator.Tests.Helpers
         public static CSharpCompilation CreateCompilation(IEnumerable<SyntaxTree> trees) =>
             CSharpCompilation.Create("RnnGen.Tests.Input", trees, References, CompilationOptions);
 
-        public static SyntaxTree ParseFile(string text, string path) =>
-            CSharpSyntaxTree.ParseText(text, ParseOptions, path);
+        public static SyntaxTree ParseFile(string text, string path, LanguageVersion version = LanguageVersion.Latest) =>
+            CSharpSyntaxTree.ParseText(text, ParseOptions.WithLanguageVersion(version), path);
 
         /// <summary>
         /// A driver that records every pipeline step, for the incremental-caching tests; <paramref name="properties"/>
-        /// are the project's MSBuild properties the generator sees (none by default).
+        /// are the project's MSBuild properties the generator sees (none by default), <paramref name="version"/> the
+        /// project's language version (generated files are parsed with it, as in a build).
         /// </summary>
-        public static GeneratorDriver CreateDriver(BuildProperties? properties = null) =>
+        public static GeneratorDriver CreateDriver(BuildProperties? properties = null, LanguageVersion version = LanguageVersion.Latest) =>
             CSharpGeneratorDriver.Create(
                 new[] { new RnnGenerator().AsSourceGenerator() },
-                parseOptions: ParseOptions,
+                parseOptions: ParseOptions.WithLanguageVersion(version),
                 optionsProvider: properties,
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
