@@ -1,4 +1,5 @@
 using System;
+using RnnGen.Runtime.Tests.Helpers;
 using System.Linq;
 using RnnGen.Runtime.Tests.Models;
 using Xunit;
@@ -204,18 +205,13 @@ namespace RnnGen.Runtime.Tests
             var outputs = new float[6 * 4 * 17];
             var h = new float[4 * 17];
             var c = new float[4 * 17];
-            for (var i = 0; i < 3; i++)
+            Assert.Equal(0, Allocations.SteadyState(() =>
             {
-                Round();
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 10; i++)
-            {
-                Round();
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                for (var i = 0; i < 10; i++)
+                {
+                    Round();
+                }
+            }));
 
             void Round()
             {

@@ -338,20 +338,14 @@ namespace RnnGen.Runtime.Tests.Dropout
             _model.Training = true;
             var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
             var gradients = new float[_model.PackedParameters.Length];
-            for (var i = 0; i < 3; i++)
+            return Allocations.SteadyState(() =>
             {
-                _model.Forward(inputs, outputs, batch);
-                _model.Backward(outputs, gradients);
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 5; i++)
-            {
-                _model.Forward(inputs, outputs, batch);
-                _model.Backward(outputs, gradients);
-            }
-
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+                for (var i = 0; i < 5; i++)
+                {
+                    _model.Forward(inputs, outputs, batch);
+                    _model.Backward(outputs, gradients);
+                }
+            });
         }
     }
 }

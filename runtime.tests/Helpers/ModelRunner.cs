@@ -221,20 +221,14 @@ namespace RnnGen.Runtime.Tests.Helpers
         {
             var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
             var gradients = new float[_model.PackedParameters.Length];
-            for (var i = 0; i < 3; i++)
+            return Allocations.SteadyState(() =>
             {
-                _model.Forward(inputs, outputs, batchSize);
-                _model.Backward(outputs, gradients);
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 5; i++)
-            {
-                _model.Forward(inputs, outputs, batchSize);
-                _model.Backward(outputs, gradients);
-            }
-
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+                for (var i = 0; i < 5; i++)
+                {
+                    _model.Forward(inputs, outputs, batchSize);
+                    _model.Backward(outputs, gradients);
+                }
+            });
         }
 
         public float[] Export(string name)
@@ -249,31 +243,13 @@ namespace RnnGen.Runtime.Tests.Helpers
         {
             var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
 
-            // Warm up until a round of calls allocates nothing: while the tiered JIT is still at work, on-stack
-            // replacement compiles a method on the calling thread and interns its string literals there, which this
-            // thread's allocation counter sees (seen on a loaded machine: 4 KB once). A real per-call allocation
-            // never settles, and the measured round below still catches it.
-            for (var round = 0; round < 30; round++)
+            var forward = Allocations.SteadyState(() =>
             {
-                var start = GC.GetAllocatedBytesForCurrentThread();
                 for (var i = 0; i < 10; i++)
                 {
                     _model.Forward(inputs, outputs, batchSize);
                 }
-
-                if (GC.GetAllocatedBytesForCurrentThread() == start)
-                {
-                    break;
-                }
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 10; i++)
-            {
-                _model.Forward(inputs, outputs, batchSize);
-            }
-
-            var forward = GC.GetAllocatedBytesForCurrentThread() - before;
+            });
             return (forward, _streaming?.MeasureStepAllocations(Config, inputs) ?? 0);
         }
     }
@@ -355,28 +331,13 @@ namespace RnnGen.Runtime.Tests.Helpers
         {
             var state = _model.CreateState();
             var row = new float[config.Hidden];
-            var input = inputs.AsSpan(0, config.Input);
-            for (var round = 0; round < 30; round++) // until steady, as for Forward
+            return Allocations.SteadyState(() =>
             {
-                var start = GC.GetAllocatedBytesForCurrentThread();
-                for (var i = 0; i < 10; i++)
+                for (var i = 0; i < 100; i++)
                 {
-                    _model.Step(state, input, row);
+                    _model.Step(state, inputs.AsSpan(0, config.Input), row);
                 }
-
-                if (GC.GetAllocatedBytesForCurrentThread() == start)
-                {
-                    break;
-                }
-            }
-
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 100; i++)
-            {
-                _model.Step(state, input, row);
-            }
-
-            return GC.GetAllocatedBytesForCurrentThread() - before;
+            });
         }
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using RnnGen.Runtime.Tests.Helpers;
 using System.Linq;
 using RnnGen.Training;
 using Xunit;
@@ -264,14 +265,13 @@ namespace RnnGen.Runtime.Tests.Training
                 Losses.MeanSquaredError(p, floatTargets, Activation.Softmax, g, default, width);
             }
 
-            Run();
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 10; i++)
+            Assert.Equal(0, Allocations.SteadyState(() =>
             {
-                Run();
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                for (var i = 0; i < 10; i++)
+                {
+                    Run();
+                }
+            }));
         }
 
         // ---- helpers ---------------------------------------------------------------------------------------
