@@ -1,4 +1,4 @@
-# Helpers shared by .ci/package-check.sh and .ci/arm64-check.sh (sourced; each sets CHECK_NAME first).
+# Helpers shared by the .ci/*-check.sh scripts (sourced; each sets CHECK_NAME first).
 
 say() { echo "$CHECK_NAME: $*"; }
 
