@@ -63,6 +63,14 @@ namespace RnnGen.Generator.Emit
                 w.Line();
                 BackwardEmitter.Emit(w, plan);
                 w.Line();
+                if (plan.Spec.Cuda)
+                {
+                    w.Line("// ---- GPU: PTX kernels from the same plan, launched through global::RnnGen.Gpu ----");
+                    w.Line();
+                    Gpu.CudaModelEmitter.Emit(w, plan);
+                    w.Line();
+                }
+
                 w.Line("// ---- Kernels (one per vector width; the JIT keeps only the one this machine runs) ----");
                 w.Line("// They hold no references, so nullable analysis has nothing to find here; off, this file compiles about a quarter faster.");
                 w.Line("#nullable disable");

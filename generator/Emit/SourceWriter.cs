@@ -32,6 +32,13 @@ namespace RnnGen.Generator.Emit
             return this;
         }
 
+        /// <summary>Appends <paramref name="text"/> as it is, without indentation (the body of a verbatim string).</summary>
+        public SourceWriter Raw(string text)
+        {
+            _text.Append(text.Replace("\r\n", "\n"));
+            return this;
+        }
+
         /// <summary>
         /// Writes <paramref name="header"/> and an opening brace, and indents until the returned scope ends with
         /// <paramref name="closing"/> (<c>};</c> for a switch expression).

@@ -25,6 +25,9 @@ namespace RnnGen.Generator.Model
             "SetFinalStateGradient", "Backward", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
             "EnsureWorkspace",
 
+            // GPU (models with Cuda = true)
+            "CudaPtx", "ToCuda", "CudaModel",
+
             // Private fields
             "_parameters", "_workspace", "_tokens", "_reversedTokens", "_inUse", "_steps", "_lastSteps", "_batchSize",
             "_lengths", "_variableLengths", "_initialStateStaged", "_stagedBatchSize", "_finalGradientStaged",

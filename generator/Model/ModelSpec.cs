@@ -10,7 +10,11 @@ namespace RnnGen.Generator.Model
         EquatableArray<RecurrentLayerSpec> Layers,
         DenseSpec? Head,
         int MaxSequenceLength,
-        int MaxBatchSize);
+        int MaxBatchSize)
+    {
+        /// <summary>Also emit PTX kernels and <c>ToCuda</c> (<c>[RecurrentNetwork(Cuda = true)]</c>).</summary>
+        public bool Cuda { get; init; }
+    }
 
     /// <summary>How each step's input arrives: float features, or token ids looked up in an embedding table.</summary>
     internal sealed record InputSpec(int Features, int Vocabulary, int EmbeddingDimension)

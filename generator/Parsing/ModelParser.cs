@@ -92,7 +92,10 @@ namespace RnnGen.Generator.Parsing
                 return new ParseResult(null, diagnostics.ToEquatableArray());
             }
 
-            var spec = new ModelSpec(shell, input, reader.Layers.ToEquatableArray(), reader.Head, maxSteps, maxBatch);
+            var spec = new ModelSpec(shell, input, reader.Layers.ToEquatableArray(), reader.Head, maxSteps, maxBatch)
+            {
+                Cuda = NamedBool(networkAttribute, "Cuda", false),
+            };
             WorkspaceCheck.Check(spec, name, networkLocation, diagnostics);
             return diagnostics.Count == 0
                 ? new ParseResult(spec, diagnostics.ToEquatableArray()) { ClassLocation = classLocation }

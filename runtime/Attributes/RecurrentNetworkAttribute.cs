@@ -25,5 +25,12 @@ namespace RnnGen
 
         /// <summary>The most sequences one <c>Forward</c> call accepts (1..4096). Default 1.</summary>
         public int BatchSize { get; set; } = 1;
+
+        /// <summary>
+        /// Also compile the network for NVIDIA GPUs: the generator emits PTX kernels and a <c>ToCuda(device)</c> method
+        /// whose model runs <c>Forward</c> (and a many-stream <c>Step</c>) on the device. Default false: no PTX, nothing
+        /// CUDA-related in the generated code.
+        /// </summary>
+        public bool Cuda { get; set; }
     }
 }

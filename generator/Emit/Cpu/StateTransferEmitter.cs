@@ -286,7 +286,7 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>Declares units, padded, hiddenOffset and cellOffset (-1 without a cell) for <c>layer</c>.</summary>
-        private static void EmitLayerSwitch(SourceWriter w, Plan plan, System.Func<LayerPlan, (int Hidden, int Cell)> offsets)
+        internal static void EmitLayerSwitch(SourceWriter w, Plan plan, System.Func<LayerPlan, (int Hidden, int Cell)> offsets)
         {
             w.Line("int units;");
             w.Line("int padded;");

@@ -1,0 +1,360 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using RnnGen.Generator.Model;
+using RnnGen.Generator.Planning;
+
+namespace RnnGen.Generator.Emit.Ptx
+{
+    /// <summary>
+    /// The persistent recurrent kernel of one unit: a single cooperative launch runs every time step. Block c owns
+    /// units 16c..16c+15 (one packed block, whose W_hh slab is contiguous) and keeps that slab in shared memory for
+    /// the whole sequence when it fits; each thread owns one unit of a set of sequences, so its c(t) and the rows of
+    /// the tape it writes are its own. Between steps the grid meets at a barrier (two for a reset-before GRU, whose
+    /// candidate needs every unit's r ⊙ h(t-1)), and h(t) is read through L2 (<c>ld.global.cg</c>) because other
+    /// blocks wrote it during this launch.
+    /// </summary>
+    internal sealed class RecurrentKernel
+    {
+        /// <summary>The most shared memory a block uses without opting in: larger slabs stay in global memory (L2).</summary>
+        public const int SharedLimitBytes = 48 * 1024;
+
+        private const int Lanes = Packing.BlockWidth;
+        private readonly LayerPlan _layer;
+        private readonly LayerTape _tape;
+
+        public RecurrentKernel(LayerPlan layer, LayerTape tape, int maxBatch)
+        {
+            _layer = layer;
+            _tape = tape;
+            RowsPerPass = Math.Min(maxBatch, 8);
+        }
+
+        public string Name => KernelNames.Recurrent(_layer);
+
+        /// <summary>Sequences handled at once by a block: its threads are 16 lanes × this.</summary>
+        public int RowsPerPass { get; }
+
+        public int Threads => Lanes * RowsPerPass;
+
+        public int Blocks => _layer.Blocks;
+
+        /// <summary>Whether the block's recurrent weights live in shared memory (else they stream from L2 every step).</summary>
+        public bool WeightsInShared => _layer.RecurrentWeights.Sum(t => t.BlockStride) * 4 <= SharedLimitBytes;
+
+        /// <summary>Parameters in launch order: p, ws, lengths, barrier, batch, steps.</summary>
+        public PtxKernelBuilder Build()
+        {
+            var spec = _layer.Spec;
+            var k = new PtxKernelBuilder(Name) { MaxThreads = Threads };
+            k.Comment($"{_layer.Name}: {CellTraits.DisplayName(spec)}, {spec.Units} units, {(_layer.Reverse ? "reversed in time (its input rows arrive reversed)" : "forward in time")}.");
+            k.Comment($"W_hh is {(WeightsInShared ? "held in shared memory for every step" : "read from L2 every step: its slab exceeds 48 KiB per block")}.");
+            foreach (var line in Equations())
+            {
+                k.Comment(line);
+            }
+
+            var p = k.Pointer("p");
+            var ws = k.Pointer("ws");
+            var lengths = k.Pointer("lengths");
+            var counter = k.Pointer("barrier");
+            var batch = k.Parameter("batch", PtxType.S32);
+            var steps = k.Parameter("steps", PtxType.S32);
+
+            var tid = k.Special(PtxSpecial.ThreadIndex);
+            var block = k.Special(PtxSpecial.BlockIndex);
+            var lane = k.And(PtxType.B32, tid, Lanes - 1);
+            var firstRow = k.ShiftRight(tid, 4);
+            var unit = k.MulAdd(block, Lanes, lane);
+            var barrier = new GridBarrier(k, counter, tid);
+
+            var weights = _layer.RecurrentWeights.Select((tensor, i) => LoadWeights(k, p, tid, block, lane, tensor, i)).ToArray();
+            if (WeightsInShared)
+            {
+                k.BarrierSync();
+            }
+
+            var t = k.Mov(PtxType.S32, 0);
+            var stepLoop = k.NewLabel("step");
+            k.Label(stepLoop);
+            var twoPhase = spec.Cell == CellKind.Gru && !spec.ResetAfter;
+            ForEachRow(k, batch, firstRow, b => Phase1(k, p, ws, lengths, weights, t, b, batch, unit, lane, block));
+            barrier.Emit();
+            if (twoPhase)
+            {
+                ForEachRow(k, batch, firstRow, b => CandidatePhase(k, ws, lengths, weights[1], t, b, batch, unit));
+                barrier.Emit();
+            }
+
+            k.MovTo(t, PtxType.S32, k.Add(PtxType.S32, t, 1));
+            k.Branch(stepLoop, k.Compare(PtxCompare.Lt, PtxType.S32, t, steps));
+            k.Return();
+            return k;
+        }
+
+        private IEnumerable<string> Equations()
+        {
+            var spec = _layer.Spec;
+            var (a, g) = (ActivationName(spec.Activation), ActivationName(spec.RecurrentActivation));
+            switch (spec.Cell)
+            {
+                case CellKind.Lstm:
+                    yield return spec.CoupledGates
+                        ? $"f = {g}(xp_f + W_hf h(t-1){(spec.Peepholes ? " + p_f ⊙ c(t-1)" : string.Empty)}), g = {a}(xp_g + W_hg h(t-1)), c(t) = g + f ⊙ (c(t-1) - g)"
+                        : $"i = {g}(xp_i + W_hi h(t-1){(spec.Peepholes ? " + p_i ⊙ c(t-1)" : string.Empty)}), f = {g}(xp_f + W_hf h(t-1){(spec.Peepholes ? " + p_f ⊙ c(t-1)" : string.Empty)}), g = {a}(xp_g + W_hg h(t-1)), c(t) = f ⊙ c(t-1) + i ⊙ g";
+                    yield return $"o = {g}(xp_o + W_ho h(t-1){(spec.Peepholes ? " + p_o ⊙ c(t)" : string.Empty)}), h(t) = o ⊙ {a}(c(t))";
+                    break;
+                case CellKind.Gru when spec.ResetAfter:
+                    yield return $"r = {g}(xp_r + W_hr h(t-1)), z = {g}(xp_z + W_hz h(t-1)), n = {a}(xp_n + r ⊙ (W_hn h(t-1) + b_hn))";
+                    yield return "h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)";
+                    break;
+                case CellKind.Gru when spec.Minimal:
+                    yield return $"phase 1: f = {g}(xp_f + W_hf h(t-1)), a = f ⊙ h(t-1); grid barrier";
+                    yield return $"phase 2: n = {a}(xp_n + W_hn a), h(t) = (1 - f) ⊙ h(t-1) + f ⊙ n";
+                    break;
+                case CellKind.Gru:
+                    yield return $"phase 1: r = {g}(xp_r + W_hr h(t-1)), z = {g}(xp_z + W_hz h(t-1)), a = r ⊙ h(t-1); grid barrier";
+                    yield return $"phase 2: n = {a}(xp_n + W_hn a), h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)";
+                    break;
+                default:
+                    yield return $"h(t) = {a}(xp + W_hh h(t-1))";
+                    break;
+            }
+
+            yield return "A sequence past its length holds its state: h(t) = h(t-1) (and c).";
+        }
+
+        private static string ActivationName(Activation activation) => activation switch
+        {
+            Activation.Sigmoid => "σ",
+            Activation.HardSigmoid => "hard_sigmoid",
+            Activation.Relu => "relu",
+            Activation.Linear => "linear",
+            _ => "tanh",
+        };
+
+        /// <summary>The weights one thread reads: its lane of the block's slab, in shared memory or global.</summary>
+        private sealed record WeightSource(PtxRegister Address, bool Shared, PackedTensor Tensor);
+
+        private WeightSource LoadWeights(PtxKernelBuilder k, PtxRegister p, PtxRegister tid, PtxRegister block, PtxRegister lane, PackedTensor tensor, int index)
+        {
+            var slab = k.Element(p, k.MulAdd(block, tensor.BlockStride, tensor.Offset));
+            if (!WeightsInShared)
+            {
+                return new WeightSource(k.Element(slab, lane), false, tensor);
+            }
+
+            var shared = k.Shared($"{Name}_w{index}", tensor.BlockStride * 4);
+            var i = k.Mov(PtxType.S32, tid);
+            var loop = k.NewLabel("stage_weights");
+            var done = k.NewLabel("staged");
+            k.Label(loop);
+            k.Branch(done, k.Compare(PtxCompare.Ge, PtxType.S32, i, tensor.BlockStride));
+            var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(slab, i), cache: PtxCache.ReadOnly);
+            k.Store(PtxSpace.Shared, PtxType.F32, k.SharedElement(shared, i), value);
+            k.MovTo(i, PtxType.S32, k.Add(PtxType.S32, i, Threads));
+            k.Branch(loop);
+            k.Label(done);
+            return new WeightSource(k.SharedElement(shared, lane), true, tensor);
+        }
+
+        /// <summary>Runs <paramref name="body"/> for rows b = first, first + RowsPerPass, ... below the batch size.</summary>
+        private void ForEachRow(PtxKernelBuilder k, PtxRegister batch, PtxRegister firstRow, Action<PtxRegister> body)
+        {
+            var b = k.Mov(PtxType.S32, firstRow);
+            var loop = k.NewLabel("row");
+            var done = k.NewLabel("rows_done");
+            k.Label(loop);
+            k.Branch(done, k.Compare(PtxCompare.Ge, PtxType.S32, b, batch));
+            body(b);
+            k.MovTo(b, PtxType.S32, k.Add(PtxType.S32, b, RowsPerPass));
+            k.Branch(loop);
+            k.Label(done);
+        }
+
+        /// <summary>acc[g] += Σ_k W[k][g][lane] · source[k] over the tensor's columns.</summary>
+        private void Product(PtxKernelBuilder k, WeightSource weights, PtxRegister source, PtxRegister[] acc)
+        {
+            var tensor = weights.Tensor;
+            var unroll = tensor.Columns % 4 == 0 ? 4 : tensor.Columns % 2 == 0 ? 2 : 1;
+            var w = k.Mov(weights.Shared ? PtxType.U32 : PtxType.U64, weights.Address);
+            var h = k.Mov(PtxType.U64, source);
+            var column = k.Mov(PtxType.S32, 0);
+            var loop = k.NewLabel("product");
+            k.Label(loop);
+            for (var u = 0; u < unroll; u++)
+            {
+                var x = k.Load(PtxSpace.Global, PtxType.F32, h, offsetBytes: 4L * u, cache: PtxCache.L2Only);
+                for (var g = 0; g < tensor.Gates; g++)
+                {
+                    var offset = 4L * (((u * tensor.Gates) + g) * Lanes);
+                    var weight = weights.Shared
+                        ? k.Load(PtxSpace.Shared, PtxType.F32, w, offset)
+                        : k.Load(PtxSpace.Global, PtxType.F32, w, offset, PtxCache.ReadOnly);
+                    k.FmaTo(acc[g], PtxType.F32, weight, x, acc[g]);
+                }
+            }
+
+            var stride = unroll * tensor.Gates * Lanes * 4;
+            if (weights.Shared)
+            {
+                k.MovTo(w, PtxType.U32, k.Add(PtxType.U32, w, stride));
+            }
+            else
+            {
+                k.MovTo(w, PtxType.U64, k.Add(PtxType.U64, w, stride));
+            }
+
+            k.MovTo(h, PtxType.U64, k.Add(PtxType.U64, h, unroll * 4));
+            k.MovTo(column, PtxType.S32, k.Add(PtxType.S32, column, unroll));
+            k.Branch(loop, k.Compare(PtxCompare.Lt, PtxType.S32, column, tensor.Columns));
+        }
+
+        /// <summary>Offsets of row (t, b) in the tapes: state rows of step t and t+1, and the gate row.</summary>
+        private sealed record Rows(PtxRegister Previous, PtxRegister Next, PtxRegister GateRow, PtxRegister Row, PtxRegister Active);
+
+        private Rows RowsOf(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b, PtxRegister batch)
+        {
+            var row = k.MulAdd(t, batch, b);
+            var padded = _layer.PaddedUnits;
+            var previous = k.Mul(PtxType.S32, row, padded);
+            var next = k.MulAdd(batch, padded, previous);
+            var gateRow = k.Mul(PtxType.S32, row, _layer.GateStride);
+            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, b), cache: PtxCache.ReadOnly);
+            var active = k.Compare(PtxCompare.Lt, PtxType.S32, t, length);
+            return new Rows(previous, next, gateRow, row, active);
+        }
+
+        private PtxRegister Gate(PtxKernelBuilder k, PtxRegister ws, Rows rows, PtxRegister unit, int gate) =>
+            k.Load(PtxSpace.Global, PtxType.F32, k.Element(ws, k.Add(PtxType.S32, k.Add(PtxType.S32, rows.GateRow, unit), _tape.Gates + (gate * _layer.PaddedUnits))));
+
+        private PtxRegister At(PtxKernelBuilder k, PtxRegister ws, int offset, PtxRegister row, PtxRegister unit) =>
+            k.Element(ws, k.Add(PtxType.S32, k.Add(PtxType.S32, row, unit), offset));
+
+        private void Phase1(PtxKernelBuilder k, PtxRegister p, PtxRegister ws, PtxRegister lengths, WeightSource[] weights, PtxRegister t, PtxRegister b, PtxRegister batch, PtxRegister unit, PtxRegister lane, PtxRegister block)
+        {
+            var spec = _layer.Spec;
+            var rows = RowsOf(k, lengths, t, b, batch);
+            var first = weights[0].Tensor;
+            var acc = new PtxRegister[first.Gates];
+            var resetAfter = spec.Cell == CellKind.Gru && spec.ResetAfter;
+            for (var g = 0; g < first.Gates; g++)
+            {
+                // Reset-after keeps W_hn h + b_hn apart from xp_n: r scales it as a whole.
+                acc[g] = resetAfter && g == 2
+                    ? (_layer.RecurrentBias is { } bias ? k.Load(PtxSpace.Global, PtxType.F32, k.Element(p, k.MulAdd(block, bias.Gates * Lanes, k.Add(PtxType.S32, lane, bias.Offset + (2 * Lanes)))), cache: PtxCache.ReadOnly) : k.Mov(PtxType.F32, 0f))
+                    : Gate(k, ws, rows, unit, g);
+            }
+
+            var hPrevRow = k.Element(ws, k.Add(PtxType.S32, rows.Previous, _tape.Hidden));
+            Product(k, weights[0], hPrevRow, acc);
+            var hPrevAt = At(k, ws, _tape.Hidden, rows.Previous, unit);
+            var hNextAt = At(k, ws, _tape.Hidden, rows.Next, unit);
+            var hPrev = k.Load(PtxSpace.Global, PtxType.F32, hPrevAt);
+            var gate = spec.RecurrentActivation;
+            var act = spec.Activation;
+            switch (spec.Cell)
+            {
+                case CellKind.Lstm:
+                    Lstm(k, p, ws, rows, unit, lane, block, acc, hPrev, hNextAt);
+                    break;
+                case CellKind.Gru when resetAfter:
+                {
+                    var r = PtxMath.Activate(k, gate, acc[0]);
+                    var z = PtxMath.Activate(k, gate, acc[1]);
+                    var n = PtxMath.Activate(k, act, k.Fma(PtxType.F32, r, acc[2], Gate(k, ws, rows, unit, 2)));
+                    var h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n);
+                    k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+                    break;
+                }
+
+                case CellKind.Gru:
+                {
+                    // Phase 1 of 2: the gates, kept in the tape for phase 2, and r ⊙ h(t-1) (minimal: f ⊙ h(t-1)).
+                    var r = PtxMath.Activate(k, gate, acc[0]);
+                    k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates, rows.GateRow, unit), r);
+                    if (!spec.Minimal)
+                    {
+                        k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates + _layer.PaddedUnits, rows.GateRow, unit), PtxMath.Activate(k, gate, acc[1]));
+                    }
+
+                    k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), k.Mul(PtxType.F32, r, hPrev));
+                    break;
+                }
+
+                default:
+                {
+                    var h = PtxMath.Activate(k, act, acc[0]);
+                    k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+                    break;
+                }
+            }
+        }
+
+        /// <summary>Phase 2 of a reset-before GRU: the candidate from every unit's r ⊙ h(t-1), then h(t).</summary>
+        private void CandidatePhase(PtxKernelBuilder k, PtxRegister ws, PtxRegister lengths, WeightSource candidate, PtxRegister t, PtxRegister b, PtxRegister batch, PtxRegister unit)
+        {
+            var spec = _layer.Spec;
+            var rows = RowsOf(k, lengths, t, b, batch);
+            var last = _layer.GateCount - 1;
+            var acc = new[] { Gate(k, ws, rows, unit, last) };
+            var auxRow = k.Element(ws, k.Add(PtxType.S32, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), _tape.Aux));
+            Product(k, candidate, auxRow, acc);
+            var n = PtxMath.Activate(k, spec.Activation, acc[0]);
+            var hPrev = k.Load(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Previous, unit));
+            PtxRegister h;
+            if (spec.Minimal)
+            {
+                var f = Gate(k, ws, rows, unit, 0);
+                h = k.Fma(PtxType.F32, f, k.Sub(PtxType.F32, n, hPrev), hPrev); // (1 - f) ⊙ h(t-1) + f ⊙ n
+            }
+            else
+            {
+                var z = Gate(k, ws, rows, unit, 1);
+                h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n); // (1 - z) ⊙ n + z ⊙ h(t-1)
+            }
+
+            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Next, unit), k.Select(PtxType.F32, h, hPrev, rows.Active));
+        }
+
+        private void Lstm(PtxKernelBuilder k, PtxRegister p, PtxRegister ws, Rows rows, PtxRegister unit, PtxRegister lane, PtxRegister block, PtxRegister[] acc, PtxRegister hPrev, PtxRegister hNextAt)
+        {
+            var spec = _layer.Spec;
+            var symbols = CellTraits.GateSymbols(spec);
+            var peepSymbols = CellTraits.PeepholeSymbols(spec);
+            PtxRegister Pre(string symbol) => acc[Array.IndexOf(symbols, symbol)];
+            var cPrevAt = At(k, ws, _tape.Cell, rows.Previous, unit);
+            var cPrev = k.Load(PtxSpace.Global, PtxType.F32, cPrevAt);
+            PtxRegister WithPeephole(string symbol, PtxRegister pre, PtxRegister c)
+            {
+                var index = Array.IndexOf(peepSymbols, symbol);
+                if (index < 0 || _layer.Peepholes is not { } peep)
+                {
+                    return pre;
+                }
+
+                var weight = k.Load(PtxSpace.Global, PtxType.F32, k.Element(p, k.MulAdd(block, peep.Gates * Lanes, k.Add(PtxType.S32, lane, peep.Offset + (index * Lanes)))), cache: PtxCache.ReadOnly);
+                return k.Fma(PtxType.F32, weight, c, pre);
+            }
+
+            var gate = spec.RecurrentActivation;
+            var f = PtxMath.Activate(k, gate, WithPeephole("f", Pre("f"), cPrev));
+            var g = PtxMath.Activate(k, spec.Activation, Pre("g"));
+            PtxRegister c;
+            if (spec.CoupledGates)
+            {
+                c = k.Fma(PtxType.F32, f, k.Sub(PtxType.F32, cPrev, g), g); // f ⊙ c(t-1) + (1 - f) ⊙ g
+            }
+            else
+            {
+                var i = PtxMath.Activate(k, gate, WithPeephole("i", Pre("i"), cPrev));
+                c = k.Fma(PtxType.F32, f, cPrev, k.Mul(PtxType.F32, i, g));
+            }
+
+            var o = PtxMath.Activate(k, gate, WithPeephole("o", Pre("o"), c)); // the output gate sees c(t)
+            var h = k.Mul(PtxType.F32, o, PtxMath.Activate(k, spec.Activation, c));
+            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Cell, rows.Next, unit), k.Select(PtxType.F32, c, cPrev, rows.Active));
+            k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+        }
+    }
+}
