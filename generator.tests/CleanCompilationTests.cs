@@ -38,6 +38,11 @@ namespace RnnGen.Generator.Tests
             { "FileScopedNamespaceDeepNesting", "namespace A.B; /// <summary>H.</summary>\n public static partial class Holder { /// <summary>M.</summary>\n public partial struct Mid { [RnnGen.RecurrentNetwork(InputSize = 2)] [RnnGen.Lstm(3)] internal partial class Deep { } } }" },
             { "KeywordNames", "namespace @namespace.@if { /// <summary>K.</summary>\n public partial class @event<@object> { [RnnGen.RecurrentNetwork(InputSize = 2)] [RnnGen.Lstm(4)] internal partial class @class { } } }" },
             { "GenericTwinOfUnderscoreName", "using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class M_1 { } [RecurrentNetwork(InputSize = 4)] [Lstm(8)] partial class M<T> { }" },
+            { "CudaLstm", WithCuda(TestSources.LstmFloatInput) },
+            { "CudaBidirectionalTokens", WithCuda(TestSources.Bidirectional) },
+            { "CudaCellVariants", WithCuda(TestSources.CellVariants) },
+            { "CudaNestedInGeneric", WithCuda(TestSources.NestedInGenericOuterClass) },
+            { "CudaKeywordNames", "namespace @namespace.@if { /// <summary>K.</summary>\n public partial class @event<@object> { [RnnGen.RecurrentNetwork(InputSize = 2, Cuda = true)] [RnnGen.Lstm(4)] internal partial class @class { } } }" },
             { "TwoModelsInOneFile", TestSources.LstmFloatInput + "\n/// <summary>T.</summary>\n[RecurrentNetwork(InputSize = 8)] [Lstm(64)] public partial class Twin { }" },
         };
 
@@ -51,6 +56,9 @@ namespace RnnGen.Generator.Tests
             Assert.NotEmpty(run.Sources);
             Assert.True(run.WarningsAndErrors.Count == 0, $"{name}:\n{GeneratorRun.Format(run.WarningsAndErrors)}");
         }
+
+        /// <summary>The same declaration with <c>Cuda = true</c>: PTX, ToCuda and CudaModel must compile as cleanly.</summary>
+        internal static string WithCuda(string source) => source.Replace("[RecurrentNetwork(", "[RecurrentNetwork(Cuda = true, ", System.StringComparison.Ordinal);
 
         /// <summary>Puts the attributes on a documented public class, so a missing doc in generated code would warn.</summary>
         private static string Declare(string attributes) => $$"""

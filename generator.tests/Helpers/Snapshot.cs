@@ -65,11 +65,31 @@ namespace RnnGen.Generator.Tests.Helpers
         public static string Render(GeneratedSourceResult source) =>
             Normalize($"//HintName: {source.HintName}\n{source.SourceText}");
 
-        private static string? Compare(string directory, string baseName, GeneratedSourceResult source)
+        /// <summary>
+        /// Checks one text against <c>Snapshots/{Class}.{Method}#{name}.verified{extension}</c> (e.g. the PTX a model
+        /// emits, extension ".ptx"), with the same accept switch and diff as the C# snapshots.
+        /// </summary>
+        public static void VerifyText(
+            string name,
+            string text,
+            string extension,
+            [CallerFilePath] string callerFile = "",
+            [CallerMemberName] string method = "")
         {
-            var verifiedPath = Path.Combine(directory, baseName + VerifiedSuffix);
-            var receivedPath = Path.Combine(directory, baseName + ReceivedSuffix);
-            var received = Render(source);
+            var directory = Path.Combine(Path.GetDirectoryName(callerFile)!, "Snapshots");
+            Directory.CreateDirectory(directory);
+            var baseName = $"{Path.GetFileNameWithoutExtension(callerFile)}.{method}#{name}";
+            var failure = Compare(directory, baseName, Normalize(text), ".verified" + extension, ".received" + extension);
+            Assert.True(failure is null, failure);
+        }
+
+        private static string? Compare(string directory, string baseName, GeneratedSourceResult source) =>
+            Compare(directory, baseName, Render(source), VerifiedSuffix, ReceivedSuffix);
+
+        private static string? Compare(string directory, string baseName, string received, string verifiedSuffix, string receivedSuffix)
+        {
+            var verifiedPath = Path.Combine(directory, baseName + verifiedSuffix);
+            var receivedPath = Path.Combine(directory, baseName + receivedSuffix);
             var verified = File.Exists(verifiedPath) ? Normalize(File.ReadAllText(verifiedPath)) : null;
 
             if (verified == received)

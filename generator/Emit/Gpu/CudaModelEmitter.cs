@@ -21,8 +21,7 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Summary($"The PTX of this model's GPU kernels (.target {module.Target.Architecture}, PTX ISA {module.Target.Version}; newer GPUs JIT it): what <see cref=\"ToCuda\"/> loads.");
             w.Line(GeneratedCode.Attribute);
             w.Line("public const string CudaPtx = @\"");
-            w.Raw(ptx.Replace("\"", "\"\""));
-            w.Line("\";");
+            w.Raw(ptx.Replace("\"", "\"\"") + "\";\n");
             w.Line();
             w.Summary("Copies this model to a GPU: loads its kernels, allocates the device buffers and uploads the current parameters.");
             w.Line("/// <param name=\"device\">An open device, e.g. from <c>global::RnnGen.Gpu.CudaDevice.TryOpen</c>.</param>");
