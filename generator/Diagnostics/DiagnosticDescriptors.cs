@@ -135,6 +135,15 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0017: "CudaFastMath has no effect without Cuda = true".</summary>
+        public static readonly DiagnosticDescriptor FastMathWithoutCuda = new(
+            "RNNG0017",
+            "CudaFastMath without Cuda",
+            "CudaFastMath = true on '{0}' has no effect without Cuda = true: add Cuda = true to compile the GPU kernels, or remove CudaFastMath",
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true);
+
         /// <summary>
         /// RNNG0099: "RnnGen failed on '{0}' ...": the generator caught its own exception. Reported as an error at
         /// the class (never a CS8785 warning that silently drops every generated file) so the bug is seen and reported.

@@ -14,6 +14,9 @@ namespace RnnGen.Generator.Model
     {
         /// <summary>Also emit PTX kernels and <c>ToCuda</c> (<c>[RecurrentNetwork(Cuda = true)]</c>).</summary>
         public bool Cuda { get; init; }
+
+        /// <summary>σ and tanh from <c>tanh.approx.f32</c> in the GPU kernels (sm_75+, ~2^-11 relative error).</summary>
+        public bool CudaFastMath { get; init; }
     }
 
     /// <summary>How each step's input arrives: float features, or token ids looked up in an embedding table.</summary>

@@ -95,11 +95,21 @@ namespace RnnGen.Generator.Parsing
             var spec = new ModelSpec(shell, input, reader.Layers.ToEquatableArray(), reader.Head, maxSteps, maxBatch)
             {
                 Cuda = NamedBool(networkAttribute, "Cuda", false),
+                CudaFastMath = NamedBool(networkAttribute, "CudaFastMath", false),
             };
             WorkspaceCheck.Check(spec, name, networkLocation, diagnostics);
-            return diagnostics.Count == 0
-                ? new ParseResult(spec, diagnostics.ToEquatableArray()) { ClassLocation = classLocation }
-                : new ParseResult(null, diagnostics.ToEquatableArray());
+            if (diagnostics.Count > 0)
+            {
+                return new ParseResult(null, diagnostics.ToEquatableArray());
+            }
+
+            // A warning only: the model is generated (for the CPU) all the same.
+            if (spec.CudaFastMath && !spec.Cuda)
+            {
+                diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.FastMathWithoutCuda, networkLocation, name));
+            }
+
+            return new ParseResult(spec, diagnostics.ToEquatableArray()) { ClassLocation = classLocation };
         }
 
         private static bool IsLayer(string attributeName) => attributeName is AttributeNames.Embedding or AttributeNames.SimpleRnn

@@ -32,5 +32,12 @@ namespace RnnGen
         /// CUDA-related in the generated code.
         /// </summary>
         public bool Cuda { get; set; }
+
+        /// <summary>
+        /// The GPU kernels compute σ and tanh with the hardware's <c>tanh.approx.f32</c> (σ(x) = ½ tanh(x/2) + ½):
+        /// fewer instructions per gate, a maximum relative error of about 2^-11 (5e-4) instead of about 1e-6, and
+        /// GPUs of compute capability 7.5 or newer. Default false. Needs <see cref="Cuda"/>.
+        /// </summary>
+        public bool CudaFastMath { get; set; }
     }
 }

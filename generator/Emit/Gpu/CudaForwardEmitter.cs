@@ -211,7 +211,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell);
             }
 
-            var kernel = new RecurrentKernel(layer, tape, plan.Spec.MaxBatchSize);
+            var kernel = PtxEmitter.Recurrent(plan, layer);
             w.Line("_device.Clear(_barrier, 0, 4);");
             w.Line($"Launch({CudaModelEmitter.Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)}, true, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, {Gpu}.KernelArgument.Pointer(_lengths), {Gpu}.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }}); // every step, one launch");
         }

@@ -50,8 +50,8 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line(GeneratedCode.Attribute);
             using (w.Block("public sealed class CudaModel : global::System.IDisposable"))
             {
-                EmitFields(w, plan);
-                EmitConstructor(w, plan);
+                EmitFields(w, plan, module);
+                EmitConstructor(w, plan, module);
                 EmitUpdateParameters(w);
                 CudaForwardEmitter.Emit(w, plan);
                 CudaStateEmitter.Emit(w, plan);
@@ -60,7 +60,7 @@ namespace RnnGen.Generator.Emit.Gpu
             }
         }
 
-        private static void EmitFields(SourceWriter w, Plan plan)
+        private static void EmitFields(SourceWriter w, Plan plan, PtxModule module)
         {
             w.Line($"private readonly {Gpu}.GpuDevice _device;");
             w.Line($"private readonly {Gpu}.DeviceBuffer _parameters;");
@@ -79,7 +79,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("private readonly int[] _hostReversedTokens = new int[MaxSequenceLength * MaxBatchSize];");
             }
 
-            foreach (var kernel in KernelFields(plan))
+            foreach (var kernel in KernelFields(module))
             {
                 w.Line($"private readonly {Gpu}.GpuKernel {kernel.Field};");
             }
@@ -102,30 +102,27 @@ namespace RnnGen.Generator.Emit.Gpu
         }
 
         /// <summary>Every kernel the model launches: its field and its <c>.entry</c> name.</summary>
-        public static (string Field, string Entry)[] KernelFields(Plan plan)
-        {
-            var kernels = PtxEmitter.Emit(plan).Kernels.Select(k => k.Name);
-            return kernels.Select(name => (Field(name), name)).ToArray();
-        }
+        public static (string Field, string Entry)[] KernelFields(PtxModule module) =>
+            module.Kernels.Select(k => (Field(k.Name), k.Name)).ToArray();
 
         /// <summary>The field holding kernel <paramref name="entry"/>: <c>_kernel_layer0_persistent</c>.</summary>
         public static string Field(string entry) => "_kernel_" + entry;
 
-        private static void EmitConstructor(SourceWriter w, Plan plan)
+        private static void EmitConstructor(SourceWriter w, Plan plan, PtxModule module)
         {
             w.Line($"internal CudaModel({ReadOnlySpan} parameters, {Gpu}.GpuDevice device)");
             using (w.Block(string.Empty))
             {
                 w.Line("_device = device;");
                 w.Line($"{Gpu}.GpuModule module = device.LoadModule(CudaPtx);");
-                foreach (var (field, entry) in KernelFields(plan))
+                foreach (var (field, entry) in KernelFields(module))
                 {
                     w.Line($"{field} = device.GetKernel(module, \"{entry}\");");
                 }
 
                 foreach (var layer in plan.Layers)
                 {
-                    var kernel = new RecurrentKernel(layer, plan.Forward.Layers[layer.Index], plan.Spec.MaxBatchSize);
+                    var kernel = PtxEmitter.Recurrent(plan, layer);
                     w.Line($"RequireCoResident({Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)});");
                 }
 

@@ -46,6 +46,9 @@ namespace RnnGen.Generator.Emit.Ptx
 
         public Activation Activation { get; init; } = Activation.Linear;
 
+        /// <summary>σ and tanh from tanh.approx.f32 (CudaFastMath).</summary>
+        public bool FastMath { get; init; }
+
         public IReadOnlyList<string> Documentation { get; init; } = new List<string>();
 
         /// <summary>Parameters in launch order: p, ws, [tokens], rows, inputOffset.</summary>
@@ -130,7 +133,7 @@ namespace RnnGen.Generator.Emit.Ptx
                     value = k.Add(PtxType.F32, value, k.Load(PtxSpace.Global, PtxType.F32, at, cache: PtxCache.ReadOnly));
                 }
 
-                value = PtxMath.Activate(k, Activation, value);
+                value = PtxMath.Activate(k, Activation, value, FastMath);
                 k.Store(PtxSpace.Global, PtxType.F32, output, value, offsetBytes: 4L * g * GateWidth);
             }
 

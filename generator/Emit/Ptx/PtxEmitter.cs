@@ -30,7 +30,7 @@ namespace RnnGen.Generator.Emit.Ptx
             foreach (var layer in plan.Layers)
             {
                 module.Add(Projection(plan, layer).Build());
-                module.Add(new RecurrentKernel(layer, plan.Forward.Layers[layer.Index], plan.Spec.MaxBatchSize).Build());
+                module.Add(Recurrent(plan, layer).Build());
             }
 
             if (plan.Head is { } head)
@@ -45,6 +45,10 @@ namespace RnnGen.Generator.Emit.Ptx
             module.Add(SequenceKernels.BuildGather());
             return module;
         }
+
+        /// <summary>The persistent recurrent kernel of one unit.</summary>
+        public static RecurrentKernel Recurrent(Plan plan, LayerPlan layer) =>
+            new(layer, plan.Forward.Layers[layer.Index], plan.Spec.MaxBatchSize, plan.Spec.CudaFastMath);
 
         /// <summary>xp = W_ih x + b_ih (+ b_hh where it folds) for every row, in the unit's gate tape.</summary>
         public static PackedGemmKernel Projection(Plan plan, LayerPlan layer)
@@ -104,6 +108,7 @@ namespace RnnGen.Generator.Emit.Ptx
             OutputOffset = plan.Forward.HeadOffset,
             OutputStride = head.PaddedUnits,
             Activation = head.Spec.Activation == Activation.Softmax ? Activation.Linear : head.Spec.Activation,
+            FastMath = plan.Spec.CudaFastMath,
             Documentation = new[] { $"Dense head: y = {head.Spec.Activation.ToString().ToLowerInvariant()}(W h{(head.Bias is null ? string.Empty : " + b")}) over {head.InputWidth} input column(s)." },
         };
     }

@@ -12,12 +12,15 @@ namespace RnnGen.Generator.Emit.Ptx
     {
         private const float Log2E = 1.44269504088896341f;
 
-        public static PtxRegister Activate(PtxKernelBuilder k, Activation activation, PtxRegister x) => activation switch
+        /// <param name="fast">Use <c>tanh.approx.f32</c> (sm_75+, about 2^-11 relative error): the opt-in CudaFastMath.</param>
+        public static PtxRegister Activate(PtxKernelBuilder k, Activation activation, PtxRegister x, bool fast = false) => activation switch
         {
             Activation.Linear => x,
             Activation.Relu => k.Max(PtxType.F32, x, 0f),
+            Activation.Sigmoid when fast => k.Fma(PtxType.F32, k.TanhApprox(k.Mul(PtxType.F32, x, 0.5f)), 0.5f, 0.5f), // σ(x) = ½ tanh(x/2) + ½
             Activation.Sigmoid => Sigmoid(k, x),
             Activation.HardSigmoid => k.Min(PtxType.F32, k.Max(PtxType.F32, k.Fma(PtxType.F32, x, 1f / 6f, 0.5f), 0f), 1f),
+            Activation.Tanh when fast => k.TanhApprox(x),
             Activation.Tanh => Tanh(k, x),
             _ => throw new InvalidOperationException($"{activation} is not an element-wise activation."),
         };

@@ -23,10 +23,13 @@ namespace RnnGen.Generator.Emit.Ptx
         private readonly LayerPlan _layer;
         private readonly LayerTape _tape;
 
-        public RecurrentKernel(LayerPlan layer, LayerTape tape, int maxBatch)
+        private readonly bool _fast;
+
+        public RecurrentKernel(LayerPlan layer, LayerTape tape, int maxBatch, bool fastMath)
         {
             _layer = layer;
             _tape = tape;
+            _fast = fastMath;
             RowsPerPass = Math.Min(maxBatch, 8);
         }
 
@@ -123,6 +126,8 @@ namespace RnnGen.Generator.Emit.Ptx
 
             yield return "A sequence past its length holds its state: h(t) = h(t-1) (and c).";
         }
+
+        private PtxRegister Activate(PtxKernelBuilder k, Activation activation, PtxRegister x) => PtxMath.Activate(k, activation, x, _fast);
 
         private static string ActivationName(Activation activation) => activation switch
         {
@@ -260,9 +265,9 @@ namespace RnnGen.Generator.Emit.Ptx
                     break;
                 case CellKind.Gru when resetAfter:
                 {
-                    var r = PtxMath.Activate(k, gate, acc[0]);
-                    var z = PtxMath.Activate(k, gate, acc[1]);
-                    var n = PtxMath.Activate(k, act, k.Fma(PtxType.F32, r, acc[2], Gate(k, ws, rows, unit, 2)));
+                    var r = Activate(k, gate, acc[0]);
+                    var z = Activate(k, gate, acc[1]);
+                    var n = Activate(k, act, k.Fma(PtxType.F32, r, acc[2], Gate(k, ws, rows, unit, 2)));
                     var h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n);
                     k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
@@ -271,11 +276,11 @@ namespace RnnGen.Generator.Emit.Ptx
                 case CellKind.Gru:
                 {
                     // Phase 1 of 2: the gates, kept in the tape for phase 2, and r ⊙ h(t-1) (minimal: f ⊙ h(t-1)).
-                    var r = PtxMath.Activate(k, gate, acc[0]);
+                    var r = Activate(k, gate, acc[0]);
                     k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates, rows.GateRow, unit), r);
                     if (!spec.Minimal)
                     {
-                        k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates + _layer.PaddedUnits, rows.GateRow, unit), PtxMath.Activate(k, gate, acc[1]));
+                        k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates + _layer.PaddedUnits, rows.GateRow, unit), Activate(k, gate, acc[1]));
                     }
 
                     k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), k.Mul(PtxType.F32, r, hPrev));
@@ -284,7 +289,7 @@ namespace RnnGen.Generator.Emit.Ptx
 
                 default:
                 {
-                    var h = PtxMath.Activate(k, act, acc[0]);
+                    var h = Activate(k, act, acc[0]);
                     k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
                 }
@@ -300,7 +305,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var acc = new[] { Gate(k, ws, rows, unit, last) };
             var auxRow = k.Element(ws, k.Add(PtxType.S32, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), _tape.Aux));
             Product(k, candidate, auxRow, acc);
-            var n = PtxMath.Activate(k, spec.Activation, acc[0]);
+            var n = Activate(k, spec.Activation, acc[0]);
             var hPrev = k.Load(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Previous, unit));
             PtxRegister h;
             if (spec.Minimal)
@@ -338,8 +343,8 @@ namespace RnnGen.Generator.Emit.Ptx
             }
 
             var gate = spec.RecurrentActivation;
-            var f = PtxMath.Activate(k, gate, WithPeephole("f", Pre("f"), cPrev));
-            var g = PtxMath.Activate(k, spec.Activation, Pre("g"));
+            var f = Activate(k, gate, WithPeephole("f", Pre("f"), cPrev));
+            var g = Activate(k, spec.Activation, Pre("g"));
             PtxRegister c;
             if (spec.CoupledGates)
             {
@@ -347,12 +352,12 @@ namespace RnnGen.Generator.Emit.Ptx
             }
             else
             {
-                var i = PtxMath.Activate(k, gate, WithPeephole("i", Pre("i"), cPrev));
+                var i = Activate(k, gate, WithPeephole("i", Pre("i"), cPrev));
                 c = k.Fma(PtxType.F32, f, cPrev, k.Mul(PtxType.F32, i, g));
             }
 
-            var o = PtxMath.Activate(k, gate, WithPeephole("o", Pre("o"), c)); // the output gate sees c(t)
-            var h = k.Mul(PtxType.F32, o, PtxMath.Activate(k, spec.Activation, c));
+            var o = Activate(k, gate, WithPeephole("o", Pre("o"), c)); // the output gate sees c(t)
+            var h = k.Mul(PtxType.F32, o, Activate(k, spec.Activation, c));
             k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Cell, rows.Next, unit), k.Select(PtxType.F32, c, cPrev, rows.Active));
             k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
         }
