@@ -156,6 +156,18 @@ namespace RnnGen.Runtime.Tests.Gpu
                 return;
             }
 
+            try
+            {
+                BadArgumentsAreRefused(device);
+            }
+            finally
+            {
+                device.Dispose();
+            }
+        }
+
+        private static void BadArgumentsAreRefused(CudaDevice device)
+        {
             var kernel = device.GetKernel(device.LoadModule(TwicePtx), "scale");
             var buffer = device.Allocate(16);
             using var fake = new FakeGpuDevice();
@@ -172,6 +184,8 @@ namespace RnnGen.Runtime.Tests.Gpu
             Assert.Throws<ArgumentException>("arguments", () =>
                 device.Launch(kernel, new LaunchShape(1, 32), [stale, stale, KernelArgument.Int32(4), KernelArgument.Float32(1f)]));
             Assert.Throws<ObjectDisposedException>(() => device.Upload(buffer, 0, new byte[1]));
+            Assert.Throws<ArgumentOutOfRangeException>("threadsPerBlock", () => device.MaxActiveBlocksPerMultiprocessor(kernel, 0, 0));
+            Assert.Throws<ArgumentOutOfRangeException>("dynamicSharedBytes", () => device.MaxActiveBlocksPerMultiprocessor(kernel, 32, -1));
 
             device.Dispose();
             Assert.Throws<ObjectDisposedException>(() => device.Allocate(4));

@@ -75,7 +75,7 @@ namespace RnnGen.Gpu
 
             if (ordinal >= count)
             {
-                throw driver.Failure(101, "cuDeviceGet", $"device {ordinal} was asked for and there are {count}");
+                throw driver.Failure(CudaResult.InvalidDevice, "cuDeviceGet", $"device {ordinal} was asked for and there are {count}");
             }
 
             int device;
@@ -136,7 +136,12 @@ namespace RnnGen.Gpu
         private static unsafe int Attribute(CudaDriver driver, int device, int attribute)
         {
             int value;
-            driver.Check(driver.DeviceGetAttribute(&value, attribute, device), "cuDeviceGetAttribute", $"attribute {attribute}");
+            int result = driver.DeviceGetAttribute(&value, attribute, device);
+            if (result != CudaResult.Success)
+            {
+                throw driver.Failure(result, "cuDeviceGetAttribute", FormattableString.Invariant($"attribute {attribute}"));
+            }
+
             return value;
         }
 

@@ -88,12 +88,20 @@ namespace RnnGen.Gpu
                 // cuMemAlloc rejects 0 bytes; an empty buffer still gets an address of its own, so that it can be
                 // passed (and checked) like any other.
                 ulong address;
-                _driver.Check(_driver.MemAlloc(&address, (nuint)Math.Max(bytes, 1)), "cuMemAlloc_v2", FormattableString.Invariant($"{bytes} bytes"));
+                int result = _driver.MemAlloc(&address, (nuint)Math.Max(bytes, 1));
+                if (result != CudaResult.Success)
+                {
+                    throw _driver.Failure(result, "cuMemAlloc_v2", FormattableString.Invariant($"{bytes} bytes"));
+                }
+
                 memory.Own((IntPtr)(long)address);
                 try
                 {
                     // Zero-filled, as the abstraction promises, on the stream so that it is ordered before any use.
-                    _driver.Check(_driver.MemsetD8Async(address, 0, (nuint)bytes, _stream.DangerousGetHandle()), "cuMemsetD8Async");
+                    if (bytes > 0)
+                    {
+                        _driver.Check(_driver.MemsetD8Async(address, 0, (nuint)bytes, _stream.DangerousGetHandle()), "cuMemsetD8Async");
+                    }
                 }
                 catch
                 {
@@ -191,7 +199,6 @@ namespace RnnGen.Gpu
                 CudaConstants.JitLogVerbose,
             };
             void** values = stackalloc void*[5];
-            CudaModuleHandle handle = new(_context);
             IntPtr module;
             int result;
             fixed (byte* text = image, info = infoLog, error = errorLog)
@@ -214,6 +221,7 @@ namespace RnnGen.Gpu
                 throw _driver.Failure(result, "cuModuleLoadDataEx", "the driver rejected the PTX", log.Length > 0 ? log : ReadLog(infoLog));
             }
 
+            CudaModuleHandle handle = new(_context);
             handle.Own(module);
             CudaModule loaded = new(this, handle, ReadLog(infoLog));
             _modules.Add(loaded);
@@ -238,10 +246,11 @@ namespace RnnGen.Gpu
             {
                 fixed (byte* text = entry)
                 {
-                    _driver.Check(
-                        _driver.ModuleGetFunction(&function, cudaModule.Handle.DangerousGetHandle(), text),
-                        "cuModuleGetFunction",
-                        $"looking up the .entry '{name}'");
+                    int result = _driver.ModuleGetFunction(&function, cudaModule.Handle.DangerousGetHandle(), text);
+                    if (result != CudaResult.Success)
+                    {
+                        throw _driver.Failure(result, "cuModuleGetFunction", $"looking up the .entry '{name}'");
+                    }
                 }
             }
 
@@ -253,7 +262,12 @@ namespace RnnGen.Gpu
         {
             ThrowIfDisposed();
             CudaKernel cudaKernel = OwnKernel(kernel);
-            new LaunchShape(1, threadsPerBlock, dynamicSharedBytes).Validate();
+            if (threadsPerBlock < 1 || threadsPerBlock > 1024)
+            {
+                throw new ArgumentOutOfRangeException(nameof(threadsPerBlock), threadsPerBlock, "Threads per block must be 1 to 1024.");
+            }
+
+            ArgumentOutOfRangeException.ThrowIfNegative(dynamicSharedBytes);
             CheckSharedMemory(dynamicSharedBytes, nameof(dynamicSharedBytes));
             int blocks;
             using (_context.Enter())
@@ -262,8 +276,7 @@ namespace RnnGen.Gpu
                 AllowDynamicShared(cudaKernel, dynamicSharedBytes);
                 _driver.Check(
                     _driver.OccupancyMaxActiveBlocksPerMultiprocessor(&blocks, cudaKernel.Function, threadsPerBlock, (nuint)dynamicSharedBytes),
-                    "cuOccupancyMaxActiveBlocksPerMultiprocessor",
-                    kernel.Name);
+                    "cuOccupancyMaxActiveBlocksPerMultiprocessor");
             }
 
             return blocks;
@@ -317,19 +330,13 @@ namespace RnnGen.Gpu
                 uint blocks = (uint)shape.Blocks;
                 uint threads = (uint)shape.ThreadsPerBlock;
                 uint shared = (uint)shape.DynamicSharedBytes;
-                if (shape.Cooperative)
+                int result = shape.Cooperative
+                    ? _driver.LaunchCooperativeKernel(cudaKernel.Function, blocks, 1, 1, threads, 1, 1, shared, stream, parameters)
+                    : _driver.LaunchKernel(cudaKernel.Function, blocks, 1, 1, threads, 1, 1, shared, stream, parameters, null);
+                if (result != CudaResult.Success)
                 {
-                    _driver.Check(
-                        _driver.LaunchCooperativeKernel(cudaKernel.Function, blocks, 1, 1, threads, 1, 1, shared, stream, parameters),
-                        "cuLaunchCooperativeKernel",
-                        LaunchDetail(kernel, shape));
-                }
-                else
-                {
-                    _driver.Check(
-                        _driver.LaunchKernel(cudaKernel.Function, blocks, 1, 1, threads, 1, 1, shared, stream, parameters, null),
-                        "cuLaunchKernel",
-                        LaunchDetail(kernel, shape));
+                    // The description is built only on failure: a launch allocates nothing.
+                    throw _driver.Failure(result, shape.Cooperative ? "cuLaunchCooperativeKernel" : "cuLaunchKernel", LaunchDetail(kernel, shape));
                 }
             }
         }
@@ -360,9 +367,13 @@ namespace RnnGen.Gpu
             if (disposing)
             {
                 // Let queued work finish before its memory goes; its error, if any, no longer has anyone to tell.
-                using (_context.Enter())
+                // Results ignored: disposal must not throw, even when the driver is failing or shutting down.
+                int pushed = _driver.CtxPushCurrent(_context.DangerousGetHandle());
+                _ = _driver.StreamSynchronize(_stream.DangerousGetHandle());
+                if (pushed == CudaResult.Success)
                 {
-                    _ = _driver.StreamSynchronize(_stream.DangerousGetHandle());
+                    IntPtr popped;
+                    _ = _driver.CtxPopCurrent(&popped);
                 }
 
                 foreach (CudaBuffer buffer in _buffers.ToArray())
@@ -474,10 +485,12 @@ namespace RnnGen.Gpu
         {
             if (bytes > kernel.DynamicSharedLimit)
             {
-                _driver.Check(
-                    _driver.FuncSetAttribute(kernel.Function, CudaConstants.FunctionAttributeMaxDynamicSharedSizeBytes, bytes),
-                    "cuFuncSetAttribute",
-                    FormattableString.Invariant($"{kernel.Name}: {bytes} bytes of dynamic shared memory"));
+                int result = _driver.FuncSetAttribute(kernel.Function, CudaConstants.FunctionAttributeMaxDynamicSharedSizeBytes, bytes);
+                if (result != CudaResult.Success)
+                {
+                    throw _driver.Failure(result, "cuFuncSetAttribute", FormattableString.Invariant($"{kernel.Name}: {bytes} bytes of dynamic shared memory"));
+                }
+
                 kernel.DynamicSharedLimit = bytes;
             }
         }

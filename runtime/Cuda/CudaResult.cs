@@ -32,6 +32,9 @@ namespace RnnGen.Gpu
         /// <summary><c>CUDA_ERROR_NO_DEVICE</c>: the driver found no CUDA device.</summary>
         public const int NoDevice = 100;
 
+        /// <summary><c>CUDA_ERROR_INVALID_DEVICE</c>: no device has the ordinal asked for.</summary>
+        public const int InvalidDevice = 101;
+
         /// <summary><c>CUDA_ERROR_INVALID_PTX</c>: the JIT compiler rejected a module's PTX.</summary>
         public const int InvalidPtx = 218;
 
