@@ -12,7 +12,7 @@ namespace RnnGen.Runtime.Tests.Gpu
     [Collection(nameof(Robustness.SerialTestCollection))] // TryOpen reads RNNGEN_CUDA_LIBRARY, which other tests set
     public sealed class CudaDeviceTests
     {
-        // y[i] = scale * x[i] for i < n: one thread per element. Oldest target the emitter uses (sm_70, ISA 6.0... 7.0).
+        // y[i] = factor * x[i] for i < n, one thread per element; sm_70 / ISA 7.0, which every driver from CUDA 11 JITs.
         private const string TwicePtx = """
             .version 7.0
             .target sm_70
