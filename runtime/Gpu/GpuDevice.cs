@@ -72,6 +72,44 @@ namespace RnnGen.Gpu
         {
         }
 
+        /// <summary>
+        /// Throws unless <paramref name="buffer"/> is a live buffer of this device and <paramref name="bytes"/> bytes from
+        /// <paramref name="byteOffset"/> lie within it; for implementations' <see cref="Upload"/>, <see cref="Download"/>
+        /// and <see cref="Clear"/>, so that every device rejects the same mistakes with the same exceptions.
+        /// </summary>
+        /// <param name="buffer">The buffer argument.</param>
+        /// <param name="bufferName">Its parameter name, for the exception.</param>
+        /// <param name="byteOffset">The offset argument (reported as <c>byteOffset</c>).</param>
+        /// <param name="bytes">The length in bytes.</param>
+        /// <param name="bytesName">The parameter the length came from (a span, or a byte count), for the exception.</param>
+        protected void CheckRange(DeviceBuffer? buffer, string bufferName, long byteOffset, long bytes, string bytesName)
+        {
+            if (buffer is null)
+            {
+                throw new ArgumentNullException(bufferName);
+            }
+
+            if (!ReferenceEquals(buffer.Device, this))
+            {
+                throw new ArgumentException($"The buffer belongs to another device ({buffer.Device.Name}), not {Name}.", bufferName);
+            }
+
+            if (buffer.IsDisposed)
+            {
+                throw new ObjectDisposedException(bufferName, "The buffer has been disposed.");
+            }
+
+            if (byteOffset < 0 || byteOffset > buffer.Bytes)
+            {
+                throw new ArgumentOutOfRangeException(nameof(byteOffset), byteOffset, $"The offset must lie within the buffer's {buffer.Bytes} bytes.");
+            }
+
+            if (bytes < 0 || bytes > buffer.Bytes - byteOffset)
+            {
+                throw new ArgumentOutOfRangeException(bytesName, bytes, $"{bytes} bytes from offset {byteOffset} run past the end of the buffer's {buffer.Bytes} bytes.");
+            }
+        }
+
         /// <summary>Frees a buffer this device allocated (called once, by <see cref="DeviceBuffer.Dispose"/>).</summary>
         protected internal abstract void Free(DeviceBuffer buffer);
     }
