@@ -129,9 +129,12 @@ namespace RnnGen.Generator.Tests
         private static bool IsGeneratedIntoTheModel(MemberDeclarationSyntax member) =>
             member.Parent is TypeDeclarationSyntax parent && IsModel(parent);
 
-        /// <summary>The generated model type: the declaration that holds the generated Forward.</summary>
+        /// <summary>
+        /// The generated model type: the declaration that holds the generated size constants (a nested CudaModel has a
+        /// Forward too, but its members live in its own scope and cannot clash with the user's).
+        /// </summary>
         private static bool IsModel(TypeDeclarationSyntax type) =>
-            type.Members.OfType<MethodDeclarationSyntax>().Any(m => m.Identifier.ValueText == "Forward");
+            type.Members.SelectMany(DeclaredNames).Contains("PackedParameterLength");
 
         private static System.Collections.Generic.IEnumerable<string> DeclaredNames(MemberDeclarationSyntax member) => member switch
         {

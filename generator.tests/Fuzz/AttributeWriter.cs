@@ -72,6 +72,16 @@ namespace RnnGen.Generator.Tests.Fuzz
                 network.Add("BatchSize = " + Size(BatchEdges, 1, 16));
             }
 
+            if (_r.NextDouble() < 0.1)
+            {
+                network.Add("Cuda = true"); // the GPU side (PTX constant, ToCuda, CudaModel) must compile as cleanly
+            }
+
+            if (_r.NextDouble() < 0.03)
+            {
+                network.Add("CudaFastMath = true"); // RNNG0017 (a warning) without Cuda
+            }
+
             attributes.Add($"[{spelling}{(network.Count == 0 ? string.Empty : "(" + string.Join(", ", network) + ")")}]");
             if (embedding)
             {

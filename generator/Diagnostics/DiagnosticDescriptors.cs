@@ -176,7 +176,7 @@ namespace RnnGen.Generator.Diagnostics
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
             UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange, InvalidLayerOptions,
-            LayerWithoutNetwork, MemberNameClash, InternalError,
+            LayerWithoutNetwork, MemberNameClash, FastMathWithoutCuda, InternalError,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];
