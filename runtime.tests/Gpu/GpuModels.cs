@@ -69,4 +69,10 @@ namespace RnnGen.Runtime.Tests.Gpu
     [Lstm(33)]
     [Dense(1, Activation.Relu, UseBias = false)]
     public sealed partial class GpuWideBatch { }
+
+    [RecurrentNetwork(InputSize = 4, SequenceLength = 5, BatchSize = 2, Cuda = true, CudaFastMath = true)]
+    [Lstm(14)]
+    [Gru(9)]
+    [Dense(3, Activation.Softmax)]
+    public sealed partial class GpuFastMath { }
 }

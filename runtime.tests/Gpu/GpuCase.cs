@@ -1,0 +1,193 @@
+using System;
+using RnnGen.Gpu;
+
+namespace RnnGen.Runtime.Tests.Gpu
+{
+    /// <summary>
+    /// One Cuda test model behind a non-generic face: its CPU model and its <c>CudaModel</c> on a device, driven with
+    /// the same arrays, so one test body checks every model. Token models take their ids in <c>tokens</c>.
+    /// </summary>
+    internal interface IGpuCase : IDisposable
+    {
+        string Name { get; }
+
+        /// <summary>Floats per step, or 0 for token input.</summary>
+        int Features { get; }
+
+        int Vocabulary { get; }
+
+        int MaxSteps { get; }
+
+        int MaxBatch { get; }
+
+        int OutputSize { get; }
+
+        bool ReturnsSequences { get; }
+
+        /// <summary>Units of each state (forward then reverse for a bidirectional layer) and whether it has a cell.</summary>
+        (int Units, bool Cell)[] States { get; }
+
+        bool CanStream { get; }
+
+        /// <summary>Seeds the CPU weights and moves the model to <paramref name="device"/>.</summary>
+        void Start(int seed, GpuDevice device);
+
+        void Forward(bool gpu, float[] inputs, int[] tokens, int[] lengths, float[] outputs, int batch, bool continueState);
+
+        void SetInitialState(bool gpu, int state, float[] hidden, float[] cell);
+
+        void CopyFinalState(bool gpu, int state, float[] hidden, float[] cell);
+
+        /// <summary>
+        /// Runs <paramref name="steps"/> steps of <paramref name="streams"/> streams: on the GPU with one many-stream
+        /// <c>Step</c> per step, on the CPU with one <c>State</c> and <c>Step</c> per stream. Outputs [steps][streams][out].
+        /// </summary>
+        float[] Stream(bool gpu, float[] inputs, int[] tokens, int streams, int steps);
+    }
+
+    /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
+    internal sealed class GpuCase<TModel, TGpu, TState> : IGpuCase
+        where TModel : new()
+        where TGpu : class, IDisposable
+        where TState : class
+    {
+        private readonly Func<TModel, GpuDevice, TGpu> _toCuda;
+        private TModel _cpu = new();
+        private TGpu? _gpu;
+
+        public GpuCase(string name, Func<TModel, GpuDevice, TGpu> toCuda, (int Units, bool Cell)[] states)
+        {
+            Name = name;
+            _toCuda = toCuda;
+            States = states;
+            int Constant(string constant) => typeof(TModel).GetField(constant)?.GetRawConstantValue() is int value ? value : 0;
+            Features = Constant("InputSize");
+            Vocabulary = Constant("VocabularySize");
+            MaxSteps = Constant("MaxSequenceLength");
+            MaxBatch = Constant("MaxBatchSize");
+            OutputSize = Constant("OutputSize");
+            ReturnsSequences = (bool)typeof(TModel).GetField("ReturnsSequences")!.GetRawConstantValue()!;
+        }
+
+        public string Name { get; }
+
+        public int Features { get; }
+
+        public int Vocabulary { get; }
+
+        public int MaxSteps { get; }
+
+        public int MaxBatch { get; }
+
+        public int OutputSize { get; }
+
+        public bool ReturnsSequences { get; }
+
+        public (int Units, bool Cell)[] States { get; }
+
+        public bool CanStream => CpuStep is not null;
+
+        public Action<TModel, int> Initialize { get; init; } = (_, _) => { };
+
+        public Action<TModel, float[], int[], int[], float[], int, bool> CpuForward { get; init; } = (_, _, _, _, _, _, _) => { };
+
+        public Action<TGpu, float[], int[], int[], float[], int, bool> GpuForward { get; init; } = (_, _, _, _, _, _, _) => { };
+
+        public Action<TModel, int, float[], float[]> CpuSetState { get; init; } = (_, _, _, _) => { };
+
+        public Action<TGpu, int, float[], float[]> GpuSetState { get; init; } = (_, _, _, _) => { };
+
+        public Action<TModel, int, float[], float[]> CpuCopyState { get; init; } = (_, _, _, _) => { };
+
+        public Action<TGpu, int, float[], float[]> GpuCopyState { get; init; } = (_, _, _, _) => { };
+
+        /// <summary>CreateState and Step(state, input or token at [offset], output): null for a model that cannot stream.</summary>
+        public (Func<TModel, TState> Create, Action<TModel, TState, float[], int[], int, float[]> Step)? CpuStep { get; init; }
+
+        public Action<TGpu, float[], int[], float[], int>? GpuStep { get; init; }
+
+        public void Start(int seed, GpuDevice device)
+        {
+            _gpu?.Dispose();
+            _cpu = new TModel();
+            Initialize(_cpu, seed);
+            _gpu = _toCuda(_cpu, device);
+        }
+
+        public void Forward(bool gpu, float[] inputs, int[] tokens, int[] lengths, float[] outputs, int batch, bool continueState)
+        {
+            if (gpu)
+            {
+                GpuForward(_gpu!, inputs, tokens, lengths, outputs, batch, continueState);
+            }
+            else
+            {
+                CpuForward(_cpu, inputs, tokens, lengths, outputs, batch, continueState);
+            }
+        }
+
+        public void SetInitialState(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                GpuSetState(_gpu!, state, hidden, cell);
+            }
+            else
+            {
+                CpuSetState(_cpu, state, hidden, cell);
+            }
+        }
+
+        public void CopyFinalState(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                GpuCopyState(_gpu!, state, hidden, cell);
+            }
+            else
+            {
+                CpuCopyState(_cpu, state, hidden, cell);
+            }
+        }
+
+        public float[] Stream(bool gpu, float[] inputs, int[] tokens, int streams, int steps)
+        {
+            var outputs = new float[steps * streams * OutputSize];
+            var row = new float[streams * OutputSize];
+            var width = Math.Max(Features, 1);
+            if (gpu)
+            {
+                for (var t = 0; t < steps; t++)
+                {
+                    GpuStep!(_gpu!, Features > 0 ? inputs[(t * streams * width)..((t + 1) * streams * width)] : Array.Empty<float>(), Features > 0 ? Array.Empty<int>() : tokens[(t * streams)..((t + 1) * streams)], row, streams);
+                    row.CopyTo(outputs, t * streams * OutputSize);
+                }
+
+                return outputs;
+            }
+
+            var (create, step) = CpuStep!.Value;
+            var states = new TState[streams];
+            for (var s = 0; s < streams; s++)
+            {
+                states[s] = create(_cpu);
+            }
+
+            var output = new float[OutputSize];
+            for (var t = 0; t < steps; t++)
+            {
+                for (var s = 0; s < streams; s++)
+                {
+                    step(_cpu, states[s], inputs, tokens, (t * streams) + s, output);
+                    output.CopyTo(outputs, ((t * streams) + s) * OutputSize);
+                }
+            }
+
+            return outputs;
+        }
+
+        public void Dispose() => _gpu?.Dispose();
+
+        public override string ToString() => Name;
+    }
+}
