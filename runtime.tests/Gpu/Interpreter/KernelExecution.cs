@@ -181,20 +181,23 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
 
         private PtxException NoProgress()
         {
-            var live = new Dictionary<int, int>();
+            // Threads still running (spinning) come first: they are where the kernel is stuck; threads waiting at a
+            // bar.sync for them come after.
+            var live = new Dictionary<int, (int Count, bool Running)>();
             for (var t = 0; t < _threadCount; t++)
             {
                 if (_state[t] != Exited)
                 {
-                    live[_pcs[t]] = live.GetValueOrDefault(_pcs[t]) + 1;
+                    var (count, running) = live.GetValueOrDefault(_pcs[t]);
+                    live[_pcs[t]] = (count + 1, running || _state[t] == Runnable);
                 }
             }
 
-            var top = live.OrderByDescending(p => p.Value).Take(4).ToList();
+            var top = live.OrderByDescending(p => p.Value.Running).ThenByDescending(p => p.Value.Count).Take(5).ToList();
             var builder = new StringBuilder();
-            foreach (var (pc, count) in top)
+            foreach (var (pc, (count, running)) in top)
             {
-                builder.Append(builder.Length == 0 ? string.Empty : "; ").Append(count).Append(" thread(s) at ").Append(Where(pc));
+                builder.Append(builder.Length == 0 ? string.Empty : "; ").Append(count).Append(running ? " running thread(s) at " : " thread(s) waiting at ").Append(Where(pc));
             }
 
             var reason = _runnableCount == 0 ? "every live thread is blocked (deadlock)" : $"no progress: more than {_budget:N0} instructions executed without the kernel finishing (a spin-wait that never completes?)";

@@ -397,7 +397,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                 var end = Next();
                 if (!end.Is(";"))
                 {
-                    throw Error(end, $"expected ';' after the operands of '{token.Text}' but found {PtxLexer.Describe(end)}");
+                    throw Error(token, $"expected ';' after the operands of '{token.Text}' but found {PtxLexer.Describe(end)} (line {end.Line})");
                 }
 
                 body.Instructions.Add(new RawInstruction(token, guard, negated, operands));
