@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Numerics;
 
 namespace RnnGen.Runtime.Tests.Gpu.Interpreter
 {
@@ -37,8 +38,22 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
         public byte Flags;
     }
 
-    /// <summary>One reader in a word's list of concurrent readers.</summary>
-    internal record struct ReadEpoch(int Thread, int Clock, int Pc, AccessKind Kind);
+    /// <summary>The concurrent readers of one word: per thread, the clock (0: none), PC and kind of its last read.</summary>
+    internal sealed class ReadSet
+    {
+        public ReadSet(int threads)
+        {
+            Clock = new int[threads];
+            Pc = new int[threads];
+            Kind = new AccessKind[threads];
+        }
+
+        public int[] Clock { get; }
+
+        public int[] Pc { get; }
+
+        public AccessKind[] Kind { get; }
+    }
 
     /// <summary>A reported race or misuse, before the executor turns it into a message with lines and threads.</summary>
     internal sealed class RaceReport
@@ -78,7 +93,8 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
         private readonly int _threads;
         private readonly int[] _clocks;
         private readonly int[] _join;
-        private readonly Dictionary<long, List<ReadEpoch>> _readers = new();
+        private readonly List<ReadSet> _readSets = new();
+        private readonly Stack<int> _freeReadSets = new();
         private readonly Dictionary<long, SyncVariable> _syncVariables = new();
         private readonly WordShadow[]?[] _global;
         private readonly WordShadow[][] _shared;
@@ -159,16 +175,18 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                 }
                 else if (s.ReadThread < 0)
                 {
-                    var list = _readers[key];
-                    foreach (var r in list)
+                    var set = _readSets[-1 - s.ReadThread];
+                    var clocks = set.Clock;
+                    for (var u = 0; u < clocks.Length; u++)
                     {
-                        if (r.Thread != t && _clocks[row + r.Thread] < r.Clock)
+                        if (clocks[u] > _clocks[row + u] && u != t)
                         {
-                            return new RaceReport(r.Thread, r.Pc, Name(r.Kind), "write", "data race");
+                            return new RaceReport(u, set.Pc[u], Name(set.Kind[u]), "write", "data race");
                         }
                     }
 
-                    _readers.Remove(key);
+                    Array.Clear(clocks);
+                    _freeReadSets.Push(-1 - s.ReadThread);
                 }
 
                 s.WriteThread = t + 1;
@@ -186,19 +204,33 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                 s.ReadPc = pc;
                 s.ReadKind = kind;
             }
-            else if (s.ReadThread > 0)
-            {
-                _readers[key] = new List<ReadEpoch> { new(s.ReadThread - 1, s.ReadClock, s.ReadPc, s.ReadKind), new(t, clock, pc, kind) };
-                s.ReadThread = -1;
-            }
             else
             {
-                var list = _readers[key];
-                list.RemoveAll(r => r.Thread == t || _clocks[row + r.Thread] >= r.Clock);
-                list.Add(new ReadEpoch(t, clock, pc, kind));
+                if (s.ReadThread > 0)
+                {
+                    // A second concurrent reader: switch the word to a per-thread read clock set.
+                    var index = _freeReadSets.Count > 0 ? _freeReadSets.Pop() : NewReadSet();
+                    var fresh = _readSets[index];
+                    var previous = s.ReadThread - 1;
+                    fresh.Clock[previous] = s.ReadClock;
+                    fresh.Pc[previous] = s.ReadPc;
+                    fresh.Kind[previous] = s.ReadKind;
+                    s.ReadThread = -1 - index;
+                }
+
+                var set = _readSets[-1 - s.ReadThread];
+                set.Clock[t] = clock;
+                set.Pc[t] = pc;
+                set.Kind[t] = kind;
             }
 
             return null;
+        }
+
+        private int NewReadSet()
+        {
+            _readSets.Add(new ReadSet(_threads));
+            return _readSets.Count - 1;
         }
 
         private static string Name(AccessKind kind) => kind switch
@@ -217,14 +249,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
             _clocks.AsSpan(first * n, n).CopyTo(join);
             for (var t = first + 1; t < first + count; t++)
             {
-                var row = _clocks.AsSpan(t * n, n);
-                for (var u = 0; u < n; u++)
-                {
-                    if (row[u] > join[u])
-                    {
-                        join[u] = row[u];
-                    }
-                }
+                MaxInto(join, _clocks.AsSpan(t * n, n));
             }
 
             for (var t = first; t < first + count; t++)
@@ -268,15 +293,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
 
             var n = _threads;
             var row = _clocks.AsSpan(t * n, n);
-            var published = variable.Clock.AsSpan();
-            for (var u = 0; u < n; u++)
-            {
-                if (row[u] > published[u])
-                {
-                    published[u] = row[u];
-                }
-            }
-
+            MaxInto(variable.Clock, row);
             variable.Version++;
             row[t]++;
         }
@@ -291,12 +308,27 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
             variable.SeenVersion[t] = variable.Version;
             var n = _threads;
             var row = _clocks.AsSpan(t * n, n);
-            var published = variable.Clock.AsSpan();
-            for (var u = 0; u < n; u++)
+            MaxInto(row, variable.Clock);
+        }
+
+        /// <summary>target[u] = max(target[u], source[u]) for every u, a vector at a time.</summary>
+        private static void MaxInto(Span<int> target, ReadOnlySpan<int> source)
+        {
+            var u = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                if (published[u] > row[u])
+                var width = Vector<int>.Count;
+                for (; u <= target.Length - width; u += width)
                 {
-                    row[u] = published[u];
+                    Vector.Max(new Vector<int>(target[u..]), new Vector<int>(source[u..])).CopyTo(target[u..]);
+                }
+            }
+
+            for (; u < target.Length; u++)
+            {
+                if (source[u] > target[u])
+                {
+                    target[u] = source[u];
                 }
             }
         }
