@@ -238,7 +238,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                         SetF(ref r, ins.D, ApproximateMath.Tanh(F(ref r, ins.A), ref _math));
                         break;
                     case Op.LdGlobal:
-                        Unsafe.Add(ref r, ins.D) = GlobalWord(t, pc, Unsafe.Add(ref r, ins.A) + (ulong)ins.Offset, 4, 0, (ins.Flags & InstrFlags.NonCoherent) != 0 ? AccessKind.Read : AccessKind.Read, (ins.Flags & InstrFlags.NonCoherent) != 0, 0);
+                        Unsafe.Add(ref r, ins.D) = GlobalWord(t, pc, Unsafe.Add(ref r, ins.A) + (ulong)ins.Offset, 4, 0, AccessKind.Read, (ins.Flags & InstrFlags.NonCoherent) != 0, 0);
                         break;
                     case Op.LdGlobalV4:
                     {
