@@ -1,6 +1,6 @@
+using System.Linq;
 using System;
 using RnnGen.Runtime.Tests.Helpers;
-using System.Linq;
 using RnnGen.Runtime.Tests.Models;
 using Xunit;
 

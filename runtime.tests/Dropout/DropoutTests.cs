@@ -1,6 +1,6 @@
-using System;
 using System.Collections.Generic;
 using System.Linq;
+using System;
 using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Runtime.Tests.Models;
 using Xunit;

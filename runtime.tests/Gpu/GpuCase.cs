@@ -43,6 +43,12 @@ namespace RnnGen.Runtime.Tests.Gpu
         /// <c>Step</c> per step, on the CPU with one <c>State</c> and <c>Step</c> per stream. Outputs [steps][streams][out].
         /// </summary>
         float[] Stream(bool gpu, float[] inputs, int[] tokens, int streams, int steps);
+
+        /// <summary>A copy of the CPU model's packed parameters.</summary>
+        float[] Parameters();
+
+        /// <summary>Uploads <paramref name="packed"/> to the GPU model (UpdateParameters); the CPU model keeps its own.</summary>
+        void UpdateGpuParameters(float[] packed);
     }
 
     /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
@@ -105,6 +111,14 @@ namespace RnnGen.Runtime.Tests.Gpu
         public (Func<TModel, TState> Create, Action<TModel, TState, float[], int[], int, float[]> Step)? CpuStep { get; init; }
 
         public Action<TGpu, float[], int[], float[], int>? GpuStep { get; init; }
+
+        public Func<TModel, float[]> CpuParameters { get; init; } = _ => Array.Empty<float>();
+
+        public Action<TGpu, float[]> GpuUpdate { get; init; } = (_, _) => { };
+
+        public float[] Parameters() => CpuParameters(_cpu);
+
+        public void UpdateGpuParameters(float[] packed) => GpuUpdate(_gpu!, packed);
 
         public void Start(int seed, GpuDevice device)
         {

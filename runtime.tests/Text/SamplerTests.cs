@@ -1,5 +1,6 @@
-using System;
 using System.Linq;
+using System;
+using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Text;
 using Xunit;
 
@@ -129,16 +130,16 @@ namespace RnnGen.Runtime.Tests.Text
             }
 
             var checksum = 0;
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            for (var i = 0; i < 1000; i++)
+            Assert.Equal(0, Allocations.SteadyState(() =>
             {
-                foreach (var sampler in samplers)
+                for (var i = 0; i < 1000; i++)
                 {
-                    checksum += sampler.Sample(row, random);
+                    foreach (var sampler in samplers)
+                    {
+                        checksum += sampler.Sample(row, random);
+                    }
                 }
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }));
             Assert.True(checksum > 0);
         }
 

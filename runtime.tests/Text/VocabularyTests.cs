@@ -1,7 +1,8 @@
-using System;
 using System.IO;
 using System.Linq;
+using System;
 using RnnGen.IO;
+using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Text;
 using Xunit;
 
@@ -70,14 +71,14 @@ namespace RnnGen.Runtime.Tests.Text
             var destination = new int[16];
             const string text = "fedcba";
             vocabulary.Encode(text, destination);
-            var before = GC.GetAllocatedBytesForCurrentThread();
             var count = 0;
-            for (var i = 0; i < 100; i++)
+            Assert.Equal(0, Allocations.SteadyState(() =>
             {
-                count = vocabulary.Encode(text, destination);
-            }
-
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+                for (var i = 0; i < 100; i++)
+                {
+                    count = vocabulary.Encode(text, destination);
+                }
+            }));
             Assert.Equal(6, count);
             Assert.Equal(vocabulary.Encode(text), destination.AsSpan(0, 6).ToArray());
             var error = Assert.Throws<ArgumentException>(() => vocabulary.Encode(text, new int[5]));

@@ -1,7 +1,7 @@
-using System;
-using RnnGen.Runtime.Tests.Helpers;
 using System.Collections.Generic;
 using System.Linq;
+using System;
+using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Training;
 using Xunit;
 
