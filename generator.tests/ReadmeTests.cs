@@ -13,10 +13,18 @@ namespace RnnGen.Generator.Tests
     public sealed class ReadmeTests
     {
         [Fact]
-        public void The_first_code_block_compiles_as_a_console_program_without_warnings()
+        public void The_first_code_block_compiles_as_a_console_program_without_warnings() => CompilesAsConsoleProgram(string.Empty);
+
+        [Fact]
+        public void The_gpu_example_compiles_as_a_console_program_without_warnings() => CompilesAsConsoleProgram("## Running on a GPU");
+
+        /// <summary>The first csharp block after <paramref name="heading"/> (or in the file) builds with the generator, warning-free.</summary>
+        private static void CompilesAsConsoleProgram(string heading)
         {
             var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
-            var start = readme.IndexOf("```csharp\n", StringComparison.Ordinal);
+            var from = heading.Length == 0 ? 0 : readme.IndexOf(heading, StringComparison.Ordinal);
+            Assert.True(from >= 0, $"README.md has no '{heading}'");
+            var start = readme.IndexOf("```csharp\n", from, StringComparison.Ordinal);
             Assert.True(start >= 0, "README.md has no csharp block");
             start += "```csharp\n".Length;
             var code = readme.Substring(start, readme.IndexOf("```", start, StringComparison.Ordinal) - start);
