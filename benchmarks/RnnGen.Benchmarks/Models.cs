@@ -2,6 +2,13 @@ using System;
 
 namespace RnnGen.Benchmarks
 {
+    /// <summary>Many small streams with one input each (StreamBatchBenchmarks).</summary>
+    [RecurrentNetwork(InputSize = 1)]
+    [Lstm(64)]
+    public sealed partial class StreamLstm64
+    {
+    }
+
     // The benchmarked networks: one recurrent layer, 32 input features, no head, so the numbers are the cell's own.
     [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
     [Lstm(64)]

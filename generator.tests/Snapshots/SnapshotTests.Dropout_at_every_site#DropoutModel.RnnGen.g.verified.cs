@@ -1361,6 +1361,234 @@ partial class DropoutModel
         }
     }
 
+    /// <summary>Creates an empty batch of streams of this model, advanced together by <c>StreamBatch.Step</c>; add streams with <c>Add</c>.</summary>
+    /// <param name="capacity">The most streams it holds, 1..1048576; its memory is allocated now, once.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public StreamBatch CreateStreamBatch(int capacity) => new(this, capacity);
+
+    /// <summary>
+    /// The states of up to <see cref="Capacity"/> independent streams of one model, advanced together by <see cref="Step"/>.
+    /// Stream i is row i of every input and output; <see cref="Add"/> appends a stream, <see cref="RemoveAt"/> moves the last
+    /// stream into the freed row (so rows stay dense), <see cref="Reset"/> zeroes one. Nothing allocates after construction.
+    /// </summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public sealed class StreamBatch
+    {
+        private readonly DropoutModel _model;
+        internal readonly global::RnnGen.AlignedBuffer Buffer;
+        internal readonly int[] Hidden;
+        internal readonly int[] Cell;
+        internal readonly int Projection;
+        internal readonly int NextHidden;
+        internal readonly int NextCell;
+        internal readonly int Scratch;
+        internal readonly int Head;
+
+        internal StreamBatch(DropoutModel model, int capacity)
+        {
+            _model = model;
+            global::System.ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+            global::System.ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, 1048576);
+            Capacity = capacity;
+            Hidden = new int[3];
+            Cell = new int[3];
+            long next = 0;
+            Hidden[0] = Take(ref next, capacity, 32);
+            Cell[0] = Take(ref next, capacity, 32);
+            Hidden[1] = Take(ref next, capacity, 32);
+            Cell[1] = -1;
+            Hidden[2] = Take(ref next, capacity, 16);
+            Cell[2] = -1;
+            Projection = Take(ref next, capacity, 128);
+            NextHidden = Take(ref next, capacity, 32);
+            NextCell = Take(ref next, capacity, 32);
+            Scratch = Take(ref next, capacity, 32);
+            Head = Take(ref next, capacity, 48);
+            if (next > int.MaxValue)
+            {
+                throw new global::System.ArgumentOutOfRangeException("capacity", capacity, "The batch would exceed 2^31 floats.");
+            }
+
+            Buffer = new global::RnnGen.AlignedBuffer((int)next);
+        }
+
+        /// <summary>Advances every stream by one step in one pass over the model's weights: the same results, bit for bit, as one <c>Step</c> per stream, at a fraction of the cost when there are many. Stream i is row i.</summary>
+        /// <param name="tokens">This step's token of each stream, [Count], each in [0, VocabularySize).</param>
+        /// <param name="outputs">Receives each stream's output, [Count][OutputSize].</param>
+        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once.</remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs)
+        {
+            int rows = Count;
+            global::RnnGen.Shapes.RequireLength(tokens.Length, rows, "tokens", "[Count]");
+            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
+            if (rows == 0)
+            {
+                return;
+            }
+
+            ref float p = ref _model._parameters.Reference;
+            ref float sb = ref Buffer.Reference;
+            global::System.Span<float> batchSpan = Buffer.Span;
+            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection);
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden);
+            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch);
+
+            // Layer0: one step of every stream, from their h and c.
+            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref xp, rows);
+            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]);
+            ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Cell[0]);
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1344), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, rows);
+            batchSpan.Slice(NextHidden, rows * 32).CopyTo(batchSpan.Slice(Hidden[0], rows * 32));
+            batchSpan.Slice(NextCell, rows * 32).CopyTo(batchSpan.Slice(Cell[0], rows * 32));
+
+            // Layer1: one step of every stream, from their h.
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]), ref xp, rows);
+            ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]);
+            Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xp, ref hPrev1, ref hPrev1, ref hNext, ref aux, rows);
+            batchSpan.Slice(NextHidden, rows * 32).CopyTo(batchSpan.Slice(Hidden[1], rows * 32));
+
+            // Layer2: one step of every stream, from their h.
+            Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]), ref xp, rows);
+            ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[2]);
+            Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xp, ref hPrev2, ref aux, rows);
+            Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xp, ref hPrev2, ref aux, ref hNext, rows);
+            batchSpan.Slice(NextHidden, rows * 16).CopyTo(batchSpan.Slice(Hidden[2], rows * 16));
+
+            int outputRows = rows;
+            // Dense head over the last step, then softmax per row.
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[2]), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Head), outputRows);
+            for (int r = 0; r < outputRows; r++)
+            {
+                global::RnnGen.Numerics.RowActivations.Apply(batchSpan.Slice(Head + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            }
+        }
+
+        /// <summary>The most streams the batch holds.</summary>
+        public int Capacity { get; }
+
+        /// <summary>Streams in the batch: rows 0..Count-1 of Step's inputs and outputs.</summary>
+        public int Count { get; private set; }
+
+        /// <summary>Adds a stream with a zero state as row <see cref="Count"/> and returns its row.</summary>
+        /// <exception cref="global::System.InvalidOperationException">The batch is full.</exception>
+        public int Add()
+        {
+            if (Count == Capacity)
+            {
+                throw new global::System.InvalidOperationException($"The batch is full: it holds {Capacity} streams.");
+            }
+
+            Count++;
+            Reset(Count - 1);
+            return Count - 1;
+        }
+
+        /// <summary>Removes the stream in row <paramref name="index"/>: the last stream moves into that row (so rows stay dense), and the count drops by one.</summary>
+        /// <param name="index">A row, 0..Count-1.</param>
+        public void RemoveAt(int index)
+        {
+            CheckRow(index);
+            int last = Count - 1;
+            if (index != last)
+            {
+                Buffer.Span.Slice(Hidden[0] + (last * 32), 32).CopyTo(Buffer.Span.Slice(Hidden[0] + (index * 32), 32));
+                Buffer.Span.Slice(Cell[0] + (last * 32), 32).CopyTo(Buffer.Span.Slice(Cell[0] + (index * 32), 32));
+                Buffer.Span.Slice(Hidden[1] + (last * 32), 32).CopyTo(Buffer.Span.Slice(Hidden[1] + (index * 32), 32));
+                Buffer.Span.Slice(Hidden[2] + (last * 16), 16).CopyTo(Buffer.Span.Slice(Hidden[2] + (index * 16), 16));
+            }
+            Count--;
+        }
+
+        /// <summary>Sets every layer's state of one stream back to zero, as at the start of a new sequence.</summary>
+        /// <param name="index">A row, 0..Count-1.</param>
+        public void Reset(int index)
+        {
+            CheckRow(index);
+            Buffer.Span.Slice(Hidden[0] + (index * 32), 32).Clear();
+            Buffer.Span.Slice(Cell[0] + (index * 32), 32).Clear();
+            Buffer.Span.Slice(Hidden[1] + (index * 32), 32).Clear();
+            Buffer.Span.Slice(Hidden[2] + (index * 16), 16).Clear();
+        }
+
+        /// <summary>Removes every stream.</summary>
+        public void Clear() => Count = 0;
+
+        /// <summary>The hidden state h of one stream's layer after the last step, [units].</summary>
+        /// <param name="index">A row, 0..Count-1.</param>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        public global::System.ReadOnlySpan<float> HiddenOf(int index, int layer)
+        {
+            CheckRow(index);
+            (int units, int padded) = Shape(layer);
+            return Buffer.Span.Slice(Hidden[layer] + (index * padded), units);
+        }
+
+        /// <summary>The cell state c of one stream's LSTM layer after the last step, [units].</summary>
+        /// <param name="index">A row, 0..Count-1.</param>
+        /// <param name="layer">Index of an LSTM layer.</param>
+        public global::System.ReadOnlySpan<float> CellOf(int index, int layer)
+        {
+            CheckRow(index);
+            (int units, int padded) = Shape(layer);
+            if (Cell[layer] < 0)
+            {
+                throw new global::System.ArgumentException($"Layer {layer} has no cell state.", "layer");
+            }
+
+            return Buffer.Span.Slice(Cell[layer] + (index * padded), units);
+        }
+
+        /// <summary>Sets one stream's state of a layer (a decoder from an encoder's final state, or a saved stream).</summary>
+        /// <param name="index">A row, 0..Count-1.</param>
+        /// <param name="layer">Recurrent layer index, 0..LayerCount-1.</param>
+        /// <param name="hidden">h, [units].</param>
+        /// <param name="cell">c, [units], for an LSTM layer (required there); empty otherwise.</param>
+        public void Set(int index, int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            CheckRow(index);
+            (int units, int padded) = Shape(layer);
+            global::RnnGen.Shapes.RequireLength(hidden.Length, units, "hidden", "[units]");
+            if (Cell[layer] >= 0)
+            {
+                global::RnnGen.Shapes.RequireLength(cell.Length, units, "cell", "[units]");
+                cell.CopyTo(Buffer.Span.Slice(Cell[layer] + (index * padded), units));
+            }
+            else if (!cell.IsEmpty)
+            {
+                throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
+            }
+
+            hidden.CopyTo(Buffer.Span.Slice(Hidden[layer] + (index * padded), units));
+        }
+
+        private static (int Units, int Padded) Shape(int layer) => layer switch
+        {
+            0 => (20, 32),
+            1 => (17, 32),
+            2 => (9, 16),
+            _ => throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has layers 0..2."),
+        };
+
+        private void CheckRow(int index)
+        {
+            if ((uint)index >= (uint)Count)
+            {
+                throw new global::System.ArgumentOutOfRangeException("index", index, $"The batch has streams 0..{Count - 1}.");
+            }
+        }
+
+        /// <summary>Reserves rows × width floats, each region 64-byte aligned; returns its offset.</summary>
+        private static int Take(ref long next, int rows, int width)
+        {
+            long offset = next;
+            next = (next + ((long)rows * width) + 15) / 16 * 16;
+            return (int)global::System.Math.Min(offset, int.MaxValue);
+        }
+    }
+
     // ---- Training: backpropagation through time ----
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]

@@ -57,6 +57,8 @@ namespace RnnGen.Generator.Emit
                 {
                     StateEmitter.Emit(w, plan);
                     w.Line();
+                    StreamBatchEmitter.Emit(w, plan);
+                    w.Line();
                 }
 
                 w.Line("// ---- Training: backpropagation through time ----");

@@ -204,7 +204,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
                 }
 
-                EmitOutput(w, plan, headInput, "ws", plan.Forward.HeadOffset, "workspace", source, stride, "outputs");
+                EmitOutput(w, plan, headInput, At("ws", plan.Forward.HeadOffset), Int(plan.Forward.HeadOffset), "workspace", source, stride, "outputs");
                 if (plan.ReturnsSequences)
                 {
                     using (w.Block("if (!lengths.IsEmpty)"))
@@ -398,7 +398,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("const int outputRows = 1;");
                 var lastUnit = plan.Layers[plan.Layers.Count - 1];
                 var lastHidden = s.HiddenOffsets[lastUnit.Index];
-                EmitOutput(w, plan, At("s", lastHidden), "s", s.HeadOffset, "stateSpan", Int(lastHidden), Int(lastUnit.PaddedUnits), "output");
+                EmitOutput(w, plan, At("s", lastHidden), At("s", s.HeadOffset), Int(s.HeadOffset), "stateSpan", Int(lastHidden), Int(lastUnit.PaddedUnits), "output");
             }
         }
 
@@ -427,7 +427,7 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>
-        private static string ProjectionParameters(LayerPlan layer)
+        internal static string ProjectionParameters(LayerPlan layer)
         {
             var text = At("p", layer.InputWeights.Offset) + ", ";
             if (layer.InputBias is { } bih && layer.RecurrentBias is { } bhh)
@@ -469,7 +469,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <param name="productInput">The h(t-1) rows the W_hh products read (masked in training with recurrent dropout).</param>
         /// <param name="hPrev">h(t-1) itself, for the GRU's z ⊙ h(t-1) term.</param>
-        private static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
+        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
         {
             var weights = layer.RecurrentWeights;
             var name = layer.Name;
@@ -495,16 +495,17 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>Runs the head (or copies the last layer's h) from <paramref name="source"/> rows into the caller's outputs.</summary>
-        private static void EmitOutput(SourceWriter w, Plan plan, string source, string bufferRef, int headOffset, string bufferSpan, string sourceOffset, string sourceStride, string outputs)
+        /// <param name="headRef">A ref to the head's rows; <paramref name="headOffset"/> is their offset in <paramref name="bufferSpan"/>.</param>
+        internal static void EmitOutput(SourceWriter w, Plan plan, string source, string headRef, string headOffset, string bufferSpan, string sourceOffset, string sourceStride, string outputs)
         {
             if (plan.Head is { } head)
             {
                 var bias = head.Bias is { } b ? At("p", b.Offset) + ", " : string.Empty;
                 w.Line($"// Dense head over {(plan.ReturnsSequences ? "every output row" : "the last step")}, then {head.Spec.Activation.ToString().ToLowerInvariant()} per row.");
-                w.Line($"HeadProjection({At("p", head.Weights.Offset)}, {bias}{source}, {At(bufferRef, headOffset)}, outputRows);");
+                w.Line($"HeadProjection({At("p", head.Weights.Offset)}, {bias}{source}, {headRef}, outputRows);");
                 using (w.Block("for (int r = 0; r < outputRows; r++)"))
                 {
-                    w.Line($"global::RnnGen.Numerics.RowActivations.Apply({bufferSpan}.Slice({Int(headOffset)} + (r * {Int(head.PaddedUnits)}), OutputSize), {outputs}.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.{head.Spec.Activation});");
+                    w.Line($"global::RnnGen.Numerics.RowActivations.Apply({bufferSpan}.Slice({headOffset} + (r * {Int(head.PaddedUnits)}), OutputSize), {outputs}.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.{head.Spec.Activation});");
                 }
             }
             else

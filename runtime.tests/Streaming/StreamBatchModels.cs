@@ -1,0 +1,33 @@
+using RnnGen;
+
+namespace RnnGen.Runtime.Tests.Streaming
+{
+    [RecurrentNetwork(InputSize = 5)]
+    [Lstm(20)]
+    [Lstm(9)]
+    [Dense(4, Activation.Softmax)]
+    public sealed partial class SbLstmHead { }
+
+    [RecurrentNetwork(InputSize = 3)]
+    [Gru(18, ResetAfter = false)]
+    [Gru(7, Minimal = true)]
+    public sealed partial class SbGruBefore { }
+
+    [RecurrentNetwork(InputSize = 4)]
+    [SimpleRnn(17, Activation.Relu)]
+    [Lstm(12, Peepholes = true, CoupledGates = true)]
+    [Gru(5)]
+    [Dense(2, Activation.Sigmoid)]
+    public sealed partial class SbMixed { }
+
+    [RecurrentNetwork]
+    [Embedding(30, 6)]
+    [Gru(16)]
+    [Dense(30, Activation.Softmax)]
+    public sealed partial class SbTokens { }
+
+    /// <summary>The benchmark shape: 256 LSTM-64 streams with one input each.</summary>
+    [RecurrentNetwork(InputSize = 1)]
+    [Lstm(64)]
+    public sealed partial class SbLstm64 { }
+}
