@@ -5,7 +5,7 @@ namespace RnnGen.Benchmarks
 {
     /// <summary>
     /// 256 independent LSTM-64 streams (one input each) advanced by one step: one <c>Step</c> per stream against one
-    /// <c>StreamBatch.Step</c>, which streams the weights once for all of them. Reported per stream-step
+    /// <c>StreamBatch.Step</c>, which streams the weights once for all of them, on one thread and split across every core. Reported per stream-step
     /// (OperationsPerInvoke = 256); one stream-step is 2·4·64·(1 + 64) ≈ 33k FLOP plus the activations.
     /// </summary>
     [MemoryDiagnoser]
@@ -51,6 +51,17 @@ namespace RnnGen.Benchmarks
         }
 
         [Benchmark(OperationsPerInvoke = Streams)]
-        public void StreamBatchStep() => _batch!.Step(_inputs, _outputs);
+        public void StreamBatchOneThread()
+        {
+            RnnGen.Threading.RowParallel.MaxThreads = 1;
+            _batch!.Step(_inputs, _outputs);
+        }
+
+        [Benchmark(OperationsPerInvoke = Streams)]
+        public void StreamBatchAllCores()
+        {
+            RnnGen.Threading.RowParallel.MaxThreads = Environment.ProcessorCount;
+            _batch!.Step(_inputs, _outputs);
+        }
     }
 }

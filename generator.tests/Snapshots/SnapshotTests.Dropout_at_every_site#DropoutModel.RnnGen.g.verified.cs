@@ -1372,7 +1372,7 @@ partial class DropoutModel
     /// stream into the freed row (so rows stay dense), <see cref="Reset"/> zeroes one. Nothing allocates after construction.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public sealed class StreamBatch
+    public sealed class StreamBatch : global::RnnGen.Threading.IRowRange
     {
         private readonly DropoutModel _model;
         internal readonly global::RnnGen.AlignedBuffer Buffer;
@@ -1383,6 +1383,9 @@ partial class DropoutModel
         internal readonly int NextCell;
         internal readonly int Scratch;
         internal readonly int Head;
+        private readonly int[] _tokens;
+        private readonly int Outputs;
+        private int _inUse;
 
         internal StreamBatch(DropoutModel model, int capacity)
         {
@@ -1404,6 +1407,8 @@ partial class DropoutModel
             NextCell = Take(ref next, capacity, 32);
             Scratch = Take(ref next, capacity, 32);
             Head = Take(ref next, capacity, 48);
+            _tokens = new int[capacity];
+            Outputs = Take(ref next, capacity, OutputSize);
             if (next > int.MaxValue)
             {
                 throw new global::System.ArgumentOutOfRangeException("capacity", capacity, "The batch would exceed 2^31 floats.");
@@ -1415,54 +1420,81 @@ partial class DropoutModel
         /// <summary>Advances every stream by one step in one pass over the model's weights: the same results, bit for bit, as one <c>Step</c> per stream, at a fraction of the cost when there are many. Stream i is row i.</summary>
         /// <param name="tokens">This step's token of each stream, [Count], each in [0, VocabularySize).</param>
         /// <param name="outputs">Receives each stream's output, [Count][OutputSize].</param>
-        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once.</remarks>
+        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once. From 64 streams on, the rows are split across up to <c>global::RnnGen.Threading.RowParallel.MaxThreads</c> threads (every core by default); each row is computed by the same code on any thread, so the results do not depend on the thread count.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs)
         {
-            int rows = Count;
-            global::RnnGen.Shapes.RequireLength(tokens.Length, rows, "tokens", "[Count]");
-            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
-            if (rows == 0)
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "StreamBatch.Step", "DropoutModel"); // the batch's rows are its state
+            try
             {
-                return;
+                int rows = Count;
+                global::RnnGen.Shapes.RequireLength(tokens.Length, rows, "tokens", "[Count]");
+                global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
+                if (rows >= 64 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+                {
+                    tokens.CopyTo(_tokens); // the workers read the rows from here
+                    global::RnnGen.Threading.RowParallel.For(this, rows, 32);
+                    Buffer.Span.Slice(Outputs, rows * OutputSize).CopyTo(outputs);
+                }
+                else if (rows > 0)
+                {
+                    StepRows(0, rows, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), outputs);
+                }
             }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        void global::RnnGen.Threading.IRowRange.Run(int start, int count) => StepRows(start, count, ref _tokens[start], Buffer.Span.Slice(Outputs + (start * OutputSize), count * OutputSize));
+
+        /// <summary>Rows [start, start + rows) of the batch; <paramref name="input"/> is row start's input, <paramref name="outputs"/> its output rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private void StepRows(int start, int rows, ref int input, global::System.Span<float> outputs)
+        {
             ref float p = ref _model._parameters.Reference;
             ref float sb = ref Buffer.Reference;
             global::System.Span<float> batchSpan = Buffer.Span;
-            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection);
-            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden);
-            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch);
+            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection + (start * 128));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 32));
+            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 32));
 
-            // Layer0: one step of every stream, from their h and c.
-            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref xp, rows);
-            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]);
-            ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Cell[0]);
+            // Layer0: one step of these streams, from their h and c.
+            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref input, ref xp, rows);
+            int hidden0 = Hidden[0] + (start * 32);
+            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
+            int cell0 = Cell[0] + (start * 32);
+            ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, cell0);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1344), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, rows);
-            batchSpan.Slice(NextHidden, rows * 32).CopyTo(batchSpan.Slice(Hidden[0], rows * 32));
-            batchSpan.Slice(NextCell, rows * 32).CopyTo(batchSpan.Slice(Cell[0], rows * 32));
+            batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
+            batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell0, rows * 32));
 
-            // Layer1: one step of every stream, from their h.
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]), ref xp, rows);
-            ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]);
+            // Layer1: one step of these streams, from their h.
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref hPrev0, ref xp, rows);
+            int hidden1 = Hidden[1] + (start * 32);
+            ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xp, ref hPrev1, ref hPrev1, ref hNext, ref aux, rows);
-            batchSpan.Slice(NextHidden, rows * 32).CopyTo(batchSpan.Slice(Hidden[1], rows * 32));
+            batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden1, rows * 32));
 
-            // Layer2: one step of every stream, from their h.
-            Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]), ref xp, rows);
-            ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[2]);
+            // Layer2: one step of these streams, from their h.
+            Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref hPrev1, ref xp, rows);
+            int hidden2 = Hidden[2] + (start * 16);
+            ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden2);
             Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xp, ref hPrev2, ref aux, rows);
             Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xp, ref hPrev2, ref aux, ref hNext, rows);
-            batchSpan.Slice(NextHidden, rows * 16).CopyTo(batchSpan.Slice(Hidden[2], rows * 16));
+            batchSpan.Slice(NextHidden + (start * 32), rows * 16).CopyTo(batchSpan.Slice(hidden2, rows * 16));
 
             int outputRows = rows;
+            int head = Head + (start * 48);
             // Dense head over the last step, then softmax per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[2]), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Head), outputRows);
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref hPrev2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, head), outputRows);
             for (int r = 0; r < outputRows; r++)
             {
-                global::RnnGen.Numerics.RowActivations.Apply(batchSpan.Slice(Head + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+                global::RnnGen.Numerics.RowActivations.Apply(batchSpan.Slice(head + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
             }
         }
 

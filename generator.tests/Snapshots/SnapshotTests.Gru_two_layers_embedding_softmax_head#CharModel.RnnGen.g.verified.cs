@@ -1028,7 +1028,7 @@ partial class CharModel
     /// stream into the freed row (so rows stay dense), <see cref="Reset"/> zeroes one. Nothing allocates after construction.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public sealed class StreamBatch
+    public sealed class StreamBatch : global::RnnGen.Threading.IRowRange
     {
         private readonly CharModel _model;
         internal readonly global::RnnGen.AlignedBuffer Buffer;
@@ -1039,6 +1039,9 @@ partial class CharModel
         internal readonly int NextCell;
         internal readonly int Scratch;
         internal readonly int Head;
+        private readonly int[] _tokens;
+        private readonly int Outputs;
+        private int _inUse;
 
         internal StreamBatch(CharModel model, int capacity)
         {
@@ -1058,6 +1061,8 @@ partial class CharModel
             NextCell = -1;
             Scratch = Take(ref next, capacity, 48);
             Head = Take(ref next, capacity, 96);
+            _tokens = new int[capacity];
+            Outputs = Take(ref next, capacity, OutputSize);
             if (next > int.MaxValue)
             {
                 throw new global::System.ArgumentOutOfRangeException("capacity", capacity, "The batch would exceed 2^31 floats.");
@@ -1069,44 +1074,69 @@ partial class CharModel
         /// <summary>Advances every stream by one step in one pass over the model's weights: the same results, bit for bit, as one <c>Step</c> per stream, at a fraction of the cost when there are many. Stream i is row i.</summary>
         /// <param name="tokens">This step's token of each stream, [Count], each in [0, VocabularySize).</param>
         /// <param name="outputs">Receives each stream's output, [Count][OutputSize].</param>
-        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once.</remarks>
+        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once. From 64 streams on, the rows are split across up to <c>global::RnnGen.Threading.RowParallel.MaxThreads</c> threads (every core by default); each row is computed by the same code on any thread, so the results do not depend on the thread count.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Step(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs)
         {
-            int rows = Count;
-            global::RnnGen.Shapes.RequireLength(tokens.Length, rows, "tokens", "[Count]");
-            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
-            if (rows == 0)
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "StreamBatch.Step", "CharModel"); // the batch's rows are its state
+            try
             {
-                return;
+                int rows = Count;
+                global::RnnGen.Shapes.RequireLength(tokens.Length, rows, "tokens", "[Count]");
+                global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
+                if (rows >= 64 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+                {
+                    tokens.CopyTo(_tokens); // the workers read the rows from here
+                    global::RnnGen.Threading.RowParallel.For(this, rows, 32);
+                    Buffer.Span.Slice(Outputs, rows * OutputSize).CopyTo(outputs);
+                }
+                else if (rows > 0)
+                {
+                    StepRows(0, rows, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), outputs);
+                }
             }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        void global::RnnGen.Threading.IRowRange.Run(int start, int count) => StepRows(start, count, ref _tokens[start], Buffer.Span.Slice(Outputs + (start * OutputSize), count * OutputSize));
+
+        /// <summary>Rows [start, start + rows) of the batch; <paramref name="input"/> is row start's input, <paramref name="outputs"/> its output rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private void StepRows(int start, int rows, ref int input, global::System.Span<float> outputs)
+        {
             ref float p = ref _model._parameters.Reference;
             ref float sb = ref Buffer.Reference;
             global::System.Span<float> batchSpan = Buffer.Span;
-            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection);
-            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden);
-            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch);
+            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection + (start * 144));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 48));
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 48));
 
-            // Layer0: one step of every stream, from their h.
-            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref xp, rows);
-            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]);
+            // Layer0: one step of these streams, from their h.
+            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref input, ref xp, rows);
+            int hidden0 = Hidden[0] + (start * 48);
+            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xp, ref hPrev0, ref hNext, ref aux, rows);
-            batchSpan.Slice(NextHidden, rows * 48).CopyTo(batchSpan.Slice(Hidden[0], rows * 48));
+            batchSpan.Slice(NextHidden + (start * 48), rows * 48).CopyTo(batchSpan.Slice(hidden0, rows * 48));
 
-            // Layer1: one step of every stream, from their h.
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]), ref xp, rows);
-            ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]);
+            // Layer1: one step of these streams, from their h.
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref hPrev0, ref xp, rows);
+            int hidden1 = Hidden[1] + (start * 48);
+            ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xp, ref hPrev1, ref hNext, ref aux, rows);
-            batchSpan.Slice(NextHidden, rows * 48).CopyTo(batchSpan.Slice(Hidden[1], rows * 48));
+            batchSpan.Slice(NextHidden + (start * 48), rows * 48).CopyTo(batchSpan.Slice(hidden1, rows * 48));
 
             int outputRows = rows;
+            int head = Head + (start * 96);
             // Dense head over every output row, then softmax per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[1]), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Head), outputRows);
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref hPrev1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, head), outputRows);
             for (int r = 0; r < outputRows; r++)
             {
-                global::RnnGen.Numerics.RowActivations.Apply(batchSpan.Slice(Head + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+                global::RnnGen.Numerics.RowActivations.Apply(batchSpan.Slice(head + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
             }
         }
 

@@ -713,7 +713,7 @@ partial class ReluModel
     /// stream into the freed row (so rows stay dense), <see cref="Reset"/> zeroes one. Nothing allocates after construction.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public sealed class StreamBatch
+    public sealed class StreamBatch : global::RnnGen.Threading.IRowRange
     {
         private readonly ReluModel _model;
         internal readonly global::RnnGen.AlignedBuffer Buffer;
@@ -724,6 +724,9 @@ partial class ReluModel
         internal readonly int NextCell;
         internal readonly int Scratch;
         internal readonly int Head;
+        private readonly int Inputs;
+        private readonly int Outputs;
+        private int _inUse;
 
         internal StreamBatch(ReluModel model, int capacity)
         {
@@ -741,6 +744,8 @@ partial class ReluModel
             NextCell = -1;
             Scratch = -1;
             Head = -1;
+            Inputs = Take(ref next, capacity, InputSize);
+            Outputs = Take(ref next, capacity, OutputSize);
             if (next > int.MaxValue)
             {
                 throw new global::System.ArgumentOutOfRangeException("capacity", capacity, "The batch would exceed 2^31 floats.");
@@ -752,40 +757,63 @@ partial class ReluModel
         /// <summary>Advances every stream by one step in one pass over the model's weights: the same results, bit for bit, as one <c>Step</c> per stream, at a fraction of the cost when there are many. Stream i is row i.</summary>
         /// <param name="inputs">This step's input of each stream, [Count][InputSize].</param>
         /// <param name="outputs">Receives each stream's output, [Count][OutputSize].</param>
-        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once.</remarks>
+        /// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once. From 64 streams on, the rows are split across up to <c>global::RnnGen.Threading.RowParallel.MaxThreads</c> threads (every core by default); each row is computed by the same code on any thread, so the results do not depend on the thread count.</remarks>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Step(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int rows = Count;
-            global::RnnGen.Shapes.RequireShape(inputs.Length, "inputs", rows, InputSize);
-            if (global::RnnGen.NonFiniteValues.CheckInputs)
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "StreamBatch.Step", "ReluModel"); // the batch's rows are its state
+            try
             {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, rows, InputSize, "inputs"); // checked mode only
-            }
+                int rows = Count;
+                global::RnnGen.Shapes.RequireShape(inputs.Length, "inputs", rows, InputSize);
+                if (global::RnnGen.NonFiniteValues.CheckInputs)
+                {
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, rows, InputSize, "inputs"); // checked mode only
+                }
 
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
-            if (rows == 0)
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", rows, OutputSize);
+                if (rows >= 64 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+                {
+                    inputs.CopyTo(Buffer.Span.Slice(Inputs, rows * InputSize)); // the workers read the rows from here
+                    global::RnnGen.Threading.RowParallel.For(this, rows, 32);
+                    Buffer.Span.Slice(Outputs, rows * OutputSize).CopyTo(outputs);
+                }
+                else if (rows > 0)
+                {
+                    StepRows(0, rows, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), outputs);
+                }
+            }
+            finally
             {
-                return;
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
             }
+        }
 
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        void global::RnnGen.Threading.IRowRange.Run(int start, int count) => StepRows(start, count, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref Buffer.Reference, Inputs + (start * InputSize)), Buffer.Span.Slice(Outputs + (start * OutputSize), count * OutputSize));
+
+        /// <summary>Rows [start, start + rows) of the batch; <paramref name="input"/> is row start's input, <paramref name="outputs"/> its output rows.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private void StepRows(int start, int rows, ref float input, global::System.Span<float> outputs)
+        {
             ref float p = ref _model._parameters.Reference;
             ref float sb = ref Buffer.Reference;
             global::System.Span<float> batchSpan = Buffer.Span;
-            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection);
-            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden);
+            ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection + (start * 32));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 32));
 
-            // Layer0: one step of every stream, from their h.
-            Layer0Projection(ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(inputs), ref xp, rows);
-            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Hidden[0]);
+            // Layer0: one step of these streams, from their h.
+            Layer0Projection(ref p, ref input, ref xp, rows);
+            int hidden0 = Hidden[0] + (start * 32);
+            ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 512), ref xp, ref hPrev0, ref hNext, rows);
-            batchSpan.Slice(NextHidden, rows * 32).CopyTo(batchSpan.Slice(Hidden[0], rows * 32));
+            batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
 
             int outputRows = rows;
             // No head: the output is the last layer's output rows.
             for (int r = 0; r < outputRows; r++)
             {
-                batchSpan.Slice(Hidden[0] + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+                batchSpan.Slice(hidden0 + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
             }
         }
 

@@ -28,54 +28,87 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
         }
 
+        /// <summary>Streams per thread below which a batch stays on the calling thread (a handoff costs a few µs).</summary>
+        private const int MinRowsPerThread = 32;
+
         private static void EmitStep(SourceWriter w, Plan plan)
         {
             var embedding = plan.Spec.Input.IsEmbedding;
+            var model = plan.Spec.Shell.Target.Name.TrimStart('@');
             w.Summary("Advances every stream by one step in one pass over the model's weights: the same results, bit for bit, as one <c>Step</c> per stream, at a fraction of the cost when there are many. Stream i is row i.");
             w.Line(embedding
                 ? "/// <param name=\"tokens\">This step's token of each stream, [Count], each in [0, VocabularySize).</param>"
                 : "/// <param name=\"inputs\">This step's input of each stream, [Count][InputSize].</param>");
             w.Line("/// <param name=\"outputs\">Receives each stream's output, [Count][OutputSize].</param>");
-            w.Line("/// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once.</remarks>");
+            w.Line($"/// <remarks>Allocates nothing and only reads the weights: different batches of one model may step on different threads at once. From {Int(2 * MinRowsPerThread)} streams on, the rows are split across up to <c>global::RnnGen.Threading.RowParallel.MaxThreads</c> threads (every core by default); each row is computed by the same code on any thread, so the results do not depend on the thread count.</remarks>");
             w.Line(GeneratedCode.Attribute);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
+            var inputName = embedding ? "tokens" : "inputs";
             using (w.Block($"public void Step({inputParameter}, {Span} outputs)"))
             {
-                w.Line("int rows = Count;");
-                if (embedding)
+                w.Line($"global::RnnGen.ExclusiveUse.Enter(ref _inUse, \"StreamBatch.Step\", \"{model}\"); // the batch's rows are its state");
+                using (w.Block("try"))
                 {
-                    w.Line("global::RnnGen.Shapes.RequireLength(tokens.Length, rows, \"tokens\", \"[Count]\");");
-                    w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, \"tokens\");");
-                }
-                else
-                {
-                    w.Line("global::RnnGen.Shapes.RequireShape(inputs.Length, \"inputs\", rows, InputSize);");
-                    w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
+                    w.Line("int rows = Count;");
+                    if (embedding)
+                    {
+                        w.Line("global::RnnGen.Shapes.RequireLength(tokens.Length, rows, \"tokens\", \"[Count]\");");
+                        w.Line("global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, \"tokens\");");
+                    }
+                    else
+                    {
+                        w.Line("global::RnnGen.Shapes.RequireShape(inputs.Length, \"inputs\", rows, InputSize);");
+                        w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
+                        w.Line("{");
+                        w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, rows, InputSize, \"inputs\"); // checked mode only");
+                        w.Line("}");
+                        w.Line();
+                    }
+
+                    w.Line("global::RnnGen.Shapes.RequireShape(outputs.Length, \"outputs\", rows, OutputSize);");
+                    w.Line($"if (rows >= {Int(2 * MinRowsPerThread)} && global::RnnGen.Threading.RowParallel.MaxThreads > 1)");
                     w.Line("{");
-                    w.Line("    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, rows, InputSize, \"inputs\"); // checked mode only");
+                    w.Line(embedding
+                        ? "    tokens.CopyTo(_tokens); // the workers read the rows from here"
+                        : "    inputs.CopyTo(Buffer.Span.Slice(Inputs, rows * InputSize)); // the workers read the rows from here");
+                    w.Line($"    global::RnnGen.Threading.RowParallel.For(this, rows, {Int(MinRowsPerThread)});");
+                    w.Line("    Buffer.Span.Slice(Outputs, rows * OutputSize).CopyTo(outputs);");
                     w.Line("}");
-                    w.Line();
+                    w.Line("else if (rows > 0)");
+                    w.Line("{");
+                    w.Line($"    StepRows(0, rows, ref {Marshal}.GetReference({inputName}), outputs);");
+                    w.Line("}");
                 }
 
-                w.Line("global::RnnGen.Shapes.RequireShape(outputs.Length, \"outputs\", rows, OutputSize);");
-                w.Line("if (rows == 0)");
-                w.Line("{");
-                w.Line("    return;");
-                w.Line("}");
-                w.Line();
+                using (w.Block("finally"))
+                {
+                    w.Line("global::RnnGen.ExclusiveUse.Exit(ref _inUse);");
+                }
+            }
+
+            w.Line();
+            w.Line(GeneratedCode.Attribute);
+            w.Line(embedding
+                ? $"void global::RnnGen.Threading.IRowRange.Run(int start, int count) => StepRows(start, count, ref _tokens[start], Buffer.Span.Slice(Outputs + (start * OutputSize), count * OutputSize));"
+                : $"void global::RnnGen.Threading.IRowRange.Run(int start, int count) => StepRows(start, count, {At("Buffer.Reference", "Inputs + (start * InputSize)")}, Buffer.Span.Slice(Outputs + (start * OutputSize), count * OutputSize));");
+            w.Line();
+            w.Line("/// <summary>Rows [start, start + rows) of the batch; <paramref name=\"input\"/> is row start's input, <paramref name=\"outputs\"/> its output rows.</summary>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"private void StepRows(int start, int rows, ref {(embedding ? "int" : "float")} input, {Span} outputs)"))
+            {
                 w.Line("ref float p = ref _model._parameters.Reference;");
                 w.Line("ref float sb = ref Buffer.Reference;");
                 w.Line($"{Span} batchSpan = Buffer.Span;");
-                w.Line($"ref float xp = {At("sb", "Projection")};");
-                w.Line($"ref float hNext = {At("sb", "NextHidden")};");
+                w.Line($"ref float xp = {At("sb", $"Projection + (start * {Int(plan.MaxGateStride)})")};");
+                w.Line($"ref float hNext = {At("sb", $"NextHidden + (start * {Int(plan.MaxPaddedUnits)})")};");
                 if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
                 {
-                    w.Line($"ref float cNext = {At("sb", "NextCell")};");
+                    w.Line($"ref float cNext = {At("sb", $"NextCell + (start * {Int(plan.MaxPaddedUnits)})")};");
                 }
 
                 if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
                 {
-                    w.Line($"ref float aux = {At("sb", "Scratch")};");
+                    w.Line($"ref float aux = {At("sb", $"Scratch + (start * {Int(plan.MaxPaddedUnits)})")};");
                 }
 
                 foreach (var layer in plan.Layers)
@@ -83,30 +116,38 @@ namespace RnnGen.Generator.Emit.Cpu
                     var k = Int(layer.Index);
                     var padded = Int(layer.PaddedUnits);
                     w.Line();
-                    w.Line($"// {layer.Name}: one step of every stream, from their h{(layer.Spec.Cell == CellKind.Lstm ? " and c" : string.Empty)}.");
+                    w.Line($"// {layer.Name}: one step of these streams, from their h{(layer.Spec.Cell == CellKind.Lstm ? " and c" : string.Empty)}.");
                     var input = layer.Index == 0
-                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref {Marshal}.GetReference(tokens)" : $"ref {Marshal}.GetReference(inputs)")
-                        : At("sb", $"Hidden[{Int(layer.Index - 1)}]");
+                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref input" : "ref input")
+                        : $"ref hPrev{Int(layer.Index - 1)}";
                     w.Line($"{LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, ref xp, rows);");
-                    w.Line($"ref float hPrev{k} = {At("sb", $"Hidden[{k}]")};");
+                    w.Line($"int hidden{k} = Hidden[{k}] + (start * {padded});");
+                    w.Line($"ref float hPrev{k} = {At("sb", $"hidden{k}")};");
                     if (layer.Spec.Cell == CellKind.Lstm)
                     {
-                        w.Line($"ref float cPrev{k} = {At("sb", $"Cell[{k}]")};");
+                        w.Line($"int cell{k} = Cell[{k}] + (start * {padded});");
+                        w.Line($"ref float cPrev{k} = {At("sb", $"cell{k}")};");
                     }
 
                     InferenceEmitter.EmitRecurrentCalls(w, layer, "xp", $"hPrev{k}", $"hPrev{k}", "hNext", $"cPrev{k}", "cNext", "aux", "rows");
-                    w.Line($"batchSpan.Slice(NextHidden, rows * {padded}).CopyTo(batchSpan.Slice(Hidden[{k}], rows * {padded}));");
+                    w.Line($"batchSpan.Slice(NextHidden + (start * {Int(plan.MaxPaddedUnits)}), rows * {padded}).CopyTo(batchSpan.Slice(hidden{k}, rows * {padded}));");
                     if (layer.Spec.Cell == CellKind.Lstm)
                     {
-                        w.Line($"batchSpan.Slice(NextCell, rows * {padded}).CopyTo(batchSpan.Slice(Cell[{k}], rows * {padded}));");
+                        w.Line($"batchSpan.Slice(NextCell + (start * {Int(plan.MaxPaddedUnits)}), rows * {padded}).CopyTo(batchSpan.Slice(cell{k}, rows * {padded}));");
                     }
                 }
 
                 w.Line();
                 w.Line("int outputRows = rows;");
                 var last = plan.Layers[plan.Layers.Count - 1];
-                var lastHidden = $"Hidden[{Int(last.Index)}]";
-                InferenceEmitter.EmitOutput(w, plan, At("sb", lastHidden), At("sb", "Head"), "Head", "batchSpan", lastHidden, Int(last.PaddedUnits), "outputs");
+                var lastHidden = $"hidden{Int(last.Index)}";
+                var head = plan.Head is { } h ? $"Head + (start * {Int(h.PaddedUnits)})" : "Head";
+                if (plan.Head is not null)
+                {
+                    w.Line($"int head = {head};");
+                }
+
+                InferenceEmitter.EmitOutput(w, plan, $"ref hPrev{Int(last.Index)}", At("sb", "head"), "head", "batchSpan", lastHidden, Int(last.PaddedUnits), "outputs");
             }
         }
 
@@ -119,7 +160,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// stream into the freed row (so rows stay dense), <see cref=\"Reset\"/> zeroes one. Nothing allocates after construction.");
             w.Line("/// </summary>");
             w.Line(GeneratedCode.Attribute);
-            using (w.Block("public sealed class StreamBatch"))
+            using (w.Block("public sealed class StreamBatch : global::RnnGen.Threading.IRowRange"))
             {
                 w.Line($"private readonly {plan.Spec.Shell.Target.Name}{plan.Spec.Shell.Target.TypeParameters} _model;");
                 w.Line("internal readonly global::RnnGen.AlignedBuffer Buffer;");
@@ -130,6 +171,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("internal readonly int NextCell;");
                 w.Line("internal readonly int Scratch;");
                 w.Line("internal readonly int Head;");
+                w.Line(plan.Spec.Input.IsEmbedding ? "private readonly int[] _tokens;" : "private readonly int Inputs;");
+                w.Line("private readonly int Outputs;");
+                w.Line("private int _inUse;");
                 w.Line();
                 w.Line($"internal StreamBatch({plan.Spec.Shell.Target.Name}{plan.Spec.Shell.Target.TypeParameters} model, int capacity)");
                 using (w.Block(string.Empty))
@@ -154,6 +198,8 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line(layers.Any(l => l.Spec.Cell == CellKind.Lstm) ? $"NextCell = Take(ref next, capacity, {Int(plan.MaxPaddedUnits)});" : "NextCell = -1;");
                     w.Line(layers.Any(l => l.Spec.Cell == CellKind.Gru) ? $"Scratch = Take(ref next, capacity, {Int(plan.MaxPaddedUnits)});" : "Scratch = -1;");
                     w.Line(plan.Head is { } head ? $"Head = Take(ref next, capacity, {Int(head.PaddedUnits)});" : "Head = -1;");
+                    w.Line(plan.Spec.Input.IsEmbedding ? "_tokens = new int[capacity];" : "Inputs = Take(ref next, capacity, InputSize);");
+                    w.Line("Outputs = Take(ref next, capacity, OutputSize);");
                     w.Line("if (next > int.MaxValue)");
                     w.Line("{");
                     w.Line("    throw new global::System.ArgumentOutOfRangeException(\"capacity\", capacity, \"The batch would exceed 2^31 floats.\");");

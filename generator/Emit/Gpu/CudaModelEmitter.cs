@@ -47,6 +47,14 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new");
             w.Line("/// weights with <see cref=\"UpdateParameters\"/>. One call at a time per instance.");
             w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            foreach (var layer in plan.Layers)
+            {
+                var kernel = PtxEmitter.Recurrent(plan, layer);
+                w.Line($"/// {layer.Name}: {kernel.Blocks} block(s) of {kernel.Threads} threads; W_hh {(kernel.WeightsInShared ? "held in shared memory for every step" : "read from L2 every step (a block's slab exceeds 48 KiB)")}.<br/>");
+            }
+
+            w.Line("/// </remarks>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block("public sealed class CudaModel : global::System.IDisposable"))
             {
