@@ -4,7 +4,7 @@ using BenchmarkDotNet.Attributes;
 namespace RnnGen.Benchmarks
 {
     /// <summary>
-    /// Streaming <c>Step</c> (batch 1, one step) and a 100-step <c>Forward</c> at batch 1 and 32, for LSTM and GRU
+    /// Streaming <c>Step</c> (batch 1, one step) and a 100-step <c>Forward</c> at batch 1 and 32 (every core, and one thread), for LSTM and GRU
     /// with 64/128/256 units and 32 inputs. The GFLOP/s and GB/s columns come from <see cref="Throughput"/>.
     /// </summary>
     [MemoryDiagnoser]
@@ -25,6 +25,16 @@ namespace RnnGen.Benchmarks
 
         [Benchmark(Description = "Forward 100 steps, batch 32")]
         public void Forward_batch32() => _forward32();
+
+        /// <summary>The same with <c>RowParallel.MaxThreads = 1</c>: the single-core figure beside the every-core default.</summary>
+        [Benchmark(Description = "Forward 100 steps, batch 32, one thread")]
+        public void Forward_batch32_one_thread()
+        {
+            var saved = RnnGen.Threading.RowParallel.MaxThreads;
+            RnnGen.Threading.RowParallel.MaxThreads = 1;
+            _forward32();
+            RnnGen.Threading.RowParallel.MaxThreads = saved;
+        }
 
         public override void Bind<TModel, TState>()
         {

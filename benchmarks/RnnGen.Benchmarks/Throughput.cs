@@ -41,26 +41,35 @@ namespace RnnGen.Benchmarks
 
         public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style)
         {
-            var report = summary[benchmarkCase];
-            if (report?.ResultStatistics is not { } statistics)
+            var value = _flops ? KernelGigaFlops(summary, benchmarkCase) : WeightRate(summary, benchmarkCase);
+            return value is { } v ? v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+        }
+
+        /// <summary>A recurrent benchmark's achieved GFLOP/s; null for other benchmarks (a joined summary has both).</summary>
+        public static double? KernelGigaFlops(Summary summary, BenchmarkCase benchmarkCase) =>
+            Rates(summary, benchmarkCase) is { } r ? 2 * r.Weights * r.Steps * r.Batch / r.Seconds / 1e9 : null;
+
+        private static double? WeightRate(Summary summary, BenchmarkCase benchmarkCase) =>
+            Rates(summary, benchmarkCase) is { } r ? 4 * r.Weights * r.Steps / r.Seconds / 1e9 : null;
+
+        private static (double Weights, int Steps, int Batch, double Seconds)? Rates(Summary summary, BenchmarkCase benchmarkCase)
+        {
+            var parameters = benchmarkCase.Parameters;
+            if (summary[benchmarkCase]?.ResultStatistics is not { } statistics || !parameters.Items.Any(p => p.Name == "Cell"))
             {
-                return "-";
+                return null;
             }
 
-            var parameters = benchmarkCase.Parameters;
             var gates = (string)parameters["Cell"] == "LSTM" ? 4.0 : 3.0;
             var hidden = (int)parameters["Hidden"];
             var weights = gates * hidden * (32 + hidden);
-            var method = benchmarkCase.Descriptor.WorkloadMethod.Name;
-            var (steps, batch) = method switch
+            var (steps, batch) = benchmarkCase.Descriptor.WorkloadMethod.Name switch
             {
                 "Step" => (1, 1),
                 "Forward_batch1" => (100, 1),
-                _ => (100, 32),
+                _ => (100, 32), // Forward_batch32 and Forward_batch32_one_thread
             };
-            var seconds = statistics.Mean * 1e-9;
-            var value = _flops ? 2 * weights * steps * batch / seconds / 1e9 : 4 * weights * steps / seconds / 1e9;
-            return value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+            return (weights, steps, batch, statistics.Mean * 1e-9);
         }
 
         public bool IsAvailable(Summary summary) => true;
@@ -114,12 +123,99 @@ namespace RnnGen.Benchmarks
         }
     }
 
-    /// <summary>Adds the throughput columns.</summary>
+    /// <summary>Adds the throughput columns, and each kernel's share of the FMA peak measured in the same (joined) run.</summary>
     public sealed class ThroughputConfig : ManualConfig
     {
         public ThroughputConfig()
         {
-            AddColumn(Throughput.GigaFlops, Throughput.WeightGigabytes);
+            AddColumn(Throughput.GigaFlops, Throughput.WeightGigabytes, new PercentOfPeak());
         }
+    }
+
+    /// <summary>The FMA peak benchmarks' GFLOP/s.</summary>
+    public sealed class PeakConfig : ManualConfig
+    {
+        public PeakConfig()
+        {
+            AddColumn(new PeakGigaFlops(), new PercentOfPeak());
+        }
+    }
+
+    /// <summary>GFLOP/s of <see cref="FmaPeakBenchmarks"/>: one core's loop, or one loop per core at once.</summary>
+    public sealed class PeakGigaFlops : IColumn
+    {
+        public string Id => "PeakGFLOPs";
+
+        public string ColumnName => "Peak GFLOP/s";
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => 2;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => "fp32 FLOP rate of 12 independent FMA chains (the machine's limit)";
+
+        /// <summary>The peak of <paramref name="method"/> ("OneCore" or "EveryCore") in the summary, if it ran.</summary>
+        public static double? Of(Summary summary, string method)
+        {
+            var peak = summary.BenchmarksCases.FirstOrDefault(c => c.Descriptor.Type == typeof(FmaPeakBenchmarks) && c.Descriptor.WorkloadMethod.Name == method);
+            return peak is null ? null : Value(summary, peak);
+        }
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+            Value(summary, benchmarkCase) is { } v ? v.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) : "-";
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
+
+        private static double? Value(Summary summary, BenchmarkCase benchmarkCase)
+        {
+            if (benchmarkCase.Descriptor.Type != typeof(FmaPeakBenchmarks) || summary[benchmarkCase]?.ResultStatistics is not { } statistics)
+            {
+                return null;
+            }
+
+            var cores = benchmarkCase.Descriptor.WorkloadMethod.Name == "EveryCore" ? System.Environment.ProcessorCount : 1;
+            return FmaPeakBenchmarks.FlopsPerCore * cores / (statistics.Mean * 1e-9) / 1e9;
+        }
+    }
+
+    /// <summary>A kernel's GFLOP/s as a percentage of one core's FMA peak from the same joined run ("-" without it).</summary>
+    public sealed class PercentOfPeak : IColumn
+    {
+        public string Id => "PercentOfPeak";
+
+        public string ColumnName => "% of 1-core peak";
+
+        public bool AlwaysShow => true;
+
+        public ColumnCategory Category => ColumnCategory.Custom;
+
+        public int PriorityInCategory => 3;
+
+        public bool IsNumeric => true;
+
+        public UnitType UnitType => UnitType.Dimensionless;
+
+        public string Legend => "GFLOP/s over FmaPeakBenchmarks.OneCore's, same run (--join)";
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase) => GetValue(summary, benchmarkCase, SummaryStyle.Default);
+
+        public string GetValue(Summary summary, BenchmarkCase benchmarkCase, SummaryStyle style) =>
+            Throughput.KernelGigaFlops(summary, benchmarkCase) is { } kernel && PeakGigaFlops.Of(summary, "OneCore") is { } peak
+                ? (100 * kernel / peak).ToString("F0", System.Globalization.CultureInfo.InvariantCulture)
+                : "-";
+
+        public bool IsAvailable(Summary summary) => true;
+
+        public bool IsDefault(Summary summary, BenchmarkCase benchmarkCase) => false;
     }
 }

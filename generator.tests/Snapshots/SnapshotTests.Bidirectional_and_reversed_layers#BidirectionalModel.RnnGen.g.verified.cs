@@ -1084,21 +1084,7 @@ partial class BidirectionalModel
                 workspace.Slice(3904, batchSize * 32).Clear(); // c(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3904 + (t * batchSize * 32));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1264), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3072 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3072 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3904 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3904 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer0Reverse: LSTM, 20 units, input 8, the bidirectional layer's reverse direction (runs from the last step to the first). i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -1129,21 +1115,7 @@ partial class BidirectionalModel
                 workspace.Slice(8768, batchSize * 32).Clear(); // c(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4864 + (t * batchSize * 128));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7936 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8768 + (t * batchSize * 32));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-                Layer0ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5104), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7936 + (t * batchSize * 32), batchSize * 32), workspace.Slice(7936 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8768 + (t * batchSize * 32), batchSize * 32), workspace.Slice(8768 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer0 output: [h_fwd, h_bwd] at every step t, the backward direction's h taken from its step steps-1-t.
             global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
@@ -1177,19 +1149,7 @@ partial class BidirectionalModel
                 workspace.Slice(12032, batchSize * 32).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728 + (t * batchSize * 96));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12032 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12864 + (t * batchSize * 32));
-                Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 11760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12032 + (t * batchSize * 32), batchSize * 32), workspace.Slice(12032 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer1Reverse: GRU, 17 units, input 40, the bidirectional layer's reverse direction (runs from the last step to the first). r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -1217,19 +1177,7 @@ partial class BidirectionalModel
                 workspace.Slice(17248, batchSize * 32).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944 + (t * batchSize * 96));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17248 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18080 + (t * batchSize * 32));
-                Layer1ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 17424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(17248 + (t * batchSize * 32), batchSize * 32), workspace.Slice(17248 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(3, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer1 output: h_fwd + h_bwd at every step t, the backward direction's h taken from its step steps-1-t.
             global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
@@ -1253,18 +1201,7 @@ partial class BidirectionalModel
                 workspace.Slice(20544, batchSize * 16).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (t * batchSize * 16));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (t * batchSize * 16));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(20544 + (t * batchSize * 16), batchSize * 16), workspace.Slice(20544 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
-                }
-            }
+            RunRows(4, batchSize); // the time loop; rows (independent sequences) split across cores
 
             global::System.Array.Clear(_initialStateStaged);
             _stagedBatchSize = 0;
@@ -1498,6 +1435,148 @@ partial class BidirectionalModel
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private RowJob? _rowJob;
+
+    /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunRows(int unit, int batchSize)
+    {
+        if (batchSize >= 8 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
+        }
+        else
+        {
+            UnitRows(unit, 0, batchSize);
+        }
+    }
+
+    /// <summary>One unit's time loop over rows [start, start + count) of the last Forward's batch.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void UnitRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = _workspace!;
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int steps = _steps;
+        int batchSize = _batchSize;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 128));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3072 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3904 + (row * 32));
+                    ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+                    Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1264), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3072 + (row * 32), count * 32), workspace.Slice(3072 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3904 + (row * 32), count * 32), workspace.Slice(3904 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 1: // Layer0Reverse
+            {
+                for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4864 + (row * 128));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7936 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8768 + (row * 32));
+                    ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+                    Layer0ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5104), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7936 + (row * 32), count * 32), workspace.Slice(7936 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8768 + (row * 32), count * 32), workspace.Slice(8768 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 2: // Layer1
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728 + (row * 96));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12032 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12864 + (row * 32));
+                    Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 11760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12032 + (row * 32), count * 32), workspace.Slice(12032 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 3: // Layer1Reverse
+            {
+                for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944 + (row * 96));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17248 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18080 + (row * 32));
+                    Layer1ReverseRecurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 17424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(17248 + (row * 32), count * 32), workspace.Slice(17248 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 4: // Layer2
+            {
+                for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (row * 16));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (row * 16));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
+                    Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(20544 + (row * 16), count * 16), workspace.Slice(20544 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class RowJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly BidirectionalModel _model;
+
+        internal RowJob(BidirectionalModel model) => _model = model;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
     }
 
     /// <summary>Not available: this network cannot advance one step at a time (see the compile error).</summary>

@@ -626,19 +626,7 @@ partial class CharModel
                 workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 144));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (t * batchSize * 48));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (t * batchSize * 48));
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (t * batchSize * 48), batchSize * 48), workspace.Slice(4608 + ((t + 1) * batchSize * 48), batchSize * 48), 48, lengths, t);
-                }
-            }
+            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -656,19 +644,7 @@ partial class CharModel
                 workspace.Slice(12480, batchSize * 48).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872 + (t * batchSize * 144));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (t * batchSize * 48));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14112 + (t * batchSize * 48));
-                Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, ref aux, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12480 + (t * batchSize * 48), batchSize * 48), workspace.Slice(12480 + ((t + 1) * batchSize * 48), batchSize * 48), 48, lengths, t);
-                }
-            }
+            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
 
             global::System.Array.Clear(_initialStateStaged);
             _stagedBatchSize = 0;
@@ -907,6 +883,91 @@ partial class CharModel
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private RowJob? _rowJob;
+
+    /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunRows(int unit, int batchSize)
+    {
+        if (batchSize >= 8 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
+        }
+        else
+        {
+            UnitRows(unit, 0, batchSize);
+        }
+    }
+
+    /// <summary>One unit's time loop over rows [start, start + count) of the last Forward's batch.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void UnitRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = _workspace!;
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int steps = _steps;
+        int batchSize = _batchSize;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 144));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (row * 48));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6240 + (row * 48));
+                    Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (row * 48), count * 48), workspace.Slice(4608 + ((row + batchSize) * 48), count * 48), 48, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 1: // Layer1
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872 + (row * 144));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (row * 48));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 48);
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14112 + (row * 48));
+                    Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12480 + (row * 48), count * 48), workspace.Slice(12480 + ((row + batchSize) * 48), count * 48), 48, lengths, t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class RowJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly CharModel _model;
+
+        internal RowJob(CharModel model) => _model = model;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

@@ -451,21 +451,7 @@ partial class LstmModel
                 workspace.Slice(41216, batchSize * 64).Clear(); // c(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 256));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 32768 + (t * batchSize * 64));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 64);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 41216 + (t * batchSize * 64));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(32768 + (t * batchSize * 64), batchSize * 64), workspace.Slice(32768 + ((t + 1) * batchSize * 64), batchSize * 64), 64, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(41216 + (t * batchSize * 64), batchSize * 64), workspace.Slice(41216 + ((t + 1) * batchSize * 64), batchSize * 64), 64, lengths, t);
-                }
-            }
+            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
 
             global::System.Array.Clear(_initialStateStaged);
             _stagedBatchSize = 0;
@@ -694,6 +680,75 @@ partial class LstmModel
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private RowJob? _rowJob;
+
+    /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunRows(int unit, int batchSize)
+    {
+        if (batchSize >= 8 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
+        }
+        else
+        {
+            UnitRows(unit, 0, batchSize);
+        }
+    }
+
+    /// <summary>One unit's time loop over rows [start, start + count) of the last Forward's batch.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void UnitRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = _workspace!;
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int steps = _steps;
+        int batchSize = _batchSize;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 256));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 32768 + (row * 64));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 64);
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 41216 + (row * 64));
+                    ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
+                    Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(32768 + (row * 64), count * 64), workspace.Slice(32768 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(41216 + (row * 64), count * 64), workspace.Slice(41216 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class RowJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly LstmModel _model;
+
+        internal RowJob(LstmModel model) => _model = model;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

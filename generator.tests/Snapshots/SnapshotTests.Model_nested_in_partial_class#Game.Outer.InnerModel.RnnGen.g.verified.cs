@@ -397,18 +397,7 @@ namespace Game
                         workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
                     }
 
-                    for (int t = 0; t < steps; t++)
-                    {
-                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 16));
-                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 160 + (t * batchSize * 16));
-                        ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, batchSize);
-                        if (!lengths.IsEmpty)
-                        {
-                            // Sequences that have ended hold their state.
-                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(160 + (t * batchSize * 16), batchSize * 16), workspace.Slice(160 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
-                        }
-                    }
+                    RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
 
                     global::System.Array.Clear(_initialStateStaged);
                     _stagedBatchSize = 0;
@@ -636,6 +625,72 @@ namespace Game
                 {
                     global::RnnGen.ExclusiveUse.Exit(ref _inUse);
                 }
+            }
+
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private RowJob? _rowJob;
+
+            /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private void RunRows(int unit, int batchSize)
+            {
+                if (batchSize >= 8 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+                {
+                    RowJob job = _rowJob ??= new RowJob(this);
+                    job.Unit = unit;
+                    global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
+                }
+                else
+                {
+                    UnitRows(unit, 0, batchSize);
+                }
+            }
+
+            /// <summary>One unit's time loop over rows [start, start + count) of the last Forward's batch.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void UnitRows(int unit, int start, int count)
+            {
+                ref float p = ref _parameters.Reference;
+                global::RnnGen.AlignedBuffer workspaceBuffer = _workspace!;
+                ref float ws = ref workspaceBuffer.Reference;
+                global::System.Span<float> workspace = workspaceBuffer.Span;
+                int steps = _steps;
+                int batchSize = _batchSize;
+                global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;
+                switch (unit)
+                {
+                    case 0: // Layer0
+                    {
+                        for (int t = 0; t < steps; t++)
+                        {
+                            int row = (t * batchSize) + start;
+                            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
+                            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 160 + (row * 16));
+                            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
+                            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, count);
+                            if (!lengths.IsEmpty)
+                            {
+                                // Sequences that have ended hold their state.
+                                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(160 + (row * 16), count * 16), workspace.Slice(160 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                            }
+                        }
+                        break;
+                    }
+                }
+            }
+
+            /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private sealed class RowJob : global::RnnGen.Threading.IRowRange
+            {
+                private readonly InnerModel _model;
+
+                internal RowJob(InnerModel model) => _model = model;
+
+                internal int Unit;
+
+                public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
             }
 
             /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

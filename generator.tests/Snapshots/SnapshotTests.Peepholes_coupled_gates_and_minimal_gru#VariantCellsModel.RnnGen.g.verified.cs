@@ -868,21 +868,7 @@ partial class VariantCellsModel
                 workspace.Slice(3264, batchSize * 32).Clear(); // c(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264 + (t * batchSize * 32));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3456), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2560 + (t * batchSize * 32), batchSize * 32), workspace.Slice(2560 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3264 + (t * batchSize * 32), batchSize * 32), workspace.Slice(3264 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer1: LSTM, 18 units, input 20. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -913,21 +899,7 @@ partial class VariantCellsModel
                 workspace.Slice(6720, batchSize * 32).Clear(); // c(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096 + (t * batchSize * 96));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6016 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6720 + (t * batchSize * 32));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-                Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5472), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7392), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(6016 + (t * batchSize * 32), batchSize * 32), workspace.Slice(6016 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(6720 + (t * batchSize * 32), batchSize * 32), workspace.Slice(6720 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
 
             // Layer2: GRU, 17 units, input 18. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -945,20 +917,7 @@ partial class VariantCellsModel
                 workspace.Slice(8832, batchSize * 32).Clear(); // h(-1) = 0
             }
 
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7552 + (t * batchSize * 64));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9536 + (t * batchSize * 32));
-                Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8608), ref xpStep, ref hPrev, ref aux, batchSize);
-                Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8832 + (t * batchSize * 32), batchSize * 32), workspace.Slice(8832 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
+            RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
 
             global::System.Array.Clear(_initialStateStaged);
             _stagedBatchSize = 0;
@@ -1209,6 +1168,114 @@ partial class VariantCellsModel
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private RowJob? _rowJob;
+
+    /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunRows(int unit, int batchSize)
+    {
+        if (batchSize >= 8 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
+        }
+        else
+        {
+            UnitRows(unit, 0, batchSize);
+        }
+    }
+
+    /// <summary>One unit's time loop over rows [start, start + count) of the last Forward's batch.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void UnitRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = _workspace!;
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int steps = _steps;
+        int batchSize = _batchSize;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 128));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264 + (row * 32));
+                    ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+                    Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3456), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2560 + (row * 32), count * 32), workspace.Slice(2560 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(3264 + (row * 32), count * 32), workspace.Slice(3264 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 1: // Layer1
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096 + (row * 96));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6016 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6720 + (row * 32));
+                    ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+                    Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5472), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7392), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(6016 + (row * 32), count * 32), workspace.Slice(6016 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(6720 + (row * 32), count * 32), workspace.Slice(6720 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+            case 2: // Layer2
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    int row = (t * batchSize) + start;
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7552 + (row * 64));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832 + (row * 32));
+                    ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9536 + (row * 32));
+                    Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8608), ref xpStep, ref hPrev, ref aux, count);
+                    Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref xpStep, ref hPrev, ref aux, ref hNext, count);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8832 + (row * 32), count * 32), workspace.Slice(8832 + ((row + batchSize) * 32), count * 32), 32, lengths, t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class RowJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly VariantCellsModel _model;
+
+        internal RowJob(VariantCellsModel model) => _model = model;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

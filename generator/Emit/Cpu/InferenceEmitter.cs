@@ -13,7 +13,7 @@ namespace RnnGen.Generator.Emit.Cpu
     {
         // Compiled straight to optimised code, so the first calls are as fast as the millionth: no tier-0 driver
         // calling the kernels through non-inlined dispatchers while the JIT waits to tier up.
-        private const string FullOptimization = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+        internal const string FullOptimization = "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
         public static void Emit(SourceWriter w, Plan plan)
         {
@@ -55,6 +55,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             StateTransferEmitter.EmitMethods(w, plan);
             w.Line();
+            RowParallelEmitter.Emit(w, plan);
             if (plan.CanStream)
             {
                 EmitStep(w, plan);
@@ -284,20 +285,44 @@ namespace RnnGen.Generator.Emit.Cpu
                 StateTransferEmitter.EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell, "c");
             }
 
+            if (tape.RecurrentDropout is null)
+            {
+                w.Line($"RunRows({Int(layer.Index)}, batchSize); // the time loop; rows (independent sequences) split across cores");
+            }
+            else
+            {
+                EmitTimeLoop(w, layer, tape, "0", "batchSize"); // recurrent dropout's masks are drawn per call: one thread
+            }
+        }
+
+        /// <summary>
+        /// The time loop of one unit over rows [start, start + count) of the batch: each row is its own sequence for
+        /// every step, so row ranges can run on different threads with the same arithmetic per row.
+        /// </summary>
+        internal static void EmitTimeLoop(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count)
+        {
+            var padded = Int(layer.PaddedUnits);
+            string Rows(int width) => start == "0" ? $"(t * batchSize * {Int(width)})" : $"(row * {Int(width)})";
+            string NextRows(int width) => start == "0" ? $"((t + 1) * batchSize * {Int(width)})" : $"((row + batchSize) * {Int(width)})";
             using (w.Block(layer.Reverse ? "for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t" : "for (int t = 0; t < steps; t++)"))
             {
-                w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + (t * batchSize * {Int(layer.GateStride)})")};");
-                w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + (t * batchSize * {padded})")};");
+                if (start != "0")
+                {
+                    w.Line($"int row = (t * batchSize) + {start};");
+                }
+
+                w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {Rows(layer.GateStride)}")};");
+                w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}")};");
                 w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
                 if (tape.Cell >= 0)
                 {
-                    w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + (t * batchSize * {padded})")};");
+                    w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + {Rows(layer.PaddedUnits)}")};");
                     w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
                 }
 
                 if (tape.Aux >= 0)
                 {
-                    w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + (t * batchSize * {padded})")};");
+                    w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {Rows(layer.PaddedUnits)}")};");
                 }
 
                 var productInput = "hPrev";
@@ -313,14 +338,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
                 }
 
-                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize");
+                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", count);
                 using (w.Block("if (!lengths.IsEmpty)"))
                 {
                     w.Line("// Sequences that have ended hold their state.");
-                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded}), workspace.Slice({Int(tape.Hidden)} + ((t + 1) * batchSize * {padded}), batchSize * {padded}), {padded}, lengths, t);");
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
                     if (tape.Cell >= 0)
                     {
-                        w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + (t * batchSize * {padded}), batchSize * {padded}), workspace.Slice({Int(tape.Cell)} + ((t + 1) * batchSize * {padded}), batchSize * {padded}), {padded}, lengths, t);");
+                        w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
                     }
                 }
             }

@@ -1,0 +1,95 @@
+using System;
+using RnnGen.Runtime.Tests.Helpers;
+using RnnGen.Runtime.Tests.Robustness;
+using RnnGen.Threading;
+using Xunit;
+
+namespace RnnGen.Runtime.Tests.Streaming
+{
+    [RecurrentNetwork(InputSize = 5, SequenceLength = 7, BatchSize = 19)]
+    [Lstm(20, Peepholes = true)]
+    [Gru(18, ResetAfter = false, Bidirectional = true, MergeMode = MergeMode.Sum)]
+    [SimpleRnn(9, GoBackwards = true)]
+    [Dense(3, Activation.Softmax)]
+    public sealed partial class ThreadedForwardModel { }
+
+    /// <summary>
+    /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
+    /// Backward that reads the tape must be bit-identical for any thread count, with and without variable lengths.
+    /// </summary>
+    [Collection(nameof(SerialTestCollection))] // RowParallel.MaxThreads is process-wide
+    public sealed class ForwardThreadTests
+    {
+        private const int Batch = 19; // not a multiple of any thread count here
+        private const int Steps = 7;
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Forward_Backward_and_final_states_do_not_depend_on_the_thread_count(bool variableLengths)
+        {
+            var saved = RowParallel.MaxThreads;
+            try
+            {
+                var one = Run(1, variableLengths);
+                foreach (var threads in new[] { 2, 3, 8 })
+                {
+                    var other = Run(threads, variableLengths);
+                    Assert.Equal(one.Outputs, other.Outputs);
+                    Assert.Equal(one.Gradients, other.Gradients);
+                    Assert.Equal(one.Final, other.Final);
+                }
+            }
+            finally
+            {
+                RowParallel.MaxThreads = saved;
+            }
+        }
+
+        [Fact]
+        public void A_batch_gives_each_sequence_what_it_gets_alone()
+        {
+            var model = new ThreadedForwardModel();
+            model.InitializeParameters(new Random(3));
+            var inputs = new Lcg(4).Uniform(Steps * Batch * ThreadedForwardModel.InputSize, 1f);
+            var outputs = new float[Steps * Batch * ThreadedForwardModel.OutputSize];
+            model.Forward(inputs, outputs, Batch);
+            var alone = new float[Steps * ThreadedForwardModel.OutputSize];
+            var input = new float[Steps * ThreadedForwardModel.InputSize];
+            foreach (var b in new[] { 0, 7, 18 })
+            {
+                for (var t = 0; t < Steps; t++)
+                {
+                    inputs.AsSpan(((t * Batch) + b) * ThreadedForwardModel.InputSize, ThreadedForwardModel.InputSize).CopyTo(input.AsSpan(t * ThreadedForwardModel.InputSize));
+                }
+
+                model.Forward(input, alone, 1);
+                for (var t = 0; t < Steps; t++)
+                {
+                    Assert.Equal(alone.AsSpan(t * ThreadedForwardModel.OutputSize, ThreadedForwardModel.OutputSize).ToArray(), outputs.AsSpan(((t * Batch) + b) * ThreadedForwardModel.OutputSize, ThreadedForwardModel.OutputSize).ToArray());
+                }
+            }
+        }
+
+        private static (float[] Outputs, float[] Gradients, float[] Final) Run(int threads, bool variableLengths)
+        {
+            RowParallel.MaxThreads = threads;
+            var model = new ThreadedForwardModel();
+            model.InitializeParameters(new Random(1));
+            var inputs = new Lcg(2).Uniform(Steps * Batch * ThreadedForwardModel.InputSize, 1f);
+            var lengths = variableLengths ? Array.ConvertAll(new int[Batch], _ => 0) : Array.Empty<int>();
+            for (var b = 0; b < lengths.Length; b++)
+            {
+                lengths[b] = 1 + ((b * 5) % Steps);
+            }
+
+            var outputs = new float[Steps * Batch * ThreadedForwardModel.OutputSize];
+            model.Forward(inputs, lengths, outputs, Batch);
+            var gradients = new float[ThreadedForwardModel.PackedParameterLength];
+            model.Backward(outputs, gradients);
+            var final = new float[Batch * 20 * 2];
+            model.CopyFinalState(0, final.AsSpan(0, Batch * 20), final.AsSpan(Batch * 20));
+            return (outputs, gradients, final);
+        }
+    }
+}
