@@ -1057,7 +1057,7 @@ partial class BidirectionalModel
 
             // Layer0: LSTM, 20 units, input 8, the bidirectional layer's forward direction. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 240), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3824), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3952), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
+            RunProjection(0, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(3072 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3072, batchSize * 32)); // h(-1) = last h
@@ -1088,7 +1088,7 @@ partial class BidirectionalModel
 
             // Layer0Reverse: LSTM, 20 units, input 8, the bidirectional layer's reverse direction (runs from the last step to the first). i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7792), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_reversedTokens!), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4864), rows);
+            RunProjection(1, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(7936 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(7936, batchSize * 32)); // h(-1) = last h
@@ -1187,7 +1187,7 @@ partial class BidirectionalModel
 
             // Layer2: SimpleRNN, 9 units, input 17, last step only, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24064), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160), rows);
+            RunProjection(4, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(20544 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) = last h
@@ -1440,6 +1440,45 @@ partial class BidirectionalModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private RowJob? _rowJob;
 
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            job.Projection = true;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+                Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 240), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3824), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3952), ref p, ref _tokens![start], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 128)), count);
+                break;
+            case 1: // Layer0Reverse
+                Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7792), ref p, ref _reversedTokens![start], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4864 + (start * 128)), count);
+                break;
+            case 4: // Layer2
+                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24064 + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (start * 16)), count);
+                break;
+        }
+    }
+
     /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunRows(int unit, int batchSize)
@@ -1448,6 +1487,7 @@ partial class BidirectionalModel
         {
             RowJob job = _rowJob ??= new RowJob(this);
             job.Unit = unit;
+            job.Projection = false;
             global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
         }
         else
@@ -1566,7 +1606,7 @@ partial class BidirectionalModel
         }
     }
 
-    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class RowJob : global::RnnGen.Threading.IRowRange
     {
@@ -1576,7 +1616,19 @@ partial class BidirectionalModel
 
         internal int Unit;
 
-        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionRows(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitRows(Unit, start, count);
+            }
+        }
     }
 
     /// <summary>Not available: this network cannot advance one step at a time (see the compile error).</summary>

@@ -950,7 +950,7 @@ partial class DropoutModel
 
             // Layer2: GRU, 9 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312), rows);
+            RunProjection(2, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(19040 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) = last h
@@ -1236,6 +1236,54 @@ partial class DropoutModel
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private RowJob? _rowJob;
+
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 2: // Layer2
+                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (batchSize * 32) + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312 + (start * 48)), count);
+                break;
+        }
+    }
+
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class RowJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly DropoutModel _model;
+
+        internal RowJob(DropoutModel model) => _model = model;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => _model.ProjectionRows(Unit, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

@@ -612,7 +612,7 @@ partial class CharModel
 
             // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
+            RunProjection(0, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(4608 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) = last h
@@ -630,7 +630,7 @@ partial class CharModel
 
             // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872), rows);
+            RunProjection(1, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(12480 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) = last h
@@ -888,6 +888,42 @@ partial class CharModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private RowJob? _rowJob;
 
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            job.Projection = true;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+                Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref _tokens![start], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 144)), count);
+                break;
+            case 1: // Layer1
+                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 48) + (start * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7872 + (start * 144)), count);
+                break;
+        }
+    }
+
     /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunRows(int unit, int batchSize)
@@ -896,6 +932,7 @@ partial class CharModel
         {
             RowJob job = _rowJob ??= new RowJob(this);
             job.Unit = unit;
+            job.Projection = false;
             global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
         }
         else
@@ -957,7 +994,7 @@ partial class CharModel
         }
     }
 
-    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class RowJob : global::RnnGen.Threading.IRowRange
     {
@@ -967,7 +1004,19 @@ partial class CharModel
 
         internal int Unit;
 
-        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionRows(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitRows(Unit, start, count);
+            }
+        }
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

@@ -424,7 +424,7 @@ partial class LstmModel
 
             // Layer0: LSTM, 64 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 50176), ref ws, rows);
+            RunProjection(0, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(32768 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(32768, batchSize * 64)); // h(-1) = last h
@@ -685,6 +685,39 @@ partial class LstmModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private RowJob? _rowJob;
 
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            job.Projection = true;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 50176 + (start * 8)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 256)), count);
+                break;
+        }
+    }
+
     /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunRows(int unit, int batchSize)
@@ -693,6 +726,7 @@ partial class LstmModel
         {
             RowJob job = _rowJob ??= new RowJob(this);
             job.Unit = unit;
+            job.Projection = false;
             global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
         }
         else
@@ -738,7 +772,7 @@ partial class LstmModel
         }
     }
 
-    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class RowJob : global::RnnGen.Threading.IRowRange
     {
@@ -748,7 +782,19 @@ partial class LstmModel
 
         internal int Unit;
 
-        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionRows(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitRows(Unit, start, count);
+            }
+        }
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

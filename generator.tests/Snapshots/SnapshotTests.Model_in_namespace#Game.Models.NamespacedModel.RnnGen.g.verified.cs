@@ -411,7 +411,7 @@ namespace Game.Models
 
                 // Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
                 // Input projections of every step and sequence in one pass (biases folded in).
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 832), ref ws, rows);
+                RunProjection(0, rows); // rows split across cores
                 if (continueState)
                 {
                     workspace.Slice(480 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(480, batchSize * 16)); // h(-1) = last h
@@ -658,6 +658,39 @@ namespace Game.Models
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private RowJob? _rowJob;
 
+        /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private void RunProjection(int unit, int rows)
+        {
+            if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+            {
+                RowJob job = _rowJob ??= new RowJob(this);
+                job.Unit = unit;
+                job.Projection = true;
+                global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+            }
+            else
+            {
+                ProjectionRows(unit, 0, rows);
+            }
+        }
+
+        /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ProjectionRows(int unit, int start, int count)
+        {
+            ref float p = ref _parameters.Reference;
+            ref float ws = ref _workspace!.Reference;
+            int batchSize = _batchSize;
+            switch (unit)
+            {
+                case 0: // Layer0
+                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 832 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 48)), count);
+                    break;
+            }
+        }
+
         /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private void RunRows(int unit, int batchSize)
@@ -666,6 +699,7 @@ namespace Game.Models
             {
                 RowJob job = _rowJob ??= new RowJob(this);
                 job.Unit = unit;
+                job.Projection = false;
                 global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
             }
             else
@@ -709,7 +743,7 @@ namespace Game.Models
             }
         }
 
-        /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+        /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private sealed class RowJob : global::RnnGen.Threading.IRowRange
         {
@@ -719,7 +753,19 @@ namespace Game.Models
 
             internal int Unit;
 
-            public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+            internal bool Projection;
+
+            public void Run(int start, int count)
+            {
+                if (Projection)
+                {
+                    _model.ProjectionRows(Unit, start, count);
+                }
+                else
+                {
+                    _model.UnitRows(Unit, start, count);
+                }
+            }
         }
 
         /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

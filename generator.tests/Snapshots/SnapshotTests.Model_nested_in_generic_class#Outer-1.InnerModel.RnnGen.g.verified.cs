@@ -480,7 +480,7 @@ partial class Outer<T>
 
                 // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
                 // Input projections of every step and sequence in one pass (biases folded in).
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448), ref ws, rows);
+                RunProjection(0, rows); // rows split across cores
                 if (continueState)
                 {
                     workspace.Slice(256 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) = last h
@@ -742,6 +742,39 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private RowJob? _rowJob;
 
+        /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private void RunProjection(int unit, int rows)
+        {
+            if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+            {
+                RowJob job = _rowJob ??= new RowJob(this);
+                job.Unit = unit;
+                job.Projection = true;
+                global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+            }
+            else
+            {
+                ProjectionRows(unit, 0, rows);
+            }
+        }
+
+        /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void ProjectionRows(int unit, int start, int count)
+        {
+            ref float p = ref _parameters.Reference;
+            ref float ws = ref _workspace!.Reference;
+            int batchSize = _batchSize;
+            switch (unit)
+            {
+                case 0: // Layer0
+                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448 + (start * 2)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 64)), count);
+                    break;
+            }
+        }
+
         /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private void RunRows(int unit, int batchSize)
@@ -750,6 +783,7 @@ partial class Outer<T>
             {
                 RowJob job = _rowJob ??= new RowJob(this);
                 job.Unit = unit;
+                job.Projection = false;
                 global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
             }
             else
@@ -795,7 +829,7 @@ partial class Outer<T>
             }
         }
 
-        /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+        /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private sealed class RowJob : global::RnnGen.Threading.IRowRange
         {
@@ -805,7 +839,19 @@ partial class Outer<T>
 
             internal int Unit;
 
-            public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+            internal bool Projection;
+
+            public void Run(int start, int count)
+            {
+                if (Projection)
+                {
+                    _model.ProjectionRows(Unit, start, count);
+                }
+                else
+                {
+                    _model.UnitRows(Unit, start, count);
+                }
+            }
         }
 
         /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

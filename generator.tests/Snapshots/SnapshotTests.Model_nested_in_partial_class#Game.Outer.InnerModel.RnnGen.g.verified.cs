@@ -383,7 +383,7 @@ namespace Game
 
                     // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
                     // Input projections of every step and sequence in one pass (biases folded in).
-                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352), ref ws, rows);
+                    RunProjection(0, rows); // rows split across cores
                     if (continueState)
                     {
                         workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
@@ -630,6 +630,39 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private RowJob? _rowJob;
 
+            /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private void RunProjection(int unit, int rows)
+            {
+                if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+                {
+                    RowJob job = _rowJob ??= new RowJob(this);
+                    job.Unit = unit;
+                    job.Projection = true;
+                    global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+                }
+                else
+                {
+                    ProjectionRows(unit, 0, rows);
+                }
+            }
+
+            /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void ProjectionRows(int unit, int start, int count)
+            {
+                ref float p = ref _parameters.Reference;
+                ref float ws = ref _workspace!.Reference;
+                int batchSize = _batchSize;
+                switch (unit)
+                {
+                    case 0: // Layer0
+                        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 16)), count);
+                        break;
+                }
+            }
+
             /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private void RunRows(int unit, int batchSize)
@@ -638,6 +671,7 @@ namespace Game
                 {
                     RowJob job = _rowJob ??= new RowJob(this);
                     job.Unit = unit;
+                    job.Projection = false;
                     global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
                 }
                 else
@@ -680,7 +714,7 @@ namespace Game
                 }
             }
 
-            /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+            /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private sealed class RowJob : global::RnnGen.Threading.IRowRange
             {
@@ -690,7 +724,19 @@ namespace Game
 
                 internal int Unit;
 
-                public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+                internal bool Projection;
+
+                public void Run(int start, int count)
+                {
+                    if (Projection)
+                    {
+                        _model.ProjectionRows(Unit, start, count);
+                    }
+                    else
+                    {
+                        _model.UnitRows(Unit, start, count);
+                    }
+                }
             }
 
             /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

@@ -609,7 +609,7 @@ partial class OddModel
 
             // Layer0: LSTM, 17 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5856), ref ws, rows);
+            RunProjection(0, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(1920 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(1920, batchSize * 32)); // h(-1) = last h
@@ -640,7 +640,7 @@ partial class OddModel
 
             // Layer1: GRU, 17 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264), rows);
+            RunProjection(1, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(4704 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4704, batchSize * 32)); // h(-1) = last h
@@ -895,6 +895,42 @@ partial class OddModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private RowJob? _rowJob;
 
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            job.Projection = true;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5856 + (start * 3)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 128)), count);
+                break;
+            case 1: // Layer1
+                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1920 + (batchSize * 32) + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 3264 + (start * 96)), count);
+                break;
+        }
+    }
+
     /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunRows(int unit, int batchSize)
@@ -903,6 +939,7 @@ partial class OddModel
         {
             RowJob job = _rowJob ??= new RowJob(this);
             job.Unit = unit;
+            job.Projection = false;
             global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
         }
         else
@@ -967,7 +1004,7 @@ partial class OddModel
         }
     }
 
-    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class RowJob : global::RnnGen.Threading.IRowRange
     {
@@ -977,7 +1014,19 @@ partial class OddModel
 
         internal int Unit;
 
-        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionRows(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitRows(Unit, start, count);
+            }
+        }
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

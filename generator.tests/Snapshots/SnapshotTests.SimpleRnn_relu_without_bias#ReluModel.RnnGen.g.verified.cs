@@ -348,7 +348,7 @@ partial class ReluModel
 
             // Layer0: SimpleRNN, 32 units, input 16, no bias. h' = relu(W_ih x + W_hh h).
             // Input projections of every step and sequence in one pass (biases folded in).
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576), ref ws, rows);
+            RunProjection(0, rows); // rows split across cores
             if (continueState)
             {
                 workspace.Slice(256 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(256, batchSize * 32)); // h(-1) = last h
@@ -595,6 +595,39 @@ partial class ReluModel
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private RowJob? _rowJob;
 
+    /// <summary>Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from 32 rows on.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjection(int unit, int rows)
+    {
+        if (rows >= 32 && global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RowJob job = _rowJob ??= new RowJob(this);
+            job.Unit = unit;
+            job.Projection = true;
+            global::RnnGen.Threading.RowParallel.For(job, rows, 16);
+        }
+        else
+        {
+            ProjectionRows(unit, 0, rows);
+        }
+    }
+
+    /// <summary>One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionRows(int unit, int start, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 576 + (start * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 32)), count);
+                break;
+        }
+    }
+
     /// <summary>Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from 8 rows on.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunRows(int unit, int batchSize)
@@ -603,6 +636,7 @@ partial class ReluModel
         {
             RowJob job = _rowJob ??= new RowJob(this);
             job.Unit = unit;
+            job.Projection = false;
             global::RnnGen.Threading.RowParallel.For(job, batchSize, 4);
         }
         else
@@ -645,7 +679,7 @@ partial class ReluModel
         }
     }
 
-    /// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>
+    /// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class RowJob : global::RnnGen.Threading.IRowRange
     {
@@ -655,7 +689,19 @@ partial class ReluModel
 
         internal int Unit;
 
-        public void Run(int start, int count) => _model.UnitRows(Unit, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionRows(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitRows(Unit, start, count);
+            }
+        }
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

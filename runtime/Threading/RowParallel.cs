@@ -24,7 +24,7 @@ namespace RnnGen.Threading
     /// </example>
     public static class RowParallel
     {
-        private static readonly object Gate = new();
+        private static int _busy; // 1 while a call holds the workers (a compare-exchange: a contended Monitor can allocate)
         private static Worker[] _workers = Array.Empty<Worker>();
         private static int _maxThreads = Environment.ProcessorCount;
 
@@ -52,7 +52,7 @@ namespace RnnGen.Threading
         {
             ArgumentNullException.ThrowIfNull(work);
             var threads = Math.Min(MaxThreads, Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
-            if (threads <= 1 || !Monitor.TryEnter(Gate))
+            if (threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
                 work.Run(0, rows);
                 return;
@@ -94,7 +94,7 @@ namespace RnnGen.Threading
             }
             finally
             {
-                Monitor.Exit(Gate);
+                Volatile.Write(ref _busy, 0);
             }
         }
 

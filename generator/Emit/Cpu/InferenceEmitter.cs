@@ -276,7 +276,7 @@ namespace RnnGen.Generator.Emit.Cpu
             }
             else
             {
-                w.Line(projection);
+                w.Line($"RunProjection({Int(layer.Index)}, rows); // rows split across cores");
             }
 
             StateTransferEmitter.EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden, "h");

@@ -15,19 +15,70 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Rows per thread below which the loop stays on one thread (the kernels work in tiles of up to four rows).</summary>
         private const int MinRows = 4;
 
-        public static bool Applies(Plan plan) => plan.Layers.Any(l => plan.Forward.Layers[l.Index].RecurrentDropout is null);
+        /// <summary>Rows per thread below which a projection stays on one thread.</summary>
+        private const int MinProjectionRows = 16;
 
         public static void Emit(SourceWriter w, Plan plan)
         {
-            if (!Applies(plan))
+            var loops = plan.Layers.Where(l => plan.Forward.Layers[l.Index].RecurrentDropout is null).ToList();
+            var projections = plan.Layers.Where(l => plan.Forward.Layers[l.Index].InputDropout is null).ToList();
+            if (loops.Count == 0 && projections.Count == 0)
             {
                 return;
             }
 
+            var both = loops.Count > 0 && projections.Count > 0;
             var model = plan.Spec.Shell.Target.Name + plan.Spec.Shell.Target.TypeParameters;
             w.Line(GeneratedCode.Attribute);
             w.Line("private RowJob? _rowJob;");
             w.Line();
+            if (projections.Count > 0)
+            {
+                EmitProjection(w, plan, projections, both);
+            }
+
+            if (loops.Count > 0)
+            {
+                EmitLoops(w, plan, loops, both);
+            }
+
+            w.Line("/// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block("private sealed class RowJob : global::RnnGen.Threading.IRowRange"))
+            {
+                w.Line($"private readonly {model} _model;");
+                w.Line();
+                w.Line($"internal RowJob({model} model) => _model = model;");
+                w.Line();
+                w.Line("internal int Unit;");
+                w.Line();
+                if (both)
+                {
+                    w.Line("internal bool Projection;");
+                    w.Line();
+                    using (w.Block("public void Run(int start, int count)"))
+                    {
+                        w.Line("if (Projection)");
+                        w.Line("{");
+                        w.Line("    _model.ProjectionRows(Unit, start, count);");
+                        w.Line("}");
+                        w.Line("else");
+                        w.Line("{");
+                        w.Line("    _model.UnitRows(Unit, start, count);");
+                        w.Line("}");
+                    }
+                }
+                else
+                {
+                    w.Line($"public void Run(int start, int count) => _model.{(loops.Count > 0 ? "UnitRows" : "ProjectionRows")}(Unit, start, count);");
+                }
+            }
+
+            w.Line();
+        }
+
+        private static void EmitLoops(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> loops, bool both)
+        {
             w.Summary($"Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinRows)} rows on.");
             w.Line(GeneratedCode.Attribute);
             using (w.Block("private void RunRows(int unit, int batchSize)"))
@@ -36,6 +87,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     w.Line("RowJob job = _rowJob ??= new RowJob(this);");
                     w.Line("job.Unit = unit;");
+                    if (both)
+                    {
+                        w.Line("job.Projection = false;");
+                    }
+
                     w.Line($"global::RnnGen.Threading.RowParallel.For(job, batchSize, {Int(MinRows)});");
                 }
 
@@ -60,7 +116,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;");
                 using (w.Block("switch (unit)"))
                 {
-                    foreach (var layer in plan.Layers.Where(l => plan.Forward.Layers[l.Index].RecurrentDropout is null))
+                    foreach (var layer in loops)
                     {
                         w.Line($"case {Int(layer.Index)}: // {layer.Name}");
                         using (w.Block(string.Empty))
@@ -73,17 +129,61 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
-            w.Line("/// <summary>The row ranges of one unit's loop, handed to the worker threads.</summary>");
+        }
+
+        /// <summary>
+        /// <c>RunProjection</c> and <c>ProjectionRows</c>: a unit's input projection GEMM over row ranges of all
+        /// steps × sequences (units whose input is dropped in training keep their projection in <c>Forward</c>).
+        /// </summary>
+        private static void EmitProjection(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units, bool both)
+        {
+            w.Summary($"Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinProjectionRows)} rows on.");
             w.Line(GeneratedCode.Attribute);
-            using (w.Block("private sealed class RowJob : global::RnnGen.Threading.IRowRange"))
+            using (w.Block("private void RunProjection(int unit, int rows)"))
             {
-                w.Line($"private readonly {model} _model;");
-                w.Line();
-                w.Line($"internal RowJob({model} model) => _model = model;");
-                w.Line();
-                w.Line("internal int Unit;");
-                w.Line();
-                w.Line("public void Run(int start, int count) => _model.UnitRows(Unit, start, count);");
+                using (w.Block($"if (rows >= {Int(2 * MinProjectionRows)} && global::RnnGen.Threading.RowParallel.MaxThreads > 1)"))
+                {
+                    w.Line("RowJob job = _rowJob ??= new RowJob(this);");
+                    w.Line("job.Unit = unit;");
+                    if (both)
+                    {
+                        w.Line("job.Projection = true;");
+                    }
+
+                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, rows, {Int(MinProjectionRows)});");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line("ProjectionRows(unit, 0, rows);");
+                }
+            }
+
+            w.Line();
+            w.Summary("One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(InferenceEmitter.FullOptimization);
+            using (w.Block("private void ProjectionRows(int unit, int start, int count)"))
+            {
+                w.Line("ref float p = ref _parameters.Reference;");
+                w.Line("ref float ws = ref _workspace!.Reference;");
+                w.Line("int batchSize = _batchSize;");
+                using (w.Block("switch (unit)"))
+                {
+                    foreach (var layer in units)
+                    {
+                        var tape = plan.Forward.Layers[layer.Index];
+                        var input = layer.Input.Kind switch
+                        {
+                            InputKind.Tokens => $"{At("p", plan.Embedding!.Offset)}, ref _tokens![start]",
+                            InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref _reversedTokens![start]",
+                            _ => At("ws", $"{layer.Input.Rows!.Start} + (start * {Int(layer.Input.Rows.Stride)})"),
+                        };
+                        w.Line($"case {Int(layer.Index)}: // {layer.Name}");
+                        w.Line($"    {LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, {At("ws", $"{Int(tape.Gates)} + (start * {Int(layer.GateStride)})")}, count);");
+                        w.Line("    break;");
+                    }
+                }
             }
 
             w.Line();
