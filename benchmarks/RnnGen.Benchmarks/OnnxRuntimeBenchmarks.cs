@@ -9,7 +9,8 @@ namespace RnnGen.Benchmarks
     /// <summary>
     /// RnnGen against ONNX Runtime on the same layer, the same weights and the same inputs, in the same run: a
     /// streaming step (batch 1) and 100-step sequences at batch 1 and 32. Each category's RnnGen row is the baseline,
-    /// so the Ratio column is ONNX Runtime's time over RnnGen's. Setup checks that both give the same outputs.
+    /// so the Ratio column is ONNX Runtime's time over RnnGen's, at the same thread count. Setup checks that both give
+    /// the same outputs.
     /// </summary>
     [MemoryDiagnoser]
     [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -20,6 +21,13 @@ namespace RnnGen.Benchmarks
         private const int Steps = 100;
         private const int Batch = 32;
         private readonly List<IDisposable> _disposables = [];
+
+        /// <summary>
+        /// Threads for both sides: ONNX Runtime's intra-op threads and RnnGen's <c>RowParallel.MaxThreads</c>
+        /// (2 = both cores of the 2-core machine the results come from).
+        /// </summary>
+        [Params(1, 2)]
+        public int Threads { get; set; } = 1;
         private Action _step = () => { };
         private Action _forward1 = () => { };
         private Action _forward32 = () => { };
@@ -64,6 +72,7 @@ namespace RnnGen.Benchmarks
 
         public override void Bind<TModel, TState>()
         {
+            RnnGen.Threading.RowParallel.MaxThreads = Threads;
             var lstm = Cell == "LSTM";
             var gates = lstm ? 4 : 3;
             var model = new TModel();
@@ -80,7 +89,7 @@ namespace RnnGen.Benchmarks
                 model.ExportPyTorch(name, values);
             }
 
-            var peer = new OnnxRuntimeRecurrent(OnnxRecurrentModel.Build(lstm, Input, Hidden, tensors), lstm, Input, Hidden);
+            var peer = new OnnxRuntimeRecurrent(OnnxRecurrentModel.Build(lstm, Input, Hidden, tensors), lstm, Input, Hidden, Threads);
             _disposables.Add(peer);
 
             var random = new Random(2);

@@ -4,8 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace RnnGen.Benchmarks.Onnx
 {
     /// <summary>
-    /// One LSTM/GRU layer in ONNX Runtime, used the way a latency-minded user would: one thread, all graph
-    /// optimisations, inputs and outputs bound once to preallocated buffers (<see cref="OrtIoBinding"/>), so a call
+    /// One LSTM/GRU layer in ONNX Runtime, used the way a latency-minded user would: a given number of intra-op
+    /// threads (one, or every core), all graph optimisations, inputs and outputs bound once to preallocated buffers (<see cref="OrtIoBinding"/>), so a call
     /// is <c>RunWithBinding</c> and nothing else.
     /// </summary>
     internal sealed class OnnxRuntimeRecurrent : IDisposable
@@ -16,11 +16,11 @@ namespace RnnGen.Benchmarks.Onnx
         private readonly int _input;
         private readonly int _hidden;
 
-        public OnnxRuntimeRecurrent(byte[] model, bool lstm, int input, int hidden)
+        public OnnxRuntimeRecurrent(byte[] model, bool lstm, int input, int hidden, int threads)
         {
             using var options = new SessionOptions
             {
-                IntraOpNumThreads = 1,
+                IntraOpNumThreads = threads,
                 InterOpNumThreads = 1,
                 ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
                 GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
