@@ -79,28 +79,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static void EmitLoops(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> loops, bool both)
         {
-            w.Summary($"Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinRows)} rows on.");
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block("private void RunRows(int unit, int batchSize)"))
-            {
-                using (w.Block($"if (batchSize >= {Int(2 * MinRows)} && global::RnnGen.Threading.RowParallel.MaxThreads > 1)"))
-                {
-                    w.Line("RowJob job = _rowJob ??= new RowJob(this);");
-                    w.Line("job.Unit = unit;");
-                    if (both)
-                    {
-                        w.Line("job.Projection = false;");
-                    }
-
-                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, batchSize, {Int(MinRows)});");
-                }
-
-                using (w.Block("else"))
-                {
-                    w.Line("UnitRows(unit, 0, batchSize);");
-                }
-            }
-
+            EmitFork(w, $"Runs a unit's time loop over the batch, split by rows across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinRows)} rows on.", "RunRows", "batchSize", MinRows, both ? "false" : null, "UnitRows");
             w.Line();
             w.Summary("One unit's time loop over rows [start, start + count) of the last Forward's batch.");
             w.Line(GeneratedCode.Attribute);
@@ -137,28 +116,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         private static void EmitProjection(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units, bool both)
         {
-            w.Summary($"Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinProjectionRows)} rows on.");
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block("private void RunProjection(int unit, int rows)"))
-            {
-                using (w.Block($"if (rows >= {Int(2 * MinProjectionRows)} && global::RnnGen.Threading.RowParallel.MaxThreads > 1)"))
-                {
-                    w.Line("RowJob job = _rowJob ??= new RowJob(this);");
-                    w.Line("job.Unit = unit;");
-                    if (both)
-                    {
-                        w.Line("job.Projection = true;");
-                    }
-
-                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, rows, {Int(MinProjectionRows)});");
-                }
-
-                using (w.Block("else"))
-                {
-                    w.Line("ProjectionRows(unit, 0, rows);");
-                }
-            }
-
+            EmitFork(w, $"Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinProjectionRows)} rows on.", "RunProjection", "rows", MinProjectionRows, both ? "true" : null, "ProjectionRows");
             w.Line();
             w.Summary("One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.");
             w.Line(GeneratedCode.Attribute);
@@ -187,6 +145,36 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// <c>{name}(unit, {count})</c>: hands the rows to <c>RowParallel</c> from twice <paramref name="minRows"/> on,
+        /// else runs <paramref name="rowsMethod"/> over them all on the caller.
+        /// </summary>
+        /// <param name="projection">The value for <c>RowJob.Projection</c>, or null when the job has one kind only.</param>
+        private static void EmitFork(SourceWriter w, string summary, string name, string count, int minRows, string? projection, string rowsMethod)
+        {
+            w.Summary(summary);
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"private void {name}(int unit, int {count})"))
+            {
+                using (w.Block($"if ({count} >= {Int(2 * minRows)} && global::RnnGen.Threading.RowParallel.MaxThreads > 1)"))
+                {
+                    w.Line("RowJob job = _rowJob ??= new RowJob(this);");
+                    w.Line("job.Unit = unit;");
+                    if (projection is not null)
+                    {
+                        w.Line($"job.Projection = {projection};");
+                    }
+
+                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {count}, {Int(minRows)});");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line($"{rowsMethod}(unit, 0, {count});");
+                }
+            }
         }
     }
 }
