@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.Diagnostics;
 using System.Threading;
 using RnnGen.IO;
@@ -68,6 +70,9 @@ namespace RnnGen.Training
             gradients = new float[description.PackedParameterLength];
             rowMask = new float[batch.TokenTargets.Length];
         }
+
+        /// <summary>The checkpoint metadata key of the last validation loss before the save (when validated).</summary>
+        public const string ValidationLossKey = "validation_loss";
 
         /// <summary>The loss being minimised.</summary>
         public TrainingLoss Loss => loss;
@@ -170,7 +175,7 @@ namespace RnnGen.Training
             }
 
             double tokensPerSecond = run.Training.Elapsed.TotalSeconds > 0 ? run.Tokens / run.Training.Elapsed.TotalSeconds : 0;
-            return new TrainingResult(reason, run.StepsTaken, optimizer.StepCount, run.Skipped, run.LastLoss, run.BestValidation, tokensPerSecond, run.Training.Elapsed);
+            return new TrainingResult(reason, run.StepsTaken, optimizer.StepCount, run.Skipped, run.LastLoss, run.LastValidation, run.BestValidation, tokensPerSecond, run.Training.Elapsed);
         }
 
         /// <summary>The mean loss over <see cref="TrainerOptions.ValidationBatches"/> batches of <paramref name="validation"/>, with dropout off.</summary>
@@ -247,6 +252,7 @@ namespace RnnGen.Training
         {
             double value = Validate(validation);
             run.ValidatedAt = optimizer.StepCount;
+            run.LastValidation = value;
             if (double.IsNaN(run.BestValidation) || value < run.BestValidation)
             {
                 run.BestValidation = value;
@@ -268,7 +274,13 @@ namespace RnnGen.Training
 
         private void SaveCheckpoint(ref RunState run)
         {
-            TrainingCheckpoint.Save(options.CheckpointPath!, model, optimizer, options.Metadata);
+            Dictionary<string, string> metadata = new(options.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            if (!double.IsNaN(run.LastValidation))
+            {
+                metadata[ValidationLossKey] = run.LastValidation.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            TrainingCheckpoint.Save(options.CheckpointPath!, model, optimizer, metadata);
             run.SavedAt = optimizer.StepCount;
         }
 
@@ -310,6 +322,7 @@ namespace RnnGen.Training
             public double LastLoss = double.NaN;
             public float GradientNorm = float.NaN;
             public float LearningRate;
+            public double LastValidation = double.NaN;
             public double BestValidation = double.NaN;
             public int WithoutImprovement;
             public long ValidatedAt = -1;

@@ -8,6 +8,7 @@ namespace RnnGen.Training
     /// <param name="FinalStep">The optimiser's step count after the run (all runs together).</param>
     /// <param name="SkippedSteps">Steps skipped because the loss or gradient was not finite (the weights were left as they were).</param>
     /// <param name="LastLoss">Mean training loss of the last reporting interval (NaN if no step was taken).</param>
+    /// <param name="LastValidationLoss">The last validation loss (NaN without validation).</param>
     /// <param name="BestValidationLoss">The best validation loss seen (NaN without validation).</param>
     /// <param name="TokensPerSecond">Tokens trained on per second of training time.</param>
     /// <param name="TrainingTime">Time spent in training steps (validation and checkpoints excluded).</param>
@@ -17,6 +18,7 @@ namespace RnnGen.Training
         long FinalStep,
         int SkippedSteps,
         double LastLoss,
+        double LastValidationLoss,
         double BestValidationLoss,
         double TokensPerSecond,
         TimeSpan TrainingTime);
