@@ -130,6 +130,59 @@ namespace RnnGen.Runtime.Tests.InputGradients
             AssertMatchesFiniteDifferences(analytic, inputs, x => Dot(reference.Forward(x, Batch), coefficients), $"{name} with dropout", false);
         }
 
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Through_a_bidirectional_first_layer_with_its_own_dropout_mask_per_direction(bool variableLengths)
+        {
+            const int steps = 5, batch = 4;
+            var model = new BiLstmDropout { Training = true };
+            var weights = HeadAndEmbeddingTests.Import(BiLstmDropout.PyTorchTensors, model.ImportPyTorch, new Lcg(331), _ => 0.4f);
+            var inputs = new Lcg(332).Uniform(steps * batch * 5, 1f);
+            var c = new Lcg(333).Uniform(steps * batch * 2, 1f);
+            int[]? lengths = variableLengths ? new[] { 3, steps, 1, 4 } : null;
+            model.Forward(inputs, lengths, new float[steps * batch * 2], batch);
+            var analytic = new float[inputs.Length];
+            model.Backward(c, new float[BiLstmDropout.PackedParameterLength], analytic);
+
+            float[] Mask(DropoutSite site, int state, int width)
+            {
+                var mask = new float[batch * width];
+                model.CopyDropoutMask(site, state, mask);
+                return mask;
+            }
+
+            var inputMasks = new[] { Mask(DropoutSite.LayerInput, 0, 5), Mask(DropoutSite.LayerInput, 1, 5) };
+            var recurrentMasks = new[] { Mask(DropoutSite.Recurrent, 0, 9), Mask(DropoutSite.Recurrent, 1, 9) };
+            var head = Mask(DropoutSite.HeadInput, 0, 18);
+            var config = new ModelConfig("bi", "lstm", 5, 9, 1, true, true) { Bidirectional = true };
+            var exact = weights.ToDictionary(p => p.Key, p => p.Value.Select(v => (double)v).ToArray());
+            var reference = new ScalarReference(config, exact) { InputMasks = inputMasks, RecurrentMasks = recurrentMasks, Lengths = lengths };
+            double Loss(double[] x)
+            {
+                var h = ScalarReference.Mask(reference.Forward(x, batch), head, batch, 18);
+                var z = ScalarReference.Dense(h, 18, exact["head.weight"], exact["head.bias"], 2, Activation.Linear);
+                var sum = 0.0;
+                for (var i = 0; i < z.Length; i++)
+                {
+                    var (t, b) = (i / 2 / batch, i / 2 % batch);
+                    sum += lengths is null || t < lengths[b] ? z[i] * c[i] : 0; // padded steps have no loss
+                }
+
+                return sum;
+            }
+
+            for (var i = 0; i < analytic.Length; i++)
+            {
+                var (t, b, k) = (i / 5 / batch, i / 5 % batch, i % 5);
+                var dropped = inputMasks[0][(b * 5) + k] == 0f && inputMasks[1][(b * 5) + k] == 0f;
+                var padded = lengths is not null && t >= lengths[b];
+                Assert.True(!(dropped || padded) || analytic[i] == 0f, $"dL/dx[{i}] = {analytic[i]} where {(padded ? "the step is padded" : "both directions dropped the input")}.");
+            }
+
+            AssertMatchesFiniteDifferences(analytic, inputs, Loss, $"bi-LSTM with dropout{(variableLengths ? " and lengths" : string.Empty)}", false, batch);
+        }
+
         [Fact]
         public void Behind_a_sigmoid_head_on_the_last_step_of_a_reset_before_GRU_stack()
         {
