@@ -20,7 +20,7 @@ namespace Game
         /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
         /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
         /// </remarks>
-        partial class InnerModel : global::RnnGen.IRecurrentNetwork<float, InnerModel.State>
+        partial class InnerModel : global::RnnGen.IRecurrentNetwork<float, InnerModel.State>, global::RnnGen.IInputGradientNetwork
         {
             // ---- Sizes ----
 

@@ -48,6 +48,8 @@ namespace RnnGen.Runtime.Tests.Model
                 Assert.Equal(d.Layers[^1].OutputSize, head.InputSize);
             }
 
+            Assert.Equal(!tokens, model is IInputGradientNetwork);
+
             // Streaming models also expose Step with their own State type.
             bool streams = type.GetNestedType("State") is not null;
             Type streaming = typeof(IRecurrentNetwork<,>).MakeGenericType(tokens ? typeof(int) : typeof(float), streams ? type.GetNestedType("State")! : typeof(object));
@@ -100,6 +102,15 @@ namespace RnnGen.Runtime.Tests.Model
             ((IRecurrentNetwork)viaInterface).CopyFinalState(0, hidden, cell);
             direct.CopyFinalState(0, hiddenDirect);
             Assert.Equal(hiddenDirect, hidden);
+
+            var dxDirect = new float[inputs.Length];
+            var dxInterface = new float[inputs.Length];
+            direct.Forward(inputs, outputsDirect, batch);
+            viaInterface.Forward(inputs, outputsInterface, batch);
+            direct.Backward(dOutputs, gradientsDirect, dxDirect);
+            ((IInputGradientNetwork)viaInterface).Backward(dOutputs, gradientsInterface, dxInterface);
+            Assert.Equal(dxDirect, dxInterface);
+            Assert.Contains(dxDirect, g => g != 0);
 
             string name = Fx_lstm_i5_h17_l1.PyTorchTensors[0].Name;
             var tensor = new float[Fx_lstm_i5_h17_l1.PyTorchTensors[0].Length];

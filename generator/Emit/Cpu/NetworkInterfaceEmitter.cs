@@ -21,9 +21,12 @@ namespace RnnGen.Generator.Emit.Cpu
             var target = plan.Spec.Shell.Target;
 
             // The state class is qualified by the model's own name: a base list does not see the class's members.
-            return plan.CanStream
+            var network = plan.CanStream
                 ? $" : {Interface}<{input}, {target.Name}{target.TypeParameters}.State>"
                 : $" : {Interface}<{input}>";
+
+            // Float inputs have a Backward overload with dL/dx; token inputs put theirs in the embedding's gradients.
+            return plan.Spec.Input.IsEmbedding ? network : network + ", global::RnnGen.IInputGradientNetwork";
         }
 
         public static void Emit(SourceWriter w, Plan plan)
