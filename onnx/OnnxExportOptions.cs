@@ -35,6 +35,15 @@ namespace RnnGen.Onnx
         /// </summary>
         public bool StateInputsAndOutputs { get; set; }
 
+        /// <summary>
+        /// Adds the graph input <c>lengths</c> (int32 <c>[batch]</c>, ONNX's <c>sequence_lens</c>): each sequence runs its
+        /// own number of steps, as <c>Forward(inputs, lengths, outputs, batchSize)</c> does: the state is held after a
+        /// sequence's length, a reversed direction reverses each sequence within its length, a last-step output is the
+        /// last valid step, and padded steps output zero (the head's output is masked). Default false (every
+        /// sequence runs all steps).
+        /// </summary>
+        public bool SequenceLengths { get; set; }
+
         /// <summary>The graph's name (default <c>rnngen</c>).</summary>
         public string GraphName { get; set; } = "rnngen";
     }

@@ -28,6 +28,11 @@ namespace RnnGen.Onnx
             var graph = new OnnxGraphBuilder(options.GraphName);
             var exporter = new Exporter(model, graph, options);
             string value = exporter.Input(description);
+            if (options.SequenceLengths)
+            {
+                graph.Value(input: true, "lengths", DataType.Int32, "batch");
+            }
+
             for (int k = 0; k < description.Layers.Count; k++)
             {
                 value = exporter.Layer(description.Layers[k], k, value);
@@ -36,6 +41,10 @@ namespace RnnGen.Onnx
             if (description.Head is { } head)
             {
                 value = exporter.Head(head, description.ReturnsSequences, value);
+                if (options.SequenceLengths && description.ReturnsSequences)
+                {
+                    value = exporter.MaskPadding(value); // the head maps a padded step's zeros to non-zero outputs
+                }
             }
 
             Rename(graph.Graph, value, "output");
@@ -176,7 +185,7 @@ namespace RnnGen.Onnx
                     graph.Initializer(l + ".W", [directions, rows, layer.InputSize], w),
                     graph.Initializer(l + ".R", [directions, rows, layer.Units], r),
                     layer.UseBias ? graph.Initializer(l + ".B", [directions, 2 * rows], b) : string.Empty,
-                    string.Empty, // sequence_lens: every sequence runs all steps
+                    options.SequenceLengths ? "lengths" : string.Empty, // sequence_lens (none: every sequence runs all steps)
                 };
                 // Y is every step's h; Y_h the final h (unused unless the layer returns its last step, or states are outputs).
                 var outputs = new List<string> { layer.ReturnSequences ? l + ".Y" : string.Empty };
@@ -313,6 +322,25 @@ namespace RnnGen.Onnx
                     default:
                         return value;
                 }
+            }
+
+            /// <summary>
+            /// Zeroes the padded steps of <c>[sequence][batch][units]</c>: mask[t][b] = t &lt; lengths[b], from
+            /// Range(0, sequence) compared with the lengths.
+            /// </summary>
+            public string MaskPadding(string value)
+            {
+                string shape = graph.Node("Shape", "mask.shape", [value], "mask.shape").Output[0];
+                string steps = graph.Node("Gather", "mask.steps", [shape, Constant("direction_0", [], 0)], "mask.steps").Output[0];
+                string range = graph.Node("Range", "mask.range", [Constant("zero", [], 0), steps, Constant("one", [], 1)], "mask.range").Output[0];
+                string column = graph.Node("Unsqueeze", "mask.column", [range, Constant("axis_1", [1], 1)], "mask.column").Output[0];
+                NodeProto cast = graph.Node("Cast", "mask.lengths", ["lengths"], "mask.lengths");
+                OnnxGraphBuilder.Attribute(cast, "to", (long)DataType.Int64);
+                string valid = graph.Node("Less", "mask.valid", [column, cast.Output[0]], "mask.valid").Output[0]; // [sequence][batch]
+                NodeProto floats = graph.Node("Cast", "mask.float", [valid], "mask.float");
+                OnnxGraphBuilder.Attribute(floats, "to", (long)DataType.Float);
+                string mask = graph.Node("Unsqueeze", "mask", [floats.Output[0], Constant("axis_2", [1], 2)], "mask").Output[0];
+                return graph.Node("Mul", "mask.apply", [value, mask], "masked").Output[0];
             }
 
             public void AddStateOutputs()

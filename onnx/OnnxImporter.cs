@@ -24,8 +24,11 @@ namespace RnnGen.Onnx
         private readonly List<OnnxDifference> _differences = [];
         private readonly Dictionary<string, float[]> _tensors = new(StringComparer.Ordinal);
 
-        private OnnxImporter(IRecurrentNetwork model, GraphProto graph, string? baseDirectory)
+        private readonly long _opset;
+
+        private OnnxImporter(IRecurrentNetwork model, GraphProto graph, string? baseDirectory, long opset)
         {
+            _opset = opset;
             _model = model;
             _description = model.Description;
             _graph = new OnnxGraphIndex(graph);
@@ -40,7 +43,8 @@ namespace RnnGen.Onnx
                 throw new OnnxImportException("The ONNX model has no graph.");
             }
 
-            var importer = new OnnxImporter(model, onnx.Graph, baseDirectory);
+            long opset = onnx.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(1).Max();
+            var importer = new OnnxImporter(model, onnx.Graph, baseDirectory, opset);
             importer.Read();
             if (importer._differences.Count > 0)
             {
@@ -374,6 +378,17 @@ namespace RnnGen.Onnx
                     "Relu" => Activation.Relu,
                     _ => (Activation)(-1),
                 };
+            }
+
+            if (activation is { OpType: "Softmax" })
+            {
+                // Softmax runs over the units: the last axis (opset 13 made -1 the default; before it, 1).
+                long axis = OnnxGraphIndex.Attribute(activation, "axis")?.I ?? (_opset >= 13 ? -1 : 1);
+                int rank = _description.ReturnsSequences ? 3 : 2;
+                if (axis != -1 && axis != rank - 1)
+                {
+                    Differ(OnnxGraphIndex.Describe(activation), "axis", "-1 (the units)", axis.ToString(CultureInfo.InvariantCulture));
+                }
             }
 
             if (found != head.Activation)

@@ -31,6 +31,22 @@ namespace RnnGen.Runtime.Tests.Onnx
         }
 
         [Theory]
+        [MemberData(nameof(Exportable))]
+        public void Sequence_lengths_run_as_Forward_with_lengths(string name)
+        {
+            IRecurrentNetwork model = OnnxTestModels.Any(name);
+            OnnxTestModels.Randomize(model, seed: 19);
+            int[] lengths = [Steps, 3, 1];
+            (float[] ours, float[] theirs) = RunBoth(model, model.ToOnnxBytes(new OnnxExportOptions { SequenceLengths = true }), seed: 20, lengths);
+            float worst = ours.Zip(theirs, (a, b) => Math.Abs(a - b)).Max();
+            Assert.True(worst <= 1e-5f, $"{name}: max |RnnGen − ONNX Runtime| = {worst:E2} with lengths");
+            if (model.Description.ReturnsSequences)
+            {
+                Assert.Equal(0f, ours[^1]); // the last step of the 1-step sequence is padding: both zero it
+            }
+        }
+
+        [Theory]
         [InlineData(14)]
         [InlineData(21)]
         public void Every_opset_in_range_runs(int opset)
@@ -55,6 +71,11 @@ namespace RnnGen.Runtime.Tests.Onnx
                 OnnxTestModels.Randomize(copy, seed: 16);
                 copy.ImportOnnx(path);
                 Assert.Equal(model.PackedParameters.ToArray(), copy.PackedParameters.ToArray());
+
+                // The graph with lengths, state inputs/outputs and the padding mask imports the same.
+                IRecurrentNetwork again = OnnxTestModels.Any(name);
+                again.ImportOnnx(new MemoryStream(model.ToOnnxBytes(new OnnxExportOptions { SequenceLengths = true, StateInputsAndOutputs = true, Opset = 14 })));
+                Assert.Equal(model.PackedParameters.ToArray(), again.PackedParameters.ToArray());
             }
             finally
             {
@@ -134,7 +155,7 @@ namespace RnnGen.Runtime.Tests.Onnx
             Assert.True(fixture.Output.Zip(theirs, (e, a) => Math.Abs(e - a)).Max() <= 1e-5);
         }
 
-        private static (float[] Ours, float[] Theirs) RunBoth(IRecurrentNetwork model, byte[] onnx, int seed)
+        private static (float[] Ours, float[] Theirs) RunBoth(IRecurrentNetwork model, byte[] onnx, int seed, int[]? lengths = null)
         {
             NetworkDescription d = model.Description;
             float[] ours = new float[(d.ReturnsSequences ? Steps : 1) * Batch * d.OutputSize];
@@ -142,13 +163,13 @@ namespace RnnGen.Runtime.Tests.Onnx
             {
                 var random = new Random(seed);
                 int[] ids = Enumerable.Range(0, Steps * Batch).Select(_ => random.Next(d.VocabularySize)).ToArray();
-                tokens.Forward(ids, default, ours, Batch);
-                return (ours, OnnxRuntimeRunner.Run(onnx, ids.Select(i => (long)i).ToArray(), Steps, Batch));
+                tokens.Forward(ids, lengths, ours, Batch);
+                return (ours, OnnxRuntimeRunner.Run(onnx, ids.Select(i => (long)i).ToArray(), Steps, Batch, lengths));
             }
 
             float[] input = Inputs(Steps * Batch * d.InputSize, seed);
-            ((IRecurrentNetwork<float>)model).Forward(input, default, ours, Batch);
-            return (ours, OnnxRuntimeRunner.Run(onnx, input, Steps, Batch, d.InputSize));
+            ((IRecurrentNetwork<float>)model).Forward(input, lengths, ours, Batch);
+            return (ours, OnnxRuntimeRunner.Run(onnx, input, Steps, Batch, d.InputSize, lengths));
         }
 
         private static float[] Inputs(int count, int seed)
