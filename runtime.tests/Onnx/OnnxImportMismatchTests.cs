@@ -136,6 +136,38 @@ namespace RnnGen.Runtime.Tests.Onnx
         }
 
         [Fact]
+        public void Softmax_over_another_axis_is_refused()
+        {
+            ModelProto onnx = Load("embedding_lstm_softmax");
+            onnx.Graph.Node.Single(n => n.OpType == "Softmax").Attribute.Single(a => a.Name == "axis").I = 1;
+            OnnxDifference difference = Assert.Single(ImportFails("embedding_lstm_softmax", onnx).Differences);
+            Assert.Equal("axis", difference.What);
+            Assert.Equal("1", difference.Found);
+        }
+
+        [Fact]
+        public void Wrong_vocabulary_names_the_table_shape()
+        {
+            // embedding_gru_l2_softmax has a [13][6] table; embedding_lstm_softmax needs [11][4] (and an LSTM).
+            OnnxImportException error = ImportFails("embedding_lstm_softmax", Load("embedding_gru_l2_softmax"));
+            Assert.Contains(error.Differences, d => d.What == "table 'embedding.weight' shape" && d.Expected == "[11][4]" && d.Found == "[13][6] FLOAT");
+            Assert.Contains(error.Differences, d => d.What == "cell" && d.Expected == "LSTM" && d.Found == "GRU");
+        }
+
+        [Fact]
+        public void Head_size_is_checked()
+        {
+            // lstm_i5_h8_linear_head has Dense(3); make its MatMul weight [8][4].
+            ModelProto onnx = Load("lstm_i5_h8_linear_head");
+            TensorProto weight = onnx.Graph.Initializer.Single(t => t.Name == onnx.Graph.Node.Single(n => n.OpType == "MatMul").Input[1]);
+            weight.Dims[1] = 4;
+            weight.RawData = ByteString.CopyFrom(new byte[8 * 4 * 4]);
+            OnnxDifference difference = Assert.Single(ImportFails("lstm_i5_h8_linear_head", onnx).Differences);
+            Assert.Equal("[8][3] (Dense(3) on 8 inputs)", difference.Expected);
+            Assert.Equal("[8][4] FLOAT", difference.Found);
+        }
+
+        [Fact]
         public void Layer_activation_is_checked()
         {
             // rnn_tanh's first node told to use relu: the model's layer 0 is tanh.
