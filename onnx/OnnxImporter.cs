@@ -326,7 +326,7 @@ namespace RnnGen.Onnx
             if (dense is null)
             {
                 Differ("head", "dense layer after " + OnnxGraphIndex.Describe(last), head + " as Gemm or MatMul + Add",
-                    readers.Count == 0 ? "nothing reads the recurrent output" : string.Join(", ", readers.Select(OnnxGraphIndex.Describe)));
+                    readers.Count == 0 ? "none (the recurrent output is the graph's output)" : string.Join(", ", readers.Select(OnnxGraphIndex.Describe)));
                 return;
             }
 
