@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using RnnGen.Benchmarks.Onnx;
+using RnnGen.Onnx;
 
 namespace RnnGen.Benchmarks
 {
@@ -74,22 +75,12 @@ namespace RnnGen.Benchmarks
         {
             RnnGen.Threading.RowParallel.MaxThreads = Threads;
             var lstm = Cell == "LSTM";
-            var gates = lstm ? 4 : 3;
             var model = new TModel();
             model.InitializeParameters(new Random(1));
-            var tensors = new Dictionary<string, float[]>
-            {
-                ["weight_ih_l0"] = new float[gates * Hidden * Input],
-                ["weight_hh_l0"] = new float[gates * Hidden * Hidden],
-                ["bias_ih_l0"] = new float[gates * Hidden],
-                ["bias_hh_l0"] = new float[gates * Hidden],
-            };
-            foreach (var (name, values) in tensors)
-            {
-                model.ExportPyTorch(name, values);
-            }
 
-            var peer = new OnnxRuntimeRecurrent(OnnxRecurrentModel.Build(lstm, Input, Hidden, tensors), lstm, Input, Hidden, Threads);
+            // ONNX Runtime runs the model's own ONNX export: the same weights, converted to ONNX's gate order by ExportOnnx.
+            var onnx = ((IRecurrentNetwork)model).ToOnnxBytes(new OnnxExportOptions { Opset = 14, StateInputsAndOutputs = true });
+            var peer = new OnnxRuntimeRecurrent(onnx, lstm, Input, Hidden, Threads);
             _disposables.Add(peer);
 
             var random = new Random(2);

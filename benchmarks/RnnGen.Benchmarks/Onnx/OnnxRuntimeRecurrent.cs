@@ -6,7 +6,10 @@ namespace RnnGen.Benchmarks.Onnx
     /// <summary>
     /// One LSTM/GRU layer in ONNX Runtime, used the way a latency-minded user would: a given number of intra-op
     /// threads (one, or every core), all graph optimisations, inputs and outputs bound once to preallocated buffers (<see cref="OrtIoBinding"/>), so a call
-    /// is <c>RunWithBinding</c> and nothing else.
+    /// is <c>RunWithBinding</c> and nothing else. The graph is the model's own ONNX export
+    /// (<c>ExportOnnx</c> with <c>StateInputsAndOutputs</c>): input <c>input</c> [seq][batch][input],
+    /// <c>initial_h_l0</c> (and <c>initial_c_l0</c>) [1][batch][hidden]; outputs <c>output</c> [seq][batch][hidden]
+    /// (the LSTM/GRU node's Y through a Squeeze of its directions axis), <c>h_n_l0</c> (and <c>c_n_l0</c>).
     /// </summary>
     internal sealed class OnnxRuntimeRecurrent : IDisposable
     {
@@ -58,21 +61,21 @@ namespace RnnGen.Benchmarks.Onnx
                 _values =
                 [
                     OrtValue.CreateTensorValueFromMemory(inputs, [steps, batch, owner._input]),
-                    OrtValue.CreateTensorValueFromMemory(outputs, [steps, 1, batch, owner._hidden]),
+                    OrtValue.CreateTensorValueFromMemory(outputs, [steps, batch, owner._hidden]),
                     OrtValue.CreateTensorValueFromMemory(state, stateShape),
                     OrtValue.CreateTensorValueFromMemory(new float[state.Length], stateShape),
                     OrtValue.CreateTensorValueFromMemory(new float[state.Length], stateShape),
                     OrtValue.CreateTensorValueFromMemory(new float[state.Length], stateShape),
                 ];
                 _binding = owner._session.CreateIoBinding();
-                _binding.BindInput("X", _values[0]);
-                _binding.BindOutput("Y", _values[1]);
-                _binding.BindInput("initial_h", _values[2]); // zero: read, never written
-                _binding.BindOutput("Y_h", _values[4]);
+                _binding.BindInput("input", _values[0]);
+                _binding.BindOutput("output", _values[1]);
+                _binding.BindInput("initial_h_l0", _values[2]); // zero: read, never written
+                _binding.BindOutput("h_n_l0", _values[4]);
                 if (owner._lstm)
                 {
-                    _binding.BindInput("initial_c", _values[3]);
-                    _binding.BindOutput("Y_c", _values[5]);
+                    _binding.BindInput("initial_c_l0", _values[3]);
+                    _binding.BindOutput("c_n_l0", _values[5]);
                 }
             }
 
@@ -108,7 +111,7 @@ namespace RnnGen.Benchmarks.Onnx
                 _values =
                 [
                     OrtValue.CreateTensorValueFromMemory(input, [1, 1, owner._input]),
-                    OrtValue.CreateTensorValueFromMemory(output, [1, 1, 1, owner._hidden]),
+                    OrtValue.CreateTensorValueFromMemory(output, [1, 1, owner._hidden]),
                     OrtValue.CreateTensorValueFromMemory(h[0], shape),
                     OrtValue.CreateTensorValueFromMemory(h[1], shape),
                     OrtValue.CreateTensorValueFromMemory(c[0], shape),
@@ -117,14 +120,14 @@ namespace RnnGen.Benchmarks.Onnx
                 for (var i = 0; i < 2; i++)
                 {
                     var binding = owner._session.CreateIoBinding();
-                    binding.BindInput("X", _values[0]);
-                    binding.BindOutput("Y", _values[1]);
-                    binding.BindInput("initial_h", _values[2 + i]);
-                    binding.BindOutput("Y_h", _values[3 - i]);
+                    binding.BindInput("input", _values[0]);
+                    binding.BindOutput("output", _values[1]);
+                    binding.BindInput("initial_h_l0", _values[2 + i]);
+                    binding.BindOutput("h_n_l0", _values[3 - i]);
                     if (owner._lstm)
                     {
-                        binding.BindInput("initial_c", _values[4 + i]);
-                        binding.BindOutput("Y_c", _values[5 - i]);
+                        binding.BindInput("initial_c_l0", _values[4 + i]);
+                        binding.BindOutput("c_n_l0", _values[5 - i]);
                     }
 
                     _bindings[i] = binding;
