@@ -18,14 +18,22 @@ namespace RnnGen.Benchmarks
         [Params("LSTM", "GRU")]
         public string Cell { get; set; } = "LSTM";
 
-        [Params(128)]
+        [Params(128, 256)]
         public int Hidden { get; set; } = 128;
 
         [Params(1, 32)]
         public int Batch { get; set; } = 1;
 
+        /// <summary>RowParallel.MaxThreads: 1 keeps the step on one core; 2 splits Forward's rows and Backward's GEMMs across both.</summary>
+        [Params(1, 2)]
+        public int Threads { get; set; } = 1;
+
         [GlobalSetup]
-        public void Setup() => ModelBinding.Bind(Cell, Hidden, this);
+        public void Setup()
+        {
+            RnnGen.Threading.RowParallel.MaxThreads = Threads;
+            ModelBinding.Bind(Cell, Hidden, this);
+        }
 
         [Benchmark(Description = "Training step (Forward + BPTT + Adam), 100 steps")]
         public void TrainingStep() => _train();

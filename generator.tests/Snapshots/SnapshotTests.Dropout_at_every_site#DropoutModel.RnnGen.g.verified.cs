@@ -19,7 +19,7 @@
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
-partial class DropoutModel
+partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.State>
 {
     // ---- Sizes ----
 
@@ -74,6 +74,52 @@ partial class DropoutModel
     /// <summary>Floats in the packed parameter buffer (parameters plus block padding and alignment).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int PackedParameterLength = 9728;
+
+    /// <summary>The network as values (input, layers, head, limits), for code written once for any model.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static global::RnnGen.NetworkDescription Description { get; } = new(
+        inputSize: 0,
+        vocabularySize: 40,
+        embeddingDimension: 8,
+        layers: new global::RnnGen.RecurrentLayerInfo[]
+        {
+            new(global::RnnGen.CellType.Lstm, 20, 8, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: false,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0.2f, RecurrentDropout: 0.25f),
+            new(global::RnnGen.CellType.Gru, 17, 20, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: true,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0.3f, RecurrentDropout: 0.1f),
+            new(global::RnnGen.CellType.Gru, 9, 17, UseBias: true, ReturnSequences: false,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: false,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0.5f),
+        },
+        head: new global::RnnGen.DenseLayerInfo(40, 9, global::RnnGen.Activation.Softmax, UseBias: true, Dropout: 0.4f),
+        maxSequenceLength: 12,
+        maxBatchSize: 3,
+        parameterCount: 5865,
+        packedParameterLength: 9728);
+
+    /// <summary>The PyTorch tensors the parameters map to (the static <see cref="PyTorchTensors"/>).</summary>
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRecurrentNetwork.PyTorchTensors => PyTorchTensors;
+
+    /// <summary>Forwards to the static <see cref="ExportPyTorchGradient"/>.</summary>
+    void global::RnnGen.IRecurrentNetwork.ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination) => ExportPyTorchGradient(name, packed, destination);
+
+    /// <summary>The static <see cref="Description"/>.</summary>
+    global::RnnGen.NetworkDescription global::RnnGen.IRecurrentNetwork.Description => Description;
+
+    /// <summary>Advances one stream by one token: <paramref name="input"/> holds exactly one token id.</summary>
+    void global::RnnGen.IRecurrentNetwork<int, DropoutModel.State>.Step(DropoutModel.State state, global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
+    {
+        if (input.Length != 1)
+        {
+            throw new global::System.ArgumentException($"Expected exactly one token id, got {input.Length}.", "input");
+        }
+        Step(state, input[0], output);
+    }
 
     // ---- Parameters ----
 

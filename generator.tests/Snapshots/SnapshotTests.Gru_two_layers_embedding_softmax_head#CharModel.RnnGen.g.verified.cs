@@ -18,7 +18,7 @@
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
-partial class CharModel
+partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
 {
     // ---- Sizes ----
 
@@ -69,6 +69,51 @@ partial class CharModel
     /// <summary>Floats in the packed parameter buffer (parameters plus block padding and alignment).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int PackedParameterLength = 33696;
+
+    /// <summary>The network as values (input, layers, head, limits), for code written once for any model.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static global::RnnGen.NetworkDescription Description { get; } = new(
+        inputSize: 0,
+        vocabularySize: 96,
+        embeddingDimension: 32,
+        layers: new global::RnnGen.RecurrentLayerInfo[]
+        {
+            new(global::RnnGen.CellType.Gru, 48, 32, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: true,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0f),
+            new(global::RnnGen.CellType.Gru, 48, 48, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: true,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0f),
+        },
+        head: new global::RnnGen.DenseLayerInfo(96, 48, global::RnnGen.Activation.Softmax, UseBias: true, Dropout: 0f),
+        maxSequenceLength: 16,
+        maxBatchSize: 2,
+        parameterCount: 33696,
+        packedParameterLength: 33696);
+
+    /// <summary>The PyTorch tensors the parameters map to (the static <see cref="PyTorchTensors"/>).</summary>
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRecurrentNetwork.PyTorchTensors => PyTorchTensors;
+
+    /// <summary>Forwards to the static <see cref="ExportPyTorchGradient"/>.</summary>
+    void global::RnnGen.IRecurrentNetwork.ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination) => ExportPyTorchGradient(name, packed, destination);
+
+    /// <summary>The static <see cref="Description"/>.</summary>
+    global::RnnGen.NetworkDescription global::RnnGen.IRecurrentNetwork.Description => Description;
+
+    /// <summary>This model has no dropout: training and inference run the same computation, so the flag is always false.</summary>
+    bool global::RnnGen.IRecurrentNetwork.Training { get => false; set { } }
+
+    /// <summary>Advances one stream by one token: <paramref name="input"/> holds exactly one token id.</summary>
+    void global::RnnGen.IRecurrentNetwork<int, CharModel.State>.Step(CharModel.State state, global::System.ReadOnlySpan<int> input, global::System.Span<float> output)
+    {
+        if (input.Length != 1)
+        {
+            throw new global::System.ArgumentException($"Expected exactly one token id, got {input.Length}.", "input");
+        }
+        Step(state, input[0], output);
+    }
 
     // ---- Parameters ----
 

@@ -19,7 +19,7 @@ partial class Outer<T>
     /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
     /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
     /// </remarks>
-    partial class InnerModel
+    partial class InnerModel : global::RnnGen.IRecurrentNetwork<float, InnerModel.State>
     {
         // ---- Sizes ----
 
@@ -62,6 +62,37 @@ partial class Outer<T>
         /// <summary>Floats in the packed parameter buffer (parameters plus block padding and alignment).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public const int PackedParameterLength = 912;
+
+        /// <summary>The network as values (input, layers, head, limits), for code written once for any model.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public static global::RnnGen.NetworkDescription Description { get; } = new(
+            inputSize: 2,
+            vocabularySize: 0,
+            embeddingDimension: 0,
+            layers: new global::RnnGen.RecurrentLayerInfo[]
+            {
+                new(global::RnnGen.CellType.Lstm, 8, 2, UseBias: true, ReturnSequences: true,
+                    GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                    global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: false,
+                    Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0f),
+            },
+            head: new global::RnnGen.DenseLayerInfo(1, 8, global::RnnGen.Activation.Sigmoid, UseBias: true, Dropout: 0f),
+            maxSequenceLength: 4,
+            maxBatchSize: 1,
+            parameterCount: 393,
+            packedParameterLength: 912);
+
+        /// <summary>The PyTorch tensors the parameters map to (the static <see cref="PyTorchTensors"/>).</summary>
+        global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRecurrentNetwork.PyTorchTensors => PyTorchTensors;
+
+        /// <summary>Forwards to the static <see cref="ExportPyTorchGradient"/>.</summary>
+        void global::RnnGen.IRecurrentNetwork.ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination) => ExportPyTorchGradient(name, packed, destination);
+
+        /// <summary>The static <see cref="Description"/>.</summary>
+        global::RnnGen.NetworkDescription global::RnnGen.IRecurrentNetwork.Description => Description;
+
+        /// <summary>This model has no dropout: training and inference run the same computation, so the flag is always false.</summary>
+        bool global::RnnGen.IRecurrentNetwork.Training { get => false; set { } }
 
         // ---- Parameters ----
 

@@ -35,11 +35,12 @@ namespace RnnGen.Generator.Emit
             }
 
             DocumentationEmitter.Emit(w, plan);
-            using (w.Block(shell.Target.Header))
+            using (w.Block(shell.Target.Header + NetworkInterfaceEmitter.BaseList(plan)))
             {
                 w.Line("// ---- Sizes ----");
                 w.Line();
                 ConstantsEmitter.Emit(w, plan);
+                NetworkInterfaceEmitter.Emit(w, plan);
                 w.Line("// ---- Parameters ----");
                 w.Line();
                 ParameterViewsEmitter.Emit(w, plan);

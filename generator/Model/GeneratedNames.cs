@@ -15,7 +15,7 @@ namespace RnnGen.Generator.Model
         {
             // Sizes and parameters
             "InputSize", "VocabularySize", "EmbeddingDimension", "MaxSequenceLength", "MaxBatchSize", "OutputSize",
-            "ReturnsSequences", "LayerCount", "StateCount", "ParameterCount", "PackedParameterLength", "PackedParameters",
+            "ReturnsSequences", "Description", "LayerCount", "StateCount", "ParameterCount", "PackedParameterLength", "PackedParameters",
             "EmbeddingTable", "HeadWeights", "HeadBias", "PyTorchTensors", "ImportPyTorch", "ExportPyTorch",
             "ExportPyTorchGradient", "UnpackPyTorch", "KerasTensors", "ImportKeras", "ExportKeras", "InitializeParameters",
             "ClearPadding", "StepWeightFormat", "QuantizeWeights",

@@ -41,6 +41,26 @@ namespace RnnGen.Numerics
             int inputStride,
             int rows)
         {
+            if (!ParallelGemm.TryWeights(weightGradients, tensor, gateGradients, gateRows, gates, inputs, inputStride, rows))
+            {
+                AccumulateWeightsSerial(weightGradients, tensor, gateGradients, gateRows, gates, inputs, inputStride, rows);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="AccumulateWeights"/> on the calling thread. Every output element is a sum over the rows in the
+        /// same order whichever blocks a call covers, so a call per range of blocks gives the same bits as one call.
+        /// </summary>
+        internal static void AccumulateWeightsSerial(
+            Span<float> weightGradients,
+            PackedShape tensor,
+            ReadOnlySpan<float> gateGradients,
+            GateRows gateRows,
+            GateSlice gates,
+            ReadOnlySpan<float> inputs,
+            int inputStride,
+            int rows)
+        {
             ref var dw = ref MemoryMarshal.GetReference(weightGradients);
             ref var dg = ref MemoryMarshal.GetReference(gateGradients);
             ref var x = ref MemoryMarshal.GetReference(inputs);
@@ -197,6 +217,27 @@ namespace RnnGen.Numerics
         /// <param name="gates">Which gates of the tensor and of the rows take part.</param>
         /// <param name="rows">Number of rows.</param>
         public static void AccumulateTransposed(
+            Span<float> inputGradients,
+            int inputStride,
+            ReadOnlySpan<float> weights,
+            PackedShape tensor,
+            ReadOnlySpan<float> gateGradients,
+            GateRows gateRows,
+            GateSlice gates,
+            int rows)
+        {
+            if (!ParallelGemm.TryTransposed(inputGradients, inputStride, weights, tensor, gateGradients, gateRows, gates, rows))
+            {
+                AccumulateTransposedSerial(inputGradients, inputStride, weights, tensor, gateGradients, gateRows, gates, rows);
+            }
+        }
+
+        /// <summary>
+        /// <see cref="AccumulateTransposed"/> on the calling thread. Rows go in tiles of eight (four without
+        /// Vector512) and the rest one by one, so a call per range of rows that starts at a multiple of eight gives
+        /// the same bits as one call.
+        /// </summary>
+        internal static void AccumulateTransposedSerial(
             Span<float> inputGradients,
             int inputStride,
             ReadOnlySpan<float> weights,

@@ -65,54 +65,71 @@ namespace RnnGen.Samples.AddingProblem
             ArgumentNullException.ThrowIfNull(model);
             ArgumentNullException.ThrowIfNull(testSet);
             ArgumentNullException.ThrowIfNull(settings);
-            var random = new Random(settings.Seed + 1);
-            var batch = new AddingBatch(length, ModelLimits.BatchSize);
-            var outputs = new float[ModelLimits.BatchSize];
-            var outputGradients = new float[ModelLimits.BatchSize];
-            var gradients = new float[model.PackedLength];
-            var adam = new Adam(model.PackedParameters.Length, settings.LearningRate);
-
-            var curve = new List<CurvePoint>();
-            void Record(int step, double trainMse)
+            var options = new TrainerOptions(settings.Steps)
             {
-                var point = new CurvePoint(step, Evaluate(model, testSet), trainMse);
+                ClipNorm = settings.ClipNorm,
+                ReportEvery = settings.EvaluateEvery,
+                ValidateEvery = settings.EvaluateEvery,
+                ValidationBatches = testSet.Count,
+                MaxConsecutiveSkips = 100, // a curve shows a cell that diverges now and then; a hundred in a row ends its run
+            };
+            var trainer = new Trainer<float>(model, new Adam(model.PackedParameters.Length, settings.LearningRate), options, TrainingLoss.MeanSquaredError(Activation.Linear));
+            var testData = new TestBatches(testSet);
+            var curve = new List<CurvePoint>();
+            var clock = Stopwatch.StartNew();
+            var first = new CurvePoint(0, trainer.Validate(testData), double.NaN);
+            curve.Add(first);
+            progress?.Invoke(first);
+            var reports = new CurveReports(curve, progress);
+            var result = trainer.Run(new RandomBatches(new Random(settings.Seed + 1), length), testData, reports);
+            return new TrainingRun(model.Cell, length, curve, result.SkippedSteps, clock.Elapsed.TotalSeconds);
+        }
+
+        /// <summary>Fresh random adding-problem batches of one length.</summary>
+        private sealed class RandomBatches(Random random, int length) : ITrainingData<float>
+        {
+            private readonly AddingBatch batch = new(length, ModelLimits.BatchSize);
+
+            public void Next(TrainingBatch<float> target)
+            {
+                AddingTask.Fill(random, batch);
+                target.Steps = length;
+                target.BatchSize = ModelLimits.BatchSize;
+                batch.Inputs.CopyTo(target.Inputs, 0);
+                batch.Targets.CopyTo(target.Targets, 0);
+            }
+        }
+
+        /// <summary>The fixed test set, batch by batch, round and round.</summary>
+        private sealed class TestBatches(IReadOnlyList<AddingBatch> testSet) : ITrainingData<float>
+        {
+            private int next;
+
+            public void Next(TrainingBatch<float> target)
+            {
+                var batch = testSet[next];
+                next = (next + 1) % testSet.Count;
+                target.Steps = batch.Length;
+                target.BatchSize = batch.BatchSize;
+                batch.Inputs.CopyTo(target.Inputs, 0);
+                batch.Targets.CopyTo(target.Targets, 0);
+            }
+        }
+
+        /// <summary>A curve point per validation, with the mean training loss of the interval before it.</summary>
+        private sealed class CurveReports(List<CurvePoint> curve, Action<CurvePoint>? progress) : IProgress<TrainingReport>
+        {
+            public void Report(TrainingReport value)
+            {
+                if (value.Kind != TrainingReportKind.Validation)
+                {
+                    return;
+                }
+
+                var point = new CurvePoint((int)value.Step, value.ValidationLoss, value.Loss);
                 curve.Add(point);
                 progress?.Invoke(point);
             }
-
-            var clock = Stopwatch.StartNew();
-            Record(0, double.NaN);
-            var lossSum = 0.0;
-            var lossCount = 0;
-            var skipped = 0;
-            for (var step = 1; step <= settings.Steps; step++)
-            {
-                AddingTask.Fill(random, batch);
-                model.Forward(batch.Inputs, outputs, ModelLimits.BatchSize, continueState: false);
-                var loss = Losses.MeanSquaredError(outputs, batch.Targets, Activation.Linear, outputGradients, default, 1);
-                gradients.AsSpan().Clear();
-                model.Backward(outputGradients, gradients);
-                var norm = GradientClipping.ClipByGlobalNorm(gradients, settings.ClipNorm);
-                if (float.IsFinite(norm) && float.IsFinite(loss))
-                {
-                    adam.Step(model.PackedParameters, gradients);
-                    lossSum += loss;
-                    lossCount++;
-                }
-                else
-                {
-                    skipped++;
-                }
-
-                if (step % settings.EvaluateEvery == 0 || step == settings.Steps)
-                {
-                    Record(step, lossCount > 0 ? lossSum / lossCount : double.NaN);
-                    lossSum = 0;
-                    lossCount = 0;
-                }
-            }
-
-            return new TrainingRun(model.Cell, length, curve, skipped, clock.Elapsed.TotalSeconds);
         }
 
         /// <summary>The mean squared error of <paramref name="model"/> over every sequence of <paramref name="testSet"/>.</summary>

@@ -12,11 +12,6 @@ namespace RnnGen.Samples.CharLanguageModel
     [Dense(CharacterSet.Size, Activation.Softmax)]
     public partial class SmallCharModel : ICharNetwork<SmallCharModel.State>
     {
-        /// <inheritdoc/>
-        public static string Architecture => $"Embedding({VocabularySize}, {EmbeddingDimension}) → LSTM({Layer0Units}) → LSTM({Layer1Units}) → Dense({OutputSize}, softmax)";
-
-        /// <inheritdoc/>
-        public static int TrainableParameters => ParameterCount;
     }
 
     /// <summary>
@@ -30,11 +25,6 @@ namespace RnnGen.Samples.CharLanguageModel
     [Dense(CharacterSet.Size, Activation.Softmax)]
     public partial class LargeCharModel : ICharNetwork<LargeCharModel.State>
     {
-        /// <inheritdoc/>
-        public static string Architecture => $"Embedding({VocabularySize}, {EmbeddingDimension}) → LSTM({Layer0Units}) → LSTM({Layer1Units}) → Dense({OutputSize}, softmax)";
-
-        /// <inheritdoc/>
-        public static int TrainableParameters => ParameterCount;
     }
 
     /// <summary>The window and batch the models are generated for; the training loop uses exactly these.</summary>

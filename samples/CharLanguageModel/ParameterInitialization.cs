@@ -23,7 +23,7 @@ namespace RnnGen.Samples.CharLanguageModel
             ArgumentNullException.ThrowIfNull(model);
             var random = new Random(seed);
             model.InitializeParameters(random);
-            foreach (var tensor in TModel.PyTorchTensors)
+            foreach (var tensor in model.PyTorchTensors)
             {
                 var values = new float[tensor.Length];
                 var units = tensor.Rows / 4; // LSTM tensors stack the gates i, f, g, o along the rows

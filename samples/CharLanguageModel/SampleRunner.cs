@@ -67,13 +67,13 @@ namespace RnnGen.Samples.CharLanguageModel
             where TState : class
         {
             var sizeName = size.ToString().ToLowerInvariant();
-            ConsoleUi.Heading($"Model ({sizeName}): {TModel.Architecture}, {TModel.TrainableParameters:N0} parameters");
             var model = new TModel();
+            ConsoleUi.Heading($"Model ({sizeName}): {model.Description.Architecture}, {model.Description.ParameterCount:N0} parameters");
             var optimizer = new Adam(model.PackedParameters.Length, options.LearningRate);
             if (options.Resume)
             {
-                var metadata = Checkpoint.Load<TModel, TState>(options.CheckpointPath, model, options.Steps > 0 ? optimizer : null);
-                var score = metadata.TryGetValue(Checkpoint.ValidationKey, out var bits) ? $", validation {bits} bits/char" : string.Empty;
+                var metadata = Checkpoint.Load(options.CheckpointPath, model, options.Steps > 0 ? optimizer : null);
+                var score = Checkpoint.ValidationBits(metadata) is { } bits ? $", validation {bits:F4} bits/char" : string.Empty;
                 var step = metadata.TryGetValue(Checkpoint.StepTensor, out var savedStep) ? savedStep : optimizer.StepCount.ToString(CultureInfo.InvariantCulture);
                 ConsoleUi.Info($"Resumed from {Path.GetFullPath(options.CheckpointPath)} (step {step}{score})");
             }

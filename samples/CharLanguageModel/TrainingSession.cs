@@ -44,8 +44,10 @@ namespace RnnGen.Samples.CharLanguageModel
     }
 
     /// <summary>
-    /// The training loop: random windows (or, stateful, the next chunk of each track with the state carried) →
-    /// <c>Forward</c> → softmax cross-entropy → <c>Backward</c> → clip → Adam, with periodic validation and checkpoints.
+    /// One training run of the sample on the runtime's <see cref="Trainer{TInput}"/>: random windows (or, stateful, the
+    /// next chunk of each track with the state carried) → <c>Forward</c> → softmax cross-entropy → <c>Backward</c> → clip
+    /// → Adam on a cosine schedule, validated on fixed windows and checkpointed every <see cref="TrainingSettings.EvaluateEvery"/>
+    /// steps. What is left here is the sample's own: its batches, its validation windows and its progress display.
     /// </summary>
     /// <typeparam name="TModel">The generated model class.</typeparam>
     /// <typeparam name="TState">Its state class.</typeparam>
@@ -87,102 +89,65 @@ namespace RnnGen.Samples.CharLanguageModel
         public TrainingSummary Run(ITrainingProgress<TrainingStatus> progress, CancellationToken stop)
         {
             ArgumentNullException.ThrowIfNull(progress);
-            const int batch = TrainingDefaults.BatchSize;
-            const int vocabulary = CharacterSet.Size;
             var startStep = optimizer.StepCount;
-
-            // Cosine decay over this run, positioned on the global step count, so a resumed run continues the curve
-            // (warmly restarting from where the global step lies in the longer schedule).
-            var schedule = new CosineAnnealingSchedule(settings.LearningRate, startStep + settings.Steps, settings.LearningRate / 10);
+            var wall = Stopwatch.StartNew();
             IBatchSource sampler = settings.Stateful
                 ? new TrackBatches(corpus.Training, startStep)
                 : new BatchSampler(corpus.Training, new Random(unchecked(settings.Seed + ((int)startStep * 7919))));
-            var probabilities = new float[TrainingDefaults.SequenceLength * batch * vocabulary];
-            var logitGradients = new float[probabilities.Length];
-            var gradients = new float[model.PackedParameters.Length];
-
-            var wall = Stopwatch.StartNew();
-            var training = new Stopwatch();
-            double lossSum = 0;
-            var lossCount = 0;
-            var guard = new DivergenceGuard();
-            var lastBits = double.NaN;
-            var done = 0;
-            var evaluatedAt = 0;
-            var lastRate = optimizer.LearningRate;
-            var carried = false;
-            void Report()
+            var metadata = Checkpoint.Metadata(settings.Metadata);
+            metadata["learning_rate"] = settings.LearningRate.ToString(CultureInfo.InvariantCulture);
+            var options = new TrainerOptions(startStep + settings.Steps)
             {
-                var tokensPerSecond = done * (double)batch * TrainingDefaults.SequenceLength / training.Elapsed.TotalSeconds;
-                progress.Update(new TrainingStatus(optimizer.StepCount, done, settings.Steps, lossSum / lossCount, lastRate, tokensPerSecond, wall.Elapsed));
-                lossSum = 0;
-                lossCount = 0;
+                ClipNorm = settings.ClipNorm,
+
+                // Cosine decay over this run, positioned on the global step count, so a resumed run continues the curve
+                // (warmly restarting from where the global step lies in the longer schedule).
+                Schedule = new CosineAnnealingSchedule(settings.LearningRate, startStep + settings.Steps, settings.LearningRate / 10),
+                ReportEvery = progress.UpdateEvery,
+                ValidateEvery = settings.EvaluateEvery,
+                ValidationBatches = validation.BatchCount,
+                CheckpointEvery = settings.EvaluateEvery,
+                CheckpointPath = settings.CheckpointPath,
+                Metadata = metadata,
+            };
+            var trainer = new Trainer<int>(model, optimizer, options, TrainingLoss.SoftmaxCrossEntropy);
+            var result = trainer.Run(new SampledBatches(sampler), validation.AsTrainingData(), new StatusReports(progress, startStep, settings.Steps), stop);
+            if (result.Reason == TrainingStopReason.Diverged)
+            {
+                throw new InvalidOperationException($"Training diverged: the loss or the gradient was not finite for {options.MaxConsecutiveSkips} steps in a row (step {result.FinalStep}). Try a lower --learning-rate.");
             }
 
-            while (done < settings.Steps && !stop.IsCancellationRequested)
-            {
-                training.Start();
-                sampler.Next();
-                // Stateful batches carry the state of this session's previous training Forward; validation runs its own
-                // Forward calls in between, so the batch after one starts again from zero.
-                model.Forward(sampler.Inputs, probabilities, batch, continueState: carried && sampler.ContinuesState);
-                carried = true;
-                var loss = Losses.SoftmaxCrossEntropy(probabilities, sampler.Targets, vocabulary, logitGradients);
-                gradients.AsSpan().Clear(); // Backward accumulates
-                model.Backward(logitGradients, gradients);
-                var norm = GradientClipping.ClipByGlobalNorm(gradients, settings.ClipNorm);
-                if (!guard.Accept(loss, norm, optimizer.StepCount))
-                {
-                    training.Stop();
-                    continue;
-                }
-
-                lastRate = schedule.Apply(optimizer);
-                optimizer.Step(model.PackedParameters, gradients);
-                training.Stop();
-                done++;
-                lossSum += loss;
-                lossCount++;
-
-                if (done % progress.UpdateEvery == 0 || done == settings.Steps)
-                {
-                    Report();
-                }
-
-                if (done % settings.EvaluateEvery == 0 && done < settings.Steps)
-                {
-                    lastBits = EvaluateAndSave(progress);
-                    evaluatedAt = done;
-                    carried = false;
-                }
-            }
-
-            if (lossCount > 0)
-            {
-                Report(); // stopped between two reports
-            }
-
-            if (done > 0 && evaluatedAt != done)
-            {
-                lastBits = EvaluateAndSave(progress);
-            }
-
-            return new TrainingSummary(done, optimizer.StepCount, training.Elapsed, wall.Elapsed, lastBits, guard.Skipped, stop.IsCancellationRequested);
+            var bits = result.LastValidationLoss / Math.Log(2);
+            return new TrainingSummary((int)result.StepsTaken, result.FinalStep, result.TrainingTime, wall.Elapsed, bits, result.SkippedSteps, result.Reason == TrainingStopReason.Cancelled);
         }
 
-        private double EvaluateAndSave(ITrainingProgress<TrainingStatus> progress)
+        /// <summary>The sample's batch sources as the trainer's data: inputs and next-character targets, and whether the state carries.</summary>
+        private sealed class SampledBatches(IBatchSource source) : ITrainingData<int>
         {
-            var clock = Stopwatch.StartNew();
-            var bits = validation.Windows(model).BitsPerToken;
-            var metadata = new Dictionary<string, string>(settings.Metadata, StringComparer.Ordinal)
+            public void Next(TrainingBatch<int> batch)
             {
-                [Checkpoint.ValidationKey] = bits.ToString("F4", CultureInfo.InvariantCulture),
-                ["learning_rate"] = settings.LearningRate.ToString(CultureInfo.InvariantCulture),
-            };
-            Checkpoint.Save<TModel, TState>(settings.CheckpointPath, model, optimizer, metadata);
-            // Under 80 columns: a wrapped line would confuse the live progress display in a narrow terminal.
-            progress.WriteLine($"step {optimizer.StepCount,6:N0}  validation {bits:F3} bits/char, checkpoint saved ({clock.Elapsed.TotalSeconds:F1} s)");
-            return bits;
+                source.Next();
+                source.Inputs.CopyTo(batch.Inputs, 0);
+                source.Targets.CopyTo(batch.TokenTargets, 0);
+                batch.ContinuesState = source.ContinuesState;
+            }
+        }
+
+        /// <summary>Turns the trainer's reports into the sample's status line and validation lines.</summary>
+        private sealed class StatusReports(ITrainingProgress<TrainingStatus> progress, long startStep, int steps) : IProgress<TrainingReport>
+        {
+            public void Report(TrainingReport value)
+            {
+                if (value.Kind == TrainingReportKind.Progress)
+                {
+                    progress.Update(new TrainingStatus(value.Step, (int)(value.Step - startStep), steps, value.Loss, value.LearningRate, value.TokensPerSecond, value.Elapsed));
+                    return;
+                }
+
+                // Under 80 columns: a wrapped line would confuse the live progress display in a narrow terminal.
+                var saved = value.CheckpointSaved ? ", checkpoint saved" : string.Empty;
+                progress.WriteLine($"step {value.Step,6:N0}  validation {value.ValidationLoss / Math.Log(2):F3} bits/char{saved}");
+            }
         }
     }
 }

@@ -104,6 +104,32 @@ namespace RnnGen.Samples.CharLanguageModel
             return new SequenceScore(logProbability, count);
         }
 
+        /// <summary>The number of Forward batches <see cref="Windows{TState}"/> runs.</summary>
+        public int BatchCount => (WindowCount + TrainingDefaults.BatchSize - 1) / TrainingDefaults.BatchSize;
+
+        /// <summary>The same windows as a batch source for the runtime's <see cref="RnnGen.Training.Trainer{TInput}"/>:
+        /// <see cref="BatchCount"/> batches make one pass, and the next pass starts again at the first window.</summary>
+        /// <returns>The source.</returns>
+        public RnnGen.Training.ITrainingData<int> AsTrainingData() => new WindowBatches(this);
+
         private int BatchRows(int batch) => Math.Min(TrainingDefaults.BatchSize, WindowCount - (batch * TrainingDefaults.BatchSize));
+    
+        /// <summary>Yields the fixed validation windows batch by batch, in order, round and round.</summary>
+        private sealed class WindowBatches(Validation validation) : RnnGen.Training.ITrainingData<int>
+        {
+            private int next;
+
+            public void Next(RnnGen.Training.TrainingBatch<int> batch)
+            {
+                var rows = validation.BatchRows(next);
+                var length = rows * TrainingDefaults.SequenceLength;
+                var start = next * TrainingDefaults.BatchSize * TrainingDefaults.SequenceLength;
+                batch.Steps = TrainingDefaults.SequenceLength;
+                batch.BatchSize = rows;
+                validation.tokens.AsSpan(start, length).CopyTo(batch.Inputs);
+                validation.targets.AsSpan(start, length).CopyTo(batch.TokenTargets);
+                next = (next + 1) % validation.BatchCount;
+            }
+        }
     }
 }

@@ -1,0 +1,332 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Diagnostics;
+using System.Threading;
+using RnnGen.IO;
+
+namespace RnnGen.Training
+{
+    /// <summary>
+    /// The training loop for any generated model: batches in (<see cref="ITrainingData{TInput}"/>), then
+    /// <c>Forward</c> → loss → <c>Backward</c> → clip → optimiser step, with progress reports (loss, gradient norm,
+    /// tokens/s), validation every N steps, atomic checkpoints every N steps (resumable, optimiser state included),
+    /// a divergence guard (a step whose loss or gradient is not finite is skipped, and many in a row stop the run)
+    /// and early stopping on the validation loss.
+    /// </summary>
+    /// <typeparam name="TInput"><c>float</c> features or <c>int</c> token ids, as the model takes.</typeparam>
+    /// <example>
+    /// <code>
+    /// var model = new CharModel();
+    /// model.InitializeParameters(new Random(1));
+    /// var trainer = new Trainer&lt;int&gt;(model, new Adam(model.PackedParameters.Length, learningRate: 2e-3f),
+    ///     new TrainerOptions(Steps: 2000) { ValidateEvery = 250, CheckpointEvery = 250, CheckpointPath = "char.safetensors", Resume = true });
+    /// TrainingResult result = trainer.Run(new RandomWindows(train), new RandomWindows(valid),
+    ///     new Progress&lt;TrainingReport&gt;(r => Console.WriteLine($"{r.Step}: loss {r.Loss:F3}, {r.TokensPerSecond:N0} tokens/s")));
+    /// </code>
+    /// </example>
+    /// <remarks>
+    /// A training step allocates nothing (the buffers are made once, for the model's largest batch); reports are
+    /// value types handed to the progress sink on the training thread. One trainer drives one model at a time.
+    /// </remarks>
+    public sealed class Trainer<TInput>
+        where TInput : unmanaged
+    {
+        private readonly IRecurrentNetwork<TInput> model;
+        private readonly Optimizer optimizer;
+        private readonly TrainerOptions options;
+        private readonly TrainingLoss loss;
+        private readonly TrainingBatch<TInput> batch;
+        private readonly float[] outputs;
+        private readonly float[] outputGradients;
+        private readonly float[] gradients;
+        private readonly float[] rowMask;
+
+        /// <summary>Prepares training; nothing runs until <see cref="Run"/>.</summary>
+        /// <param name="model">The model, initialised (or to be resumed from <see cref="TrainerOptions.CheckpointPath"/>).</param>
+        /// <param name="optimizer">The optimiser over <c>model.PackedParameters</c> (its <c>ParameterCount</c> must be that length).</param>
+        /// <param name="options">The settings.</param>
+        /// <param name="loss">The loss; null picks <see cref="TrainingLoss.For"/> the model's head.</param>
+        /// <exception cref="ArgumentException">The optimiser does not cover the model's parameters, or an option is out of range.</exception>
+        public Trainer(IRecurrentNetwork<TInput> model, Optimizer optimizer, TrainerOptions options, TrainingLoss? loss = null)
+        {
+            ArgumentNullException.ThrowIfNull(model);
+            ArgumentNullException.ThrowIfNull(optimizer);
+            ArgumentNullException.ThrowIfNull(options);
+            options.Validate();
+            NetworkDescription description = model.Description;
+            if (optimizer.ParameterCount != description.PackedParameterLength)
+            {
+                throw new ArgumentException($"The optimizer has {optimizer.ParameterCount} parameters; the model's packed buffer has {description.PackedParameterLength} (create it with model.PackedParameters.Length).", nameof(optimizer));
+            }
+
+            this.model = model;
+            this.optimizer = optimizer;
+            this.options = options;
+            this.loss = loss ?? TrainingLoss.For(description);
+            batch = new TrainingBatch<TInput>(description);
+            outputs = new float[batch.Targets.Length];
+            outputGradients = new float[outputs.Length];
+            gradients = new float[description.PackedParameterLength];
+            rowMask = new float[batch.TokenTargets.Length];
+        }
+
+        /// <summary>The checkpoint metadata key of the last validation loss before the save (when validated).</summary>
+        public const string ValidationLossKey = "validation_loss";
+
+        /// <summary>The loss being minimised.</summary>
+        public TrainingLoss Loss => loss;
+
+        /// <summary>
+        /// Trains until the optimiser's step count reaches <see cref="TrainerOptions.Steps"/>, the token is signalled,
+        /// validation stops improving or training diverges; resumes from the checkpoint first when asked to.
+        /// </summary>
+        /// <param name="training">The training batches.</param>
+        /// <param name="validation">Validation batches (<see cref="TrainerOptions.ValidationBatches"/> per pass), or null.</param>
+        /// <param name="progress">Receives reports, or null.</param>
+        /// <param name="cancellation">Stops the run after the current step; the final checkpoint is still written.</param>
+        /// <returns>What the run achieved.</returns>
+        /// <exception cref="CheckpointException">Resuming found a checkpoint that does not match the model or optimiser.</exception>
+        /// <exception cref="InvalidOperationException">A data source set an invalid batch shape.</exception>
+        public TrainingResult Run(ITrainingData<TInput> training, ITrainingData<TInput>? validation = null, IProgress<TrainingReport>? progress = null, CancellationToken cancellation = default)
+        {
+            ArgumentNullException.ThrowIfNull(training);
+            if (options.Resume && System.IO.File.Exists(options.CheckpointPath))
+            {
+                TrainingCheckpoint.Load(options.CheckpointPath!, model, optimizer);
+            }
+
+            bool wasTraining = model.Training;
+            try
+            {
+                return RunSteps(training, validation, progress, cancellation);
+            }
+            finally
+            {
+                model.Training = wasTraining;
+            }
+        }
+
+        private TrainingResult RunSteps(ITrainingData<TInput> training, ITrainingData<TInput>? validation, IProgress<TrainingReport>? progress, CancellationToken cancellation)
+        {
+            var run = new RunState(Stopwatch.StartNew());
+            TrainingStopReason reason = TrainingStopReason.Completed;
+            bool carried = false;
+            while (optimizer.StepCount < options.Steps)
+            {
+                if (cancellation.IsCancellationRequested)
+                {
+                    reason = TrainingStopReason.Cancelled;
+                    break;
+                }
+
+                run.Training.Start();
+                bool applied = TrainStep(training, carried, ref run);
+                run.Training.Stop();
+                carried = applied;
+                if (!applied)
+                {
+                    if (run.ConsecutiveSkips >= options.MaxConsecutiveSkips)
+                    {
+                        reason = TrainingStopReason.Diverged;
+                        break;
+                    }
+
+                    continue;
+                }
+
+                long step = optimizer.StepCount;
+                if (step % options.ReportEvery == 0)
+                {
+                    Report(progress, ref run, TrainingReportKind.Progress, double.NaN, checkpointSaved: false);
+                }
+
+                bool validate = validation is not null && options.ValidateEvery > 0 && step % options.ValidateEvery == 0;
+                bool save = options.CheckpointPath is not null && options.CheckpointEvery > 0 && step % options.CheckpointEvery == 0;
+                if (validate && ValidateAndCheckStop(validation!, progress, save, ref run))
+                {
+                    reason = TrainingStopReason.EarlyStopped;
+                    break;
+                }
+
+                if (validate)
+                {
+                    carried = false; // validation ran its own Forward calls: the next batch starts from zero
+                }
+                else if (save)
+                {
+                    SaveCheckpoint(ref run);
+                }
+            }
+
+            if (run.LossCount > 0)
+            {
+                Report(progress, ref run, TrainingReportKind.Progress, double.NaN, checkpointSaved: false);
+            }
+
+            if (validation is not null && run.StepsTaken > 0 && run.ValidatedAt != optimizer.StepCount && reason != TrainingStopReason.EarlyStopped)
+            {
+                ValidateAndCheckStop(validation, progress, save: false, ref run);
+            }
+
+            if (options.CheckpointPath is not null && run.SavedAt != optimizer.StepCount)
+            {
+                SaveCheckpoint(ref run);
+            }
+
+            double tokensPerSecond = run.Training.Elapsed.TotalSeconds > 0 ? run.Tokens / run.Training.Elapsed.TotalSeconds : 0;
+            return new TrainingResult(reason, run.StepsTaken, optimizer.StepCount, run.Skipped, run.LastLoss, run.LastValidation, run.BestValidation, tokensPerSecond, run.Training.Elapsed);
+        }
+
+        /// <summary>The mean loss over <see cref="TrainerOptions.ValidationBatches"/> batches of <paramref name="validation"/>, with dropout off.</summary>
+        /// <param name="validation">The validation batches.</param>
+        /// <returns>The mean loss (each batch weighted by its tokens).</returns>
+        public double Validate(ITrainingData<TInput> validation)
+        {
+            ArgumentNullException.ThrowIfNull(validation);
+            bool wasTraining = model.Training;
+            model.Training = false;
+            try
+            {
+                double sum = 0;
+                double weight = 0;
+                for (int i = 0; i < options.ValidationBatches; i++)
+                {
+                    NextBatch(validation);
+                    int length = batch.OutputLength;
+                    model.Forward(batch.InputSpan, batch.LengthSpan, outputs.AsSpan(0, length), batch.BatchSize);
+                    double tokens = batch.TokenCount;
+                    sum += loss.Compute<TInput>(outputs.AsSpan(0, length), batch, outputGradients.AsSpan(0, length), rowMask) * tokens;
+                    weight += tokens;
+                }
+
+                return weight > 0 ? sum / weight : 0;
+            }
+            finally
+            {
+                model.Training = wasTraining;
+            }
+        }
+
+        private bool TrainStep(ITrainingData<TInput> training, bool carried, ref RunState run)
+        {
+            NextBatch(training);
+            int length = batch.OutputLength;
+            model.Training = true;
+            model.Forward(batch.InputSpan, batch.LengthSpan, outputs.AsSpan(0, length), batch.BatchSize, continueState: carried && batch.ContinuesState);
+            float value = loss.Compute<TInput>(outputs.AsSpan(0, length), batch, outputGradients.AsSpan(0, length), rowMask);
+            Array.Clear(gradients); // Backward accumulates
+            model.Backward(outputGradients.AsSpan(0, length), gradients);
+            float norm = options.ClipNorm is { } clip && float.IsFinite(clip)
+                ? GradientClipping.ClipByGlobalNorm(gradients, clip)
+                : GradientClipping.GlobalNorm(gradients);
+            run.GradientNorm = norm;
+            if (!float.IsFinite(value) || !float.IsFinite(norm))
+            {
+                // Never applied: the weights stay those of the last finite step.
+                run.Skipped++;
+                run.ConsecutiveSkips++;
+                return false;
+            }
+
+            run.ConsecutiveSkips = 0;
+            run.LearningRate = options.Schedule?.Apply(optimizer) ?? optimizer.LearningRate;
+            optimizer.Step(model.PackedParameters, gradients);
+            run.StepsTaken++;
+            run.Tokens += batch.TokenCount;
+            run.LossSum += value;
+            run.LossCount++;
+            return true;
+        }
+
+        private void NextBatch(ITrainingData<TInput> data)
+        {
+            batch.HasLengths = false;
+            batch.HasRowWeights = false;
+            batch.ContinuesState = false;
+            data.Next(batch);
+            batch.Validate();
+        }
+
+        private bool ValidateAndCheckStop(ITrainingData<TInput> validation, IProgress<TrainingReport>? progress, bool save, ref RunState run)
+        {
+            double value = Validate(validation);
+            run.ValidatedAt = optimizer.StepCount;
+            run.LastValidation = value;
+            if (double.IsNaN(run.BestValidation) || value < run.BestValidation)
+            {
+                run.BestValidation = value;
+                run.WithoutImprovement = 0;
+            }
+            else
+            {
+                run.WithoutImprovement++;
+            }
+
+            if (save)
+            {
+                SaveCheckpoint(ref run);
+            }
+
+            Report(progress, ref run, TrainingReportKind.Validation, value, save);
+            return options.EarlyStoppingPatience > 0 && run.WithoutImprovement >= options.EarlyStoppingPatience;
+        }
+
+        private void SaveCheckpoint(ref RunState run)
+        {
+            Dictionary<string, string> metadata = new(options.Metadata ?? new Dictionary<string, string>(), StringComparer.Ordinal);
+            if (!double.IsNaN(run.LastValidation))
+            {
+                metadata[ValidationLossKey] = run.LastValidation.ToString("R", CultureInfo.InvariantCulture);
+            }
+
+            TrainingCheckpoint.Save(options.CheckpointPath!, model, optimizer, metadata);
+            run.SavedAt = optimizer.StepCount;
+        }
+
+        private void Report(IProgress<TrainingReport>? progress, ref RunState run, TrainingReportKind kind, double validationLoss, bool checkpointSaved)
+        {
+            if (kind == TrainingReportKind.Progress)
+            {
+                run.LastLoss = run.LossCount > 0 ? run.LossSum / run.LossCount : double.NaN;
+                run.LossSum = 0;
+                run.LossCount = 0;
+            }
+
+            double seconds = run.Training.Elapsed.TotalSeconds;
+            progress?.Report(new TrainingReport(
+                kind,
+                optimizer.StepCount,
+                options.Steps,
+                run.LastLoss,
+                run.GradientNorm,
+                run.LearningRate,
+                seconds > 0 ? run.Tokens / seconds : 0,
+                run.Wall.Elapsed,
+                validationLoss,
+                run.BestValidation,
+                checkpointSaved));
+        }
+
+        /// <summary>The counters of one run.</summary>
+        private struct RunState(Stopwatch wall)
+        {
+            public readonly Stopwatch Wall = wall;
+            public readonly Stopwatch Training = new();
+            public long StepsTaken;
+            public long Tokens;
+            public int Skipped;
+            public int ConsecutiveSkips;
+            public double LossSum;
+            public int LossCount;
+            public double LastLoss = double.NaN;
+            public float GradientNorm = float.NaN;
+            public float LearningRate;
+            public double LastValidation = double.NaN;
+            public double BestValidation = double.NaN;
+            public int WithoutImprovement;
+            public long ValidatedAt = -1;
+            public long SavedAt = -1;
+        }
+    }
+}
