@@ -16,7 +16,7 @@
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
-partial class Int8Model
+partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.State>
 {
     // ---- Sizes ----
 
@@ -59,6 +59,37 @@ partial class Int8Model
     /// <summary>Floats in the packed parameter buffer (parameters plus block padding and alignment).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int PackedParameterLength = 3200;
+
+    /// <summary>The network as values (input, layers, head, limits), for code written once for any model.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static global::RnnGen.NetworkDescription Description { get; } = new(
+        inputSize: 3,
+        vocabularySize: 0,
+        embeddingDimension: 0,
+        layers: new global::RnnGen.RecurrentLayerInfo[]
+        {
+            new(global::RnnGen.CellType.Lstm, 20, 3, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: false,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0f),
+        },
+        head: null,
+        maxSequenceLength: 8,
+        maxBatchSize: 1,
+        parameterCount: 2000,
+        packedParameterLength: 3200);
+
+    /// <summary>The PyTorch tensors the parameters map to (the static <see cref="PyTorchTensors"/>).</summary>
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRecurrentNetwork.PyTorchTensors => PyTorchTensors;
+
+    /// <summary>Forwards to the static <see cref="ExportPyTorchGradient"/>.</summary>
+    void global::RnnGen.IRecurrentNetwork.ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination) => ExportPyTorchGradient(name, packed, destination);
+
+    /// <summary>The static <see cref="Description"/>.</summary>
+    global::RnnGen.NetworkDescription global::RnnGen.IRecurrentNetwork.Description => Description;
+
+    /// <summary>This model has no dropout: training and inference run the same computation, so the flag is always false.</summary>
+    bool global::RnnGen.IRecurrentNetwork.Training { get => false; set { } }
 
     // ---- Parameters ----
 
