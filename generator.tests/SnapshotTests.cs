@@ -22,6 +22,9 @@ namespace RnnGen.Generator.Tests
         public void Bidirectional_and_reversed_layers() => Verify(TestSources.Bidirectional);
 
         [Fact]
+        public void Float_input_bidirectional_with_input_dropout() => Verify(TestSources.FloatBidirectionalDropout);
+
+        [Fact]
         public void Peepholes_coupled_gates_and_minimal_gru() => Verify(TestSources.CellVariants);
 
         [Fact]

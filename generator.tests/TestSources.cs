@@ -74,6 +74,18 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string FloatBidirectionalDropout = """
+            using RnnGen;
+
+            /// <summary>Float inputs into a bidirectional layer with input dropout, then a reversed one: dL/dx from both directions.</summary>
+            [RecurrentNetwork(InputSize = 3, SequenceLength = 6, BatchSize = 2)]
+            [Gru(5, Bidirectional = true, MergeMode = MergeMode.Average, Dropout = 0.25f)]
+            [SimpleRnn(4, GoBackwards = true)]
+            public partial class FloatBidirectionalModel
+            {
+            }
+            """;
+
         public const string CellVariants = """
             using RnnGen;
 

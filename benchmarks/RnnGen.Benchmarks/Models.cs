@@ -58,6 +58,8 @@ namespace RnnGen.Benchmarks
 
         void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);
 
+        void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients, Span<float> inputGradients);
+
         TState CreateState();
 
         void Step(TState state, ReadOnlySpan<float> input, Span<float> output);

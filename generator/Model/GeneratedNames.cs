@@ -22,7 +22,7 @@ namespace RnnGen.Generator.Model
 
             // Inference, state and training
             "Forward", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
-            "SetFinalStateGradient", "Backward", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
+            "SetFinalStateGradient", "Backward", "BackwardThroughTime", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
             "EnsureWorkspace", "CreateStreamBatch", "StreamBatch", "RunRows", "UnitRows", "RunProjection", "ProjectionRows", "RowJob", "_rowJob",
 
             // GPU (models with Cuda = true)

@@ -178,7 +178,7 @@ namespace RnnGen.Generator.Planning
     /// </summary>
     /// <param name="HiddenGradients">Per unit, [steps·batch][padded units] in the unit's processing order.</param>
     /// <param name="OutputGradients">Per layer, its dL/doutput rows: a unit's <paramref name="HiddenGradients"/>, or its own buffer when it merges.</param>
-    /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added; -1 when not needed.</param>
+    /// <param name="InputGradients">Per layer, scratch for a unit's dL/dx before it is masked, reversed or added (for the first layer: into the caller's inputGradients); -1 when not needed.</param>
     /// <param name="HeldHidden">[batch][padded units]: dL/dh(t) of sequences that have ended, passed through a padded step unchanged.</param>
     /// <param name="HeldCell">[batch][padded units]: dL/dc(t) likewise.</param>
     /// <param name="Forget">[batch][padded units]: a minimal GRU's dL/df through its state update, between its two backward kernels.</param>

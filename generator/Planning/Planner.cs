@@ -161,6 +161,15 @@ namespace RnnGen.Generator.Planning
             var finalCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
             var initialHidden = layers.Select(l => cursor.Take(batch * l.PaddedUnits)).ToList();
             var initialCell = layers.Select(l => l.Spec.Cell == CellKind.Lstm ? cursor.Take(batch * l.PaddedUnits) : -1).ToList();
+
+            // The first layer likewise when it reads float inputs, for the caller's dL/dx (Backward's inputGradients
+            // overload). Taken last so the other offsets do not depend on it.
+            var first = groups[0];
+            if (!spec.Input.IsEmbedding && (first.Merges || layers[first.Units[0]].Reverse))
+            {
+                inputs[0] = cursor.Take(rows * layers[first.Units[0]].InputStride);
+            }
+
             return (new BackwardWorkspace(hidden.ToEquatableArray(), outputs.ToEquatableArray(), inputs.ToEquatableArray(), recurrent, cell, resetHidden, head, embedding, dropped, heldHidden, heldCell, forget, finalHidden.ToEquatableArray(), finalCell.ToEquatableArray(), initialHidden.ToEquatableArray(), initialCell.ToEquatableArray(), cursor.Length), cursor.Floats);
         }
 

@@ -20,6 +20,9 @@ namespace RnnGen.Runtime.Tests.Dropout
 
         public static TheoryData<string> Models() => new(Cases.Keys);
 
+        /// <summary>A fresh case by name (also for InputGradientTests).</summary>
+        internal static IDropoutCase Case(string name) => Cases[name]();
+
         private static readonly Dictionary<string, Func<IDropoutCase>> Cases = new()
         {
             ["lstm"] = () => new DropoutCase<DropoutLstm, DropoutLstm.State>(new ModelConfig("lstm", "lstm", 5, 17, 2, true, true), new[] { 0.3f, 0.2f }, new[] { 0.25f, 0.4f }),
@@ -238,6 +241,12 @@ namespace RnnGen.Runtime.Tests.Dropout
         Dictionary<string, float[]> Gradients(float[] inputs, int batch, float[] outputGradients);
 
         long MeasureTrainingAllocations(float[] inputs, int batch);
+
+        /// <summary>Training Forward then Backward with dL/dx; the input gradients.</summary>
+        float[] InputGradients(float[] inputs, int batch, float[] outputGradients);
+
+        /// <summary>Bytes allocated by a warm training Forward + Backward that also writes dL/dx.</summary>
+        long MeasureInputGradientAllocations(float[] inputs, int batch);
     }
 
     internal sealed class DropoutCase<TModel, TState> : IDropoutCase
@@ -331,6 +340,30 @@ namespace RnnGen.Runtime.Tests.Dropout
             }
 
             return byName;
+        }
+
+        public float[] InputGradients(float[] inputs, int batch, float[] outputGradients)
+        {
+            Forward(inputs, batch, training: true);
+            var inputGradients = new float[inputs.Length];
+            _model.Backward(outputGradients, new float[_model.PackedParameters.Length], inputGradients);
+            return inputGradients;
+        }
+
+        public long MeasureInputGradientAllocations(float[] inputs, int batch)
+        {
+            _model.Training = true;
+            var outputs = new float[inputs.Length / Config.Input * Config.Hidden];
+            var gradients = new float[_model.PackedParameters.Length];
+            var inputGradients = new float[inputs.Length];
+            return Allocations.SteadyState(() =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    _model.Forward(inputs, outputs, batch);
+                    _model.Backward(outputs, gradients, inputGradients);
+                }
+            });
         }
 
         public long MeasureTrainingAllocations(float[] inputs, int batch)

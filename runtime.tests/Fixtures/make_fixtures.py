@@ -2,7 +2,8 @@
 """Writes the PyTorch conformance fixtures the runtime tests compare against.
 
 Run with Debian's python3-torch (`apt-get install python3-torch`, then `/usr/bin/python3 make_fixtures.py`).
-The outputs are committed, so CI needs no Python.
+The outputs are committed, so CI needs no Python. `make_fixtures.py input_gradients` writes only the input-gradient
+fixtures (pytorch/input_gradients/), reading the committed ones.
 
 Weights and inputs are not stored: both sides draw them from the same 32-bit LCG (see Lcg.cs in the tests), whose
 values are exactly representable in float32, so each fixture only holds the configuration and PyTorch's outputs.
@@ -11,6 +12,7 @@ PyTorch runs in float64 on those float32 values, so the fixture is the exact ans
 import json
 import math
 import os
+import sys
 
 import numpy as np
 import torch
@@ -154,6 +156,56 @@ def packed_fixture(model, cell, input_size, hidden, layers, bidirectional, seed)
     write(f"packed_{model}", fixture)
 
 
+INPUT_GRADIENTS = os.path.join(OUT, "input_gradients")
+INPUT_GRADIENT_MODELS = (
+    "lstm_i3_h17_l2", "gru_i3_h17_l2", "rnn_tanh_i3_h17_l2", "rnn_relu_i5_h17_l1", "lstm_i4_h33_l2_nobias",
+    "gru_i7_h16_l3", "bi_lstm_i3_h16_l2", "bi_gru_i3_h16_l2", "bi_rnn_tanh_i3_h16_l2", "bi_lstm_i4_h9_l2_nobias",
+    "packed_lstm_i3_h17_l2", "packed_gru_i3_h17_l2", "packed_rnn_tanh_i3_h17_l2", "packed_bi_lstm_i3_h16_l2",
+    "packed_bi_gru_i3_h16_l2", "packed_bi_rnn_tanh_i3_h16_l2")
+
+
+def input_gradient_fixture(name):
+    """dL/dx by autograd (x.grad of L = sum(c * output), c as in the other fixtures) for the model of an existing
+    fixture: its seed gives the same LCG weights and inputs. A packed_ fixture's lengths run through
+    pack_padded_sequence, so x.grad is 0 at padded steps. Written to pytorch/input_gradients/<name>.json; the
+    existing fixtures are only read."""
+    with open(os.path.join(OUT, name + ".json")) as f:
+        base = json.load(f)
+    model = base.get("model", name)
+    with open(os.path.join(OUT, model + ".json")) as f:
+        config = json.load(f)
+    seed = base["seed"]
+    lcg = Lcg(seed)
+    rnn = recurrent(config["cell"], config["input"], config["hidden"], config["layers"], config["bias"],
+                    config["bidirectional"])
+    scale = np.float32(1.0 / math.sqrt(config["hidden"]))
+    fill(rnn, lcg, lambda _: scale)
+    x = torch.from_numpy(lcg.uniform(STEPS * BATCH * config["input"], 1.0).astype(np.float64))
+    x = x.reshape(STEPS, BATCH, config["input"]).requires_grad_(True)
+    lengths = base.get("lengths")
+    if lengths is None:
+        out, _ = rnn(x)
+    else:
+        packed = torch.nn.utils.rnn.pack_padded_sequence(x, torch.tensor(lengths), enforce_sorted=False)
+        out, _ = rnn(packed)
+        out, _ = torch.nn.utils.rnn.pad_packed_sequence(out, total_length=STEPS)
+    # The same model as the fixture it extends, or the seed or configuration was misread.
+    assert flat(out) == base["output"], f"{name}: outputs differ from the committed fixture"
+    c = torch.from_numpy(Lcg(seed + 1000).uniform(out.numel(), 1.0).astype(np.float64)).reshape(out.shape)
+    (out * c).sum().backward()
+    fixture = dict(model=model, seed=seed, steps=STEPS, batch=BATCH, x_grad=flat(x.grad))
+    if lengths is not None:
+        fixture["lengths"] = lengths
+    os.makedirs(INPUT_GRADIENTS, exist_ok=True)
+    with open(os.path.join(INPUT_GRADIENTS, name + ".json"), "w") as f:
+        json.dump(fixture, f, separators=(",", ":"))
+
+
+def input_gradient_fixtures():
+    for name in INPUT_GRADIENT_MODELS:
+        input_gradient_fixture(name)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     seed = 1
@@ -182,4 +234,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    # `make_fixtures.py input_gradients` writes only the dL/dx fixtures (from the committed ones); no argument: all.
+    if sys.argv[1:] != ["input_gradients"]:
+        main()
+    input_gradient_fixtures()

@@ -23,6 +23,8 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);
 
+        void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients, Span<float> inputGradients);
+
         void InitialStateGradient(int layer, Span<float> hidden, Span<float> cell = default);
 
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);

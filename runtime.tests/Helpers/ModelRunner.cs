@@ -54,6 +54,15 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// <summary>Forward with lengths, then Backward; every tensor's gradient by name.</summary>
         Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients);
 
+        /// <summary>
+        /// Forward with lengths, then Backward with dL/dx: the input gradients (into a buffer first filled with NaN, so
+        /// anything not written shows) and every tensor's gradient by name.
+        /// </summary>
+        (float[] Inputs, Dictionary<string, float[]> Parameters) InputGradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients);
+
+        /// <summary>Bytes allocated by a warm Forward + Backward that also writes dL/dx.</summary>
+        long MeasureInputGradientAllocations(float[] inputs, int batchSize);
+
         /// <summary>Whether the model can Step (the streaming members below throw otherwise).</summary>
         bool CanStream { get; }
 
@@ -133,6 +142,31 @@ namespace RnnGen.Runtime.Tests.Helpers
             var gradients = new float[_model.PackedParameters.Length];
             _model.Backward(outputGradients, gradients);
             return ByName(gradients);
+        }
+
+        public (float[] Inputs, Dictionary<string, float[]> Parameters) InputGradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients)
+        {
+            Forward(inputs, batchSize, lengths);
+            var gradients = new float[_model.PackedParameters.Length];
+            var inputGradients = new float[inputs.Length];
+            inputGradients.AsSpan().Fill(float.NaN); // written, not added to: none of this may survive
+            _model.Backward(outputGradients, gradients, inputGradients);
+            return (inputGradients, ByName(gradients));
+        }
+
+        public long MeasureInputGradientAllocations(float[] inputs, int batchSize)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
+            var gradients = new float[_model.PackedParameters.Length];
+            var inputGradients = new float[inputs.Length];
+            return Allocations.SteadyState(() =>
+            {
+                for (var i = 0; i < 5; i++)
+                {
+                    _model.Forward(inputs, outputs, batchSize);
+                    _model.Backward(outputs, gradients, inputGradients);
+                }
+            });
         }
 
         public Dictionary<string, float[]> TruncatedGradients(float[] inputs, int batchSize, RnnGen.Training.TruncatedBptt schedule, float[] outputGradients)

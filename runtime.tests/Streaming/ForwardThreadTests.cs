@@ -15,7 +15,7 @@ namespace RnnGen.Runtime.Tests.Streaming
 
     /// <summary>
     /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
-    /// Backward that reads the tape must be bit-identical for any thread count, with and without variable lengths.
+    /// Backward that reads the tape (with dL/dx) must be bit-identical for any thread count, with and without variable lengths.
     /// </summary>
     [Collection(nameof(SerialTestCollection))] // RowParallel.MaxThreads is process-wide
     public sealed class ForwardThreadTests
@@ -38,6 +38,7 @@ namespace RnnGen.Runtime.Tests.Streaming
                     Assert.Equal(one.Outputs, other.Outputs);
                     Assert.Equal(one.Gradients, other.Gradients);
                     Assert.Equal(one.Final, other.Final);
+                    Assert.Equal(one.InputGradients, other.InputGradients);
                 }
             }
             finally
@@ -71,7 +72,7 @@ namespace RnnGen.Runtime.Tests.Streaming
             }
         }
 
-        private static (float[] Outputs, float[] Gradients, float[] Final) Run(int threads, bool variableLengths)
+        private static (float[] Outputs, float[] Gradients, float[] Final, float[] InputGradients) Run(int threads, bool variableLengths)
         {
             RowParallel.MaxThreads = threads;
             var model = new ThreadedForwardModel();
@@ -86,10 +87,11 @@ namespace RnnGen.Runtime.Tests.Streaming
             var outputs = new float[Steps * Batch * ThreadedForwardModel.OutputSize];
             model.Forward(inputs, lengths, outputs, Batch);
             var gradients = new float[ThreadedForwardModel.PackedParameterLength];
-            model.Backward(outputs, gradients);
+            var inputGradients = new float[inputs.Length];
+            model.Backward(outputs, gradients, inputGradients); // dL/dx too, through all three layers
             var final = new float[Batch * 20 * 2];
             model.CopyFinalState(0, final.AsSpan(0, Batch * 20), final.AsSpan(Batch * 20));
-            return (outputs, gradients, final);
+            return (outputs, gradients, final, inputGradients);
         }
     }
 }

@@ -41,12 +41,12 @@ namespace RnnGen.Training
         public float Epsilon { get; }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             // One pass over the buffers. Per element, as PyTorch: s ← s + g²;  p ← p - lr_t · g / (√s + ε),
             // with lr_t = lr / (1 + (t - 1)·decay).
             var rate = (float)(LearningRate / (1 + ((step - 1) * (double)LearningRateDecay)));
-            Span<float> accumulated = sum;
+            Span<float> accumulated = sum.AsSpan(offset, parameters.Length);
             var i = 0;
             if (Vector.IsHardwareAccelerated)
             {

@@ -58,7 +58,7 @@ namespace RnnGen.Training
         public bool DecoupledWeightDecay { get; }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             // Bias corrections in double, as PyTorch computes them with Python floats.
             var correction1 = 1 - Math.Pow(Beta1, step);
@@ -73,8 +73,8 @@ namespace RnnGen.Training
             //   p ← p - (lr / (1 - β1ᵗ)) · m / (√v / √(1 - β2ᵗ) + ε)
             var oneMinusBeta1 = 1 - Beta1;
             var oneMinusBeta2 = 1 - Beta2;
-            Span<float> m = firstMoment;
-            Span<float> v = secondMoment;
+            Span<float> m = firstMoment.AsSpan(offset, parameters.Length);
+            Span<float> v = secondMoment.AsSpan(offset, parameters.Length);
             var i = 0;
             if (Vector.IsHardwareAccelerated)
             {

@@ -107,7 +107,10 @@ namespace RnnGen.Training
                 effective = decayedGradients;
             }
 
-            Update(parameters, effective, stepCount);
+            if (!ParallelUpdate.TryRun(this, parameters, effective, stepCount))
+            {
+                Update(parameters, effective, stepCount, 0);
+            }
         }
 
         /// <summary>
@@ -162,11 +165,28 @@ namespace RnnGen.Training
             stepCount = 0;
         }
 
-        /// <summary>The optimiser's update rule, called by <see cref="Step"/> after validation.</summary>
-        /// <param name="parameters">The parameters to update in place.</param>
-        /// <param name="gradients">The gradients, with coupled weight decay already added.</param>
+        /// <summary>
+        /// The optimiser's update rule over one range of the parameters, called by <see cref="Step"/> after validation:
+        /// large buffers are split into ranges updated on several cores at once (see
+        /// <see cref="RnnGen.Threading.RowParallel"/>), so a rule must be element-wise and must read its state tensors
+        /// from <paramref name="offset"/> on. Range starts are multiples of 1024, so each element takes the same
+        /// vector or scalar path as in one whole call and the result does not depend on the thread count.
+        /// </summary>
+        /// <param name="parameters">The range of parameters to update in place.</param>
+        /// <param name="gradients">The same range of the gradients, with coupled weight decay already added.</param>
         /// <param name="step">The 1-based number of this step (<see cref="StepCount"/> after incrementing).</param>
-        protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step);
+        /// <param name="offset">Where the range starts in the whole buffer (and in every state tensor).</param>
+        protected abstract void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset);
+
+        /// <summary>Runs <see cref="Update"/> on one range (for <see cref="ParallelUpdate"/>).</summary>
+        internal void UpdateRange(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset) => Update(parameters, gradients, step, offset);
+
+        /// <summary><paramref name="length"/> floats of an optional state tensor from <paramref name="offset"/>; empty when it is absent.</summary>
+        /// <param name="state">The state tensor, or null when this configuration has none.</param>
+        /// <param name="offset">The range's start.</param>
+        /// <param name="length">The range's length.</param>
+        /// <returns>The slice, or an empty span.</returns>
+        protected static Span<float> Slice(float[]? state, int offset, int length) => state is null ? Span<float>.Empty : state.AsSpan(offset, length);
 
         /// <summary>Allocates a state tensor of <see cref="ParameterCount"/> floats (call from the constructor only).</summary>
         /// <param name="name">Its checkpoint name (PyTorch's key where one exists).</param>

@@ -65,7 +65,7 @@ namespace RnnGen.Training
         public bool Centered { get; }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             // One pass over the buffers. Per element, as PyTorch:
             //   sq ← α sq + (1 - α) g²;  centred: ḡ ← ḡ + (1 - α)(g - ḡ), d = √max(sq - ḡ², 0), else d = √sq
@@ -73,9 +73,9 @@ namespace RnnGen.Training
             // (sq ≥ ḡ² holds exactly; rounding can break it by an ulp when they nearly cancel, where PyTorch would take
             // the square root of a negative number and produce NaN, so it is clamped at 0.)
             var oneMinusAlpha = 1 - Alpha;
-            Span<float> sq = squareAverage;
-            Span<float> mean = gradientAverage;
-            Span<float> buffer = momentumBuffer;
+            Span<float> sq = squareAverage.AsSpan(offset, parameters.Length);
+            Span<float> mean = Slice(gradientAverage, offset, parameters.Length);
+            Span<float> buffer = Slice(momentumBuffer, offset, parameters.Length);
             var i = 0;
             if (Vector.IsHardwareAccelerated)
             {

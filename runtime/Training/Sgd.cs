@@ -63,7 +63,7 @@ namespace RnnGen.Training
         public bool Nesterov { get; }
 
         /// <inheritdoc/>
-        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step)
+        protected override void Update(Span<float> parameters, ReadOnlySpan<float> gradients, long step, int offset)
         {
             var rate = -LearningRate;
             if (velocity is null)
@@ -72,24 +72,26 @@ namespace RnnGen.Training
                 return;
             }
 
+            Span<float> v = velocity.AsSpan(offset, parameters.Length);
             if (step == 1)
             {
-                gradients.CopyTo(velocity);
+                gradients.CopyTo(v);
             }
             else
             {
-                TensorPrimitives.Multiply(velocity, Momentum, velocity);
-                TensorPrimitives.MultiplyAdd(gradients, 1 - Dampening, velocity, velocity);
+                TensorPrimitives.Multiply(v, Momentum, v);
+                TensorPrimitives.MultiplyAdd(gradients, 1 - Dampening, v, v);
             }
 
             if (lookahead is not null)
             {
-                TensorPrimitives.MultiplyAdd(velocity, Momentum, gradients, lookahead);
-                TensorPrimitives.MultiplyAdd(lookahead, rate, parameters, parameters);
+                Span<float> ahead = lookahead.AsSpan(offset, parameters.Length);
+                TensorPrimitives.MultiplyAdd(v, Momentum, gradients, ahead);
+                TensorPrimitives.MultiplyAdd(ahead, rate, parameters, parameters);
             }
             else
             {
-                TensorPrimitives.MultiplyAdd(velocity, rate, parameters, parameters);
+                TensorPrimitives.MultiplyAdd(v, rate, parameters, parameters);
             }
         }
     }

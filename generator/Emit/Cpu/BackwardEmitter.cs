@@ -21,9 +21,59 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line("private global::RnnGen.AlignedBuffer? _backward;");
             w.Line();
+            if (HasInputGradients(plan))
+            {
+                EmitOverloads(w, plan);
+                w.Line();
+            }
+
             EmitBackward(w, plan);
             w.Line();
             StateTransferEmitter.EmitInitialStateGradient(w, plan);
+        }
+
+        /// <summary>Whether the network reads float inputs, so <c>Backward</c> can also return dL/dx.</summary>
+        private static bool HasInputGradients(Plan plan) => plan.Embedding is null;
+
+        /// <summary>The name of the shared body when there are two public overloads.</summary>
+        private const string Core = "BackwardThroughTime";
+
+        private static string OutputShape(Plan plan) => plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
+
+        private static void EmitParameterDocs(SourceWriter w, Plan plan)
+        {
+            w.Line($"/// <param name=\"outputGradients\">dL/dz for every output row, {OutputShape(plan)}, where z is the head's pre-activation{(plan.Head is null ? " (here: the last layer's h, as there is no head)" : " (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this)")}.</param>");
+            w.Line("/// <param name=\"gradients\">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref=\"ExportPyTorchGradient\"/>.</param>");
+        }
+
+        /// <summary>
+        /// A float-input network has two public overloads, without and with dL/dx, over one private body: the old
+        /// one passes <c>writeInputGradients: false</c>, so it pays one branch and no GEMM for the inputs.
+        /// </summary>
+        private static void EmitOverloads(SourceWriter w, Plan plan)
+        {
+            w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
+            EmitParameterDocs(w, plan);
+            w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
+            {
+                w.Line($"{Core}(outputGradients, gradients, default, false);");
+            }
+
+            w.Line();
+            w.Summary("Backpropagation through time as <see cref=\"Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})\"/>, and also dL/dx: the gradient of the loss with respect to the inputs of the last <c>Forward</c>, for a trainable module in front of this network.");
+            EmitParameterDocs(w, plan);
+            w.Line("/// <param name=\"inputGradients\">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name=\"gradients\"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>");
+            w.Line("/// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length: the message names it and its expected shape.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients)"))
+            {
+                w.Line($"{Core}(outputGradients, gradients, inputGradients, true);");
+            }
         }
 
         private static void EmitBackward(SourceWriter w, Plan plan)
@@ -31,15 +81,27 @@ namespace RnnGen.Generator.Emit.Cpu
             var bw = plan.Backward;
             var ws = plan.Forward;
             var last = plan.LastGroup;
-            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
-            w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
-            w.Line($"/// <param name=\"outputGradients\">dL/dz for every output row, {outputShape}, where z is the head's pre-activation{(plan.Head is null ? " (here: the last layer's h, as there is no head)" : " (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this)")}.</param>");
-            w.Line("/// <param name=\"gradients\">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref=\"ExportPyTorchGradient\"/>.</param>");
-            w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call.</remarks>");
-            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            var inputGradients = HasInputGradients(plan);
+            if (inputGradients)
+            {
+                w.Summary("The body of both <c>Backward</c> overloads: BPTT, and dL/dx into <paramref name=\"inputGradients\"/> when <paramref name=\"writeInputGradients\"/> is set.");
+                EmitParameterDocs(w, plan);
+                w.Line("/// <param name=\"inputGradients\">[steps][batchSize][InputSize], written when <paramref name=\"writeInputGradients\"/> is set; ignored otherwise.</param>");
+                w.Line("/// <param name=\"writeInputGradients\">Whether the caller asked for dL/dx.</param>");
+            }
+            else
+            {
+                w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
+                EmitParameterDocs(w, plan);
+                w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call.</remarks>");
+                w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            }
+
             w.Line(GeneratedCode.Attribute);
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
+            using (w.Block(inputGradients
+                ? $"private void {Core}({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients, bool writeInputGradients)"
+                : $"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
             using (InstanceGuard.Enter(w, plan, "Backward"))
             {
                 w.Line("if (_steps == 0)");
@@ -55,6 +117,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", steps, batchSize, OutputSize);"
                     : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", batchSize, OutputSize);");
                 w.Line("global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, \"gradients\", \"[PackedParameterLength]\");");
+                if (inputGradients)
+                {
+                    w.Line("if (writeInputGradients)");
+                    w.Line("{");
+                    w.Line("    global::RnnGen.Shapes.RequireShape(inputGradients.Length, \"inputGradients\", steps, batchSize, InputSize);");
+                    w.Line("}");
+                }
+
                 StateTransferEmitter.EmitBackwardCheck(w);
                 w.Line("if (global::RnnGen.NonFiniteValues.CheckInputs)");
                 w.Line("{");
@@ -170,6 +240,16 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line($"global::RnnGen.Numerics.SequenceOps.MergeBackward(bw.Slice({Int(bw.OutputGradients[group.Index])}), {Int(group.Output.Stride)}, ws.Slice({Int(plan.Forward.Layers[group.Units[0]].Hidden)} + (batchSize * {padded})), ws.Slice({Int(plan.Forward.Layers[group.Units[1]].Hidden)} + (batchSize * {padded})), bw.Slice({Int(bw.HiddenGradients[group.Units[0]])}), bw.Slice({Int(bw.HiddenGradients[group.Units[1]])}), {padded}, {Int(group.Spec.Units)}, global::RnnGen.MergeMode.{group.Spec.MergeMode}, batchSize, steps, finalOnly: {Bool(!group.Spec.ReturnSequences)}, lengths);");
+            }
+
+            if (group.Index == 0 && HasInputGradients(plan))
+            {
+                w.Line();
+                w.Line("// dL/dx for the caller: written, so cleared here for the units of the first layer to add W_ihᵀ · dG into.");
+                w.Line("if (writeInputGradients)");
+                w.Line("{");
+                w.Line("    inputGradients.Clear();");
+                w.Line("}");
             }
 
             if (group.Index > 0)
@@ -428,6 +508,10 @@ namespace RnnGen.Generator.Emit.Cpu
                         : $"global::RnnGen.Numerics.SequenceOps.Add({target}, dBelow{layer.Group});");
                 }
             }
+            else if (HasInputGradients(plan))
+            {
+                EmitCallerInputGradients(w, plan, layer, $"{P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows", inputDropout);
+            }
             else if (plan.Embedding is { } embedding)
             {
                 var d = Int(embedding.Dimension);
@@ -436,6 +520,36 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Gradients}.AccumulateTransposed(embeddingRows{layer.Index}, {d}, {P(layer.InputWeights)}, {ShapeOf(layer.InputWeights)}, dGates{layer.Index}, {gateRows}, {SliceOf(0, 0, g)}, rows);");
                 EmitInputMask(w, inputDropout, $"embeddingRows{layer.Index}");
                 w.Line($"{Gradients}.ScatterAddRows(gradients.Slice({Int(embedding.Offset)}, {Int(embedding.Length)}), {d}, global::System.MemoryExtensions.AsSpan({tokens}, 0, rows), embeddingRows{layer.Index});");
+            }
+        }
+
+        /// <summary>
+        /// The first layer's dL/dx for the caller, only when asked: dX = W_ihᵀ · dG as one GEMM over every step and
+        /// sequence (the same packed product that feeds the layers below a deeper layer), straight into the caller's
+        /// rows (stride InputSize, the width of W_ih) for a lone forward unit; through scratch rows when the input is
+        /// masked per unit, reversed, or shared by two units.
+        /// </summary>
+        private static void EmitCallerInputGradients(SourceWriter w, Plan plan, LayerPlan layer, string product, DropoutTape? inputDropout)
+        {
+            var scratch = plan.Backward.InputGradients[0];
+            var target = scratch >= 0 ? $"dInput{layer.Index}" : "inputGradients";
+            using (w.Block("if (writeInputGradients)"))
+            {
+                if (scratch >= 0)
+                {
+                    w.Line($"{Span} {target} = bw.Slice({Int(scratch)}, rows * InputSize);");
+                    w.Line($"{target}.Clear();");
+                }
+
+                w.Line($"// dL/dx of {layer.Name}: dX[row] = W_ihᵀ · dG[row] for every step and sequence (exact zeros at padded steps, whose dG is 0).");
+                w.Line($"{Gradients}.AccumulateTransposed({target}, InputSize, {product});");
+                EmitInputMask(w, inputDropout, target);
+                if (scratch >= 0)
+                {
+                    w.Line(layer.Reverse
+                        ? $"global::RnnGen.Numerics.SequenceOps.AddReversed({target}, inputGradients, batchSize * InputSize, steps, lengths); // back to time order"
+                        : $"global::RnnGen.Numerics.SequenceOps.Add({target}, inputGradients);");
+                }
             }
         }
 
