@@ -118,6 +118,7 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
         {
             throw new global::System.ArgumentException($"Expected exactly one token id, got {input.Length}.", "input");
         }
+
         Step(state, input[0], output);
     }
 

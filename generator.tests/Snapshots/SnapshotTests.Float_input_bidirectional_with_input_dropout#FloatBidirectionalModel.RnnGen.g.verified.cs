@@ -18,7 +18,7 @@
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
-partial class FloatBidirectionalModel
+partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>
 {
     // ---- Sizes ----
 
@@ -65,6 +65,38 @@ partial class FloatBidirectionalModel
     /// <summary>Floats in the packed parameter buffer (parameters plus block padding and alignment).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public const int PackedParameterLength = 1136;
+
+    /// <summary>The network as values (input, layers, head, limits), for code written once for any model.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public static global::RnnGen.NetworkDescription Description { get; } = new(
+        inputSize: 3,
+        vocabularySize: 0,
+        embeddingDimension: 0,
+        layers: new global::RnnGen.RecurrentLayerInfo[]
+        {
+            new(global::RnnGen.CellType.Gru, 5, 3, UseBias: true, ReturnSequences: true,
+                GoBackwards: false, Bidirectional: true, global::RnnGen.MergeMode.Average,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: true,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0.25f, RecurrentDropout: 0f),
+            new(global::RnnGen.CellType.SimpleRnn, 4, 5, UseBias: true, ReturnSequences: true,
+                GoBackwards: true, Bidirectional: false, global::RnnGen.MergeMode.Concat,
+                global::RnnGen.Activation.Tanh, global::RnnGen.Activation.Sigmoid, ResetAfter: false,
+                Peepholes: false, CoupledGates: false, Minimal: false, Dropout: 0f, RecurrentDropout: 0f),
+        },
+        head: null,
+        maxSequenceLength: 6,
+        maxBatchSize: 2,
+        parameterCount: 344,
+        packedParameterLength: 1136);
+
+    /// <summary>The PyTorch tensors the parameters map to (the static <see cref="PyTorchTensors"/>).</summary>
+    global::System.Collections.Generic.IReadOnlyList<global::RnnGen.TensorInfo> global::RnnGen.IRecurrentNetwork.PyTorchTensors => PyTorchTensors;
+
+    /// <summary>Forwards to the static <see cref="ExportPyTorchGradient"/>.</summary>
+    void global::RnnGen.IRecurrentNetwork.ExportPyTorchGradient(string name, global::System.ReadOnlySpan<float> packed, global::System.Span<float> destination) => ExportPyTorchGradient(name, packed, destination);
+
+    /// <summary>The static <see cref="Description"/>.</summary>
+    global::RnnGen.NetworkDescription global::RnnGen.IRecurrentNetwork.Description => Description;
 
     // ---- Parameters ----
 

@@ -112,6 +112,7 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
         {
             throw new global::System.ArgumentException($"Expected exactly one token id, got {input.Length}.", "input");
         }
+
         Step(state, input[0], output);
     }
 

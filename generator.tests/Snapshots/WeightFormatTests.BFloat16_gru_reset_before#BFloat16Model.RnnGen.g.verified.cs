@@ -1188,11 +1188,35 @@ partial class BFloat16Model : global::RnnGen.IRecurrentNetwork<float, BFloat16Mo
     /// <summary>Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
     /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
-    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
+    /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>
     /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
+    {
+        BackwardThroughTime(outputGradients, gradients, default, false);
+    }
+
+    /// <summary>Backpropagation through time as <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, and also dL/dx: the gradient of the loss with respect to the inputs of the last <c>Forward</c>, for a trainable module in front of this network.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <param name="inputGradients">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name="gradients"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>
+    /// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
+    {
+        BackwardThroughTime(outputGradients, gradients, inputGradients, true);
+    }
+
+    /// <summary>The body of both <c>Backward</c> overloads: BPTT, and dL/dx into <paramref name="inputGradients"/> when <paramref name="writeInputGradients"/> is set.</summary>
+    /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
+    /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
+    /// <param name="inputGradients">[steps][batchSize][InputSize], written when <paramref name="writeInputGradients"/> is set; ignored otherwise.</param>
+    /// <param name="writeInputGradients">Whether the caller asked for dL/dx.</param>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void BackwardThroughTime(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients, bool writeInputGradients)
     {
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "BFloat16Model"); // one call at a time per instance
         try
@@ -1208,6 +1232,10 @@ partial class BFloat16Model : global::RnnGen.IRecurrentNetwork<float, BFloat16Mo
             // Every check before the tape is touched, so a corrected retry still finds it.
             global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", steps, batchSize, OutputSize);
             global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
+            if (writeInputGradients)
+            {
+                global::RnnGen.Shapes.RequireShape(inputGradients.Length, "inputGradients", steps, batchSize, InputSize);
+            }
             if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
             {
                 throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
@@ -1240,6 +1268,12 @@ partial class BFloat16Model : global::RnnGen.IRecurrentNetwork<float, BFloat16Mo
             if (!lengths.IsEmpty)
             {
                 global::RnnGen.Numerics.SequenceLengths.ClearPadding(dTop, 16, lengths, steps); // padded steps have no loss
+            }
+
+            // dL/dx for the caller: written, so cleared here for the units of the first layer to add W_ihᵀ · dG into.
+            if (writeInputGradients)
+            {
+                inputGradients.Clear();
             }
 
             // ---- Layer0 (GRU), backward through time ----
@@ -1283,6 +1317,11 @@ partial class BFloat16Model : global::RnnGen.IRecurrentNetwork<float, BFloat16Mo
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(656, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 2, 1), ws.Slice(528, rows * 16), 16, rows); // input of W_hn: r ⊙ h(t-1)
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(912, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(960, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+            if (writeInputGradients)
+            {
+                // dL/dx of Layer0: dX[row] = W_ihᵀ · dG[row] for every step and sequence (exact zeros at padded steps, whose dG is 0).
+                global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(inputGradients, InputSize, p.Slice(0, 144), new global::RnnGen.Numerics.PackedShape(1, 3, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
+            }
 
             global::System.Array.Clear(_finalGradientStaged);
             _finalGradientBatchSize = 0;
