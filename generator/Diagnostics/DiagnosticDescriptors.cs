@@ -144,6 +144,24 @@ namespace RnnGen.Generator.Diagnostics
             DiagnosticSeverity.Warning,
             isEnabledByDefault: true);
 
+        /// <summary>RNNG0018: "Weights = {1} on '{0}' cannot be combined with Cuda = true ...".</summary>
+        public static readonly DiagnosticDescriptor WeightFormatWithCuda = new(
+            "RNNG0018",
+            "Reduced-precision weights with Cuda",
+            "Weights = {1} on '{0}' cannot be combined with Cuda = true: the GPU kernels read fp32 weights; remove Weights, or Cuda",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
+        /// <summary>RNNG0019: "Weights = {1} on '{0}' ...": an unknown format, or one on a network without <c>Step</c>.</summary>
+        public static readonly DiagnosticDescriptor InvalidWeightFormat = new(
+            "RNNG0019",
+            "Weight format not applicable",
+            "Weights = {1} on '{0}': {2}",
+            Category,
+            DiagnosticSeverity.Error,
+            isEnabledByDefault: true);
+
         /// <summary>
         /// RNNG0099: "RnnGen failed on '{0}' ...": the generator caught its own exception. Reported as an error at
         /// the class (never a CS8785 warning that silently drops every generated file) so the bug is seen and reported.
@@ -176,7 +194,7 @@ namespace RnnGen.Generator.Diagnostics
         {
             ClassNotPartial, NoRecurrentLayer, SizeOutOfRange, LayerOrder, InputKind, UnsupportedType,
             UnsupportedActivation, LayersSplitAcrossParts, WorkspaceTooLarge, ReservedName, DropoutOutOfRange, InvalidLayerOptions,
-            LayerWithoutNetwork, MemberNameClash, FastMathWithoutCuda, InternalError,
+            LayerWithoutNetwork, MemberNameClash, FastMathWithoutCuda, WeightFormatWithCuda, InvalidWeightFormat, InternalError,
         }.ToDictionary(d => d.Id);
 
         public static DiagnosticDescriptor Get(string id) => ById[id];

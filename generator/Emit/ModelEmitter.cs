@@ -44,6 +44,7 @@ namespace RnnGen.Generator.Emit
                 w.Line("// ---- Parameters ----");
                 w.Line();
                 ParameterViewsEmitter.Emit(w, plan);
+                QuantizedWeightsEmitter.Emit(w, plan);
                 PyTorchLayoutEmitter.Emit(w, plan);
                 w.Line();
                 KerasLayoutEmitter.Emit(w, plan);
@@ -96,6 +97,27 @@ namespace RnnGen.Generator.Emit
                 {
                     w.Line();
                     KernelEmitter.Emit(w, LayerKernels.Head(head));
+                }
+
+                if (QuantizedWeights.For(plan) is { } quantized)
+                {
+                    w.Line();
+                    w.Line($"// ---- {quantized.Suffix} kernels: Step's W_ih and W_hh products from the quantised copy ----");
+                    foreach (var layer in plan.Layers)
+                    {
+                        foreach (var kernel in System.Linq.Enumerable.Concat(new[] { LayerKernels.Projections(plan, layer)[0] }, LayerKernels.Recurrent(layer)))
+                        {
+                            w.Line();
+                            if (quantized.Format == WeightFormat.Int8)
+                            {
+                                Int8KernelEmitter.Emit(w, kernel);
+                            }
+                            else
+                            {
+                                KernelEmitter.Emit(w, kernel, WeightEncoding.BFloat16);
+                            }
+                        }
+                    }
                 }
 
                 foreach (var layer in plan.Layers)

@@ -18,7 +18,7 @@ namespace RnnGen.Generator.Model
             "ReturnsSequences", "Description", "LayerCount", "StateCount", "ParameterCount", "PackedParameterLength", "PackedParameters",
             "EmbeddingTable", "HeadWeights", "HeadBias", "PyTorchTensors", "ImportPyTorch", "ExportPyTorch",
             "ExportPyTorchGradient", "UnpackPyTorch", "KerasTensors", "ImportKeras", "ExportKeras", "InitializeParameters",
-            "ClearPadding",
+            "ClearPadding", "StepWeightFormat", "QuantizeWeights",
 
             // Inference, state and training
             "Forward", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
@@ -32,12 +32,13 @@ namespace RnnGen.Generator.Model
             "_parameters", "_workspace", "_tokens", "_reversedTokens", "_inUse", "_steps", "_lastSteps", "_batchSize",
             "_lengths", "_variableLengths", "_initialStateStaged", "_stagedBatchSize", "_finalGradientStaged",
             "_finalGradientBatchSize", "_backward", "_dropoutState", "_dropoutActive",
+            "_quantized", "_parametersVersion", "_quantizedVersion",
         };
 
         // Per-layer members and kernels: Layer0, Layer0Units, Layer1ReverseParameters, Layer0Projection_V256,
         // Layer2BackwardCell_Scalar, HeadProjection...
         private static readonly Regex Patterned = new(
-            @"^(Layer\d+(Reverse)?(Units|Parameters|Projection|ProjectionRows|Recurrent|Gates|Candidate|BackwardCell|BackwardCandidate|BackwardReset)?|HeadProjection)(_(V512|V256|V128|Scalar))?$",
+            @"^(Layer\d+(Reverse)?(Units|Parameters|Projection|ProjectionRows|Recurrent|Gates|Candidate|BackwardCell|BackwardCandidate|BackwardReset)?|HeadProjection)(Int8|BFloat16)?(_(V512|V256|V128|Scalar))?$",
             RegexOptions.CultureInvariant);
 
         public static bool IsReserved(string name) => Fixed.Contains(name) || Patterned.IsMatch(name);

@@ -17,6 +17,9 @@ namespace RnnGen.Generator.Model
 
         /// <summary>σ and tanh from <c>tanh.approx.f32</c> in the GPU kernels (sm_75+, ~2^-11 relative error).</summary>
         public bool CudaFastMath { get; init; }
+
+        /// <summary>The weight format Step reads (<c>[RecurrentNetwork(Weights = ...)]</c>); fp32 by default.</summary>
+        public WeightFormat Weights { get; init; }
     }
 
     /// <summary>How each step's input arrives: float features, or token ids looked up in an embedding table.</summary>

@@ -96,7 +96,9 @@ namespace RnnGen.Generator.Parsing
             {
                 Cuda = NamedBool(networkAttribute, "Cuda", false),
                 CudaFastMath = NamedBool(networkAttribute, "CudaFastMath", false),
+                Weights = (WeightFormat)NamedInt(networkAttribute, "Weights", (int)WeightFormat.Float32),
             };
+            WeightFormatCheck.Check(spec, name, networkLocation, diagnostics);
             WorkspaceCheck.Check(spec, name, networkLocation, diagnostics);
             if (diagnostics.Count > 0)
             {

@@ -39,5 +39,15 @@ namespace RnnGen
         /// GPUs of compute capability 7.5 or newer. Default false. Needs <see cref="Cuda"/>.
         /// </summary>
         public bool CudaFastMath { get; set; }
+
+        /// <summary>
+        /// The weight format the streaming <c>Step</c> reads: <see cref="WeightFormat.Float32"/> (the default),
+        /// <see cref="WeightFormat.BFloat16"/> or <see cref="WeightFormat.Int8"/>. A smaller format is a copy made from the
+        /// fp32 parameters (refreshed by the generated <c>QuantizeWeights()</c>, which <c>Step</c> calls itself after
+        /// the parameters may have changed); it covers every recurrent layer's W_ih and W_hh. <c>Forward</c>,
+        /// <c>Backward</c>, the stream batch and the dense head keep fp32. Not with <see cref="Cuda"/> (RNNG0018) or on a
+        /// network that cannot stream (RNNG0019).
+        /// </summary>
+        public WeightFormat Weights { get; set; }
     }
 }

@@ -381,6 +381,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line("ref float p = ref _parameters.Reference;");
+                QuantizedWeightsEmitter.EmitStepPrologue(w, plan);
                 w.Line("ref float s = ref state.Buffer.Reference;");
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");
                 w.Line($"ref float xp = {At("s", s.ProjectionOffset)};");
@@ -403,7 +404,10 @@ namespace RnnGen.Generator.Emit.Cpu
                     var input = layer.Index == 0
                         ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)")
                         : At("s", s.HiddenOffsets[layer.Index - 1]);
-                    w.Line($"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, 1);");
+                    var quantized = QuantizedWeights.For(plan);
+                    w.Line(quantized is null
+                        ? $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, 1);"
+                        : $"{LayerKernels.ProjectionName(layer)}{quantized.Suffix}({ProjectionParameters(layer, quantized)}{input}, ref xp, 1);");
                     w.Line($"ref float hPrev{layer.Index} = {At("s", hidden)};");
                     var cell = s.CellOffsets[layer.Index];
                     if (cell >= 0)
@@ -411,7 +415,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float cPrev{layer.Index} = {At("s", cell)};");
                     }
 
-                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1");
+                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1", quantized);
                     w.Line($"stateSpan.Slice({Int(s.NextHiddenOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(hidden)}, {Int(layer.PaddedUnits)}));");
                     if (cell >= 0)
                     {
@@ -452,9 +456,9 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>The packed W_ih and bias arguments of a layer's projection kernel.</summary>
-        internal static string ProjectionParameters(LayerPlan layer)
+        internal static string ProjectionParameters(LayerPlan layer, QuantizedWeights? quantized = null)
         {
-            var text = At("p", layer.InputWeights.Offset) + ", ";
+            var text = (quantized is null ? At("p", layer.InputWeights.Offset) : quantized.Arguments(layer.InputWeights)) + ", ";
             if (layer.InputBias is { } bih && layer.RecurrentBias is { } bhh)
             {
                 text += At("p", bih.Offset) + ", " + At("p", bhh.Offset) + ", ";
@@ -494,27 +498,30 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <param name="productInput">The h(t-1) rows the W_hh products read (masked in training with recurrent dropout).</param>
         /// <param name="hPrev">h(t-1) itself, for the GRU's z ⊙ h(t-1) term.</param>
-        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows)
+        /// <param name="quantized">The reduced-precision copy Step reads, or null for the fp32 parameters.</param>
+        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null)
         {
             var weights = layer.RecurrentWeights;
             var name = layer.Name;
+            var suffix = quantized?.Suffix ?? string.Empty;
+            string W(int i) => quantized is null ? At("p", weights[i].Offset) : quantized.Arguments(weights[i]);
             switch (layer.Spec.Cell)
             {
                 case CellKind.Lstm:
                     var peepholes = layer.Peepholes is { } peep ? At("p", peep.Offset) + ", " : string.Empty;
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {peepholes}ref {xp}, ref {productInput}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
+                    w.Line($"{name}Recurrent{suffix}({W(0)}, {peepholes}ref {xp}, ref {productInput}, ref {hNext}, ref {cPrev}, ref {cNext}, {rows});");
                     break;
                 case CellKind.Gru when layer.Spec.ResetAfter:
                     var bias = layer.RecurrentBias is { } b ? At("p", b.Offset) + ", " : string.Empty;
                     var carry = LayerKernels.SeparateCarry(layer) ? $"ref {hPrev}, " : string.Empty;
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, {bias}ref {xp}, ref {productInput}, {carry}ref {hNext}, ref {aux}, {rows});");
+                    w.Line($"{name}Recurrent{suffix}({W(0)}, {bias}ref {xp}, ref {productInput}, {carry}ref {hNext}, ref {aux}, {rows});");
                     break;
                 case CellKind.Gru:
-                    w.Line($"{name}Gates({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {aux}, {rows});");
-                    w.Line($"{name}Candidate({At("p", weights[1].Offset)}, ref {xp}, ref {hPrev}, ref {aux}, ref {hNext}, {rows});");
+                    w.Line($"{name}Gates{suffix}({W(0)}, ref {xp}, ref {productInput}, ref {aux}, {rows});");
+                    w.Line($"{name}Candidate{suffix}({W(1)}, ref {xp}, ref {hPrev}, ref {aux}, ref {hNext}, {rows});");
                     break;
                 default:
-                    w.Line($"{name}Recurrent({At("p", weights[0].Offset)}, ref {xp}, ref {productInput}, ref {hNext}, {rows});");
+                    w.Line($"{name}Recurrent{suffix}({W(0)}, ref {xp}, ref {productInput}, ref {hNext}, {rows});");
                     break;
             }
         }

@@ -24,31 +24,38 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private const string UnsafeApi = "global::System.Runtime.CompilerServices.Unsafe";
 
-        public static void Emit(SourceWriter w, PackedKernel kernel)
+        public static void Emit(SourceWriter w, PackedKernel kernel) => Emit(w, kernel, WeightEncoding.Float32);
+
+        /// <summary>The kernel reading its weights in <paramref name="encoding"/>, named with the encoding's suffix.</summary>
+        public static void Emit(SourceWriter w, PackedKernel kernel, WeightEncoding encoding)
         {
-            DispatchEmitter.Emit(w, kernel.Name, kernel.Parameters, kernel.Arguments, kernel.Documentation);
+            var documentation = encoding.IsFloat32
+                ? kernel.Documentation
+                : System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Append(kernel.Documentation, $"  Reads {encoding.Description}; the fp32 parameters stay the source of truth (QuantizeWeights)."));
+            DispatchEmitter.Emit(w, kernel.Name + encoding.Suffix, encoding.Parameters(kernel), kernel.Arguments, documentation);
             foreach (var flavor in VectorFlavor.All)
             {
                 w.Line();
-                EmitFlavor(w, kernel, Shape.For(kernel, flavor));
+                EmitFlavor(w, kernel, Shape.For(kernel, flavor), encoding);
             }
         }
 
-        private static void EmitFlavor(SourceWriter w, PackedKernel kernel, Shape shape)
+        private static void EmitFlavor(SourceWriter w, PackedKernel kernel, Shape shape, WeightEncoding encoding)
         {
             const int block = Packing.BlockWidth;
             var flavor = shape.Flavor;
+            var element = encoding.ElementType;
             var unit = flavor.Lanes == 1 ? "lane" : "vector";
             w.Line($"// {flavor.Description}: {Count(shape.Chunk, unit)} per gate × {Count(kernel.Gates, "gate")} × {Count(shape.Tile, "row")} in flight, {Count(shape.Passes, "pass")} over each block of {block} units,");
             w.Line($"// {Count(shape.Splits, "partial sum")} per accumulator, columns unrolled by {Unroll}" + (kernel.Columns > shape.MainColumns
                 ? $"; columns {shape.MainColumns}..{kernel.Columns - 1} are written out at generation time."
                 : "."));
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {kernel.Name}_{flavor.Suffix}({kernel.Parameters})"))
+            using (w.Block($"private static void {kernel.Name}{encoding.Suffix}_{flavor.Suffix}({encoding.Parameters(kernel)})"))
             {
                 using (w.Block($"for (int block = 0; block < {kernel.Blocks}; block++)"))
                 {
-                    w.Line($"ref float wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * kernel.Gates * block});");
+                    w.Line($"ref {element} wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * kernel.Gates * block});");
                     if (kernel.NeedsUnitOffset)
                     {
                         w.Line($"int unit0 = block * {block};");
@@ -61,26 +68,26 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line("int row = 0;");
                         using (w.Block($"for (; row + {shape.Tile} <= rows; row += {shape.Tile})"))
                         {
-                            EmitRows(w, kernel, shape, shape.Tile);
+                            EmitRows(w, kernel, shape, shape.Tile, encoding);
                         }
 
                         using (w.Block("for (; row < rows; row++)"))
                         {
-                            EmitRows(w, kernel, shape, 1);
+                            EmitRows(w, kernel, shape, 1, encoding);
                         }
                     }
                     else
                     {
                         using (w.Block("for (int row = 0; row < rows; row++)"))
                         {
-                            EmitRows(w, kernel, shape, 1);
+                            EmitRows(w, kernel, shape, 1, encoding);
                         }
                     }
                 }
             }
         }
 
-        private static void EmitRows(SourceWriter w, PackedKernel kernel, Shape shape, int tile)
+        private static void EmitRows(SourceWriter w, PackedKernel kernel, Shape shape, int tile, WeightEncoding encoding)
         {
             var rows = Enumerable.Range(0, tile).Select(r => new KernelRow(r == 0 ? "row" : $"row + {Int(r)}", tile == 1 ? string.Empty : "R" + Int(r))).ToArray();
             foreach (var row in rows)
@@ -92,17 +99,18 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 using (w.Block($"for (int lane = 0; lane < {Packing.BlockWidth}; lane += {shape.Chunk * shape.Flavor.Lanes})"))
                 {
-                    EmitPass(w, kernel, shape, rows, "lane");
+                    EmitPass(w, kernel, shape, rows, "lane", encoding);
                 }
             }
             else
             {
-                EmitPass(w, kernel, shape, rows, null);
+                EmitPass(w, kernel, shape, rows, null, encoding);
             }
         }
 
-        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, string? lane)
+        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, string? lane, WeightEncoding encoding)
         {
+            var element = encoding.ElementType;
             var flavor = shape.Flavor;
             var chunk = shape.Chunk;
             // The same partial sums whether a row runs alone or in a tile, so Step and Forward agree bit for bit.
@@ -127,10 +135,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
-            w.Line(lane is null ? "ref float wLanes = ref wBlock;" : $"ref float wLanes = ref {UnsafeApi}.Add(ref wBlock, {lane});");
+            w.Line(lane is null ? $"ref {element} wLanes = ref wBlock;" : $"ref {element} wLanes = ref {UnsafeApi}.Add(ref wBlock, {lane});");
             void Columns(int count, string column)
             {
-                w.Line($"ref float wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
+                w.Line($"ref {element} wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
                 foreach (var row in rows)
                 {
                     w.Line($"ref float xk{row.Suffix} = ref {UnsafeApi}.Add(ref {row.Name("x")}, {column});");
@@ -147,7 +155,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         for (var g = 0; g < kernel.Gates; g++)
                         {
-                            var load = flavor.Load("wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes));
+                            var load = encoding.Load(flavor, "wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes));
                             if (rows.Length > 1)
                             {
                                 w.Line($"{flavor.Type} w{Symbol(kernel, g)}{c}k{u} = {load};");

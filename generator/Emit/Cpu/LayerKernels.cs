@@ -64,6 +64,9 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {gates * Block});");
                     }
                     : null,
+                InputRow = r => embedding
+                    ? $"ref {UnsafeApi}.Add(ref table, {UnsafeApi}.Add(ref tokens, {r.Row}) * {embeddingDimension})"
+                    : $"ref {UnsafeApi}.Add(ref input, ({r.Row}) * {layer.InputStride})",
                 RowSetup = (w, r) =>
                 {
                     w.Line(embedding
@@ -122,6 +125,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 GateSymbols = new[] { "y" },
                 Documentation = new[] { $"Dense head: y = W · h{(bias ? " + b" : string.Empty)} over {head.InputWidth} input column(s); the activation runs per row afterwards." },
                 BlockSetup = bias ? w => w.Line($"ref float bBlock = ref {UnsafeApi}.Add(ref bias, block * {Block});") : null,
+                InputRow = r => $"ref {UnsafeApi}.Add(ref input, ({r.Row}) * {head.InputStride})",
                 RowSetup = (w, r) =>
                 {
                     w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref input, ({r.Row}) * {head.InputStride});");
@@ -407,6 +411,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     GateSymbols = groupSymbols,
                     Documentation = Documentation,
                     BlockSetup = BlockExtra,
+                    InputRow = r => $"ref {UnsafeApi}.Add(ref {(InputIsResetHidden ? "resetHidden" : "hPrev")}, ({r.Row}) * {padded})",
                     RowSetup = (w, r) =>
                     {
                         var source = InputIsResetHidden ? "resetHidden" : "hPrev";

@@ -56,6 +56,12 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         public Action<SourceWriter, KernelRow> RowSetup { get; init; } = (_, _) => { };
 
+        /// <summary>
+        /// The row's input vector as a <c>ref</c> expression that needs no block variable (the same vector RowSetup names
+        /// <c>x</c>): the int8 kernel rounds it to 8 bits once per row, before the blocks.
+        /// </summary>
+        public Func<KernelRow, string>? InputRow { get; init; }
+
         /// <summary>Initial value of a row's gate <c>g</c> accumulator at a lane offset expression.</summary>
         public Func<VectorFlavor, KernelRow, int, string, string> Initial { get; init; } = (f, _, _, _) => f.Zero;
 

@@ -20,7 +20,19 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             w.Summary("The packed parameter buffer, 64-byte aligned: what optimisers and checkpoints work on. Use the named views or <c>ImportPyTorch</c> to address single tensors.");
             w.Line(GeneratedCode.Attribute);
-            w.Line($"public {Span} PackedParameters => _parameters.Span;");
+            if (QuantizedWeightsEmitter.Invalidate(plan) is { } bump)
+            {
+                using (w.Block($"public {Span} PackedParameters"))
+                using (w.Block("get"))
+                {
+                    w.Line(bump);
+                    w.Line("return _parameters.Span;");
+                }
+            }
+            else
+            {
+                w.Line($"public {Span} PackedParameters => _parameters.Span;");
+            }
             w.Line();
 
             if (plan.Embedding is { } embedding)
@@ -35,7 +47,19 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 w.Summary($"{layer.Name} ({CellTraits.DisplayName(layer.Spec.Cell)}, {Int(layer.Spec.Units)} units): its parameters gate by gate.");
                 w.Line(GeneratedCode.Attribute);
-                w.Line($"public {layer.Name}Parameters {layer.Name} => new(_parameters);");
+                if (QuantizedWeightsEmitter.Invalidate(plan) is { } viewBump)
+                {
+                    using (w.Block($"public {layer.Name}Parameters {layer.Name}"))
+                    using (w.Block("get"))
+                    {
+                        w.Line(viewBump);
+                        w.Line("return new(_parameters);");
+                    }
+                }
+                else
+                {
+                    w.Line($"public {layer.Name}Parameters {layer.Name} => new(_parameters);");
+                }
                 w.Line();
             }
 

@@ -30,14 +30,14 @@ namespace RnnGen.Generator.Emit.Cpu
 
             w.Line("};");
             w.Line();
-            EmitImport(w, tensors);
+            EmitImport(w, plan, tensors);
             w.Line();
             EmitExport(w, tensors);
             w.Line();
             EmitInitialize(w, tensors);
         }
 
-        private static void EmitImport(SourceWriter w, List<TensorMapping> tensors)
+        private static void EmitImport(SourceWriter w, Plan plan, List<TensorMapping> tensors)
         {
             w.Summary("Sets one tensor from PyTorch's layout (row-major, gates stacked in PyTorch's order). See <see cref=\"PyTorchTensors\"/> for names and shapes.");
             w.Line("/// <param name=\"name\">A name from <see cref=\"PyTorchTensors\"/>, e.g. <c>weight_ih_l0</c>.</param>");
@@ -47,6 +47,10 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block($"public void ImportPyTorch(string name, {ReadOnlySpan} values)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(name);");
+                if (QuantizedWeightsEmitter.Invalidate(plan) is { } bump)
+                {
+                    w.Line(bump);
+                }
                 w.Line("global::RnnGen.NonFiniteValues.RequireFiniteTensor(values, name, \"values\"); // NaN or ∞ never enters the weights");
                 using (w.Block("switch (name)"))
                 {
