@@ -16,7 +16,7 @@
 /// <para>Weights are packed per block of 16 units as [block][input][gate][lane] so one pass streams them once
 /// and computes every gate of 16 units in registers; biases that can be folded are added in the input projection.</para>
 /// </remarks>
-partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.State>
+partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.State>, global::RnnGen.IInputGradientNetwork
 {
     // ---- Sizes ----
 
