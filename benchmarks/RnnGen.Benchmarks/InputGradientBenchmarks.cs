@@ -45,17 +45,8 @@ namespace RnnGen.Benchmarks
             var model = new TModel();
             model.InitializeParameters(new Random(1));
             var random = new Random(2);
-            var inputs = new float[Steps * Batch * 32];
-            var outputGradients = new float[Steps * Batch * Hidden];
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                inputs[i] = (float)((random.NextDouble() * 2) - 1);
-            }
-
-            for (var i = 0; i < outputGradients.Length; i++)
-            {
-                outputGradients[i] = (float)((random.NextDouble() * 2) - 1) * 1e-3f;
-            }
+            var inputs = RandomData.Fill(random, new float[Steps * Batch * 32]);
+            var outputGradients = RandomData.Fill(random, new float[Steps * Batch * Hidden], 1e-3f);
 
             var outputs = new float[outputGradients.Length];
             var gradients = new float[model.PackedParameters.Length];

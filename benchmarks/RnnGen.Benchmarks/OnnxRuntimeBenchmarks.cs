@@ -84,11 +84,7 @@ namespace RnnGen.Benchmarks
             _disposables.Add(peer);
 
             var random = new Random(2);
-            var inputs = new float[Steps * Batch * Input];
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                inputs[i] = (float)((random.NextDouble() * 2) - 1);
-            }
+            var inputs = RandomData.Fill(random, new float[Steps * Batch * Input]);
 
             var inputs1 = inputs.AsSpan(0, Steps * Input).ToArray();
             var outputs = new float[Steps * Batch * Hidden];

@@ -41,11 +41,7 @@ namespace RnnGen.Benchmarks
             var model = new TModel();
             model.InitializeParameters(new Random(1));
             var random = new Random(2);
-            var inputs = new float[Steps * 32 * Input];
-            for (var i = 0; i < inputs.Length; i++)
-            {
-                inputs[i] = (float)((random.NextDouble() * 2) - 1);
-            }
+            var inputs = RandomData.Fill(random, new float[Steps * 32 * Input]);
 
             var outputs = new float[Steps * 32 * Hidden];
             var state = model.CreateState();

@@ -22,11 +22,7 @@ namespace RnnGen.Benchmarks
         public void Setup()
         {
             _model.InitializeParameters(new Random(1));
-            var random = new Random(2);
-            for (var i = 0; i < Streams; i++)
-            {
-                _inputs[i] = (float)((random.NextDouble() * 2) - 1);
-            }
+            RandomData.Fill(new Random(2), _inputs);
 
             _states = new StreamLstm64.State[Streams];
             for (var i = 0; i < Streams; i++)
