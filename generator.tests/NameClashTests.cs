@@ -51,8 +51,25 @@ namespace RnnGen.Generator.Tests
         [InlineData("State")]
         [InlineData("Forward")]
         [InlineData("InputSize")]
+        [InlineData("TOps")] // the kernels' own type parameters: CS0693 in every kernel otherwise
+        [InlineData("TVec")]
         public void A_type_parameter_named_like_a_generated_member_is_RNNG0016(string parameter) =>
             DiagnosticAssert.Reports("RNNG0016", $"using RnnGen; [RecurrentNetwork(InputSize = 4)] [Lstm(8)] public partial class Model<{parameter}> {{ }}", parameter);
+
+        [Theory]
+        [InlineData("TOps")]
+        [InlineData("TVec")]
+        public void An_enclosing_type_parameter_named_like_a_kernel_type_parameter_is_RNNG0016(string parameter) =>
+            DiagnosticAssert.Reports("RNNG0016", $"using RnnGen; public partial class Outer<{parameter}> {{ [RecurrentNetwork(InputSize = 4)] [Lstm(8)] public partial class Model {{ }} }}", parameter);
+
+        [Fact]
+        public void A_member_named_like_a_kernel_type_parameter_is_fine()
+        {
+            // Inside a kernel the type parameter shadows the member, which the kernel never names otherwise.
+            var run = GeneratorTestHelper.Run("using RnnGen; /// <summary>M.</summary>\n[RecurrentNetwork(InputSize = 4)] [Lstm(8)] public partial class Model { /// <summary>A.</summary>\npublic int TOps => 1; /// <summary>B.</summary>\npublic sealed class TVec { } }");
+            Assert.Empty(run.GeneratorDiagnostics);
+            Assert.Empty(run.WarningsAndErrors);
+        }
 
         [Fact]
         public void A_user_member_with_an_unrelated_name_is_fine()

@@ -8,7 +8,8 @@ using RnnGen.Generator.Emit.Cpu;
 namespace RnnGen.Generator.Tests.Fuzz
 {
     /// <summary>
-    /// The generated kernels (<c>Layer0Recurrent_V512</c>, ... one per vector width) are most of a generated file's
+    /// The generated kernels (<c>Layer0Recurrent&lt;TOps, TVec&gt;</c>, generic over the vector width, and the int8
+    /// kernels' <c>_V256</c> and <c>_Scalar</c> copies) are most of a generated file's
     /// compile time. They are static and name nothing but their parameters, their locals, the class's own members and
     /// <c>global::</c>-qualified types (<see cref="CapturableNames"/> checks that in every generated file), so no user
     /// declaration can change how they bind: the fuzz test compiles them for a sample of programs and
@@ -19,7 +20,9 @@ namespace RnnGen.Generator.Tests.Fuzz
         private static readonly string[] Suffixes = VectorFlavor.All.Select(f => "_" + f.Suffix).ToArray();
 
         public static bool IsKernel(MethodDeclarationSyntax method) =>
-            method.Modifiers.Any(SyntaxKind.StaticKeyword) && Suffixes.Any(s => method.Identifier.ValueText.EndsWith(s, System.StringComparison.Ordinal));
+            method.Modifiers.Any(SyntaxKind.StaticKeyword)
+            && (method.TypeParameterList?.Parameters.Any(p => p.Identifier.ValueText == VectorFlavor.OpsParameter) == true
+                || Suffixes.Any(s => method.Identifier.ValueText.EndsWith(s, System.StringComparison.Ordinal)));
 
         /// <summary>The tree with every kernel's body replaced by <c>throw null!;</c>.</summary>
         public static SyntaxTree Strip(SyntaxTree tree)
@@ -46,6 +49,7 @@ namespace RnnGen.Generator.Tests.Fuzz
                 {
                     var locals = new HashSet<string>(
                         kernel.ParameterList.Parameters.Select(p => p.Identifier.ValueText)
+                            .Concat(kernel.TypeParameterList?.Parameters.Select(p => p.Identifier.ValueText) ?? Enumerable.Empty<string>())
                             .Concat(kernel.DescendantNodes().OfType<VariableDeclaratorSyntax>().Select(v => v.Identifier.ValueText))
                             .Concat(kernel.DescendantNodes().OfType<ForEachStatementSyntax>().Select(f => f.Identifier.ValueText))
                             .Concat(kernel.DescendantNodes().OfType<SingleVariableDesignationSyntax>().Select(d => d.Identifier.ValueText)),

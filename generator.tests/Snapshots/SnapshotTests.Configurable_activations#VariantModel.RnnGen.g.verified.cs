@@ -1874,539 +1874,234 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 4..5 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 384);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 6);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 6);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 4; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            ops.Store(ai0R0, ref xpBlockR0, lane);
+                            ops.Store(af0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(ag0R0, ref xpBlockR0, 32 + lane);
+                            ops.Store(ao0R0, ref xpBlockR0, 48 + lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            ops.Store(ai0R1, ref xpBlockR1, lane);
+                            ops.Store(af0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(ag0R1, ref xpBlockR1, 32 + lane);
+                            ops.Store(ao0R1, ref xpBlockR1, 48 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..5 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 384);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..5 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 384);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..5 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 384);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 6);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 4; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    // Remaining 2 column(s), fixed at generation time.
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ag0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = ao0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ai1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ag1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = ao1;
+                        ops.Store(ai0, ref xpBlock, lane);
+                        ops.Store(af0, ref xpBlock, 16 + lane);
+                        ops.Store(ag0, ref xpBlock, 32 + lane);
+                        ops.Store(ao0, ref xpBlock, 48 + lane);
                     }
                 }
             }
@@ -2419,150 +2114,157 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR0, (uint)(0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Load(ref xpBlockR0, 48 + lane);
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 20; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            TVec i = ops.HardSigmoid(ai0R0);
+                            TVec f = ops.HardSigmoid(af0R0);
+                            TVec g = ops.Relu(ag0R0);
+                            TVec o = ops.HardSigmoid(ao0R0);
+                            ops.Store(i, ref xpBlockR0, lane);
+                            ops.Store(f, ref xpBlockR0, 16 + lane);
+                            ops.Store(g, ref xpBlockR0, 32 + lane);
+                            ops.Store(o, ref xpBlockR0, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR0, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR0, lane);
+                            // h(t) = o ⊙ relu(c(t))
+                            ops.Store(ops.Multiply(o, ops.Relu(cNew)), ref hUnitsR0, lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            TVec i = ops.HardSigmoid(ai0R1);
+                            TVec f = ops.HardSigmoid(af0R1);
+                            TVec g = ops.Relu(ag0R1);
+                            TVec o = ops.HardSigmoid(ao0R1);
+                            ops.Store(i, ref xpBlockR1, lane);
+                            ops.Store(f, ref xpBlockR1, 16 + lane);
+                            ops.Store(g, ref xpBlockR1, 32 + lane);
+                            ops.Store(o, ref xpBlockR1, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR1, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR1, lane);
+                            // h(t) = o ⊙ relu(c(t))
+                            ops.Store(ops.Multiply(o, ops.Relu(cNew)), ref hUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -2572,363 +2274,60 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ relu(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Load(ref xpBlock, lane);
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Load(ref xpBlock, 48 + lane);
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
+                        TVec i = ops.HardSigmoid(ai0);
+                        TVec f = ops.HardSigmoid(af0);
+                        TVec g = ops.Relu(ag0);
+                        TVec o = ops.HardSigmoid(ao0);
+                        ops.Store(i, ref xpBlock, lane);
+                        ops.Store(f, ref xpBlock, 16 + lane);
+                        ops.Store(g, ref xpBlock, 32 + lane);
+                        ops.Store(o, ref xpBlock, 48 + lane);
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
+                        TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
+                        ops.Store(cNew, ref cUnits, lane);
                         // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
-                        // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Relu(cNew), ref hUnits, (uint)(lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 20; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai0);
-                        float f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af0);
-                        float g = global::RnnGen.Numerics.VectorMath.Relu(ag0);
-                        float o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
-                        // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Relu(cNew);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.HardSigmoid(ai1);
-                        float f = global::RnnGen.Numerics.VectorMath.HardSigmoid(af1);
-                        float g = global::RnnGen.Numerics.VectorMath.Relu(ag1);
-                        float o = global::RnnGen.Numerics.VectorMath.HardSigmoid(ao1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
-                        // h(t) = o ⊙ relu(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Relu(cNew);
+                        ops.Store(ops.Multiply(o, ops.Relu(cNew)), ref hUnits, lane);
                     }
                 }
             }
@@ -2942,594 +2341,190 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer1Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             int row = 0;
-            for (; row + 3 <= rows; row += 3)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
-                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
-                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
-                }
-                ar0R0 = ar0R0 + ar0R0_1;
-                az0R0 = az0R0 + az0R0_1;
-                an0R0 = an0R0 + an0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                ar0R1 = ar0R1 + ar0R1_1;
-                az0R1 = az0R1 + az0R1_1;
-                an0R1 = an0R1 + an0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                ar0R2 = ar0R2 + ar0R2_1;
-                az0R2 = az0R2 + az0R2_1;
-                an0R2 = an0R2 + an0R2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ar0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R0_1 = ops.Zero;
+                        TVec az0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R0_1 = ops.Zero;
+                        TVec an0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R0_1 = ops.Zero;
+                        TVec ar0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R1_1 = ops.Zero;
+                        TVec az0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R1_1 = ops.Zero;
+                        TVec an0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R1_1 = ops.Zero;
+                        TVec ar0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R2_1 = ops.Zero;
+                        TVec az0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R2_1 = ops.Zero;
+                        TVec an0R2 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R2_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 20; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                            TVec wn0k0 = ops.Load(ref wk, 32);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            TVec wr0k1 = ops.Load(ref wk, 48);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                            ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                            TVec wz0k1 = ops.Load(ref wk, 64);
+                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                            az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                            TVec wn0k1 = ops.Load(ref wk, 80);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            TVec wr0k2 = ops.Load(ref wk, 96);
+                            ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                            ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                            TVec wz0k2 = ops.Load(ref wk, 112);
+                            az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                            az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                            TVec wn0k2 = ops.Load(ref wk, 128);
+                            an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                            TVec wr0k3 = ops.Load(ref wk, 144);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                            ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                            TVec wz0k3 = ops.Load(ref wk, 160);
+                            az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                            az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                            TVec wn0k3 = ops.Load(ref wk, 176);
+                            an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                        }
+                        ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                        az0R0 = ops.Add(az0R0, az0R0_1);
+                        an0R0 = ops.Add(an0R0, an0R0_1);
+                        {
+                            ops.Store(ar0R0, ref xpBlockR0, lane);
+                            ops.Store(az0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(an0R0, ref xpBlockR0, 32 + lane);
+                        }
+                        ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                        az0R1 = ops.Add(az0R1, az0R1_1);
+                        an0R1 = ops.Add(an0R1, an0R1_1);
+                        {
+                            ops.Store(ar0R1, ref xpBlockR1, lane);
+                            ops.Store(az0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(an0R1, ref xpBlockR1, 32 + lane);
+                        }
+                        ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                        az0R2 = ops.Add(az0R2, az0R2_1);
+                        an0R2 = ops.Add(an0R2, an0R2_1);
+                        {
+                            ops.Store(ar0R2, ref xpBlockR2, lane);
+                            ops.Store(az0R2, ref xpBlockR2, 16 + lane);
+                            ops.Store(an0R2, ref xpBlockR2, 32 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
-                }
-                ar0 = ar0 + ar0_1;
-                az0 = az0 + az0_1;
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            int row = 0;
-            for (; row + 2 <= rows; row += 2)
-            {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
-                }
-            }
-            for (; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    TVec ar0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ar0_1 = ops.Zero;
+                    TVec az0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec az0_1 = ops.Zero;
+                    TVec an0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec an0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
                     }
+                    ar0 = ops.Add(ar0, ar0_1);
+                    az0 = ops.Add(az0, az0_1);
+                    an0 = ops.Add(an0, an0_1);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ar0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = az0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = an0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ar1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = az1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = an1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ar2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = az2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = an2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ar3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = az3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = an3;
+                        ops.Store(ar0, ref xpBlock, lane);
+                        ops.Store(az0, ref xpBlock, 16 + lane);
+                        ops.Store(an0, ref xpBlock, 32 + lane);
                     }
                 }
             }
@@ -3541,124 +2536,131 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Gates(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates_V512(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates_V256(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates_V128(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else Layer1Gates_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else Layer1Gates<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 2 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 2 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    private static void Layer1Gates<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ar0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
-                    ar0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    az0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0_2);
-                    az0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
-                    ar0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_3);
-                    az0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                }
-                ar0R0 = ar0R0 + ar0R0_1 + ar0R0_2 + ar0R0_3;
-                az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R0), ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
-                }
-                ar0R1 = ar0R1 + ar0R1_1 + ar0R1_2 + ar0R1_3;
-                az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0R1), ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                    ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                    ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ar0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ar0R0_1 = ops.Zero;
+                        TVec ar0R0_2 = ops.Zero;
+                        TVec ar0R0_3 = ops.Zero;
+                        TVec az0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec az0R0_1 = ops.Zero;
+                        TVec az0R0_2 = ops.Zero;
+                        TVec az0R0_3 = ops.Zero;
+                        TVec ar0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ar0R1_1 = ops.Zero;
+                        TVec ar0R1_2 = ops.Zero;
+                        TVec ar0R1_3 = ops.Zero;
+                        TVec az0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec az0R1_1 = ops.Zero;
+                        TVec az0R1_2 = ops.Zero;
+                        TVec az0R1_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            TVec wr0k1 = ops.Load(ref wk, 32);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                            TVec wz0k1 = ops.Load(ref wk, 48);
+                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                            TVec wr0k2 = ops.Load(ref wk, 64);
+                            ar0R0_2 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
+                            ar0R1_2 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
+                            TVec wz0k2 = ops.Load(ref wk, 80);
+                            az0R0_2 = ops.MultiplyAdd(wz0k2, x2R0, az0R0_2);
+                            az0R1_2 = ops.MultiplyAdd(wz0k2, x2R1, az0R1_2);
+                            TVec wr0k3 = ops.Load(ref wk, 96);
+                            ar0R0_3 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
+                            ar0R1_3 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
+                            TVec wz0k3 = ops.Load(ref wk, 112);
+                            az0R0_3 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_3);
+                            az0R1_3 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_3);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            TVec wr0k1 = ops.Load(ref wk, 32);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                            TVec wz0k1 = ops.Load(ref wk, 48);
+                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                        }
+                        ar0R0 = ops.Add(ops.Add(ops.Add(ar0R0, ar0R0_1), ar0R0_2), ar0R0_3);
+                        az0R0 = ops.Add(ops.Add(ops.Add(az0R0, az0R0_1), az0R0_2), az0R0_3);
+                        {
+                            TVec r = ops.Tanh(ar0R0);
+                            ops.Store(r, ref xpBlockR0, lane);
+                            ops.Store(ops.Tanh(az0R0), ref xpBlockR0, 16 + lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR0, lane)), ref rhUnitsR0, lane);
+                        }
+                        ar0R1 = ops.Add(ops.Add(ops.Add(ar0R1, ar0R1_1), ar0R1_2), ar0R1_3);
+                        az0R1 = ops.Add(ops.Add(ops.Add(az0R1, az0R1_1), az0R1_2), az0R1_3);
+                        {
+                            TVec r = ops.Tanh(ar0R1);
+                            ops.Store(r, ref xpBlockR1, lane);
+                            ops.Store(ops.Tanh(az0R1), ref xpBlockR1, 16 + lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR1, lane)), ref rhUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -3667,368 +2669,52 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, ar0_2);
-                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, az0_2);
-                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_3);
-                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, az0_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                }
-                ar0 = ar0 + ar0_1 + ar0_2 + ar0_3;
-                az0 = az0 + az0_1 + az0_2 + az0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, az1_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
-                }
-                ar0 = ar0 + ar0_1;
-                az0 = az0 + az0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                ar1 = ar1 + ar1_1;
-                az1 = az1 + az1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, az3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az1), ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az2), ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Tanh(az3), ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 2 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    TVec ar0 = ops.Load(ref xpBlock, lane);
+                    TVec ar0_1 = ops.Zero;
+                    TVec ar0_2 = ops.Zero;
+                    TVec ar0_3 = ops.Zero;
+                    TVec az0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec az0_1 = ops.Zero;
+                    TVec az0_2 = ops.Zero;
+                    TVec az0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x2, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x2, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x2, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x2, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x3, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x3, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x3, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x3, az3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, az0_1);
+                        ar0_2 = ops.MultiplyAdd(ops.Load(ref wk, 64), x2, ar0_2);
+                        az0_2 = ops.MultiplyAdd(ops.Load(ref wk, 80), x2, az0_2);
+                        ar0_3 = ops.MultiplyAdd(ops.Load(ref wk, 96), x3, ar0_3);
+                        az0_3 = ops.MultiplyAdd(ops.Load(ref wk, 112), x3, az0_3);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, az3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, az0_1);
                     }
+                    ar0 = ops.Add(ops.Add(ops.Add(ar0, ar0_1), ar0_2), ar0_3);
+                    az0 = ops.Add(ops.Add(ops.Add(az0, az0_1), az0_2), az0_3);
                     {
-                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Tanh(az0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Tanh(az1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Tanh(az2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Tanh(ar3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Tanh(az3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
+                        TVec r = ops.Tanh(ar0);
+                        ops.Store(r, ref xpBlock, lane);
+                        ops.Store(ops.Tanh(az0), ref xpBlock, 16 + lane);
+                        ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnits, lane)), ref rhUnits, lane);
                     }
                 }
             }
@@ -4040,154 +2726,161 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Candidate(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate_V512(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate_V256(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate_V128(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else Layer1Candidate_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else Layer1Candidate<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    private static void Layer1Candidate<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
-                ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
-                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
-                    an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                    an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
-                    an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
-                    an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
-                    an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
-                    an0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R3, an0R3_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                }
-                an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R0;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
-                }
-                an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R1;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
-                }
-                an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R2;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
-                }
-                an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = an0R3;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)) - n, n), ref hUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
+                    ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec an0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec an0R0_1 = ops.Zero;
+                        TVec an0R0_2 = ops.Zero;
+                        TVec an0R0_3 = ops.Zero;
+                        TVec an0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec an0R1_1 = ops.Zero;
+                        TVec an0R1_2 = ops.Zero;
+                        TVec an0R1_3 = ops.Zero;
+                        TVec an0R2 = ops.Load(ref xpBlockR2, 32 + lane);
+                        TVec an0R2_1 = ops.Zero;
+                        TVec an0R2_2 = ops.Zero;
+                        TVec an0R2_3 = ops.Zero;
+                        TVec an0R3 = ops.Load(ref xpBlockR3, 32 + lane);
+                        TVec an0R3_1 = ops.Zero;
+                        TVec an0R3_2 = ops.Zero;
+                        TVec an0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                            TVec wn0k1 = ops.Load(ref wk, 16);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            an0R3_1 = ops.MultiplyAdd(wn0k1, x1R3, an0R3_1);
+                            TVec wn0k2 = ops.Load(ref wk, 32);
+                            an0R0_2 = ops.MultiplyAdd(wn0k2, x2R0, an0R0_2);
+                            an0R1_2 = ops.MultiplyAdd(wn0k2, x2R1, an0R1_2);
+                            an0R2_2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2_2);
+                            an0R3_2 = ops.MultiplyAdd(wn0k2, x2R3, an0R3_2);
+                            TVec wn0k3 = ops.Load(ref wk, 48);
+                            an0R0_3 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_3);
+                            an0R1_3 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_3);
+                            an0R2_3 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_3);
+                            an0R3_3 = ops.MultiplyAdd(wn0k3, x3R3, an0R3_3);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                            TVec wn0k1 = ops.Load(ref wk, 16);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            an0R3_1 = ops.MultiplyAdd(wn0k1, x1R3, an0R3_1);
+                        }
+                        an0R0 = ops.Add(ops.Add(ops.Add(an0R0, an0R0_1), an0R0_2), an0R0_3);
+                        {
+                            TVec n = an0R0;
+                            ops.Store(n, ref xpBlockR0, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR0, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR0, lane), n), n), ref hUnitsR0, lane);
+                        }
+                        an0R1 = ops.Add(ops.Add(ops.Add(an0R1, an0R1_1), an0R1_2), an0R1_3);
+                        {
+                            TVec n = an0R1;
+                            ops.Store(n, ref xpBlockR1, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR1, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR1, lane), n), n), ref hUnitsR1, lane);
+                        }
+                        an0R2 = ops.Add(ops.Add(ops.Add(an0R2, an0R2_1), an0R2_2), an0R2_3);
+                        {
+                            TVec n = an0R2;
+                            ops.Store(n, ref xpBlockR2, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR2, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR2, lane), n), n), ref hUnitsR2, lane);
+                        }
+                        an0R3 = ops.Add(ops.Add(ops.Add(an0R3, an0R3_1), an0R3_2), an0R3_3);
+                        {
+                            TVec n = an0R3;
+                            ops.Store(n, ref xpBlockR3, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR3, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR3, lane), n), n), ref hUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -4196,347 +2889,41 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = an0;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = an0;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1 + an1_2 + an1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = an1;
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
-                }
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = an0;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = an1;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
-                }
-                an2 = an2 + an2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = an2;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                }
-                an3 = an3 + an3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = an3;
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
-                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
-                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
-                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
-                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
+                    TVec an0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec an0_1 = ops.Zero;
+                    TVec an0_2 = ops.Zero;
+                    TVec an0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, an7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, an0_1);
+                        an0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, an0_2);
+                        an0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, an0_3);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, an0_1);
                     }
+                    an0 = ops.Add(ops.Add(ops.Add(an0, an0_1), an0_2), an0_3);
                     {
-                        float n = an0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
-                    }
-                    {
-                        float n = an1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
-                    }
-                    {
-                        float n = an2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
-                    }
-                    {
-                        float n = an3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
-                    }
-                    {
-                        float n = an4;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
-                    }
-                    {
-                        float n = an5;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
-                    }
-                    {
-                        float n = an6;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
-                    }
-                    {
-                        float n = an7;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
+                        TVec n = an0;
+                        ops.Store(n, ref xpBlock, 32 + lane);
+                        TVec z = ops.Load(ref xpBlock, 16 + lane);
+                        ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
                     }
                 }
             }
@@ -4548,434 +2935,180 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer2Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer2Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer2Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 1; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
-                    ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
-                    ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
-                    ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
-                    ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
-                    ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
-                    ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
-                    ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
-                    ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
-                    ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
-                    ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
-                    ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
-                    ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                }
-                ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (uint)(0));
-                }
-                ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (uint)(0));
-                }
-                ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (uint)(0));
-                }
-                ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ah0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R0_1 = ops.Zero;
+                        TVec ah0R0_2 = ops.Zero;
+                        TVec ah0R0_3 = ops.Zero;
+                        TVec ah0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R1_1 = ops.Zero;
+                        TVec ah0R1_2 = ops.Zero;
+                        TVec ah0R1_3 = ops.Zero;
+                        TVec ah0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R2_1 = ops.Zero;
+                        TVec ah0R2_2 = ops.Zero;
+                        TVec ah0R2_3 = ops.Zero;
+                        TVec ah0R3 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R3_1 = ops.Zero;
+                        TVec ah0R3_2 = ops.Zero;
+                        TVec ah0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        {
+                            ops.Store(ah0R0, ref xpBlockR0, lane);
+                        }
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        {
+                            ops.Store(ah0R1, ref xpBlockR1, lane);
+                        }
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        {
+                            ops.Store(ah0R2, ref xpBlockR2, lane);
+                        }
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        {
+                            ops.Store(ah0R3, ref xpBlockR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
-                }
-                ah0 = ah0 + ah0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (uint)(4));
-                }
-                ah2 = ah2 + ah2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (uint)(8));
-                }
-                ah3 = ah3 + ah3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 288);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 4) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 4);
-                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 5) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 5);
-                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 6) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 6);
-                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 7) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 7);
+                    TVec ah0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ah0_1 = ops.Zero;
+                    TVec ah0_2 = ops.Zero;
+                    TVec ah0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ah7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ah7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
                     }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ah0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ah1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ah2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ah3;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4) = ah4;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5) = ah5;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6) = ah6;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7) = ah7;
+                        ops.Store(ah0, ref xpBlock, lane);
                     }
                 }
             }
@@ -4986,129 +3119,136 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else Layer2Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else Layer2Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 8..8 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer2Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 1; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 144);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
-                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 8; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
-                    ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
-                    ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
-                    ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
-                    ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
-                    ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
-                    ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
-                    ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
-                    ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
-                    ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 8);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 8);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 8);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 8);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                }
-                ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R0), ref hUnitsR0, (uint)(0));
-                }
-                ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R1), ref hUnitsR1, (uint)(0));
-                }
-                ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R2), ref hUnitsR2, (uint)(0));
-                }
-                ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0R3), ref hUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 16) + (block * 16));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 16) + (block * 16));
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 16) + (block * 16));
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ah0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ah0R0_1 = ops.Zero;
+                        TVec ah0R0_2 = ops.Zero;
+                        TVec ah0R0_3 = ops.Zero;
+                        TVec ah0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ah0R1_1 = ops.Zero;
+                        TVec ah0R1_2 = ops.Zero;
+                        TVec ah0R1_3 = ops.Zero;
+                        TVec ah0R2 = ops.Load(ref xpBlockR2, lane);
+                        TVec ah0R2_1 = ops.Zero;
+                        TVec ah0R2_2 = ops.Zero;
+                        TVec ah0R2_3 = ops.Zero;
+                        TVec ah0R3 = ops.Load(ref xpBlockR3, lane);
+                        TVec ah0R3_1 = ops.Zero;
+                        TVec ah0R3_2 = ops.Zero;
+                        TVec ah0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 8; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 8);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 8);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 8);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 8);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        {
+                            ops.Store(ops.Sigmoid(ah0R0), ref hUnitsR0, lane);
+                        }
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        {
+                            ops.Store(ops.Sigmoid(ah0R1), ref hUnitsR1, lane);
+                        }
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        {
+                            ops.Store(ops.Sigmoid(ah0R2), ref hUnitsR2, lane);
+                        }
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        {
+                            ops.Store(ops.Sigmoid(ah0R3), ref hUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -5116,280 +3256,36 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 8; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 8..8 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 144);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 8; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 8..8 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 144);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 8; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                }
-                ah0 = ah0 + ah0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah0), ref hUnits, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah1), ref hUnits, (uint)(4));
-                }
-                ah2 = ah2 + ah2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah2), ref hUnits, (uint)(8));
-                }
-                ah3 = ah3 + ah3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(ah3), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 8..8 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 144);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 16) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    TVec ah0 = ops.Load(ref xpBlock, lane);
+                    TVec ah0_1 = ops.Zero;
+                    TVec ah0_2 = ops.Zero;
+                    TVec ah0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 8; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ah7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
-                        float x0 = xk;
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
+                        TVec x0 = ops.Create(xk);
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
                     }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah0);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah2);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah3);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah4);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah5);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah6);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.Sigmoid(ah7);
+                        ops.Store(ops.Sigmoid(ah0), ref hUnits, lane);
                     }
                 }
             }
@@ -5402,16 +3298,17 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -5422,128 +3319,23 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 64);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    float actC = global::RnnGen.Numerics.VectorMath.Relu(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, global::RnnGen.Numerics.VectorMath.PositiveMask(actC), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(i);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * global::RnnGen.Numerics.VectorMath.PositiveMask(g);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * actC * global::RnnGen.Numerics.VectorMath.HardSigmoidSlope(o);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec i = ops.Load(ref gatesRow, gate);
+                    TVec f = ops.Load(ref gatesRow, gate + 16);
+                    TVec g = ops.Load(ref gatesRow, gate + 32);
+                    TVec o = ops.Load(ref gatesRow, gate + 48);
+                    TVec actC = ops.Relu(ops.Load(ref cRow, unit));
+                    TVec dc = ops.MultiplyAdd(ops.Multiply(dh, o), ops.PositiveMask(actC), ops.Load(ref dcRecRow, unit));
+                    ops.Store(ops.Multiply(dc, f), ref dcRecRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, g), ops.HardSigmoidSlope(i)), ref gatesRow, gate);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, ops.Load(ref cPrevRow, unit)), ops.HardSigmoidSlope(f)), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, i), ops.PositiveMask(g)), ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, actC), ops.HardSigmoidSlope(o)), ref gatesRow, gate + 48);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }
@@ -5554,16 +3346,17 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate_V512(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate_V256(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate_V128(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else Layer1BackwardCandidate_Scalar(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else Layer1BackwardCandidate<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V512(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    private static void Layer1BackwardCandidate<TOps, TVec>(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -5572,94 +3365,16 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 48);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * global::System.Runtime.Intrinsics.Vector512<float>.One, ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V256(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * global::System.Runtime.Intrinsics.Vector256<float>.One, ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V128(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (z * z)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * global::System.Runtime.Intrinsics.Vector128<float>.One, ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_Scalar(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (1f - (z * z));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * 1f;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec z = ops.Load(ref gatesRow, gate + 16);
+                    TVec n = ops.Load(ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.Load(ref hPrevRow, unit), n)), ops.Subtract(ops.One, ops.Multiply(z, z))), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.One, z)), ops.One), ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(dh, z), ref dhRecRow, unit);
                 }
             }
         }
@@ -5670,16 +3385,17 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset_V512(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset_V256(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset_V128(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else Layer1BackwardReset_Scalar(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else Layer1BackwardReset<global::RnnGen.Numerics.ScalarOps, float>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V512(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    private static void Layer1BackwardReset<TOps, TVec>(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
@@ -5688,86 +3404,14 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 48);
-                global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (r * r)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V256(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (r * r)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V128(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (r * r)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_Scalar(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (1f - (r * r));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
+                    TVec r = ops.Load(ref gatesRow, gate);
+                    TVec drh = ops.Load(ref dResetHiddenRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(drh, ops.Load(ref hPrevRow, unit)), ops.Subtract(ops.One, ops.Multiply(r, r))), ref gatesRow, gate);
+                    ops.Store(ops.MultiplyAdd(drh, r, ops.Load(ref dhRecRow, unit)), ref dhRecRow, unit);
                 }
             }
         }
@@ -5777,16 +3421,17 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2BackwardCell(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardCell_V512(ref dH, ref gates, ref h, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardCell_V256(ref dH, ref gates, ref h, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardCell_V128(ref dH, ref gates, ref h, ref dhRec, rows);
-        else Layer2BackwardCell_Scalar(ref dH, ref gates, ref h, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else Layer2BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref h, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCell_V512(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    private static void Layer2BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float h, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
@@ -5795,86 +3440,14 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
             for (int block = 0; block < 1; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 16);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector512<float>.One - hNow)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCell_V256(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 16);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 16);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-            for (int block = 0; block < 1; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector256<float>.One - hNow)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCell_V128(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 16);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 16);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-            for (int block = 0; block < 1; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 16) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (hNow * (global::System.Runtime.Intrinsics.Vector128<float>.One - hNow)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCell_Scalar(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 16);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 16);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-            for (int block = 0; block < 1; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 16) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * (hNow * (1f - hNow));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec hNow = ops.Load(ref hRow, unit);
+                    ops.Store(ops.Multiply(dh, ops.Multiply(hNow, ops.Subtract(ops.One, hNow))), ref gatesRow, gate);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }

@@ -1346,594 +1346,190 @@ namespace Game.Models
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
         {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-            else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+            else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+        // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+        private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
         {
+            TOps ops = default;
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
                 ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 int row = 0;
-                for (; row + 3 <= rows; row += 3)
+                if (ops.WideRegisterFile)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
-                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4);
-                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 4; k += 4)
+                    for (; row + 3 <= rows; row += 3)
                     {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
-                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
-                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
-                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
-                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
-                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
-                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
-                    }
-                    ar0R0 = ar0R0 + ar0R0_1;
-                    az0R0 = az0R0 + az0R0_1;
-                    an0R0 = an0R0 + an0R0_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                    }
-                    ar0R1 = ar0R1 + ar0R1_1;
-                    az0R1 = az0R1 + az0R1_1;
-                    an0R1 = an0R1 + an0R1_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                    }
-                    ar0R2 = ar0R2 + ar0R2_1;
-                    az0R2 = az0R2 + az0R2_1;
-                    an0R2 = an0R2 + an0R2_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
+                        ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
+                        ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                        ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4);
+                        ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
+                        for (int lane = 0; lane < 16; lane += ops.Count)
+                        {
+                            TVec ar0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R0_1 = ops.Zero;
+                            TVec az0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R0_1 = ops.Zero;
+                            TVec an0R0 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R0_1 = ops.Zero;
+                            TVec ar0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R1_1 = ops.Zero;
+                            TVec az0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R1_1 = ops.Zero;
+                            TVec an0R1 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R1_1 = ops.Zero;
+                            TVec ar0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R2_1 = ops.Zero;
+                            TVec az0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R2_1 = ops.Zero;
+                            TVec an0R2 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R2_1 = ops.Zero;
+                            ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                            for (int k = 0; k < 4; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                                TVec x0R2 = ops.Create(xkR2);
+                                TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                TVec wr0k0 = ops.Load(ref wk, 0);
+                                ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                                TVec wz0k0 = ops.Load(ref wk, 16);
+                                az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                                TVec wn0k0 = ops.Load(ref wk, 32);
+                                an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                                TVec wr0k1 = ops.Load(ref wk, 48);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                                TVec wz0k1 = ops.Load(ref wk, 64);
+                                az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                                TVec wn0k1 = ops.Load(ref wk, 80);
+                                an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                                TVec wr0k2 = ops.Load(ref wk, 96);
+                                ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                                TVec wz0k2 = ops.Load(ref wk, 112);
+                                az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                                TVec wn0k2 = ops.Load(ref wk, 128);
+                                an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                                TVec wr0k3 = ops.Load(ref wk, 144);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                                TVec wz0k3 = ops.Load(ref wk, 160);
+                                az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                                TVec wn0k3 = ops.Load(ref wk, 176);
+                                an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                            }
+                            ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                            az0R0 = ops.Add(az0R0, az0R0_1);
+                            an0R0 = ops.Add(an0R0, an0R0_1);
+                            {
+                                ops.Store(ar0R0, ref xpBlockR0, lane);
+                                ops.Store(az0R0, ref xpBlockR0, 16 + lane);
+                                ops.Store(an0R0, ref xpBlockR0, 32 + lane);
+                            }
+                            ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                            az0R1 = ops.Add(az0R1, az0R1_1);
+                            an0R1 = ops.Add(an0R1, an0R1_1);
+                            {
+                                ops.Store(ar0R1, ref xpBlockR1, lane);
+                                ops.Store(az0R1, ref xpBlockR1, 16 + lane);
+                                ops.Store(an0R1, ref xpBlockR1, 32 + lane);
+                            }
+                            ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                            az0R2 = ops.Add(az0R2, az0R2_1);
+                            an0R2 = ops.Add(an0R2, an0R2_1);
+                            {
+                                ops.Store(ar0R2, ref xpBlockR2, lane);
+                                ops.Store(az0R2, ref xpBlockR2, 16 + lane);
+                                ops.Store(an0R2, ref xpBlockR2, 32 + lane);
+                            }
+                        }
                     }
                 }
                 for (; row < rows; row++)
                 {
                     ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
                     ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 4; k += 4)
+                    for (int lane = 0; lane < 16; lane += ops.Count)
                     {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
-                    }
-                    ar0 = ar0 + ar0_1;
-                    az0 = az0 + az0_1;
-                    an0 = an0 + an0_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                    }
-                }
-            }
-        }
-
-        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                int row = 0;
-                for (; row + 2 <= rows; row += 2)
-                {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 4; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
-                    }
-                }
-                for (; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 4; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
-                    }
-                }
-            }
-        }
-
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 4; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
-                    }
-                }
-            }
-        }
-
-        // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    for (int lane = 0; lane < 16; lane += 4)
-                    {
-                        float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                        float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                        float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane);
-                        float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                        float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                        float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1);
-                        float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                        float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                        float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2);
-                        float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                        float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                        float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3);
+                        TVec ar0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0_1 = ops.Zero;
+                        TVec az0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0_1 = ops.Zero;
+                        TVec an0 = ops.Load(ref bIh, 32 + lane);
+                        TVec an0_1 = ops.Zero;
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 4; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            float x0 = xk;
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
                         }
+                        ar0 = ops.Add(ar0, ar0_1);
+                        az0 = ops.Add(az0, az0_1);
+                        an0 = ops.Add(an0, an0_1);
                         {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ar0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = az0;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = an0;
-                        }
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ar1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = az1;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = an1;
-                        }
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ar2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = az2;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = an2;
-                        }
-                        {
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ar3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = az3;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = an3;
+                            ops.Store(ar0, ref xpBlock, lane);
+                            ops.Store(az0, ref xpBlock, 16 + lane);
+                            ops.Store(an0, ref xpBlock, 32 + lane);
                         }
                     }
                 }
@@ -1946,170 +1542,177 @@ namespace Game.Models
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Layer0Recurrent(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
         {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
-            else Layer0Recurrent_Scalar(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
+            else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasHh, ref xp, ref hPrev, ref hNext, ref aux, rows);
         }
 
-        // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+        // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
         // 2 partial sums per accumulator, columns unrolled by 4.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V512(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
+        private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
         {
+            TOps ops = default;
             for (int block = 0; block < 1; block++)
             {
                 ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
                 int unit0 = block * 16;
                 ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
                 int row = 0;
-                for (; row + 3 <= rows; row += 3)
+                if (ops.WideRegisterFile)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
-                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
-                    ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
-                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
-                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
-                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
-                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
-                    ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 16) + unit0);
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 16; k += 4)
+                    for (; row + 3 <= rows; row += 3)
                     {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                        ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
-                        ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
-                        ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                        az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
-                        az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
-                        az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                        global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                        an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
-                        an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
-                        an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
-                    }
-                    ar0R0 = ar0R0 + ar0R0_1;
-                    az0R0 = az0R0 + az0R0_1;
-                    an0R0 = an0R0 + an0R0_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref auxUnitsR0, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
-                    }
-                    ar0R1 = ar0R1 + ar0R1_1;
-                    az0R1 = az0R1 + az0R1_1;
-                    an0R1 = an0R1 + an0R1_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref auxUnitsR1, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
-                    }
-                    ar0R2 = ar0R2 + ar0R2_1;
-                    az0R2 = az0R2 + az0R2_1;
-                    an0R2 = an0R2 + an0R2_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R2);
-                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R2);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R2, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlockR2, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref auxUnitsR2, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
+                        ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                        ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                        ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                        ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
+                        ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                        ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                        ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
+                        ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                        ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 48) + (block * 48));
+                        ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
+                        ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                        ref float auxUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 2) * 16) + unit0);
+                        for (int lane = 0; lane < 16; lane += ops.Count)
+                        {
+                            TVec ar0R0 = ops.Load(ref xpBlockR0, lane);
+                            TVec ar0R0_1 = ops.Zero;
+                            TVec az0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                            TVec az0R0_1 = ops.Zero;
+                            TVec an0R0 = ops.Load(ref bHh, 32 + lane);
+                            TVec an0R0_1 = ops.Zero;
+                            TVec ar0R1 = ops.Load(ref xpBlockR1, lane);
+                            TVec ar0R1_1 = ops.Zero;
+                            TVec az0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                            TVec az0R1_1 = ops.Zero;
+                            TVec an0R1 = ops.Load(ref bHh, 32 + lane);
+                            TVec an0R1_1 = ops.Zero;
+                            TVec ar0R2 = ops.Load(ref xpBlockR2, lane);
+                            TVec ar0R2_1 = ops.Zero;
+                            TVec az0R2 = ops.Load(ref xpBlockR2, 16 + lane);
+                            TVec az0R2_1 = ops.Zero;
+                            TVec an0R2 = ops.Load(ref bHh, 32 + lane);
+                            TVec an0R2_1 = ops.Zero;
+                            ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                            for (int k = 0; k < 16; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                                TVec x0R2 = ops.Create(xkR2);
+                                TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                TVec wr0k0 = ops.Load(ref wk, 0);
+                                ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                                TVec wz0k0 = ops.Load(ref wk, 16);
+                                az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                                TVec wn0k0 = ops.Load(ref wk, 32);
+                                an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                                TVec wr0k1 = ops.Load(ref wk, 48);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                                TVec wz0k1 = ops.Load(ref wk, 64);
+                                az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                                TVec wn0k1 = ops.Load(ref wk, 80);
+                                an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                                TVec wr0k2 = ops.Load(ref wk, 96);
+                                ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                                TVec wz0k2 = ops.Load(ref wk, 112);
+                                az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                                TVec wn0k2 = ops.Load(ref wk, 128);
+                                an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                                TVec wr0k3 = ops.Load(ref wk, 144);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                                TVec wz0k3 = ops.Load(ref wk, 160);
+                                az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                                TVec wn0k3 = ops.Load(ref wk, 176);
+                                an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                            }
+                            ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                            az0R0 = ops.Add(az0R0, az0R0_1);
+                            an0R0 = ops.Add(an0R0, an0R0_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R0);
+                                TVec z = ops.Sigmoid(az0R0);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R0, ops.Load(ref xpBlockR0, 32 + lane)));
+                                ops.Store(r, ref xpBlockR0, lane);
+                                ops.Store(z, ref xpBlockR0, 16 + lane);
+                                ops.Store(n, ref xpBlockR0, 32 + lane);
+                                ops.Store(an0R0, ref auxUnitsR0, lane);
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR0, lane), n), n), ref hUnitsR0, lane);
+                            }
+                            ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                            az0R1 = ops.Add(az0R1, az0R1_1);
+                            an0R1 = ops.Add(an0R1, an0R1_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R1);
+                                TVec z = ops.Sigmoid(az0R1);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R1, ops.Load(ref xpBlockR1, 32 + lane)));
+                                ops.Store(r, ref xpBlockR1, lane);
+                                ops.Store(z, ref xpBlockR1, 16 + lane);
+                                ops.Store(n, ref xpBlockR1, 32 + lane);
+                                ops.Store(an0R1, ref auxUnitsR1, lane);
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR1, lane), n), n), ref hUnitsR1, lane);
+                            }
+                            ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                            az0R2 = ops.Add(az0R2, az0R2_1);
+                            an0R2 = ops.Add(an0R2, an0R2_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R2);
+                                TVec z = ops.Sigmoid(az0R2);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R2, ops.Load(ref xpBlockR2, 32 + lane)));
+                                ops.Store(r, ref xpBlockR2, lane);
+                                ops.Store(z, ref xpBlockR2, 16 + lane);
+                                ops.Store(n, ref xpBlockR2, 32 + lane);
+                                ops.Store(an0R2, ref auxUnitsR2, lane);
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR2, lane), n), n), ref hUnitsR2, lane);
+                            }
+                        }
                     }
                 }
                 for (; row < rows; row++)
@@ -2119,574 +1722,50 @@ namespace Game.Models
                     ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                     ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
                     ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 16; k += 4)
+                    for (int lane = 0; lane < 16; lane += ops.Count)
                     {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
-                        az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
-                        an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
-                    }
-                    ar0 = ar0 + ar0_1;
-                    az0 = az0 + az0_1;
-                    an0 = an0 + an0_1;
-                    {
-                        global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        global::System.Runtime.Intrinsics.Vector512<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref auxUnits, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                    }
-                }
-            }
-        }
-
-        // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V256(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
-                int unit0 = block * 16;
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                int row = 0;
-                for (; row + 2 <= rows; row += 2)
-                {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float auxUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 48) + (block * 48));
-                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
-                    ref float auxUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row + 1) * 16) + unit0);
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 16; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                        ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                        ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
-                        ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                        az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
-                        az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                        an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
-                        an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                        ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
-                        ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                        az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
-                        az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                        an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
-                        an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref auxUnitsR0, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R0);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR0, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR0, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref auxUnitsR0, (uint)(8));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR0, (uint)(8)) - n, n), ref hUnitsR0, (uint)(8));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref auxUnitsR1, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1R1);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1R1);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1R1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlockR1, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlockR1, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref auxUnitsR1, (uint)(8));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnitsR1, (uint)(8)) - n, n), ref hUnitsR1, (uint)(8));
-                    }
-                }
-                for (; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 16; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref auxUnits, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(z, ref xpBlock, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref auxUnits, (uint)(8));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                    }
-                }
-            }
-        }
-
-        // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_V128(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
-                int unit0 = block * 16;
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
-                    ref float wLanes = ref wBlock;
-                    for (int k = 0; k < 16; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref auxUnits, (uint)(0));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref auxUnits, (uint)(4));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref auxUnits, (uint)(8));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                        global::System.Runtime.Intrinsics.Vector128<float> z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
-                        // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                        global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12))));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(z, ref xpBlock, (uint)(16 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref auxUnits, (uint)(12));
-                        // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
-                    }
-                }
-            }
-        }
-
-        // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-        // 1 partial sum per accumulator, columns unrolled by 4.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0Recurrent_Scalar(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows)
-        {
-            for (int block = 0; block < 1; block++)
-            {
-                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
-                int unit0 = block * 16;
-                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-                for (int row = 0; row < rows; row++)
-                {
-                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
-                    ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 48) + (block * 48));
-                    ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
-                    ref float auxUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 16) + unit0);
-                    for (int lane = 0; lane < 16; lane += 4)
-                    {
-                        float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                        float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                        float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                        float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                        float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                        float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                        float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                        float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                        float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                        float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                        float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                        float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                        TVec ar0 = ops.Load(ref xpBlock, lane);
+                        TVec ar0_1 = ops.Zero;
+                        TVec az0 = ops.Load(ref xpBlock, 16 + lane);
+                        TVec az0_1 = ops.Zero;
+                        TVec an0 = ops.Load(ref bHh, 32 + lane);
+                        TVec an0_1 = ops.Zero;
                         ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                         for (int k = 0; k < 16; k += 4)
                         {
                             ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                             ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                            float x0 = xk;
-                            float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                            float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                            float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, an3);
-                            ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, ar0);
-                            az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, az0);
-                            an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, an0);
-                            ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, ar1);
-                            az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, az1);
-                            an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, an1);
-                            ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, ar2);
-                            az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, az2);
-                            an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, an2);
-                            ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, ar3);
-                            az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, az3);
-                            an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
                         }
+                        ar0 = ops.Add(ar0, ar0_1);
+                        az0 = ops.Add(az0, az0_1);
+                        an0 = ops.Add(an0, an0_1);
                         {
-                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                            TVec r = ops.Sigmoid(ar0);
+                            TVec z = ops.Sigmoid(az0);
                             // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an0, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane)));
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = z;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane) = an0;
+                            TVec n = ops.Tanh(ops.MultiplyAdd(r, an0, ops.Load(ref xpBlock, 32 + lane)));
+                            ops.Store(r, ref xpBlock, lane);
+                            ops.Store(z, ref xpBlock, 16 + lane);
+                            ops.Store(n, ref xpBlock, 32 + lane);
+                            ops.Store(an0, ref auxUnits, lane);
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
-                        }
-                        {
-                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
-                            // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an1, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1)));
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = z;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 1) = an1;
-                            // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
-                        }
-                        {
-                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
-                            // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an2, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2)));
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = z;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 2) = an2;
-                            // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
-                        }
-                        {
-                            float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                            float z = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
-                            // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
-                            float n = global::RnnGen.Numerics.VectorMath.Tanh(global::RnnGen.Numerics.VectorMath.MultiplyAdd(r, an3, global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3)));
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = z;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref auxUnits, lane + 3) = an3;
-                            // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
-                            global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
                         }
                     }
                 }
@@ -2699,16 +1778,17 @@ namespace Game.Models
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void Layer0BackwardCell(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
         {
-            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
-            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
-            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
-            else Layer0BackwardCell_Scalar(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
+            else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, rows);
         }
 
-        // Vector512<float> (16 lanes).
+        // Each block of 16 units in vectors of ops.Count lanes.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
+        private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
         {
+            TOps ops = default;
             for (int row = 0; row < rows; row++)
             {
                 ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
@@ -2718,113 +1798,20 @@ namespace Game.Models
                 ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
                 for (int block = 0; block < 1; block++)
                 {
-                    int unit = (block * 16);
-                    int gate = (block * 48);
-                    global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector512<float> dan = dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-
-        // Vector256<float> (8 lanes).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
-        {
-            for (int row = 0; row < rows; row++)
-            {
-                ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-                ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 48);
-                ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 16);
-                ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-                for (int block = 0; block < 1; block++)
-                {
-                    for (int lane = 0; lane < 16; lane += 8)
+                    for (int lane = 0; lane < 16; lane += ops.Count)
                     {
                         int unit = (block * 16) + lane;
                         int gate = (block * 48) + lane;
-                        global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                        global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                        global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector256<float> dan = dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (uint)(gate));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                    }
-                }
-            }
-        }
-
-        // Vector128<float> (4 lanes; also the ARM64 path).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
-        {
-            for (int row = 0; row < rows; row++)
-            {
-                ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-                ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 48);
-                ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 16);
-                ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-                for (int block = 0; block < 1; block++)
-                {
-                    for (int lane = 0; lane < 16; lane += 4)
-                    {
-                        int unit = (block * 16) + lane;
-                        int gate = (block * 48) + lane;
-                        global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                        global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                        global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector128<float> dan = dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref auxRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (uint)(gate));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan, ref gatesRow, (uint)(gate + 32));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dan * r, ref auxRow, (uint)(unit));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                    }
-                }
-            }
-        }
-
-        // scalar float (no SIMD).
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float hPrev, ref float aux, ref float dhRec, int rows)
-        {
-            for (int row = 0; row < rows; row++)
-            {
-                ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 16);
-                ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 48);
-                ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 16);
-                ref float auxRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, row * 16);
-                ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 16);
-                for (int block = 0; block < 1; block++)
-                {
-                    for (int lane = 0; lane < 16; lane += 1)
-                    {
-                        int unit = (block * 16) + lane;
-                        int gate = (block * 48) + lane;
-                        float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                        float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                        float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                        float dan = dh * (1f - z) * (1f - (n * n));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dan * global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) * (r * (1f - r));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dan;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref auxRow, unit) = dan * r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
+                        TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                        TVec r = ops.Load(ref gatesRow, gate);
+                        TVec z = ops.Load(ref gatesRow, gate + 16);
+                        TVec n = ops.Load(ref gatesRow, gate + 32);
+                        TVec dan = ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.One, z)), ops.Subtract(ops.One, ops.Multiply(n, n)));
+                        ops.Store(ops.Multiply(ops.Multiply(dan, ops.Load(ref auxRow, unit)), ops.Multiply(r, ops.Subtract(ops.One, r))), ref gatesRow, gate);
+                        ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.Load(ref hPrevRow, unit), n)), ops.Multiply(z, ops.Subtract(ops.One, z))), ref gatesRow, gate + 16);
+                        ops.Store(dan, ref gatesRow, gate + 32);
+                        ops.Store(ops.Multiply(dan, r), ref auxRow, unit);
+                        ops.Store(ops.Multiply(dh, z), ref dhRecRow, unit);
                     }
                 }
             }

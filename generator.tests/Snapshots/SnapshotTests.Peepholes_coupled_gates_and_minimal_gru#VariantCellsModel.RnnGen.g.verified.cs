@@ -2106,493 +2106,215 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 4..4 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 320);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 5);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 5);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 4; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 4);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 4);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            ops.Store(ai0R0, ref xpBlockR0, lane);
+                            ops.Store(af0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(ag0R0, ref xpBlockR0, 32 + lane);
+                            ops.Store(ao0R0, ref xpBlockR0, 48 + lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            ops.Store(ai0R1, ref xpBlockR1, lane);
+                            ops.Store(af0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(ag0R1, ref xpBlockR1, 32 + lane);
+                            ops.Store(ao0R1, ref xpBlockR1, 48 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..4 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 320);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 4; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..4 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 320);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 4; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        TVec x0 = ops.Create(xk);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 4..4 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 320);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 5);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 4; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    // Remaining 1 column(s), fixed at generation time.
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 4 * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 4);
-                        float x0 = xk;
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ag0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = ao0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ai1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ag1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = ao1;
+                        ops.Store(ai0, ref xpBlock, lane);
+                        ops.Store(af0, ref xpBlock, 16 + lane);
+                        ops.Store(ag0, ref xpBlock, 32 + lane);
+                        ops.Store(ao0, ref xpBlock, 48 + lane);
                     }
                 }
             }
@@ -2605,153 +2327,160 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
             int unit0 = block * 16;
             ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 48);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0R0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0R0));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0R1));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0R1));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Load(ref xpBlockR0, 48 + lane);
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 20; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            TVec cOld = ops.Load(ref cPrevUnitsR0, lane);
+                            TVec i = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, ai0R0));
+                            ops.Store(i, ref xpBlockR0, lane);
+                            TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cOld, af0R0));
+                            TVec g = ops.Tanh(ag0R0);
+                            ops.Store(f, ref xpBlockR0, 16 + lane);
+                            ops.Store(g, ref xpBlockR0, 32 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, cOld, ops.Multiply(i, g));
+                            TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 32 + lane), cNew, ao0R0)); // the output gate sees c(t)
+                            ops.Store(o, ref xpBlockR0, 48 + lane);
+                            ops.Store(cNew, ref cUnitsR0, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            TVec cOld = ops.Load(ref cPrevUnitsR1, lane);
+                            TVec i = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, ai0R1));
+                            ops.Store(i, ref xpBlockR1, lane);
+                            TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cOld, af0R1));
+                            TVec g = ops.Tanh(ag0R1);
+                            ops.Store(f, ref xpBlockR1, 16 + lane);
+                            ops.Store(g, ref xpBlockR1, 32 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, cOld, ops.Multiply(i, g));
+                            TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 32 + lane), cNew, ao0R1)); // the output gate sees c(t)
+                            ops.Store(o, ref xpBlockR1, 48 + lane);
+                            ops.Store(cNew, ref cUnitsR1, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -2761,373 +2490,61 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, ai0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cOld, af0));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(32 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, ai1));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cOld, af1));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(32 + 8)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Load(ref xpBlock, lane);
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Load(ref xpBlock, 48 + lane);
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(lane)), cOld, ai0));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + lane)), cOld, af0));
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
+                        TVec cOld = ops.Load(ref cPrevUnits, lane);
+                        TVec i = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, ai0));
+                        ops.Store(i, ref xpBlock, lane);
+                        TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cOld, af0));
+                        TVec g = ops.Tanh(ag0);
+                        ops.Store(f, ref xpBlock, 16 + lane);
+                        ops.Store(g, ref xpBlock, 32 + lane);
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(32 + lane)), cNew, ao0)); // the output gate sees c(t)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
+                        TVec cNew = ops.MultiplyAdd(f, cOld, ops.Multiply(i, g));
+                        TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 32 + lane), cNew, ao0)); // the output gate sees c(t)
+                        ops.Store(o, ref xpBlock, 48 + lane);
+                        ops.Store(cNew, ref cUnits, lane);
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(lane + 4)), cOld, ai1));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + lane + 4)), cOld, af1));
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(32 + lane + 4)), cNew, ao1)); // the output gate sees c(t)
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 20; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, ai0));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cOld, af0));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane), cNew, ao0)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, ai1));
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cOld, af1));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld, i * g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 32 + lane + 1), cNew, ao1)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                        ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
                     }
                 }
             }
@@ -3141,594 +2558,190 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer1Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             int row = 0;
-            for (; row + 3 <= rows; row += 3)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R2, ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R2, ao0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                    ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
-                }
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                af0R2 = af0R2 + af0R2_1;
-                ag0R2 = ag0R2 + ag0R2_1;
-                ao0R2 = ao0R2 + ao0R2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R2, ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R2, ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R2, ref xpBlockR2, (uint)(32 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ao0R1_1 = ops.Zero;
+                        TVec af0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec af0R2_1 = ops.Zero;
+                        TVec ag0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec ag0R2_1 = ops.Zero;
+                        TVec ao0R2 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ao0R2_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 20; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k0, x0R2, af0R2);
+                            TVec wg0k0 = ops.Load(ref wk, 16);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            ag0R2 = ops.MultiplyAdd(wg0k0, x0R2, ag0R2);
+                            TVec wo0k0 = ops.Load(ref wk, 32);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            ao0R2 = ops.MultiplyAdd(wo0k0, x0R2, ao0R2);
+                            TVec wf0k1 = ops.Load(ref wk, 48);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k1, x1R2, af0R2_1);
+                            TVec wg0k1 = ops.Load(ref wk, 64);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            ag0R2_1 = ops.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
+                            TVec wo0k1 = ops.Load(ref wk, 80);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            ao0R2_1 = ops.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
+                            TVec wf0k2 = ops.Load(ref wk, 96);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k2, x2R2, af0R2);
+                            TVec wg0k2 = ops.Load(ref wk, 112);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            ag0R2 = ops.MultiplyAdd(wg0k2, x2R2, ag0R2);
+                            TVec wo0k2 = ops.Load(ref wk, 128);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            ao0R2 = ops.MultiplyAdd(wo0k2, x2R2, ao0R2);
+                            TVec wf0k3 = ops.Load(ref wk, 144);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k3, x3R2, af0R2_1);
+                            TVec wg0k3 = ops.Load(ref wk, 160);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            ag0R2_1 = ops.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
+                            TVec wo0k3 = ops.Load(ref wk, 176);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                            ao0R2_1 = ops.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
+                        }
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            ops.Store(af0R0, ref xpBlockR0, lane);
+                            ops.Store(ag0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(ao0R0, ref xpBlockR0, 32 + lane);
+                        }
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            ops.Store(af0R1, ref xpBlockR1, lane);
+                            ops.Store(ag0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(ao0R1, ref xpBlockR1, 32 + lane);
+                        }
+                        af0R2 = ops.Add(af0R2, af0R2_1);
+                        ag0R2 = ops.Add(ag0R2, ag0R2_1);
+                        ao0R2 = ops.Add(ao0R2, ao0R2_1);
+                        {
+                            ops.Store(af0R2, ref xpBlockR2, lane);
+                            ops.Store(ag0R2, ref xpBlockR2, 16 + lane);
+                            ops.Store(ao0R2, ref xpBlockR2, 32 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, ao0_1);
-                }
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            int row = 0;
-            for (; row + 2 <= rows; row += 2)
-            {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R1, ao1R1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R0, ref xpBlockR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R0, ref xpBlockR0, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R0, ref xpBlockR0, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1R1, ref xpBlockR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1R1, ref xpBlockR1, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1R1, ref xpBlockR1, (uint)(32 + 8));
-                }
-            }
-            for (; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(32 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, ao3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(32 + 4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag2, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao2, ref xpBlock, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag3, ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao3, ref xpBlock, (uint)(32 + 12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 960);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    float ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    float ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    float ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    float ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    TVec af0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, ao3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ao0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, ao0_1);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ao0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, ao0_1);
                     }
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = ag0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ao0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = ag1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ao1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = af2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = ag2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = ao2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = af3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = ag3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = ao3;
+                        ops.Store(af0, ref xpBlock, lane);
+                        ops.Store(ag0, ref xpBlock, 16 + lane);
+                        ops.Store(ao0, ref xpBlock, 32 + lane);
                     }
                 }
             }
@@ -3741,213 +2754,220 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Recurrent(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Recurrent_V512(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Recurrent_V256(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Recurrent_V128(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer1Recurrent_Scalar(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer1Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref peepholes, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V512(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer1Recurrent<TOps, TVec>(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 864);
             int unit0 = block * 16;
             ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 32);
             int row = 0;
-            for (; row + 3 <= rows; row += 3)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                ref float cPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 2) * 32) + unit0);
-                ref float cUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 2) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R2, ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R2, ao0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                    ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    ag0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R2, ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    ao0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R2, ao0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    ag0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    ao0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
-                }
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R0));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
-                }
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R1));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
-                }
-                af0R2 = af0R2 + af0R2_1;
-                ag0R2 = ag0R2 + ag0R2_1;
-                ao0R2 = ao0R2 + ao0R2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R2));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR2, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R2)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR2, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR2, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR2, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                    ref float cPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 2) * 32) + unit0);
+                    ref float cUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 2) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec af0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec ao0R1_1 = ops.Zero;
+                        TVec af0R2 = ops.Load(ref xpBlockR2, lane);
+                        TVec af0R2_1 = ops.Zero;
+                        TVec ag0R2 = ops.Load(ref xpBlockR2, 16 + lane);
+                        TVec ag0R2_1 = ops.Zero;
+                        TVec ao0R2 = ops.Load(ref xpBlockR2, 32 + lane);
+                        TVec ao0R2_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k0, x0R2, af0R2);
+                            TVec wg0k0 = ops.Load(ref wk, 16);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            ag0R2 = ops.MultiplyAdd(wg0k0, x0R2, ag0R2);
+                            TVec wo0k0 = ops.Load(ref wk, 32);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            ao0R2 = ops.MultiplyAdd(wo0k0, x0R2, ao0R2);
+                            TVec wf0k1 = ops.Load(ref wk, 48);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k1, x1R2, af0R2_1);
+                            TVec wg0k1 = ops.Load(ref wk, 64);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            ag0R2_1 = ops.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
+                            TVec wo0k1 = ops.Load(ref wk, 80);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            ao0R2_1 = ops.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
+                            TVec wf0k2 = ops.Load(ref wk, 96);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k2, x2R2, af0R2);
+                            TVec wg0k2 = ops.Load(ref wk, 112);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            ag0R2 = ops.MultiplyAdd(wg0k2, x2R2, ag0R2);
+                            TVec wo0k2 = ops.Load(ref wk, 128);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            ao0R2 = ops.MultiplyAdd(wo0k2, x2R2, ao0R2);
+                            TVec wf0k3 = ops.Load(ref wk, 144);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k3, x3R2, af0R2_1);
+                            TVec wg0k3 = ops.Load(ref wk, 160);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            ag0R2_1 = ops.MultiplyAdd(wg0k3, x3R2, ag0R2_1);
+                            TVec wo0k3 = ops.Load(ref wk, 176);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                            ao0R2_1 = ops.MultiplyAdd(wo0k3, x3R2, ao0R2_1);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k0, x0R2, af0R2);
+                            TVec wg0k0 = ops.Load(ref wk, 16);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            ag0R2 = ops.MultiplyAdd(wg0k0, x0R2, ag0R2);
+                            TVec wo0k0 = ops.Load(ref wk, 32);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            ao0R2 = ops.MultiplyAdd(wo0k0, x0R2, ao0R2);
+                            TVec wf0k1 = ops.Load(ref wk, 48);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k1, x1R2, af0R2_1);
+                            TVec wg0k1 = ops.Load(ref wk, 64);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            ag0R2_1 = ops.MultiplyAdd(wg0k1, x1R2, ag0R2_1);
+                            TVec wo0k1 = ops.Load(ref wk, 80);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            ao0R2_1 = ops.MultiplyAdd(wo0k1, x1R2, ao0R2_1);
+                        }
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            TVec cOld = ops.Load(ref cPrevUnitsR0, lane);
+                            TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, af0R0));
+                            TVec g = ops.Tanh(ag0R0);
+                            ops.Store(f, ref xpBlockR0, lane);
+                            ops.Store(g, ref xpBlockR0, 16 + lane);
+                            // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
+                            TVec cNew = ops.MultiplyAdd(f, ops.Subtract(cOld, g), g);
+                            TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cNew, ao0R0)); // the output gate sees c(t)
+                            ops.Store(o, ref xpBlockR0, 32 + lane);
+                            ops.Store(cNew, ref cUnitsR0, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
+                        }
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            TVec cOld = ops.Load(ref cPrevUnitsR1, lane);
+                            TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, af0R1));
+                            TVec g = ops.Tanh(ag0R1);
+                            ops.Store(f, ref xpBlockR1, lane);
+                            ops.Store(g, ref xpBlockR1, 16 + lane);
+                            // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
+                            TVec cNew = ops.MultiplyAdd(f, ops.Subtract(cOld, g), g);
+                            TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cNew, ao0R1)); // the output gate sees c(t)
+                            ops.Store(o, ref xpBlockR1, 32 + lane);
+                            ops.Store(cNew, ref cUnitsR1, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
+                        }
+                        af0R2 = ops.Add(af0R2, af0R2_1);
+                        ag0R2 = ops.Add(ag0R2, ag0R2_1);
+                        ao0R2 = ops.Add(ao0R2, ao0R2_1);
+                        {
+                            TVec cOld = ops.Load(ref cPrevUnitsR2, lane);
+                            TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, af0R2));
+                            TVec g = ops.Tanh(ag0R2);
+                            ops.Store(f, ref xpBlockR2, lane);
+                            ops.Store(g, ref xpBlockR2, 16 + lane);
+                            // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
+                            TVec cNew = ops.MultiplyAdd(f, ops.Subtract(cOld, g), g);
+                            TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cNew, ao0R2)); // the output gate sees c(t)
+                            ops.Store(o, ref xpBlockR2, 32 + lane);
+                            ops.Store(cNew, ref cUnitsR2, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR2, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -3957,744 +2977,65 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, ao0_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, ao0_1);
-                }
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V256(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 864);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 32);
-            int row = 0;
-            for (; row + 2 <= rows; row += 2)
-            {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> af0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR0, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> af0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlockR1, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k2, x2R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k2, x2R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k2, x2R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k3, x3R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k3, x3R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k3, x3R1, ao1R1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k0, x0R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k0, x0R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k0, x0R1, ao1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wf1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                    af1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R0, af1R0);
-                    af1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf1k1, x1R1, af1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wg1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                    ag1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R0, ag1R0);
-                    ag1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg1k1, x1R1, ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wo1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                    ao1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R0, ao1R0);
-                    ao1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo1k1, x1R1, ao1R1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R0));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1R0));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR0, (uint)(16 + 8));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1R0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR0, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR0, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0R1));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnitsR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1R1));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1R1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlockR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlockR1, (uint)(16 + 8));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1R1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlockR1, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnitsR1, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(8));
-                }
-            }
-            for (; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, ao1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ao1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(8)), cOld, af1));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(16 + 8));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_V128(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 864);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ag2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ao2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ag3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> ao3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, ao3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, ao3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, ao0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, ao1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, af2);
-                    ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, ag2);
-                    ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, ao2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, af3);
-                    ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, ag3);
-                    ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, ao3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(0)), cOld, af0));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 0));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 0)), cNew, ao0)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(4)), cOld, af1));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 4));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 4)), cNew, ao1)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(4));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(8)), cOld, af2));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 8));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 8)), cNew, ao2)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(12)), cOld, af3));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(16 + 12));
-                    // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                    global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peep, (uint)(16 + 12)), cNew, ao3)); // the output gate sees c(t)
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(32 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(12));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Recurrent_Scalar(ref float w, ref float peepholes, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 864);
-            int unit0 = block * 16;
-            ref float peep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, block * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float ag2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    float ao2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float ag3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                    float ao3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
+                    TVec af0 = ops.Load(ref xpBlock, lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, ao3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ao0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, ao0_1);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ao0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, ao0_1);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, ao3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, ao0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, ao1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, af2);
-                        ag2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, ag2);
-                        ao2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, ao2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, af3);
-                        ag3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, ag3);
-                        ao3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, ao3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ao0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, ao0_1);
                     }
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane), cOld, af0));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = g;
+                        TVec cOld = ops.Load(ref cPrevUnits, lane);
+                        TVec f = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, lane), cOld, af0));
+                        TVec g = ops.Tanh(ag0);
+                        ops.Store(f, ref xpBlock, lane);
+                        ops.Store(g, ref xpBlock, 16 + lane);
                         // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane), cNew, ao0)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
+                        TVec cNew = ops.MultiplyAdd(f, ops.Subtract(cOld, g), g);
+                        TVec o = ops.Sigmoid(ops.MultiplyAdd(ops.Load(ref peep, 16 + lane), cNew, ao0)); // the output gate sees c(t)
+                        ops.Store(o, ref xpBlock, 32 + lane);
+                        ops.Store(cNew, ref cUnits, lane);
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 1), cOld, af1));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = g;
-                        // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 1), cNew, ao1)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 2);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 2), cOld, af2));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = g;
-                        // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 2), cNew, ao2)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 2) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 3);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, lane + 3), cOld, af3));
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = g;
-                        // c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, cOld - g, g);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref peep, 16 + lane + 3), cNew, ao3)); // the output gate sees c(t)
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = o;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 3) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                        ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
                     }
                 }
             }
@@ -4707,460 +3048,174 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer2Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer2Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 2 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 2 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer2Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 32);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 32);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    af0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0_2);
-                    af0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
-                    an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    af0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_3);
-                    af0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
-                    an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                }
-                af0R0 = af0R0 + af0R0_1 + af0R0_2 + af0R0_3;
-                an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(16 + 0));
-                }
-                af0R1 = af0R1 + af0R1_1 + af0R1_2 + af0R1_3;
-                an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(16 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec af0R0_2 = ops.Zero;
+                        TVec af0R0_3 = ops.Zero;
+                        TVec an0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec an0R0_1 = ops.Zero;
+                        TVec an0R0_2 = ops.Zero;
+                        TVec an0R0_3 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec af0R1_2 = ops.Zero;
+                        TVec af0R1_3 = ops.Zero;
+                        TVec an0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec an0R1_1 = ops.Zero;
+                        TVec an0R1_2 = ops.Zero;
+                        TVec an0R1_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wn0k0 = ops.Load(ref wk, 16);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            TVec wf0k1 = ops.Load(ref wk, 32);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wn0k1 = ops.Load(ref wk, 48);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            TVec wf0k2 = ops.Load(ref wk, 64);
+                            af0R0_2 = ops.MultiplyAdd(wf0k2, x2R0, af0R0_2);
+                            af0R1_2 = ops.MultiplyAdd(wf0k2, x2R1, af0R1_2);
+                            TVec wn0k2 = ops.Load(ref wk, 80);
+                            an0R0_2 = ops.MultiplyAdd(wn0k2, x2R0, an0R0_2);
+                            an0R1_2 = ops.MultiplyAdd(wn0k2, x2R1, an0R1_2);
+                            TVec wf0k3 = ops.Load(ref wk, 96);
+                            af0R0_3 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_3);
+                            af0R1_3 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_3);
+                            TVec wn0k3 = ops.Load(ref wk, 112);
+                            an0R0_3 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_3);
+                            an0R1_3 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_3);
+                        }
+                        // Remaining 2 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wn0k0 = ops.Load(ref wk, 16);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            TVec wf0k1 = ops.Load(ref wk, 32);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wn0k1 = ops.Load(ref wk, 48);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                        }
+                        af0R0 = ops.Add(ops.Add(ops.Add(af0R0, af0R0_1), af0R0_2), af0R0_3);
+                        an0R0 = ops.Add(ops.Add(ops.Add(an0R0, an0R0_1), an0R0_2), an0R0_3);
+                        {
+                            ops.Store(af0R0, ref xpBlockR0, lane);
+                            ops.Store(an0R0, ref xpBlockR0, 16 + lane);
+                        }
+                        af0R1 = ops.Add(ops.Add(ops.Add(af0R1, af0R1_1), af0R1_2), af0R1_3);
+                        an0R1 = ops.Add(ops.Add(ops.Add(an0R1, an0R1_1), an0R1_2), an0R1_3);
+                        {
+                            ops.Store(af0R1, ref xpBlockR1, lane);
+                            ops.Store(an0R1, ref xpBlockR1, 16 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, af0_2);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, an0_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, af0_3);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, an0_3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
-                }
-                af0 = af0 + af0_1 + af0_2 + af0_3;
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 32);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, an1_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, an1_1);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, an1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, af0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, an0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, af1_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, an1_1);
-                }
-                af0 = af0 + af0_1;
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
-                }
-                af1 = af1 + af1_1;
-                an1 = an1 + an1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(16 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 32);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, an3);
-                }
-                // Remaining 2 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, an3);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, af0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, an0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, af1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, an1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, af2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, an2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, af3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, an3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(16 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(16 + 4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af2, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(16 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af3, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(16 + 12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 2 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..17 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 576);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 32);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 32);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    TVec af0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec af0_2 = ops.Zero;
+                    TVec af0_3 = ops.Zero;
+                    TVec an0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec an0_1 = ops.Zero;
+                    TVec an0_2 = ops.Zero;
+                    TVec an0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, an3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, an3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x2, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x2, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x2, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x2, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x2, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x2, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x2, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x2, an3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x3, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x3, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x3, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x3, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x3, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x3, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x3, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x3, an3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, an0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, af0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, an0_1);
+                        af0_2 = ops.MultiplyAdd(ops.Load(ref wk, 64), x2, af0_2);
+                        an0_2 = ops.MultiplyAdd(ops.Load(ref wk, 80), x2, an0_2);
+                        af0_3 = ops.MultiplyAdd(ops.Load(ref wk, 96), x3, af0_3);
+                        an0_3 = ops.MultiplyAdd(ops.Load(ref wk, 112), x3, an0_3);
                     }
                     // Remaining 2 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, an3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, af0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, an0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, af1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, an1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, af2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, an2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, af3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, an3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, an0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, af0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, an0_1);
                     }
+                    af0 = ops.Add(ops.Add(ops.Add(af0, af0_1), af0_2), af0_3);
+                    an0 = ops.Add(ops.Add(ops.Add(an0, an0_1), an0_2), an0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = an0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = an1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = af2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = an2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = af3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = an3;
+                        ops.Store(af0, ref xpBlock, lane);
+                        ops.Store(an0, ref xpBlock, 16 + lane);
                     }
                 }
             }
@@ -5172,141 +3227,148 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2Gates(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Gates_V512(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Gates_V256(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Gates_V128(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else Layer2Gates_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Gates<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Gates<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Gates<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else Layer2Gates<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Gates_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    private static void Layer2Gates<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 64) + (block * 32));
-                ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
-                ref float rhUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 2) * 32) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
-                ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, unit0);
-                ref float rhUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 3) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    af0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R3, af0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    af0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R2, af0R2_1);
-                    af0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R3, af0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    af0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0_2);
-                    af0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1_2);
-                    af0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R2, af0R2_2);
-                    af0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R3, af0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    af0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_3);
-                    af0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_3);
-                    af0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R2, af0R2_3);
-                    af0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R3, af0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    af0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R2, af0R2);
-                    af0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R3, af0R3);
-                }
-                af0R0 = af0R0 + af0R0_1 + af0R0_2 + af0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
-                }
-                af0R1 = af0R1 + af0R1_1 + af0R1_2 + af0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
-                }
-                af0R2 = af0R2 + af0R2_1 + af0R2_2 + af0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R2); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)), ref rhUnitsR2, (uint)(0));
-                }
-                af0R3 = af0R3 + af0R3_1 + af0R3_2 + af0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R3); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR3, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)), ref rhUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                    ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                    ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 64) + (block * 32));
+                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
+                    ref float rhUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 2) * 32) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
+                    ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, unit0);
+                    ref float rhUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 3) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec af0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec af0R0_2 = ops.Zero;
+                        TVec af0R0_3 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec af0R1_2 = ops.Zero;
+                        TVec af0R1_3 = ops.Zero;
+                        TVec af0R2 = ops.Load(ref xpBlockR2, lane);
+                        TVec af0R2_1 = ops.Zero;
+                        TVec af0R2_2 = ops.Zero;
+                        TVec af0R2_3 = ops.Zero;
+                        TVec af0R3 = ops.Load(ref xpBlockR3, lane);
+                        TVec af0R3_1 = ops.Zero;
+                        TVec af0R3_2 = ops.Zero;
+                        TVec af0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k0, x0R2, af0R2);
+                            af0R3 = ops.MultiplyAdd(wf0k0, x0R3, af0R3);
+                            TVec wf0k1 = ops.Load(ref wk, 16);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            af0R2_1 = ops.MultiplyAdd(wf0k1, x1R2, af0R2_1);
+                            af0R3_1 = ops.MultiplyAdd(wf0k1, x1R3, af0R3_1);
+                            TVec wf0k2 = ops.Load(ref wk, 32);
+                            af0R0_2 = ops.MultiplyAdd(wf0k2, x2R0, af0R0_2);
+                            af0R1_2 = ops.MultiplyAdd(wf0k2, x2R1, af0R1_2);
+                            af0R2_2 = ops.MultiplyAdd(wf0k2, x2R2, af0R2_2);
+                            af0R3_2 = ops.MultiplyAdd(wf0k2, x2R3, af0R3_2);
+                            TVec wf0k3 = ops.Load(ref wk, 48);
+                            af0R0_3 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_3);
+                            af0R1_3 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_3);
+                            af0R2_3 = ops.MultiplyAdd(wf0k3, x3R2, af0R2_3);
+                            af0R3_3 = ops.MultiplyAdd(wf0k3, x3R3, af0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wf0k0 = ops.Load(ref wk, 0);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            af0R2 = ops.MultiplyAdd(wf0k0, x0R2, af0R2);
+                            af0R3 = ops.MultiplyAdd(wf0k0, x0R3, af0R3);
+                        }
+                        af0R0 = ops.Add(ops.Add(ops.Add(af0R0, af0R0_1), af0R0_2), af0R0_3);
+                        {
+                            TVec r = ops.Sigmoid(af0R0); // the forget gate f
+                            ops.Store(r, ref xpBlockR0, lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR0, lane)), ref rhUnitsR0, lane);
+                        }
+                        af0R1 = ops.Add(ops.Add(ops.Add(af0R1, af0R1_1), af0R1_2), af0R1_3);
+                        {
+                            TVec r = ops.Sigmoid(af0R1); // the forget gate f
+                            ops.Store(r, ref xpBlockR1, lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR1, lane)), ref rhUnitsR1, lane);
+                        }
+                        af0R2 = ops.Add(ops.Add(ops.Add(af0R2, af0R2_1), af0R2_2), af0R2_3);
+                        {
+                            TVec r = ops.Sigmoid(af0R2); // the forget gate f
+                            ops.Store(r, ref xpBlockR2, lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR2, lane)), ref rhUnitsR2, lane);
+                        }
+                        af0R3 = ops.Add(ops.Add(ops.Add(af0R3, af0R3_1), af0R3_2), af0R3_3);
+                        {
+                            TVec r = ops.Sigmoid(af0R3); // the forget gate f
+                            ops.Store(r, ref xpBlockR3, lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR3, lane)), ref rhUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -5315,313 +3377,38 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, af0_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, af0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                }
-                af0 = af0 + af0_1 + af0_2 + af0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Gates_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> af1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, af1_1);
-                    af0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, af0_2);
-                    af1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, af1_2);
-                    af0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, af0_3);
-                    af1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, af1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, af1);
-                }
-                af0 = af0 + af0_1 + af0_2 + af0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                af1 = af1 + af1_1 + af1_2 + af1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Gates_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> af0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> af1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> af2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> af2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> af3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> af3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, af1_1);
-                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, af2_1);
-                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, af3_1);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, af3);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, af0_1);
-                    af1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, af1_1);
-                    af2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, af2_1);
-                    af3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, af3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, af0);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, af1);
-                    af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, af2);
-                    af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, af3);
-                }
-                af0 = af0 + af0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                af1 = af1 + af1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
-                }
-                af2 = af2 + af2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-                af3 = af3 + af3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Gates_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float af2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float af3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float af4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    float af5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    float af6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    float af7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    TVec af0 = ops.Load(ref xpBlock, lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec af0_2 = ops.Zero;
+                    TVec af0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        af4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, af4);
-                        af5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, af5);
-                        af6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, af6);
-                        af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, af7);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, af0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, af1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, af2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, af3);
-                        af4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, af4);
-                        af5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, af5);
-                        af6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, af6);
-                        af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, af7);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, af0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, af1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, af2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, af3);
-                        af4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, af4);
-                        af5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, af5);
-                        af6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, af6);
-                        af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, af7);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, af0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, af1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, af2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, af3);
-                        af4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, af4);
-                        af5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, af5);
-                        af6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, af6);
-                        af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, af7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, af0_1);
+                        af0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, af0_2);
+                        af0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, af0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, af0);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, af1);
-                        af2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, af2);
-                        af3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, af3);
-                        af4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, af4);
-                        af5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, af5);
-                        af6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, af6);
-                        af7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, af7);
+                        TVec x0 = ops.Create(xk);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, af0);
                     }
+                    af0 = ops.Add(ops.Add(ops.Add(af0, af0_1), af0_2), af0_3);
                     {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af0); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af1); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af2); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af3); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af4); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 4) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af5); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 5) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af6); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 6) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(af7); // the forget gate f
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 7) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7);
+                        TVec r = ops.Sigmoid(af0); // the forget gate f
+                        ops.Store(r, ref xpBlock, lane);
+                        ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnits, lane)), ref rhUnits, lane);
                     }
                 }
             }
@@ -5633,149 +3420,156 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2Candidate(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Candidate_V512(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Candidate_V256(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Candidate_V128(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else Layer2Candidate_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2Candidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2Candidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2Candidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else Layer2Candidate<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Candidate_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    private static void Layer2Candidate<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 64) + (block * 32));
-                ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
-                ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
-                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
-                    an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                    an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
-                    an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
-                    an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
-                    an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
-                    an0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R3, an0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                }
-                an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR0, (uint)(0));
-                }
-                an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR1, (uint)(0));
-                }
-                an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR2, (uint)(0));
-                }
-                an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 64) + (block * 32));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 64) + (block * 32));
+                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 64) + (block * 32));
+                    ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec an0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec an0R0_1 = ops.Zero;
+                        TVec an0R0_2 = ops.Zero;
+                        TVec an0R0_3 = ops.Zero;
+                        TVec an0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec an0R1_1 = ops.Zero;
+                        TVec an0R1_2 = ops.Zero;
+                        TVec an0R1_3 = ops.Zero;
+                        TVec an0R2 = ops.Load(ref xpBlockR2, 16 + lane);
+                        TVec an0R2_1 = ops.Zero;
+                        TVec an0R2_2 = ops.Zero;
+                        TVec an0R2_3 = ops.Zero;
+                        TVec an0R3 = ops.Load(ref xpBlockR3, 16 + lane);
+                        TVec an0R3_1 = ops.Zero;
+                        TVec an0R3_2 = ops.Zero;
+                        TVec an0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                            TVec wn0k1 = ops.Load(ref wk, 16);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            an0R3_1 = ops.MultiplyAdd(wn0k1, x1R3, an0R3_1);
+                            TVec wn0k2 = ops.Load(ref wk, 32);
+                            an0R0_2 = ops.MultiplyAdd(wn0k2, x2R0, an0R0_2);
+                            an0R1_2 = ops.MultiplyAdd(wn0k2, x2R1, an0R1_2);
+                            an0R2_2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2_2);
+                            an0R3_2 = ops.MultiplyAdd(wn0k2, x2R3, an0R3_2);
+                            TVec wn0k3 = ops.Load(ref wk, 48);
+                            an0R0_3 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_3);
+                            an0R1_3 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_3);
+                            an0R2_3 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_3);
+                            an0R3_3 = ops.MultiplyAdd(wn0k3, x3R3, an0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                        }
+                        an0R0 = ops.Add(ops.Add(ops.Add(an0R0, an0R0_1), an0R0_2), an0R0_3);
+                        {
+                            TVec n = ops.Tanh(an0R0);
+                            ops.Store(n, ref xpBlockR0, 16 + lane);
+                            TVec f = ops.Load(ref xpBlockR0, lane);
+                            TVec hOld = ops.Load(ref hPrevUnitsR0, lane);
+                            ops.Store(ops.MultiplyAdd(f, ops.Subtract(n, hOld), hOld), ref hUnitsR0, lane);
+                        }
+                        an0R1 = ops.Add(ops.Add(ops.Add(an0R1, an0R1_1), an0R1_2), an0R1_3);
+                        {
+                            TVec n = ops.Tanh(an0R1);
+                            ops.Store(n, ref xpBlockR1, 16 + lane);
+                            TVec f = ops.Load(ref xpBlockR1, lane);
+                            TVec hOld = ops.Load(ref hPrevUnitsR1, lane);
+                            ops.Store(ops.MultiplyAdd(f, ops.Subtract(n, hOld), hOld), ref hUnitsR1, lane);
+                        }
+                        an0R2 = ops.Add(ops.Add(ops.Add(an0R2, an0R2_1), an0R2_2), an0R2_3);
+                        {
+                            TVec n = ops.Tanh(an0R2);
+                            ops.Store(n, ref xpBlockR2, 16 + lane);
+                            TVec f = ops.Load(ref xpBlockR2, lane);
+                            TVec hOld = ops.Load(ref hPrevUnitsR2, lane);
+                            ops.Store(ops.MultiplyAdd(f, ops.Subtract(n, hOld), hOld), ref hUnitsR2, lane);
+                        }
+                        an0R3 = ops.Add(ops.Add(ops.Add(an0R3, an0R3_1), an0R3_2), an0R3_3);
+                        {
+                            TVec n = ops.Tanh(an0R3);
+                            ops.Store(n, ref xpBlockR3, 16 + lane);
+                            TVec f = ops.Load(ref xpBlockR3, lane);
+                            TVec hOld = ops.Load(ref hPrevUnitsR3, lane);
+                            ops.Store(ops.MultiplyAdd(f, ops.Subtract(n, hOld), hOld), ref hUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -5784,343 +3578,40 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512<float> hOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Candidate_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256<float> hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1 + an1_2 + an1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256<float> hOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Candidate_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                }
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(4));
-                }
-                an2 = an2 + an2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(8));
-                }
-                an3 = an3 + an3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128<float> hOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2Candidate_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 64) + (block * 32));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
-                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
-                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
-                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
+                    TVec an0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec an0_1 = ops.Zero;
+                    TVec an0_2 = ops.Zero;
+                    TVec an0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, an7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, an0_1);
+                        an0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, an0_2);
+                        an0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, an0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
+                        TVec x0 = ops.Create(xk);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
                     }
+                    an0 = ops.Add(ops.Add(ops.Add(an0, an0_1), an0_2), an0_3);
                     {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7) = n;
-                        float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
-                        float hOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, n - hOld, hOld);
+                        TVec n = ops.Tanh(an0);
+                        ops.Store(n, ref xpBlock, 16 + lane);
+                        TVec f = ops.Load(ref xpBlock, lane);
+                        TVec hOld = ops.Load(ref hPrevUnits, lane);
+                        ops.Store(ops.MultiplyAdd(f, ops.Subtract(n, hOld), hOld), ref hUnits, lane);
                     }
                 }
             }
@@ -6131,406 +3622,169 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void HeadProjection(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection_V512(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection_V256(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection_V128(ref w, ref bias, ref input, ref y, rows);
-        else HeadProjection_Scalar(ref w, ref bias, ref input, ref y, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref bias, ref input, ref y, rows);
+        else HeadProjection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref bias, ref input, ref y, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V512(ref float w, ref float bias, ref float input, ref float y, int rows)
+    private static void HeadProjection<TOps, TVec>(ref float w, ref float bias, ref float input, ref float y, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 1; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
-                ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
-                    ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
-                    ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
-                    ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
-                    ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
-                    ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
-                    ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
-                    ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
-                    ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
-                    ay0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                }
-                ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
-                }
-                ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
-                }
-                ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
-                }
-                ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
+                    ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ay0R0 = ops.Load(ref bBlock, lane);
+                        TVec ay0R0_1 = ops.Zero;
+                        TVec ay0R0_2 = ops.Zero;
+                        TVec ay0R0_3 = ops.Zero;
+                        TVec ay0R1 = ops.Load(ref bBlock, lane);
+                        TVec ay0R1_1 = ops.Zero;
+                        TVec ay0R1_2 = ops.Zero;
+                        TVec ay0R1_3 = ops.Zero;
+                        TVec ay0R2 = ops.Load(ref bBlock, lane);
+                        TVec ay0R2_1 = ops.Zero;
+                        TVec ay0R2_2 = ops.Zero;
+                        TVec ay0R2_3 = ops.Zero;
+                        TVec ay0R3 = ops.Load(ref bBlock, lane);
+                        TVec ay0R3_1 = ops.Zero;
+                        TVec ay0R3_2 = ops.Zero;
+                        TVec ay0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wy0k0 = ops.Load(ref wk, 0);
+                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                            TVec wy0k1 = ops.Load(ref wk, 16);
+                            ay0R0_1 = ops.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
+                            ay0R1_1 = ops.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
+                            ay0R2_1 = ops.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
+                            ay0R3_1 = ops.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
+                            TVec wy0k2 = ops.Load(ref wk, 32);
+                            ay0R0_2 = ops.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
+                            ay0R1_2 = ops.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
+                            ay0R2_2 = ops.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
+                            ay0R3_2 = ops.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
+                            TVec wy0k3 = ops.Load(ref wk, 48);
+                            ay0R0_3 = ops.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
+                            ay0R1_3 = ops.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
+                            ay0R2_3 = ops.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
+                            ay0R3_3 = ops.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wy0k0 = ops.Load(ref wk, 0);
+                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                        }
+                        ay0R0 = ops.Add(ops.Add(ops.Add(ay0R0, ay0R0_1), ay0R0_2), ay0R0_3);
+                        {
+                            ops.Store(ay0R0, ref yBlockR0, lane);
+                        }
+                        ay0R1 = ops.Add(ops.Add(ops.Add(ay0R1, ay0R1_1), ay0R1_2), ay0R1_3);
+                        {
+                            ops.Store(ay0R1, ref yBlockR1, lane);
+                        }
+                        ay0R2 = ops.Add(ops.Add(ops.Add(ay0R2, ay0R2_1), ay0R2_2), ay0R2_3);
+                        {
+                            ops.Store(ay0R2, ref yBlockR2, lane);
+                        }
+                        ay0R3 = ops.Add(ops.Add(ops.Add(ay0R3, ay0R3_1), ay0R3_2), ay0R3_3);
+                        {
+                            ops.Store(ay0R3, ref yBlockR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                }
-                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V256(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
-                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
-                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
-                }
-                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-                ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V128(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
-                }
-                ay0 = ay0 + ay0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-                ay1 = ay1 + ay1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
-                }
-                ay2 = ay2 + ay2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
-                }
-                ay3 = ay3 + ay3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_Scalar(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
-                    float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
-                    float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
-                    float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
-                    float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
-                    float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
-                    float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
-                    float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
+                    TVec ay0 = ops.Load(ref bBlock, lane);
+                    TVec ay0_1 = ops.Zero;
+                    TVec ay0_2 = ops.Zero;
+                    TVec ay0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ay7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
+                        ay0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ay0_1);
+                        ay0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ay0_2);
+                        ay0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ay0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
+                        TVec x0 = ops.Create(xk);
+                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
                     }
+                    ay0 = ops.Add(ops.Add(ops.Add(ay0, ay0_1), ay0_2), ay0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane) = ay0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 1) = ay1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 2) = ay2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 3) = ay3;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 4) = ay4;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 5) = ay5;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 6) = ay6;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 7) = ay7;
+                        ops.Store(ay0, ref yBlock, lane);
                     }
                 }
             }
@@ -6544,16 +3798,17 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
+    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -6564,148 +3819,28 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 64);
-                int peepholesAt = (block * 48);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
-                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                global::System.Runtime.Intrinsics.Vector512<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i));
-                global::System.Runtime.Intrinsics.Vector512<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
                     int peepholesAt = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
-                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                    global::System.Runtime.Intrinsics.Vector256<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i));
-                    global::System.Runtime.Intrinsics.Vector256<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    int peepholesAt = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
-                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 32)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                    global::System.Runtime.Intrinsics.Vector128<float> dai = dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i));
-                    global::System.Runtime.Intrinsics.Vector128<float> daf = dc * cOld * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dai, ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), dc * f)), ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    int peepholesAt = (block * 48) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
-                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    float dao = dh * actC * (o * (1f - o));
-                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 32), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
-                    float dai = dc * g * (i * (1f - i));
-                    float daf = dc * cOld * (f * (1f - f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dai;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dai, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt), global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 16), dc * f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = daf;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dao;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec i = ops.Load(ref gatesRow, gate);
+                    TVec f = ops.Load(ref gatesRow, gate + 16);
+                    TVec g = ops.Load(ref gatesRow, gate + 32);
+                    TVec o = ops.Load(ref gatesRow, gate + 48);
+                    TVec cOld = ops.Load(ref cPrevRow, unit);
+                    TVec actC = ops.Tanh(ops.Load(ref cRow, unit));
+                    TVec dao = ops.Multiply(ops.Multiply(dh, actC), ops.Multiply(o, ops.Subtract(ops.One, o)));
+                    TVec dc = ops.MultiplyAdd(dao, ops.Load(ref peepholes, peepholesAt + 32), ops.MultiplyAdd(ops.Multiply(dh, o), ops.Subtract(ops.One, ops.Multiply(actC, actC)), ops.Load(ref dcRecRow, unit)));
+                    TVec dai = ops.Multiply(ops.Multiply(dc, g), ops.Multiply(i, ops.Subtract(ops.One, i)));
+                    TVec daf = ops.Multiply(ops.Multiply(dc, cOld), ops.Multiply(f, ops.Subtract(ops.One, f)));
+                    ops.Store(ops.Multiply(ops.Multiply(dc, i), ops.Subtract(ops.One, ops.Multiply(g, g))), ref gatesRow, gate + 32);
+                    ops.Store(dai, ref gatesRow, gate);
+                    ops.Store(ops.MultiplyAdd(dai, ops.Load(ref peepholes, peepholesAt), ops.MultiplyAdd(daf, ops.Load(ref peepholes, peepholesAt + 16), ops.Multiply(dc, f))), ref dcRecRow, unit);
+                    ops.Store(daf, ref gatesRow, gate + 16);
+                    ops.Store(dao, ref gatesRow, gate + 48);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }
@@ -6718,16 +3853,17 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
-        else Layer1BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
+        else Layer1BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, ref peepholes, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
+    private static void Layer1BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -6738,136 +3874,25 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 48);
-                int peepholesAt = (block * 32);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512<float> cOld = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o));
-                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                global::System.Runtime.Intrinsics.Vector512<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector512<float>.One - f) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
                     int peepholesAt = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256<float> cOld = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o));
-                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                    global::System.Runtime.Intrinsics.Vector256<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector256<float>.One - f) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    int peepholesAt = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128<float> cOld = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128<float> dao = dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o));
-                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt + 16)), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit))));
-                    global::System.Runtime.Intrinsics.Vector128<float> daf = dc * (cOld - g) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * (global::System.Runtime.Intrinsics.Vector128<float>.One - f) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref peepholes, (uint)(peepholesAt)), dc * f), ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(daf, ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dao, ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, ref float peepholes, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    int peepholesAt = (block * 32) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    float cOld = global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit);
-                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    float dao = dh * actC * (o * (1f - o));
-                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dao, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt + 16), global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit)));
-                    float daf = dc * (cOld - g) * (f * (1f - f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * (1f - f) * (1f - (g * g));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(daf, global::System.Runtime.CompilerServices.Unsafe.Add(ref peepholes, peepholesAt), dc * f);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = daf;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dao;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec f = ops.Load(ref gatesRow, gate);
+                    TVec g = ops.Load(ref gatesRow, gate + 16);
+                    TVec o = ops.Load(ref gatesRow, gate + 32);
+                    TVec cOld = ops.Load(ref cPrevRow, unit);
+                    TVec actC = ops.Tanh(ops.Load(ref cRow, unit));
+                    TVec dao = ops.Multiply(ops.Multiply(dh, actC), ops.Multiply(o, ops.Subtract(ops.One, o)));
+                    TVec dc = ops.MultiplyAdd(dao, ops.Load(ref peepholes, peepholesAt + 16), ops.MultiplyAdd(ops.Multiply(dh, o), ops.Subtract(ops.One, ops.Multiply(actC, actC)), ops.Load(ref dcRecRow, unit)));
+                    TVec daf = ops.Multiply(ops.Multiply(dc, ops.Subtract(cOld, g)), ops.Multiply(f, ops.Subtract(ops.One, f)));
+                    ops.Store(ops.Multiply(ops.Multiply(dc, ops.Subtract(ops.One, f)), ops.Subtract(ops.One, ops.Multiply(g, g))), ref gatesRow, gate + 16);
+                    ops.Store(ops.MultiplyAdd(daf, ops.Load(ref peepholes, peepholesAt), ops.Multiply(dc, f)), ref dcRecRow, unit);
+                    ops.Store(daf, ref gatesRow, gate);
+                    ops.Store(dao, ref gatesRow, gate + 32);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }
@@ -6878,16 +3903,17 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardCandidate_V512(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardCandidate_V256(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardCandidate_V128(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
-        else Layer2BackwardCandidate_Scalar(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardCandidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardCandidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardCandidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
+        else Layer2BackwardCandidate<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref hPrev, ref dhRec, ref dForget, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCandidate_V512(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows)
+    private static void Layer2BackwardCandidate<TOps, TVec>(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -6897,97 +3923,16 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 32);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - f), ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCandidate_V256(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - f), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCandidate_V128(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (n - global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit))), ref dForgetRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * f * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - f), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardCandidate_Scalar(ref float dH, ref float gates, ref float hPrev, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 32) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dForgetRow, unit) = dh * (n - global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * f * (1f - (n * n));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * (1f - f);
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec f = ops.Load(ref gatesRow, gate);
+                    TVec n = ops.Load(ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(dh, ops.Subtract(n, ops.Load(ref hPrevRow, unit))), ref dForgetRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, f), ops.Subtract(ops.One, ops.Multiply(n, n))), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(dh, ops.Subtract(ops.One, f)), ref dhRecRow, unit);
                 }
             }
         }
@@ -6998,16 +3943,17 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer2BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardReset_V512(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardReset_V256(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardReset_V128(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
-        else Layer2BackwardReset_Scalar(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2BackwardReset<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2BackwardReset<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2BackwardReset<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
+        else Layer2BackwardReset<global::RnnGen.Numerics.ScalarOps, float>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, ref dForget, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardReset_V512(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows)
+    private static void Layer2BackwardReset<TOps, TVec>(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
@@ -7017,89 +3963,14 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 32);
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> dfh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardReset_V256(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> dfh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardReset_V128(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 32) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> dfh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dForgetRow, (uint)(unit))) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer2BackwardReset_Scalar(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, ref float dForget, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 64);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dForgetRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dForget, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 32) + lane;
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float dfh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit), global::System.Runtime.CompilerServices.Unsafe.Add(ref dForgetRow, unit)) * (f * (1f - f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dfh, f, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
+                    TVec f = ops.Load(ref gatesRow, gate);
+                    TVec dfh = ops.Load(ref dResetHiddenRow, unit);
+                    ops.Store(ops.Multiply(ops.MultiplyAdd(dfh, ops.Load(ref hPrevRow, unit), ops.Load(ref dForgetRow, unit)), ops.Multiply(f, ops.Subtract(ops.One, f))), ref gatesRow, gate);
+                    ops.Store(ops.MultiplyAdd(dfh, f, ops.Load(ref dhRecRow, unit)), ref dhRecRow, unit);
                 }
             }
         }

@@ -1272,342 +1272,143 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref input, ref xp, rows);
-        else Layer0Projection_Scalar(ref w, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref input, ref xp, rows);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V512(ref float w, ref float input, ref float xp, int rows)
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 16);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 32) + (block * 16));
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 16);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 32) + (block * 16));
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 16);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
-                    ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
-                    ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
-                    ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
-                    ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
-                    ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
-                    ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
-                    ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
-                    ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
-                    ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
-                }
-                ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R0, ref xpBlockR0, (uint)(0));
-                }
-                ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R1, ref xpBlockR1, (uint)(0));
-                }
-                ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R2, ref xpBlockR2, (uint)(0));
-                }
-                ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0R3, ref xpBlockR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 16);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 32) + (block * 16));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 16);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 32) + (block * 16));
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 16);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ah0R0 = ops.Zero;
+                        TVec ah0R0_1 = ops.Zero;
+                        TVec ah0R0_2 = ops.Zero;
+                        TVec ah0R0_3 = ops.Zero;
+                        TVec ah0R1 = ops.Zero;
+                        TVec ah0R1_1 = ops.Zero;
+                        TVec ah0R1_2 = ops.Zero;
+                        TVec ah0R1_3 = ops.Zero;
+                        TVec ah0R2 = ops.Zero;
+                        TVec ah0R2_1 = ops.Zero;
+                        TVec ah0R2_2 = ops.Zero;
+                        TVec ah0R2_3 = ops.Zero;
+                        TVec ah0R3 = ops.Zero;
+                        TVec ah0R3_1 = ops.Zero;
+                        TVec ah0R3_2 = ops.Zero;
+                        TVec ah0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        {
+                            ops.Store(ah0R0, ref xpBlockR0, lane);
+                        }
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        {
+                            ops.Store(ah0R1, ref xpBlockR1, lane);
+                        }
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        {
+                            ops.Store(ah0R2, ref xpBlockR2, lane);
+                        }
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        {
+                            ops.Store(ah0R3, ref xpBlockR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V256(ref float w, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ah1, ref xpBlock, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V128(ref float w, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
-                }
-                ah0 = ah0 + ah0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah0, ref xpBlock, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah1, ref xpBlock, (uint)(4));
-                }
-                ah2 = ah2 + ah2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah2, ref xpBlock, (uint)(8));
-                }
-                ah3 = ah3 + ah3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ah3, ref xpBlock, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_Scalar(ref float w, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ah0 = 0f;
-                    float ah1 = 0f;
-                    float ah2 = 0f;
-                    float ah3 = 0f;
-                    float ah4 = 0f;
-                    float ah5 = 0f;
-                    float ah6 = 0f;
-                    float ah7 = 0f;
+                    TVec ah0 = ops.Zero;
+                    TVec ah0_1 = ops.Zero;
+                    TVec ah0_2 = ops.Zero;
+                    TVec ah0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ah7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
                     }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ah0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ah1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ah2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ah3;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4) = ah4;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5) = ah5;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6) = ah6;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7) = ah7;
+                        ops.Store(ah0, ref xpBlock, lane);
                     }
                 }
             }
@@ -1618,112 +1419,119 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, rows);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 32) + (block * 16));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 32) + (block * 16));
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
-                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 32; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ah0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R0, ah0R0);
-                    ah0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R1, ah0R1);
-                    ah0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R2, ah0R2);
-                    ah0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k0, x0R3, ah0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ah0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
-                    ah0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
-                    ah0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
-                    ah0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ah0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
-                    ah0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
-                    ah0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
-                    ah0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wh0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ah0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
-                    ah0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
-                    ah0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
-                    ah0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
-                }
-                ah0R0 = ah0R0 + ah0R0_1 + ah0R0_2 + ah0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R0), ref hUnitsR0, (uint)(0));
-                }
-                ah0R1 = ah0R1 + ah0R1_1 + ah0R1_2 + ah0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R1), ref hUnitsR1, (uint)(0));
-                }
-                ah0R2 = ah0R2 + ah0R2_1 + ah0R2_2 + ah0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R2), ref hUnitsR2, (uint)(0));
-                }
-                ah0R3 = ah0R3 + ah0R3_1 + ah0R3_2 + ah0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0R3), ref hUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 32) + (block * 16));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 32) + (block * 16));
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 32) + (block * 16));
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ah0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ah0R0_1 = ops.Zero;
+                        TVec ah0R0_2 = ops.Zero;
+                        TVec ah0R0_3 = ops.Zero;
+                        TVec ah0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ah0R1_1 = ops.Zero;
+                        TVec ah0R1_2 = ops.Zero;
+                        TVec ah0R1_3 = ops.Zero;
+                        TVec ah0R2 = ops.Load(ref xpBlockR2, lane);
+                        TVec ah0R2_1 = ops.Zero;
+                        TVec ah0R2_2 = ops.Zero;
+                        TVec ah0R2_3 = ops.Zero;
+                        TVec ah0R3 = ops.Load(ref xpBlockR3, lane);
+                        TVec ah0R3_1 = ops.Zero;
+                        TVec ah0R3_2 = ops.Zero;
+                        TVec ah0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 32; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        {
+                            ops.Store(ops.Relu(ah0R0), ref hUnitsR0, lane);
+                        }
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        {
+                            ops.Store(ops.Relu(ah0R1), ref hUnitsR1, lane);
+                        }
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        {
+                            ops.Store(ops.Relu(ah0R2), ref hUnitsR2, lane);
+                        }
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        {
+                            ops.Store(ops.Relu(ah0R3), ref hUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -1731,241 +1539,29 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ah0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ah0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 32; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ah0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ah1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 32; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ah1);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ah1_1);
-                    ah0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ah0_2);
-                    ah1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ah1_2);
-                    ah0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_3);
-                    ah1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ah1_3);
-                }
-                ah0 = ah0 + ah0_1 + ah0_2 + ah0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1 + ah1_2 + ah1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ah0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ah0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ah1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ah2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ah3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ah3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 32; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ah3_1);
-                    ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ah0);
-                    ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ah1);
-                    ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ah2);
-                    ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ah3);
-                    ah0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ah0_1);
-                    ah1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ah1_1);
-                    ah2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ah2_1);
-                    ah3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ah3_1);
-                }
-                ah0 = ah0 + ah0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah0), ref hUnits, (uint)(0));
-                }
-                ah1 = ah1 + ah1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah1), ref hUnits, (uint)(4));
-                }
-                ah2 = ah2 + ah2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah2), ref hUnits, (uint)(8));
-                }
-                ah3 = ah3 + ah3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Relu(ah3), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (block * 16));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ah0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float ah1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float ah2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float ah3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float ah4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 4);
-                    float ah5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 5);
-                    float ah6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 6);
-                    float ah7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 7);
+                    TVec ah0 = ops.Load(ref xpBlock, lane);
+                    TVec ah0_1 = ops.Zero;
+                    TVec ah0_2 = ops.Zero;
+                    TVec ah0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 32; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ah7);
-                        ah0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ah0);
-                        ah1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ah1);
-                        ah2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ah2);
-                        ah3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ah3);
-                        ah4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ah4);
-                        ah5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ah5);
-                        ah6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ah6);
-                        ah7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ah7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
                     }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.Relu(ah0);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.Relu(ah1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.Relu(ah2);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.Relu(ah3);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.Relu(ah4);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.Relu(ah5);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.Relu(ah6);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.Relu(ah7);
+                        ops.Store(ops.Relu(ah0), ref hUnits, lane);
                     }
                 }
             }
@@ -1976,16 +1572,17 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref h, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref h, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref h, ref dhRec, rows);
-        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref h, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref h, ref dhRec, rows);
+        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref h, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
+    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float h, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -1994,86 +1591,14 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 16);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> hNow = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 16) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> hNow = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 16) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> hNow = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float h, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 32);
-            ref float hRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref h, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 16) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float hNow = global::System.Runtime.CompilerServices.Unsafe.Add(ref hRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dh * global::RnnGen.Numerics.VectorMath.PositiveMask(hNow);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec hNow = ops.Load(ref hRow, unit);
+                    ops.Store(ops.Multiply(dh, ops.PositiveMask(hNow)), ref gatesRow, gate);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }

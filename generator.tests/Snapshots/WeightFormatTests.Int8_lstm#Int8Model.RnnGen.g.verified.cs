@@ -1440,375 +1440,166 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        // Remaining 3 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            ops.Store(ai0R0, ref xpBlockR0, lane);
+                            ops.Store(af0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(ag0R0, ref xpBlockR0, 32 + lane);
+                            ops.Store(ao0R0, ref xpBlockR0, 48 + lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            ops.Store(ai0R1, ref xpBlockR1, lane);
+                            ops.Store(af0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(ag0R1, ref xpBlockR1, 32 + lane);
+                            ops.Store(ao0R1, ref xpBlockR1, 48 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     // Remaining 3 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    // Remaining 3 column(s), fixed at generation time.
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ag0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = ao0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ai1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ag1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = ao1;
+                        ops.Store(ai0, ref xpBlock, lane);
+                        ops.Store(af0, ref xpBlock, 16 + lane);
+                        ops.Store(ag0, ref xpBlock, 32 + lane);
+                        ops.Store(ao0, ref xpBlock, 48 + lane);
                     }
                 }
             }
@@ -1821,150 +1612,157 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Load(ref xpBlockR0, 48 + lane);
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 20; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            TVec i = ops.Sigmoid(ai0R0);
+                            TVec f = ops.Sigmoid(af0R0);
+                            TVec g = ops.Tanh(ag0R0);
+                            TVec o = ops.Sigmoid(ao0R0);
+                            ops.Store(i, ref xpBlockR0, lane);
+                            ops.Store(f, ref xpBlockR0, 16 + lane);
+                            ops.Store(g, ref xpBlockR0, 32 + lane);
+                            ops.Store(o, ref xpBlockR0, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR0, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR0, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            TVec i = ops.Sigmoid(ai0R1);
+                            TVec f = ops.Sigmoid(af0R1);
+                            TVec g = ops.Tanh(ag0R1);
+                            TVec o = ops.Sigmoid(ao0R1);
+                            ops.Store(i, ref xpBlockR1, lane);
+                            ops.Store(f, ref xpBlockR1, 16 + lane);
+                            ops.Store(g, ref xpBlockR1, 32 + lane);
+                            ops.Store(o, ref xpBlockR1, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR1, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR1, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -1974,363 +1772,60 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 20; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Load(ref xpBlock, lane);
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Load(ref xpBlock, 48 + lane);
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 20; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
+                        TVec i = ops.Sigmoid(ai0);
+                        TVec f = ops.Sigmoid(af0);
+                        TVec g = ops.Tanh(ag0);
+                        TVec o = ops.Sigmoid(ao0);
+                        ops.Store(i, ref xpBlock, lane);
+                        ops.Store(f, ref xpBlock, 16 + lane);
+                        ops.Store(g, ref xpBlock, 32 + lane);
+                        ops.Store(o, ref xpBlock, 48 + lane);
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
+                        TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
+                        ops.Store(cNew, ref cUnits, lane);
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 20; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                        ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
                     }
                 }
             }
@@ -2398,10 +1893,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                     doto1 = global::RnnGen.Numerics.Int8Weights.Dot(doto1, u0, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk0, (uint)(224)));
                 }
                 // Lanes 0..7: gate = initial + (Σ u·q - 128 Σ q) · s_r · s_x, then the epilogue.
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doti0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(0)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0)));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotf0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(16 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(16 + 0)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0)));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotg0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(32 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(32 + 0)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0)));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doto0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(48 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(48 + 0)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0)));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doti0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(0)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0))));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotf0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(16 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(16 + 0)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0))));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotg0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(32 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(32 + 0)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0))));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doto0 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(48 + 0))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(48 + 0)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0))));
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
@@ -2409,10 +1904,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
                 }
                 // Lanes 8..15: gate = initial + (Σ u·q - 128 Σ q) · s_r · s_x, then the epilogue.
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doti1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(8)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8)));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotf1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(16 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(16 + 8)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8)));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotg1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(32 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(32 + 8)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8)));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doto1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(48 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(48 + 8)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8)));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doti1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(8)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8))));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotf1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(16 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(16 + 8)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8))));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(dotg1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(32 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(32 + 8)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8))));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doto1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(48 + 8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(48 + 8)) * xScaleVector, (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8))));
                 {
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
@@ -2458,10 +1953,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                         doto += u * global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192);
                     }
                     // gate = initial + (Σ u·q - 128 Σ q) · s_r · s_x, then the epilogue.
-                    float ai = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(doti - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, lane) * xScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane));
-                    float af = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(dotf - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 16 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 16 + lane) * xScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane));
-                    float ag = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(dotg - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 32 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 32 + lane) * xScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane));
-                    float ao = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(doto - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 48 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 48 + lane) * xScale, global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane));
+                    float ai = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(doti - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, lane) * xScale, (global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane)));
+                    float af = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(dotf - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 16 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 16 + lane) * xScale, (global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane)));
+                    float ag = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(dotg - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 32 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 32 + lane) * xScale, (global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane)));
+                    float ao = global::RnnGen.Numerics.VectorMath.MultiplyAdd((float)(doto - global::System.Runtime.CompilerServices.Unsafe.Add(ref correctionBlock, 48 + lane)), global::System.Runtime.CompilerServices.Unsafe.Add(ref scaleBlock, 48 + lane) * xScale, (global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane)));
                     {
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af;
@@ -2546,10 +2041,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), (i * g));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((o * global::RnnGen.Numerics.VectorMath.Tanh(cNew)), ref hUnits, (uint)(0));
                 }
                 // Lanes 8..15: gate = initial + (Σ u·q - 128 Σ q) · s_r · s_x, then the epilogue.
                 global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.ConvertToSingle(doti1 - global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref correctionBlock, (uint)(8))), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref scaleBlock, (uint)(8)) * xScaleVector, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8)));
@@ -2566,10 +2061,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
                     // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), (i * g));
                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
                     // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe((o * global::RnnGen.Numerics.VectorMath.Tanh(cNew)), ref hUnits, (uint)(8));
                 }
             }
         }
@@ -2626,10 +2121,10 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), (i * g));
                         global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = (o * global::RnnGen.Numerics.VectorMath.Tanh(cNew));
                     }
                 }
             }
@@ -2642,16 +2137,17 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -2662,128 +2158,23 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 64);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * actC * (o * (1f - o));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec i = ops.Load(ref gatesRow, gate);
+                    TVec f = ops.Load(ref gatesRow, gate + 16);
+                    TVec g = ops.Load(ref gatesRow, gate + 32);
+                    TVec o = ops.Load(ref gatesRow, gate + 48);
+                    TVec actC = ops.Tanh(ops.Load(ref cRow, unit));
+                    TVec dc = ops.MultiplyAdd(ops.Multiply(dh, o), ops.Subtract(ops.One, ops.Multiply(actC, actC)), ops.Load(ref dcRecRow, unit));
+                    ops.Store(ops.Multiply(dc, f), ref dcRecRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, g), ops.Multiply(i, ops.Subtract(ops.One, i))), ref gatesRow, gate);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, ops.Load(ref cPrevRow, unit)), ops.Multiply(f, ops.Subtract(ops.One, f))), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, i), ops.Subtract(ops.One, ops.Multiply(g, g))), ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, actC), ops.Multiply(o, ops.Subtract(ops.One, o))), ref gatesRow, gate + 48);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }

@@ -130,7 +130,7 @@ namespace RnnGen.Generator.Diagnostics
         public static readonly DiagnosticDescriptor MemberNameClash = new(
             "RNNG0016",
             "Member clashes with a generated member",
-            "'{0}' declares {1} '{2}', but RnnGen generates a member named '{2}' into this class; rename yours",
+            "'{0}' declares {1} '{2}', but RnnGen generates a member or kernel type parameter named '{2}' into this class; rename yours",
             Category,
             DiagnosticSeverity.Error,
             isEnabledByDefault: true);

@@ -35,6 +35,10 @@ namespace RnnGen.Generator.Model
             "_quantized", "_parametersVersion", "_quantizedVersion",
         };
 
+        // The type parameters of the width-generic kernels: an enclosing type's type parameter with one of these names
+        // would make every kernel declaration warn CS0693.
+        private static readonly HashSet<string> KernelTypeParameters = new() { "TOps", "TVec" };
+
         // Per-layer members and kernels: Layer0, Layer0Units, Layer1ReverseParameters, Layer0Projection_V256,
         // Layer2BackwardCell_Scalar, HeadProjection...
         private static readonly Regex Patterned = new(
@@ -42,5 +46,11 @@ namespace RnnGen.Generator.Model
             RegexOptions.CultureInvariant);
 
         public static bool IsReserved(string name) => Fixed.Contains(name) || Patterned.IsMatch(name);
+
+        /// <summary>Whether the model's own type parameter may not have this name.</summary>
+        public static bool IsReservedTypeParameter(string name) => IsReserved(name) || IsKernelTypeParameter(name);
+
+        /// <summary>Whether a type parameter of the model or of a type enclosing it would shadow a kernel's (CS0693).</summary>
+        public static bool IsKernelTypeParameter(string name) => KernelTypeParameters.Contains(name);
     }
 }

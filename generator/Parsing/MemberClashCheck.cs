@@ -17,7 +17,15 @@ namespace RnnGen.Generator.Parsing
         {
             foreach (var parameter in type.TypeParameters)
             {
-                Report(type, parameter, "a type parameter", diagnostics);
+                Report(type, parameter, "a type parameter", GeneratedNames.IsReservedTypeParameter(parameter.Name), diagnostics);
+            }
+
+            for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                foreach (var parameter in outer.TypeParameters)
+                {
+                    Report(type, parameter, $"a type parameter of {outer.Name}", GeneratedNames.IsKernelTypeParameter(parameter.Name), diagnostics);
+                }
             }
 
             foreach (var member in type.GetMembers())
@@ -28,13 +36,13 @@ namespace RnnGen.Generator.Parsing
                     continue; // constructors, accessors, operators and compiler-made members have no clashing name
                 }
 
-                Report(type, member, Describe(member), diagnostics);
+                Report(type, member, Describe(member), GeneratedNames.IsReserved(member.Name), diagnostics);
             }
         }
 
-        private static void Report(INamedTypeSymbol type, ISymbol member, string kind, List<DiagnosticInfo> diagnostics)
+        private static void Report(INamedTypeSymbol type, ISymbol member, string kind, bool clashes, List<DiagnosticInfo> diagnostics)
         {
-            if (!GeneratedNames.IsReserved(member.Name))
+            if (!clashes)
             {
                 return;
             }

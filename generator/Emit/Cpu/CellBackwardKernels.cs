@@ -11,8 +11,6 @@ namespace RnnGen.Generator.Emit.Cpu
     /// </summary>
     internal static class CellBackwardKernels
     {
-        private const string Math = "global::RnnGen.Numerics.VectorMath";
-
         /// <summary>The kernels of one step, in order; GRU with reset_after = false needs two around a product.</summary>
         public static IReadOnlyList<ElementwiseKernel> For(LayerPlan layer) => layer.Spec.Cell switch
         {
@@ -42,19 +40,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    var v = b.Flavor;
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     b.Let("i", b.Load("gates", 0));
                     b.Let("f", b.Load("gates", 1));
                     b.Let("g", b.Load("gates", 2));
                     b.Let("o", b.Load("gates", 3));
-                    b.Let("actC", ActivationCode.Apply(act, b.Load("c")));
-                    b.Let("dc", $"{Math}.MultiplyAdd(dh * o, {ActivationCode.Derivative(act, "actC", b.Flavor)}, {b.Load("dcRec")})");
-                    b.Store("dcRec", "dc * f");
-                    b.Store("gates", $"dc * g * {ActivationCode.Derivative(gate, "i", b.Flavor)}", 0);
-                    b.Store("gates", $"dc * {b.Load("cPrev")} * {ActivationCode.Derivative(gate, "f", b.Flavor)}", 1);
-                    b.Store("gates", $"dc * i * {ActivationCode.Derivative(act, "g", b.Flavor)}", 2);
-                    b.Store("gates", $"dh * actC * {ActivationCode.Derivative(gate, "o", b.Flavor)}", 3);
-                    b.Store("dhRec", b.Flavor.Zero);
+                    b.Let("actC", ActivationCode.Apply(act, b.Load("c"), v));
+                    b.Let("dc", v.MultiplyAdd(v.Multiply("dh", "o"), ActivationCode.Derivative(act, "actC", v), b.Load("dcRec")));
+                    b.Store("dcRec", v.Multiply("dc", "f"));
+                    b.Store("gates", v.Multiply("dc", "g", ActivationCode.Derivative(gate, "i", v)), 0);
+                    b.Store("gates", v.Multiply("dc", b.Load("cPrev"), ActivationCode.Derivative(gate, "f", v)), 1);
+                    b.Store("gates", v.Multiply("dc", "i", ActivationCode.Derivative(act, "g", v)), 2);
+                    b.Store("gates", v.Multiply("dh", "actC", ActivationCode.Derivative(gate, "o", v)), 3);
+                    b.Store("dhRec", v.Zero);
                 },
             };
         }
@@ -81,8 +80,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
+                    var v = b.Flavor;
                     string Peephole(string symbol) => b.LoadVector("peepholes", System.Array.IndexOf(peep, symbol));
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     if (!coupled)
                     {
                         b.Let("i", b.Load("gates", Slot("i")));
@@ -92,28 +92,28 @@ namespace RnnGen.Generator.Emit.Cpu
                     b.Let("g", b.Load("gates", Slot("g")));
                     b.Let("o", b.Load("gates", Slot("o")));
                     b.Let("cOld", b.Load("cPrev"));
-                    b.Let("actC", ActivationCode.Apply(act, b.Load("c")));
-                    b.Let("dao", $"dh * actC * {ActivationCode.Derivative(gate, "o", b.Flavor)}");
-                    var dc = $"{Math}.MultiplyAdd(dh * o, {ActivationCode.Derivative(act, "actC", b.Flavor)}, {b.Load("dcRec")})";
-                    b.Let("dc", peep.Length > 0 ? $"{Math}.MultiplyAdd(dao, {Peephole("o")}, {dc})" : dc);
+                    b.Let("actC", ActivationCode.Apply(act, b.Load("c"), v));
+                    b.Let("dao", v.Multiply("dh", "actC", ActivationCode.Derivative(gate, "o", v)));
+                    var dc = v.MultiplyAdd(v.Multiply("dh", "o"), ActivationCode.Derivative(act, "actC", v), b.Load("dcRec"));
+                    b.Let("dc", peep.Length > 0 ? v.MultiplyAdd("dao", Peephole("o"), dc) : dc);
                     if (coupled)
                     {
-                        b.Let("daf", $"dc * (cOld - g) * {ActivationCode.Derivative(gate, "f", b.Flavor)}");
-                        b.Store("gates", $"dc * ({b.One} - f) * {ActivationCode.Derivative(act, "g", b.Flavor)}", Slot("g"));
-                        b.Store("dcRec", peep.Length > 0 ? $"{Math}.MultiplyAdd(daf, {Peephole("f")}, dc * f)" : "dc * f");
+                        b.Let("daf", v.Multiply("dc", v.Subtract("cOld", "g"), ActivationCode.Derivative(gate, "f", v)));
+                        b.Store("gates", v.Multiply("dc", v.Subtract(v.One, "f"), ActivationCode.Derivative(act, "g", v)), Slot("g"));
+                        b.Store("dcRec", peep.Length > 0 ? v.MultiplyAdd("daf", Peephole("f"), v.Multiply("dc", "f")) : v.Multiply("dc", "f"));
                     }
                     else
                     {
-                        b.Let("dai", $"dc * g * {ActivationCode.Derivative(gate, "i", b.Flavor)}");
-                        b.Let("daf", $"dc * cOld * {ActivationCode.Derivative(gate, "f", b.Flavor)}");
-                        b.Store("gates", $"dc * i * {ActivationCode.Derivative(act, "g", b.Flavor)}", Slot("g"));
+                        b.Let("dai", v.Multiply("dc", "g", ActivationCode.Derivative(gate, "i", v)));
+                        b.Let("daf", v.Multiply("dc", "cOld", ActivationCode.Derivative(gate, "f", v)));
+                        b.Store("gates", v.Multiply("dc", "i", ActivationCode.Derivative(act, "g", v)), Slot("g"));
                         b.Store("gates", "dai", Slot("i"));
-                        b.Store("dcRec", peep.Length > 0 ? $"{Math}.MultiplyAdd(dai, {Peephole("i")}, {Math}.MultiplyAdd(daf, {Peephole("f")}, dc * f))" : "dc * f");
+                        b.Store("dcRec", peep.Length > 0 ? v.MultiplyAdd("dai", Peephole("i"), v.MultiplyAdd("daf", Peephole("f"), v.Multiply("dc", "f"))) : v.Multiply("dc", "f"));
                     }
 
                     b.Store("gates", "daf", Slot("f"));
                     b.Store("gates", "dao", Slot("o"));
-                    b.Store("dhRec", b.Flavor.Zero);
+                    b.Store("dhRec", v.Zero);
                 },
             };
         }
@@ -129,10 +129,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    var v = b.Flavor;
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     b.Let("hNow", b.Load("h"));
-                    b.Store("gates", $"dh * {ActivationCode.Derivative(activation, "hNow", b.Flavor)}");
-                    b.Store("dhRec", b.Flavor.Zero);
+                    b.Store("gates", v.Multiply("dh", ActivationCode.Derivative(activation, "hNow", v)));
+                    b.Store("dhRec", v.Zero);
                 },
             };
         }
@@ -148,16 +149,17 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    var v = b.Flavor;
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     b.Let("r", b.Load("gates", 0));
                     b.Let("z", b.Load("gates", 1));
                     b.Let("n", b.Load("gates", 2));
-                    b.Let("dan", $"dh * ({b.One} - z) * {ActivationCode.Derivative(layer.Spec.Activation, "n", b.Flavor)}");
-                    b.Store("gates", $"dan * {b.Load("aux")} * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "r", b.Flavor)}", 0);
-                    b.Store("gates", $"dh * ({b.Load("hPrev")} - n) * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "z", b.Flavor)}", 1);
+                    b.Let("dan", v.Multiply("dh", v.Subtract(v.One, "z"), ActivationCode.Derivative(layer.Spec.Activation, "n", v)));
+                    b.Store("gates", v.Multiply("dan", b.Load("aux"), ActivationCode.Derivative(layer.Spec.RecurrentActivation, "r", v)), 0);
+                    b.Store("gates", v.Multiply("dh", v.Subtract(b.Load("hPrev"), "n"), ActivationCode.Derivative(layer.Spec.RecurrentActivation, "z", v)), 1);
                     b.Store("gates", "dan", 2);
-                    b.Store("aux", "dan * r");
-                    b.Store("dhRec", "dh * z");
+                    b.Store("aux", v.Multiply("dan", "r"));
+                    b.Store("dhRec", v.Multiply("dh", "z"));
                 },
             };
 
@@ -171,12 +173,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    var v = b.Flavor;
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     b.Let("z", b.Load("gates", 1));
                     b.Let("n", b.Load("gates", 2));
-                    b.Store("gates", $"dh * ({b.Load("hPrev")} - n) * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "z", b.Flavor)}", 1);
-                    b.Store("gates", $"dh * ({b.One} - z) * {ActivationCode.Derivative(layer.Spec.Activation, "n", b.Flavor)}", 2);
-                    b.Store("dhRec", "dh * z");
+                    b.Store("gates", v.Multiply("dh", v.Subtract(b.Load("hPrev"), "n"), ActivationCode.Derivative(layer.Spec.RecurrentActivation, "z", v)), 1);
+                    b.Store("gates", v.Multiply("dh", v.Subtract(v.One, "z"), ActivationCode.Derivative(layer.Spec.Activation, "n", v)), 2);
+                    b.Store("dhRec", v.Multiply("dh", "z"));
                 },
             };
 
@@ -190,10 +193,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
+                    var v = b.Flavor;
                     b.Let("r", b.Load("gates", 0));
                     b.Let("drh", b.Load("dResetHidden"));
-                    b.Store("gates", $"drh * {b.Load("hPrev")} * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "r", b.Flavor)}", 0);
-                    b.Store("dhRec", $"{Math}.MultiplyAdd(drh, r, {b.Load("dhRec")})");
+                    b.Store("gates", v.Multiply("drh", b.Load("hPrev"), ActivationCode.Derivative(layer.Spec.RecurrentActivation, "r", v)), 0);
+                    b.Store("dhRec", v.MultiplyAdd("drh", "r", b.Load("dhRec")));
                 },
             };
 
@@ -207,12 +211,13 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
-                    b.Let("dh", $"{b.Load("dH")} + {b.Load("dhRec")}");
+                    var v = b.Flavor;
+                    b.Let("dh", v.Add(b.Load("dH"), b.Load("dhRec")));
                     b.Let("f", b.Load("gates", 0));
                     b.Let("n", b.Load("gates", 1));
-                    b.Store("dForget", $"dh * (n - {b.Load("hPrev")})");
-                    b.Store("gates", $"dh * f * {ActivationCode.Derivative(layer.Spec.Activation, "n", b.Flavor)}", 1);
-                    b.Store("dhRec", $"dh * ({b.One} - f)");
+                    b.Store("dForget", v.Multiply("dh", v.Subtract("n", b.Load("hPrev"))));
+                    b.Store("gates", v.Multiply("dh", "f", ActivationCode.Derivative(layer.Spec.Activation, "n", v)), 1);
+                    b.Store("dhRec", v.Multiply("dh", v.Subtract(v.One, "f")));
                 },
             };
 
@@ -226,10 +231,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 },
                 Body = b =>
                 {
+                    var v = b.Flavor;
                     b.Let("f", b.Load("gates", 0));
                     b.Let("dfh", b.Load("dResetHidden"));
-                    b.Store("gates", $"{Math}.MultiplyAdd(dfh, {b.Load("hPrev")}, {b.Load("dForget")}) * {ActivationCode.Derivative(layer.Spec.RecurrentActivation, "f", b.Flavor)}", 0);
-                    b.Store("dhRec", $"{Math}.MultiplyAdd(dfh, f, {b.Load("dhRec")})");
+                    b.Store("gates", v.Multiply(v.MultiplyAdd("dfh", b.Load("hPrev"), b.Load("dForget")), ActivationCode.Derivative(layer.Spec.RecurrentActivation, "f", v)), 0);
+                    b.Store("dhRec", v.MultiplyAdd("dfh", "f", b.Load("dhRec")));
                 },
             };
     }

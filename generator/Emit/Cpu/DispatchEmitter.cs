@@ -3,12 +3,13 @@ using System.Collections.Generic;
 namespace RnnGen.Generator.Emit.Cpu
 {
     /// <summary>
-    /// Writes the dispatcher every kernel gets: it calls the widest flavor the JIT reports as accelerated. The tests
-    /// are JIT-time constants, so the dispatcher inlines to a direct call of one flavor.
+    /// Writes the dispatcher every kernel gets: it calls the widest width the JIT reports as accelerated, either the
+    /// one generic body with that width's type arguments or (for the width-specific int8 kernel) the width's own copy.
+    /// The tests are JIT-time constants, so the dispatcher inlines to a direct call of one width.
     /// </summary>
     internal static class DispatchEmitter
     {
-        public static void Emit(SourceWriter w, string name, string parameters, string arguments, IReadOnlyList<string> documentation)
+        public static void Emit(SourceWriter w, string name, string parameters, string arguments, IReadOnlyList<string> documentation, bool generic)
         {
             foreach (var line in documentation)
             {
@@ -21,7 +22,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var first = true;
                 foreach (var flavor in VectorFlavor.All)
                 {
-                    var call = $"{name}_{flavor.Suffix}({arguments});";
+                    var call = generic ? $"{name}{flavor.TypeArguments}({arguments});" : $"{name}_{flavor.Suffix}({arguments});";
                     if (flavor.AcceleratedCondition is { } condition)
                     {
                         w.Line($"{(first ? "if" : "else if")} ({condition}) {call}");

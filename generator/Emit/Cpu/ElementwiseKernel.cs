@@ -8,7 +8,7 @@ namespace RnnGen.Generator.Emit.Cpu
     /// <summary>
     /// An element-wise kernel over the units of each row (the cell derivatives of backpropagation): every argument
     /// is a row-major buffer whose rows hold either one value per unit or one value per gate and unit
-    /// (<c>[block][gate][lane]</c>). Emitted per width like <see cref="PackedKernel"/>.
+    /// (<c>[block][gate][lane]</c>). Emitted once, generic over the vector width, like <see cref="PackedKernel"/>.
     /// </summary>
     internal sealed class ElementwiseKernel
     {
@@ -39,7 +39,7 @@ namespace RnnGen.Generator.Emit.Cpu
         public string Arguments => string.Join(", ", Buffers.Select(b => $"ref {b.Name}").Concat(Vectors.Select(v => $"ref {v.Name}"))) + ", rows";
     }
 
-    /// <summary>What a body sees: loads and stores of a buffer at the current units, for one flavor.</summary>
+    /// <summary>What a body sees: loads and stores of a buffer at the current units, in the generic flavor.</summary>
     internal sealed class ElementwiseBody
     {
         private readonly ElementwiseKernel _kernel;
@@ -74,27 +74,24 @@ namespace RnnGen.Generator.Emit.Cpu
                 : "unit";
     }
 
-    /// <summary>Writes an <see cref="ElementwiseKernel"/> once per vector width plus a dispatcher.</summary>
+    /// <summary>
+    /// Writes an <see cref="ElementwiseKernel"/> once, generic over the vector width, plus the dispatcher that picks
+    /// the width.
+    /// </summary>
     internal static class ElementwiseEmitter
     {
         public static void Emit(SourceWriter w, ElementwiseKernel kernel)
         {
-            DispatchEmitter.Emit(w, kernel.Name, kernel.Parameters, kernel.Arguments, kernel.Documentation);
-            foreach (var flavor in VectorFlavor.All)
-            {
-                w.Line();
-                EmitFlavor(w, kernel, flavor);
-            }
-        }
-
-        private static void EmitFlavor(SourceWriter w, ElementwiseKernel kernel, VectorFlavor flavor)
-        {
+            DispatchEmitter.Emit(w, kernel.Name, kernel.Parameters, kernel.Arguments, kernel.Documentation, generic: true);
+            w.Line();
             var layer = kernel.Layer;
             const int block = Packing.BlockWidth;
-            w.Line($"// {flavor.Description}.");
+            var flavor = VectorFlavor.Generic;
+            w.Line($"// Each block of {block} units in vectors of {VectorFlavor.OpsLocal}.Count lanes.");
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {kernel.Name}_{flavor.Suffix}({kernel.Parameters})"))
+            using (w.Block($"private static void {kernel.Name}{VectorFlavor.GenericParameters}({kernel.Parameters}) {VectorFlavor.GenericConstraints}"))
             {
+                w.Line(VectorFlavor.OpsDeclaration);
                 using (w.Block("for (int row = 0; row < rows; row++)"))
                 {
                     foreach (var (name, perGate) in kernel.Buffers)
@@ -104,22 +101,20 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     using (w.Block($"for (int block = 0; block < {Literals.Int(layer.Blocks)}; block++)"))
+                    using (w.Block($"for (int lane = 0; lane < {block}; lane += {VectorFlavor.OpsLocal}.Count)"))
                     {
-                        SourceWriter.Scope? lanes = flavor.Lanes == block ? null : w.Block($"for (int lane = 0; lane < {block}; lane += {Literals.Int(flavor.Lanes)})");
-                        var lane = lanes is null ? string.Empty : " + lane";
-                        w.Line($"int unit = (block * {block}){lane};");
+                        w.Line($"int unit = (block * {block}) + lane;");
                         if (kernel.Buffers.Any(b => b.PerGate))
                         {
-                            w.Line($"int gate = (block * {Literals.Int(layer.GateCount * block)}){lane};");
+                            w.Line($"int gate = (block * {Literals.Int(layer.GateCount * block)}) + lane;");
                         }
 
                         foreach (var (name, gates) in kernel.Vectors)
                         {
-                            w.Line($"int {name}At = (block * {Literals.Int(gates * block)}){lane};");
+                            w.Line($"int {name}At = (block * {Literals.Int(gates * block)}) + lane;");
                         }
 
                         kernel.Body(new ElementwiseBody(w, flavor, kernel));
-                        lanes?.Dispose();
                     }
                 }
             }

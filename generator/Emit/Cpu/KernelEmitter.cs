@@ -5,13 +5,15 @@ using RnnGen.Generator.Planning;
 namespace RnnGen.Generator.Emit.Cpu
 {
     /// <summary>
-    /// Writes a <see cref="PackedKernel"/> once per vector width plus a dispatcher. The width is chosen with
-    /// <c>VectorNNN.IsHardwareAccelerated</c>, a JIT-time constant, so only one branch survives in machine code.
+    /// Writes a <see cref="PackedKernel"/> once, generic over the vector width (<c>TOps : IVectorOps&lt;TVec&gt;</c>, called through a <c>default</c> instance),
+    /// plus a dispatcher that picks the width with <c>VectorNNN.IsHardwareAccelerated</c>, a JIT-time constant, so only
+    /// one call survives in machine code and the JIT compiles the body for that width alone. The register tile is the
+    /// one that fits 32 vector registers (AVX-512); with 16 (AVX2, SSE) the body runs one row at a time.
     /// </summary>
     internal static class KernelEmitter
     {
-        /// <summary>Accumulators a kernel keeps live: enough to hide FMA latency, few enough not to spill on x64.</summary>
-        private const int RegisterBudget = 12;
+        /// <summary>Accumulators a row tile may keep live with 32 vector registers, leaving room for weights and broadcasts.</summary>
+        private const int WideRegisterBudget = 20;
 
         /// <summary>Independent FMA chains wanted per column step (2 FMA ports × 4 cycles latency).</summary>
         private const int WantedChains = 8;
@@ -24,6 +26,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private const string UnsafeApi = "global::System.Runtime.CompilerServices.Unsafe";
 
+        private const string Ops = VectorFlavor.OpsLocal;
+
         public static void Emit(SourceWriter w, PackedKernel kernel) => Emit(w, kernel, WeightEncoding.Float32);
 
         /// <summary>The kernel reading its weights in <paramref name="encoding"/>, named with the encoding's suffix.</summary>
@@ -32,27 +36,23 @@ namespace RnnGen.Generator.Emit.Cpu
             var documentation = encoding.IsFloat32
                 ? kernel.Documentation
                 : System.Linq.Enumerable.ToArray(System.Linq.Enumerable.Append(kernel.Documentation, $"  Reads {encoding.Description}; the fp32 parameters stay the source of truth (QuantizeWeights)."));
-            DispatchEmitter.Emit(w, kernel.Name + encoding.Suffix, encoding.Parameters(kernel), kernel.Arguments, documentation);
-            foreach (var flavor in VectorFlavor.All)
-            {
-                w.Line();
-                EmitFlavor(w, kernel, Shape.For(kernel, flavor), encoding);
-            }
+            DispatchEmitter.Emit(w, kernel.Name + encoding.Suffix, encoding.Parameters(kernel), kernel.Arguments, documentation, generic: true);
+            w.Line();
+            EmitBody(w, kernel, Shape.For(kernel), encoding);
         }
 
-        private static void EmitFlavor(SourceWriter w, PackedKernel kernel, Shape shape, WeightEncoding encoding)
+        private static void EmitBody(SourceWriter w, PackedKernel kernel, Shape shape, WeightEncoding encoding)
         {
             const int block = Packing.BlockWidth;
-            var flavor = shape.Flavor;
             var element = encoding.ElementType;
-            var unit = flavor.Lanes == 1 ? "lane" : "vector";
-            w.Line($"// {flavor.Description}: {Count(shape.Chunk, unit)} per gate × {Count(kernel.Gates, "gate")} × {Count(shape.Tile, "row")} in flight, {Count(shape.Passes, "pass")} over each block of {block} units,");
+            w.Line($"// One vector per gate × {Count(kernel.Gates, "gate")} × {Count(shape.Tile, "row")} in flight ({(shape.Tile > 1 ? $"{Int(shape.Tile)} with 32 vector registers, else 1" : "any width")}), one pass per {Ops}.Count lanes of each block of {block} units,");
             w.Line($"// {Count(shape.Splits, "partial sum")} per accumulator, columns unrolled by {Unroll}" + (kernel.Columns > shape.MainColumns
                 ? $"; columns {shape.MainColumns}..{kernel.Columns - 1} are written out at generation time."
                 : "."));
             w.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-            using (w.Block($"private static void {kernel.Name}{encoding.Suffix}_{flavor.Suffix}({encoding.Parameters(kernel)})"))
+            using (w.Block($"private static void {kernel.Name}{encoding.Suffix}{VectorFlavor.GenericParameters}({encoding.Parameters(kernel)}) {VectorFlavor.GenericConstraints}"))
             {
+                w.Line(VectorFlavor.OpsDeclaration);
                 using (w.Block($"for (int block = 0; block < {kernel.Blocks}; block++)"))
                 {
                     w.Line($"ref {element} wBlock = ref {UnsafeApi}.Add(ref w, block * {kernel.Columns * kernel.Gates * block});");
@@ -62,26 +62,20 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     kernel.BlockSetup?.Invoke(w);
+                    w.Line("int row = 0;");
                     if (shape.Tile > 1)
                     {
                         // Rows in tiles share every weight load; the rows left over run one at a time.
-                        w.Line("int row = 0;");
+                        using (w.Block($"if ({Ops}.WideRegisterFile)"))
                         using (w.Block($"for (; row + {shape.Tile} <= rows; row += {shape.Tile})"))
                         {
                             EmitRows(w, kernel, shape, shape.Tile, encoding);
                         }
-
-                        using (w.Block("for (; row < rows; row++)"))
-                        {
-                            EmitRows(w, kernel, shape, 1, encoding);
-                        }
                     }
-                    else
+
+                    using (w.Block("for (; row < rows; row++)"))
                     {
-                        using (w.Block("for (int row = 0; row < rows; row++)"))
-                        {
-                            EmitRows(w, kernel, shape, 1, encoding);
-                        }
+                        EmitRows(w, kernel, shape, 1, encoding);
                     }
                 }
             }
@@ -95,47 +89,36 @@ namespace RnnGen.Generator.Emit.Cpu
                 kernel.RowSetup(w, row);
             }
 
-            if (shape.Passes > 1)
+            // One pass at 16 lanes: the JIT drops the loop for AVX-512.
+            using (w.Block($"for (int lane = 0; lane < {Packing.BlockWidth}; lane += {Ops}.Count)"))
             {
-                using (w.Block($"for (int lane = 0; lane < {Packing.BlockWidth}; lane += {shape.Chunk * shape.Flavor.Lanes})"))
-                {
-                    EmitPass(w, kernel, shape, rows, "lane", encoding);
-                }
-            }
-            else
-            {
-                EmitPass(w, kernel, shape, rows, null, encoding);
+                EmitPass(w, kernel, shape, rows, encoding);
             }
         }
 
-        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, string? lane, WeightEncoding encoding)
+        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, WeightEncoding encoding)
         {
             var element = encoding.ElementType;
-            var flavor = shape.Flavor;
-            var chunk = shape.Chunk;
+            var flavor = VectorFlavor.Generic;
             // The same partial sums whether a row runs alone or in a tile, so Step and Forward agree bit for bit.
             var splits = shape.Splits;
             var gateStride = kernel.Gates * Packing.BlockWidth;
-            string Offset(int constant) => lane is null ? Int(constant) : constant == 0 ? lane : $"{lane} + {Int(constant)}";
-            string Acc(KernelRow row, int gate, int c, int split) =>
-                $"a{Symbol(kernel, gate)}{c}{row.Suffix}" + (split == 0 ? string.Empty : "_" + Int(split));
+            string Acc(KernelRow row, int gate, int split) =>
+                $"a{Symbol(kernel, gate)}0{row.Suffix}" + (split == 0 ? string.Empty : "_" + Int(split));
 
             foreach (var row in rows)
             {
-                for (var c = 0; c < chunk; c++)
+                for (var g = 0; g < kernel.Gates; g++)
                 {
-                    for (var g = 0; g < kernel.Gates; g++)
+                    w.Line($"{flavor.Type} {Acc(row, g, 0)} = {kernel.Initial(flavor, row, g, "lane")};");
+                    for (var s = 1; s < splits; s++)
                     {
-                        w.Line($"{flavor.Type} {Acc(row, g, c, 0)} = {kernel.Initial(flavor, row, g, Offset(c * flavor.Lanes))};");
-                        for (var s = 1; s < splits; s++)
-                        {
-                            w.Line($"{flavor.Type} {Acc(row, g, c, s)} = {flavor.Zero};");
-                        }
+                        w.Line($"{flavor.Type} {Acc(row, g, s)} = {flavor.Zero};");
                     }
                 }
             }
 
-            w.Line(lane is null ? $"ref {element} wLanes = ref wBlock;" : $"ref {element} wLanes = ref {UnsafeApi}.Add(ref wBlock, {lane});");
+            w.Line($"ref {element} wLanes = ref {UnsafeApi}.Add(ref wBlock, lane);");
             void Columns(int count, string column)
             {
                 w.Line($"ref {element} wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
@@ -151,22 +134,19 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 for (var u = 0; u < count; u++)
                 {
-                    for (var c = 0; c < chunk; c++)
+                    for (var g = 0; g < kernel.Gates; g++)
                     {
-                        for (var g = 0; g < kernel.Gates; g++)
+                        var load = encoding.Load(flavor, "wk", (u * gateStride) + (g * Packing.BlockWidth));
+                        if (rows.Length > 1)
                         {
-                            var load = encoding.Load(flavor, "wk", (u * gateStride) + (g * Packing.BlockWidth) + (c * flavor.Lanes));
-                            if (rows.Length > 1)
-                            {
-                                w.Line($"{flavor.Type} w{Symbol(kernel, g)}{c}k{u} = {load};");
-                                load = $"w{Symbol(kernel, g)}{c}k{u}";
-                            }
+                            w.Line($"{flavor.Type} w{Symbol(kernel, g)}0k{u} = {load};");
+                            load = $"w{Symbol(kernel, g)}0k{u}";
+                        }
 
-                            foreach (var row in rows)
-                            {
-                                var acc = Acc(row, g, c, u % splits);
-                                w.Line($"{acc} = global::RnnGen.Numerics.VectorMath.MultiplyAdd({load}, x{u}{row.Suffix}, {acc});");
-                            }
+                        foreach (var row in rows)
+                        {
+                            var acc = Acc(row, g, u % splits);
+                            w.Line($"{acc} = {flavor.MultiplyAdd(load, $"x{u}{row.Suffix}", acc)};");
                         }
                     }
                 }
@@ -191,22 +171,19 @@ namespace RnnGen.Generator.Emit.Cpu
 
             foreach (var row in rows)
             {
-                for (var c = 0; c < chunk; c++)
+                if (splits > 1)
                 {
-                    if (splits > 1)
+                    for (var g = 0; g < kernel.Gates; g++)
                     {
-                        for (var g = 0; g < kernel.Gates; g++)
-                        {
-                            var sum = string.Join(" + ", Enumerable.Range(0, splits).Select(s => Acc(row, g, c, s)));
-                            w.Line($"{Acc(row, g, c, 0)} = {sum};");
-                        }
+                        var sum = Enumerable.Range(1, splits - 1).Aggregate(Acc(row, g, 0), (total, s) => flavor.Add(total, Acc(row, g, s)));
+                        w.Line($"{Acc(row, g, 0)} = {sum};");
                     }
+                }
 
-                    var accumulators = Enumerable.Range(0, kernel.Gates).Select(g => Acc(row, g, c, 0)).ToArray();
-                    using (w.Block(string.Empty))
-                    {
-                        kernel.Epilogue(new KernelEpilogue(w, flavor, row, accumulators, Offset(c * flavor.Lanes)));
-                    }
+                var accumulators = Enumerable.Range(0, kernel.Gates).Select(g => Acc(row, g, 0)).ToArray();
+                using (w.Block(string.Empty))
+                {
+                    kernel.Epilogue(new KernelEpilogue(w, flavor, row, accumulators, "lane"));
                 }
             }
         }
@@ -220,26 +197,18 @@ namespace RnnGen.Generator.Emit.Cpu
         private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
         /// <summary>
-        /// How a kernel is laid out for one width: vectors per gate kept in flight (<see cref="Chunk"/>), passes over a
-        /// block, rows sharing each weight load (<see cref="Tile"/>) and partial sums per accumulator, all chosen to fill
-        /// <see cref="RegisterBudget"/> accumulators.
+        /// How the generic body is laid out: one vector per gate in flight, rows sharing each weight load
+        /// (<see cref="Tile"/>, with 32 registers) and partial sums per accumulator (<see cref="Splits"/>), chosen so each
+        /// row keeps <see cref="WantedChains"/> independent FMAs going (at most 8 accumulators, which fit 16 registers).
         /// </summary>
-        private sealed record Shape(VectorFlavor Flavor, int Chunk, int Passes, int Tile, int Splits, int MainColumns)
+        private sealed record Shape(int Tile, int Splits, int MainColumns)
         {
-            public static Shape For(PackedKernel kernel, VectorFlavor flavor)
+            public static Shape For(PackedKernel kernel)
             {
-                var vectorsPerBlock = Packing.BlockWidth / flavor.Lanes;
-                var chunk = Enumerable.Range(1, vectorsPerBlock)
-                    .Where(c => vectorsPerBlock % c == 0 && kernel.Gates * c <= RegisterBudget)
-                    .DefaultIfEmpty(1)
-                    .Max();
-                var perRow = kernel.Gates * chunk;
+                var perRow = kernel.Gates;
                 var splits = System.Math.Min(Unroll, System.Math.Max(1, WantedChains / perRow));
-
-                // AVX-512 has 32 vector registers, AVX2/SSE/NEON code is held to 16: leave room for weights and broadcasts.
-                var tileBudget = flavor.Lanes == 16 ? 20 : RegisterBudget;
-                var tile = flavor.Lanes == 1 ? 1 : System.Math.Max(1, System.Math.Min(MaxRowsPerTile, tileBudget / (perRow * splits)));
-                return new Shape(flavor, chunk, vectorsPerBlock / chunk, tile, splits, kernel.Columns - (kernel.Columns % Unroll));
+                var tile = System.Math.Max(1, System.Math.Min(MaxRowsPerTile, WideRegisterBudget / (perRow * splits)));
+                return new Shape(tile, splits, kernel.Columns - (kernel.Columns % Unroll));
             }
         }
     }

@@ -13,7 +13,6 @@ namespace RnnGen.Generator.Emit.Cpu
     internal static class LayerKernels
     {
         private const string UnsafeApi = "global::System.Runtime.CompilerServices.Unsafe";
-        private const string Math = "global::RnnGen.Numerics.VectorMath";
         private const int Block = Packing.BlockWidth;
 
         /// <summary>
@@ -83,7 +82,7 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     var offset = Offset(g, lane);
                     return CellTraits.FoldsRecurrentBias(layer.Spec, g)
-                        ? $"{f.Load("bIh", offset)} + {f.Load("bHh", offset)}"
+                        ? f.Add(f.Load("bIh", offset), f.Load("bHh", offset))
                         : f.Load("bIh", offset);
                 },
                 Epilogue = e =>
@@ -141,8 +140,6 @@ namespace RnnGen.Generator.Emit.Cpu
             var spec = layer.Spec;
             var act = spec.Activation;
             var gate = spec.RecurrentActivation;
-            string A(string x) => ActivationCode.Apply(act, x);
-            string G(string x) => ActivationCode.Apply(gate, x);
             var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
             var peep = CellTraits.PeepholeSymbols(spec);
             var peepholes = peep.Length > 0;
@@ -174,6 +171,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
+                    var v = e.Flavor;
+                    string A(string x) => ActivationCode.Apply(act, x, v);
+                    string G(string x) => ActivationCode.Apply(gate, x, v);
                     string Gate(string symbol) => a[Slot(symbol)];
                     string Peephole(string symbol) => e.Flavor.Load("peep", Offset(System.Array.IndexOf(peep, symbol), e.LaneOffset));
                     var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
@@ -185,7 +185,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         e.Writer.Line($"{e.Vector} o = {G(a[3])};");
                         StoreGates(e, "i", "f", "g", "o");
                         e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                        e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                        e.Writer.Line($"{e.Vector} cNew = {v.MultiplyAdd("f", cOld, v.Multiply("i", "g"))};");
                     }
                     else
                     {
@@ -196,7 +196,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         }
 
                         string PreActivation(string symbol) => peepholes && System.Array.IndexOf(peep, symbol) >= 0 && symbol != "o"
-                            ? $"{Math}.MultiplyAdd({Peephole(symbol)}, cOld, {Gate(symbol)})"
+                            ? v.MultiplyAdd(Peephole(symbol), "cOld", Gate(symbol))
                             : Gate(symbol);
                         if (!coupled)
                         {
@@ -211,23 +211,23 @@ namespace RnnGen.Generator.Emit.Cpu
                         if (coupled)
                         {
                             e.Writer.Line("// c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)");
-                            e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld} - g, g);");
+                            e.Writer.Line($"{e.Vector} cNew = {v.MultiplyAdd("f", v.Subtract(cOld, "g"), "g")};");
                         }
                         else
                         {
                             e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
-                            e.Writer.Line($"{e.Vector} cNew = {Math}.MultiplyAdd(f, {cOld}, i * g);");
+                            e.Writer.Line($"{e.Vector} cNew = {v.MultiplyAdd("f", cOld, v.Multiply("i", "g"))};");
                         }
 
                         e.Writer.Line(peepholes
-                            ? $"{e.Vector} o = {G($"{Math}.MultiplyAdd({Peephole("o")}, cNew, {Gate("o")})")}; // the output gate sees c(t)"
+                            ? $"{e.Vector} o = {G(v.MultiplyAdd(Peephole("o"), "cNew", Gate("o")))}; // the output gate sees c(t)"
                             : $"{e.Vector} o = {G(Gate("o"))};");
                         e.Writer.Line(e.Flavor.Store("o", e.Name("xpBlock"), e.GateOffset(Slot("o"))));
                     }
 
                     e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
                     e.Writer.Line($"// h(t) = o ⊙ {sa}(c(t))");
-                    e.Writer.Line(e.Flavor.Store($"o * {A("cNew")}", e.Name("hUnits"), e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store(v.Multiply("o", A("cNew")), e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
         }
@@ -238,7 +238,7 @@ namespace RnnGen.Generator.Emit.Cpu
             return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
             {
                 Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {ActivationCode.Symbol(activation)}(xp + W_hh · h(t-1))" },
-                Epilogue = e => e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(activation, e.Accumulators[0]), e.Name("hUnits"), e.LaneOffset)),
+                Epilogue = e => e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(activation, e.Accumulators[0], e.Flavor), e.Name("hUnits"), e.LaneOffset)),
             }).Build();
         }
 
@@ -270,14 +270,15 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0])};");
-                    e.Writer.Line($"{e.Vector} z = {ActivationCode.Apply(gate, a[1])};");
+                    var v = e.Flavor;
+                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0], v)};");
+                    e.Writer.Line($"{e.Vector} z = {ActivationCode.Apply(gate, a[1], v)};");
                     e.Writer.Line($"// n = {sa}(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
-                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(act, $"{Math}.MultiplyAdd(r, {a[2]}, {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(2))})")};");
+                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(act, v.MultiplyAdd("r", a[2], v.Load(e.Name("xpBlock"), e.GateOffset(2))), v)};");
                     StoreGates(e, "r", "z", "n");
                     e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
-                    e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)} - n, n)", e.Name("hUnits"), e.LaneOffset));
+                    e.Writer.Line(v.Store(v.MultiplyAdd("z", v.Subtract(v.Load(e.Name("hPrevUnits"), e.LaneOffset), "n"), "n"), e.Name("hUnits"), e.LaneOffset));
                 },
             }).Build();
         }
@@ -304,14 +305,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
-                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0])};{(minimal ? " // the forget gate f" : string.Empty)}");
+                    e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0], e.Flavor)};{(minimal ? " // the forget gate f" : string.Empty)}");
                     e.Writer.Line(e.Flavor.Store("r", e.Name("xpBlock"), e.GateOffset(0)));
                     if (!minimal)
                     {
-                        e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(gate, a[1]), e.Name("xpBlock"), e.GateOffset(1)));
+                        e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(gate, a[1], e.Flavor), e.Name("xpBlock"), e.GateOffset(1)));
                     }
 
-                    e.Writer.Line(e.Flavor.Store($"r * {e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)}", e.Name("rhUnits"), e.LaneOffset));
+                    e.Writer.Line(e.Flavor.Store(e.Flavor.Multiply("r", e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset)), e.Name("rhUnits"), e.LaneOffset));
                 },
             }).Build();
         }
@@ -336,19 +337,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 InputIsResetHidden = true,
                 Epilogue = e =>
                 {
-                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0])};");
+                    var v = e.Flavor;
+                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(layer.Spec.Activation, e.Accumulators[0], v)};");
                     e.Writer.Line(e.Flavor.Store("n", e.Name("xpBlock"), e.GateOffset(candidate)));
                     var hPrev = e.Flavor.Load(e.Name("hPrevUnits"), e.LaneOffset);
                     if (minimal)
                     {
                         e.Writer.Line($"{e.Vector} f = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(0))};");
                         e.Writer.Line($"{e.Vector} hOld = {hPrev};");
-                        e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(f, n - hOld, hOld)", e.Name("hUnits"), e.LaneOffset));
+                        e.Writer.Line(v.Store(v.MultiplyAdd("f", v.Subtract("n", "hOld"), "hOld"), e.Name("hUnits"), e.LaneOffset));
                     }
                     else
                     {
                         e.Writer.Line($"{e.Vector} z = {e.Flavor.Load(e.Name("xpBlock"), e.GateOffset(1))};");
-                        e.Writer.Line(e.Flavor.Store($"{Math}.MultiplyAdd(z, {hPrev} - n, n)", e.Name("hUnits"), e.LaneOffset));
+                        e.Writer.Line(v.Store(v.MultiplyAdd("z", v.Subtract(hPrev, "n"), "n"), e.Name("hUnits"), e.LaneOffset));
                     }
                 },
             }).Build();

@@ -3,7 +3,7 @@ namespace RnnGen.Generator.Emit.Cpu
     /// <summary>
     /// How a <see cref="KernelEmitter"/> kernel reads its packed weights: fp32 as they are, or bfloat16 widened to fp32
     /// in registers. Both keep the packed layout <c>[block][k][gate][16]</c> element for element, so only the element
-    /// type and the load differ and every vector width comes from the same emitter. (Int8 needs another layout and
+    /// type and the load differ and the same generic body serves both. (Int8 needs another layout and
     /// integer accumulation: <see cref="Int8KernelEmitter"/>.)
     /// </summary>
     internal sealed class WeightEncoding
@@ -45,6 +45,7 @@ namespace RnnGen.Generator.Emit.Cpu
             var at = offset.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return flavor.Lanes switch
             {
+                0 => $"{VectorFlavor.OpsLocal}.LoadBFloat16(ref {reference}, {at})",
                 16 => $"{BFloat16Api}.Load512(ref {reference}, {at})",
                 8 => $"{BFloat16Api}.Load256(ref {reference}, {at})",
                 4 => $"{BFloat16Api}.Load128(ref {reference}, {at})",
