@@ -20,7 +20,7 @@ namespace RnnGen.Generator.Emit.Gpu
 
         public static void Emit(SourceWriter w, Plan plan)
         {
-            var model = plan.Spec.Shell.Target.Name;
+            var model = plan.Spec.Shell.Target.Name + plan.Spec.Shell.Target.TypeParameters; // a generic model: MyModel<T>
             w.Line("/// <summary>");
             w.Line("/// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs");
             w.Line("/// (<c>ComputeLoss</c>, into <c>OutputGradients</c>), the parameter gradients in the packed layout (<c>Gradients</c>),");
