@@ -27,10 +27,10 @@ namespace RnnGen.Training
         private static double ClampedLog(double p) => Math.Max(Math.Log(p), MinimumLogProbability);
 
         /// <summary>The weight of row <paramref name="row"/>: 1 without a mask.</summary>
-        private static float Weight(ReadOnlySpan<float> rowMask, int row) => rowMask.IsEmpty ? 1f : rowMask[row];
+        internal static float Weight(ReadOnlySpan<float> rowMask, int row) => rowMask.IsEmpty ? 1f : rowMask[row];
 
         /// <summary>Checks the mask (empty, or one finite non-negative weight per row) and returns the sum of the weights.</summary>
-        private static double MaskTotal(ReadOnlySpan<float> rowMask, int rows)
+        internal static double MaskTotal(ReadOnlySpan<float> rowMask, int rows)
         {
             if (rowMask.IsEmpty)
             {

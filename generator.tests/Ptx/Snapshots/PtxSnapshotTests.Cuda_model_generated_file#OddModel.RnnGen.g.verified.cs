@@ -2785,6 +2785,1082 @@ $L_skip_store_3:
 $L_end_0:
     ret;
 }
+
+.visible .entry rnngen_loss_softmax_cross_entropy(
+    .param .u64 rnngen_loss_softmax_cross_entropy_outputs,
+    .param .u64 rnngen_loss_softmax_cross_entropy_targets,
+    .param .u64 rnngen_loss_softmax_cross_entropy_rowInfo,
+    .param .u64 rnngen_loss_softmax_cross_entropy_gradients,
+    .param .u64 rnngen_loss_softmax_cross_entropy_partials,
+    .param .s32 rnngen_loss_softmax_cross_entropy_rows,
+    .param .s32 rnngen_loss_softmax_cross_entropy_width
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<12>;
+    .reg .f32 %f<40>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Softmax cross-entropy against class ids: dL/dz = (p - onehot) · weight / total; loss share -weight · ln p[target].
+    ld.param.u64 %rd0, [rnngen_loss_softmax_cross_entropy_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_softmax_cross_entropy_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_softmax_cross_entropy_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_softmax_cross_entropy_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_softmax_cross_entropy_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_softmax_cross_entropy_rows];
+    ld.param.s32 %r1, [rnngen_loss_softmax_cross_entropy_width];
+    mul.lo.s32 %r2, %r0, %r1;
+    mov.u32 %r3, %tid.x;
+    mov.u32 %r4, %ctaid.x;
+    mad.lo.s32 %r5, %r4, 256, %r3;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r5, %r2;
+    @%p0 bra $L_outside_0;
+    div.s32 %r6, %r5, %r1;
+    shl.b32 %r7, %r6, 1;
+    mul.wide.s32 %rd10, %r7, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r5, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    rem.s32 %r8, %r5, %r1;
+    mul.wide.s32 %rd14, %r6, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.s32 %r9, [%rd15];
+    setp.eq.s32 %p2, %r8, %r9;
+    mul.rn.f32 %f4, %f3, %f1;
+    sub.rn.f32 %f5, %f4, %f1;
+    selp.f32 %f6, %f5, %f4, %p2;
+    mul.wide.s32 %rd16, %r5, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f7, %f6, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f7;
+    lg2.approx.ftz.f32 %f8, %f3;
+    mul.rn.f32 %f9, %f8, 0f3F317218;
+    setp.lt.f32 %p3, %f9, 0fC2C80000;
+    selp.f32 %f10, 0fC2C80000, %f9, %p3;
+    mul.rn.f32 %f11, %f2, %f10;
+    selp.f32 %f12, %f11, 0f00000000, %p2;
+    selp.f32 %f13, %f12, 0f00000000, %p1;
+    neg.f32 %f14, %f13;
+    mov.f32 %f0, %f14;
+$L_outside_0:
+    mov.u32 %r10, block_sum;
+    mad.lo.s32 %r11, %r3, 4, %r10;
+    st.shared.f32 [%r11], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p4, %r3, 128;
+    @%p4 bra $L_tree_skip_1;
+    ld.shared.f32 %f15, [%r11];
+    ld.shared.f32 %f16, [%r11+512];
+    add.rn.f32 %f17, %f15, %f16;
+    st.shared.f32 [%r11], %f17;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r3, 64;
+    @%p5 bra $L_tree_skip_2;
+    ld.shared.f32 %f18, [%r11];
+    ld.shared.f32 %f19, [%r11+256];
+    add.rn.f32 %f20, %f18, %f19;
+    st.shared.f32 [%r11], %f20;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r3, 32;
+    @%p6 bra $L_tree_skip_3;
+    ld.shared.f32 %f21, [%r11];
+    ld.shared.f32 %f22, [%r11+128];
+    add.rn.f32 %f23, %f21, %f22;
+    st.shared.f32 [%r11], %f23;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r3, 16;
+    @%p7 bra $L_tree_skip_4;
+    ld.shared.f32 %f24, [%r11];
+    ld.shared.f32 %f25, [%r11+64];
+    add.rn.f32 %f26, %f24, %f25;
+    st.shared.f32 [%r11], %f26;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r3, 8;
+    @%p8 bra $L_tree_skip_5;
+    ld.shared.f32 %f27, [%r11];
+    ld.shared.f32 %f28, [%r11+32];
+    add.rn.f32 %f29, %f27, %f28;
+    st.shared.f32 [%r11], %f29;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r3, 4;
+    @%p9 bra $L_tree_skip_6;
+    ld.shared.f32 %f30, [%r11];
+    ld.shared.f32 %f31, [%r11+16];
+    add.rn.f32 %f32, %f30, %f31;
+    st.shared.f32 [%r11], %f32;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r3, 2;
+    @%p10 bra $L_tree_skip_7;
+    ld.shared.f32 %f33, [%r11];
+    ld.shared.f32 %f34, [%r11+8];
+    add.rn.f32 %f35, %f33, %f34;
+    st.shared.f32 [%r11], %f35;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r3, 1;
+    @%p11 bra $L_tree_skip_8;
+    ld.shared.f32 %f36, [%r11];
+    ld.shared.f32 %f37, [%r11+4];
+    add.rn.f32 %f38, %f36, %f37;
+    st.shared.f32 [%r11], %f38;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f39, [%r10];
+    setp.ne.u32 %p12, %r3, 0;
+    @%p12 bra $L_done_9;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f39;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_loss_binary_cross_entropy(
+    .param .u64 rnngen_loss_binary_cross_entropy_outputs,
+    .param .u64 rnngen_loss_binary_cross_entropy_targets,
+    .param .u64 rnngen_loss_binary_cross_entropy_rowInfo,
+    .param .u64 rnngen_loss_binary_cross_entropy_gradients,
+    .param .u64 rnngen_loss_binary_cross_entropy_partials,
+    .param .s32 rnngen_loss_binary_cross_entropy_rows,
+    .param .s32 rnngen_loss_binary_cross_entropy_width
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<10>;
+    .reg .f32 %f<47>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Binary cross-entropy of sigmoid outputs: dL/dz = (p - t) · weight / total; loss share -weight · (t ln p + (1 - t) ln(1 - p)).
+    ld.param.u64 %rd0, [rnngen_loss_binary_cross_entropy_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_binary_cross_entropy_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_binary_cross_entropy_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_binary_cross_entropy_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_binary_cross_entropy_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_binary_cross_entropy_rows];
+    ld.param.s32 %r1, [rnngen_loss_binary_cross_entropy_width];
+    mul.lo.s32 %r2, %r0, %r1;
+    mov.u32 %r3, %tid.x;
+    mov.u32 %r4, %ctaid.x;
+    mad.lo.s32 %r5, %r4, 256, %r3;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r5, %r2;
+    @%p0 bra $L_outside_0;
+    div.s32 %r6, %r5, %r1;
+    shl.b32 %r7, %r6, 1;
+    mul.wide.s32 %rd10, %r7, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r5, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    mul.wide.s32 %rd14, %r5, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f4, [%rd15];
+    sub.rn.f32 %f5, %f3, %f4;
+    mul.rn.f32 %f6, %f5, %f1;
+    mul.wide.s32 %rd16, %r5, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f7, %f6, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f7;
+    lg2.approx.ftz.f32 %f8, %f3;
+    mul.rn.f32 %f9, %f8, 0f3F317218;
+    setp.lt.f32 %p2, %f9, 0fC2C80000;
+    selp.f32 %f10, 0fC2C80000, %f9, %p2;
+    mul.rn.f32 %f11, %f4, %f10;
+    sub.rn.f32 %f12, 0f3F800000, %f4;
+    sub.rn.f32 %f13, 0f3F800000, %f3;
+    lg2.approx.ftz.f32 %f14, %f13;
+    mul.rn.f32 %f15, %f14, 0f3F317218;
+    setp.lt.f32 %p3, %f15, 0fC2C80000;
+    selp.f32 %f16, 0fC2C80000, %f15, %p3;
+    mul.rn.f32 %f17, %f12, %f16;
+    add.rn.f32 %f18, %f11, %f17;
+    mul.rn.f32 %f19, %f2, %f18;
+    selp.f32 %f20, %f19, 0f00000000, %p1;
+    neg.f32 %f21, %f20;
+    mov.f32 %f0, %f21;
+$L_outside_0:
+    mov.u32 %r8, block_sum;
+    mad.lo.s32 %r9, %r3, 4, %r8;
+    st.shared.f32 [%r9], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p4, %r3, 128;
+    @%p4 bra $L_tree_skip_1;
+    ld.shared.f32 %f22, [%r9];
+    ld.shared.f32 %f23, [%r9+512];
+    add.rn.f32 %f24, %f22, %f23;
+    st.shared.f32 [%r9], %f24;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r3, 64;
+    @%p5 bra $L_tree_skip_2;
+    ld.shared.f32 %f25, [%r9];
+    ld.shared.f32 %f26, [%r9+256];
+    add.rn.f32 %f27, %f25, %f26;
+    st.shared.f32 [%r9], %f27;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r3, 32;
+    @%p6 bra $L_tree_skip_3;
+    ld.shared.f32 %f28, [%r9];
+    ld.shared.f32 %f29, [%r9+128];
+    add.rn.f32 %f30, %f28, %f29;
+    st.shared.f32 [%r9], %f30;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r3, 16;
+    @%p7 bra $L_tree_skip_4;
+    ld.shared.f32 %f31, [%r9];
+    ld.shared.f32 %f32, [%r9+64];
+    add.rn.f32 %f33, %f31, %f32;
+    st.shared.f32 [%r9], %f33;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r3, 8;
+    @%p8 bra $L_tree_skip_5;
+    ld.shared.f32 %f34, [%r9];
+    ld.shared.f32 %f35, [%r9+32];
+    add.rn.f32 %f36, %f34, %f35;
+    st.shared.f32 [%r9], %f36;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r3, 4;
+    @%p9 bra $L_tree_skip_6;
+    ld.shared.f32 %f37, [%r9];
+    ld.shared.f32 %f38, [%r9+16];
+    add.rn.f32 %f39, %f37, %f38;
+    st.shared.f32 [%r9], %f39;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r3, 2;
+    @%p10 bra $L_tree_skip_7;
+    ld.shared.f32 %f40, [%r9];
+    ld.shared.f32 %f41, [%r9+8];
+    add.rn.f32 %f42, %f40, %f41;
+    st.shared.f32 [%r9], %f42;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r3, 1;
+    @%p11 bra $L_tree_skip_8;
+    ld.shared.f32 %f43, [%r9];
+    ld.shared.f32 %f44, [%r9+4];
+    add.rn.f32 %f45, %f43, %f44;
+    st.shared.f32 [%r9], %f45;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f46, [%r8];
+    setp.ne.u32 %p12, %r3, 0;
+    @%p12 bra $L_done_9;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f46;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_loss_mean_squared_error(
+    .param .u64 rnngen_loss_mean_squared_error_outputs,
+    .param .u64 rnngen_loss_mean_squared_error_targets,
+    .param .u64 rnngen_loss_mean_squared_error_rowInfo,
+    .param .u64 rnngen_loss_mean_squared_error_gradients,
+    .param .u64 rnngen_loss_mean_squared_error_partials,
+    .param .s32 rnngen_loss_mean_squared_error_rows,
+    .param .s32 rnngen_loss_mean_squared_error_width,
+    .param .s32 rnngen_loss_mean_squared_error_activation
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<15>;
+    .reg .b32 %r<11>;
+    .reg .f32 %f<45>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Mean squared error through the head's activation: dL/dz = 2 weight / total · (y - t) · act'(y); loss share weight · (y - t)^2.
+    ld.param.u64 %rd0, [rnngen_loss_mean_squared_error_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_mean_squared_error_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_mean_squared_error_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_mean_squared_error_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_mean_squared_error_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_mean_squared_error_rows];
+    ld.param.s32 %r1, [rnngen_loss_mean_squared_error_width];
+    ld.param.s32 %r2, [rnngen_loss_mean_squared_error_activation];
+    mul.lo.s32 %r3, %r0, %r1;
+    mov.u32 %r4, %tid.x;
+    mov.u32 %r5, %ctaid.x;
+    mad.lo.s32 %r6, %r5, 256, %r4;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r6, %r3;
+    @%p0 bra $L_outside_0;
+    div.s32 %r7, %r6, %r1;
+    shl.b32 %r8, %r7, 1;
+    mul.wide.s32 %rd10, %r8, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    mul.wide.s32 %rd14, %r6, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f4, [%rd15];
+    sub.rn.f32 %f5, %f3, %f4;
+    mul.rn.f32 %f6, %f3, %f3;
+    sub.rn.f32 %f7, 0f3F800000, %f6;
+    sub.rn.f32 %f8, 0f3F800000, %f3;
+    mul.rn.f32 %f9, %f3, %f8;
+    setp.gt.f32 %p2, %f3, 0f00000000;
+    selp.f32 %f10, 0f3F800000, 0f00000000, %p2;
+    setp.eq.s32 %p3, %r2, 1;
+    selp.f32 %f11, %f7, 0f3F800000, %p3;
+    setp.eq.s32 %p4, %r2, 2;
+    selp.f32 %f12, %f9, %f11, %p4;
+    setp.eq.s32 %p5, %r2, 3;
+    selp.f32 %f13, %f10, %f12, %p5;
+    mul.rn.f32 %f14, %f1, %f5;
+    mul.rn.f32 %f15, %f14, %f13;
+    mul.wide.s32 %rd16, %r6, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f16, %f15, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f16;
+    mul.rn.f32 %f17, %f5, %f5;
+    mul.rn.f32 %f18, %f2, %f17;
+    selp.f32 %f19, %f18, 0f00000000, %p1;
+    mov.f32 %f0, %f19;
+$L_outside_0:
+    mov.u32 %r9, block_sum;
+    mad.lo.s32 %r10, %r4, 4, %r9;
+    st.shared.f32 [%r10], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p6, %r4, 128;
+    @%p6 bra $L_tree_skip_1;
+    ld.shared.f32 %f20, [%r10];
+    ld.shared.f32 %f21, [%r10+512];
+    add.rn.f32 %f22, %f20, %f21;
+    st.shared.f32 [%r10], %f22;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r4, 64;
+    @%p7 bra $L_tree_skip_2;
+    ld.shared.f32 %f23, [%r10];
+    ld.shared.f32 %f24, [%r10+256];
+    add.rn.f32 %f25, %f23, %f24;
+    st.shared.f32 [%r10], %f25;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r4, 32;
+    @%p8 bra $L_tree_skip_3;
+    ld.shared.f32 %f26, [%r10];
+    ld.shared.f32 %f27, [%r10+128];
+    add.rn.f32 %f28, %f26, %f27;
+    st.shared.f32 [%r10], %f28;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r4, 16;
+    @%p9 bra $L_tree_skip_4;
+    ld.shared.f32 %f29, [%r10];
+    ld.shared.f32 %f30, [%r10+64];
+    add.rn.f32 %f31, %f29, %f30;
+    st.shared.f32 [%r10], %f31;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r4, 8;
+    @%p10 bra $L_tree_skip_5;
+    ld.shared.f32 %f32, [%r10];
+    ld.shared.f32 %f33, [%r10+32];
+    add.rn.f32 %f34, %f32, %f33;
+    st.shared.f32 [%r10], %f34;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r4, 4;
+    @%p11 bra $L_tree_skip_6;
+    ld.shared.f32 %f35, [%r10];
+    ld.shared.f32 %f36, [%r10+16];
+    add.rn.f32 %f37, %f35, %f36;
+    st.shared.f32 [%r10], %f37;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p12, %r4, 2;
+    @%p12 bra $L_tree_skip_7;
+    ld.shared.f32 %f38, [%r10];
+    ld.shared.f32 %f39, [%r10+8];
+    add.rn.f32 %f40, %f38, %f39;
+    st.shared.f32 [%r10], %f40;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p13, %r4, 1;
+    @%p13 bra $L_tree_skip_8;
+    ld.shared.f32 %f41, [%r10];
+    ld.shared.f32 %f42, [%r10+4];
+    add.rn.f32 %f43, %f41, %f42;
+    st.shared.f32 [%r10], %f43;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f44, [%r9];
+    setp.ne.u32 %p14, %r4, 0;
+    @%p14 bra $L_done_9;
+    mul.wide.s32 %rd18, %r5, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f44;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_sum_of_squares(
+    .param .u64 rnngen_sum_of_squares_values,
+    .param .u64 rnngen_sum_of_squares_partials,
+    .param .s32 rnngen_sum_of_squares_count
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<10>;
+    .reg .b32 %r<6>;
+    .reg .f32 %f<28>;
+    .reg .b64 %rd<8>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Pass one of the global norm: each block's sum of g^2, in a fixed order.
+    ld.param.u64 %rd0, [rnngen_sum_of_squares_values];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_sum_of_squares_partials];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.s32 %r0, [rnngen_sum_of_squares_count];
+    mov.u32 %r1, %tid.x;
+    mov.u32 %r2, %ctaid.x;
+    mad.lo.s32 %r3, %r2, 256, %r1;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r3, %r0;
+    @%p0 bra $L_outside_0;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    ld.global.f32 %f1, [%rd5];
+    mul.rn.f32 %f2, %f1, %f1;
+    mov.f32 %f0, %f2;
+$L_outside_0:
+    mov.u32 %r4, block_sum;
+    mad.lo.s32 %r5, %r1, 4, %r4;
+    st.shared.f32 [%r5], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p1, %r1, 128;
+    @%p1 bra $L_tree_skip_1;
+    ld.shared.f32 %f3, [%r5];
+    ld.shared.f32 %f4, [%r5+512];
+    add.rn.f32 %f5, %f3, %f4;
+    st.shared.f32 [%r5], %f5;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p2, %r1, 64;
+    @%p2 bra $L_tree_skip_2;
+    ld.shared.f32 %f6, [%r5];
+    ld.shared.f32 %f7, [%r5+256];
+    add.rn.f32 %f8, %f6, %f7;
+    st.shared.f32 [%r5], %f8;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p3, %r1, 32;
+    @%p3 bra $L_tree_skip_3;
+    ld.shared.f32 %f9, [%r5];
+    ld.shared.f32 %f10, [%r5+128];
+    add.rn.f32 %f11, %f9, %f10;
+    st.shared.f32 [%r5], %f11;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p4, %r1, 16;
+    @%p4 bra $L_tree_skip_4;
+    ld.shared.f32 %f12, [%r5];
+    ld.shared.f32 %f13, [%r5+64];
+    add.rn.f32 %f14, %f12, %f13;
+    st.shared.f32 [%r5], %f14;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r1, 8;
+    @%p5 bra $L_tree_skip_5;
+    ld.shared.f32 %f15, [%r5];
+    ld.shared.f32 %f16, [%r5+32];
+    add.rn.f32 %f17, %f15, %f16;
+    st.shared.f32 [%r5], %f17;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r1, 4;
+    @%p6 bra $L_tree_skip_6;
+    ld.shared.f32 %f18, [%r5];
+    ld.shared.f32 %f19, [%r5+16];
+    add.rn.f32 %f20, %f18, %f19;
+    st.shared.f32 [%r5], %f20;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r1, 2;
+    @%p7 bra $L_tree_skip_7;
+    ld.shared.f32 %f21, [%r5];
+    ld.shared.f32 %f22, [%r5+8];
+    add.rn.f32 %f23, %f21, %f22;
+    st.shared.f32 [%r5], %f23;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r1, 1;
+    @%p8 bra $L_tree_skip_8;
+    ld.shared.f32 %f24, [%r5];
+    ld.shared.f32 %f25, [%r5+4];
+    add.rn.f32 %f26, %f24, %f25;
+    st.shared.f32 [%r5], %f26;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f27, [%r4];
+    setp.ne.u32 %p9, %r1, 0;
+    @%p9 bra $L_done_9;
+    mul.wide.s32 %rd6, %r2, 4;
+    add.u64 %rd7, %rd3, %rd6;
+    st.global.f32 [%rd7], %f27;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_clip_scale(
+    .param .u64 rnngen_clip_scale_values,
+    .param .s32 rnngen_clip_scale_count,
+    .param .u64 rnngen_clip_scale_norm,
+    .param .f32 rnngen_clip_scale_maxNorm
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<4>;
+    .reg .f32 %f<6>;
+    .reg .b64 %rd<6>;
+
+    // Clipping: g *= maxNorm / norm when the norm exceeds maxNorm and is finite.
+    ld.param.u64 %rd0, [rnngen_clip_scale_values];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.s32 %r0, [rnngen_clip_scale_count];
+    ld.param.u64 %rd2, [rnngen_clip_scale_norm];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.f32 %f0, [rnngen_clip_scale_maxNorm];
+    mov.u32 %r1, %ctaid.x;
+    mov.u32 %r2, %tid.x;
+    mad.lo.s32 %r3, %r1, 256, %r2;
+    setp.ge.s32 %p0, %r3, %r0;
+    @%p0 bra $L_end_0;
+    ld.global.f32 %f1, [%rd3];
+    setp.le.f32 %p1, %f1, %f0;
+    @%p1 bra $L_end_0;
+    abs.f32 %f2, %f1;
+    setp.lt.f32 %p2, %f2, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    div.rn.f32 %f3, %f0, %f1;
+    ld.global.f32 %f4, [%rd5];
+    mul.rn.f32 %f5, %f4, %f3;
+    st.global.f32 [%rd5], %f5;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_sum_partials(
+    .param .u64 rnngen_sum_partials_partials,
+    .param .s32 rnngen_sum_partials_count,
+    .param .u64 rnngen_sum_partials_result,
+    .param .f32 rnngen_sum_partials_divisor,
+    .param .s32 rnngen_sum_partials_root
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<11>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<32>;
+    .reg .b64 %rd<6>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Pass two of a deterministic sum, one block: S = Σ partials in a fixed order; result = √S (a norm) or S / divisor (a mean).
+    ld.param.u64 %rd0, [rnngen_sum_partials_partials];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.s32 %r0, [rnngen_sum_partials_count];
+    ld.param.u64 %rd2, [rnngen_sum_partials_result];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.f32 %f0, [rnngen_sum_partials_divisor];
+    ld.param.s32 %r1, [rnngen_sum_partials_root];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %tid.x;
+    mov.f32 %f1, 0f00000000;
+    mov.s32 %r3, %r2;
+$L_partials_0:
+    setp.ge.s32 %p1, %r3, %r0;
+    @%p1 bra $L_partials_done_1;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    ld.global.f32 %f2, [%rd5];
+    add.rn.f32 %f3, %f1, %f2;
+    mov.f32 %f1, %f3;
+    add.s32 %r4, %r3, 256;
+    mov.s32 %r3, %r4;
+    bra.uni $L_partials_0;
+$L_partials_done_1:
+    mov.u32 %r5, block_sum;
+    mad.lo.s32 %r6, %r2, 4, %r5;
+    st.shared.f32 [%r6], %f1;
+    bar.sync 0;
+    setp.ge.u32 %p2, %r2, 128;
+    @%p2 bra $L_tree_skip_2;
+    ld.shared.f32 %f4, [%r6];
+    ld.shared.f32 %f5, [%r6+512];
+    add.rn.f32 %f6, %f4, %f5;
+    st.shared.f32 [%r6], %f6;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p3, %r2, 64;
+    @%p3 bra $L_tree_skip_3;
+    ld.shared.f32 %f7, [%r6];
+    ld.shared.f32 %f8, [%r6+256];
+    add.rn.f32 %f9, %f7, %f8;
+    st.shared.f32 [%r6], %f9;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p4, %r2, 32;
+    @%p4 bra $L_tree_skip_4;
+    ld.shared.f32 %f10, [%r6];
+    ld.shared.f32 %f11, [%r6+128];
+    add.rn.f32 %f12, %f10, %f11;
+    st.shared.f32 [%r6], %f12;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r2, 16;
+    @%p5 bra $L_tree_skip_5;
+    ld.shared.f32 %f13, [%r6];
+    ld.shared.f32 %f14, [%r6+64];
+    add.rn.f32 %f15, %f13, %f14;
+    st.shared.f32 [%r6], %f15;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r2, 8;
+    @%p6 bra $L_tree_skip_6;
+    ld.shared.f32 %f16, [%r6];
+    ld.shared.f32 %f17, [%r6+32];
+    add.rn.f32 %f18, %f16, %f17;
+    st.shared.f32 [%r6], %f18;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r2, 4;
+    @%p7 bra $L_tree_skip_7;
+    ld.shared.f32 %f19, [%r6];
+    ld.shared.f32 %f20, [%r6+16];
+    add.rn.f32 %f21, %f19, %f20;
+    st.shared.f32 [%r6], %f21;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r2, 2;
+    @%p8 bra $L_tree_skip_8;
+    ld.shared.f32 %f22, [%r6];
+    ld.shared.f32 %f23, [%r6+8];
+    add.rn.f32 %f24, %f22, %f23;
+    st.shared.f32 [%r6], %f24;
+$L_tree_skip_8:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r2, 1;
+    @%p9 bra $L_tree_skip_9;
+    ld.shared.f32 %f25, [%r6];
+    ld.shared.f32 %f26, [%r6+4];
+    add.rn.f32 %f27, %f25, %f26;
+    st.shared.f32 [%r6], %f27;
+$L_tree_skip_9:
+    bar.sync 0;
+    ld.shared.f32 %f28, [%r5];
+    setp.ne.u32 %p10, %r2, 0;
+    @%p10 bra $L_done_10;
+    sqrt.rn.f32 %f29, %f28;
+    div.rn.f32 %f30, %f28, %f0;
+    selp.f32 %f31, %f29, %f30, %p0;
+    st.global.f32 [%rd3], %f31;
+$L_done_10:
+    ret;
+}
+
+.visible .entry rnngen_adam(
+    .param .u64 rnngen_adam_parameters,
+    .param .u64 rnngen_adam_gradients,
+    .param .u64 rnngen_adam_exp_avg,
+    .param .u64 rnngen_adam_exp_avg_sq,
+    .param .s32 rnngen_adam_count,
+    .param .u64 rnngen_adam_guard,
+    .param .f32 rnngen_adam_weightDecay,
+    .param .s32 rnngen_adam_coupled,
+    .param .f32 rnngen_adam_shrink,
+    .param .f32 rnngen_adam_oneMinusBeta1,
+    .param .f32 rnngen_adam_beta2,
+    .param .f32 rnngen_adam_oneMinusBeta2,
+    .param .f32 rnngen_adam_stepSize,
+    .param .f32 rnngen_adam_correction2Sqrt,
+    .param .f32 rnngen_adam_epsilon
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<5>;
+    .reg .f32 %f<32>;
+    .reg .b64 %rd<18>;
+
+    // Adam / AdamW: m += (g - m)(1 - b1); v = b2 v + (1 - b2) g^2; p = p shrink - lr/(1 - b1^t) m / (sqrt(v)/sqrt(1 - b2^t) + eps).
+    ld.param.u64 %rd0, [rnngen_adam_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_adam_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_adam_exp_avg];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_adam_exp_avg_sq];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.s32 %r0, [rnngen_adam_count];
+    ld.param.u64 %rd8, [rnngen_adam_guard];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.f32 %f0, [rnngen_adam_weightDecay];
+    ld.param.s32 %r1, [rnngen_adam_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_adam_shrink];
+    ld.param.f32 %f4, [rnngen_adam_oneMinusBeta1];
+    ld.param.f32 %f5, [rnngen_adam_beta2];
+    ld.param.f32 %f6, [rnngen_adam_oneMinusBeta2];
+    ld.param.f32 %f7, [rnngen_adam_stepSize];
+    ld.param.f32 %f8, [rnngen_adam_correction2Sqrt];
+    ld.param.f32 %f9, [rnngen_adam_epsilon];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f10, [%rd9];
+    abs.f32 %f11, %f10;
+    setp.lt.f32 %p2, %f11, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd1, %rd10;
+    ld.global.f32 %f1, [%rd11];
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd3, %rd12;
+    ld.global.f32 %f12, [%rd13];
+    mul.rn.f32 %f13, %f1, %f0;
+    add.rn.f32 %f14, %f13, %f12;
+    selp.f32 %f15, %f14, %f12, %p0;
+    mov.f32 %f2, %f15;
+    mul.wide.s32 %rd14, %r4, 4;
+    add.u64 %rd15, %rd5, %rd14;
+    mul.wide.s32 %rd16, %r4, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    ld.global.f32 %f16, [%rd15];
+    sub.rn.f32 %f17, %f2, %f16;
+    mul.rn.f32 %f18, %f17, %f4;
+    add.rn.f32 %f19, %f16, %f18;
+    ld.global.f32 %f20, [%rd17];
+    mul.rn.f32 %f21, %f20, %f5;
+    mul.rn.f32 %f22, %f2, %f6;
+    mul.rn.f32 %f23, %f22, %f2;
+    add.rn.f32 %f24, %f21, %f23;
+    st.global.f32 [%rd15], %f19;
+    st.global.f32 [%rd17], %f24;
+    sqrt.rn.f32 %f25, %f24;
+    div.rn.f32 %f26, %f25, %f8;
+    add.rn.f32 %f27, %f26, %f9;
+    div.rn.f32 %f28, %f19, %f27;
+    mul.rn.f32 %f29, %f7, %f28;
+    mul.rn.f32 %f30, %f1, %f3;
+    sub.rn.f32 %f31, %f30, %f29;
+    st.global.f32 [%rd11], %f31;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_sgd(
+    .param .u64 rnngen_sgd_parameters,
+    .param .u64 rnngen_sgd_gradients,
+    .param .u64 rnngen_sgd_momentum_buffer,
+    .param .s32 rnngen_sgd_count,
+    .param .u64 rnngen_sgd_guard,
+    .param .f32 rnngen_sgd_weightDecay,
+    .param .s32 rnngen_sgd_coupled,
+    .param .f32 rnngen_sgd_negativeRate,
+    .param .f32 rnngen_sgd_momentum,
+    .param .f32 rnngen_sgd_oneMinusDampening,
+    .param .s32 rnngen_sgd_mode,
+    .param .s32 rnngen_sgd_first
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<6>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<24>;
+    .reg .b64 %rd<14>;
+
+    // SGD with optional heavy-ball or Nesterov momentum: v = mu v + (1 - d) g (v = g at step 1); p -= lr v, or lr (g + mu v).
+    ld.param.u64 %rd0, [rnngen_sgd_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_sgd_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_sgd_momentum_buffer];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_sgd_count];
+    ld.param.u64 %rd6, [rnngen_sgd_guard];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.f32 %f0, [rnngen_sgd_weightDecay];
+    ld.param.s32 %r1, [rnngen_sgd_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_sgd_negativeRate];
+    ld.param.f32 %f4, [rnngen_sgd_momentum];
+    ld.param.f32 %f5, [rnngen_sgd_oneMinusDampening];
+    ld.param.s32 %r5, [rnngen_sgd_mode];
+    ld.param.s32 %r6, [rnngen_sgd_first];
+    setp.ne.s32 %p1, %r6, 0;
+    setp.ge.s32 %p2, %r4, %r0;
+    @%p2 bra $L_end_0;
+    ld.global.f32 %f6, [%rd7];
+    abs.f32 %f7, %f6;
+    setp.lt.f32 %p3, %f7, 0f7F800000;
+    @!%p3 bra $L_end_0;
+    mul.wide.s32 %rd8, %r4, 4;
+    add.u64 %rd9, %rd1, %rd8;
+    ld.global.f32 %f1, [%rd9];
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    ld.global.f32 %f8, [%rd11];
+    mul.rn.f32 %f9, %f1, %f0;
+    add.rn.f32 %f10, %f9, %f8;
+    selp.f32 %f11, %f10, %f8, %p0;
+    mov.f32 %f2, %f11;
+    mul.rn.f32 %f12, %f2, %f3;
+    add.rn.f32 %f13, %f12, %f1;
+    setp.eq.s32 %p4, %r5, 0;
+    @%p4 bra $L_plain_1;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd5, %rd12;
+    ld.global.f32 %f14, [%rd13];
+    mul.rn.f32 %f15, %f14, %f4;
+    mul.rn.f32 %f16, %f2, %f5;
+    add.rn.f32 %f17, %f16, %f15;
+    selp.f32 %f18, %f2, %f17, %p1;
+    st.global.f32 [%rd13], %f18;
+    mul.rn.f32 %f19, %f18, %f4;
+    add.rn.f32 %f20, %f19, %f2;
+    setp.eq.s32 %p5, %r5, 2;
+    selp.f32 %f21, %f20, %f18, %p5;
+    mul.rn.f32 %f22, %f21, %f3;
+    add.rn.f32 %f23, %f22, %f1;
+    mov.f32 %f13, %f23;
+$L_plain_1:
+    st.global.f32 [%rd9], %f13;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_rmsprop(
+    .param .u64 rnngen_rmsprop_parameters,
+    .param .u64 rnngen_rmsprop_gradients,
+    .param .u64 rnngen_rmsprop_square_avg,
+    .param .u64 rnngen_rmsprop_grad_avg,
+    .param .u64 rnngen_rmsprop_momentum_buffer,
+    .param .s32 rnngen_rmsprop_count,
+    .param .u64 rnngen_rmsprop_guard,
+    .param .f32 rnngen_rmsprop_weightDecay,
+    .param .s32 rnngen_rmsprop_coupled,
+    .param .f32 rnngen_rmsprop_alpha,
+    .param .f32 rnngen_rmsprop_oneMinusAlpha,
+    .param .f32 rnngen_rmsprop_epsilon,
+    .param .f32 rnngen_rmsprop_momentum,
+    .param .f32 rnngen_rmsprop_learningRate,
+    .param .s32 rnngen_rmsprop_centered,
+    .param .s32 rnngen_rmsprop_hasMomentum
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<5>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<35>;
+    .reg .b64 %rd<22>;
+
+    // RMSProp: sq = a sq + (1 - a) g^2; (centred) gbar += (g - gbar)(1 - a); u = g / (sqrt(sq [- gbar^2]) + eps); b = mu b + u; p -= lr u.
+    ld.param.u64 %rd0, [rnngen_rmsprop_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_rmsprop_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_rmsprop_square_avg];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_rmsprop_grad_avg];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_rmsprop_momentum_buffer];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_rmsprop_count];
+    ld.param.u64 %rd10, [rnngen_rmsprop_guard];
+    cvta.to.global.u64 %rd11, %rd10;
+    ld.param.f32 %f0, [rnngen_rmsprop_weightDecay];
+    ld.param.s32 %r1, [rnngen_rmsprop_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_rmsprop_alpha];
+    ld.param.f32 %f4, [rnngen_rmsprop_oneMinusAlpha];
+    ld.param.f32 %f5, [rnngen_rmsprop_epsilon];
+    ld.param.f32 %f6, [rnngen_rmsprop_momentum];
+    ld.param.f32 %f7, [rnngen_rmsprop_learningRate];
+    ld.param.s32 %r5, [rnngen_rmsprop_centered];
+    ld.param.s32 %r6, [rnngen_rmsprop_hasMomentum];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f8, [%rd11];
+    abs.f32 %f9, %f8;
+    setp.lt.f32 %p2, %f9, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f1, [%rd13];
+    mul.wide.s32 %rd14, %r4, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f10, [%rd15];
+    mul.rn.f32 %f11, %f1, %f0;
+    add.rn.f32 %f12, %f11, %f10;
+    selp.f32 %f13, %f12, %f10, %p0;
+    mov.f32 %f2, %f13;
+    mul.wide.s32 %rd16, %r4, 4;
+    add.u64 %rd17, %rd5, %rd16;
+    ld.global.f32 %f14, [%rd17];
+    mul.rn.f32 %f15, %f14, %f3;
+    mul.rn.f32 %f16, %f2, %f4;
+    mul.rn.f32 %f17, %f16, %f2;
+    add.rn.f32 %f18, %f15, %f17;
+    st.global.f32 [%rd17], %f18;
+    mov.f32 %f19, %f18;
+    setp.eq.s32 %p3, %r5, 0;
+    @%p3 bra $L_uncentred_1;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd7, %rd18;
+    ld.global.f32 %f20, [%rd19];
+    sub.rn.f32 %f21, %f2, %f20;
+    mul.rn.f32 %f22, %f21, %f4;
+    add.rn.f32 %f23, %f20, %f22;
+    st.global.f32 [%rd19], %f23;
+    mul.rn.f32 %f24, %f23, %f23;
+    sub.rn.f32 %f25, %f18, %f24;
+    max.f32 %f26, %f25, 0f00000000;
+    mov.f32 %f19, %f26;
+$L_uncentred_1:
+    sqrt.rn.f32 %f27, %f19;
+    add.rn.f32 %f28, %f27, %f5;
+    div.rn.f32 %f29, %f2, %f28;
+    setp.eq.s32 %p4, %r6, 0;
+    @%p4 bra $L_no_momentum_2;
+    mul.wide.s32 %rd20, %r4, 4;
+    add.u64 %rd21, %rd9, %rd20;
+    ld.global.f32 %f30, [%rd21];
+    mul.rn.f32 %f31, %f30, %f6;
+    add.rn.f32 %f32, %f31, %f29;
+    mov.f32 %f29, %f32;
+    st.global.f32 [%rd21], %f29;
+$L_no_momentum_2:
+    mul.rn.f32 %f33, %f29, %f7;
+    sub.rn.f32 %f34, %f1, %f33;
+    st.global.f32 [%rd13], %f34;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_adagrad(
+    .param .u64 rnngen_adagrad_parameters,
+    .param .u64 rnngen_adagrad_gradients,
+    .param .u64 rnngen_adagrad_sum,
+    .param .s32 rnngen_adagrad_count,
+    .param .u64 rnngen_adagrad_guard,
+    .param .f32 rnngen_adagrad_weightDecay,
+    .param .s32 rnngen_adagrad_coupled,
+    .param .f32 rnngen_adagrad_rate,
+    .param .f32 rnngen_adagrad_epsilon
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<5>;
+    .reg .f32 %f<19>;
+    .reg .b64 %rd<14>;
+
+    // AdaGrad: s += g^2; p -= g / (sqrt(s) + eps) * lr_t.
+    ld.param.u64 %rd0, [rnngen_adagrad_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_adagrad_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_adagrad_sum];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_adagrad_count];
+    ld.param.u64 %rd6, [rnngen_adagrad_guard];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.f32 %f0, [rnngen_adagrad_weightDecay];
+    ld.param.s32 %r1, [rnngen_adagrad_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_adagrad_rate];
+    ld.param.f32 %f4, [rnngen_adagrad_epsilon];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f5, [%rd7];
+    abs.f32 %f6, %f5;
+    setp.lt.f32 %p2, %f6, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd8, %r4, 4;
+    add.u64 %rd9, %rd1, %rd8;
+    ld.global.f32 %f1, [%rd9];
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    ld.global.f32 %f7, [%rd11];
+    mul.rn.f32 %f8, %f1, %f0;
+    add.rn.f32 %f9, %f8, %f7;
+    selp.f32 %f10, %f9, %f7, %p0;
+    mov.f32 %f2, %f10;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd5, %rd12;
+    ld.global.f32 %f11, [%rd13];
+    mul.rn.f32 %f12, %f2, %f2;
+    add.rn.f32 %f13, %f11, %f12;
+    st.global.f32 [%rd13], %f13;
+    sqrt.rn.f32 %f14, %f13;
+    add.rn.f32 %f15, %f14, %f4;
+    div.rn.f32 %f16, %f2, %f15;
+    mul.rn.f32 %f17, %f16, %f3;
+    sub.rn.f32 %f18, %f1, %f17;
+    st.global.f32 [%rd9], %f18;
+$L_end_0:
+    ret;
+}
 ";
 
     /// <summary>Copies this model to a GPU: loads its kernels, allocates the device buffers and uploads the current parameters.</summary>
@@ -2801,8 +3877,9 @@ $L_end_0:
     /// <summary>
     /// OddModel on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the
     /// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and
-    /// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new
-    /// weights with <see cref="UpdateParameters"/>. One call at a time per instance.
+    /// meets the other blocks at a grid barrier once per step. <see cref="Training"/> runs the loss, clipping and optimiser
+    /// steps on the device; <see cref="UpdateParameters"/> and <see cref="CopyParametersTo"/> move the weights between the
+    /// CPU model and this one. One call at a time per instance.
     /// </summary>
     /// <remarks>
     /// Layer0: 2 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
@@ -2817,6 +3894,8 @@ $L_end_0:
         private readonly global::RnnGen.Gpu.DeviceBuffer _lengths;
         private readonly global::RnnGen.Gpu.DeviceBuffer _barrier;
         private readonly global::RnnGen.Gpu.DeviceBuffer _outputs;
+        private readonly global::RnnGen.Gpu.GpuModule _module;
+        private global::RnnGen.Gpu.CudaTraining? _training;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_copy;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_projection;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_persistent;
@@ -2839,6 +3918,7 @@ $L_end_0:
         {
             _device = device;
             global::RnnGen.Gpu.GpuModule module = device.LoadModule(CudaPtx);
+            _module = module;
             _kernel_rnngen_copy = device.GetKernel(module, "rnngen_copy");
             _kernel_layer0_projection = device.GetKernel(module, "layer0_projection");
             _kernel_layer0_persistent = device.GetKernel(module, "layer0_persistent");
@@ -2866,6 +3946,39 @@ $L_end_0:
             packed.CopyTo(_staging);
             ClearPadding(_staging); // whatever the padding holds must not reach a result
             _device.Upload<float>(_parameters, 0, _staging);
+        }
+
+        /// <summary>
+        /// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs
+        /// (<c>ComputeLoss</c>, into <c>OutputGradients</c>), the parameter gradients in the packed layout (<c>Gradients</c>),
+        /// clipping by global norm and the optimisers (<c>CreateOptimizer</c>), all without leaving the device.
+        /// </summary>
+        public global::RnnGen.Gpu.CudaTraining Training
+        {
+            get
+            {
+                ThrowIfDisposed();
+                return _training ??= new global::RnnGen.Gpu.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize);
+            }
+        }
+
+        /// <summary>Copies the weights on the device (e.g. after optimiser steps there) into <paramref name="packed"/>, the packed layout of <c>PackedParameters</c>; padding lanes read 0.</summary>
+        /// <param name="packed">Receives [PackedParameterLength] floats.</param>
+        /// <exception cref="global::System.ArgumentException">The span has the wrong length.</exception>
+        public void DownloadParameters(global::System.Span<float> packed)
+        {
+            ThrowIfDisposed();
+            global::RnnGen.Shapes.RequireLength(packed.Length, PackedParameterLength, "packed", "[PackedParameterLength]");
+            _device.Download<float>(_parameters, 0, packed);
+        }
+
+        /// <summary>Copies the weights on the device into a CPU model (to save a checkpoint, or to go on training or running on the CPU).</summary>
+        /// <param name="model">The CPU model that receives them.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="model"/> is null.</exception>
+        public void CopyParametersTo(OddModel model)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            DownloadParameters(model.PackedParameters);
         }
 
         /// <summary>Runs the network over a batch of sequences on the GPU: the same shapes and results as the CPU model's <c>Forward</c>.</summary>
@@ -3165,6 +4278,7 @@ $L_end_0:
             _lengths.Dispose();
             _barrier.Dispose();
             _outputs.Dispose();
+            _training?.Dispose();
         }
     }
 

@@ -44,8 +44,9 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// <summary>");
             w.Line($"/// {model} on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the");
             w.Line("/// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and");
-            w.Line("/// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new");
-            w.Line("/// weights with <see cref=\"UpdateParameters\"/>. One call at a time per instance.");
+            w.Line("/// meets the other blocks at a grid barrier once per step. <see cref=\"Training\"/> runs the loss, clipping and optimiser");
+            w.Line("/// steps on the device; <see cref=\"UpdateParameters\"/> and <see cref=\"CopyParametersTo\"/> move the weights between the");
+            w.Line("/// CPU model and this one. One call at a time per instance.");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
             foreach (var layer in plan.Layers)
@@ -61,6 +62,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 EmitFields(w, plan, module);
                 EmitConstructor(w, plan, module);
                 EmitUpdateParameters(w);
+                CudaTrainingEmitter.Emit(w, plan);
                 CudaForwardEmitter.Emit(w, plan);
                 CudaStateEmitter.Emit(w, plan);
                 EmitLaunchHelpers(w, plan);
@@ -76,6 +78,7 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line($"private readonly {Gpu}.DeviceBuffer _lengths;");
             w.Line($"private readonly {Gpu}.DeviceBuffer _barrier;");
             w.Line($"private readonly {Gpu}.DeviceBuffer _outputs;");
+            CudaTrainingEmitter.EmitFields(w);
             if (plan.Spec.Input.IsEmbedding)
             {
                 w.Line($"private readonly {Gpu}.DeviceBuffer _tokens;");
@@ -109,9 +112,9 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line();
         }
 
-        /// <summary>Every kernel the model launches: its field and its <c>.entry</c> name.</summary>
+        /// <summary>Every kernel the model launches: its field and its <c>.entry</c> name (the training kernels are the runtime's to launch).</summary>
         public static (string Field, string Entry)[] KernelFields(PtxModule module) =>
-            module.Kernels.Select(k => (Field(k.Name), k.Name)).ToArray();
+            module.Kernels.Where(k => !TrainingKernels.Contains(k.Name)).Select(k => (Field(k.Name), k.Name)).ToArray();
 
         /// <summary>The field holding kernel <paramref name="entry"/>: <c>_kernel_layer0_persistent</c>.</summary>
         public static string Field(string entry) => "_kernel_" + entry;
@@ -123,6 +126,7 @@ namespace RnnGen.Generator.Emit.Gpu
             {
                 w.Line("_device = device;");
                 w.Line($"{Gpu}.GpuModule module = device.LoadModule(CudaPtx);");
+                w.Line("_module = module;");
                 foreach (var (field, entry) in KernelFields(module))
                 {
                     w.Line($"{field} = device.GetKernel(module, \"{entry}\");");
@@ -224,6 +228,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("_lengths.Dispose();");
                 w.Line("_barrier.Dispose();");
                 w.Line("_outputs.Dispose();");
+                w.Line("_training?.Dispose();");
                 if (plan.Spec.Input.IsEmbedding)
                 {
                     w.Line("_tokens.Dispose();");

@@ -43,6 +43,11 @@ namespace RnnGen.Generator.Emit.Ptx
             }
 
             module.Add(SequenceKernels.BuildGather());
+            foreach (var kernel in TrainingKernels.Build())
+            {
+                module.Add(kernel);
+            }
+
             return module;
         }
 

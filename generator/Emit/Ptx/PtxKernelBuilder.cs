@@ -226,6 +226,12 @@ namespace RnnGen.Generator.Emit.Ptx
             return Unary("tanh.approx", PtxType.F32, a);
         }
 
+        /// <summary>√a rounded to nearest (sqrt.rn.f32): IEEE-exact, as <c>MathF.Sqrt</c> and <c>Vector.SquareRoot</c>.</summary>
+        public PtxRegister SqrtExact(PtxOperand a) => Unary("sqrt.rn", PtxType.F32, a);
+
+        /// <summary>log2(a), approximate (lg2.approx.ftz.f32): the base of the losses' logarithms.</summary>
+        public PtxRegister Log2(PtxOperand a) => Unary("lg2.approx.ftz", PtxType.F32, a);
+
         /// <summary>a / b rounded to nearest (div.rn.f32).</summary>
         public PtxRegister DivideExact(PtxOperand a, PtxOperand b) => Binary("div.rn", PtxType.F32, a, b, rounding: false);
 

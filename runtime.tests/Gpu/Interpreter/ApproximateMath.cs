@@ -12,6 +12,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
     /// <list type="bullet">
     /// <item>ex2.approx.ftz.f32: at most 2 ulp from the exact 2^a over the full range.</item>
     /// <item>rcp.approx.ftz.f32: at most 1 ulp from the exact 1/a over the full range.</item>
+    /// <item>lg2.approx.ftz.f32: at most 2^-22.6 absolute from the exact log2(a), before the rounding to float.</item>
     /// <item>tanh.approx.f32: relative error 2^-11 in recent ISA versions; earlier ones (and notes/ptx-subset.md)
     /// state 2^-10.987 -- we use the looser 2^-10.987 (about 4.94e-4) so tests see the worst case either allows.</item>
     /// </list>
@@ -23,6 +24,9 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
         public static readonly double TanhRelativeError = Math.Pow(2, -10.987);
 
         public const int Ex2UlpError = 2;
+
+        /// <summary>lg2.approx.f32 absolute error bound: 2^-22.6.</summary>
+        public static readonly double Lg2AbsoluteError = Math.Pow(2, -22.6);
 
         public const int RcpUlpError = 1;
 
@@ -68,6 +72,32 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
 
             var exact = 1.0 / a;
             return FlushToZero(WithinUlps(exact, RcpUlpError, ref random));
+        }
+
+        /// <summary>
+        /// lg2.approx.ftz.f32: the PTX ISA states a maximum absolute error of 2^-22.6 over the mantissa's range; the
+        /// result is moved by up to that much, then rounded to float (for |log2 a| &gt; 1 the rounding dominates).
+        /// 0 (and a flushed subnormal) gives -∞, a negative number NaN, +∞ gives +∞.
+        /// </summary>
+        public static float Lg2(float a, ref SchedulerRandom random)
+        {
+            a = FlushToZero(a);
+            if (float.IsNaN(a) || a < 0f)
+            {
+                return float.NaN;
+            }
+
+            if (a == 0f)
+            {
+                return float.NegativeInfinity;
+            }
+
+            if (float.IsPositiveInfinity(a))
+            {
+                return float.PositiveInfinity;
+            }
+
+            return (float)(Math.Log2(a) + (random.NextSigned() * Lg2AbsoluteError));
         }
 
         public static float Tanh(float a, ref SchedulerRandom random)

@@ -181,6 +181,66 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
             Assert.True(Math.Abs(Float(o[6]) - 1f) <= 2 * Ulp(1f));
         }
 
+        [Theory]
+        [InlineData(1)]
+        [InlineData(2)]
+        public void Sqrt_is_exact_and_lg2_stays_within_its_absolute_bound(int seed)
+        {
+            const int n = 256;
+            var ptx = Module(
+                "roots",
+                "    .param .u64 data",
+                """
+                    ld.param.u64 %rd1, [data];
+                    mov.u32 %r1, %tid.x;
+                    mul.wide.u32 %rd2, %r1, 12;
+                    add.s64 %rd3, %rd1, %rd2;
+                    ld.global.f32 %f1, [%rd3];
+                    sqrt.rn.f32 %f2, %f1;
+                    lg2.approx.ftz.f32 %f3, %f1;
+                    st.global.f32 [%rd3+4], %f2;
+                    st.global.f32 [%rd3+8], %f3;
+                    ret;
+                """);
+            var input = new uint[n * 3];
+            var random = new Random(seed);
+            for (var i = 0; i < n; i++)
+            {
+                input[i * 3] = Bits((float)Math.Pow(2, (random.NextDouble() * 40) - 20));
+            }
+
+            using var device = new PtxInterpreterDevice(seed);
+            var o = Run(device, ptx, "roots", new LaunchShape(1, n), input);
+            var inexact = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var a = Float(o[i * 3]);
+                Assert.Equal(MathF.Sqrt(a), Float(o[(i * 3) + 1]));
+                var lg2 = Float(o[(i * 3) + 2]);
+                var exact = Math.Log2(a);
+                Assert.True(Math.Abs(lg2 - exact) <= Math.Pow(2, -22.6) + (Ulp((float)exact) / 2), $"lg2({a}) = {lg2}, exact {exact}");
+                inexact += lg2 != (float)exact ? 1 : 0;
+            }
+
+            Assert.True(inexact > n / 16, $"lg2 perturbed {inexact} of {n}");
+            var special = RunOne(
+                $"""
+                    lg2.approx.ftz.f32 %f1, {Imm(0f)};                     st.global.f32 [%rd1], %f1;
+                    lg2.approx.ftz.f32 %f2, {Imm(-1f)};                    st.global.f32 [%rd1+4], %f2;
+                    lg2.approx.ftz.f32 %f3, {Imm(float.PositiveInfinity)}; st.global.f32 [%rd1+8], %f3;
+                    sqrt.rn.f32 %f4, {Imm(-1f)};                           st.global.f32 [%rd1+12], %f4;
+                    sqrt.rn.f32 %f5, {Imm(float.PositiveInfinity)};        st.global.f32 [%rd1+16], %f5;
+                    lg2.approx.ftz.f32 %f6, {Imm(1e-40f)};                 st.global.f32 [%rd1+20], %f6;
+                """,
+                6);
+            Assert.Equal(float.NegativeInfinity, Float(special[0]));
+            Assert.True(float.IsNaN(Float(special[1])));
+            Assert.Equal(float.PositiveInfinity, Float(special[2]));
+            Assert.True(float.IsNaN(Float(special[3])));
+            Assert.Equal(float.PositiveInfinity, Float(special[4]));
+            Assert.Equal(float.NegativeInfinity, Float(special[5]));
+        }
+
         private static double Ulp(float value) => (double)MathF.BitIncrement(MathF.Abs(value)) - MathF.Abs(value);
     }
 }

@@ -234,6 +234,12 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                     case Op.RcpApprox:
                         SetF(ref r, ins.D, ApproximateMath.Rcp(F(ref r, ins.A), ref _math));
                         break;
+                    case Op.Lg2Approx:
+                        SetF(ref r, ins.D, ApproximateMath.Lg2(F(ref r, ins.A), ref _math));
+                        break;
+                    case Op.SqrtF32:
+                        SetF(ref r, ins.D, MathF.Sqrt(F(ref r, ins.A)));
+                        break;
                     case Op.TanhApprox:
                         SetF(ref r, ins.D, ApproximateMath.Tanh(F(ref r, ins.A), ref _math));
                         break;

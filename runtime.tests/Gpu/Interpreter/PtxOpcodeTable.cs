@@ -117,6 +117,8 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
 
             Add("ex2.approx.ftz.f32", Op.Ex2Approx, "D32f", "S32f");
             Add("rcp.approx.ftz.f32", Op.RcpApprox, "D32f", "S32f");
+            Add("lg2.approx.ftz.f32", Op.Lg2Approx, "D32f", "S32f");
+            Add("sqrt.rn.f32", Op.SqrtF32, "D32f", "S32f");
             t.Add("tanh.approx.f32", new OpSpec(Op.TanhApprox, new[] { "D32f", "S32f" }, MinSm: 75, MinVersion: 70));
 
             foreach (var type in new[] { "f32", "u32", "s32", "b32" })

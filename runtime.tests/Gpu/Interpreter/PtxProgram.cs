@@ -62,6 +62,8 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
         CvtRmiF32F32,
         Ex2Approx,
         RcpApprox,
+        Lg2Approx,
+        SqrtF32,
         TanhApprox,
         LdGlobal,
         LdGlobalV4,

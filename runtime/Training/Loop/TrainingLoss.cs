@@ -39,6 +39,12 @@ namespace RnnGen.Training
             };
         }
 
+        /// <summary>Which of the built-in losses this is (<see cref="TrainingLossKind.Custom"/> for a derived class), for the device path.</summary>
+        internal virtual TrainingLossKind Kind => TrainingLossKind.Custom;
+
+        /// <summary>The output activation mean squared error differentiates through (Linear for the other losses).</summary>
+        internal virtual Activation OutputActivation => Activation.Linear;
+
         /// <summary>Computes the batch's mean loss and writes d(loss)/d(pre-activation) for <c>Backward</c>.</summary>
         /// <typeparam name="TInput">The model's input type.</typeparam>
         /// <param name="outputs">The Forward outputs, <see cref="TrainingBatch{TInput}.OutputLength"/> floats.</param>
@@ -51,6 +57,8 @@ namespace RnnGen.Training
 
         private sealed class SoftmaxCrossEntropyLoss : TrainingLoss
         {
+            internal override TrainingLossKind Kind => TrainingLossKind.SoftmaxCrossEntropy;
+
             public override float Compute<TInput>(ReadOnlySpan<float> outputs, TrainingBatch<TInput> batch, Span<float> outputGradients, Span<float> rowMask) =>
                 Losses.SoftmaxCrossEntropy(outputs, batch.TokenTargets.AsSpan(0, batch.OutputRows), outputs.Length / batch.OutputRows, outputGradients, batch.RowMask(rowMask));
 
@@ -59,6 +67,8 @@ namespace RnnGen.Training
 
         private sealed class BinaryCrossEntropyLoss : TrainingLoss
         {
+            internal override TrainingLossKind Kind => TrainingLossKind.BinaryCrossEntropy;
+
             public override float Compute<TInput>(ReadOnlySpan<float> outputs, TrainingBatch<TInput> batch, Span<float> outputGradients, Span<float> rowMask) =>
                 Losses.BinaryCrossEntropy(outputs, batch.Targets.AsSpan(0, outputs.Length), outputGradients, batch.RowMask(rowMask), outputs.Length / batch.OutputRows);
 
@@ -67,6 +77,10 @@ namespace RnnGen.Training
 
         private sealed class MeanSquaredErrorLoss(Activation activation) : TrainingLoss
         {
+            internal override TrainingLossKind Kind => TrainingLossKind.MeanSquaredError;
+
+            internal override Activation OutputActivation => activation;
+
             public override float Compute<TInput>(ReadOnlySpan<float> outputs, TrainingBatch<TInput> batch, Span<float> outputGradients, Span<float> rowMask) =>
                 Losses.MeanSquaredError(outputs, batch.Targets.AsSpan(0, outputs.Length), activation, outputGradients, batch.RowMask(rowMask), outputs.Length / batch.OutputRows);
 
