@@ -44,8 +44,17 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// <summary>");
             w.Line($"/// {model} on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the");
             w.Line("/// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and");
-            w.Line("/// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new");
-            w.Line("/// weights with <see cref=\"UpdateParameters\"/>. One call at a time per instance.");
+            if (PtxEmitter.HasBackward(plan))
+            {
+                w.Line("/// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the");
+                w.Line("/// device (the same gradients as the CPU model's) into <see cref=\"GradientBuffer\"/>. One call at a time per instance.");
+            }
+            else
+            {
+                w.Line("/// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new");
+                w.Line("/// weights with <see cref=\"UpdateParameters\"/>. One call at a time per instance.");
+            }
+
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
             foreach (var layer in plan.Layers)
@@ -63,6 +72,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 EmitUpdateParameters(w);
                 CudaForwardEmitter.Emit(w, plan);
                 CudaStateEmitter.Emit(w, plan);
+                CudaBackwardEmitter.Emit(w, plan);
                 EmitLaunchHelpers(w, plan);
                 EmitDispose(w, plan);
             }
@@ -104,6 +114,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("private bool _streaming;");
             }
 
+            CudaBackwardEmitter.EmitFields(w, plan);
             w.Line("private int _inUse;");
             w.Line("private bool _disposed;");
             w.Line();
@@ -149,6 +160,7 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("_reversedTokens = device.Allocate(4L * MaxSequenceLength * MaxBatchSize);");
                 }
 
+                CudaBackwardEmitter.EmitAllocation(w, plan);
                 w.Line("UpdateParameters(parameters);");
             }
 
@@ -233,6 +245,8 @@ namespace RnnGen.Generator.Emit.Gpu
                 {
                     w.Line("_reversedTokens.Dispose();");
                 }
+
+                CudaBackwardEmitter.EmitDispose(w, plan);
             }
         }
     }

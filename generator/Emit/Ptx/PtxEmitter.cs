@@ -43,7 +43,40 @@ namespace RnnGen.Generator.Emit.Ptx
             }
 
             module.Add(SequenceKernels.BuildGather());
+            if (HasBackward(plan))
+            {
+                AddBackward(module, plan);
+            }
+
             return module;
+        }
+
+        /// <summary>
+        /// Whether the GPU path has <c>Backward</c> for this network: one direction per layer, forward in time, and
+        /// no dropout (the GPU Forward has no training mode yet, so it has no masks to differentiate).
+        /// </summary>
+        public static bool HasBackward(Plan plan) =>
+            plan.Layers.All(l => !l.Reverse) && plan.Groups.All(g => !g.Merges) && !plan.Forward.HasDropout;
+
+        /// <summary>The persistent backward kernel of one unit.</summary>
+        public static RecurrentBackwardKernel RecurrentBackward(Plan plan, LayerPlan layer) =>
+            new(layer, plan.Forward.Layers[layer.Index], plan.Backward, plan.Spec.MaxBatchSize, plan.Spec.CudaFastMath);
+
+        private static void AddBackward(PtxModule module, Plan plan)
+        {
+            module.Add(GradientKernels.BuildScatterRows());
+            module.Add(GradientKernels.BuildWeightGradient());
+            module.Add(GradientKernels.BuildTransposedProduct());
+            if (plan.Embedding is not null)
+            {
+                module.Add(GradientKernels.BuildEmbeddingRows());
+                module.Add(GradientKernels.BuildEmbeddingGradient());
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                module.Add(RecurrentBackward(plan, layer).Build());
+            }
         }
 
         /// <summary>The persistent recurrent kernel of one unit.</summary>

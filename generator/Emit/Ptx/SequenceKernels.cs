@@ -168,7 +168,7 @@ namespace RnnGen.Generator.Emit.Ptx
             return k;
         }
 
-        private static PtxKernelBuilder Start(string name, string summary)
+        internal static PtxKernelBuilder Start(string name, string summary)
         {
             var k = new PtxKernelBuilder(name) { MaxThreads = Threads };
             k.Comment(summary);
@@ -176,7 +176,7 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>i = blockIdx · 256 + threadIdx; threads at or past <paramref name="count"/> jump to the end.</summary>
-        private static (PtxRegister Index, string End) Index(PtxKernelBuilder k, PtxRegister count)
+        internal static (PtxRegister Index, string End) Index(PtxKernelBuilder k, PtxRegister count)
         {
             var i = k.MulAdd(k.Special(PtxSpecial.BlockIndex), Threads, k.Special(PtxSpecial.ThreadIndex));
             var end = k.NewLabel("end");
@@ -184,14 +184,14 @@ namespace RnnGen.Generator.Emit.Ptx
             return (i, end);
         }
 
-        private static void Finish(PtxKernelBuilder k, string end)
+        internal static void Finish(PtxKernelBuilder k, string end)
         {
             k.Label(end);
             k.Return();
         }
 
         /// <summary>for (j = first; j &lt; count; j++) body(j); <paramref name="count"/> is at least 1.</summary>
-        private static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body)
+        internal static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body)
         {
             var j = k.Mov(PtxType.S32, first);
             var loop = k.NewLabel("loop");
