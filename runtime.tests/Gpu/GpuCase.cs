@@ -51,7 +51,7 @@ namespace RnnGen.Runtime.Tests.Gpu
         /// <summary>Uploads <paramref name="packed"/> to the GPU model (UpdateParameters); the CPU model keeps its own.</summary>
         void UpdateGpuParameters(float[] packed);
 
-        /// <summary>Whether the GPU model has <c>Backward</c> (one direction per layer, no dropout).</summary>
+        /// <summary>Whether the GPU model has <c>Backward</c> (registered with its GPU Backward delegates).</summary>
         bool CanBackward { get; }
 
         /// <summary>The CPU model's PyTorch tensors, to compare gradients tensor by tensor.</summary>
@@ -71,6 +71,9 @@ namespace RnnGen.Runtime.Tests.Gpu
 
         /// <summary>Zeroes the GPU model's GradientBuffer.</summary>
         void ClearGpuGradients();
+
+        /// <summary>Sets the GPU model's DeterministicEmbeddingGradients (token-input models only).</summary>
+        void SetDeterministicEmbeddingGradients(bool on);
     }
 
     /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
@@ -181,6 +184,10 @@ namespace RnnGen.Runtime.Tests.Gpu
         }
 
         public void ClearGpuGradients() => GpuClearGradients!(_gpu!);
+
+        public Action<TGpu, bool>? GpuDeterministic { get; init; }
+
+        public void SetDeterministicEmbeddingGradients(bool on) => GpuDeterministic!(_gpu!, on);
 
         public float[] Parameters() => CpuParameters(_cpu);
 

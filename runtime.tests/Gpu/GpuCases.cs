@@ -138,6 +138,9 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuCopyState = (g, s, h, c) => g.CopyFinalState(s, h, c),
                 CpuParameters = m => m.PackedParameters.ToArray(),
                 GpuUpdate = (g, p) => g.UpdateParameters(p),
+                GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else if (x is null) g.Backward(o, p); else g.Backward(o, p, x); },
+                GpuGradientBuffer = g => g.GradientBuffer,
+                GpuClearGradients = g => g.ClearGradients(),
             },
             () => new GpuCase<GpuBidirectionalMultiplyAverage, GpuBidirectionalMultiplyAverage.CudaModel, object>("GpuBidirectionalMultiplyAverage", (m, d) => m.ToCuda(d), new[] { (9, false), (9, false), (6, true), (6, true) })
             {
@@ -150,6 +153,9 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuCopyState = (g, s, h, c) => g.CopyFinalState(s, h, c),
                 CpuParameters = m => m.PackedParameters.ToArray(),
                 GpuUpdate = (g, p) => g.UpdateParameters(p),
+                GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else if (x is null) g.Backward(o, p); else g.Backward(o, p, x); },
+                GpuGradientBuffer = g => g.GradientBuffer,
+                GpuClearGradients = g => g.ClearGradients(),
             },
             () => new GpuCase<GpuGoBackwards, GpuGoBackwards.CudaModel, object>("GpuGoBackwards", (m, d) => m.ToCuda(d), new[] { (10, false), (5, false) })
             {
@@ -162,6 +168,9 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuCopyState = (g, s, h, c) => g.CopyFinalState(s, h, c),
                 CpuParameters = m => m.PackedParameters.ToArray(),
                 GpuUpdate = (g, p) => g.UpdateParameters(p),
+                GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else if (x is null) g.Backward(o, p); else g.Backward(o, p, x); },
+                GpuGradientBuffer = g => g.GradientBuffer,
+                GpuClearGradients = g => g.ClearGradients(),
             },
             () => new GpuCase<GpuEmbeddingLstm, GpuEmbeddingLstm.CudaModel, GpuEmbeddingLstm.State>("GpuEmbeddingLstm", (m, d) => m.ToCuda(d), new[] { (13, true) })
             {
@@ -177,6 +186,7 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else g.Backward(o, p); },
                 GpuGradientBuffer = g => g.GradientBuffer,
                 GpuClearGradients = g => g.ClearGradients(),
+                GpuDeterministic = (g, on) => g.DeterministicEmbeddingGradients = on,
                 CpuStep = (m => m.CreateState(), (m, s, x, t, i, y) => m.Step(s, t[i], y)),
                 GpuStep = (g, x, t, y, n) => g.Step(t, y, n),
             },
@@ -191,6 +201,10 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuCopyState = (g, s, h, c) => g.CopyFinalState(s, h, c),
                 CpuParameters = m => m.PackedParameters.ToArray(),
                 GpuUpdate = (g, p) => g.UpdateParameters(p),
+                GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else g.Backward(o, p); },
+                GpuGradientBuffer = g => g.GradientBuffer,
+                GpuClearGradients = g => g.ClearGradients(),
+                GpuDeterministic = (g, on) => g.DeterministicEmbeddingGradients = on,
             },
             () => new GpuCase<GpuWideBatch, GpuWideBatch.CudaModel, GpuWideBatch.State>("GpuWideBatch", (m, d) => m.ToCuda(d), new[] { (33, true) })
             {
@@ -224,6 +238,23 @@ namespace RnnGen.Runtime.Tests.Gpu
                 GpuGradientBuffer = g => g.GradientBuffer,
                 GpuClearGradients = g => g.ClearGradients(),
                 CpuStep = (m => m.CreateState(), (m, s, x, t, i, y) => m.Step(s, x.AsSpan(i * GpuFastMath.InputSize, GpuFastMath.InputSize), y)),
+                GpuStep = (g, x, t, y, n) => g.Step(x, y, n),
+            },
+            () => new GpuCase<GpuActivations, GpuActivations.CudaModel, GpuActivations.State>("GpuActivations", (m, d) => m.ToCuda(d), new[] { (6, false), (5, false), (4, false) })
+            {
+                Initialize = (m, seed) => m.InitializeParameters(new Random(seed)),
+                CpuForward = (m, x, t, l, y, b, c) => m.Forward(x, l, y, b, c),
+                GpuForward = (g, x, t, l, y, b, c) => g.Forward(x, l, y, b, c),
+                CpuSetState = (m, s, h, c) => m.SetInitialState(s, h, c),
+                GpuSetState = (g, s, h, c) => g.SetInitialState(s, h, c),
+                CpuCopyState = (m, s, h, c) => m.CopyFinalState(s, h, c),
+                GpuCopyState = (g, s, h, c) => g.CopyFinalState(s, h, c),
+                CpuParameters = m => m.PackedParameters.ToArray(),
+                GpuUpdate = (g, p) => g.UpdateParameters(p),
+                GpuBackward = (g, o, p, x) => { if (p is null) g.Backward(o); else if (x is null) g.Backward(o, p); else g.Backward(o, p, x); },
+                GpuGradientBuffer = g => g.GradientBuffer,
+                GpuClearGradients = g => g.ClearGradients(),
+                CpuStep = (m => m.CreateState(), (m, s, x, t, i, y) => m.Step(s, x.AsSpan(i * GpuActivations.InputSize, GpuActivations.InputSize), y)),
                 GpuStep = (g, x, t, y, n) => g.Step(x, y, n),
             },
         };

@@ -99,6 +99,13 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Summary("The gradients <see cref=\"Backward(global::System.ReadOnlySpan{float})\"/> accumulates, on the device: PackedParameterLength floats laid out like <c>PackedParameters</c> (padding lanes hold 0), for an optimiser kernel to read. Zeroed at creation and by <see cref=\"ClearGradients\"/>.");
             w.Line($"public {Gpu}.DeviceBuffer GradientBuffer => _gradients;");
             w.Line();
+            if (plan.Embedding is not null)
+            {
+                w.Summary("Whether Backward sums the embedding gradient with one thread per table element in step order, so it is the same bits on every run, instead of float atomics per step (faster for a large vocabulary: O(steps · batch · dimension) rather than O(vocabulary · dimension · steps · batch); their order, and so the last bits, vary between runs). False by default.");
+                w.Line("public bool DeterministicEmbeddingGradients { get; set; }");
+                w.Line();
+            }
+
             w.Summary("Zeroes <see cref=\"GradientBuffer\"/> (before the first Backward of a batch).");
             using (w.Block("public void ClearGradients()"))
             {
@@ -255,6 +262,28 @@ namespace RnnGen.Generator.Emit.Gpu
         {
             var bw = plan.Backward;
             w.Line();
+            if (group.Merges)
+            {
+                var forward = plan.Layers[group.Units[0]];
+                var padded = Int(forward.PaddedUnits);
+                var mode = group.Spec.MergeMode switch
+                {
+                    MergeMode.Concat => 0,
+                    MergeMode.Sum => 1,
+                    MergeMode.Multiply => 2,
+                    _ => 3,
+                };
+                var finalOnly = !group.Spec.ReturnSequences;
+                w.Line($"// {group.Name}: dL/doutput back through the merge ({group.Spec.MergeMode}) to both directions' dL/dh.");
+                foreach (var unit in group.Units)
+                {
+                    w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.HiddenGradients[unit])}, 4L * rows * {padded});");
+                }
+
+                var hidden = group.Units.Select(u => $"{Int(plan.Forward.Layers[u].Hidden)} + (batchSize * {padded})").ToArray();
+                w.Line($"Launch({Field(SequenceBackwardKernels.MergeBackward)}, BlocksFor({(finalOnly ? "batchSize" : "rows")} * {Int(group.Spec.Units)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ Ws, Bw, {Args}.Pointer(_lengths), I({Int(bw.OutputGradients[group.Index])}), I({Int(group.Output.Stride)}), I({hidden[0]}), I({hidden[1]}), I({padded}), I({Int(bw.HiddenGradients[group.Units[0]])}), I({Int(bw.HiddenGradients[group.Units[1]])}), I({Int(group.Spec.Units)}), I({Int(mode)}), I(batchSize), I(steps), I({(finalOnly ? 1 : 0)}) }});");
+            }
+
             if (group.Index > 0)
             {
                 var below = plan.Groups[group.Index - 1];
@@ -368,25 +397,53 @@ namespace RnnGen.Generator.Emit.Gpu
             if (layer.Group > 0)
             {
                 var below = plan.Groups[layer.Group - 1];
-                w.Line($"// dL/dx of {layer.Name}: W_ihᵀ · dG for every row, into the dL/doutput of {below.Name}.");
-                EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(bw.OutputGradients[below.Index]), Int(below.Output.Stride), "rows");
+                var stride = Int(below.Output.Stride);
+                w.Line($"// dL/dx of {layer.Name}: W_ihᵀ · dG for every row, into the dL/doutput of {below.Name}{(bw.InputGradients[layer.Group] >= 0 ? " through scratch rows" : string.Empty)}.");
+                EmitInputGradients(w, plan, layer, gates, "Bw", Int(bw.OutputGradients[below.Index]), stride);
             }
             else if (plan.Embedding is { } embedding)
             {
                 var d = Int(embedding.Dimension);
-                w.Line("// dL/dE[token] += W_ihᵀ · dG for every row, summed per token by one thread per table element (deterministic).");
+                w.Line("// dL/dE[token] += W_ihᵀ · dG for every row: atomics per row element, or one thread per table element in step order.");
                 w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Embedding)}, 4L * rows * {d});");
                 EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(bw.Embedding), d, "rows");
-                w.Line($"Launch({Field(GradientKernels.EmbeddingGradient)}, BlocksFor({Int(embedding.Length)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I({Int(embedding.Vocabulary)}), I(rows) }});");
+                w.Line("if (DeterministicEmbeddingGradients)");
+                w.Line("{");
+                w.Line($"    Launch({Field(GradientKernels.EmbeddingGradient)}, BlocksFor({Int(embedding.Length)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I({Int(embedding.Vocabulary)}), I(rows) }});");
+                w.Line("}");
+                w.Line("else");
+                w.Line("{");
+                w.Line($"    Launch({Field(GradientKernels.EmbeddingScatterAdd)}, BlocksFor(rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I(rows) }});");
+                w.Line("}");
             }
             else
             {
                 using (w.Block("if (writeInputGradients)"))
                 {
                     w.Line($"// dL/dx of {layer.Name}: dX[row] = W_ihᵀ · dG[row] (exact zeros at padded steps, whose dG is 0).");
-                    EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, $"{Args}.Pointer(_inputGradients)", "0", "InputSize", "rows");
+                    EmitInputGradients(w, plan, layer, gates, $"{Args}.Pointer(_inputGradients)", "0", "InputSize");
                 }
             }
+        }
+
+        /// <summary>
+        /// dst += W_ihᵀ · dG for every row: straight into the destination rows for a lone forward unit; through the
+        /// group's scratch rows, then added (back in time order for a reversed unit), when two units share them.
+        /// </summary>
+        private static void EmitInputGradients(SourceWriter w, Plan plan, LayerPlan layer, string gates, string dst, string dstOffset, string stride)
+        {
+            var scratch = plan.Backward.InputGradients[layer.Group];
+            var g = layer.GateCount;
+            var (gs, hp) = (Int(layer.GateStride), Int(layer.PaddedUnits));
+            if (scratch < 0)
+            {
+                EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, dst, dstOffset, stride, "rows");
+                return;
+            }
+
+            w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(scratch)}, 4L * rows * {stride});");
+            EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(scratch), stride, "rows");
+            w.Line($"Launch({Field(SequenceBackwardKernels.AddRows)}, BlocksFor(rows * {stride}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ Bw, {dst}, {Args}.Pointer(_lengths), I({Int(scratch)}), I({dstOffset}), I({stride}), I(batchSize), I(steps), I({(layer.Reverse ? 1 : 0)}) }});{(layer.Reverse ? " // back to time order" : string.Empty)}");
         }
 
         private enum WeightInput

@@ -9,7 +9,9 @@ namespace RnnGen.Generator.Emit.Ptx
     /// <item>the transposed product dx[r][k] += Σ_g Σ_u W[u][g][k] · dy_g[r][u] that hands dL/dx to the layer below,
     /// dL/dh to the last layer from the head, and dL/dE rows to the embedding;</item>
     /// <item>the caller's output gradients scattered into padded rows, the embedding rows of the tokens, and the
-    /// embedding gradient: one thread per table element, adding the rows of every step that read its token.</item>
+    /// embedding gradient: one thread per table element, adding the rows of every step that read its token; or,
+    /// faster for a large vocabulary, one thread per row element with a float atomic add (whose order, and so last
+    /// bits, depend on the schedule).</item>
     /// </list>
     /// Offsets are element offsets into the buffer each pointer names, passed at launch because they depend on the
     /// batch size.
@@ -23,6 +25,7 @@ namespace RnnGen.Generator.Emit.Ptx
         public const string ScatterRows = "rnngen_scatter_rows";
         public const string EmbeddingRows = "rnngen_embedding_rows";
         public const string EmbeddingGradient = "rnngen_embedding_gradient";
+        public const string EmbeddingScatterAdd = "rnngen_embedding_scatter_add";
 
         private const int Lanes = Planning.Packing.BlockWidth;
 
@@ -220,6 +223,31 @@ namespace RnnGen.Generator.Emit.Ptx
             });
             var at = k.Element(g, k.Add(PtxType.S32, i, table));
             k.Store(PtxSpace.Global, PtxType.F32, at, k.Add(PtxType.F32, k.Load(PtxSpace.Global, PtxType.F32, at), sum));
+            SequenceKernels.Finish(k, end);
+            return k;
+        }
+
+        /// <summary>
+        /// g[table + tokens[r]·d + j] += src[srcOffset + r·d + j] with <c>atom.global.add.f32</c>, one thread per row
+        /// element: O(rows · d) work whatever the vocabulary, in an order the schedule decides.
+        /// Parameters: g, tokens, src, table, srcOffset, dimension, rows.
+        /// </summary>
+        public static PtxKernelBuilder BuildEmbeddingScatterAdd()
+        {
+            var k = SequenceKernels.Start(EmbeddingScatterAdd, "dL/dE[token] += dL/dx of every step, one thread per row element with a float atomic add.");
+            var g = k.Pointer("g");
+            var tokens = k.Pointer("tokens");
+            var src = k.Pointer("src");
+            var table = k.Parameter("table", PtxType.S32);
+            var srcOffset = k.Parameter("srcOffset", PtxType.S32);
+            var dimension = k.Parameter("dimension", PtxType.S32);
+            var rows = k.Parameter("rows", PtxType.S32);
+            var (i, end) = SequenceKernels.Index(k, k.Mul(PtxType.S32, rows, dimension));
+            var j = k.Rem(PtxType.S32, i, dimension);
+            var row = k.Div(PtxType.S32, i, dimension);
+            var token = k.Load(PtxSpace.Global, PtxType.S32, k.Element(tokens, row), cache: PtxCache.ReadOnly);
+            var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, k.Add(PtxType.S32, i, srcOffset)));
+            k.AtomicAdd(k.Element(g, k.MulAdd(token, dimension, k.Add(PtxType.S32, j, table))), value);
             SequenceKernels.Finish(k, end);
             return k;
         }

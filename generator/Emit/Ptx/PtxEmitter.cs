@@ -52,11 +52,10 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>
-        /// Whether the GPU path has <c>Backward</c> for this network: one direction per layer, forward in time, and
-        /// no dropout (the GPU Forward has no training mode yet, so it has no masks to differentiate).
+        /// Whether the GPU path has <c>Backward</c> for this network: every network without dropout (the GPU Forward
+        /// has no training mode yet, so it has no masks to differentiate).
         /// </summary>
-        public static bool HasBackward(Plan plan) =>
-            plan.Layers.All(l => !l.Reverse) && plan.Groups.All(g => !g.Merges) && !plan.Forward.HasDropout;
+        public static bool HasBackward(Plan plan) => !plan.Forward.HasDropout;
 
         /// <summary>The persistent backward kernel of one unit.</summary>
         public static RecurrentBackwardKernel RecurrentBackward(Plan plan, LayerPlan layer) =>
@@ -67,10 +66,21 @@ namespace RnnGen.Generator.Emit.Ptx
             module.Add(GradientKernels.BuildScatterRows());
             module.Add(GradientKernels.BuildWeightGradient());
             module.Add(GradientKernels.BuildTransposedProduct());
+            if (plan.Groups.Any(g => g.Merges))
+            {
+                module.Add(SequenceBackwardKernels.BuildMergeBackward());
+            }
+
+            if (plan.Backward.InputGradients.Any(offset => offset >= 0))
+            {
+                module.Add(SequenceBackwardKernels.BuildAddRows());
+            }
+
             if (plan.Embedding is not null)
             {
                 module.Add(GradientKernels.BuildEmbeddingRows());
                 module.Add(GradientKernels.BuildEmbeddingGradient());
+                module.Add(GradientKernels.BuildEmbeddingScatterAdd());
             }
 
             foreach (var layer in plan.Layers)

@@ -205,7 +205,7 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>The step that step t of sequence b trades places with: length - 1 - t inside the length, t after it.</summary>
-        private static PtxRegister Mirror(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b)
+        internal static PtxRegister Mirror(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b)
         {
             var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, b), cache: PtxCache.ReadOnly);
             var inside = k.Compare(PtxCompare.Lt, PtxType.S32, t, length);
