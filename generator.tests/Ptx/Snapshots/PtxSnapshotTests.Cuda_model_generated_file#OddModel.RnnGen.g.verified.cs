@@ -1903,9 +1903,9 @@ $L_skip_store_1:
 .maxntid 48, 1, 1
 {
     .reg .pred %p<7>;
-    .reg .b32 %r<47>;
+    .reg .b32 %r<49>;
     .reg .f32 %f<39>;
-    .reg .b64 %rd<34>;
+    .reg .b64 %rd<36>;
     .shared .align 16 .b8 layer0_persistent_w0[4352];
 
     // Layer0: LSTM, 17 units, forward in time.
@@ -1913,6 +1913,7 @@ $L_skip_store_1:
     // i = σ(xp_i + W_hi h(t-1)), f = σ(xp_f + W_hf h(t-1)), g = tanh(xp_g + W_hg h(t-1)), c(t) = f ⊙ c(t-1) + i ⊙ g
     // o = σ(xp_o + W_ho h(t-1)), h(t) = o ⊙ tanh(c(t))
     // A sequence past its length holds its state: h(t) = h(t-1) (and c).
+    // The gate tape keeps the activated gates (and a GRU its aux row), as the CPU Forward's: the tape Backward reads.
     ld.param.u64 %rd0, [layer0_persistent_p];
     cvta.to.global.u64 %rd1, %rd0;
     ld.param.u64 %rd2, [layer0_persistent_ws];
@@ -2041,37 +2042,45 @@ $L_product_5:
     ex2.approx.ftz.f32 %f28, %f27;
     add.rn.f32 %f29, %f28, 0f3F800000;
     rcp.approx.ftz.f32 %f30, %f29;
+    add.s32 %r41, %r20, %r6;
+    add.s32 %r42, %r41, 0;
+    mul.wide.s32 %rd32, %r42, 4;
+    add.u64 %rd33, %rd3, %rd32;
+    st.global.f32 [%rd33], %f24;
+    st.global.f32 [%rd33+128], %f15;
+    st.global.f32 [%rd33+256], %f20;
+    st.global.f32 [%rd33+384], %f30;
     mul.rn.f32 %f31, %f26, 0f4038AA3B;
     ex2.approx.ftz.f32 %f32, %f31;
     add.rn.f32 %f33, %f32, 0f3F800000;
     rcp.approx.ftz.f32 %f34, %f33;
     fma.rn.f32 %f35, %f34, 0fC0000000, 0f3F800000;
     mul.rn.f32 %f36, %f30, %f35;
-    add.s32 %r41, %r19, %r6;
-    add.s32 %r42, %r41, 2496;
-    mul.wide.s32 %rd32, %r42, 4;
-    add.u64 %rd33, %rd3, %rd32;
+    add.s32 %r43, %r19, %r6;
+    add.s32 %r44, %r43, 2496;
+    mul.wide.s32 %rd34, %r44, 4;
+    add.u64 %rd35, %rd3, %rd34;
     selp.f32 %f37, %f26, %f11, %p3;
-    st.global.f32 [%rd33], %f37;
+    st.global.f32 [%rd35], %f37;
     selp.f32 %f38, %f36, %f10, %p3;
     st.global.f32 [%rd29], %f38;
-    add.s32 %r43, %r16, 3;
-    mov.s32 %r16, %r43;
+    add.s32 %r45, %r16, 3;
+    mov.s32 %r16, %r45;
     bra.uni $L_row_3;
 $L_rows_done_4:
     bar.sync 0;
-    add.u32 %r44, %r8, %r7;
-    mov.u32 %r8, %r44;
+    add.u32 %r46, %r8, %r7;
+    mov.u32 %r8, %r46;
     @!%p0 bra $L_barrier_done_6;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_7:
-    ld.acquire.gpu.global.u32 %r45, [%rd7];
-    setp.lt.u32 %p5, %r45, %r8;
+    ld.acquire.gpu.global.u32 %r47, [%rd7];
+    setp.lt.u32 %p5, %r47, %r8;
     @%p5 bra $L_barrier_spin_7;
 $L_barrier_done_6:
     bar.sync 0;
-    add.s32 %r46, %r15, 1;
-    mov.s32 %r15, %r46;
+    add.s32 %r48, %r15, 1;
+    mov.s32 %r15, %r48;
     setp.lt.s32 %p6, %r15, %r1;
     @%p6 bra $L_step_2;
     ret;
@@ -2337,9 +2346,9 @@ $L_skip_store_3:
 .maxntid 48, 1, 1
 {
     .reg .pred %p<12>;
-    .reg .b32 %r<75>;
+    .reg .b32 %r<77>;
     .reg .f32 %f<30>;
-    .reg .b64 %rd<50>;
+    .reg .b64 %rd<52>;
     .shared .align 16 .b8 layer1_persistent_w0[2176];
     .shared .align 16 .b8 layer1_persistent_w1[1088];
 
@@ -2348,6 +2357,7 @@ $L_skip_store_3:
     // phase 1: r = σ(xp_r + W_hr h(t-1)), z = σ(xp_z + W_hz h(t-1)), a = r ⊙ h(t-1); grid barrier
     // phase 2: n = tanh(xp_n + W_hn a), h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
     // A sequence past its length holds its state: h(t) = h(t-1) (and c).
+    // The gate tape keeps the activated gates (and a GRU its aux row), as the CPU Forward's: the tape Backward reads.
     ld.param.u64 %rd0, [layer1_persistent_p];
     cvta.to.global.u64 %rd1, %rd0;
     ld.param.u64 %rd2, [layer1_persistent_ws];
@@ -2537,41 +2547,46 @@ $L_product_12:
     add.rn.f32 %f22, %f21, 0f3F800000;
     rcp.approx.ftz.f32 %f23, %f22;
     fma.rn.f32 %f24, %f23, 0fC0000000, 0f3F800000;
-    add.s32 %r65, %r53, %r6;
-    add.s32 %r66, %r65, 4704;
+    add.s32 %r65, %r55, %r6;
+    add.s32 %r66, %r65, 3328;
     mul.wide.s32 %rd44, %r66, 4;
     add.u64 %rd45, %rd3, %rd44;
-    ld.global.f32 %f25, [%rd45];
-    add.s32 %r67, %r55, %r6;
-    add.s32 %r68, %r67, 3296;
+    st.global.f32 [%rd45], %f24;
+    add.s32 %r67, %r53, %r6;
+    add.s32 %r68, %r67, 4704;
     mul.wide.s32 %rd46, %r68, 4;
     add.u64 %rd47, %rd3, %rd46;
-    ld.global.f32 %f26, [%rd47];
-    sub.rn.f32 %f27, %f25, %f24;
-    fma.rn.f32 %f28, %f26, %f27, %f24;
-    add.s32 %r69, %r54, %r6;
-    add.s32 %r70, %r69, 4704;
+    ld.global.f32 %f25, [%rd47];
+    add.s32 %r69, %r55, %r6;
+    add.s32 %r70, %r69, 3296;
     mul.wide.s32 %rd48, %r70, 4;
     add.u64 %rd49, %rd3, %rd48;
+    ld.global.f32 %f26, [%rd49];
+    sub.rn.f32 %f27, %f25, %f24;
+    fma.rn.f32 %f28, %f26, %f27, %f24;
+    add.s32 %r71, %r54, %r6;
+    add.s32 %r72, %r71, 4704;
+    mul.wide.s32 %rd50, %r72, 4;
+    add.u64 %rd51, %rd3, %rd50;
     selp.f32 %f29, %f28, %f25, %p8;
-    st.global.f32 [%rd49], %f29;
-    add.s32 %r71, %r51, 3;
-    mov.s32 %r51, %r71;
+    st.global.f32 [%rd51], %f29;
+    add.s32 %r73, %r51, 3;
+    mov.s32 %r51, %r73;
     bra.uni $L_row_10;
 $L_rows_done_11:
     bar.sync 0;
-    add.u32 %r72, %r8, %r7;
-    mov.u32 %r8, %r72;
+    add.u32 %r74, %r8, %r7;
+    mov.u32 %r8, %r74;
     @!%p0 bra $L_barrier_done_13;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_14:
-    ld.acquire.gpu.global.u32 %r73, [%rd7];
-    setp.lt.u32 %p10, %r73, %r8;
+    ld.acquire.gpu.global.u32 %r75, [%rd7];
+    setp.lt.u32 %p10, %r75, %r8;
     @%p10 bra $L_barrier_spin_14;
 $L_barrier_done_13:
     bar.sync 0;
-    add.s32 %r74, %r21, 1;
-    mov.s32 %r21, %r74;
+    add.s32 %r76, %r21, 1;
+    mov.s32 %r21, %r76;
     setp.lt.s32 %p11, %r21, %r1;
     @%p11 bra $L_step_4;
     ret;
@@ -2785,6 +2800,1052 @@ $L_skip_store_3:
 $L_end_0:
     ret;
 }
+
+.visible .entry rnngen_scatter_rows(
+    .param .u64 rnngen_scatter_rows_dst,
+    .param .u64 rnngen_scatter_rows_lengths,
+    .param .u64 rnngen_scatter_rows_src,
+    .param .s32 rnngen_scatter_rows_dstOffset,
+    .param .s32 rnngen_scatter_rows_dstStride,
+    .param .s32 rnngen_scatter_rows_width,
+    .param .s32 rnngen_scatter_rows_rows,
+    .param .s32 rnngen_scatter_rows_batch,
+    .param .s32 rnngen_scatter_rows_zeroPadded
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<4>;
+    .reg .b32 %r<19>;
+    .reg .f32 %f<2>;
+    .reg .b64 %rd<12>;
+
+    // The caller's output gradients into padded rows; padded steps of shorter sequences have no loss (zero).
+    ld.param.u64 %rd0, [rnngen_scatter_rows_dst];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_scatter_rows_lengths];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_scatter_rows_src];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_scatter_rows_dstOffset];
+    ld.param.s32 %r1, [rnngen_scatter_rows_dstStride];
+    ld.param.s32 %r2, [rnngen_scatter_rows_width];
+    ld.param.s32 %r3, [rnngen_scatter_rows_rows];
+    ld.param.s32 %r4, [rnngen_scatter_rows_batch];
+    ld.param.s32 %r5, [rnngen_scatter_rows_zeroPadded];
+    setp.ne.s32 %p0, %r5, 0;
+    mul.lo.s32 %r6, %r3, %r2;
+    mov.u32 %r7, %ctaid.x;
+    mov.u32 %r8, %tid.x;
+    mad.lo.s32 %r9, %r7, 256, %r8;
+    setp.ge.s32 %p1, %r9, %r6;
+    @%p1 bra $L_end_0;
+    rem.s32 %r10, %r9, %r2;
+    div.s32 %r11, %r9, %r2;
+    mul.wide.s32 %rd6, %r9, 4;
+    add.u64 %rd7, %rd5, %rd6;
+    ld.global.f32 %f0, [%rd7];
+    rem.s32 %r12, %r11, %r4;
+    mul.wide.s32 %rd8, %r12, 4;
+    add.u64 %rd9, %rd3, %rd8;
+    ld.global.nc.s32 %r13, [%rd9];
+    div.s32 %r14, %r11, %r4;
+    setp.ge.s32 %p2, %r14, %r13;
+    selp.s32 %r15, 1, 0, %p2;
+    selp.s32 %r16, %r15, 0, %p0;
+    setp.eq.s32 %p3, %r16, 0;
+    mad.lo.s32 %r17, %r11, %r1, %r10;
+    add.s32 %r18, %r17, %r0;
+    mul.wide.s32 %rd10, %r18, 4;
+    add.u64 %rd11, %rd1, %rd10;
+    selp.f32 %f1, %f0, 0f00000000, %p3;
+    st.global.f32 [%rd11], %f1;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_weight_gradient(
+    .param .u64 rnngen_weight_gradient_g,
+    .param .u64 rnngen_weight_gradient_y,
+    .param .u64 rnngen_weight_gradient_x,
+    .param .s32 rnngen_weight_gradient_tensor,
+    .param .s32 rnngen_weight_gradient_columns,
+    .param .s32 rnngen_weight_gradient_gates,
+    .param .s32 rnngen_weight_gradient_first,
+    .param .s32 rnngen_weight_gradient_count,
+    .param .s32 rnngen_weight_gradient_yOffset,
+    .param .s32 rnngen_weight_gradient_yStride,
+    .param .s32 rnngen_weight_gradient_yGateStride,
+    .param .s32 rnngen_weight_gradient_xOffset,
+    .param .s32 rnngen_weight_gradient_xStride,
+    .param .s32 rnngen_weight_gradient_ones,
+    .param .s32 rnngen_weight_gradient_diagonal,
+    .param .s32 rnngen_weight_gradient_rows,
+    .param .s32 rnngen_weight_gradient_total
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<4>;
+    .reg .b32 %r<35>;
+    .reg .f32 %f<5>;
+    .reg .b64 %rd<16>;
+
+    // dW = Σ_r dy ⊗ x over every step and sequence, added into a packed tensor of the gradients (x = 1 for a bias, x[r][u] for a peephole).
+    ld.param.u64 %rd0, [rnngen_weight_gradient_g];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_weight_gradient_y];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_weight_gradient_x];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_weight_gradient_tensor];
+    ld.param.s32 %r1, [rnngen_weight_gradient_columns];
+    ld.param.s32 %r2, [rnngen_weight_gradient_gates];
+    ld.param.s32 %r3, [rnngen_weight_gradient_first];
+    ld.param.s32 %r4, [rnngen_weight_gradient_count];
+    ld.param.s32 %r5, [rnngen_weight_gradient_yOffset];
+    ld.param.s32 %r6, [rnngen_weight_gradient_yStride];
+    ld.param.s32 %r7, [rnngen_weight_gradient_yGateStride];
+    ld.param.s32 %r8, [rnngen_weight_gradient_xOffset];
+    ld.param.s32 %r9, [rnngen_weight_gradient_xStride];
+    ld.param.s32 %r10, [rnngen_weight_gradient_ones];
+    setp.ne.s32 %p0, %r10, 0;
+    ld.param.s32 %r11, [rnngen_weight_gradient_diagonal];
+    setp.ne.s32 %p1, %r11, 0;
+    ld.param.s32 %r12, [rnngen_weight_gradient_rows];
+    ld.param.s32 %r13, [rnngen_weight_gradient_total];
+    mov.u32 %r14, %ctaid.x;
+    mov.u32 %r15, %tid.x;
+    mad.lo.s32 %r16, %r14, 256, %r15;
+    setp.ge.s32 %p2, %r16, %r13;
+    @%p2 bra $L_end_0;
+    and.b32 %r17, %r16, 15;
+    shr.u32 %r18, %r16, 4;
+    rem.s32 %r19, %r18, %r4;
+    div.s32 %r20, %r18, %r4;
+    rem.s32 %r21, %r20, %r1;
+    div.s32 %r22, %r20, %r1;
+    mad.lo.s32 %r23, %r22, 16, %r17;
+    mad.lo.s32 %r24, %r22, %r1, %r21;
+    mad.lo.s32 %r25, %r24, %r2, %r3;
+    add.s32 %r26, %r25, %r19;
+    mad.lo.s32 %r27, %r26, 16, %r17;
+    mad.lo.s32 %r28, %r19, %r7, %r23;
+    add.s32 %r29, %r28, %r5;
+    mul.wide.s32 %rd6, %r29, 4;
+    add.u64 %rd7, %rd3, %rd6;
+    selp.s32 %r30, %r23, %r21, %p1;
+    add.s32 %r31, %r30, %r8;
+    mul.wide.s32 %rd8, %r31, 4;
+    add.u64 %rd9, %rd5, %rd8;
+    mov.f32 %f0, 0f00000000;
+    mul.wide.s32 %rd10, %r6, 4;
+    mul.wide.s32 %rd11, %r9, 4;
+    mov.s32 %r32, 0;
+$L_loop_1:
+    setp.ge.s32 %p3, %r32, %r12;
+    @%p3 bra $L_loop_done_2;
+    mov.f32 %f1, 0f3F800000;
+    @%p0 bra $L_bias_3;
+    ld.global.f32 %f1, [%rd9];
+$L_bias_3:
+    ld.global.f32 %f2, [%rd7];
+    fma.rn.f32 %f0, %f2, %f1, %f0;
+    add.u64 %rd12, %rd7, %rd10;
+    mov.u64 %rd7, %rd12;
+    add.u64 %rd13, %rd9, %rd11;
+    mov.u64 %rd9, %rd13;
+    add.s32 %r33, %r32, 1;
+    mov.s32 %r32, %r33;
+    bra.uni $L_loop_1;
+$L_loop_done_2:
+    add.s32 %r34, %r27, %r0;
+    mul.wide.s32 %rd14, %r34, 4;
+    add.u64 %rd15, %rd1, %rd14;
+    ld.global.f32 %f3, [%rd15];
+    add.rn.f32 %f4, %f3, %f0;
+    st.global.f32 [%rd15], %f4;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_transposed_product(
+    .param .u64 rnngen_transposed_product_p,
+    .param .u64 rnngen_transposed_product_y,
+    .param .u64 rnngen_transposed_product_dst,
+    .param .s32 rnngen_transposed_product_weights,
+    .param .s32 rnngen_transposed_product_columns,
+    .param .s32 rnngen_transposed_product_gates,
+    .param .s32 rnngen_transposed_product_first,
+    .param .s32 rnngen_transposed_product_count,
+    .param .s32 rnngen_transposed_product_units,
+    .param .s32 rnngen_transposed_product_yOffset,
+    .param .s32 rnngen_transposed_product_yStride,
+    .param .s32 rnngen_transposed_product_yGateStride,
+    .param .s32 rnngen_transposed_product_dstOffset,
+    .param .s32 rnngen_transposed_product_dstStride,
+    .param .s32 rnngen_transposed_product_rows
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<37>;
+    .reg .f32 %f<5>;
+    .reg .b64 %rd<12>;
+
+    // dx = Wᵀ · dy for every row, added: dL/dx of a layer, dL/dh from the head, dL/dE rows.
+    ld.param.u64 %rd0, [rnngen_transposed_product_p];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_transposed_product_y];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_transposed_product_dst];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_transposed_product_weights];
+    ld.param.s32 %r1, [rnngen_transposed_product_columns];
+    ld.param.s32 %r2, [rnngen_transposed_product_gates];
+    ld.param.s32 %r3, [rnngen_transposed_product_first];
+    ld.param.s32 %r4, [rnngen_transposed_product_count];
+    ld.param.s32 %r5, [rnngen_transposed_product_units];
+    ld.param.s32 %r6, [rnngen_transposed_product_yOffset];
+    ld.param.s32 %r7, [rnngen_transposed_product_yStride];
+    ld.param.s32 %r8, [rnngen_transposed_product_yGateStride];
+    ld.param.s32 %r9, [rnngen_transposed_product_dstOffset];
+    ld.param.s32 %r10, [rnngen_transposed_product_dstStride];
+    ld.param.s32 %r11, [rnngen_transposed_product_rows];
+    mul.lo.s32 %r12, %r11, %r1;
+    mov.u32 %r13, %ctaid.x;
+    mov.u32 %r14, %tid.x;
+    mad.lo.s32 %r15, %r13, 256, %r14;
+    setp.ge.s32 %p0, %r15, %r12;
+    @%p0 bra $L_end_0;
+    rem.s32 %r16, %r15, %r1;
+    div.s32 %r17, %r15, %r1;
+    mul.lo.s32 %r18, %r1, %r2;
+    mul.lo.s32 %r19, %r18, 16;
+    mov.f32 %f0, 0f00000000;
+    mov.s32 %r20, 0;
+$L_loop_1:
+    setp.ge.s32 %p1, %r20, %r4;
+    @%p1 bra $L_loop_done_2;
+    mad.lo.s32 %r21, %r16, %r2, %r3;
+    add.s32 %r22, %r21, %r20;
+    mad.lo.s32 %r23, %r22, 16, %r0;
+    mul.lo.s32 %r24, %r20, %r8;
+    mad.lo.s32 %r25, %r17, %r7, %r24;
+    add.s32 %r26, %r25, %r6;
+    mov.s32 %r27, 0;
+$L_loop_3:
+    setp.ge.s32 %p2, %r27, %r5;
+    @%p2 bra $L_loop_done_4;
+    shr.u32 %r28, %r27, 4;
+    and.b32 %r29, %r27, 15;
+    add.s32 %r30, %r23, %r29;
+    mad.lo.s32 %r31, %r28, %r19, %r30;
+    mul.wide.s32 %rd6, %r31, 4;
+    add.u64 %rd7, %rd1, %rd6;
+    ld.global.nc.f32 %f1, [%rd7];
+    add.s32 %r32, %r26, %r27;
+    mul.wide.s32 %rd8, %r32, 4;
+    add.u64 %rd9, %rd3, %rd8;
+    ld.global.f32 %f2, [%rd9];
+    fma.rn.f32 %f0, %f1, %f2, %f0;
+    add.s32 %r33, %r27, 1;
+    mov.s32 %r27, %r33;
+    bra.uni $L_loop_3;
+$L_loop_done_4:
+    add.s32 %r34, %r20, 1;
+    mov.s32 %r20, %r34;
+    bra.uni $L_loop_1;
+$L_loop_done_2:
+    mad.lo.s32 %r35, %r17, %r10, %r16;
+    add.s32 %r36, %r35, %r9;
+    mul.wide.s32 %rd10, %r36, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.f32 %f3, [%rd11];
+    add.rn.f32 %f4, %f3, %f0;
+    st.global.f32 [%rd11], %f4;
+$L_end_0:
+    ret;
+}
+
+.visible .entry layer0_backward_persistent(
+    .param .u64 layer0_backward_persistent_p,
+    .param .u64 layer0_backward_persistent_ws,
+    .param .u64 layer0_backward_persistent_bw,
+    .param .u64 layer0_backward_persistent_lengths,
+    .param .u64 layer0_backward_persistent_barrier,
+    .param .s32 layer0_backward_persistent_batch,
+    .param .s32 layer0_backward_persistent_steps
+)
+.maxntid 48, 1, 1
+{
+    .reg .pred %p<9>;
+    .reg .b32 %r<43>;
+    .reg .f32 %f<172>;
+    .reg .b64 %rd<45>;
+
+    // Layer0: LSTM, 17 units, backward through time from the last step to the first.
+    // dh = dH(t) + dL/dh(t) from step t+1; derivatives from the activated gates: σ' = y(1-y), tanh' = 1-y², relu' = [y > 0].
+    // da_o = dh ⊙ tanh(c) ⊙ σ'(o), dc = dh ⊙ o ⊙ tanh'(c) + dL/dc(t) from step t+1;
+    // da_i = dc ⊙ g ⊙ σ'(i), da_f = dc ⊙ c(t-1) ⊙ σ'(f), da_g = dc ⊙ i ⊙ tanh'(g); dc(t-1) = dc ⊙ f;
+    // grid barrier; dh(t-1) = W_hhᵀ · da.
+    // A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).
+    ld.param.u64 %rd0, [layer0_backward_persistent_p];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [layer0_backward_persistent_ws];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [layer0_backward_persistent_bw];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [layer0_backward_persistent_lengths];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [layer0_backward_persistent_barrier];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [layer0_backward_persistent_batch];
+    ld.param.s32 %r1, [layer0_backward_persistent_steps];
+    mov.u32 %r2, %tid.x;
+    mov.u32 %r3, %ctaid.x;
+    and.b32 %r4, %r2, 15;
+    shr.u32 %r5, %r2, 4;
+    mad.lo.s32 %r6, %r3, 16, %r4;
+    setp.lt.s32 %p0, %r6, 17;
+    setp.eq.u32 %p1, %r2, 0;
+    mov.u32 %r7, %nctaid.x;
+    mov.u32 %r8, 0;
+    sub.s32 %r9, %r1, 1;
+$L_step_back_0:
+    mov.s32 %r10, %r5;
+$L_row_1:
+    setp.ge.s32 %p2, %r10, %r0;
+    @%p2 bra $L_rows_done_2;
+    mad.lo.s32 %r11, %r9, %r0, %r10;
+    mul.lo.s32 %r12, %r11, 32;
+    add.s32 %r13, %r12, %r6;
+    mad.lo.s32 %r14, %r0, 32, %r13;
+    mad.lo.s32 %r15, %r11, 128, 0;
+    mul.wide.s32 %rd10, %r15, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd11, %rd12;
+    mad.lo.s32 %r16, %r10, 32, %r6;
+    mul.wide.s32 %rd14, %r10, 4;
+    add.u64 %rd15, %rd7, %rd14;
+    ld.global.nc.s32 %r17, [%rd15];
+    setp.lt.s32 %p3, %r9, %r17;
+    add.s32 %r18, %r16, 960;
+    mul.wide.s32 %rd16, %r18, 4;
+    add.u64 %rd17, %rd5, %rd16;
+    ld.global.f32 %f0, [%rd17];
+    add.s32 %r19, %r13, 0;
+    mul.wide.s32 %rd18, %r19, 4;
+    add.u64 %rd19, %rd5, %rd18;
+    ld.global.f32 %f1, [%rd19];
+    add.rn.f32 %f2, %f1, %f0;
+    ld.global.f32 %f3, [%rd13+128];
+    ld.global.f32 %f4, [%rd13+256];
+    ld.global.f32 %f5, [%rd13+384];
+    add.s32 %r20, %r13, 2496;
+    mul.wide.s32 %rd20, %r20, 4;
+    add.u64 %rd21, %rd3, %rd20;
+    ld.global.f32 %f6, [%rd21];
+    add.s32 %r21, %r14, 2496;
+    mul.wide.s32 %rd22, %r21, 4;
+    add.u64 %rd23, %rd3, %rd22;
+    ld.global.f32 %f7, [%rd23];
+    add.s32 %r22, %r16, 1056;
+    mul.wide.s32 %rd24, %r22, 4;
+    add.u64 %rd25, %rd5, %rd24;
+    ld.global.f32 %f8, [%rd25];
+    mul.rn.f32 %f9, %f7, 0f4038AA3B;
+    ex2.approx.ftz.f32 %f10, %f9;
+    add.rn.f32 %f11, %f10, 0f3F800000;
+    rcp.approx.ftz.f32 %f12, %f11;
+    fma.rn.f32 %f13, %f12, 0fC0000000, 0f3F800000;
+    mul.rn.f32 %f14, %f2, %f13;
+    neg.f32 %f15, %f5;
+    fma.rn.f32 %f16, %f15, %f5, %f5;
+    mul.rn.f32 %f17, %f14, %f16;
+    mul.rn.f32 %f18, %f2, %f5;
+    neg.f32 %f19, %f13;
+    fma.rn.f32 %f20, %f19, %f13, 0f3F800000;
+    fma.rn.f32 %f21, %f18, %f20, %f8;
+    ld.global.f32 %f22, [%rd13];
+    mul.rn.f32 %f23, %f21, %f4;
+    neg.f32 %f24, %f22;
+    fma.rn.f32 %f25, %f24, %f22, %f22;
+    mul.rn.f32 %f26, %f23, %f25;
+    mul.rn.f32 %f27, %f21, %f6;
+    neg.f32 %f28, %f3;
+    fma.rn.f32 %f29, %f28, %f3, %f3;
+    mul.rn.f32 %f30, %f27, %f29;
+    mul.rn.f32 %f31, %f21, %f22;
+    neg.f32 %f32, %f4;
+    fma.rn.f32 %f33, %f32, %f4, 0f3F800000;
+    mul.rn.f32 %f34, %f31, %f33;
+    selp.f32 %f35, %f34, 0f00000000, %p3;
+    st.global.f32 [%rd13+256], %f35;
+    selp.f32 %f36, %f26, 0f00000000, %p3;
+    st.global.f32 [%rd13], %f36;
+    selp.f32 %f37, %f30, 0f00000000, %p3;
+    st.global.f32 [%rd13+128], %f37;
+    mul.rn.f32 %f38, %f21, %f3;
+    selp.f32 %f39, %f17, 0f00000000, %p3;
+    st.global.f32 [%rd13+384], %f39;
+    selp.f32 %f40, %f38, %f8, %p3;
+    add.s32 %r23, %r16, 1056;
+    mul.wide.s32 %rd26, %r23, 4;
+    add.u64 %rd27, %rd5, %rd26;
+    st.global.f32 [%rd27], %f40;
+    mov.f32 %f41, 0f00000000;
+    selp.f32 %f42, %f41, %f0, %p3;
+    add.s32 %r24, %r16, 960;
+    mul.wide.s32 %rd28, %r24, 4;
+    add.u64 %rd29, %rd5, %rd28;
+    st.global.f32 [%rd29], %f42;
+    add.s32 %r25, %r10, 3;
+    mov.s32 %r10, %r25;
+    bra.uni $L_row_1;
+$L_rows_done_2:
+    bar.sync 0;
+    add.u32 %r26, %r8, %r7;
+    mov.u32 %r8, %r26;
+    @!%p1 bra $L_barrier_done_3;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_4:
+    ld.acquire.gpu.global.u32 %r27, [%rd9];
+    setp.lt.u32 %p4, %r27, %r8;
+    @%p4 bra $L_barrier_spin_4;
+$L_barrier_done_3:
+    bar.sync 0;
+    mov.s32 %r28, %r5;
+$L_row_5:
+    setp.ge.s32 %p5, %r28, %r0;
+    @%p5 bra $L_rows_done_6;
+    mad.lo.s32 %r29, %r9, %r0, %r28;
+    mul.lo.s32 %r30, %r29, 32;
+    add.s32 %r31, %r30, %r6;
+    mad.lo.s32 %r32, %r0, 32, %r31;
+    mad.lo.s32 %r33, %r29, 128, 0;
+    mul.wide.s32 %rd30, %r33, 4;
+    add.u64 %rd31, %rd3, %rd30;
+    mul.wide.s32 %rd32, %r6, 4;
+    add.u64 %rd33, %rd31, %rd32;
+    mad.lo.s32 %r34, %r28, 32, %r6;
+    mul.wide.s32 %rd34, %r28, 4;
+    add.u64 %rd35, %rd7, %rd34;
+    ld.global.nc.s32 %r35, [%rd35];
+    setp.lt.s32 %p6, %r9, %r35;
+    @!%p0 bra $L_not_a_column_7;
+    add.s32 %r36, %r34, 960;
+    mul.wide.s32 %rd36, %r36, 4;
+    add.u64 %rd37, %rd5, %rd36;
+    ld.global.f32 %f43, [%rd37];
+    mov.u64 %rd38, %rd31;
+    mad.lo.s32 %r37, %r6, 64, 384;
+    mul.wide.s32 %rd39, %r37, 4;
+    add.u64 %rd40, %rd1, %rd39;
+    mov.s32 %r38, 0;
+$L_wt_block_8:
+    ld.global.nc.f32 %f44, [%rd40];
+    ld.global.cg.f32 %f45, [%rd38];
+    fma.rn.f32 %f43, %f44, %f45, %f43;
+    ld.global.nc.f32 %f46, [%rd40+4];
+    ld.global.cg.f32 %f47, [%rd38+4];
+    fma.rn.f32 %f43, %f46, %f47, %f43;
+    ld.global.nc.f32 %f48, [%rd40+8];
+    ld.global.cg.f32 %f49, [%rd38+8];
+    fma.rn.f32 %f43, %f48, %f49, %f43;
+    ld.global.nc.f32 %f50, [%rd40+12];
+    ld.global.cg.f32 %f51, [%rd38+12];
+    fma.rn.f32 %f43, %f50, %f51, %f43;
+    ld.global.nc.f32 %f52, [%rd40+16];
+    ld.global.cg.f32 %f53, [%rd38+16];
+    fma.rn.f32 %f43, %f52, %f53, %f43;
+    ld.global.nc.f32 %f54, [%rd40+20];
+    ld.global.cg.f32 %f55, [%rd38+20];
+    fma.rn.f32 %f43, %f54, %f55, %f43;
+    ld.global.nc.f32 %f56, [%rd40+24];
+    ld.global.cg.f32 %f57, [%rd38+24];
+    fma.rn.f32 %f43, %f56, %f57, %f43;
+    ld.global.nc.f32 %f58, [%rd40+28];
+    ld.global.cg.f32 %f59, [%rd38+28];
+    fma.rn.f32 %f43, %f58, %f59, %f43;
+    ld.global.nc.f32 %f60, [%rd40+32];
+    ld.global.cg.f32 %f61, [%rd38+32];
+    fma.rn.f32 %f43, %f60, %f61, %f43;
+    ld.global.nc.f32 %f62, [%rd40+36];
+    ld.global.cg.f32 %f63, [%rd38+36];
+    fma.rn.f32 %f43, %f62, %f63, %f43;
+    ld.global.nc.f32 %f64, [%rd40+40];
+    ld.global.cg.f32 %f65, [%rd38+40];
+    fma.rn.f32 %f43, %f64, %f65, %f43;
+    ld.global.nc.f32 %f66, [%rd40+44];
+    ld.global.cg.f32 %f67, [%rd38+44];
+    fma.rn.f32 %f43, %f66, %f67, %f43;
+    ld.global.nc.f32 %f68, [%rd40+48];
+    ld.global.cg.f32 %f69, [%rd38+48];
+    fma.rn.f32 %f43, %f68, %f69, %f43;
+    ld.global.nc.f32 %f70, [%rd40+52];
+    ld.global.cg.f32 %f71, [%rd38+52];
+    fma.rn.f32 %f43, %f70, %f71, %f43;
+    ld.global.nc.f32 %f72, [%rd40+56];
+    ld.global.cg.f32 %f73, [%rd38+56];
+    fma.rn.f32 %f43, %f72, %f73, %f43;
+    ld.global.nc.f32 %f74, [%rd40+60];
+    ld.global.cg.f32 %f75, [%rd38+60];
+    fma.rn.f32 %f43, %f74, %f75, %f43;
+    ld.global.nc.f32 %f76, [%rd40+64];
+    ld.global.cg.f32 %f77, [%rd38+128];
+    fma.rn.f32 %f43, %f76, %f77, %f43;
+    ld.global.nc.f32 %f78, [%rd40+68];
+    ld.global.cg.f32 %f79, [%rd38+132];
+    fma.rn.f32 %f43, %f78, %f79, %f43;
+    ld.global.nc.f32 %f80, [%rd40+72];
+    ld.global.cg.f32 %f81, [%rd38+136];
+    fma.rn.f32 %f43, %f80, %f81, %f43;
+    ld.global.nc.f32 %f82, [%rd40+76];
+    ld.global.cg.f32 %f83, [%rd38+140];
+    fma.rn.f32 %f43, %f82, %f83, %f43;
+    ld.global.nc.f32 %f84, [%rd40+80];
+    ld.global.cg.f32 %f85, [%rd38+144];
+    fma.rn.f32 %f43, %f84, %f85, %f43;
+    ld.global.nc.f32 %f86, [%rd40+84];
+    ld.global.cg.f32 %f87, [%rd38+148];
+    fma.rn.f32 %f43, %f86, %f87, %f43;
+    ld.global.nc.f32 %f88, [%rd40+88];
+    ld.global.cg.f32 %f89, [%rd38+152];
+    fma.rn.f32 %f43, %f88, %f89, %f43;
+    ld.global.nc.f32 %f90, [%rd40+92];
+    ld.global.cg.f32 %f91, [%rd38+156];
+    fma.rn.f32 %f43, %f90, %f91, %f43;
+    ld.global.nc.f32 %f92, [%rd40+96];
+    ld.global.cg.f32 %f93, [%rd38+160];
+    fma.rn.f32 %f43, %f92, %f93, %f43;
+    ld.global.nc.f32 %f94, [%rd40+100];
+    ld.global.cg.f32 %f95, [%rd38+164];
+    fma.rn.f32 %f43, %f94, %f95, %f43;
+    ld.global.nc.f32 %f96, [%rd40+104];
+    ld.global.cg.f32 %f97, [%rd38+168];
+    fma.rn.f32 %f43, %f96, %f97, %f43;
+    ld.global.nc.f32 %f98, [%rd40+108];
+    ld.global.cg.f32 %f99, [%rd38+172];
+    fma.rn.f32 %f43, %f98, %f99, %f43;
+    ld.global.nc.f32 %f100, [%rd40+112];
+    ld.global.cg.f32 %f101, [%rd38+176];
+    fma.rn.f32 %f43, %f100, %f101, %f43;
+    ld.global.nc.f32 %f102, [%rd40+116];
+    ld.global.cg.f32 %f103, [%rd38+180];
+    fma.rn.f32 %f43, %f102, %f103, %f43;
+    ld.global.nc.f32 %f104, [%rd40+120];
+    ld.global.cg.f32 %f105, [%rd38+184];
+    fma.rn.f32 %f43, %f104, %f105, %f43;
+    ld.global.nc.f32 %f106, [%rd40+124];
+    ld.global.cg.f32 %f107, [%rd38+188];
+    fma.rn.f32 %f43, %f106, %f107, %f43;
+    ld.global.nc.f32 %f108, [%rd40+128];
+    ld.global.cg.f32 %f109, [%rd38+256];
+    fma.rn.f32 %f43, %f108, %f109, %f43;
+    ld.global.nc.f32 %f110, [%rd40+132];
+    ld.global.cg.f32 %f111, [%rd38+260];
+    fma.rn.f32 %f43, %f110, %f111, %f43;
+    ld.global.nc.f32 %f112, [%rd40+136];
+    ld.global.cg.f32 %f113, [%rd38+264];
+    fma.rn.f32 %f43, %f112, %f113, %f43;
+    ld.global.nc.f32 %f114, [%rd40+140];
+    ld.global.cg.f32 %f115, [%rd38+268];
+    fma.rn.f32 %f43, %f114, %f115, %f43;
+    ld.global.nc.f32 %f116, [%rd40+144];
+    ld.global.cg.f32 %f117, [%rd38+272];
+    fma.rn.f32 %f43, %f116, %f117, %f43;
+    ld.global.nc.f32 %f118, [%rd40+148];
+    ld.global.cg.f32 %f119, [%rd38+276];
+    fma.rn.f32 %f43, %f118, %f119, %f43;
+    ld.global.nc.f32 %f120, [%rd40+152];
+    ld.global.cg.f32 %f121, [%rd38+280];
+    fma.rn.f32 %f43, %f120, %f121, %f43;
+    ld.global.nc.f32 %f122, [%rd40+156];
+    ld.global.cg.f32 %f123, [%rd38+284];
+    fma.rn.f32 %f43, %f122, %f123, %f43;
+    ld.global.nc.f32 %f124, [%rd40+160];
+    ld.global.cg.f32 %f125, [%rd38+288];
+    fma.rn.f32 %f43, %f124, %f125, %f43;
+    ld.global.nc.f32 %f126, [%rd40+164];
+    ld.global.cg.f32 %f127, [%rd38+292];
+    fma.rn.f32 %f43, %f126, %f127, %f43;
+    ld.global.nc.f32 %f128, [%rd40+168];
+    ld.global.cg.f32 %f129, [%rd38+296];
+    fma.rn.f32 %f43, %f128, %f129, %f43;
+    ld.global.nc.f32 %f130, [%rd40+172];
+    ld.global.cg.f32 %f131, [%rd38+300];
+    fma.rn.f32 %f43, %f130, %f131, %f43;
+    ld.global.nc.f32 %f132, [%rd40+176];
+    ld.global.cg.f32 %f133, [%rd38+304];
+    fma.rn.f32 %f43, %f132, %f133, %f43;
+    ld.global.nc.f32 %f134, [%rd40+180];
+    ld.global.cg.f32 %f135, [%rd38+308];
+    fma.rn.f32 %f43, %f134, %f135, %f43;
+    ld.global.nc.f32 %f136, [%rd40+184];
+    ld.global.cg.f32 %f137, [%rd38+312];
+    fma.rn.f32 %f43, %f136, %f137, %f43;
+    ld.global.nc.f32 %f138, [%rd40+188];
+    ld.global.cg.f32 %f139, [%rd38+316];
+    fma.rn.f32 %f43, %f138, %f139, %f43;
+    ld.global.nc.f32 %f140, [%rd40+192];
+    ld.global.cg.f32 %f141, [%rd38+384];
+    fma.rn.f32 %f43, %f140, %f141, %f43;
+    ld.global.nc.f32 %f142, [%rd40+196];
+    ld.global.cg.f32 %f143, [%rd38+388];
+    fma.rn.f32 %f43, %f142, %f143, %f43;
+    ld.global.nc.f32 %f144, [%rd40+200];
+    ld.global.cg.f32 %f145, [%rd38+392];
+    fma.rn.f32 %f43, %f144, %f145, %f43;
+    ld.global.nc.f32 %f146, [%rd40+204];
+    ld.global.cg.f32 %f147, [%rd38+396];
+    fma.rn.f32 %f43, %f146, %f147, %f43;
+    ld.global.nc.f32 %f148, [%rd40+208];
+    ld.global.cg.f32 %f149, [%rd38+400];
+    fma.rn.f32 %f43, %f148, %f149, %f43;
+    ld.global.nc.f32 %f150, [%rd40+212];
+    ld.global.cg.f32 %f151, [%rd38+404];
+    fma.rn.f32 %f43, %f150, %f151, %f43;
+    ld.global.nc.f32 %f152, [%rd40+216];
+    ld.global.cg.f32 %f153, [%rd38+408];
+    fma.rn.f32 %f43, %f152, %f153, %f43;
+    ld.global.nc.f32 %f154, [%rd40+220];
+    ld.global.cg.f32 %f155, [%rd38+412];
+    fma.rn.f32 %f43, %f154, %f155, %f43;
+    ld.global.nc.f32 %f156, [%rd40+224];
+    ld.global.cg.f32 %f157, [%rd38+416];
+    fma.rn.f32 %f43, %f156, %f157, %f43;
+    ld.global.nc.f32 %f158, [%rd40+228];
+    ld.global.cg.f32 %f159, [%rd38+420];
+    fma.rn.f32 %f43, %f158, %f159, %f43;
+    ld.global.nc.f32 %f160, [%rd40+232];
+    ld.global.cg.f32 %f161, [%rd38+424];
+    fma.rn.f32 %f43, %f160, %f161, %f43;
+    ld.global.nc.f32 %f162, [%rd40+236];
+    ld.global.cg.f32 %f163, [%rd38+428];
+    fma.rn.f32 %f43, %f162, %f163, %f43;
+    ld.global.nc.f32 %f164, [%rd40+240];
+    ld.global.cg.f32 %f165, [%rd38+432];
+    fma.rn.f32 %f43, %f164, %f165, %f43;
+    ld.global.nc.f32 %f166, [%rd40+244];
+    ld.global.cg.f32 %f167, [%rd38+436];
+    fma.rn.f32 %f43, %f166, %f167, %f43;
+    ld.global.nc.f32 %f168, [%rd40+248];
+    ld.global.cg.f32 %f169, [%rd38+440];
+    fma.rn.f32 %f43, %f168, %f169, %f43;
+    ld.global.nc.f32 %f170, [%rd40+252];
+    ld.global.cg.f32 %f171, [%rd38+444];
+    fma.rn.f32 %f43, %f170, %f171, %f43;
+    add.u64 %rd41, %rd40, 4352;
+    mov.u64 %rd40, %rd41;
+    add.u64 %rd42, %rd38, 64;
+    mov.u64 %rd38, %rd42;
+    add.s32 %r39, %r38, 1;
+    mov.s32 %r38, %r39;
+    setp.lt.s32 %p7, %r38, 2;
+    @%p7 bra $L_wt_block_8;
+    add.s32 %r40, %r34, 960;
+    mul.wide.s32 %rd43, %r40, 4;
+    add.u64 %rd44, %rd5, %rd43;
+    st.global.f32 [%rd44], %f43;
+$L_not_a_column_7:
+    add.s32 %r41, %r28, 3;
+    mov.s32 %r28, %r41;
+    bra.uni $L_row_5;
+$L_rows_done_6:
+    sub.s32 %r42, %r9, 1;
+    mov.s32 %r9, %r42;
+    setp.ge.s32 %p8, %r9, 0;
+    @%p8 bra $L_step_back_0;
+    ret;
+}
+
+.visible .entry layer1_backward_persistent(
+    .param .u64 layer1_backward_persistent_p,
+    .param .u64 layer1_backward_persistent_ws,
+    .param .u64 layer1_backward_persistent_bw,
+    .param .u64 layer1_backward_persistent_lengths,
+    .param .u64 layer1_backward_persistent_barrier,
+    .param .s32 layer1_backward_persistent_batch,
+    .param .s32 layer1_backward_persistent_steps
+)
+.maxntid 48, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<60>;
+    .reg .f32 %f<127>;
+    .reg .b64 %rd<62>;
+
+    // Layer1: GRU, 17 units, backward through time from the last step to the first.
+    // dh = dH(t) + dL/dh(t) from step t+1; derivatives from the activated gates: σ' = y(1-y), tanh' = 1-y², relu' = [y > 0].
+    // da_n = dh ⊙ (1 - z) ⊙ tanh'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ σ'(z), dh(t-1) = dh ⊙ z; grid barrier;
+    // d(r ⊙ h) = W_hnᵀ da_n, da_r = d(r ⊙ h) ⊙ h(t-1) ⊙ σ'(r), dh(t-1) += d(r ⊙ h) ⊙ r; grid barrier; dh(t-1) += W_hrᵀ da_r + W_hzᵀ da_z.
+    // A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).
+    ld.param.u64 %rd0, [layer1_backward_persistent_p];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [layer1_backward_persistent_ws];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [layer1_backward_persistent_bw];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [layer1_backward_persistent_lengths];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [layer1_backward_persistent_barrier];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [layer1_backward_persistent_batch];
+    ld.param.s32 %r1, [layer1_backward_persistent_steps];
+    mov.u32 %r2, %tid.x;
+    mov.u32 %r3, %ctaid.x;
+    and.b32 %r4, %r2, 15;
+    shr.u32 %r5, %r2, 4;
+    mad.lo.s32 %r6, %r3, 16, %r4;
+    setp.lt.s32 %p0, %r6, 17;
+    setp.eq.u32 %p1, %r2, 0;
+    mov.u32 %r7, %nctaid.x;
+    mov.u32 %r8, 0;
+    sub.s32 %r9, %r1, 1;
+$L_step_back_0:
+    mov.s32 %r10, %r5;
+$L_row_1:
+    setp.ge.s32 %p2, %r10, %r0;
+    @%p2 bra $L_rows_done_2;
+    mad.lo.s32 %r11, %r9, %r0, %r10;
+    mul.lo.s32 %r12, %r11, 32;
+    add.s32 %r13, %r12, %r6;
+    mad.lo.s32 %r14, %r0, 32, %r13;
+    mad.lo.s32 %r15, %r11, 96, 3264;
+    mul.wide.s32 %rd10, %r15, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd11, %rd12;
+    add.s32 %r16, %r12, 5280;
+    mul.wide.s32 %rd14, %r16, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    mad.lo.s32 %r17, %r10, 32, %r6;
+    mul.wide.s32 %rd16, %r10, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    ld.global.nc.s32 %r18, [%rd17];
+    setp.lt.s32 %p3, %r9, %r18;
+    add.s32 %r19, %r17, 960;
+    mul.wide.s32 %rd18, %r19, 4;
+    add.u64 %rd19, %rd5, %rd18;
+    ld.global.f32 %f0, [%rd19];
+    add.s32 %r20, %r13, 480;
+    mul.wide.s32 %rd20, %r20, 4;
+    add.u64 %rd21, %rd5, %rd20;
+    ld.global.f32 %f1, [%rd21];
+    add.rn.f32 %f2, %f1, %f0;
+    ld.global.f32 %f3, [%rd13+128];
+    ld.global.f32 %f4, [%rd13+256];
+    add.s32 %r21, %r13, 4704;
+    mul.wide.s32 %rd22, %r21, 4;
+    add.u64 %rd23, %rd3, %rd22;
+    ld.global.f32 %f5, [%rd23];
+    sub.rn.f32 %f6, %f5, %f4;
+    mul.rn.f32 %f7, %f2, %f6;
+    neg.f32 %f8, %f3;
+    fma.rn.f32 %f9, %f8, %f3, %f3;
+    mul.rn.f32 %f10, %f7, %f9;
+    selp.f32 %f11, %f10, 0f00000000, %p3;
+    st.global.f32 [%rd13+128], %f11;
+    fma.rn.f32 %f12, %f3, 0fBF800000, 0f3F800000;
+    mul.rn.f32 %f13, %f2, %f12;
+    neg.f32 %f14, %f4;
+    fma.rn.f32 %f15, %f14, %f4, 0f3F800000;
+    mul.rn.f32 %f16, %f13, %f15;
+    selp.f32 %f17, %f16, 0f00000000, %p3;
+    st.global.f32 [%rd13+256], %f17;
+    mul.rn.f32 %f18, %f2, %f3;
+    selp.f32 %f19, %f18, %f0, %p3;
+    add.s32 %r22, %r17, 960;
+    mul.wide.s32 %rd24, %r22, 4;
+    add.u64 %rd25, %rd5, %rd24;
+    st.global.f32 [%rd25], %f19;
+    add.s32 %r23, %r10, 3;
+    mov.s32 %r10, %r23;
+    bra.uni $L_row_1;
+$L_rows_done_2:
+    bar.sync 0;
+    add.u32 %r24, %r8, %r7;
+    mov.u32 %r8, %r24;
+    @!%p1 bra $L_barrier_done_3;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_4:
+    ld.acquire.gpu.global.u32 %r25, [%rd9];
+    setp.lt.u32 %p4, %r25, %r8;
+    @%p4 bra $L_barrier_spin_4;
+$L_barrier_done_3:
+    bar.sync 0;
+    mov.s32 %r26, %r5;
+$L_row_5:
+    setp.ge.s32 %p5, %r26, %r0;
+    @%p5 bra $L_rows_done_6;
+    mad.lo.s32 %r27, %r9, %r0, %r26;
+    mul.lo.s32 %r28, %r27, 32;
+    add.s32 %r29, %r28, %r6;
+    mad.lo.s32 %r30, %r0, 32, %r29;
+    mad.lo.s32 %r31, %r27, 96, 3264;
+    mul.wide.s32 %rd26, %r31, 4;
+    add.u64 %rd27, %rd3, %rd26;
+    mul.wide.s32 %rd28, %r6, 4;
+    add.u64 %rd29, %rd27, %rd28;
+    add.s32 %r32, %r28, 5280;
+    mul.wide.s32 %rd30, %r32, 4;
+    add.u64 %rd31, %rd3, %rd30;
+    mad.lo.s32 %r33, %r26, 32, %r6;
+    mul.wide.s32 %rd32, %r26, 4;
+    add.u64 %rd33, %rd7, %rd32;
+    ld.global.nc.s32 %r34, [%rd33];
+    setp.lt.s32 %p6, %r9, %r34;
+    mov.f32 %f20, 0f00000000;
+    @!%p0 bra $L_not_a_column_7;
+    mov.u64 %rd34, %rd27;
+    mad.lo.s32 %r35, %r6, 16, 5536;
+    mul.wide.s32 %rd35, %r35, 4;
+    add.u64 %rd36, %rd1, %rd35;
+    mov.s32 %r36, 0;
+$L_wt_block_8:
+    ld.global.nc.f32 %f21, [%rd36];
+    ld.global.cg.f32 %f22, [%rd34+256];
+    fma.rn.f32 %f20, %f21, %f22, %f20;
+    ld.global.nc.f32 %f23, [%rd36+4];
+    ld.global.cg.f32 %f24, [%rd34+260];
+    fma.rn.f32 %f20, %f23, %f24, %f20;
+    ld.global.nc.f32 %f25, [%rd36+8];
+    ld.global.cg.f32 %f26, [%rd34+264];
+    fma.rn.f32 %f20, %f25, %f26, %f20;
+    ld.global.nc.f32 %f27, [%rd36+12];
+    ld.global.cg.f32 %f28, [%rd34+268];
+    fma.rn.f32 %f20, %f27, %f28, %f20;
+    ld.global.nc.f32 %f29, [%rd36+16];
+    ld.global.cg.f32 %f30, [%rd34+272];
+    fma.rn.f32 %f20, %f29, %f30, %f20;
+    ld.global.nc.f32 %f31, [%rd36+20];
+    ld.global.cg.f32 %f32, [%rd34+276];
+    fma.rn.f32 %f20, %f31, %f32, %f20;
+    ld.global.nc.f32 %f33, [%rd36+24];
+    ld.global.cg.f32 %f34, [%rd34+280];
+    fma.rn.f32 %f20, %f33, %f34, %f20;
+    ld.global.nc.f32 %f35, [%rd36+28];
+    ld.global.cg.f32 %f36, [%rd34+284];
+    fma.rn.f32 %f20, %f35, %f36, %f20;
+    ld.global.nc.f32 %f37, [%rd36+32];
+    ld.global.cg.f32 %f38, [%rd34+288];
+    fma.rn.f32 %f20, %f37, %f38, %f20;
+    ld.global.nc.f32 %f39, [%rd36+36];
+    ld.global.cg.f32 %f40, [%rd34+292];
+    fma.rn.f32 %f20, %f39, %f40, %f20;
+    ld.global.nc.f32 %f41, [%rd36+40];
+    ld.global.cg.f32 %f42, [%rd34+296];
+    fma.rn.f32 %f20, %f41, %f42, %f20;
+    ld.global.nc.f32 %f43, [%rd36+44];
+    ld.global.cg.f32 %f44, [%rd34+300];
+    fma.rn.f32 %f20, %f43, %f44, %f20;
+    ld.global.nc.f32 %f45, [%rd36+48];
+    ld.global.cg.f32 %f46, [%rd34+304];
+    fma.rn.f32 %f20, %f45, %f46, %f20;
+    ld.global.nc.f32 %f47, [%rd36+52];
+    ld.global.cg.f32 %f48, [%rd34+308];
+    fma.rn.f32 %f20, %f47, %f48, %f20;
+    ld.global.nc.f32 %f49, [%rd36+56];
+    ld.global.cg.f32 %f50, [%rd34+312];
+    fma.rn.f32 %f20, %f49, %f50, %f20;
+    ld.global.nc.f32 %f51, [%rd36+60];
+    ld.global.cg.f32 %f52, [%rd34+316];
+    fma.rn.f32 %f20, %f51, %f52, %f20;
+    add.u64 %rd37, %rd36, 1088;
+    mov.u64 %rd36, %rd37;
+    add.u64 %rd38, %rd34, 64;
+    mov.u64 %rd34, %rd38;
+    add.s32 %r37, %r36, 1;
+    mov.s32 %r36, %r37;
+    setp.lt.s32 %p7, %r36, 2;
+    @%p7 bra $L_wt_block_8;
+$L_not_a_column_7:
+    ld.global.f32 %f53, [%rd29];
+    add.s32 %r38, %r29, 4704;
+    mul.wide.s32 %rd39, %r38, 4;
+    add.u64 %rd40, %rd3, %rd39;
+    ld.global.f32 %f54, [%rd40];
+    mul.rn.f32 %f55, %f20, %f54;
+    neg.f32 %f56, %f53;
+    fma.rn.f32 %f57, %f56, %f53, %f53;
+    mul.rn.f32 %f58, %f55, %f57;
+    selp.f32 %f59, %f58, 0f00000000, %p6;
+    st.global.f32 [%rd29], %f59;
+    add.s32 %r39, %r33, 960;
+    mul.wide.s32 %rd41, %r39, 4;
+    add.u64 %rd42, %rd5, %rd41;
+    ld.global.f32 %f60, [%rd42];
+    fma.rn.f32 %f61, %f20, %f53, %f60;
+    add.s32 %r40, %r33, 960;
+    mul.wide.s32 %rd43, %r40, 4;
+    add.u64 %rd44, %rd5, %rd43;
+    st.global.f32 [%rd44], %f61;
+    add.s32 %r41, %r26, 3;
+    mov.s32 %r26, %r41;
+    bra.uni $L_row_5;
+$L_rows_done_6:
+    bar.sync 0;
+    add.u32 %r42, %r8, %r7;
+    mov.u32 %r8, %r42;
+    @!%p1 bra $L_barrier_done_9;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_10:
+    ld.acquire.gpu.global.u32 %r43, [%rd9];
+    setp.lt.u32 %p8, %r43, %r8;
+    @%p8 bra $L_barrier_spin_10;
+$L_barrier_done_9:
+    bar.sync 0;
+    mov.s32 %r44, %r5;
+$L_row_11:
+    setp.ge.s32 %p9, %r44, %r0;
+    @%p9 bra $L_rows_done_12;
+    mad.lo.s32 %r45, %r9, %r0, %r44;
+    mul.lo.s32 %r46, %r45, 32;
+    add.s32 %r47, %r46, %r6;
+    mad.lo.s32 %r48, %r0, 32, %r47;
+    mad.lo.s32 %r49, %r45, 96, 3264;
+    mul.wide.s32 %rd45, %r49, 4;
+    add.u64 %rd46, %rd3, %rd45;
+    mul.wide.s32 %rd47, %r6, 4;
+    add.u64 %rd48, %rd46, %rd47;
+    add.s32 %r50, %r46, 5280;
+    mul.wide.s32 %rd49, %r50, 4;
+    add.u64 %rd50, %rd3, %rd49;
+    mad.lo.s32 %r51, %r44, 32, %r6;
+    mul.wide.s32 %rd51, %r44, 4;
+    add.u64 %rd52, %rd7, %rd51;
+    ld.global.nc.s32 %r52, [%rd52];
+    setp.lt.s32 %p10, %r9, %r52;
+    @!%p0 bra $L_not_a_column_13;
+    add.s32 %r53, %r51, 960;
+    mul.wide.s32 %rd53, %r53, 4;
+    add.u64 %rd54, %rd5, %rd53;
+    ld.global.f32 %f62, [%rd54];
+    mov.u64 %rd55, %rd46;
+    mad.lo.s32 %r54, %r6, 32, 4448;
+    mul.wide.s32 %rd56, %r54, 4;
+    add.u64 %rd57, %rd1, %rd56;
+    mov.s32 %r55, 0;
+$L_wt_block_14:
+    ld.global.nc.f32 %f63, [%rd57];
+    ld.global.cg.f32 %f64, [%rd55];
+    fma.rn.f32 %f62, %f63, %f64, %f62;
+    ld.global.nc.f32 %f65, [%rd57+4];
+    ld.global.cg.f32 %f66, [%rd55+4];
+    fma.rn.f32 %f62, %f65, %f66, %f62;
+    ld.global.nc.f32 %f67, [%rd57+8];
+    ld.global.cg.f32 %f68, [%rd55+8];
+    fma.rn.f32 %f62, %f67, %f68, %f62;
+    ld.global.nc.f32 %f69, [%rd57+12];
+    ld.global.cg.f32 %f70, [%rd55+12];
+    fma.rn.f32 %f62, %f69, %f70, %f62;
+    ld.global.nc.f32 %f71, [%rd57+16];
+    ld.global.cg.f32 %f72, [%rd55+16];
+    fma.rn.f32 %f62, %f71, %f72, %f62;
+    ld.global.nc.f32 %f73, [%rd57+20];
+    ld.global.cg.f32 %f74, [%rd55+20];
+    fma.rn.f32 %f62, %f73, %f74, %f62;
+    ld.global.nc.f32 %f75, [%rd57+24];
+    ld.global.cg.f32 %f76, [%rd55+24];
+    fma.rn.f32 %f62, %f75, %f76, %f62;
+    ld.global.nc.f32 %f77, [%rd57+28];
+    ld.global.cg.f32 %f78, [%rd55+28];
+    fma.rn.f32 %f62, %f77, %f78, %f62;
+    ld.global.nc.f32 %f79, [%rd57+32];
+    ld.global.cg.f32 %f80, [%rd55+32];
+    fma.rn.f32 %f62, %f79, %f80, %f62;
+    ld.global.nc.f32 %f81, [%rd57+36];
+    ld.global.cg.f32 %f82, [%rd55+36];
+    fma.rn.f32 %f62, %f81, %f82, %f62;
+    ld.global.nc.f32 %f83, [%rd57+40];
+    ld.global.cg.f32 %f84, [%rd55+40];
+    fma.rn.f32 %f62, %f83, %f84, %f62;
+    ld.global.nc.f32 %f85, [%rd57+44];
+    ld.global.cg.f32 %f86, [%rd55+44];
+    fma.rn.f32 %f62, %f85, %f86, %f62;
+    ld.global.nc.f32 %f87, [%rd57+48];
+    ld.global.cg.f32 %f88, [%rd55+48];
+    fma.rn.f32 %f62, %f87, %f88, %f62;
+    ld.global.nc.f32 %f89, [%rd57+52];
+    ld.global.cg.f32 %f90, [%rd55+52];
+    fma.rn.f32 %f62, %f89, %f90, %f62;
+    ld.global.nc.f32 %f91, [%rd57+56];
+    ld.global.cg.f32 %f92, [%rd55+56];
+    fma.rn.f32 %f62, %f91, %f92, %f62;
+    ld.global.nc.f32 %f93, [%rd57+60];
+    ld.global.cg.f32 %f94, [%rd55+60];
+    fma.rn.f32 %f62, %f93, %f94, %f62;
+    ld.global.nc.f32 %f95, [%rd57+64];
+    ld.global.cg.f32 %f96, [%rd55+128];
+    fma.rn.f32 %f62, %f95, %f96, %f62;
+    ld.global.nc.f32 %f97, [%rd57+68];
+    ld.global.cg.f32 %f98, [%rd55+132];
+    fma.rn.f32 %f62, %f97, %f98, %f62;
+    ld.global.nc.f32 %f99, [%rd57+72];
+    ld.global.cg.f32 %f100, [%rd55+136];
+    fma.rn.f32 %f62, %f99, %f100, %f62;
+    ld.global.nc.f32 %f101, [%rd57+76];
+    ld.global.cg.f32 %f102, [%rd55+140];
+    fma.rn.f32 %f62, %f101, %f102, %f62;
+    ld.global.nc.f32 %f103, [%rd57+80];
+    ld.global.cg.f32 %f104, [%rd55+144];
+    fma.rn.f32 %f62, %f103, %f104, %f62;
+    ld.global.nc.f32 %f105, [%rd57+84];
+    ld.global.cg.f32 %f106, [%rd55+148];
+    fma.rn.f32 %f62, %f105, %f106, %f62;
+    ld.global.nc.f32 %f107, [%rd57+88];
+    ld.global.cg.f32 %f108, [%rd55+152];
+    fma.rn.f32 %f62, %f107, %f108, %f62;
+    ld.global.nc.f32 %f109, [%rd57+92];
+    ld.global.cg.f32 %f110, [%rd55+156];
+    fma.rn.f32 %f62, %f109, %f110, %f62;
+    ld.global.nc.f32 %f111, [%rd57+96];
+    ld.global.cg.f32 %f112, [%rd55+160];
+    fma.rn.f32 %f62, %f111, %f112, %f62;
+    ld.global.nc.f32 %f113, [%rd57+100];
+    ld.global.cg.f32 %f114, [%rd55+164];
+    fma.rn.f32 %f62, %f113, %f114, %f62;
+    ld.global.nc.f32 %f115, [%rd57+104];
+    ld.global.cg.f32 %f116, [%rd55+168];
+    fma.rn.f32 %f62, %f115, %f116, %f62;
+    ld.global.nc.f32 %f117, [%rd57+108];
+    ld.global.cg.f32 %f118, [%rd55+172];
+    fma.rn.f32 %f62, %f117, %f118, %f62;
+    ld.global.nc.f32 %f119, [%rd57+112];
+    ld.global.cg.f32 %f120, [%rd55+176];
+    fma.rn.f32 %f62, %f119, %f120, %f62;
+    ld.global.nc.f32 %f121, [%rd57+116];
+    ld.global.cg.f32 %f122, [%rd55+180];
+    fma.rn.f32 %f62, %f121, %f122, %f62;
+    ld.global.nc.f32 %f123, [%rd57+120];
+    ld.global.cg.f32 %f124, [%rd55+184];
+    fma.rn.f32 %f62, %f123, %f124, %f62;
+    ld.global.nc.f32 %f125, [%rd57+124];
+    ld.global.cg.f32 %f126, [%rd55+188];
+    fma.rn.f32 %f62, %f125, %f126, %f62;
+    add.u64 %rd58, %rd57, 2176;
+    mov.u64 %rd57, %rd58;
+    add.u64 %rd59, %rd55, 64;
+    mov.u64 %rd55, %rd59;
+    add.s32 %r56, %r55, 1;
+    mov.s32 %r55, %r56;
+    setp.lt.s32 %p11, %r55, 2;
+    @%p11 bra $L_wt_block_14;
+    add.s32 %r57, %r51, 960;
+    mul.wide.s32 %rd60, %r57, 4;
+    add.u64 %rd61, %rd5, %rd60;
+    st.global.f32 [%rd61], %f62;
+$L_not_a_column_13:
+    add.s32 %r58, %r44, 3;
+    mov.s32 %r44, %r58;
+    bra.uni $L_row_11;
+$L_rows_done_12:
+    sub.s32 %r59, %r9, 1;
+    mov.s32 %r9, %r59;
+    setp.ge.s32 %p12, %r9, 0;
+    @%p12 bra $L_step_back_0;
+    ret;
+}
 ";
 
     /// <summary>Copies this model to a GPU: loads its kernels, allocates the device buffers and uploads the current parameters.</summary>
@@ -2801,8 +3862,8 @@ $L_end_0:
     /// <summary>
     /// OddModel on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the
     /// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and
-    /// meets the other blocks at a grid barrier once per step. Inference only: train on the CPU model and push the new
-    /// weights with <see cref="UpdateParameters"/>. One call at a time per instance.
+    /// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the
+    /// device (the same gradients as the CPU model's) into <see cref="GradientBuffer"/>. One call at a time per instance.
     /// </summary>
     /// <remarks>
     /// Layer0: 2 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
@@ -2824,6 +3885,11 @@ $L_end_0:
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer1_persistent;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_head_projection;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_gather_outputs;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_scatter_rows;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_weight_gradient;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_transposed_product;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_backward_persistent;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer1_backward_persistent;
         private readonly float[] _staging = new float[PackedParameterLength];
         private readonly float[] _stateStaging = new float[MaxBatchSize * 32];
         private readonly int[] _hostLengths = new int[MaxBatchSize];
@@ -2832,6 +3898,11 @@ $L_end_0:
         private int _lastSteps;
         private int _batchSize;
         private bool _streaming;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _gradients;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _backwardWorkspace;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _outputGradients;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _inputGradients;
+        private bool _tapeReady;
         private int _inUse;
         private bool _disposed;
 
@@ -2846,6 +3917,11 @@ $L_end_0:
             _kernel_layer1_persistent = device.GetKernel(module, "layer1_persistent");
             _kernel_head_projection = device.GetKernel(module, "head_projection");
             _kernel_rnngen_gather_outputs = device.GetKernel(module, "rnngen_gather_outputs");
+            _kernel_rnngen_scatter_rows = device.GetKernel(module, "rnngen_scatter_rows");
+            _kernel_rnngen_weight_gradient = device.GetKernel(module, "rnngen_weight_gradient");
+            _kernel_rnngen_transposed_product = device.GetKernel(module, "rnngen_transposed_product");
+            _kernel_layer0_backward_persistent = device.GetKernel(module, "layer0_backward_persistent");
+            _kernel_layer1_backward_persistent = device.GetKernel(module, "layer1_backward_persistent");
             RequireCoResident(_kernel_layer0_persistent, 2, 48);
             RequireCoResident(_kernel_layer1_persistent, 2, 48);
             _parameters = device.Allocate(4L * PackedParameterLength);
@@ -2853,6 +3929,13 @@ $L_end_0:
             _lengths = device.Allocate(4L * MaxBatchSize);
             _barrier = device.Allocate(4L);
             _outputs = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * OutputSize);
+            RequireCoResident(_kernel_layer0_backward_persistent, 2, 48);
+            RequireCoResident(_kernel_layer1_backward_persistent, 2, 48);
+            _gradients = device.Allocate(4L * PackedParameterLength);
+            device.Clear(_gradients, 0, 4L * PackedParameterLength);
+            _backwardWorkspace = device.Allocate(4L * 2256);
+            _outputGradients = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * OutputSize);
+            _inputGradients = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * InputSize);
             UpdateParameters(parameters);
         }
 
@@ -2991,6 +4074,7 @@ $L_end_0:
                 Launch(_kernel_head_projection, ((outputRows + 15) / 16) * 1, 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, I(outputRows), I(source) });
                 Launch(_kernel_rnngen_gather_outputs, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Ws, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputs), I(5904), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
                 _device.Download<float>(_outputs, 0, outputs.Slice(0, outputRows * OutputSize));
+                _tapeReady = member == "Forward"; // the tape one Backward differentiates
                 _lastSteps = steps;
                 _batchSize = batchSize;
                 global::System.Array.Clear(_staged);
@@ -3121,6 +4205,140 @@ $L_end_0:
             }
         }
 
+        /// <summary>The gradients <see cref="Backward(global::System.ReadOnlySpan{float})"/> accumulates, on the device: PackedParameterLength floats laid out like <c>PackedParameters</c> (padding lanes hold 0), for an optimiser kernel to read. Zeroed at creation and by <see cref="ClearGradients"/>.</summary>
+        public global::RnnGen.Gpu.DeviceBuffer GradientBuffer => _gradients;
+
+        /// <summary>Zeroes <see cref="GradientBuffer"/> (before the first Backward of a batch).</summary>
+        public void ClearGradients()
+        {
+            ThrowIfDisposed();
+            _device.Clear(_gradients, 0, 4L * PackedParameterLength);
+        }
+
+        /// <summary>Backpropagation through time on the GPU over the batch of the last <c>Forward</c>, as the CPU model's <c>Backward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <param name="gradients">PackedParameterLength floats in the packed layout; gradients are added (+=), as on the CPU. It is uploaded, the sums run on the device, and it comes back (<see cref="GradientBuffer"/> then holds the same values).</param>
+        /// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). The initial state is a constant here: no dL/d(initial state) is kept.</remarks>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true);
+
+        /// <summary>Backpropagation through time as <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, and also dL/dx for the inputs of the last <c>Forward</c>.</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <param name="gradients">PackedParameterLength floats in the packed layout; gradients are added (+=).</param>
+        /// <param name="inputGradients">Receives dL/dx, [steps][batchSize][InputSize]: written, not added to; steps past a sequence's length get exact zeros.</param>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients) => BackwardThroughTime(outputGradients, gradients, inputGradients, true, true);
+
+        /// <summary>Backpropagation through time on the GPU that leaves the gradients there: adds dL/dθ to <see cref="GradientBuffer"/> without copying them back (the training step's Backward, before an optimiser kernel).</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException"><paramref name="outputGradients"/> has the wrong length.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients) => BackwardThroughTime(outputGradients, default, default, false, false);
+
+        private void BackwardThroughTime(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients, bool writeInputGradients, bool download)
+        {
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "OddModel.CudaModel"); // one call at a time per instance
+            try
+            {
+                ThrowIfDisposed();
+                if (!_tapeReady)
+                {
+                    throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                }
+
+                int steps = _lastSteps;
+                int batchSize = _batchSize;
+                int rows = steps * batchSize;
+                // Every check before the tape is touched, so a corrected retry still finds it.
+                global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", batchSize, OutputSize);
+                if (download)
+                {
+                    global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
+                }
+
+                if (writeInputGradients)
+                {
+                    global::RnnGen.Shapes.RequireShape(inputGradients.Length, "inputGradients", steps, batchSize, InputSize);
+                }
+
+                _tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward
+                if (download)
+                {
+                    _device.Upload<float>(_gradients, 0, gradients); // added to, as on the CPU
+                }
+
+                int outputRows = batchSize; // last step only
+                int firstOutputRow = rows - batchSize;
+                _device.Upload<float>(_outputGradients, 0, outputGradients);
+                int dTop = 480;
+                _device.Clear(_backwardWorkspace, 4L * dTop, 4L * rows * 32);
+
+                // The head: dz in padded rows, dW = Σ dz ⊗ h, db = Σ dz, dL/dh = Wᵀ dz over every output row.
+                _device.Clear(_backwardWorkspace, 4L * 1248, 4L * outputRows * 16);
+                Launch(_kernel_rnngen_scatter_rows, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputGradients), I(1248), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(272), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Ws, I(6272), I(17), I(1), I(0), I(1), I(1248), I(16), I(16), I(4704 + (batchSize * 32) + (firstOutputRow * 32)), I(32), I(0), I(0), I(outputRows), I(272) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(16), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Bw, I(6544), I(1), I(1), I(0), I(1), I(1248), I(16), I(16), I(0), I(0), I(1), I(0), I(outputRows), I(16) });
+                Launch(_kernel_rnngen_transposed_product, BlocksFor(outputRows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Bw, Bw, I(6272), I(17), I(1), I(0), I(1), I(5), I(1248), I(16), I(16), I(dTop + (firstOutputRow * 32)), I(32), I(outputRows) });
+
+                // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+                _device.Clear(_backwardWorkspace, 4L * 0, 4L * rows * 32);
+                // ---- Layer1 (GRU), backward through time ----
+                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                _device.Clear(_barrier, 0, 4);
+                Launch(_kernel_layer1_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 3 gates and every row.
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1632), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2816), I(17), I(3), I(0), I(3), I(3264), I(96), I(32), I(1920 + (batchSize * 32)), I(32), I(0), I(0), I(rows), I(1632) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1088), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(4448), I(17), I(2), I(0), I(2), I(3264), I(96), I(32), I(4704), I(32), I(0), I(0), I(rows), I(1088) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(544), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(5536), I(17), I(1), I(0), I(1), I(3264 + 64), I(96), I(32), I(5280), I(32), I(0), I(0), I(rows), I(544) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6080), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6176), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) });
+                // dL/dx of Layer1: W_ihᵀ · dG for every row, into the dL/doutput of Layer0.
+                Launch(_kernel_rnngen_transposed_product, BlocksFor(rows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, I(2816), I(17), I(3), I(0), I(3), I(17), I(3264), I(96), I(32), I(0), I(32), I(rows) });
+
+                if (writeInputGradients)
+                {
+                    _device.Clear(_inputGradients, 0, 4L * rows * InputSize);
+                }
+
+                // ---- Layer0 (LSTM), backward through time ----
+                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                _device.Clear(_backwardWorkspace, 4L * 1056, 4L * batchSize * 32); // dL/dc(steps) = 0
+                _device.Clear(_barrier, 0, 4);
+                Launch(_kernel_layer0_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 4 gates and every row.
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(384), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(0), I(3), I(4), I(0), I(4), I(0), I(128), I(32), I(5856), I(3), I(0), I(0), I(rows), I(384) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(2176), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(384), I(17), I(4), I(0), I(4), I(0), I(128), I(32), I(1920), I(32), I(0), I(0), I(rows), I(2176) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2560), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2688), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) });
+                if (writeInputGradients)
+                {
+                    // dL/dx of Layer0: dX[row] = W_ihᵀ · dG[row] (exact zeros at padded steps, whose dG is 0).
+                    Launch(_kernel_rnngen_transposed_product, BlocksFor(rows * 3), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, global::RnnGen.Gpu.KernelArgument.Pointer(_inputGradients), I(0), I(3), I(4), I(0), I(4), I(17), I(0), I(128), I(32), I(0), I(InputSize), I(rows) });
+                }
+
+                if (download)
+                {
+                    _device.Download<float>(_gradients, 0, gradients);
+                    ClearPadding(gradients); // the gradient of what is no parameter is exactly 0
+                }
+
+                if (writeInputGradients)
+                {
+                    _device.Download<float>(_inputGradients, 0, inputGradients.Slice(0, rows * InputSize));
+                }
+            }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
+
+        private global::RnnGen.Gpu.KernelArgument Bw => global::RnnGen.Gpu.KernelArgument.Pointer(_backwardWorkspace);
+
+        private global::RnnGen.Gpu.KernelArgument G => global::RnnGen.Gpu.KernelArgument.Pointer(_gradients);
+
         private void Launch(global::RnnGen.Gpu.GpuKernel kernel, int blocks, int threads, bool cooperative, global::System.ReadOnlySpan<global::RnnGen.Gpu.KernelArgument> arguments) =>
             _device.Launch(kernel, new global::RnnGen.Gpu.LaunchShape(blocks, threads, 0, cooperative), arguments);
 
@@ -3165,6 +4383,10 @@ $L_end_0:
             _lengths.Dispose();
             _barrier.Dispose();
             _outputs.Dispose();
+            _gradients.Dispose();
+            _backwardWorkspace.Dispose();
+            _outputGradients.Dispose();
+            _inputGradients.Dispose();
         }
     }
 

@@ -8,7 +8,7 @@ namespace RnnGen.Generator.Emit.Ptx
     /// </summary>
     internal static class SequenceBackwardKernels
     {
-        public const string MergeBackward = "rnngen_merge_backward";
+        public const string MergeBackward = "rnngen_merge_gradient"; // not rnngen_merge_backward: that is rnngen_merge's parameter "backward"
         public const string AddRows = "rnngen_add_rows";
 
         /// <summary>
