@@ -217,9 +217,7 @@ namespace RnnGen.Runtime.Tests.Gpu
                 device.Upload<float>(src, 0, rows);
                 var deterministic = kernel == "rnngen_embedding_gradient";
                 var count = deterministic ? Vocabulary * Dimension : Rows * Dimension;
-                var arguments = deterministic
-                    ? new[] { KernelArgument.Pointer(g), KernelArgument.Pointer(t), KernelArgument.Pointer(src), KernelArgument.Int32(0), KernelArgument.Int32(0), KernelArgument.Int32(Dimension), KernelArgument.Int32(Vocabulary), KernelArgument.Int32(Rows) }
-                    : new[] { KernelArgument.Pointer(g), KernelArgument.Pointer(t), KernelArgument.Pointer(src), KernelArgument.Int32(0), KernelArgument.Int32(0), KernelArgument.Int32(Dimension), KernelArgument.Int32(Rows) };
+                var arguments = new[] { KernelArgument.Pointer(g), KernelArgument.Pointer(t), KernelArgument.Pointer(src), KernelArgument.Int32(0), KernelArgument.Int32(0), KernelArgument.Int32(Dimension), KernelArgument.Int32(Vocabulary), KernelArgument.Int32(Rows) };
                 device.Launch(device.GetKernel(module, kernel), new LaunchShape((count + 255) / 256, 256, 0, false), arguments);
                 var result = new float[Vocabulary * Dimension];
                 device.Download<float>(g, 0, result);

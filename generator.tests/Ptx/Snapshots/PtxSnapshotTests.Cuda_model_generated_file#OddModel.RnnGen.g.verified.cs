@@ -1956,7 +1956,7 @@ $L_step_2:
     mov.s32 %r16, %r5;
 $L_row_3:
     setp.ge.s32 %p2, %r16, %r0;
-    @%p2 bra $L_rows_done_4;
+    @%p2 bra $L_row_done_4;
     mad.lo.s32 %r17, %r15, %r0, %r16;
     mul.lo.s32 %r18, %r17, 32;
     mad.lo.s32 %r19, %r0, 32, %r18;
@@ -2067,7 +2067,7 @@ $L_product_5:
     add.s32 %r45, %r16, 3;
     mov.s32 %r16, %r45;
     bra.uni $L_row_3;
-$L_rows_done_4:
+$L_row_done_4:
     bar.sync 0;
     add.u32 %r46, %r8, %r7;
     mov.u32 %r8, %r46;
@@ -2418,7 +2418,7 @@ $L_step_4:
     mov.s32 %r22, %r5;
 $L_row_5:
     setp.ge.s32 %p3, %r22, %r0;
-    @%p3 bra $L_rows_done_6;
+    @%p3 bra $L_row_done_6;
     mad.lo.s32 %r23, %r21, %r0, %r22;
     mul.lo.s32 %r24, %r23, 32;
     mad.lo.s32 %r25, %r0, 32, %r24;
@@ -2494,7 +2494,7 @@ $L_product_7:
     add.s32 %r48, %r22, 3;
     mov.s32 %r22, %r48;
     bra.uni $L_row_5;
-$L_rows_done_6:
+$L_row_done_6:
     bar.sync 0;
     add.u32 %r49, %r8, %r7;
     mov.u32 %r8, %r49;
@@ -2509,7 +2509,7 @@ $L_barrier_done_8:
     mov.s32 %r51, %r5;
 $L_row_10:
     setp.ge.s32 %p7, %r51, %r0;
-    @%p7 bra $L_rows_done_11;
+    @%p7 bra $L_row_done_11;
     mad.lo.s32 %r52, %r21, %r0, %r51;
     mul.lo.s32 %r53, %r52, 32;
     mad.lo.s32 %r54, %r0, 32, %r53;
@@ -2573,7 +2573,7 @@ $L_product_12:
     add.s32 %r73, %r51, 3;
     mov.s32 %r51, %r73;
     bra.uni $L_row_10;
-$L_rows_done_11:
+$L_row_done_11:
     bar.sync 0;
     add.u32 %r74, %r8, %r7;
     mov.u32 %r8, %r74;
@@ -3114,7 +3114,7 @@ $L_step_back_0:
     mov.s32 %r10, %r5;
 $L_row_1:
     setp.ge.s32 %p2, %r10, %r0;
-    @%p2 bra $L_rows_done_2;
+    @%p2 bra $L_row_done_2;
     mad.lo.s32 %r11, %r9, %r0, %r10;
     mul.lo.s32 %r12, %r11, 32;
     add.s32 %r13, %r12, %r6;
@@ -3202,7 +3202,7 @@ $L_row_1:
     add.s32 %r25, %r10, 3;
     mov.s32 %r10, %r25;
     bra.uni $L_row_1;
-$L_rows_done_2:
+$L_row_done_2:
     bar.sync 0;
     add.u32 %r26, %r8, %r7;
     mov.u32 %r8, %r26;
@@ -3217,7 +3217,7 @@ $L_barrier_done_3:
     mov.s32 %r28, %r5;
 $L_row_5:
     setp.ge.s32 %p5, %r28, %r0;
-    @%p5 bra $L_rows_done_6;
+    @%p5 bra $L_row_done_6;
     mad.lo.s32 %r29, %r9, %r0, %r28;
     mul.lo.s32 %r30, %r29, 32;
     add.s32 %r31, %r30, %r6;
@@ -3451,7 +3451,7 @@ $L_not_a_column_7:
     add.s32 %r41, %r28, 3;
     mov.s32 %r28, %r41;
     bra.uni $L_row_5;
-$L_rows_done_6:
+$L_row_done_6:
     sub.s32 %r42, %r9, 1;
     mov.s32 %r9, %r42;
     setp.ge.s32 %p8, %r9, 0;
@@ -3506,7 +3506,7 @@ $L_step_back_0:
     mov.s32 %r10, %r5;
 $L_row_1:
     setp.ge.s32 %p2, %r10, %r0;
-    @%p2 bra $L_rows_done_2;
+    @%p2 bra $L_row_done_2;
     mad.lo.s32 %r11, %r9, %r0, %r10;
     mul.lo.s32 %r12, %r11, 32;
     add.s32 %r13, %r12, %r6;
@@ -3562,7 +3562,7 @@ $L_row_1:
     add.s32 %r23, %r10, 3;
     mov.s32 %r10, %r23;
     bra.uni $L_row_1;
-$L_rows_done_2:
+$L_row_done_2:
     bar.sync 0;
     add.u32 %r24, %r8, %r7;
     mov.u32 %r8, %r24;
@@ -3577,7 +3577,7 @@ $L_barrier_done_3:
     mov.s32 %r26, %r5;
 $L_row_5:
     setp.ge.s32 %p5, %r26, %r0;
-    @%p5 bra $L_rows_done_6;
+    @%p5 bra $L_row_done_6;
     mad.lo.s32 %r27, %r9, %r0, %r26;
     mul.lo.s32 %r28, %r27, 32;
     add.s32 %r29, %r28, %r6;
@@ -3683,7 +3683,7 @@ $L_not_a_column_7:
     add.s32 %r41, %r26, 3;
     mov.s32 %r26, %r41;
     bra.uni $L_row_5;
-$L_rows_done_6:
+$L_row_done_6:
     bar.sync 0;
     add.u32 %r42, %r8, %r7;
     mov.u32 %r8, %r42;
@@ -3698,7 +3698,7 @@ $L_barrier_done_9:
     mov.s32 %r44, %r5;
 $L_row_11:
     setp.ge.s32 %p9, %r44, %r0;
-    @%p9 bra $L_rows_done_12;
+    @%p9 bra $L_row_done_12;
     mad.lo.s32 %r45, %r9, %r0, %r44;
     mul.lo.s32 %r46, %r45, 32;
     add.s32 %r47, %r46, %r6;
@@ -3839,7 +3839,7 @@ $L_not_a_column_13:
     add.s32 %r58, %r44, 3;
     mov.s32 %r44, %r58;
     bra.uni $L_row_11;
-$L_rows_done_12:
+$L_row_done_12:
     sub.s32 %r59, %r9, 1;
     mov.s32 %r9, %r59;
     setp.ge.s32 %p12, %r9, 0;

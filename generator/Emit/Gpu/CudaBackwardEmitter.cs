@@ -407,14 +407,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("// dL/dE[token] += W_ihᵀ · dG for every row: atomics per row element, or one thread per table element in step order.");
                 w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Embedding)}, 4L * rows * {d});");
                 EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(bw.Embedding), d, "rows");
-                w.Line("if (DeterministicEmbeddingGradients)");
-                w.Line("{");
-                w.Line($"    Launch({Field(GradientKernels.EmbeddingGradient)}, BlocksFor({Int(embedding.Length)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I({Int(embedding.Vocabulary)}), I(rows) }});");
-                w.Line("}");
-                w.Line("else");
-                w.Line("{");
-                w.Line($"    Launch({Field(GradientKernels.EmbeddingScatterAdd)}, BlocksFor(rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I(rows) }});");
-                w.Line("}");
+                w.Line($"Launch(DeterministicEmbeddingGradients ? {Field(GradientKernels.EmbeddingGradient)} : {Field(GradientKernels.EmbeddingScatterAdd)}, BlocksFor(DeterministicEmbeddingGradients ? {Int(embedding.Length)} : rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I({Int(embedding.Vocabulary)}), I(rows) }});");
             }
             else
             {

@@ -193,13 +193,17 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>
-        /// g[table + v·d + j] += Σ_{r: tokens[r] = v} src[srcOffset + r·d + j]: one thread per table element, adding
-        /// the rows in step order, so the result does not depend on the schedule (no atomics).
-        /// Parameters: g, tokens, src, table, srcOffset, dimension, vocabulary, rows.
+        /// g[table + v·d + j] += Σ_{r: tokens[r] = v} src[srcOffset + r·d + j], the embedding gradient, by one of two
+        /// kernels with the same parameters (g, tokens, src, table, srcOffset, dimension, vocabulary, rows):
+        /// <paramref name="atomic"/>: one thread per row element with <c>atom.global.add.f32</c>, O(rows · d) work
+        /// whatever the vocabulary, in an order the schedule decides; otherwise one thread per table element adding
+        /// the rows in step order, so the result does not depend on the schedule.
         /// </summary>
-        public static PtxKernelBuilder BuildEmbeddingGradient()
+        public static PtxKernelBuilder BuildEmbeddingSum(bool atomic)
         {
-            var k = SequenceKernels.Start(EmbeddingGradient, "dL/dE[v] += Σ dL/dx over the steps whose token is v, one thread per table element (deterministic).");
+            var k = atomic
+                ? SequenceKernels.Start(EmbeddingScatterAdd, "dL/dE[token] += dL/dx of every step, one thread per row element with a float atomic add.")
+                : SequenceKernels.Start(EmbeddingGradient, "dL/dE[v] += Σ dL/dx over the steps whose token is v, one thread per table element (deterministic).");
             var g = k.Pointer("g");
             var tokens = k.Pointer("tokens");
             var src = k.Pointer("src");
@@ -208,46 +212,31 @@ namespace RnnGen.Generator.Emit.Ptx
             var dimension = k.Parameter("dimension", PtxType.S32);
             var vocabulary = k.Parameter("vocabulary", PtxType.S32);
             var rows = k.Parameter("rows", PtxType.S32);
-            var (i, end) = SequenceKernels.Index(k, k.Mul(PtxType.S32, vocabulary, dimension));
+            var (i, end) = SequenceKernels.Index(k, k.Mul(PtxType.S32, atomic ? rows : vocabulary, dimension));
             var j = k.Rem(PtxType.S32, i, dimension);
-            var v = k.Div(PtxType.S32, i, dimension);
-            var sum = k.Mov(PtxType.F32, 0f);
-            SequenceKernels.Loop(k, rows, 0, r =>
+            var index = k.Div(PtxType.S32, i, dimension); // the row (atomic) or the token v
+            if (atomic)
             {
-                var other = k.NewLabel("other_token");
-                var token = k.Load(PtxSpace.Global, PtxType.S32, k.Element(tokens, r), cache: PtxCache.ReadOnly);
-                k.Branch(other, k.Compare(PtxCompare.Ne, PtxType.S32, token, v));
-                var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, k.Add(PtxType.S32, k.MulAdd(r, dimension, j), srcOffset)));
-                k.MovTo(sum, PtxType.F32, k.Add(PtxType.F32, sum, value));
-                k.Label(other);
-            });
-            var at = k.Element(g, k.Add(PtxType.S32, i, table));
-            k.Store(PtxSpace.Global, PtxType.F32, at, k.Add(PtxType.F32, k.Load(PtxSpace.Global, PtxType.F32, at), sum));
-            SequenceKernels.Finish(k, end);
-            return k;
-        }
+                var token = k.Load(PtxSpace.Global, PtxType.S32, k.Element(tokens, index), cache: PtxCache.ReadOnly);
+                var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, k.Add(PtxType.S32, i, srcOffset)));
+                k.AtomicAdd(k.Element(g, k.MulAdd(token, dimension, k.Add(PtxType.S32, j, table))), value);
+            }
+            else
+            {
+                var sum = k.Mov(PtxType.F32, 0f);
+                SequenceKernels.Loop(k, rows, 0, r =>
+                {
+                    var other = k.NewLabel("other_token");
+                    var token = k.Load(PtxSpace.Global, PtxType.S32, k.Element(tokens, r), cache: PtxCache.ReadOnly);
+                    k.Branch(other, k.Compare(PtxCompare.Ne, PtxType.S32, token, index));
+                    var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, k.Add(PtxType.S32, k.MulAdd(r, dimension, j), srcOffset)));
+                    k.MovTo(sum, PtxType.F32, k.Add(PtxType.F32, sum, value));
+                    k.Label(other);
+                });
+                var at = k.Element(g, k.Add(PtxType.S32, i, table));
+                k.Store(PtxSpace.Global, PtxType.F32, at, k.Add(PtxType.F32, k.Load(PtxSpace.Global, PtxType.F32, at), sum));
+            }
 
-        /// <summary>
-        /// g[table + tokens[r]·d + j] += src[srcOffset + r·d + j] with <c>atom.global.add.f32</c>, one thread per row
-        /// element: O(rows · d) work whatever the vocabulary, in an order the schedule decides.
-        /// Parameters: g, tokens, src, table, srcOffset, dimension, rows.
-        /// </summary>
-        public static PtxKernelBuilder BuildEmbeddingScatterAdd()
-        {
-            var k = SequenceKernels.Start(EmbeddingScatterAdd, "dL/dE[token] += dL/dx of every step, one thread per row element with a float atomic add.");
-            var g = k.Pointer("g");
-            var tokens = k.Pointer("tokens");
-            var src = k.Pointer("src");
-            var table = k.Parameter("table", PtxType.S32);
-            var srcOffset = k.Parameter("srcOffset", PtxType.S32);
-            var dimension = k.Parameter("dimension", PtxType.S32);
-            var rows = k.Parameter("rows", PtxType.S32);
-            var (i, end) = SequenceKernels.Index(k, k.Mul(PtxType.S32, rows, dimension));
-            var j = k.Rem(PtxType.S32, i, dimension);
-            var row = k.Div(PtxType.S32, i, dimension);
-            var token = k.Load(PtxSpace.Global, PtxType.S32, k.Element(tokens, row), cache: PtxCache.ReadOnly);
-            var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, k.Add(PtxType.S32, i, srcOffset)));
-            k.AtomicAdd(k.Element(g, k.MulAdd(token, dimension, k.Add(PtxType.S32, j, table))), value);
             SequenceKernels.Finish(k, end);
             return k;
         }

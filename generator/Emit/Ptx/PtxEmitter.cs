@@ -79,8 +79,8 @@ namespace RnnGen.Generator.Emit.Ptx
             if (plan.Embedding is not null)
             {
                 module.Add(GradientKernels.BuildEmbeddingRows());
-                module.Add(GradientKernels.BuildEmbeddingGradient());
-                module.Add(GradientKernels.BuildEmbeddingScatterAdd());
+                module.Add(GradientKernels.BuildEmbeddingSum(atomic: false));
+                module.Add(GradientKernels.BuildEmbeddingSum(atomic: true));
             }
 
             foreach (var layer in plan.Layers)

@@ -69,11 +69,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var batch = k.Parameter("batch", PtxType.S32);
             var steps = k.Parameter("steps", PtxType.S32);
 
-            var tid = k.Special(PtxSpecial.ThreadIndex);
-            var block = k.Special(PtxSpecial.BlockIndex);
-            var lane = k.And(PtxType.B32, tid, Lanes - 1);
-            var firstRow = k.ShiftRight(tid, 4);
-            var unit = k.MulAdd(block, Lanes, lane);
+            var (tid, block, lane, firstRow, unit) = PersistentThread.Create(k);
             var isColumn = k.Compare(PtxCompare.Lt, PtxType.S32, unit, Spec.Units); // a real unit: a column of W_hh
             var barrier = new GridBarrier(k, counter, tid);
             var c = new Context(p, ws, bw, lengths, batch, unit, lane, block, isColumn);
@@ -81,15 +77,15 @@ namespace RnnGen.Generator.Emit.Ptx
             var t = k.Sub(PtxType.S32, steps, 1);
             var stepLoop = k.NewLabel("step_back");
             k.Label(stepLoop);
-            RowLoop.ForEach(k, batch, firstRow, RowsPerPass, b => CellPhase(k, c, RowsOf(k, c, t, b)));
+            PtxLoop.For(k, batch, firstRow, RowsPerPass, b => CellPhase(k, c, RowsOf(k, c, t, b)), "row");
             barrier.Emit();
             if (TwoPhase)
             {
-                RowLoop.ForEach(k, batch, firstRow, RowsPerPass, b => ResetPhase(k, c, RowsOf(k, c, t, b)));
+                PtxLoop.For(k, batch, firstRow, RowsPerPass, b => ResetPhase(k, c, RowsOf(k, c, t, b)), "row");
                 barrier.Emit();
             }
 
-            RowLoop.ForEach(k, batch, firstRow, RowsPerPass, b => ProductPhase(k, c, RowsOf(k, c, t, b)));
+            PtxLoop.For(k, batch, firstRow, RowsPerPass, b => ProductPhase(k, c, RowsOf(k, c, t, b)), "row");
             k.MovTo(t, PtxType.S32, k.Sub(PtxType.S32, t, 1));
             k.Branch(stepLoop, k.Compare(PtxCompare.Ge, PtxType.S32, t, 0));
             k.Return();

@@ -64,11 +64,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var batch = k.Parameter("batch", PtxType.S32);
             var steps = k.Parameter("steps", PtxType.S32);
 
-            var tid = k.Special(PtxSpecial.ThreadIndex);
-            var block = k.Special(PtxSpecial.BlockIndex);
-            var lane = k.And(PtxType.B32, tid, Lanes - 1);
-            var firstRow = k.ShiftRight(tid, 4);
-            var unit = k.MulAdd(block, Lanes, lane);
+            var (tid, block, lane, firstRow, unit) = PersistentThread.Create(k);
             var barrier = new GridBarrier(k, counter, tid);
 
             var weights = _layer.RecurrentWeights.Select((tensor, i) => LoadWeights(k, p, tid, block, lane, tensor, i)).ToArray();
@@ -166,7 +162,7 @@ namespace RnnGen.Generator.Emit.Ptx
 
         /// <summary>Runs <paramref name="body"/> for rows b = first, first + RowsPerPass, ... below the batch size.</summary>
         private void ForEachRow(PtxKernelBuilder k, PtxRegister batch, PtxRegister firstRow, Action<PtxRegister> body) =>
-            RowLoop.ForEach(k, batch, firstRow, RowsPerPass, body);
+            PtxLoop.For(k, batch, firstRow, RowsPerPass, body, "row");
 
         /// <summary>acc[g] += Σ_k W[k][g][lane] · source[k] over the tensor's columns.</summary>
         private void Product(PtxKernelBuilder k, WeightSource weights, PtxRegister source, PtxRegister[] acc)

@@ -190,19 +190,9 @@ namespace RnnGen.Generator.Emit.Ptx
             k.Return();
         }
 
-        /// <summary>for (j = first; j &lt; count; j++) body(j); <paramref name="count"/> is at least 1.</summary>
-        internal static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body)
-        {
-            var j = k.Mov(PtxType.S32, first);
-            var loop = k.NewLabel("loop");
-            var done = k.NewLabel("loop_done");
-            k.Label(loop);
-            k.Branch(done, k.Compare(PtxCompare.Ge, PtxType.S32, j, count));
-            body(j);
-            k.MovTo(j, PtxType.S32, k.Add(PtxType.S32, j, 1));
-            k.Branch(loop);
-            k.Label(done);
-        }
+        /// <summary>for (j = first; j &lt; count; j++) body(j).</summary>
+        internal static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body) =>
+            PtxLoop.For(k, count, first, 1, body);
 
         /// <summary>The step that step t of sequence b trades places with: length - 1 - t inside the length, t after it.</summary>
         internal static PtxRegister Mirror(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b)
