@@ -4278,8 +4278,8 @@ $L_row_done_12:
                 // The head: dz in padded rows, dW = Σ dz ⊗ h, db = Σ dz, dL/dh = Wᵀ dz over every output row.
                 _device.Clear(_backwardWorkspace, 4L * 1248, 4L * outputRows * 16);
                 Launch(_kernel_rnngen_scatter_rows, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputGradients), I(1248), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(272), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Ws, I(6272), I(17), I(1), I(0), I(1), I(1248), I(16), I(16), I(4704 + (batchSize * 32) + (firstOutputRow * 32)), I(32), I(0), I(0), I(outputRows), I(272) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(16), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Bw, I(6544), I(1), I(1), I(0), I(1), I(1248), I(16), I(16), I(0), I(0), I(1), I(0), I(outputRows), I(16) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(272), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Ws, I(6272), I(17), I(1), I(0), I(1), I(1248), I(16), I(16), I(4704 + (batchSize * 32) + (firstOutputRow * 32)), I(32), I(0), I(0), I(outputRows), I(272) }); // dW of the head
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(16), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Bw, I(6544), I(1), I(1), I(0), I(1), I(1248), I(16), I(16), I(0), I(0), I(1), I(0), I(outputRows), I(16) }); // db of the head
                 Launch(_kernel_rnngen_transposed_product, BlocksFor(outputRows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Bw, Bw, I(6272), I(17), I(1), I(0), I(1), I(5), I(1248), I(16), I(16), I(dTop + (firstOutputRow * 32)), I(32), I(outputRows) });
 
                 // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
@@ -4289,11 +4289,11 @@ $L_row_done_12:
                 _device.Clear(_barrier, 0, 4);
                 Launch(_kernel_layer1_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 3 gates and every row.
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1632), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2816), I(17), I(3), I(0), I(3), I(3264), I(96), I(32), I(1920 + (batchSize * 32)), I(32), I(0), I(0), I(rows), I(1632) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1088), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(4448), I(17), I(2), I(0), I(2), I(3264), I(96), I(32), I(4704), I(32), I(0), I(0), I(rows), I(1088) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(544), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(5536), I(17), I(1), I(0), I(1), I(3264 + 64), I(96), I(32), I(5280), I(32), I(0), I(0), I(rows), I(544) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6080), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6176), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1632), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2816), I(17), I(3), I(0), I(3), I(3264), I(96), I(32), I(1920 + (batchSize * 32)), I(32), I(0), I(0), I(rows), I(1632) }); // dW_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1088), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(4448), I(17), I(2), I(0), I(2), I(3264), I(96), I(32), I(4704), I(32), I(0), I(0), I(rows), I(1088) }); // dW_hr, dW_hz
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(544), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(5536), I(17), I(1), I(0), I(1), I(3264 + 64), I(96), I(32), I(5280), I(32), I(0), I(0), I(rows), I(544) }); // dW_hn, whose input is r ⊙ h(t-1)
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6080), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) }); // db_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6176), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) }); // db_hh
                 // dL/dx of Layer1: W_ihᵀ · dG for every row, into the dL/doutput of Layer0.
                 Launch(_kernel_rnngen_transposed_product, BlocksFor(rows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, I(2816), I(17), I(3), I(0), I(3), I(17), I(3264), I(96), I(32), I(0), I(32), I(rows) });
 
@@ -4308,10 +4308,10 @@ $L_row_done_12:
                 _device.Clear(_barrier, 0, 4);
                 Launch(_kernel_layer0_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 4 gates and every row.
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(384), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(0), I(3), I(4), I(0), I(4), I(0), I(128), I(32), I(5856), I(3), I(0), I(0), I(rows), I(384) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(2176), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(384), I(17), I(4), I(0), I(4), I(0), I(128), I(32), I(1920), I(32), I(0), I(0), I(rows), I(2176) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2560), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) });
-                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2688), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(384), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(0), I(3), I(4), I(0), I(4), I(0), I(128), I(32), I(5856), I(3), I(0), I(0), I(rows), I(384) }); // dW_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(2176), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(384), I(17), I(4), I(0), I(4), I(0), I(128), I(32), I(1920), I(32), I(0), I(0), I(rows), I(2176) }); // dW_hh
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2560), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) }); // db_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2688), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) }); // db_hh
                 if (writeInputGradients)
                 {
                     // dL/dx of Layer0: dX[row] = W_ihᵀ · dG[row] (exact zeros at padded steps, whose dG is 0).

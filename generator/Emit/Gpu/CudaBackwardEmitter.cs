@@ -249,10 +249,10 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Head)}, 4L * outputRows * {op});");
             w.Line($"Launch({Field(GradientKernels.ScatterRows)}, BlocksFor(outputRows * OutputSize), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ Bw, {Args}.Pointer(_lengths), {Args}.Pointer(_outputGradients), I({Int(bw.Head)}), I({op}), I(OutputSize), I(outputRows), I(batchSize), I({(plan.ReturnsSequences ? 1 : 0)}) }});");
             var source = $"{last.Output.Start} + (firstOutputRow * {lastPadded})";
-            EmitWeightGradient(w, head.Weights, 0, 1, "Bw", Int(bw.Head), op, op, "Ws", source, lastPadded, WeightInput.Columns, "outputRows");
+            EmitWeightGradient(w, head.Weights, 0, 1, "Bw", Int(bw.Head), op, op, "Ws", source, lastPadded, WeightInput.Columns, "outputRows", "dW of the head");
             if (head.Bias is { } bias)
             {
-                EmitWeightGradient(w, bias, 0, 1, "Bw", Int(bw.Head), op, op, "Bw", "0", "0", WeightInput.Ones, "outputRows");
+                EmitWeightGradient(w, bias, 0, 1, "Bw", Int(bw.Head), op, op, "Bw", "0", "0", WeightInput.Ones, "outputRows", "db of the head");
             }
 
             EmitTransposed(w, head.Weights, 0, 1, head.Spec.Units, "Bw", Int(bw.Head), op, op, "Bw", $"dTop + (firstOutputRow * {lastPadded})", lastPadded, "outputRows");
@@ -347,21 +347,21 @@ namespace RnnGen.Generator.Emit.Gpu
                 inputStride = d;
             }
 
-            EmitWeightGradient(w, layer.InputWeights, 0, g, "Ws", gates, gs, hp, inputBuffer, inputOffset, inputStride, WeightInput.Columns, "rows");
+            EmitWeightGradient(w, layer.InputWeights, 0, g, "Ws", gates, gs, hp, inputBuffer, inputOffset, inputStride, WeightInput.Columns, "rows", "dW_ih");
             var hidden = Int(tape.Hidden);
             if (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter)
             {
-                EmitWeightGradient(w, hh[0], 0, 2, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows");
-                EmitWeightGradient(w, hh[0], 2, 1, "Ws", Int(tape.Aux), hp, hp, "Ws", hidden, hp, WeightInput.Columns, "rows"); // W_hn sees da_n ⊙ r
+                EmitWeightGradient(w, hh[0], 0, 2, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows", "dW_hr, dW_hz");
+                EmitWeightGradient(w, hh[0], 2, 1, "Ws", Int(tape.Aux), hp, hp, "Ws", hidden, hp, WeightInput.Columns, "rows", "dW_hn, from da_n ⊙ r");
             }
             else if (layer.Spec.Cell == CellKind.Gru)
             {
-                EmitWeightGradient(w, hh[0], 0, hh[0].Gates, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows");
-                EmitWeightGradient(w, hh[1], 0, 1, "Ws", $"{gates} + {Int(hh[1].FirstGate * layer.PaddedUnits)}", gs, hp, "Ws", Int(tape.Aux), hp, WeightInput.Columns, "rows"); // input of W_hn: r ⊙ h(t-1)
+                EmitWeightGradient(w, hh[0], 0, hh[0].Gates, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows", layer.Spec.Minimal ? "dW_hf" : "dW_hr, dW_hz");
+                EmitWeightGradient(w, hh[1], 0, 1, "Ws", $"{gates} + {Int(hh[1].FirstGate * layer.PaddedUnits)}", gs, hp, "Ws", Int(tape.Aux), hp, WeightInput.Columns, "rows", "dW_hn, whose input is r ⊙ h(t-1)");
             }
             else
             {
-                EmitWeightGradient(w, hh[0], 0, g, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows");
+                EmitWeightGradient(w, hh[0], 0, g, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows", "dW_hh");
             }
 
             if (layer.Peepholes is { } peepholes)
@@ -372,25 +372,25 @@ namespace RnnGen.Generator.Emit.Gpu
                 {
                     var cell = peep[k] == "o" ? $"{Int(tape.Cell)} + (batchSize * {hp})" : Int(tape.Cell);
                     var gate = Int(CellTraits.Gate(layer.Spec, peep[k]) * layer.PaddedUnits);
-                    EmitWeightGradient(w, peepholes, k, 1, "Ws", $"{gates} + {gate}", gs, hp, "Ws", cell, hp, WeightInput.Diagonal, "rows");
+                    EmitWeightGradient(w, peepholes, k, 1, "Ws", $"{gates} + {gate}", gs, hp, "Ws", cell, hp, WeightInput.Diagonal, "rows", $"dp_{peep[k]}");
                 }
             }
 
             if (layer.InputBias is { } bih)
             {
-                EmitWeightGradient(w, bih, 0, g, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows");
+                EmitWeightGradient(w, bih, 0, g, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows", "db_ih");
             }
 
             if (layer.RecurrentBias is { } bhh)
             {
                 if (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter)
                 {
-                    EmitWeightGradient(w, bhh, 0, 2, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows");
-                    EmitWeightGradient(w, bhh, 2, 1, "Ws", Int(tape.Aux), hp, hp, "Ws", "0", "0", WeightInput.Ones, "rows");
+                    EmitWeightGradient(w, bhh, 0, 2, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows", "db_hr, db_hz");
+                    EmitWeightGradient(w, bhh, 2, 1, "Ws", Int(tape.Aux), hp, hp, "Ws", "0", "0", WeightInput.Ones, "rows", "db_hn, from da_n ⊙ r");
                 }
                 else
                 {
-                    EmitWeightGradient(w, bhh, 0, g, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows");
+                    EmitWeightGradient(w, bhh, 0, g, "Ws", gates, gs, hp, "Ws", "0", "0", WeightInput.Ones, "rows", "db_hh");
                 }
             }
 
@@ -446,11 +446,11 @@ namespace RnnGen.Generator.Emit.Gpu
             Diagonal,
         }
 
-        /// <summary>One launch of the weight-gradient GEMM for gates first..first+count of a packed tensor.</summary>
-        private static void EmitWeightGradient(SourceWriter w, PackedTensor tensor, int first, int count, string y, string yOffset, string yStride, string yGateStride, string x, string xOffset, string xStride, WeightInput input, string rows)
+        /// <summary>One launch of the weight-gradient GEMM for gates first..first+count of a packed tensor, commented with <paramref name="what"/>.</summary>
+        private static void EmitWeightGradient(SourceWriter w, PackedTensor tensor, int first, int count, string y, string yOffset, string yStride, string yGateStride, string x, string xOffset, string xStride, WeightInput input, string rows, string what)
         {
             var total = tensor.Blocks * tensor.Columns * count * Packing.BlockWidth;
-            w.Line($"Launch({Field(GradientKernels.WeightGradient)}, BlocksFor({Int(total)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {y}, {x}, I({Int(tensor.Offset)}), I({Int(tensor.Columns)}), I({Int(tensor.Gates)}), I({Int(first)}), I({Int(count)}), I({yOffset}), I({yStride}), I({yGateStride}), I({xOffset}), I({xStride}), I({(input == WeightInput.Ones ? 1 : 0)}), I({(input == WeightInput.Diagonal ? 1 : 0)}), I({rows}), I({Int(total)}) }});");
+            w.Line($"Launch({Field(GradientKernels.WeightGradient)}, BlocksFor({Int(total)}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {y}, {x}, I({Int(tensor.Offset)}), I({Int(tensor.Columns)}), I({Int(tensor.Gates)}), I({Int(first)}), I({Int(count)}), I({yOffset}), I({yStride}), I({yGateStride}), I({xOffset}), I({xStride}), I({(input == WeightInput.Ones ? 1 : 0)}), I({(input == WeightInput.Diagonal ? 1 : 0)}), I({rows}), I({Int(total)}) }}); // {what}");
         }
 
         /// <summary>One launch of dst += Wᵀ · dy over gates first..first+count of a packed tensor.</summary>
