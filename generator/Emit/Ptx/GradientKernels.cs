@@ -159,10 +159,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var j = k.Rem(PtxType.S32, i, width);
             var row = k.Div(PtxType.S32, i, width);
             var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(src, i));
-            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, k.Rem(PtxType.S32, row, batch)), cache: PtxCache.ReadOnly);
-            var padded = k.Compare(PtxCompare.Ge, PtxType.S32, k.Div(PtxType.S32, row, batch), length);
-            var clear = k.Select(PtxType.S32, 1, 0, padded);
-            var keep = k.Compare(PtxCompare.Eq, PtxType.S32, k.Select(PtxType.S32, clear, 0, zeroPadded), 0);
+            var keep = SequenceKernels.KeepRow(k, lengths, row, batch, zeroPadded);
             k.Store(PtxSpace.Global, PtxType.F32, k.Element(dst, k.Add(PtxType.S32, k.MulAdd(row, dstStride, j), dstOffset)), k.Select(PtxType.F32, value, 0f, keep));
             SequenceKernels.Finish(k, end);
             return k;

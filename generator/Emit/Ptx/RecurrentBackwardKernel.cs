@@ -94,7 +94,7 @@ namespace RnnGen.Generator.Emit.Ptx
 
         private IEnumerable<string> Equations()
         {
-            var (a, g) = (Symbol(Spec.Activation), Symbol(Spec.RecurrentActivation));
+            var (a, g) = (RecurrentKernel.ActivationName(Spec.Activation), RecurrentKernel.ActivationName(Spec.RecurrentActivation));
             yield return "dh = dH(t) + dL/dh(t) from step t+1; derivatives from the activated gates: σ' = y(1-y), tanh' = 1-y², relu' = [y > 0].";
             switch (Spec.Cell)
             {
@@ -125,15 +125,6 @@ namespace RnnGen.Generator.Emit.Ptx
 
             yield return "A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).";
         }
-
-        private static string Symbol(Activation activation) => activation switch
-        {
-            Activation.Sigmoid => "σ",
-            Activation.HardSigmoid => "hard_sigmoid",
-            Activation.Relu => "relu",
-            Activation.Linear => "linear",
-            _ => "tanh",
-        };
 
         /// <summary>The registers every phase reads.</summary>
         private sealed record Context(PtxRegister P, PtxRegister Ws, PtxRegister Bw, PtxRegister Lengths, PtxRegister Batch, PtxRegister Unit, PtxRegister Lane, PtxRegister Block, PtxRegister IsColumn);

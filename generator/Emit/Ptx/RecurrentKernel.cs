@@ -126,7 +126,8 @@ namespace RnnGen.Generator.Emit.Ptx
 
         private PtxRegister Activate(PtxKernelBuilder k, Activation activation, PtxRegister x) => PtxMath.Activate(k, activation, x, _fast);
 
-        private static string ActivationName(Activation activation) => activation switch
+        /// <summary>The activation's name in the kernels' equations: σ, tanh, relu, hard_sigmoid, linear.</summary>
+        internal static string ActivationName(Activation activation) => activation switch
         {
             Activation.Sigmoid => "σ",
             Activation.HardSigmoid => "hard_sigmoid",

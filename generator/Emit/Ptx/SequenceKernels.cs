@@ -159,13 +159,19 @@ namespace RnnGen.Generator.Emit.Ptx
             var j = k.Rem(PtxType.S32, i, width);
             var row = k.Div(PtxType.S32, i, width);
             var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(ws, k.Add(PtxType.S32, k.MulAdd(row, stride, j), src)));
-            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, k.Rem(PtxType.S32, row, batch)), cache: PtxCache.ReadOnly);
-            var padded = k.Compare(PtxCompare.Ge, PtxType.S32, k.Div(PtxType.S32, row, batch), length);
-            var clear = k.Select(PtxType.S32, 1, 0, padded);
-            var keep = k.Compare(PtxCompare.Eq, PtxType.S32, k.Select(PtxType.S32, clear, 0, zeroPadded), 0);
+            var keep = KeepRow(k, lengths, row, batch, zeroPadded);
             k.Store(PtxSpace.Global, PtxType.F32, k.Element(output, i), k.Select(PtxType.F32, value, 0f, keep));
             Finish(k, end);
             return k;
+        }
+
+        /// <summary>Whether row r = t·batch + b keeps its value: false at a padded step (t ≥ length_b) when <paramref name="zeroPadded"/>.</summary>
+        internal static PtxRegister KeepRow(PtxKernelBuilder k, PtxRegister lengths, PtxRegister row, PtxRegister batch, PtxRegister zeroPadded)
+        {
+            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, k.Rem(PtxType.S32, row, batch)), cache: PtxCache.ReadOnly);
+            var padded = k.Compare(PtxCompare.Ge, PtxType.S32, k.Div(PtxType.S32, row, batch), length);
+            var clear = k.Select(PtxType.S32, 1, 0, padded);
+            return k.Compare(PtxCompare.Eq, PtxType.S32, k.Select(PtxType.S32, clear, 0, zeroPadded), 0);
         }
 
         internal static PtxKernelBuilder Start(string name, string summary)
