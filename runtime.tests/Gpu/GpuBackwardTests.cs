@@ -110,7 +110,7 @@ namespace RnnGen.Runtime.Tests.Gpu
         [Fact]
         public void Backward_adds_to_the_callers_gradients_like_the_CPU()
         {
-            using var c = Start(nameof(GpuGruResetAfter), 41, out _);
+            using var c = Start(nameof(GpuGruResetAfter), 41, out var device);
             var start = new Lcg(42).Uniform(c.Parameters().Length, 3f);
             var (inputs, tokens) = Inputs(c, c.MaxSteps, c.MaxBatch, 43);
             var dy = new Lcg(44).Uniform(OutputLength(c, c.MaxSteps, c.MaxBatch), 1f);
@@ -125,6 +125,9 @@ namespace RnnGen.Runtime.Tests.Gpu
             var padding = Enumerable.Range(0, start.Length).Where(i => expected[i] == 0f).ToArray();
             Assert.NotEmpty(padding); // the padding lanes, cleared by both
             Assert.All(padding, i => Assert.Equal(0f, actual[i]));
+            var onDevice = c.GpuGradients(device);
+            Assert.All(padding, i => Assert.Equal(0f, onDevice[i])); // GradientBuffer's padding too, for an optimiser kernel
+            AssertGradients(c, expected, onDevice, "GradientBuffer after Backward with a span");
         }
 
         [Fact]

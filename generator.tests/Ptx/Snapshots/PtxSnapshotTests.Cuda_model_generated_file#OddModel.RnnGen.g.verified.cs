@@ -4266,7 +4266,9 @@ $L_row_done_12:
                 _tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward
                 if (download)
                 {
-                    _device.Upload<float>(_gradients, 0, gradients); // added to, as on the CPU
+                    gradients.CopyTo(_staging); // added to, as on the CPU
+                    ClearPadding(_staging); // so GradientBuffer's padding lanes hold 0, as the result's do
+                    _device.Upload<float>(_gradients, 0, _staging);
                 }
 
                 int outputRows = batchSize; // last step only

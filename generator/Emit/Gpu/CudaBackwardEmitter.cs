@@ -184,7 +184,9 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("_tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward");
                     w.Line("if (download)");
                     w.Line("{");
-                    w.Line("    _device.Upload<float>(_gradients, 0, gradients); // added to, as on the CPU");
+                    w.Line("    gradients.CopyTo(_staging); // added to, as on the CPU");
+                    w.Line("    ClearPadding(_staging); // so GradientBuffer's padding lanes hold 0, as the result's do");
+                    w.Line("    _device.Upload<float>(_gradients, 0, _staging);");
                     w.Line("}");
                     w.Line();
                     w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize; // last step only");
