@@ -62,6 +62,21 @@ namespace RnnGen.Generator.Tests.Ptx
         }
 
         [Fact]
+        public void An_entry_named_like_another_entrys_parameter_is_refused()
+        {
+            // ptxas 11.8 aborts (double free) on such a module: rnngen_merge's parameter "backward" is rnngen_merge_backward.
+            var module = new PtxModule();
+            var merge = new PtxKernelBuilder("merge");
+            merge.Parameter("backward", PtxType.S32);
+            merge.Return();
+            module.Add(merge);
+            var clash = new PtxKernelBuilder("merge_backward");
+            clash.Return();
+            module.Add(clash);
+            Assert.Contains("merge_backward", Assert.Throws<InvalidOperationException>(() => module.Build("t")).Message, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Registers_are_declared_per_class_and_floats_are_exact()
         {
             var k = new PtxKernelBuilder("k") { MaxThreads = 128 };

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using RnnGen.Gpu;
 
 namespace RnnGen.Runtime.Tests.Gpu
@@ -49,6 +50,30 @@ namespace RnnGen.Runtime.Tests.Gpu
 
         /// <summary>Uploads <paramref name="packed"/> to the GPU model (UpdateParameters); the CPU model keeps its own.</summary>
         void UpdateGpuParameters(float[] packed);
+
+        /// <summary>Whether the GPU model has <c>Backward</c> (registered with its GPU Backward delegates).</summary>
+        bool CanBackward { get; }
+
+        /// <summary>The CPU model's PyTorch tensors, to compare gradients tensor by tensor.</summary>
+        System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors { get; }
+
+        /// <summary>One tensor of a packed gradient buffer in PyTorch's layout (the CPU model's ExportPyTorchGradient).</summary>
+        float[] Tensor(string name, float[] packed);
+
+        /// <summary>
+        /// Backward after the last Forward: adds to <paramref name="gradients"/> (on the GPU: null keeps them in its
+        /// GradientBuffer) and writes dL/dx into <paramref name="inputGradients"/> when it is not null.
+        /// </summary>
+        void Backward(bool gpu, float[] outputGradients, float[]? gradients, float[]? inputGradients);
+
+        /// <summary>The GPU model's GradientBuffer, downloaded.</summary>
+        float[] GpuGradients(GpuDevice device);
+
+        /// <summary>Zeroes the GPU model's GradientBuffer.</summary>
+        void ClearGpuGradients();
+
+        /// <summary>Sets the GPU model's DeterministicEmbeddingGradients (token-input models only).</summary>
+        void SetDeterministicEmbeddingGradients(bool on);
     }
 
     /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
@@ -115,6 +140,54 @@ namespace RnnGen.Runtime.Tests.Gpu
         public Func<TModel, float[]> CpuParameters { get; init; } = _ => Array.Empty<float>();
 
         public Action<TGpu, float[]> GpuUpdate { get; init; } = (_, _) => { };
+
+        /// <summary>GPU Backward: (model, outputGradients, gradients or null for the device-only variant, inputGradients or null).</summary>
+        public Action<TGpu, float[], float[]?, float[]?>? GpuBackward { get; init; }
+
+        public Func<TGpu, DeviceBuffer>? GpuGradientBuffer { get; init; }
+
+        public Action<TGpu>? GpuClearGradients { get; init; }
+
+        public bool CanBackward => GpuBackward is not null;
+
+        public System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors => ((IRecurrentNetwork)_cpu!).PyTorchTensors;
+
+        public float[] Tensor(string name, float[] packed)
+        {
+            var info = Tensors.Single(t => t.Name == name);
+            var values = new float[info.Length];
+            ((IRecurrentNetwork)_cpu!).ExportPyTorchGradient(name, packed, values);
+            return values;
+        }
+
+        public void Backward(bool gpu, float[] outputGradients, float[]? gradients, float[]? inputGradients)
+        {
+            if (gpu)
+            {
+                GpuBackward!(_gpu!, outputGradients, gradients, inputGradients);
+            }
+            else if (inputGradients is not null)
+            {
+                ((IInputGradientNetwork)_cpu!).Backward(outputGradients, gradients, inputGradients);
+            }
+            else
+            {
+                ((IRecurrentNetwork)_cpu!).Backward(outputGradients, gradients);
+            }
+        }
+
+        public float[] GpuGradients(GpuDevice device)
+        {
+            var values = new float[Parameters().Length];
+            device.Download<float>(GpuGradientBuffer!(_gpu!), 0, values);
+            return values;
+        }
+
+        public void ClearGpuGradients() => GpuClearGradients!(_gpu!);
+
+        public Action<TGpu, bool>? GpuDeterministic { get; init; }
+
+        public void SetDeterministicEmbeddingGradients(bool on) => GpuDeterministic!(_gpu!, on);
 
         public float[] Parameters() => CpuParameters(_cpu);
 

@@ -75,4 +75,10 @@ namespace RnnGen.Runtime.Tests.Gpu
     [Gru(9)]
     [Dense(3, Activation.Softmax)]
     public sealed partial class GpuFastMath { }
+
+    [RecurrentNetwork(InputSize = 3, SequenceLength = 5, BatchSize = 2, Cuda = true)]
+    [SimpleRnn(6, Activation.Sigmoid)]
+    [Gru(5, ResetAfter = false, Activation = Activation.Linear, RecurrentActivation = Activation.HardSigmoid)]
+    [SimpleRnn(4, Activation.Linear, ReturnSequences = false)]
+    public sealed partial class GpuActivations { }
 }

@@ -29,6 +29,7 @@ namespace RnnGen.Runtime.Tests.Gpu
             (nameof(GpuEmbeddingBidirectional), GpuEmbeddingBidirectional.CudaPtx),
             (nameof(GpuWideBatch), GpuWideBatch.CudaPtx),
             (nameof(GpuFastMath), GpuFastMath.CudaPtx),
+            (nameof(GpuActivations), GpuActivations.CudaPtx),
         };
 
         [Fact]
@@ -59,8 +60,8 @@ namespace RnnGen.Runtime.Tests.Gpu
         [Fact]
         public void Each_unit_has_a_projection_and_a_persistent_kernel()
         {
-            Assert.Equal(2, Count(GpuBidirectionalConcatSum.CudaPtx, "_persistent(") / 2);
-            Assert.Equal(4, Count(GpuBidirectionalConcatSum.CudaPtx, "_persistent("));
+            Assert.Equal(8, Count(GpuBidirectionalConcatSum.CudaPtx, "_persistent(")); // forward and backward
+            Assert.Equal(4, Count(GpuBidirectionalConcatSum.CudaPtx, "_backward_persistent("));
             Assert.Equal(4, Count(GpuBidirectionalConcatSum.CudaPtx, "_projection("));
             Assert.Contains(".visible .entry head_projection(", GpuLstmPeephole.CudaPtx, StringComparison.Ordinal);
             Assert.Contains(".visible .entry rnngen_softmax_rows(", GpuLstmPeephole.CudaPtx, StringComparison.Ordinal);

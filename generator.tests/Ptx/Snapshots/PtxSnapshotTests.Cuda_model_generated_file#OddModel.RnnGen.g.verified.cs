@@ -1903,9 +1903,9 @@ $L_skip_store_1:
 .maxntid 48, 1, 1
 {
     .reg .pred %p<7>;
-    .reg .b32 %r<47>;
+    .reg .b32 %r<49>;
     .reg .f32 %f<39>;
-    .reg .b64 %rd<34>;
+    .reg .b64 %rd<36>;
     .shared .align 16 .b8 layer0_persistent_w0[4352];
 
     // Layer0: LSTM, 17 units, forward in time.
@@ -1913,6 +1913,7 @@ $L_skip_store_1:
     // i = σ(xp_i + W_hi h(t-1)), f = σ(xp_f + W_hf h(t-1)), g = tanh(xp_g + W_hg h(t-1)), c(t) = f ⊙ c(t-1) + i ⊙ g
     // o = σ(xp_o + W_ho h(t-1)), h(t) = o ⊙ tanh(c(t))
     // A sequence past its length holds its state: h(t) = h(t-1) (and c).
+    // The gate tape keeps the activated gates (and a GRU its aux row), as the CPU Forward's: the tape Backward reads.
     ld.param.u64 %rd0, [layer0_persistent_p];
     cvta.to.global.u64 %rd1, %rd0;
     ld.param.u64 %rd2, [layer0_persistent_ws];
@@ -1955,7 +1956,7 @@ $L_step_2:
     mov.s32 %r16, %r5;
 $L_row_3:
     setp.ge.s32 %p2, %r16, %r0;
-    @%p2 bra $L_rows_done_4;
+    @%p2 bra $L_row_done_4;
     mad.lo.s32 %r17, %r15, %r0, %r16;
     mul.lo.s32 %r18, %r17, 32;
     mad.lo.s32 %r19, %r0, 32, %r18;
@@ -2041,37 +2042,45 @@ $L_product_5:
     ex2.approx.ftz.f32 %f28, %f27;
     add.rn.f32 %f29, %f28, 0f3F800000;
     rcp.approx.ftz.f32 %f30, %f29;
+    add.s32 %r41, %r20, %r6;
+    add.s32 %r42, %r41, 0;
+    mul.wide.s32 %rd32, %r42, 4;
+    add.u64 %rd33, %rd3, %rd32;
+    st.global.f32 [%rd33], %f24;
+    st.global.f32 [%rd33+128], %f15;
+    st.global.f32 [%rd33+256], %f20;
+    st.global.f32 [%rd33+384], %f30;
     mul.rn.f32 %f31, %f26, 0f4038AA3B;
     ex2.approx.ftz.f32 %f32, %f31;
     add.rn.f32 %f33, %f32, 0f3F800000;
     rcp.approx.ftz.f32 %f34, %f33;
     fma.rn.f32 %f35, %f34, 0fC0000000, 0f3F800000;
     mul.rn.f32 %f36, %f30, %f35;
-    add.s32 %r41, %r19, %r6;
-    add.s32 %r42, %r41, 2496;
-    mul.wide.s32 %rd32, %r42, 4;
-    add.u64 %rd33, %rd3, %rd32;
+    add.s32 %r43, %r19, %r6;
+    add.s32 %r44, %r43, 2496;
+    mul.wide.s32 %rd34, %r44, 4;
+    add.u64 %rd35, %rd3, %rd34;
     selp.f32 %f37, %f26, %f11, %p3;
-    st.global.f32 [%rd33], %f37;
+    st.global.f32 [%rd35], %f37;
     selp.f32 %f38, %f36, %f10, %p3;
     st.global.f32 [%rd29], %f38;
-    add.s32 %r43, %r16, 3;
-    mov.s32 %r16, %r43;
+    add.s32 %r45, %r16, 3;
+    mov.s32 %r16, %r45;
     bra.uni $L_row_3;
-$L_rows_done_4:
+$L_row_done_4:
     bar.sync 0;
-    add.u32 %r44, %r8, %r7;
-    mov.u32 %r8, %r44;
+    add.u32 %r46, %r8, %r7;
+    mov.u32 %r8, %r46;
     @!%p0 bra $L_barrier_done_6;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_7:
-    ld.acquire.gpu.global.u32 %r45, [%rd7];
-    setp.lt.u32 %p5, %r45, %r8;
+    ld.acquire.gpu.global.u32 %r47, [%rd7];
+    setp.lt.u32 %p5, %r47, %r8;
     @%p5 bra $L_barrier_spin_7;
 $L_barrier_done_6:
     bar.sync 0;
-    add.s32 %r46, %r15, 1;
-    mov.s32 %r15, %r46;
+    add.s32 %r48, %r15, 1;
+    mov.s32 %r15, %r48;
     setp.lt.s32 %p6, %r15, %r1;
     @%p6 bra $L_step_2;
     ret;
@@ -2337,9 +2346,9 @@ $L_skip_store_3:
 .maxntid 48, 1, 1
 {
     .reg .pred %p<12>;
-    .reg .b32 %r<75>;
+    .reg .b32 %r<77>;
     .reg .f32 %f<30>;
-    .reg .b64 %rd<50>;
+    .reg .b64 %rd<52>;
     .shared .align 16 .b8 layer1_persistent_w0[2176];
     .shared .align 16 .b8 layer1_persistent_w1[1088];
 
@@ -2348,6 +2357,7 @@ $L_skip_store_3:
     // phase 1: r = σ(xp_r + W_hr h(t-1)), z = σ(xp_z + W_hz h(t-1)), a = r ⊙ h(t-1); grid barrier
     // phase 2: n = tanh(xp_n + W_hn a), h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
     // A sequence past its length holds its state: h(t) = h(t-1) (and c).
+    // The gate tape keeps the activated gates (and a GRU its aux row), as the CPU Forward's: the tape Backward reads.
     ld.param.u64 %rd0, [layer1_persistent_p];
     cvta.to.global.u64 %rd1, %rd0;
     ld.param.u64 %rd2, [layer1_persistent_ws];
@@ -2408,7 +2418,7 @@ $L_step_4:
     mov.s32 %r22, %r5;
 $L_row_5:
     setp.ge.s32 %p3, %r22, %r0;
-    @%p3 bra $L_rows_done_6;
+    @%p3 bra $L_row_done_6;
     mad.lo.s32 %r23, %r21, %r0, %r22;
     mul.lo.s32 %r24, %r23, 32;
     mad.lo.s32 %r25, %r0, 32, %r24;
@@ -2484,7 +2494,7 @@ $L_product_7:
     add.s32 %r48, %r22, 3;
     mov.s32 %r22, %r48;
     bra.uni $L_row_5;
-$L_rows_done_6:
+$L_row_done_6:
     bar.sync 0;
     add.u32 %r49, %r8, %r7;
     mov.u32 %r8, %r49;
@@ -2499,7 +2509,7 @@ $L_barrier_done_8:
     mov.s32 %r51, %r5;
 $L_row_10:
     setp.ge.s32 %p7, %r51, %r0;
-    @%p7 bra $L_rows_done_11;
+    @%p7 bra $L_row_done_11;
     mad.lo.s32 %r52, %r21, %r0, %r51;
     mul.lo.s32 %r53, %r52, 32;
     mad.lo.s32 %r54, %r0, 32, %r53;
@@ -2537,41 +2547,46 @@ $L_product_12:
     add.rn.f32 %f22, %f21, 0f3F800000;
     rcp.approx.ftz.f32 %f23, %f22;
     fma.rn.f32 %f24, %f23, 0fC0000000, 0f3F800000;
-    add.s32 %r65, %r53, %r6;
-    add.s32 %r66, %r65, 4704;
+    add.s32 %r65, %r55, %r6;
+    add.s32 %r66, %r65, 3328;
     mul.wide.s32 %rd44, %r66, 4;
     add.u64 %rd45, %rd3, %rd44;
-    ld.global.f32 %f25, [%rd45];
-    add.s32 %r67, %r55, %r6;
-    add.s32 %r68, %r67, 3296;
+    st.global.f32 [%rd45], %f24;
+    add.s32 %r67, %r53, %r6;
+    add.s32 %r68, %r67, 4704;
     mul.wide.s32 %rd46, %r68, 4;
     add.u64 %rd47, %rd3, %rd46;
-    ld.global.f32 %f26, [%rd47];
-    sub.rn.f32 %f27, %f25, %f24;
-    fma.rn.f32 %f28, %f26, %f27, %f24;
-    add.s32 %r69, %r54, %r6;
-    add.s32 %r70, %r69, 4704;
+    ld.global.f32 %f25, [%rd47];
+    add.s32 %r69, %r55, %r6;
+    add.s32 %r70, %r69, 3296;
     mul.wide.s32 %rd48, %r70, 4;
     add.u64 %rd49, %rd3, %rd48;
+    ld.global.f32 %f26, [%rd49];
+    sub.rn.f32 %f27, %f25, %f24;
+    fma.rn.f32 %f28, %f26, %f27, %f24;
+    add.s32 %r71, %r54, %r6;
+    add.s32 %r72, %r71, 4704;
+    mul.wide.s32 %rd50, %r72, 4;
+    add.u64 %rd51, %rd3, %rd50;
     selp.f32 %f29, %f28, %f25, %p8;
-    st.global.f32 [%rd49], %f29;
-    add.s32 %r71, %r51, 3;
-    mov.s32 %r51, %r71;
+    st.global.f32 [%rd51], %f29;
+    add.s32 %r73, %r51, 3;
+    mov.s32 %r51, %r73;
     bra.uni $L_row_10;
-$L_rows_done_11:
+$L_row_done_11:
     bar.sync 0;
-    add.u32 %r72, %r8, %r7;
-    mov.u32 %r8, %r72;
+    add.u32 %r74, %r8, %r7;
+    mov.u32 %r8, %r74;
     @!%p0 bra $L_barrier_done_13;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_14:
-    ld.acquire.gpu.global.u32 %r73, [%rd7];
-    setp.lt.u32 %p10, %r73, %r8;
+    ld.acquire.gpu.global.u32 %r75, [%rd7];
+    setp.lt.u32 %p10, %r75, %r8;
     @%p10 bra $L_barrier_spin_14;
 $L_barrier_done_13:
     bar.sync 0;
-    add.s32 %r74, %r21, 1;
-    mov.s32 %r21, %r74;
+    add.s32 %r76, %r21, 1;
+    mov.s32 %r21, %r76;
     setp.lt.s32 %p11, %r21, %r1;
     @%p11 bra $L_step_4;
     ret;
@@ -2786,1079 +2801,1049 @@ $L_end_0:
     ret;
 }
 
-.visible .entry rnngen_loss_softmax_cross_entropy(
-    .param .u64 rnngen_loss_softmax_cross_entropy_outputs,
-    .param .u64 rnngen_loss_softmax_cross_entropy_targets,
-    .param .u64 rnngen_loss_softmax_cross_entropy_rowInfo,
-    .param .u64 rnngen_loss_softmax_cross_entropy_gradients,
-    .param .u64 rnngen_loss_softmax_cross_entropy_partials,
-    .param .s32 rnngen_loss_softmax_cross_entropy_rows,
-    .param .s32 rnngen_loss_softmax_cross_entropy_width
+.visible .entry rnngen_scatter_rows(
+    .param .u64 rnngen_scatter_rows_dst,
+    .param .u64 rnngen_scatter_rows_lengths,
+    .param .u64 rnngen_scatter_rows_src,
+    .param .s32 rnngen_scatter_rows_dstOffset,
+    .param .s32 rnngen_scatter_rows_dstStride,
+    .param .s32 rnngen_scatter_rows_width,
+    .param .s32 rnngen_scatter_rows_rows,
+    .param .s32 rnngen_scatter_rows_batch,
+    .param .s32 rnngen_scatter_rows_zeroPadded
 )
 .maxntid 256, 1, 1
 {
-    .reg .pred %p<13>;
-    .reg .b32 %r<12>;
-    .reg .f32 %f<40>;
-    .reg .b64 %rd<20>;
-    .shared .align 16 .b8 block_sum[1024];
+    .reg .pred %p<4>;
+    .reg .b32 %r<19>;
+    .reg .f32 %f<2>;
+    .reg .b64 %rd<12>;
 
-    // Softmax cross-entropy against class ids: dL/dz = (p - onehot) · weight / total; loss share -weight · ln p[target].
-    ld.param.u64 %rd0, [rnngen_loss_softmax_cross_entropy_outputs];
+    // The caller's output gradients into padded rows; padded steps of shorter sequences have no loss (zero).
+    ld.param.u64 %rd0, [rnngen_scatter_rows_dst];
     cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_loss_softmax_cross_entropy_targets];
+    ld.param.u64 %rd2, [rnngen_scatter_rows_lengths];
     cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_loss_softmax_cross_entropy_rowInfo];
+    ld.param.u64 %rd4, [rnngen_scatter_rows_src];
     cvta.to.global.u64 %rd5, %rd4;
-    ld.param.u64 %rd6, [rnngen_loss_softmax_cross_entropy_gradients];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.u64 %rd8, [rnngen_loss_softmax_cross_entropy_partials];
-    cvta.to.global.u64 %rd9, %rd8;
-    ld.param.s32 %r0, [rnngen_loss_softmax_cross_entropy_rows];
-    ld.param.s32 %r1, [rnngen_loss_softmax_cross_entropy_width];
-    mul.lo.s32 %r2, %r0, %r1;
-    mov.u32 %r3, %tid.x;
-    mov.u32 %r4, %ctaid.x;
-    mad.lo.s32 %r5, %r4, 256, %r3;
-    mov.f32 %f0, 0f00000000;
-    setp.ge.s32 %p0, %r5, %r2;
-    @%p0 bra $L_outside_0;
-    div.s32 %r6, %r5, %r1;
-    shl.b32 %r7, %r6, 1;
-    mul.wide.s32 %rd10, %r7, 4;
-    add.u64 %rd11, %rd5, %rd10;
-    ld.global.nc.f32 %f1, [%rd11];
-    ld.global.nc.f32 %f2, [%rd11+4];
-    setp.ne.f32 %p1, %f2, 0f00000000;
-    mul.wide.s32 %rd12, %r5, 4;
-    add.u64 %rd13, %rd1, %rd12;
-    ld.global.f32 %f3, [%rd13];
-    rem.s32 %r8, %r5, %r1;
-    mul.wide.s32 %rd14, %r6, 4;
-    add.u64 %rd15, %rd3, %rd14;
-    ld.global.s32 %r9, [%rd15];
-    setp.eq.s32 %p2, %r8, %r9;
-    mul.rn.f32 %f4, %f3, %f1;
-    sub.rn.f32 %f5, %f4, %f1;
-    selp.f32 %f6, %f5, %f4, %p2;
-    mul.wide.s32 %rd16, %r5, 4;
-    add.u64 %rd17, %rd7, %rd16;
-    selp.f32 %f7, %f6, 0f00000000, %p1;
-    st.global.f32 [%rd17], %f7;
-    lg2.approx.ftz.f32 %f8, %f3;
-    mul.rn.f32 %f9, %f8, 0f3F317218;
-    setp.lt.f32 %p3, %f9, 0fC2C80000;
-    selp.f32 %f10, 0fC2C80000, %f9, %p3;
-    mul.rn.f32 %f11, %f2, %f10;
-    selp.f32 %f12, %f11, 0f00000000, %p2;
-    selp.f32 %f13, %f12, 0f00000000, %p1;
-    neg.f32 %f14, %f13;
-    mov.f32 %f0, %f14;
-$L_outside_0:
-    mov.u32 %r10, block_sum;
-    mad.lo.s32 %r11, %r3, 4, %r10;
-    st.shared.f32 [%r11], %f0;
-    bar.sync 0;
-    setp.ge.u32 %p4, %r3, 128;
-    @%p4 bra $L_tree_skip_1;
-    ld.shared.f32 %f15, [%r11];
-    ld.shared.f32 %f16, [%r11+512];
-    add.rn.f32 %f17, %f15, %f16;
-    st.shared.f32 [%r11], %f17;
-$L_tree_skip_1:
-    bar.sync 0;
-    setp.ge.u32 %p5, %r3, 64;
-    @%p5 bra $L_tree_skip_2;
-    ld.shared.f32 %f18, [%r11];
-    ld.shared.f32 %f19, [%r11+256];
-    add.rn.f32 %f20, %f18, %f19;
-    st.shared.f32 [%r11], %f20;
-$L_tree_skip_2:
-    bar.sync 0;
-    setp.ge.u32 %p6, %r3, 32;
-    @%p6 bra $L_tree_skip_3;
-    ld.shared.f32 %f21, [%r11];
-    ld.shared.f32 %f22, [%r11+128];
-    add.rn.f32 %f23, %f21, %f22;
-    st.shared.f32 [%r11], %f23;
-$L_tree_skip_3:
-    bar.sync 0;
-    setp.ge.u32 %p7, %r3, 16;
-    @%p7 bra $L_tree_skip_4;
-    ld.shared.f32 %f24, [%r11];
-    ld.shared.f32 %f25, [%r11+64];
-    add.rn.f32 %f26, %f24, %f25;
-    st.shared.f32 [%r11], %f26;
-$L_tree_skip_4:
-    bar.sync 0;
-    setp.ge.u32 %p8, %r3, 8;
-    @%p8 bra $L_tree_skip_5;
-    ld.shared.f32 %f27, [%r11];
-    ld.shared.f32 %f28, [%r11+32];
-    add.rn.f32 %f29, %f27, %f28;
-    st.shared.f32 [%r11], %f29;
-$L_tree_skip_5:
-    bar.sync 0;
-    setp.ge.u32 %p9, %r3, 4;
-    @%p9 bra $L_tree_skip_6;
-    ld.shared.f32 %f30, [%r11];
-    ld.shared.f32 %f31, [%r11+16];
-    add.rn.f32 %f32, %f30, %f31;
-    st.shared.f32 [%r11], %f32;
-$L_tree_skip_6:
-    bar.sync 0;
-    setp.ge.u32 %p10, %r3, 2;
-    @%p10 bra $L_tree_skip_7;
-    ld.shared.f32 %f33, [%r11];
-    ld.shared.f32 %f34, [%r11+8];
-    add.rn.f32 %f35, %f33, %f34;
-    st.shared.f32 [%r11], %f35;
-$L_tree_skip_7:
-    bar.sync 0;
-    setp.ge.u32 %p11, %r3, 1;
-    @%p11 bra $L_tree_skip_8;
-    ld.shared.f32 %f36, [%r11];
-    ld.shared.f32 %f37, [%r11+4];
-    add.rn.f32 %f38, %f36, %f37;
-    st.shared.f32 [%r11], %f38;
-$L_tree_skip_8:
-    bar.sync 0;
-    ld.shared.f32 %f39, [%r10];
-    setp.ne.u32 %p12, %r3, 0;
-    @%p12 bra $L_done_9;
-    mul.wide.s32 %rd18, %r4, 4;
-    add.u64 %rd19, %rd9, %rd18;
-    st.global.f32 [%rd19], %f39;
-$L_done_9:
-    ret;
-}
-
-.visible .entry rnngen_loss_binary_cross_entropy(
-    .param .u64 rnngen_loss_binary_cross_entropy_outputs,
-    .param .u64 rnngen_loss_binary_cross_entropy_targets,
-    .param .u64 rnngen_loss_binary_cross_entropy_rowInfo,
-    .param .u64 rnngen_loss_binary_cross_entropy_gradients,
-    .param .u64 rnngen_loss_binary_cross_entropy_partials,
-    .param .s32 rnngen_loss_binary_cross_entropy_rows,
-    .param .s32 rnngen_loss_binary_cross_entropy_width
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<13>;
-    .reg .b32 %r<10>;
-    .reg .f32 %f<47>;
-    .reg .b64 %rd<20>;
-    .shared .align 16 .b8 block_sum[1024];
-
-    // Binary cross-entropy of sigmoid outputs: dL/dz = (p - t) · weight / total; loss share -weight · (t ln p + (1 - t) ln(1 - p)).
-    ld.param.u64 %rd0, [rnngen_loss_binary_cross_entropy_outputs];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_loss_binary_cross_entropy_targets];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_loss_binary_cross_entropy_rowInfo];
-    cvta.to.global.u64 %rd5, %rd4;
-    ld.param.u64 %rd6, [rnngen_loss_binary_cross_entropy_gradients];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.u64 %rd8, [rnngen_loss_binary_cross_entropy_partials];
-    cvta.to.global.u64 %rd9, %rd8;
-    ld.param.s32 %r0, [rnngen_loss_binary_cross_entropy_rows];
-    ld.param.s32 %r1, [rnngen_loss_binary_cross_entropy_width];
-    mul.lo.s32 %r2, %r0, %r1;
-    mov.u32 %r3, %tid.x;
-    mov.u32 %r4, %ctaid.x;
-    mad.lo.s32 %r5, %r4, 256, %r3;
-    mov.f32 %f0, 0f00000000;
-    setp.ge.s32 %p0, %r5, %r2;
-    @%p0 bra $L_outside_0;
-    div.s32 %r6, %r5, %r1;
-    shl.b32 %r7, %r6, 1;
-    mul.wide.s32 %rd10, %r7, 4;
-    add.u64 %rd11, %rd5, %rd10;
-    ld.global.nc.f32 %f1, [%rd11];
-    ld.global.nc.f32 %f2, [%rd11+4];
-    setp.ne.f32 %p1, %f2, 0f00000000;
-    mul.wide.s32 %rd12, %r5, 4;
-    add.u64 %rd13, %rd1, %rd12;
-    ld.global.f32 %f3, [%rd13];
-    mul.wide.s32 %rd14, %r5, 4;
-    add.u64 %rd15, %rd3, %rd14;
-    ld.global.f32 %f4, [%rd15];
-    sub.rn.f32 %f5, %f3, %f4;
-    mul.rn.f32 %f6, %f5, %f1;
-    mul.wide.s32 %rd16, %r5, 4;
-    add.u64 %rd17, %rd7, %rd16;
-    selp.f32 %f7, %f6, 0f00000000, %p1;
-    st.global.f32 [%rd17], %f7;
-    lg2.approx.ftz.f32 %f8, %f3;
-    mul.rn.f32 %f9, %f8, 0f3F317218;
-    setp.lt.f32 %p2, %f9, 0fC2C80000;
-    selp.f32 %f10, 0fC2C80000, %f9, %p2;
-    mul.rn.f32 %f11, %f4, %f10;
-    sub.rn.f32 %f12, 0f3F800000, %f4;
-    sub.rn.f32 %f13, 0f3F800000, %f3;
-    lg2.approx.ftz.f32 %f14, %f13;
-    mul.rn.f32 %f15, %f14, 0f3F317218;
-    setp.lt.f32 %p3, %f15, 0fC2C80000;
-    selp.f32 %f16, 0fC2C80000, %f15, %p3;
-    mul.rn.f32 %f17, %f12, %f16;
-    add.rn.f32 %f18, %f11, %f17;
-    mul.rn.f32 %f19, %f2, %f18;
-    selp.f32 %f20, %f19, 0f00000000, %p1;
-    neg.f32 %f21, %f20;
-    mov.f32 %f0, %f21;
-$L_outside_0:
-    mov.u32 %r8, block_sum;
-    mad.lo.s32 %r9, %r3, 4, %r8;
-    st.shared.f32 [%r9], %f0;
-    bar.sync 0;
-    setp.ge.u32 %p4, %r3, 128;
-    @%p4 bra $L_tree_skip_1;
-    ld.shared.f32 %f22, [%r9];
-    ld.shared.f32 %f23, [%r9+512];
-    add.rn.f32 %f24, %f22, %f23;
-    st.shared.f32 [%r9], %f24;
-$L_tree_skip_1:
-    bar.sync 0;
-    setp.ge.u32 %p5, %r3, 64;
-    @%p5 bra $L_tree_skip_2;
-    ld.shared.f32 %f25, [%r9];
-    ld.shared.f32 %f26, [%r9+256];
-    add.rn.f32 %f27, %f25, %f26;
-    st.shared.f32 [%r9], %f27;
-$L_tree_skip_2:
-    bar.sync 0;
-    setp.ge.u32 %p6, %r3, 32;
-    @%p6 bra $L_tree_skip_3;
-    ld.shared.f32 %f28, [%r9];
-    ld.shared.f32 %f29, [%r9+128];
-    add.rn.f32 %f30, %f28, %f29;
-    st.shared.f32 [%r9], %f30;
-$L_tree_skip_3:
-    bar.sync 0;
-    setp.ge.u32 %p7, %r3, 16;
-    @%p7 bra $L_tree_skip_4;
-    ld.shared.f32 %f31, [%r9];
-    ld.shared.f32 %f32, [%r9+64];
-    add.rn.f32 %f33, %f31, %f32;
-    st.shared.f32 [%r9], %f33;
-$L_tree_skip_4:
-    bar.sync 0;
-    setp.ge.u32 %p8, %r3, 8;
-    @%p8 bra $L_tree_skip_5;
-    ld.shared.f32 %f34, [%r9];
-    ld.shared.f32 %f35, [%r9+32];
-    add.rn.f32 %f36, %f34, %f35;
-    st.shared.f32 [%r9], %f36;
-$L_tree_skip_5:
-    bar.sync 0;
-    setp.ge.u32 %p9, %r3, 4;
-    @%p9 bra $L_tree_skip_6;
-    ld.shared.f32 %f37, [%r9];
-    ld.shared.f32 %f38, [%r9+16];
-    add.rn.f32 %f39, %f37, %f38;
-    st.shared.f32 [%r9], %f39;
-$L_tree_skip_6:
-    bar.sync 0;
-    setp.ge.u32 %p10, %r3, 2;
-    @%p10 bra $L_tree_skip_7;
-    ld.shared.f32 %f40, [%r9];
-    ld.shared.f32 %f41, [%r9+8];
-    add.rn.f32 %f42, %f40, %f41;
-    st.shared.f32 [%r9], %f42;
-$L_tree_skip_7:
-    bar.sync 0;
-    setp.ge.u32 %p11, %r3, 1;
-    @%p11 bra $L_tree_skip_8;
-    ld.shared.f32 %f43, [%r9];
-    ld.shared.f32 %f44, [%r9+4];
-    add.rn.f32 %f45, %f43, %f44;
-    st.shared.f32 [%r9], %f45;
-$L_tree_skip_8:
-    bar.sync 0;
-    ld.shared.f32 %f46, [%r8];
-    setp.ne.u32 %p12, %r3, 0;
-    @%p12 bra $L_done_9;
-    mul.wide.s32 %rd18, %r4, 4;
-    add.u64 %rd19, %rd9, %rd18;
-    st.global.f32 [%rd19], %f46;
-$L_done_9:
-    ret;
-}
-
-.visible .entry rnngen_loss_mean_squared_error(
-    .param .u64 rnngen_loss_mean_squared_error_outputs,
-    .param .u64 rnngen_loss_mean_squared_error_targets,
-    .param .u64 rnngen_loss_mean_squared_error_rowInfo,
-    .param .u64 rnngen_loss_mean_squared_error_gradients,
-    .param .u64 rnngen_loss_mean_squared_error_partials,
-    .param .s32 rnngen_loss_mean_squared_error_rows,
-    .param .s32 rnngen_loss_mean_squared_error_width,
-    .param .s32 rnngen_loss_mean_squared_error_activation
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<15>;
-    .reg .b32 %r<11>;
-    .reg .f32 %f<45>;
-    .reg .b64 %rd<20>;
-    .shared .align 16 .b8 block_sum[1024];
-
-    // Mean squared error through the head's activation: dL/dz = 2 weight / total · (y - t) · act'(y); loss share weight · (y - t)^2.
-    ld.param.u64 %rd0, [rnngen_loss_mean_squared_error_outputs];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_loss_mean_squared_error_targets];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_loss_mean_squared_error_rowInfo];
-    cvta.to.global.u64 %rd5, %rd4;
-    ld.param.u64 %rd6, [rnngen_loss_mean_squared_error_gradients];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.u64 %rd8, [rnngen_loss_mean_squared_error_partials];
-    cvta.to.global.u64 %rd9, %rd8;
-    ld.param.s32 %r0, [rnngen_loss_mean_squared_error_rows];
-    ld.param.s32 %r1, [rnngen_loss_mean_squared_error_width];
-    ld.param.s32 %r2, [rnngen_loss_mean_squared_error_activation];
-    mul.lo.s32 %r3, %r0, %r1;
-    mov.u32 %r4, %tid.x;
-    mov.u32 %r5, %ctaid.x;
-    mad.lo.s32 %r6, %r5, 256, %r4;
-    mov.f32 %f0, 0f00000000;
-    setp.ge.s32 %p0, %r6, %r3;
-    @%p0 bra $L_outside_0;
-    div.s32 %r7, %r6, %r1;
-    shl.b32 %r8, %r7, 1;
-    mul.wide.s32 %rd10, %r8, 4;
-    add.u64 %rd11, %rd5, %rd10;
-    ld.global.nc.f32 %f1, [%rd11];
-    ld.global.nc.f32 %f2, [%rd11+4];
-    setp.ne.f32 %p1, %f2, 0f00000000;
-    mul.wide.s32 %rd12, %r6, 4;
-    add.u64 %rd13, %rd1, %rd12;
-    ld.global.f32 %f3, [%rd13];
-    mul.wide.s32 %rd14, %r6, 4;
-    add.u64 %rd15, %rd3, %rd14;
-    ld.global.f32 %f4, [%rd15];
-    sub.rn.f32 %f5, %f3, %f4;
-    mul.rn.f32 %f6, %f3, %f3;
-    sub.rn.f32 %f7, 0f3F800000, %f6;
-    sub.rn.f32 %f8, 0f3F800000, %f3;
-    mul.rn.f32 %f9, %f3, %f8;
-    setp.gt.f32 %p2, %f3, 0f00000000;
-    selp.f32 %f10, 0f3F800000, 0f00000000, %p2;
-    setp.eq.s32 %p3, %r2, 1;
-    selp.f32 %f11, %f7, 0f3F800000, %p3;
-    setp.eq.s32 %p4, %r2, 2;
-    selp.f32 %f12, %f9, %f11, %p4;
-    setp.eq.s32 %p5, %r2, 3;
-    selp.f32 %f13, %f10, %f12, %p5;
-    mul.rn.f32 %f14, %f1, %f5;
-    mul.rn.f32 %f15, %f14, %f13;
-    mul.wide.s32 %rd16, %r6, 4;
-    add.u64 %rd17, %rd7, %rd16;
-    selp.f32 %f16, %f15, 0f00000000, %p1;
-    st.global.f32 [%rd17], %f16;
-    mul.rn.f32 %f17, %f5, %f5;
-    mul.rn.f32 %f18, %f2, %f17;
-    selp.f32 %f19, %f18, 0f00000000, %p1;
-    mov.f32 %f0, %f19;
-$L_outside_0:
-    mov.u32 %r9, block_sum;
-    mad.lo.s32 %r10, %r4, 4, %r9;
-    st.shared.f32 [%r10], %f0;
-    bar.sync 0;
-    setp.ge.u32 %p6, %r4, 128;
-    @%p6 bra $L_tree_skip_1;
-    ld.shared.f32 %f20, [%r10];
-    ld.shared.f32 %f21, [%r10+512];
-    add.rn.f32 %f22, %f20, %f21;
-    st.shared.f32 [%r10], %f22;
-$L_tree_skip_1:
-    bar.sync 0;
-    setp.ge.u32 %p7, %r4, 64;
-    @%p7 bra $L_tree_skip_2;
-    ld.shared.f32 %f23, [%r10];
-    ld.shared.f32 %f24, [%r10+256];
-    add.rn.f32 %f25, %f23, %f24;
-    st.shared.f32 [%r10], %f25;
-$L_tree_skip_2:
-    bar.sync 0;
-    setp.ge.u32 %p8, %r4, 32;
-    @%p8 bra $L_tree_skip_3;
-    ld.shared.f32 %f26, [%r10];
-    ld.shared.f32 %f27, [%r10+128];
-    add.rn.f32 %f28, %f26, %f27;
-    st.shared.f32 [%r10], %f28;
-$L_tree_skip_3:
-    bar.sync 0;
-    setp.ge.u32 %p9, %r4, 16;
-    @%p9 bra $L_tree_skip_4;
-    ld.shared.f32 %f29, [%r10];
-    ld.shared.f32 %f30, [%r10+64];
-    add.rn.f32 %f31, %f29, %f30;
-    st.shared.f32 [%r10], %f31;
-$L_tree_skip_4:
-    bar.sync 0;
-    setp.ge.u32 %p10, %r4, 8;
-    @%p10 bra $L_tree_skip_5;
-    ld.shared.f32 %f32, [%r10];
-    ld.shared.f32 %f33, [%r10+32];
-    add.rn.f32 %f34, %f32, %f33;
-    st.shared.f32 [%r10], %f34;
-$L_tree_skip_5:
-    bar.sync 0;
-    setp.ge.u32 %p11, %r4, 4;
-    @%p11 bra $L_tree_skip_6;
-    ld.shared.f32 %f35, [%r10];
-    ld.shared.f32 %f36, [%r10+16];
-    add.rn.f32 %f37, %f35, %f36;
-    st.shared.f32 [%r10], %f37;
-$L_tree_skip_6:
-    bar.sync 0;
-    setp.ge.u32 %p12, %r4, 2;
-    @%p12 bra $L_tree_skip_7;
-    ld.shared.f32 %f38, [%r10];
-    ld.shared.f32 %f39, [%r10+8];
-    add.rn.f32 %f40, %f38, %f39;
-    st.shared.f32 [%r10], %f40;
-$L_tree_skip_7:
-    bar.sync 0;
-    setp.ge.u32 %p13, %r4, 1;
-    @%p13 bra $L_tree_skip_8;
-    ld.shared.f32 %f41, [%r10];
-    ld.shared.f32 %f42, [%r10+4];
-    add.rn.f32 %f43, %f41, %f42;
-    st.shared.f32 [%r10], %f43;
-$L_tree_skip_8:
-    bar.sync 0;
-    ld.shared.f32 %f44, [%r9];
-    setp.ne.u32 %p14, %r4, 0;
-    @%p14 bra $L_done_9;
-    mul.wide.s32 %rd18, %r5, 4;
-    add.u64 %rd19, %rd9, %rd18;
-    st.global.f32 [%rd19], %f44;
-$L_done_9:
-    ret;
-}
-
-.visible .entry rnngen_sum_of_squares(
-    .param .u64 rnngen_sum_of_squares_values,
-    .param .u64 rnngen_sum_of_squares_partials,
-    .param .s32 rnngen_sum_of_squares_count
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<10>;
-    .reg .b32 %r<6>;
-    .reg .f32 %f<28>;
-    .reg .b64 %rd<8>;
-    .shared .align 16 .b8 block_sum[1024];
-
-    // Pass one of the global norm: each block's sum of g^2, in a fixed order.
-    ld.param.u64 %rd0, [rnngen_sum_of_squares_values];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_sum_of_squares_partials];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.s32 %r0, [rnngen_sum_of_squares_count];
-    mov.u32 %r1, %tid.x;
-    mov.u32 %r2, %ctaid.x;
-    mad.lo.s32 %r3, %r2, 256, %r1;
-    mov.f32 %f0, 0f00000000;
-    setp.ge.s32 %p0, %r3, %r0;
-    @%p0 bra $L_outside_0;
-    mul.wide.s32 %rd4, %r3, 4;
-    add.u64 %rd5, %rd1, %rd4;
-    ld.global.f32 %f1, [%rd5];
-    mul.rn.f32 %f2, %f1, %f1;
-    mov.f32 %f0, %f2;
-$L_outside_0:
-    mov.u32 %r4, block_sum;
-    mad.lo.s32 %r5, %r1, 4, %r4;
-    st.shared.f32 [%r5], %f0;
-    bar.sync 0;
-    setp.ge.u32 %p1, %r1, 128;
-    @%p1 bra $L_tree_skip_1;
-    ld.shared.f32 %f3, [%r5];
-    ld.shared.f32 %f4, [%r5+512];
-    add.rn.f32 %f5, %f3, %f4;
-    st.shared.f32 [%r5], %f5;
-$L_tree_skip_1:
-    bar.sync 0;
-    setp.ge.u32 %p2, %r1, 64;
-    @%p2 bra $L_tree_skip_2;
-    ld.shared.f32 %f6, [%r5];
-    ld.shared.f32 %f7, [%r5+256];
-    add.rn.f32 %f8, %f6, %f7;
-    st.shared.f32 [%r5], %f8;
-$L_tree_skip_2:
-    bar.sync 0;
-    setp.ge.u32 %p3, %r1, 32;
-    @%p3 bra $L_tree_skip_3;
-    ld.shared.f32 %f9, [%r5];
-    ld.shared.f32 %f10, [%r5+128];
-    add.rn.f32 %f11, %f9, %f10;
-    st.shared.f32 [%r5], %f11;
-$L_tree_skip_3:
-    bar.sync 0;
-    setp.ge.u32 %p4, %r1, 16;
-    @%p4 bra $L_tree_skip_4;
-    ld.shared.f32 %f12, [%r5];
-    ld.shared.f32 %f13, [%r5+64];
-    add.rn.f32 %f14, %f12, %f13;
-    st.shared.f32 [%r5], %f14;
-$L_tree_skip_4:
-    bar.sync 0;
-    setp.ge.u32 %p5, %r1, 8;
-    @%p5 bra $L_tree_skip_5;
-    ld.shared.f32 %f15, [%r5];
-    ld.shared.f32 %f16, [%r5+32];
-    add.rn.f32 %f17, %f15, %f16;
-    st.shared.f32 [%r5], %f17;
-$L_tree_skip_5:
-    bar.sync 0;
-    setp.ge.u32 %p6, %r1, 4;
-    @%p6 bra $L_tree_skip_6;
-    ld.shared.f32 %f18, [%r5];
-    ld.shared.f32 %f19, [%r5+16];
-    add.rn.f32 %f20, %f18, %f19;
-    st.shared.f32 [%r5], %f20;
-$L_tree_skip_6:
-    bar.sync 0;
-    setp.ge.u32 %p7, %r1, 2;
-    @%p7 bra $L_tree_skip_7;
-    ld.shared.f32 %f21, [%r5];
-    ld.shared.f32 %f22, [%r5+8];
-    add.rn.f32 %f23, %f21, %f22;
-    st.shared.f32 [%r5], %f23;
-$L_tree_skip_7:
-    bar.sync 0;
-    setp.ge.u32 %p8, %r1, 1;
-    @%p8 bra $L_tree_skip_8;
-    ld.shared.f32 %f24, [%r5];
-    ld.shared.f32 %f25, [%r5+4];
-    add.rn.f32 %f26, %f24, %f25;
-    st.shared.f32 [%r5], %f26;
-$L_tree_skip_8:
-    bar.sync 0;
-    ld.shared.f32 %f27, [%r4];
-    setp.ne.u32 %p9, %r1, 0;
-    @%p9 bra $L_done_9;
-    mul.wide.s32 %rd6, %r2, 4;
-    add.u64 %rd7, %rd3, %rd6;
-    st.global.f32 [%rd7], %f27;
-$L_done_9:
-    ret;
-}
-
-.visible .entry rnngen_clip_scale(
-    .param .u64 rnngen_clip_scale_values,
-    .param .s32 rnngen_clip_scale_count,
-    .param .u64 rnngen_clip_scale_norm,
-    .param .f32 rnngen_clip_scale_maxNorm
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<3>;
-    .reg .b32 %r<4>;
-    .reg .f32 %f<6>;
-    .reg .b64 %rd<6>;
-
-    // Clipping: g *= maxNorm / norm when the norm exceeds maxNorm and is finite.
-    ld.param.u64 %rd0, [rnngen_clip_scale_values];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.s32 %r0, [rnngen_clip_scale_count];
-    ld.param.u64 %rd2, [rnngen_clip_scale_norm];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.f32 %f0, [rnngen_clip_scale_maxNorm];
-    mov.u32 %r1, %ctaid.x;
-    mov.u32 %r2, %tid.x;
-    mad.lo.s32 %r3, %r1, 256, %r2;
-    setp.ge.s32 %p0, %r3, %r0;
-    @%p0 bra $L_end_0;
-    ld.global.f32 %f1, [%rd3];
-    setp.le.f32 %p1, %f1, %f0;
+    ld.param.s32 %r0, [rnngen_scatter_rows_dstOffset];
+    ld.param.s32 %r1, [rnngen_scatter_rows_dstStride];
+    ld.param.s32 %r2, [rnngen_scatter_rows_width];
+    ld.param.s32 %r3, [rnngen_scatter_rows_rows];
+    ld.param.s32 %r4, [rnngen_scatter_rows_batch];
+    ld.param.s32 %r5, [rnngen_scatter_rows_zeroPadded];
+    setp.ne.s32 %p0, %r5, 0;
+    mul.lo.s32 %r6, %r3, %r2;
+    mov.u32 %r7, %ctaid.x;
+    mov.u32 %r8, %tid.x;
+    mad.lo.s32 %r9, %r7, 256, %r8;
+    setp.ge.s32 %p1, %r9, %r6;
     @%p1 bra $L_end_0;
-    abs.f32 %f2, %f1;
-    setp.lt.f32 %p2, %f2, 0f7F800000;
-    @!%p2 bra $L_end_0;
-    mul.wide.s32 %rd4, %r3, 4;
-    add.u64 %rd5, %rd1, %rd4;
-    div.rn.f32 %f3, %f0, %f1;
-    ld.global.f32 %f4, [%rd5];
-    mul.rn.f32 %f5, %f4, %f3;
-    st.global.f32 [%rd5], %f5;
-$L_end_0:
-    ret;
-}
-
-.visible .entry rnngen_sum_partials(
-    .param .u64 rnngen_sum_partials_partials,
-    .param .s32 rnngen_sum_partials_count,
-    .param .u64 rnngen_sum_partials_result,
-    .param .f32 rnngen_sum_partials_divisor,
-    .param .s32 rnngen_sum_partials_root
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<11>;
-    .reg .b32 %r<7>;
-    .reg .f32 %f<32>;
-    .reg .b64 %rd<6>;
-    .shared .align 16 .b8 block_sum[1024];
-
-    // Pass two of a deterministic sum, one block: S = Σ partials in a fixed order; result = √S (a norm) or S / divisor (a mean).
-    ld.param.u64 %rd0, [rnngen_sum_partials_partials];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.s32 %r0, [rnngen_sum_partials_count];
-    ld.param.u64 %rd2, [rnngen_sum_partials_result];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.f32 %f0, [rnngen_sum_partials_divisor];
-    ld.param.s32 %r1, [rnngen_sum_partials_root];
-    setp.ne.s32 %p0, %r1, 0;
-    mov.u32 %r2, %tid.x;
-    mov.f32 %f1, 0f00000000;
-    mov.s32 %r3, %r2;
-$L_partials_0:
-    setp.ge.s32 %p1, %r3, %r0;
-    @%p1 bra $L_partials_done_1;
-    mul.wide.s32 %rd4, %r3, 4;
-    add.u64 %rd5, %rd1, %rd4;
-    ld.global.f32 %f2, [%rd5];
-    add.rn.f32 %f3, %f1, %f2;
-    mov.f32 %f1, %f3;
-    add.s32 %r4, %r3, 256;
-    mov.s32 %r3, %r4;
-    bra.uni $L_partials_0;
-$L_partials_done_1:
-    mov.u32 %r5, block_sum;
-    mad.lo.s32 %r6, %r2, 4, %r5;
-    st.shared.f32 [%r6], %f1;
-    bar.sync 0;
-    setp.ge.u32 %p2, %r2, 128;
-    @%p2 bra $L_tree_skip_2;
-    ld.shared.f32 %f4, [%r6];
-    ld.shared.f32 %f5, [%r6+512];
-    add.rn.f32 %f6, %f4, %f5;
-    st.shared.f32 [%r6], %f6;
-$L_tree_skip_2:
-    bar.sync 0;
-    setp.ge.u32 %p3, %r2, 64;
-    @%p3 bra $L_tree_skip_3;
-    ld.shared.f32 %f7, [%r6];
-    ld.shared.f32 %f8, [%r6+256];
-    add.rn.f32 %f9, %f7, %f8;
-    st.shared.f32 [%r6], %f9;
-$L_tree_skip_3:
-    bar.sync 0;
-    setp.ge.u32 %p4, %r2, 32;
-    @%p4 bra $L_tree_skip_4;
-    ld.shared.f32 %f10, [%r6];
-    ld.shared.f32 %f11, [%r6+128];
-    add.rn.f32 %f12, %f10, %f11;
-    st.shared.f32 [%r6], %f12;
-$L_tree_skip_4:
-    bar.sync 0;
-    setp.ge.u32 %p5, %r2, 16;
-    @%p5 bra $L_tree_skip_5;
-    ld.shared.f32 %f13, [%r6];
-    ld.shared.f32 %f14, [%r6+64];
-    add.rn.f32 %f15, %f13, %f14;
-    st.shared.f32 [%r6], %f15;
-$L_tree_skip_5:
-    bar.sync 0;
-    setp.ge.u32 %p6, %r2, 8;
-    @%p6 bra $L_tree_skip_6;
-    ld.shared.f32 %f16, [%r6];
-    ld.shared.f32 %f17, [%r6+32];
-    add.rn.f32 %f18, %f16, %f17;
-    st.shared.f32 [%r6], %f18;
-$L_tree_skip_6:
-    bar.sync 0;
-    setp.ge.u32 %p7, %r2, 4;
-    @%p7 bra $L_tree_skip_7;
-    ld.shared.f32 %f19, [%r6];
-    ld.shared.f32 %f20, [%r6+16];
-    add.rn.f32 %f21, %f19, %f20;
-    st.shared.f32 [%r6], %f21;
-$L_tree_skip_7:
-    bar.sync 0;
-    setp.ge.u32 %p8, %r2, 2;
-    @%p8 bra $L_tree_skip_8;
-    ld.shared.f32 %f22, [%r6];
-    ld.shared.f32 %f23, [%r6+8];
-    add.rn.f32 %f24, %f22, %f23;
-    st.shared.f32 [%r6], %f24;
-$L_tree_skip_8:
-    bar.sync 0;
-    setp.ge.u32 %p9, %r2, 1;
-    @%p9 bra $L_tree_skip_9;
-    ld.shared.f32 %f25, [%r6];
-    ld.shared.f32 %f26, [%r6+4];
-    add.rn.f32 %f27, %f25, %f26;
-    st.shared.f32 [%r6], %f27;
-$L_tree_skip_9:
-    bar.sync 0;
-    ld.shared.f32 %f28, [%r5];
-    setp.ne.u32 %p10, %r2, 0;
-    @%p10 bra $L_done_10;
-    sqrt.rn.f32 %f29, %f28;
-    div.rn.f32 %f30, %f28, %f0;
-    selp.f32 %f31, %f29, %f30, %p0;
-    st.global.f32 [%rd3], %f31;
-$L_done_10:
-    ret;
-}
-
-.visible .entry rnngen_adam(
-    .param .u64 rnngen_adam_parameters,
-    .param .u64 rnngen_adam_gradients,
-    .param .u64 rnngen_adam_exp_avg,
-    .param .u64 rnngen_adam_exp_avg_sq,
-    .param .s32 rnngen_adam_count,
-    .param .u64 rnngen_adam_guard,
-    .param .f32 rnngen_adam_weightDecay,
-    .param .s32 rnngen_adam_coupled,
-    .param .f32 rnngen_adam_shrink,
-    .param .f32 rnngen_adam_oneMinusBeta1,
-    .param .f32 rnngen_adam_beta2,
-    .param .f32 rnngen_adam_oneMinusBeta2,
-    .param .f32 rnngen_adam_stepSize,
-    .param .f32 rnngen_adam_correction2Sqrt,
-    .param .f32 rnngen_adam_epsilon
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<3>;
-    .reg .b32 %r<5>;
-    .reg .f32 %f<32>;
-    .reg .b64 %rd<18>;
-
-    // Adam / AdamW: m += (g - m)(1 - b1); v = b2 v + (1 - b2) g^2; p = p shrink - lr/(1 - b1^t) m / (sqrt(v)/sqrt(1 - b2^t) + eps).
-    ld.param.u64 %rd0, [rnngen_adam_parameters];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_adam_gradients];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_adam_exp_avg];
-    cvta.to.global.u64 %rd5, %rd4;
-    ld.param.u64 %rd6, [rnngen_adam_exp_avg_sq];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.s32 %r0, [rnngen_adam_count];
-    ld.param.u64 %rd8, [rnngen_adam_guard];
-    cvta.to.global.u64 %rd9, %rd8;
-    ld.param.f32 %f0, [rnngen_adam_weightDecay];
-    ld.param.s32 %r1, [rnngen_adam_coupled];
-    setp.ne.s32 %p0, %r1, 0;
-    mov.u32 %r2, %ctaid.x;
-    mov.u32 %r3, %tid.x;
-    mad.lo.s32 %r4, %r2, 256, %r3;
-    ld.param.f32 %f3, [rnngen_adam_shrink];
-    ld.param.f32 %f4, [rnngen_adam_oneMinusBeta1];
-    ld.param.f32 %f5, [rnngen_adam_beta2];
-    ld.param.f32 %f6, [rnngen_adam_oneMinusBeta2];
-    ld.param.f32 %f7, [rnngen_adam_stepSize];
-    ld.param.f32 %f8, [rnngen_adam_correction2Sqrt];
-    ld.param.f32 %f9, [rnngen_adam_epsilon];
-    setp.ge.s32 %p1, %r4, %r0;
-    @%p1 bra $L_end_0;
-    ld.global.f32 %f10, [%rd9];
-    abs.f32 %f11, %f10;
-    setp.lt.f32 %p2, %f11, 0f7F800000;
-    @!%p2 bra $L_end_0;
-    mul.wide.s32 %rd10, %r4, 4;
+    rem.s32 %r10, %r9, %r2;
+    div.s32 %r11, %r9, %r2;
+    mul.wide.s32 %rd6, %r9, 4;
+    add.u64 %rd7, %rd5, %rd6;
+    ld.global.f32 %f0, [%rd7];
+    rem.s32 %r12, %r11, %r4;
+    mul.wide.s32 %rd8, %r12, 4;
+    add.u64 %rd9, %rd3, %rd8;
+    ld.global.nc.s32 %r13, [%rd9];
+    div.s32 %r14, %r11, %r4;
+    setp.ge.s32 %p2, %r14, %r13;
+    selp.s32 %r15, 1, 0, %p2;
+    selp.s32 %r16, %r15, 0, %p0;
+    setp.eq.s32 %p3, %r16, 0;
+    mad.lo.s32 %r17, %r11, %r1, %r10;
+    add.s32 %r18, %r17, %r0;
+    mul.wide.s32 %rd10, %r18, 4;
     add.u64 %rd11, %rd1, %rd10;
-    ld.global.f32 %f1, [%rd11];
-    mul.wide.s32 %rd12, %r4, 4;
-    add.u64 %rd13, %rd3, %rd12;
-    ld.global.f32 %f12, [%rd13];
-    mul.rn.f32 %f13, %f1, %f0;
-    add.rn.f32 %f14, %f13, %f12;
-    selp.f32 %f15, %f14, %f12, %p0;
-    mov.f32 %f2, %f15;
-    mul.wide.s32 %rd14, %r4, 4;
-    add.u64 %rd15, %rd5, %rd14;
-    mul.wide.s32 %rd16, %r4, 4;
-    add.u64 %rd17, %rd7, %rd16;
-    ld.global.f32 %f16, [%rd15];
-    sub.rn.f32 %f17, %f2, %f16;
-    mul.rn.f32 %f18, %f17, %f4;
-    add.rn.f32 %f19, %f16, %f18;
-    ld.global.f32 %f20, [%rd17];
-    mul.rn.f32 %f21, %f20, %f5;
-    mul.rn.f32 %f22, %f2, %f6;
-    mul.rn.f32 %f23, %f22, %f2;
-    add.rn.f32 %f24, %f21, %f23;
-    st.global.f32 [%rd15], %f19;
-    st.global.f32 [%rd17], %f24;
-    sqrt.rn.f32 %f25, %f24;
-    div.rn.f32 %f26, %f25, %f8;
-    add.rn.f32 %f27, %f26, %f9;
-    div.rn.f32 %f28, %f19, %f27;
-    mul.rn.f32 %f29, %f7, %f28;
-    mul.rn.f32 %f30, %f1, %f3;
-    sub.rn.f32 %f31, %f30, %f29;
-    st.global.f32 [%rd11], %f31;
+    selp.f32 %f1, %f0, 0f00000000, %p3;
+    st.global.f32 [%rd11], %f1;
 $L_end_0:
     ret;
 }
 
-.visible .entry rnngen_sgd(
-    .param .u64 rnngen_sgd_parameters,
-    .param .u64 rnngen_sgd_gradients,
-    .param .u64 rnngen_sgd_momentum_buffer,
-    .param .s32 rnngen_sgd_count,
-    .param .u64 rnngen_sgd_guard,
-    .param .f32 rnngen_sgd_weightDecay,
-    .param .s32 rnngen_sgd_coupled,
-    .param .f32 rnngen_sgd_negativeRate,
-    .param .f32 rnngen_sgd_momentum,
-    .param .f32 rnngen_sgd_oneMinusDampening,
-    .param .s32 rnngen_sgd_mode,
-    .param .s32 rnngen_sgd_first
+.visible .entry rnngen_weight_gradient(
+    .param .u64 rnngen_weight_gradient_g,
+    .param .u64 rnngen_weight_gradient_y,
+    .param .u64 rnngen_weight_gradient_x,
+    .param .s32 rnngen_weight_gradient_tensor,
+    .param .s32 rnngen_weight_gradient_columns,
+    .param .s32 rnngen_weight_gradient_gates,
+    .param .s32 rnngen_weight_gradient_first,
+    .param .s32 rnngen_weight_gradient_count,
+    .param .s32 rnngen_weight_gradient_yOffset,
+    .param .s32 rnngen_weight_gradient_yStride,
+    .param .s32 rnngen_weight_gradient_yGateStride,
+    .param .s32 rnngen_weight_gradient_xOffset,
+    .param .s32 rnngen_weight_gradient_xStride,
+    .param .s32 rnngen_weight_gradient_ones,
+    .param .s32 rnngen_weight_gradient_diagonal,
+    .param .s32 rnngen_weight_gradient_rows,
+    .param .s32 rnngen_weight_gradient_total
 )
 .maxntid 256, 1, 1
 {
-    .reg .pred %p<6>;
-    .reg .b32 %r<7>;
-    .reg .f32 %f<24>;
-    .reg .b64 %rd<14>;
+    .reg .pred %p<4>;
+    .reg .b32 %r<35>;
+    .reg .f32 %f<5>;
+    .reg .b64 %rd<16>;
 
-    // SGD with optional heavy-ball or Nesterov momentum: v = mu v + (1 - d) g (v = g at step 1); p -= lr v, or lr (g + mu v).
-    ld.param.u64 %rd0, [rnngen_sgd_parameters];
+    // dW = Σ_r dy ⊗ x over every step and sequence, added into a packed tensor of the gradients (x = 1 for a bias, x[r][u] for a peephole).
+    ld.param.u64 %rd0, [rnngen_weight_gradient_g];
     cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_sgd_gradients];
+    ld.param.u64 %rd2, [rnngen_weight_gradient_y];
     cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_sgd_momentum_buffer];
+    ld.param.u64 %rd4, [rnngen_weight_gradient_x];
     cvta.to.global.u64 %rd5, %rd4;
-    ld.param.s32 %r0, [rnngen_sgd_count];
-    ld.param.u64 %rd6, [rnngen_sgd_guard];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.f32 %f0, [rnngen_sgd_weightDecay];
-    ld.param.s32 %r1, [rnngen_sgd_coupled];
-    setp.ne.s32 %p0, %r1, 0;
-    mov.u32 %r2, %ctaid.x;
-    mov.u32 %r3, %tid.x;
-    mad.lo.s32 %r4, %r2, 256, %r3;
-    ld.param.f32 %f3, [rnngen_sgd_negativeRate];
-    ld.param.f32 %f4, [rnngen_sgd_momentum];
-    ld.param.f32 %f5, [rnngen_sgd_oneMinusDampening];
-    ld.param.s32 %r5, [rnngen_sgd_mode];
-    ld.param.s32 %r6, [rnngen_sgd_first];
-    setp.ne.s32 %p1, %r6, 0;
-    setp.ge.s32 %p2, %r4, %r0;
+    ld.param.s32 %r0, [rnngen_weight_gradient_tensor];
+    ld.param.s32 %r1, [rnngen_weight_gradient_columns];
+    ld.param.s32 %r2, [rnngen_weight_gradient_gates];
+    ld.param.s32 %r3, [rnngen_weight_gradient_first];
+    ld.param.s32 %r4, [rnngen_weight_gradient_count];
+    ld.param.s32 %r5, [rnngen_weight_gradient_yOffset];
+    ld.param.s32 %r6, [rnngen_weight_gradient_yStride];
+    ld.param.s32 %r7, [rnngen_weight_gradient_yGateStride];
+    ld.param.s32 %r8, [rnngen_weight_gradient_xOffset];
+    ld.param.s32 %r9, [rnngen_weight_gradient_xStride];
+    ld.param.s32 %r10, [rnngen_weight_gradient_ones];
+    setp.ne.s32 %p0, %r10, 0;
+    ld.param.s32 %r11, [rnngen_weight_gradient_diagonal];
+    setp.ne.s32 %p1, %r11, 0;
+    ld.param.s32 %r12, [rnngen_weight_gradient_rows];
+    ld.param.s32 %r13, [rnngen_weight_gradient_total];
+    mov.u32 %r14, %ctaid.x;
+    mov.u32 %r15, %tid.x;
+    mad.lo.s32 %r16, %r14, 256, %r15;
+    setp.ge.s32 %p2, %r16, %r13;
     @%p2 bra $L_end_0;
-    ld.global.f32 %f6, [%rd7];
-    abs.f32 %f7, %f6;
-    setp.lt.f32 %p3, %f7, 0f7F800000;
-    @!%p3 bra $L_end_0;
-    mul.wide.s32 %rd8, %r4, 4;
-    add.u64 %rd9, %rd1, %rd8;
+    and.b32 %r17, %r16, 15;
+    shr.u32 %r18, %r16, 4;
+    rem.s32 %r19, %r18, %r4;
+    div.s32 %r20, %r18, %r4;
+    rem.s32 %r21, %r20, %r1;
+    div.s32 %r22, %r20, %r1;
+    mad.lo.s32 %r23, %r22, 16, %r17;
+    mad.lo.s32 %r24, %r22, %r1, %r21;
+    mad.lo.s32 %r25, %r24, %r2, %r3;
+    add.s32 %r26, %r25, %r19;
+    mad.lo.s32 %r27, %r26, 16, %r17;
+    mad.lo.s32 %r28, %r19, %r7, %r23;
+    add.s32 %r29, %r28, %r5;
+    mul.wide.s32 %rd6, %r29, 4;
+    add.u64 %rd7, %rd3, %rd6;
+    selp.s32 %r30, %r23, %r21, %p1;
+    add.s32 %r31, %r30, %r8;
+    mul.wide.s32 %rd8, %r31, 4;
+    add.u64 %rd9, %rd5, %rd8;
+    mov.f32 %f0, 0f00000000;
+    mul.wide.s32 %rd10, %r6, 4;
+    mul.wide.s32 %rd11, %r9, 4;
+    mov.s32 %r32, 0;
+$L_loop_1:
+    setp.ge.s32 %p3, %r32, %r12;
+    @%p3 bra $L_loop_done_2;
+    mov.f32 %f1, 0f3F800000;
+    @%p0 bra $L_bias_3;
     ld.global.f32 %f1, [%rd9];
-    mul.wide.s32 %rd10, %r4, 4;
-    add.u64 %rd11, %rd3, %rd10;
-    ld.global.f32 %f8, [%rd11];
-    mul.rn.f32 %f9, %f1, %f0;
-    add.rn.f32 %f10, %f9, %f8;
-    selp.f32 %f11, %f10, %f8, %p0;
-    mov.f32 %f2, %f11;
-    mul.rn.f32 %f12, %f2, %f3;
-    add.rn.f32 %f13, %f12, %f1;
-    setp.eq.s32 %p4, %r5, 0;
-    @%p4 bra $L_plain_1;
-    mul.wide.s32 %rd12, %r4, 4;
-    add.u64 %rd13, %rd5, %rd12;
-    ld.global.f32 %f14, [%rd13];
-    mul.rn.f32 %f15, %f14, %f4;
-    mul.rn.f32 %f16, %f2, %f5;
-    add.rn.f32 %f17, %f16, %f15;
-    selp.f32 %f18, %f2, %f17, %p1;
-    st.global.f32 [%rd13], %f18;
-    mul.rn.f32 %f19, %f18, %f4;
-    add.rn.f32 %f20, %f19, %f2;
-    setp.eq.s32 %p5, %r5, 2;
-    selp.f32 %f21, %f20, %f18, %p5;
-    mul.rn.f32 %f22, %f21, %f3;
-    add.rn.f32 %f23, %f22, %f1;
-    mov.f32 %f13, %f23;
-$L_plain_1:
-    st.global.f32 [%rd9], %f13;
+$L_bias_3:
+    ld.global.f32 %f2, [%rd7];
+    fma.rn.f32 %f0, %f2, %f1, %f0;
+    add.u64 %rd12, %rd7, %rd10;
+    mov.u64 %rd7, %rd12;
+    add.u64 %rd13, %rd9, %rd11;
+    mov.u64 %rd9, %rd13;
+    add.s32 %r33, %r32, 1;
+    mov.s32 %r32, %r33;
+    bra.uni $L_loop_1;
+$L_loop_done_2:
+    add.s32 %r34, %r27, %r0;
+    mul.wide.s32 %rd14, %r34, 4;
+    add.u64 %rd15, %rd1, %rd14;
+    ld.global.f32 %f3, [%rd15];
+    add.rn.f32 %f4, %f3, %f0;
+    st.global.f32 [%rd15], %f4;
 $L_end_0:
     ret;
 }
 
-.visible .entry rnngen_rmsprop(
-    .param .u64 rnngen_rmsprop_parameters,
-    .param .u64 rnngen_rmsprop_gradients,
-    .param .u64 rnngen_rmsprop_square_avg,
-    .param .u64 rnngen_rmsprop_grad_avg,
-    .param .u64 rnngen_rmsprop_momentum_buffer,
-    .param .s32 rnngen_rmsprop_count,
-    .param .u64 rnngen_rmsprop_guard,
-    .param .f32 rnngen_rmsprop_weightDecay,
-    .param .s32 rnngen_rmsprop_coupled,
-    .param .f32 rnngen_rmsprop_alpha,
-    .param .f32 rnngen_rmsprop_oneMinusAlpha,
-    .param .f32 rnngen_rmsprop_epsilon,
-    .param .f32 rnngen_rmsprop_momentum,
-    .param .f32 rnngen_rmsprop_learningRate,
-    .param .s32 rnngen_rmsprop_centered,
-    .param .s32 rnngen_rmsprop_hasMomentum
-)
-.maxntid 256, 1, 1
-{
-    .reg .pred %p<5>;
-    .reg .b32 %r<7>;
-    .reg .f32 %f<35>;
-    .reg .b64 %rd<22>;
-
-    // RMSProp: sq = a sq + (1 - a) g^2; (centred) gbar += (g - gbar)(1 - a); u = g / (sqrt(sq [- gbar^2]) + eps); b = mu b + u; p -= lr u.
-    ld.param.u64 %rd0, [rnngen_rmsprop_parameters];
-    cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_rmsprop_gradients];
-    cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_rmsprop_square_avg];
-    cvta.to.global.u64 %rd5, %rd4;
-    ld.param.u64 %rd6, [rnngen_rmsprop_grad_avg];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.u64 %rd8, [rnngen_rmsprop_momentum_buffer];
-    cvta.to.global.u64 %rd9, %rd8;
-    ld.param.s32 %r0, [rnngen_rmsprop_count];
-    ld.param.u64 %rd10, [rnngen_rmsprop_guard];
-    cvta.to.global.u64 %rd11, %rd10;
-    ld.param.f32 %f0, [rnngen_rmsprop_weightDecay];
-    ld.param.s32 %r1, [rnngen_rmsprop_coupled];
-    setp.ne.s32 %p0, %r1, 0;
-    mov.u32 %r2, %ctaid.x;
-    mov.u32 %r3, %tid.x;
-    mad.lo.s32 %r4, %r2, 256, %r3;
-    ld.param.f32 %f3, [rnngen_rmsprop_alpha];
-    ld.param.f32 %f4, [rnngen_rmsprop_oneMinusAlpha];
-    ld.param.f32 %f5, [rnngen_rmsprop_epsilon];
-    ld.param.f32 %f6, [rnngen_rmsprop_momentum];
-    ld.param.f32 %f7, [rnngen_rmsprop_learningRate];
-    ld.param.s32 %r5, [rnngen_rmsprop_centered];
-    ld.param.s32 %r6, [rnngen_rmsprop_hasMomentum];
-    setp.ge.s32 %p1, %r4, %r0;
-    @%p1 bra $L_end_0;
-    ld.global.f32 %f8, [%rd11];
-    abs.f32 %f9, %f8;
-    setp.lt.f32 %p2, %f9, 0f7F800000;
-    @!%p2 bra $L_end_0;
-    mul.wide.s32 %rd12, %r4, 4;
-    add.u64 %rd13, %rd1, %rd12;
-    ld.global.f32 %f1, [%rd13];
-    mul.wide.s32 %rd14, %r4, 4;
-    add.u64 %rd15, %rd3, %rd14;
-    ld.global.f32 %f10, [%rd15];
-    mul.rn.f32 %f11, %f1, %f0;
-    add.rn.f32 %f12, %f11, %f10;
-    selp.f32 %f13, %f12, %f10, %p0;
-    mov.f32 %f2, %f13;
-    mul.wide.s32 %rd16, %r4, 4;
-    add.u64 %rd17, %rd5, %rd16;
-    ld.global.f32 %f14, [%rd17];
-    mul.rn.f32 %f15, %f14, %f3;
-    mul.rn.f32 %f16, %f2, %f4;
-    mul.rn.f32 %f17, %f16, %f2;
-    add.rn.f32 %f18, %f15, %f17;
-    st.global.f32 [%rd17], %f18;
-    mov.f32 %f19, %f18;
-    setp.eq.s32 %p3, %r5, 0;
-    @%p3 bra $L_uncentred_1;
-    mul.wide.s32 %rd18, %r4, 4;
-    add.u64 %rd19, %rd7, %rd18;
-    ld.global.f32 %f20, [%rd19];
-    sub.rn.f32 %f21, %f2, %f20;
-    mul.rn.f32 %f22, %f21, %f4;
-    add.rn.f32 %f23, %f20, %f22;
-    st.global.f32 [%rd19], %f23;
-    mul.rn.f32 %f24, %f23, %f23;
-    sub.rn.f32 %f25, %f18, %f24;
-    max.f32 %f26, %f25, 0f00000000;
-    mov.f32 %f19, %f26;
-$L_uncentred_1:
-    sqrt.rn.f32 %f27, %f19;
-    add.rn.f32 %f28, %f27, %f5;
-    div.rn.f32 %f29, %f2, %f28;
-    setp.eq.s32 %p4, %r6, 0;
-    @%p4 bra $L_no_momentum_2;
-    mul.wide.s32 %rd20, %r4, 4;
-    add.u64 %rd21, %rd9, %rd20;
-    ld.global.f32 %f30, [%rd21];
-    mul.rn.f32 %f31, %f30, %f6;
-    add.rn.f32 %f32, %f31, %f29;
-    mov.f32 %f29, %f32;
-    st.global.f32 [%rd21], %f29;
-$L_no_momentum_2:
-    mul.rn.f32 %f33, %f29, %f7;
-    sub.rn.f32 %f34, %f1, %f33;
-    st.global.f32 [%rd13], %f34;
-$L_end_0:
-    ret;
-}
-
-.visible .entry rnngen_adagrad(
-    .param .u64 rnngen_adagrad_parameters,
-    .param .u64 rnngen_adagrad_gradients,
-    .param .u64 rnngen_adagrad_sum,
-    .param .s32 rnngen_adagrad_count,
-    .param .u64 rnngen_adagrad_guard,
-    .param .f32 rnngen_adagrad_weightDecay,
-    .param .s32 rnngen_adagrad_coupled,
-    .param .f32 rnngen_adagrad_rate,
-    .param .f32 rnngen_adagrad_epsilon
+.visible .entry rnngen_transposed_product(
+    .param .u64 rnngen_transposed_product_p,
+    .param .u64 rnngen_transposed_product_y,
+    .param .u64 rnngen_transposed_product_dst,
+    .param .s32 rnngen_transposed_product_weights,
+    .param .s32 rnngen_transposed_product_columns,
+    .param .s32 rnngen_transposed_product_gates,
+    .param .s32 rnngen_transposed_product_first,
+    .param .s32 rnngen_transposed_product_count,
+    .param .s32 rnngen_transposed_product_units,
+    .param .s32 rnngen_transposed_product_yOffset,
+    .param .s32 rnngen_transposed_product_yStride,
+    .param .s32 rnngen_transposed_product_yGateStride,
+    .param .s32 rnngen_transposed_product_dstOffset,
+    .param .s32 rnngen_transposed_product_dstStride,
+    .param .s32 rnngen_transposed_product_rows
 )
 .maxntid 256, 1, 1
 {
     .reg .pred %p<3>;
-    .reg .b32 %r<5>;
-    .reg .f32 %f<19>;
-    .reg .b64 %rd<14>;
+    .reg .b32 %r<37>;
+    .reg .f32 %f<5>;
+    .reg .b64 %rd<12>;
 
-    // AdaGrad: s += g^2; p -= g / (sqrt(s) + eps) * lr_t.
-    ld.param.u64 %rd0, [rnngen_adagrad_parameters];
+    // dx = Wᵀ · dy for every row, added: dL/dx of a layer, dL/dh from the head, dL/dE rows.
+    ld.param.u64 %rd0, [rnngen_transposed_product_p];
     cvta.to.global.u64 %rd1, %rd0;
-    ld.param.u64 %rd2, [rnngen_adagrad_gradients];
+    ld.param.u64 %rd2, [rnngen_transposed_product_y];
     cvta.to.global.u64 %rd3, %rd2;
-    ld.param.u64 %rd4, [rnngen_adagrad_sum];
+    ld.param.u64 %rd4, [rnngen_transposed_product_dst];
     cvta.to.global.u64 %rd5, %rd4;
-    ld.param.s32 %r0, [rnngen_adagrad_count];
-    ld.param.u64 %rd6, [rnngen_adagrad_guard];
-    cvta.to.global.u64 %rd7, %rd6;
-    ld.param.f32 %f0, [rnngen_adagrad_weightDecay];
-    ld.param.s32 %r1, [rnngen_adagrad_coupled];
-    setp.ne.s32 %p0, %r1, 0;
-    mov.u32 %r2, %ctaid.x;
-    mov.u32 %r3, %tid.x;
-    mad.lo.s32 %r4, %r2, 256, %r3;
-    ld.param.f32 %f3, [rnngen_adagrad_rate];
-    ld.param.f32 %f4, [rnngen_adagrad_epsilon];
-    setp.ge.s32 %p1, %r4, %r0;
-    @%p1 bra $L_end_0;
-    ld.global.f32 %f5, [%rd7];
-    abs.f32 %f6, %f5;
-    setp.lt.f32 %p2, %f6, 0f7F800000;
-    @!%p2 bra $L_end_0;
-    mul.wide.s32 %rd8, %r4, 4;
-    add.u64 %rd9, %rd1, %rd8;
-    ld.global.f32 %f1, [%rd9];
-    mul.wide.s32 %rd10, %r4, 4;
-    add.u64 %rd11, %rd3, %rd10;
-    ld.global.f32 %f7, [%rd11];
-    mul.rn.f32 %f8, %f1, %f0;
-    add.rn.f32 %f9, %f8, %f7;
-    selp.f32 %f10, %f9, %f7, %p0;
-    mov.f32 %f2, %f10;
-    mul.wide.s32 %rd12, %r4, 4;
-    add.u64 %rd13, %rd5, %rd12;
-    ld.global.f32 %f11, [%rd13];
-    mul.rn.f32 %f12, %f2, %f2;
-    add.rn.f32 %f13, %f11, %f12;
-    st.global.f32 [%rd13], %f13;
-    sqrt.rn.f32 %f14, %f13;
-    add.rn.f32 %f15, %f14, %f4;
-    div.rn.f32 %f16, %f2, %f15;
-    mul.rn.f32 %f17, %f16, %f3;
-    sub.rn.f32 %f18, %f1, %f17;
-    st.global.f32 [%rd9], %f18;
+    ld.param.s32 %r0, [rnngen_transposed_product_weights];
+    ld.param.s32 %r1, [rnngen_transposed_product_columns];
+    ld.param.s32 %r2, [rnngen_transposed_product_gates];
+    ld.param.s32 %r3, [rnngen_transposed_product_first];
+    ld.param.s32 %r4, [rnngen_transposed_product_count];
+    ld.param.s32 %r5, [rnngen_transposed_product_units];
+    ld.param.s32 %r6, [rnngen_transposed_product_yOffset];
+    ld.param.s32 %r7, [rnngen_transposed_product_yStride];
+    ld.param.s32 %r8, [rnngen_transposed_product_yGateStride];
+    ld.param.s32 %r9, [rnngen_transposed_product_dstOffset];
+    ld.param.s32 %r10, [rnngen_transposed_product_dstStride];
+    ld.param.s32 %r11, [rnngen_transposed_product_rows];
+    mul.lo.s32 %r12, %r11, %r1;
+    mov.u32 %r13, %ctaid.x;
+    mov.u32 %r14, %tid.x;
+    mad.lo.s32 %r15, %r13, 256, %r14;
+    setp.ge.s32 %p0, %r15, %r12;
+    @%p0 bra $L_end_0;
+    rem.s32 %r16, %r15, %r1;
+    div.s32 %r17, %r15, %r1;
+    mul.lo.s32 %r18, %r1, %r2;
+    mul.lo.s32 %r19, %r18, 16;
+    mov.f32 %f0, 0f00000000;
+    mov.s32 %r20, 0;
+$L_loop_1:
+    setp.ge.s32 %p1, %r20, %r4;
+    @%p1 bra $L_loop_done_2;
+    mad.lo.s32 %r21, %r16, %r2, %r3;
+    add.s32 %r22, %r21, %r20;
+    mad.lo.s32 %r23, %r22, 16, %r0;
+    mul.lo.s32 %r24, %r20, %r8;
+    mad.lo.s32 %r25, %r17, %r7, %r24;
+    add.s32 %r26, %r25, %r6;
+    mov.s32 %r27, 0;
+$L_loop_3:
+    setp.ge.s32 %p2, %r27, %r5;
+    @%p2 bra $L_loop_done_4;
+    shr.u32 %r28, %r27, 4;
+    and.b32 %r29, %r27, 15;
+    add.s32 %r30, %r23, %r29;
+    mad.lo.s32 %r31, %r28, %r19, %r30;
+    mul.wide.s32 %rd6, %r31, 4;
+    add.u64 %rd7, %rd1, %rd6;
+    ld.global.nc.f32 %f1, [%rd7];
+    add.s32 %r32, %r26, %r27;
+    mul.wide.s32 %rd8, %r32, 4;
+    add.u64 %rd9, %rd3, %rd8;
+    ld.global.f32 %f2, [%rd9];
+    fma.rn.f32 %f0, %f1, %f2, %f0;
+    add.s32 %r33, %r27, 1;
+    mov.s32 %r27, %r33;
+    bra.uni $L_loop_3;
+$L_loop_done_4:
+    add.s32 %r34, %r20, 1;
+    mov.s32 %r20, %r34;
+    bra.uni $L_loop_1;
+$L_loop_done_2:
+    mad.lo.s32 %r35, %r17, %r10, %r16;
+    add.s32 %r36, %r35, %r9;
+    mul.wide.s32 %rd10, %r36, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.f32 %f3, [%rd11];
+    add.rn.f32 %f4, %f3, %f0;
+    st.global.f32 [%rd11], %f4;
 $L_end_0:
+    ret;
+}
+
+.visible .entry layer0_backward_persistent(
+    .param .u64 layer0_backward_persistent_p,
+    .param .u64 layer0_backward_persistent_ws,
+    .param .u64 layer0_backward_persistent_bw,
+    .param .u64 layer0_backward_persistent_lengths,
+    .param .u64 layer0_backward_persistent_barrier,
+    .param .s32 layer0_backward_persistent_batch,
+    .param .s32 layer0_backward_persistent_steps
+)
+.maxntid 48, 1, 1
+{
+    .reg .pred %p<9>;
+    .reg .b32 %r<43>;
+    .reg .f32 %f<172>;
+    .reg .b64 %rd<45>;
+
+    // Layer0: LSTM, 17 units, backward through time from the last step to the first.
+    // dh = dH(t) + dL/dh(t) from step t+1; derivatives from the activated gates: σ' = y(1-y), tanh' = 1-y², relu' = [y > 0].
+    // da_o = dh ⊙ tanh(c) ⊙ σ'(o), dc = dh ⊙ o ⊙ tanh'(c) + dL/dc(t) from step t+1;
+    // da_i = dc ⊙ g ⊙ σ'(i), da_f = dc ⊙ c(t-1) ⊙ σ'(f), da_g = dc ⊙ i ⊙ tanh'(g); dc(t-1) = dc ⊙ f;
+    // grid barrier; dh(t-1) = W_hhᵀ · da.
+    // A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).
+    ld.param.u64 %rd0, [layer0_backward_persistent_p];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [layer0_backward_persistent_ws];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [layer0_backward_persistent_bw];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [layer0_backward_persistent_lengths];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [layer0_backward_persistent_barrier];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [layer0_backward_persistent_batch];
+    ld.param.s32 %r1, [layer0_backward_persistent_steps];
+    mov.u32 %r2, %tid.x;
+    mov.u32 %r3, %ctaid.x;
+    and.b32 %r4, %r2, 15;
+    shr.u32 %r5, %r2, 4;
+    mad.lo.s32 %r6, %r3, 16, %r4;
+    setp.lt.s32 %p0, %r6, 17;
+    setp.eq.u32 %p1, %r2, 0;
+    mov.u32 %r7, %nctaid.x;
+    mov.u32 %r8, 0;
+    sub.s32 %r9, %r1, 1;
+$L_step_back_0:
+    mov.s32 %r10, %r5;
+$L_row_1:
+    setp.ge.s32 %p2, %r10, %r0;
+    @%p2 bra $L_row_done_2;
+    mad.lo.s32 %r11, %r9, %r0, %r10;
+    mul.lo.s32 %r12, %r11, 32;
+    add.s32 %r13, %r12, %r6;
+    mad.lo.s32 %r14, %r0, 32, %r13;
+    mad.lo.s32 %r15, %r11, 128, 0;
+    mul.wide.s32 %rd10, %r15, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd11, %rd12;
+    mad.lo.s32 %r16, %r10, 32, %r6;
+    mul.wide.s32 %rd14, %r10, 4;
+    add.u64 %rd15, %rd7, %rd14;
+    ld.global.nc.s32 %r17, [%rd15];
+    setp.lt.s32 %p3, %r9, %r17;
+    add.s32 %r18, %r16, 960;
+    mul.wide.s32 %rd16, %r18, 4;
+    add.u64 %rd17, %rd5, %rd16;
+    ld.global.f32 %f0, [%rd17];
+    add.s32 %r19, %r13, 0;
+    mul.wide.s32 %rd18, %r19, 4;
+    add.u64 %rd19, %rd5, %rd18;
+    ld.global.f32 %f1, [%rd19];
+    add.rn.f32 %f2, %f1, %f0;
+    ld.global.f32 %f3, [%rd13+128];
+    ld.global.f32 %f4, [%rd13+256];
+    ld.global.f32 %f5, [%rd13+384];
+    add.s32 %r20, %r13, 2496;
+    mul.wide.s32 %rd20, %r20, 4;
+    add.u64 %rd21, %rd3, %rd20;
+    ld.global.f32 %f6, [%rd21];
+    add.s32 %r21, %r14, 2496;
+    mul.wide.s32 %rd22, %r21, 4;
+    add.u64 %rd23, %rd3, %rd22;
+    ld.global.f32 %f7, [%rd23];
+    add.s32 %r22, %r16, 1056;
+    mul.wide.s32 %rd24, %r22, 4;
+    add.u64 %rd25, %rd5, %rd24;
+    ld.global.f32 %f8, [%rd25];
+    mul.rn.f32 %f9, %f7, 0f4038AA3B;
+    ex2.approx.ftz.f32 %f10, %f9;
+    add.rn.f32 %f11, %f10, 0f3F800000;
+    rcp.approx.ftz.f32 %f12, %f11;
+    fma.rn.f32 %f13, %f12, 0fC0000000, 0f3F800000;
+    mul.rn.f32 %f14, %f2, %f13;
+    neg.f32 %f15, %f5;
+    fma.rn.f32 %f16, %f15, %f5, %f5;
+    mul.rn.f32 %f17, %f14, %f16;
+    mul.rn.f32 %f18, %f2, %f5;
+    neg.f32 %f19, %f13;
+    fma.rn.f32 %f20, %f19, %f13, 0f3F800000;
+    fma.rn.f32 %f21, %f18, %f20, %f8;
+    ld.global.f32 %f22, [%rd13];
+    mul.rn.f32 %f23, %f21, %f4;
+    neg.f32 %f24, %f22;
+    fma.rn.f32 %f25, %f24, %f22, %f22;
+    mul.rn.f32 %f26, %f23, %f25;
+    mul.rn.f32 %f27, %f21, %f6;
+    neg.f32 %f28, %f3;
+    fma.rn.f32 %f29, %f28, %f3, %f3;
+    mul.rn.f32 %f30, %f27, %f29;
+    mul.rn.f32 %f31, %f21, %f22;
+    neg.f32 %f32, %f4;
+    fma.rn.f32 %f33, %f32, %f4, 0f3F800000;
+    mul.rn.f32 %f34, %f31, %f33;
+    selp.f32 %f35, %f34, 0f00000000, %p3;
+    st.global.f32 [%rd13+256], %f35;
+    selp.f32 %f36, %f26, 0f00000000, %p3;
+    st.global.f32 [%rd13], %f36;
+    selp.f32 %f37, %f30, 0f00000000, %p3;
+    st.global.f32 [%rd13+128], %f37;
+    mul.rn.f32 %f38, %f21, %f3;
+    selp.f32 %f39, %f17, 0f00000000, %p3;
+    st.global.f32 [%rd13+384], %f39;
+    selp.f32 %f40, %f38, %f8, %p3;
+    add.s32 %r23, %r16, 1056;
+    mul.wide.s32 %rd26, %r23, 4;
+    add.u64 %rd27, %rd5, %rd26;
+    st.global.f32 [%rd27], %f40;
+    mov.f32 %f41, 0f00000000;
+    selp.f32 %f42, %f41, %f0, %p3;
+    add.s32 %r24, %r16, 960;
+    mul.wide.s32 %rd28, %r24, 4;
+    add.u64 %rd29, %rd5, %rd28;
+    st.global.f32 [%rd29], %f42;
+    add.s32 %r25, %r10, 3;
+    mov.s32 %r10, %r25;
+    bra.uni $L_row_1;
+$L_row_done_2:
+    bar.sync 0;
+    add.u32 %r26, %r8, %r7;
+    mov.u32 %r8, %r26;
+    @!%p1 bra $L_barrier_done_3;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_4:
+    ld.acquire.gpu.global.u32 %r27, [%rd9];
+    setp.lt.u32 %p4, %r27, %r8;
+    @%p4 bra $L_barrier_spin_4;
+$L_barrier_done_3:
+    bar.sync 0;
+    mov.s32 %r28, %r5;
+$L_row_5:
+    setp.ge.s32 %p5, %r28, %r0;
+    @%p5 bra $L_row_done_6;
+    mad.lo.s32 %r29, %r9, %r0, %r28;
+    mul.lo.s32 %r30, %r29, 32;
+    add.s32 %r31, %r30, %r6;
+    mad.lo.s32 %r32, %r0, 32, %r31;
+    mad.lo.s32 %r33, %r29, 128, 0;
+    mul.wide.s32 %rd30, %r33, 4;
+    add.u64 %rd31, %rd3, %rd30;
+    mul.wide.s32 %rd32, %r6, 4;
+    add.u64 %rd33, %rd31, %rd32;
+    mad.lo.s32 %r34, %r28, 32, %r6;
+    mul.wide.s32 %rd34, %r28, 4;
+    add.u64 %rd35, %rd7, %rd34;
+    ld.global.nc.s32 %r35, [%rd35];
+    setp.lt.s32 %p6, %r9, %r35;
+    @!%p0 bra $L_not_a_column_7;
+    add.s32 %r36, %r34, 960;
+    mul.wide.s32 %rd36, %r36, 4;
+    add.u64 %rd37, %rd5, %rd36;
+    ld.global.f32 %f43, [%rd37];
+    mov.u64 %rd38, %rd31;
+    mad.lo.s32 %r37, %r6, 64, 384;
+    mul.wide.s32 %rd39, %r37, 4;
+    add.u64 %rd40, %rd1, %rd39;
+    mov.s32 %r38, 0;
+$L_wt_block_8:
+    ld.global.nc.f32 %f44, [%rd40];
+    ld.global.cg.f32 %f45, [%rd38];
+    fma.rn.f32 %f43, %f44, %f45, %f43;
+    ld.global.nc.f32 %f46, [%rd40+4];
+    ld.global.cg.f32 %f47, [%rd38+4];
+    fma.rn.f32 %f43, %f46, %f47, %f43;
+    ld.global.nc.f32 %f48, [%rd40+8];
+    ld.global.cg.f32 %f49, [%rd38+8];
+    fma.rn.f32 %f43, %f48, %f49, %f43;
+    ld.global.nc.f32 %f50, [%rd40+12];
+    ld.global.cg.f32 %f51, [%rd38+12];
+    fma.rn.f32 %f43, %f50, %f51, %f43;
+    ld.global.nc.f32 %f52, [%rd40+16];
+    ld.global.cg.f32 %f53, [%rd38+16];
+    fma.rn.f32 %f43, %f52, %f53, %f43;
+    ld.global.nc.f32 %f54, [%rd40+20];
+    ld.global.cg.f32 %f55, [%rd38+20];
+    fma.rn.f32 %f43, %f54, %f55, %f43;
+    ld.global.nc.f32 %f56, [%rd40+24];
+    ld.global.cg.f32 %f57, [%rd38+24];
+    fma.rn.f32 %f43, %f56, %f57, %f43;
+    ld.global.nc.f32 %f58, [%rd40+28];
+    ld.global.cg.f32 %f59, [%rd38+28];
+    fma.rn.f32 %f43, %f58, %f59, %f43;
+    ld.global.nc.f32 %f60, [%rd40+32];
+    ld.global.cg.f32 %f61, [%rd38+32];
+    fma.rn.f32 %f43, %f60, %f61, %f43;
+    ld.global.nc.f32 %f62, [%rd40+36];
+    ld.global.cg.f32 %f63, [%rd38+36];
+    fma.rn.f32 %f43, %f62, %f63, %f43;
+    ld.global.nc.f32 %f64, [%rd40+40];
+    ld.global.cg.f32 %f65, [%rd38+40];
+    fma.rn.f32 %f43, %f64, %f65, %f43;
+    ld.global.nc.f32 %f66, [%rd40+44];
+    ld.global.cg.f32 %f67, [%rd38+44];
+    fma.rn.f32 %f43, %f66, %f67, %f43;
+    ld.global.nc.f32 %f68, [%rd40+48];
+    ld.global.cg.f32 %f69, [%rd38+48];
+    fma.rn.f32 %f43, %f68, %f69, %f43;
+    ld.global.nc.f32 %f70, [%rd40+52];
+    ld.global.cg.f32 %f71, [%rd38+52];
+    fma.rn.f32 %f43, %f70, %f71, %f43;
+    ld.global.nc.f32 %f72, [%rd40+56];
+    ld.global.cg.f32 %f73, [%rd38+56];
+    fma.rn.f32 %f43, %f72, %f73, %f43;
+    ld.global.nc.f32 %f74, [%rd40+60];
+    ld.global.cg.f32 %f75, [%rd38+60];
+    fma.rn.f32 %f43, %f74, %f75, %f43;
+    ld.global.nc.f32 %f76, [%rd40+64];
+    ld.global.cg.f32 %f77, [%rd38+128];
+    fma.rn.f32 %f43, %f76, %f77, %f43;
+    ld.global.nc.f32 %f78, [%rd40+68];
+    ld.global.cg.f32 %f79, [%rd38+132];
+    fma.rn.f32 %f43, %f78, %f79, %f43;
+    ld.global.nc.f32 %f80, [%rd40+72];
+    ld.global.cg.f32 %f81, [%rd38+136];
+    fma.rn.f32 %f43, %f80, %f81, %f43;
+    ld.global.nc.f32 %f82, [%rd40+76];
+    ld.global.cg.f32 %f83, [%rd38+140];
+    fma.rn.f32 %f43, %f82, %f83, %f43;
+    ld.global.nc.f32 %f84, [%rd40+80];
+    ld.global.cg.f32 %f85, [%rd38+144];
+    fma.rn.f32 %f43, %f84, %f85, %f43;
+    ld.global.nc.f32 %f86, [%rd40+84];
+    ld.global.cg.f32 %f87, [%rd38+148];
+    fma.rn.f32 %f43, %f86, %f87, %f43;
+    ld.global.nc.f32 %f88, [%rd40+88];
+    ld.global.cg.f32 %f89, [%rd38+152];
+    fma.rn.f32 %f43, %f88, %f89, %f43;
+    ld.global.nc.f32 %f90, [%rd40+92];
+    ld.global.cg.f32 %f91, [%rd38+156];
+    fma.rn.f32 %f43, %f90, %f91, %f43;
+    ld.global.nc.f32 %f92, [%rd40+96];
+    ld.global.cg.f32 %f93, [%rd38+160];
+    fma.rn.f32 %f43, %f92, %f93, %f43;
+    ld.global.nc.f32 %f94, [%rd40+100];
+    ld.global.cg.f32 %f95, [%rd38+164];
+    fma.rn.f32 %f43, %f94, %f95, %f43;
+    ld.global.nc.f32 %f96, [%rd40+104];
+    ld.global.cg.f32 %f97, [%rd38+168];
+    fma.rn.f32 %f43, %f96, %f97, %f43;
+    ld.global.nc.f32 %f98, [%rd40+108];
+    ld.global.cg.f32 %f99, [%rd38+172];
+    fma.rn.f32 %f43, %f98, %f99, %f43;
+    ld.global.nc.f32 %f100, [%rd40+112];
+    ld.global.cg.f32 %f101, [%rd38+176];
+    fma.rn.f32 %f43, %f100, %f101, %f43;
+    ld.global.nc.f32 %f102, [%rd40+116];
+    ld.global.cg.f32 %f103, [%rd38+180];
+    fma.rn.f32 %f43, %f102, %f103, %f43;
+    ld.global.nc.f32 %f104, [%rd40+120];
+    ld.global.cg.f32 %f105, [%rd38+184];
+    fma.rn.f32 %f43, %f104, %f105, %f43;
+    ld.global.nc.f32 %f106, [%rd40+124];
+    ld.global.cg.f32 %f107, [%rd38+188];
+    fma.rn.f32 %f43, %f106, %f107, %f43;
+    ld.global.nc.f32 %f108, [%rd40+128];
+    ld.global.cg.f32 %f109, [%rd38+256];
+    fma.rn.f32 %f43, %f108, %f109, %f43;
+    ld.global.nc.f32 %f110, [%rd40+132];
+    ld.global.cg.f32 %f111, [%rd38+260];
+    fma.rn.f32 %f43, %f110, %f111, %f43;
+    ld.global.nc.f32 %f112, [%rd40+136];
+    ld.global.cg.f32 %f113, [%rd38+264];
+    fma.rn.f32 %f43, %f112, %f113, %f43;
+    ld.global.nc.f32 %f114, [%rd40+140];
+    ld.global.cg.f32 %f115, [%rd38+268];
+    fma.rn.f32 %f43, %f114, %f115, %f43;
+    ld.global.nc.f32 %f116, [%rd40+144];
+    ld.global.cg.f32 %f117, [%rd38+272];
+    fma.rn.f32 %f43, %f116, %f117, %f43;
+    ld.global.nc.f32 %f118, [%rd40+148];
+    ld.global.cg.f32 %f119, [%rd38+276];
+    fma.rn.f32 %f43, %f118, %f119, %f43;
+    ld.global.nc.f32 %f120, [%rd40+152];
+    ld.global.cg.f32 %f121, [%rd38+280];
+    fma.rn.f32 %f43, %f120, %f121, %f43;
+    ld.global.nc.f32 %f122, [%rd40+156];
+    ld.global.cg.f32 %f123, [%rd38+284];
+    fma.rn.f32 %f43, %f122, %f123, %f43;
+    ld.global.nc.f32 %f124, [%rd40+160];
+    ld.global.cg.f32 %f125, [%rd38+288];
+    fma.rn.f32 %f43, %f124, %f125, %f43;
+    ld.global.nc.f32 %f126, [%rd40+164];
+    ld.global.cg.f32 %f127, [%rd38+292];
+    fma.rn.f32 %f43, %f126, %f127, %f43;
+    ld.global.nc.f32 %f128, [%rd40+168];
+    ld.global.cg.f32 %f129, [%rd38+296];
+    fma.rn.f32 %f43, %f128, %f129, %f43;
+    ld.global.nc.f32 %f130, [%rd40+172];
+    ld.global.cg.f32 %f131, [%rd38+300];
+    fma.rn.f32 %f43, %f130, %f131, %f43;
+    ld.global.nc.f32 %f132, [%rd40+176];
+    ld.global.cg.f32 %f133, [%rd38+304];
+    fma.rn.f32 %f43, %f132, %f133, %f43;
+    ld.global.nc.f32 %f134, [%rd40+180];
+    ld.global.cg.f32 %f135, [%rd38+308];
+    fma.rn.f32 %f43, %f134, %f135, %f43;
+    ld.global.nc.f32 %f136, [%rd40+184];
+    ld.global.cg.f32 %f137, [%rd38+312];
+    fma.rn.f32 %f43, %f136, %f137, %f43;
+    ld.global.nc.f32 %f138, [%rd40+188];
+    ld.global.cg.f32 %f139, [%rd38+316];
+    fma.rn.f32 %f43, %f138, %f139, %f43;
+    ld.global.nc.f32 %f140, [%rd40+192];
+    ld.global.cg.f32 %f141, [%rd38+384];
+    fma.rn.f32 %f43, %f140, %f141, %f43;
+    ld.global.nc.f32 %f142, [%rd40+196];
+    ld.global.cg.f32 %f143, [%rd38+388];
+    fma.rn.f32 %f43, %f142, %f143, %f43;
+    ld.global.nc.f32 %f144, [%rd40+200];
+    ld.global.cg.f32 %f145, [%rd38+392];
+    fma.rn.f32 %f43, %f144, %f145, %f43;
+    ld.global.nc.f32 %f146, [%rd40+204];
+    ld.global.cg.f32 %f147, [%rd38+396];
+    fma.rn.f32 %f43, %f146, %f147, %f43;
+    ld.global.nc.f32 %f148, [%rd40+208];
+    ld.global.cg.f32 %f149, [%rd38+400];
+    fma.rn.f32 %f43, %f148, %f149, %f43;
+    ld.global.nc.f32 %f150, [%rd40+212];
+    ld.global.cg.f32 %f151, [%rd38+404];
+    fma.rn.f32 %f43, %f150, %f151, %f43;
+    ld.global.nc.f32 %f152, [%rd40+216];
+    ld.global.cg.f32 %f153, [%rd38+408];
+    fma.rn.f32 %f43, %f152, %f153, %f43;
+    ld.global.nc.f32 %f154, [%rd40+220];
+    ld.global.cg.f32 %f155, [%rd38+412];
+    fma.rn.f32 %f43, %f154, %f155, %f43;
+    ld.global.nc.f32 %f156, [%rd40+224];
+    ld.global.cg.f32 %f157, [%rd38+416];
+    fma.rn.f32 %f43, %f156, %f157, %f43;
+    ld.global.nc.f32 %f158, [%rd40+228];
+    ld.global.cg.f32 %f159, [%rd38+420];
+    fma.rn.f32 %f43, %f158, %f159, %f43;
+    ld.global.nc.f32 %f160, [%rd40+232];
+    ld.global.cg.f32 %f161, [%rd38+424];
+    fma.rn.f32 %f43, %f160, %f161, %f43;
+    ld.global.nc.f32 %f162, [%rd40+236];
+    ld.global.cg.f32 %f163, [%rd38+428];
+    fma.rn.f32 %f43, %f162, %f163, %f43;
+    ld.global.nc.f32 %f164, [%rd40+240];
+    ld.global.cg.f32 %f165, [%rd38+432];
+    fma.rn.f32 %f43, %f164, %f165, %f43;
+    ld.global.nc.f32 %f166, [%rd40+244];
+    ld.global.cg.f32 %f167, [%rd38+436];
+    fma.rn.f32 %f43, %f166, %f167, %f43;
+    ld.global.nc.f32 %f168, [%rd40+248];
+    ld.global.cg.f32 %f169, [%rd38+440];
+    fma.rn.f32 %f43, %f168, %f169, %f43;
+    ld.global.nc.f32 %f170, [%rd40+252];
+    ld.global.cg.f32 %f171, [%rd38+444];
+    fma.rn.f32 %f43, %f170, %f171, %f43;
+    add.u64 %rd41, %rd40, 4352;
+    mov.u64 %rd40, %rd41;
+    add.u64 %rd42, %rd38, 64;
+    mov.u64 %rd38, %rd42;
+    add.s32 %r39, %r38, 1;
+    mov.s32 %r38, %r39;
+    setp.lt.s32 %p7, %r38, 2;
+    @%p7 bra $L_wt_block_8;
+    add.s32 %r40, %r34, 960;
+    mul.wide.s32 %rd43, %r40, 4;
+    add.u64 %rd44, %rd5, %rd43;
+    st.global.f32 [%rd44], %f43;
+$L_not_a_column_7:
+    add.s32 %r41, %r28, 3;
+    mov.s32 %r28, %r41;
+    bra.uni $L_row_5;
+$L_row_done_6:
+    sub.s32 %r42, %r9, 1;
+    mov.s32 %r9, %r42;
+    setp.ge.s32 %p8, %r9, 0;
+    @%p8 bra $L_step_back_0;
+    ret;
+}
+
+.visible .entry layer1_backward_persistent(
+    .param .u64 layer1_backward_persistent_p,
+    .param .u64 layer1_backward_persistent_ws,
+    .param .u64 layer1_backward_persistent_bw,
+    .param .u64 layer1_backward_persistent_lengths,
+    .param .u64 layer1_backward_persistent_barrier,
+    .param .s32 layer1_backward_persistent_batch,
+    .param .s32 layer1_backward_persistent_steps
+)
+.maxntid 48, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<60>;
+    .reg .f32 %f<127>;
+    .reg .b64 %rd<62>;
+
+    // Layer1: GRU, 17 units, backward through time from the last step to the first.
+    // dh = dH(t) + dL/dh(t) from step t+1; derivatives from the activated gates: σ' = y(1-y), tanh' = 1-y², relu' = [y > 0].
+    // da_n = dh ⊙ (1 - z) ⊙ tanh'(n), da_z = dh ⊙ (h(t-1) - n) ⊙ σ'(z), dh(t-1) = dh ⊙ z; grid barrier;
+    // d(r ⊙ h) = W_hnᵀ da_n, da_r = d(r ⊙ h) ⊙ h(t-1) ⊙ σ'(r), dh(t-1) += d(r ⊙ h) ⊙ r; grid barrier; dh(t-1) += W_hrᵀ da_r + W_hzᵀ da_z.
+    // A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).
+    ld.param.u64 %rd0, [layer1_backward_persistent_p];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [layer1_backward_persistent_ws];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [layer1_backward_persistent_bw];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [layer1_backward_persistent_lengths];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [layer1_backward_persistent_barrier];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [layer1_backward_persistent_batch];
+    ld.param.s32 %r1, [layer1_backward_persistent_steps];
+    mov.u32 %r2, %tid.x;
+    mov.u32 %r3, %ctaid.x;
+    and.b32 %r4, %r2, 15;
+    shr.u32 %r5, %r2, 4;
+    mad.lo.s32 %r6, %r3, 16, %r4;
+    setp.lt.s32 %p0, %r6, 17;
+    setp.eq.u32 %p1, %r2, 0;
+    mov.u32 %r7, %nctaid.x;
+    mov.u32 %r8, 0;
+    sub.s32 %r9, %r1, 1;
+$L_step_back_0:
+    mov.s32 %r10, %r5;
+$L_row_1:
+    setp.ge.s32 %p2, %r10, %r0;
+    @%p2 bra $L_row_done_2;
+    mad.lo.s32 %r11, %r9, %r0, %r10;
+    mul.lo.s32 %r12, %r11, 32;
+    add.s32 %r13, %r12, %r6;
+    mad.lo.s32 %r14, %r0, 32, %r13;
+    mad.lo.s32 %r15, %r11, 96, 3264;
+    mul.wide.s32 %rd10, %r15, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd11, %rd12;
+    add.s32 %r16, %r12, 5280;
+    mul.wide.s32 %rd14, %r16, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    mad.lo.s32 %r17, %r10, 32, %r6;
+    mul.wide.s32 %rd16, %r10, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    ld.global.nc.s32 %r18, [%rd17];
+    setp.lt.s32 %p3, %r9, %r18;
+    add.s32 %r19, %r17, 960;
+    mul.wide.s32 %rd18, %r19, 4;
+    add.u64 %rd19, %rd5, %rd18;
+    ld.global.f32 %f0, [%rd19];
+    add.s32 %r20, %r13, 480;
+    mul.wide.s32 %rd20, %r20, 4;
+    add.u64 %rd21, %rd5, %rd20;
+    ld.global.f32 %f1, [%rd21];
+    add.rn.f32 %f2, %f1, %f0;
+    ld.global.f32 %f3, [%rd13+128];
+    ld.global.f32 %f4, [%rd13+256];
+    add.s32 %r21, %r13, 4704;
+    mul.wide.s32 %rd22, %r21, 4;
+    add.u64 %rd23, %rd3, %rd22;
+    ld.global.f32 %f5, [%rd23];
+    sub.rn.f32 %f6, %f5, %f4;
+    mul.rn.f32 %f7, %f2, %f6;
+    neg.f32 %f8, %f3;
+    fma.rn.f32 %f9, %f8, %f3, %f3;
+    mul.rn.f32 %f10, %f7, %f9;
+    selp.f32 %f11, %f10, 0f00000000, %p3;
+    st.global.f32 [%rd13+128], %f11;
+    fma.rn.f32 %f12, %f3, 0fBF800000, 0f3F800000;
+    mul.rn.f32 %f13, %f2, %f12;
+    neg.f32 %f14, %f4;
+    fma.rn.f32 %f15, %f14, %f4, 0f3F800000;
+    mul.rn.f32 %f16, %f13, %f15;
+    selp.f32 %f17, %f16, 0f00000000, %p3;
+    st.global.f32 [%rd13+256], %f17;
+    mul.rn.f32 %f18, %f2, %f3;
+    selp.f32 %f19, %f18, %f0, %p3;
+    add.s32 %r22, %r17, 960;
+    mul.wide.s32 %rd24, %r22, 4;
+    add.u64 %rd25, %rd5, %rd24;
+    st.global.f32 [%rd25], %f19;
+    add.s32 %r23, %r10, 3;
+    mov.s32 %r10, %r23;
+    bra.uni $L_row_1;
+$L_row_done_2:
+    bar.sync 0;
+    add.u32 %r24, %r8, %r7;
+    mov.u32 %r8, %r24;
+    @!%p1 bra $L_barrier_done_3;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_4:
+    ld.acquire.gpu.global.u32 %r25, [%rd9];
+    setp.lt.u32 %p4, %r25, %r8;
+    @%p4 bra $L_barrier_spin_4;
+$L_barrier_done_3:
+    bar.sync 0;
+    mov.s32 %r26, %r5;
+$L_row_5:
+    setp.ge.s32 %p5, %r26, %r0;
+    @%p5 bra $L_row_done_6;
+    mad.lo.s32 %r27, %r9, %r0, %r26;
+    mul.lo.s32 %r28, %r27, 32;
+    add.s32 %r29, %r28, %r6;
+    mad.lo.s32 %r30, %r0, 32, %r29;
+    mad.lo.s32 %r31, %r27, 96, 3264;
+    mul.wide.s32 %rd26, %r31, 4;
+    add.u64 %rd27, %rd3, %rd26;
+    mul.wide.s32 %rd28, %r6, 4;
+    add.u64 %rd29, %rd27, %rd28;
+    add.s32 %r32, %r28, 5280;
+    mul.wide.s32 %rd30, %r32, 4;
+    add.u64 %rd31, %rd3, %rd30;
+    mad.lo.s32 %r33, %r26, 32, %r6;
+    mul.wide.s32 %rd32, %r26, 4;
+    add.u64 %rd33, %rd7, %rd32;
+    ld.global.nc.s32 %r34, [%rd33];
+    setp.lt.s32 %p6, %r9, %r34;
+    mov.f32 %f20, 0f00000000;
+    @!%p0 bra $L_not_a_column_7;
+    mov.u64 %rd34, %rd27;
+    mad.lo.s32 %r35, %r6, 16, 5536;
+    mul.wide.s32 %rd35, %r35, 4;
+    add.u64 %rd36, %rd1, %rd35;
+    mov.s32 %r36, 0;
+$L_wt_block_8:
+    ld.global.nc.f32 %f21, [%rd36];
+    ld.global.cg.f32 %f22, [%rd34+256];
+    fma.rn.f32 %f20, %f21, %f22, %f20;
+    ld.global.nc.f32 %f23, [%rd36+4];
+    ld.global.cg.f32 %f24, [%rd34+260];
+    fma.rn.f32 %f20, %f23, %f24, %f20;
+    ld.global.nc.f32 %f25, [%rd36+8];
+    ld.global.cg.f32 %f26, [%rd34+264];
+    fma.rn.f32 %f20, %f25, %f26, %f20;
+    ld.global.nc.f32 %f27, [%rd36+12];
+    ld.global.cg.f32 %f28, [%rd34+268];
+    fma.rn.f32 %f20, %f27, %f28, %f20;
+    ld.global.nc.f32 %f29, [%rd36+16];
+    ld.global.cg.f32 %f30, [%rd34+272];
+    fma.rn.f32 %f20, %f29, %f30, %f20;
+    ld.global.nc.f32 %f31, [%rd36+20];
+    ld.global.cg.f32 %f32, [%rd34+276];
+    fma.rn.f32 %f20, %f31, %f32, %f20;
+    ld.global.nc.f32 %f33, [%rd36+24];
+    ld.global.cg.f32 %f34, [%rd34+280];
+    fma.rn.f32 %f20, %f33, %f34, %f20;
+    ld.global.nc.f32 %f35, [%rd36+28];
+    ld.global.cg.f32 %f36, [%rd34+284];
+    fma.rn.f32 %f20, %f35, %f36, %f20;
+    ld.global.nc.f32 %f37, [%rd36+32];
+    ld.global.cg.f32 %f38, [%rd34+288];
+    fma.rn.f32 %f20, %f37, %f38, %f20;
+    ld.global.nc.f32 %f39, [%rd36+36];
+    ld.global.cg.f32 %f40, [%rd34+292];
+    fma.rn.f32 %f20, %f39, %f40, %f20;
+    ld.global.nc.f32 %f41, [%rd36+40];
+    ld.global.cg.f32 %f42, [%rd34+296];
+    fma.rn.f32 %f20, %f41, %f42, %f20;
+    ld.global.nc.f32 %f43, [%rd36+44];
+    ld.global.cg.f32 %f44, [%rd34+300];
+    fma.rn.f32 %f20, %f43, %f44, %f20;
+    ld.global.nc.f32 %f45, [%rd36+48];
+    ld.global.cg.f32 %f46, [%rd34+304];
+    fma.rn.f32 %f20, %f45, %f46, %f20;
+    ld.global.nc.f32 %f47, [%rd36+52];
+    ld.global.cg.f32 %f48, [%rd34+308];
+    fma.rn.f32 %f20, %f47, %f48, %f20;
+    ld.global.nc.f32 %f49, [%rd36+56];
+    ld.global.cg.f32 %f50, [%rd34+312];
+    fma.rn.f32 %f20, %f49, %f50, %f20;
+    ld.global.nc.f32 %f51, [%rd36+60];
+    ld.global.cg.f32 %f52, [%rd34+316];
+    fma.rn.f32 %f20, %f51, %f52, %f20;
+    add.u64 %rd37, %rd36, 1088;
+    mov.u64 %rd36, %rd37;
+    add.u64 %rd38, %rd34, 64;
+    mov.u64 %rd34, %rd38;
+    add.s32 %r37, %r36, 1;
+    mov.s32 %r36, %r37;
+    setp.lt.s32 %p7, %r36, 2;
+    @%p7 bra $L_wt_block_8;
+$L_not_a_column_7:
+    ld.global.f32 %f53, [%rd29];
+    add.s32 %r38, %r29, 4704;
+    mul.wide.s32 %rd39, %r38, 4;
+    add.u64 %rd40, %rd3, %rd39;
+    ld.global.f32 %f54, [%rd40];
+    mul.rn.f32 %f55, %f20, %f54;
+    neg.f32 %f56, %f53;
+    fma.rn.f32 %f57, %f56, %f53, %f53;
+    mul.rn.f32 %f58, %f55, %f57;
+    selp.f32 %f59, %f58, 0f00000000, %p6;
+    st.global.f32 [%rd29], %f59;
+    add.s32 %r39, %r33, 960;
+    mul.wide.s32 %rd41, %r39, 4;
+    add.u64 %rd42, %rd5, %rd41;
+    ld.global.f32 %f60, [%rd42];
+    fma.rn.f32 %f61, %f20, %f53, %f60;
+    add.s32 %r40, %r33, 960;
+    mul.wide.s32 %rd43, %r40, 4;
+    add.u64 %rd44, %rd5, %rd43;
+    st.global.f32 [%rd44], %f61;
+    add.s32 %r41, %r26, 3;
+    mov.s32 %r26, %r41;
+    bra.uni $L_row_5;
+$L_row_done_6:
+    bar.sync 0;
+    add.u32 %r42, %r8, %r7;
+    mov.u32 %r8, %r42;
+    @!%p1 bra $L_barrier_done_9;
+    red.release.gpu.global.add.u32 [%rd9], 1;
+$L_barrier_spin_10:
+    ld.acquire.gpu.global.u32 %r43, [%rd9];
+    setp.lt.u32 %p8, %r43, %r8;
+    @%p8 bra $L_barrier_spin_10;
+$L_barrier_done_9:
+    bar.sync 0;
+    mov.s32 %r44, %r5;
+$L_row_11:
+    setp.ge.s32 %p9, %r44, %r0;
+    @%p9 bra $L_row_done_12;
+    mad.lo.s32 %r45, %r9, %r0, %r44;
+    mul.lo.s32 %r46, %r45, 32;
+    add.s32 %r47, %r46, %r6;
+    mad.lo.s32 %r48, %r0, 32, %r47;
+    mad.lo.s32 %r49, %r45, 96, 3264;
+    mul.wide.s32 %rd45, %r49, 4;
+    add.u64 %rd46, %rd3, %rd45;
+    mul.wide.s32 %rd47, %r6, 4;
+    add.u64 %rd48, %rd46, %rd47;
+    add.s32 %r50, %r46, 5280;
+    mul.wide.s32 %rd49, %r50, 4;
+    add.u64 %rd50, %rd3, %rd49;
+    mad.lo.s32 %r51, %r44, 32, %r6;
+    mul.wide.s32 %rd51, %r44, 4;
+    add.u64 %rd52, %rd7, %rd51;
+    ld.global.nc.s32 %r52, [%rd52];
+    setp.lt.s32 %p10, %r9, %r52;
+    @!%p0 bra $L_not_a_column_13;
+    add.s32 %r53, %r51, 960;
+    mul.wide.s32 %rd53, %r53, 4;
+    add.u64 %rd54, %rd5, %rd53;
+    ld.global.f32 %f62, [%rd54];
+    mov.u64 %rd55, %rd46;
+    mad.lo.s32 %r54, %r6, 32, 4448;
+    mul.wide.s32 %rd56, %r54, 4;
+    add.u64 %rd57, %rd1, %rd56;
+    mov.s32 %r55, 0;
+$L_wt_block_14:
+    ld.global.nc.f32 %f63, [%rd57];
+    ld.global.cg.f32 %f64, [%rd55];
+    fma.rn.f32 %f62, %f63, %f64, %f62;
+    ld.global.nc.f32 %f65, [%rd57+4];
+    ld.global.cg.f32 %f66, [%rd55+4];
+    fma.rn.f32 %f62, %f65, %f66, %f62;
+    ld.global.nc.f32 %f67, [%rd57+8];
+    ld.global.cg.f32 %f68, [%rd55+8];
+    fma.rn.f32 %f62, %f67, %f68, %f62;
+    ld.global.nc.f32 %f69, [%rd57+12];
+    ld.global.cg.f32 %f70, [%rd55+12];
+    fma.rn.f32 %f62, %f69, %f70, %f62;
+    ld.global.nc.f32 %f71, [%rd57+16];
+    ld.global.cg.f32 %f72, [%rd55+16];
+    fma.rn.f32 %f62, %f71, %f72, %f62;
+    ld.global.nc.f32 %f73, [%rd57+20];
+    ld.global.cg.f32 %f74, [%rd55+20];
+    fma.rn.f32 %f62, %f73, %f74, %f62;
+    ld.global.nc.f32 %f75, [%rd57+24];
+    ld.global.cg.f32 %f76, [%rd55+24];
+    fma.rn.f32 %f62, %f75, %f76, %f62;
+    ld.global.nc.f32 %f77, [%rd57+28];
+    ld.global.cg.f32 %f78, [%rd55+28];
+    fma.rn.f32 %f62, %f77, %f78, %f62;
+    ld.global.nc.f32 %f79, [%rd57+32];
+    ld.global.cg.f32 %f80, [%rd55+32];
+    fma.rn.f32 %f62, %f79, %f80, %f62;
+    ld.global.nc.f32 %f81, [%rd57+36];
+    ld.global.cg.f32 %f82, [%rd55+36];
+    fma.rn.f32 %f62, %f81, %f82, %f62;
+    ld.global.nc.f32 %f83, [%rd57+40];
+    ld.global.cg.f32 %f84, [%rd55+40];
+    fma.rn.f32 %f62, %f83, %f84, %f62;
+    ld.global.nc.f32 %f85, [%rd57+44];
+    ld.global.cg.f32 %f86, [%rd55+44];
+    fma.rn.f32 %f62, %f85, %f86, %f62;
+    ld.global.nc.f32 %f87, [%rd57+48];
+    ld.global.cg.f32 %f88, [%rd55+48];
+    fma.rn.f32 %f62, %f87, %f88, %f62;
+    ld.global.nc.f32 %f89, [%rd57+52];
+    ld.global.cg.f32 %f90, [%rd55+52];
+    fma.rn.f32 %f62, %f89, %f90, %f62;
+    ld.global.nc.f32 %f91, [%rd57+56];
+    ld.global.cg.f32 %f92, [%rd55+56];
+    fma.rn.f32 %f62, %f91, %f92, %f62;
+    ld.global.nc.f32 %f93, [%rd57+60];
+    ld.global.cg.f32 %f94, [%rd55+60];
+    fma.rn.f32 %f62, %f93, %f94, %f62;
+    ld.global.nc.f32 %f95, [%rd57+64];
+    ld.global.cg.f32 %f96, [%rd55+128];
+    fma.rn.f32 %f62, %f95, %f96, %f62;
+    ld.global.nc.f32 %f97, [%rd57+68];
+    ld.global.cg.f32 %f98, [%rd55+132];
+    fma.rn.f32 %f62, %f97, %f98, %f62;
+    ld.global.nc.f32 %f99, [%rd57+72];
+    ld.global.cg.f32 %f100, [%rd55+136];
+    fma.rn.f32 %f62, %f99, %f100, %f62;
+    ld.global.nc.f32 %f101, [%rd57+76];
+    ld.global.cg.f32 %f102, [%rd55+140];
+    fma.rn.f32 %f62, %f101, %f102, %f62;
+    ld.global.nc.f32 %f103, [%rd57+80];
+    ld.global.cg.f32 %f104, [%rd55+144];
+    fma.rn.f32 %f62, %f103, %f104, %f62;
+    ld.global.nc.f32 %f105, [%rd57+84];
+    ld.global.cg.f32 %f106, [%rd55+148];
+    fma.rn.f32 %f62, %f105, %f106, %f62;
+    ld.global.nc.f32 %f107, [%rd57+88];
+    ld.global.cg.f32 %f108, [%rd55+152];
+    fma.rn.f32 %f62, %f107, %f108, %f62;
+    ld.global.nc.f32 %f109, [%rd57+92];
+    ld.global.cg.f32 %f110, [%rd55+156];
+    fma.rn.f32 %f62, %f109, %f110, %f62;
+    ld.global.nc.f32 %f111, [%rd57+96];
+    ld.global.cg.f32 %f112, [%rd55+160];
+    fma.rn.f32 %f62, %f111, %f112, %f62;
+    ld.global.nc.f32 %f113, [%rd57+100];
+    ld.global.cg.f32 %f114, [%rd55+164];
+    fma.rn.f32 %f62, %f113, %f114, %f62;
+    ld.global.nc.f32 %f115, [%rd57+104];
+    ld.global.cg.f32 %f116, [%rd55+168];
+    fma.rn.f32 %f62, %f115, %f116, %f62;
+    ld.global.nc.f32 %f117, [%rd57+108];
+    ld.global.cg.f32 %f118, [%rd55+172];
+    fma.rn.f32 %f62, %f117, %f118, %f62;
+    ld.global.nc.f32 %f119, [%rd57+112];
+    ld.global.cg.f32 %f120, [%rd55+176];
+    fma.rn.f32 %f62, %f119, %f120, %f62;
+    ld.global.nc.f32 %f121, [%rd57+116];
+    ld.global.cg.f32 %f122, [%rd55+180];
+    fma.rn.f32 %f62, %f121, %f122, %f62;
+    ld.global.nc.f32 %f123, [%rd57+120];
+    ld.global.cg.f32 %f124, [%rd55+184];
+    fma.rn.f32 %f62, %f123, %f124, %f62;
+    ld.global.nc.f32 %f125, [%rd57+124];
+    ld.global.cg.f32 %f126, [%rd55+188];
+    fma.rn.f32 %f62, %f125, %f126, %f62;
+    add.u64 %rd58, %rd57, 2176;
+    mov.u64 %rd57, %rd58;
+    add.u64 %rd59, %rd55, 64;
+    mov.u64 %rd55, %rd59;
+    add.s32 %r56, %r55, 1;
+    mov.s32 %r55, %r56;
+    setp.lt.s32 %p11, %r55, 2;
+    @%p11 bra $L_wt_block_14;
+    add.s32 %r57, %r51, 960;
+    mul.wide.s32 %rd60, %r57, 4;
+    add.u64 %rd61, %rd5, %rd60;
+    st.global.f32 [%rd61], %f62;
+$L_not_a_column_13:
+    add.s32 %r58, %r44, 3;
+    mov.s32 %r44, %r58;
+    bra.uni $L_row_11;
+$L_row_done_12:
+    sub.s32 %r59, %r9, 1;
+    mov.s32 %r9, %r59;
+    setp.ge.s32 %p12, %r9, 0;
+    @%p12 bra $L_step_back_0;
     ret;
 }
 ";
@@ -3877,9 +3862,8 @@ $L_end_0:
     /// <summary>
     /// OddModel on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the
     /// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and
-    /// meets the other blocks at a grid barrier once per step. <see cref="Training"/> runs the loss, clipping and optimiser
-    /// steps on the device; <see cref="UpdateParameters"/> and <see cref="CopyParametersTo"/> move the weights between the
-    /// CPU model and this one. One call at a time per instance.
+    /// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the
+    /// device (the same gradients as the CPU model's) into <see cref="GradientBuffer"/>. One call at a time per instance.
     /// </summary>
     /// <remarks>
     /// Layer0: 2 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
@@ -3894,8 +3878,6 @@ $L_end_0:
         private readonly global::RnnGen.Gpu.DeviceBuffer _lengths;
         private readonly global::RnnGen.Gpu.DeviceBuffer _barrier;
         private readonly global::RnnGen.Gpu.DeviceBuffer _outputs;
-        private readonly global::RnnGen.Gpu.GpuModule _module;
-        private global::RnnGen.Gpu.CudaTraining? _training;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_copy;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_projection;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_persistent;
@@ -3903,6 +3885,11 @@ $L_end_0:
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer1_persistent;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_head_projection;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_gather_outputs;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_scatter_rows;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_weight_gradient;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_transposed_product;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_backward_persistent;
+        private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer1_backward_persistent;
         private readonly float[] _staging = new float[PackedParameterLength];
         private readonly float[] _stateStaging = new float[MaxBatchSize * 32];
         private readonly int[] _hostLengths = new int[MaxBatchSize];
@@ -3911,6 +3898,11 @@ $L_end_0:
         private int _lastSteps;
         private int _batchSize;
         private bool _streaming;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _gradients;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _backwardWorkspace;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _outputGradients;
+        private readonly global::RnnGen.Gpu.DeviceBuffer _inputGradients;
+        private bool _tapeReady;
         private int _inUse;
         private bool _disposed;
 
@@ -3918,7 +3910,6 @@ $L_end_0:
         {
             _device = device;
             global::RnnGen.Gpu.GpuModule module = device.LoadModule(CudaPtx);
-            _module = module;
             _kernel_rnngen_copy = device.GetKernel(module, "rnngen_copy");
             _kernel_layer0_projection = device.GetKernel(module, "layer0_projection");
             _kernel_layer0_persistent = device.GetKernel(module, "layer0_persistent");
@@ -3926,6 +3917,11 @@ $L_end_0:
             _kernel_layer1_persistent = device.GetKernel(module, "layer1_persistent");
             _kernel_head_projection = device.GetKernel(module, "head_projection");
             _kernel_rnngen_gather_outputs = device.GetKernel(module, "rnngen_gather_outputs");
+            _kernel_rnngen_scatter_rows = device.GetKernel(module, "rnngen_scatter_rows");
+            _kernel_rnngen_weight_gradient = device.GetKernel(module, "rnngen_weight_gradient");
+            _kernel_rnngen_transposed_product = device.GetKernel(module, "rnngen_transposed_product");
+            _kernel_layer0_backward_persistent = device.GetKernel(module, "layer0_backward_persistent");
+            _kernel_layer1_backward_persistent = device.GetKernel(module, "layer1_backward_persistent");
             RequireCoResident(_kernel_layer0_persistent, 2, 48);
             RequireCoResident(_kernel_layer1_persistent, 2, 48);
             _parameters = device.Allocate(4L * PackedParameterLength);
@@ -3933,6 +3929,13 @@ $L_end_0:
             _lengths = device.Allocate(4L * MaxBatchSize);
             _barrier = device.Allocate(4L);
             _outputs = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * OutputSize);
+            RequireCoResident(_kernel_layer0_backward_persistent, 2, 48);
+            RequireCoResident(_kernel_layer1_backward_persistent, 2, 48);
+            _gradients = device.Allocate(4L * PackedParameterLength);
+            device.Clear(_gradients, 0, 4L * PackedParameterLength);
+            _backwardWorkspace = device.Allocate(4L * 2256);
+            _outputGradients = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * OutputSize);
+            _inputGradients = device.Allocate(4L * MaxSequenceLength * MaxBatchSize * InputSize);
             UpdateParameters(parameters);
         }
 
@@ -3946,39 +3949,6 @@ $L_end_0:
             packed.CopyTo(_staging);
             ClearPadding(_staging); // whatever the padding holds must not reach a result
             _device.Upload<float>(_parameters, 0, _staging);
-        }
-
-        /// <summary>
-        /// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs
-        /// (<c>ComputeLoss</c>, into <c>OutputGradients</c>), the parameter gradients in the packed layout (<c>Gradients</c>),
-        /// clipping by global norm and the optimisers (<c>CreateOptimizer</c>), all without leaving the device.
-        /// </summary>
-        public global::RnnGen.Gpu.CudaTraining Training
-        {
-            get
-            {
-                ThrowIfDisposed();
-                return _training ??= new global::RnnGen.Gpu.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize);
-            }
-        }
-
-        /// <summary>Copies the weights on the device (e.g. after optimiser steps there) into <paramref name="packed"/>, the packed layout of <c>PackedParameters</c>; padding lanes read 0.</summary>
-        /// <param name="packed">Receives [PackedParameterLength] floats.</param>
-        /// <exception cref="global::System.ArgumentException">The span has the wrong length.</exception>
-        public void DownloadParameters(global::System.Span<float> packed)
-        {
-            ThrowIfDisposed();
-            global::RnnGen.Shapes.RequireLength(packed.Length, PackedParameterLength, "packed", "[PackedParameterLength]");
-            _device.Download<float>(_parameters, 0, packed);
-        }
-
-        /// <summary>Copies the weights on the device into a CPU model (to save a checkpoint, or to go on training or running on the CPU).</summary>
-        /// <param name="model">The CPU model that receives them.</param>
-        /// <exception cref="global::System.ArgumentNullException"><paramref name="model"/> is null.</exception>
-        public void CopyParametersTo(OddModel model)
-        {
-            global::System.ArgumentNullException.ThrowIfNull(model);
-            DownloadParameters(model.PackedParameters);
         }
 
         /// <summary>Runs the network over a batch of sequences on the GPU: the same shapes and results as the CPU model's <c>Forward</c>.</summary>
@@ -4104,6 +4074,7 @@ $L_end_0:
                 Launch(_kernel_head_projection, ((outputRows + 15) / 16) * 1, 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, I(outputRows), I(source) });
                 Launch(_kernel_rnngen_gather_outputs, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Ws, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputs), I(5904), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
                 _device.Download<float>(_outputs, 0, outputs.Slice(0, outputRows * OutputSize));
+                _tapeReady = member == "Forward"; // the tape one Backward differentiates
                 _lastSteps = steps;
                 _batchSize = batchSize;
                 global::System.Array.Clear(_staged);
@@ -4234,6 +4205,142 @@ $L_end_0:
             }
         }
 
+        /// <summary>The gradients <see cref="Backward(global::System.ReadOnlySpan{float})"/> accumulates, on the device: PackedParameterLength floats laid out like <c>PackedParameters</c> (padding lanes hold 0), for an optimiser kernel to read. Zeroed at creation and by <see cref="ClearGradients"/>.</summary>
+        public global::RnnGen.Gpu.DeviceBuffer GradientBuffer => _gradients;
+
+        /// <summary>Zeroes <see cref="GradientBuffer"/> (before the first Backward of a batch).</summary>
+        public void ClearGradients()
+        {
+            ThrowIfDisposed();
+            _device.Clear(_gradients, 0, 4L * PackedParameterLength);
+        }
+
+        /// <summary>Backpropagation through time on the GPU over the batch of the last <c>Forward</c>, as the CPU model's <c>Backward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <param name="gradients">PackedParameterLength floats in the packed layout; gradients are added (+=), as on the CPU. It is uploaded, the sums run on the device, and it comes back (<see cref="GradientBuffer"/> then holds the same values).</param>
+        /// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). The initial state is a constant here: no dL/d(initial state) is kept.</remarks>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true);
+
+        /// <summary>Backpropagation through time as <see cref="Backward(global::System.ReadOnlySpan{float}, global::System.Span{float})"/>, and also dL/dx for the inputs of the last <c>Forward</c>.</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <param name="gradients">PackedParameterLength floats in the packed layout; gradients are added (+=).</param>
+        /// <param name="inputGradients">Receives dL/dx, [steps][batchSize][InputSize]: written, not added to; steps past a sequence's length get exact zeros.</param>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients) => BackwardThroughTime(outputGradients, gradients, inputGradients, true, true);
+
+        /// <summary>Backpropagation through time on the GPU that leaves the gradients there: adds dL/dθ to <see cref="GradientBuffer"/> without copying them back (the training step's Backward, before an optimiser kernel).</summary>
+        /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.ArgumentException"><paramref name="outputGradients"/> has the wrong length.</exception>
+        public void Backward(global::System.ReadOnlySpan<float> outputGradients) => BackwardThroughTime(outputGradients, default, default, false, false);
+
+        private void BackwardThroughTime(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients, bool writeInputGradients, bool download)
+        {
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "OddModel.CudaModel"); // one call at a time per instance
+            try
+            {
+                ThrowIfDisposed();
+                if (!_tapeReady)
+                {
+                    throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                }
+
+                int steps = _lastSteps;
+                int batchSize = _batchSize;
+                int rows = steps * batchSize;
+                // Every check before the tape is touched, so a corrected retry still finds it.
+                global::RnnGen.Shapes.RequireShape(outputGradients.Length, "outputGradients", batchSize, OutputSize);
+                if (download)
+                {
+                    global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, "gradients", "[PackedParameterLength]");
+                }
+
+                if (writeInputGradients)
+                {
+                    global::RnnGen.Shapes.RequireShape(inputGradients.Length, "inputGradients", steps, batchSize, InputSize);
+                }
+
+                _tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward
+                if (download)
+                {
+                    gradients.CopyTo(_staging); // added to, as on the CPU
+                    ClearPadding(_staging); // so GradientBuffer's padding lanes hold 0, as the result's do
+                    _device.Upload<float>(_gradients, 0, _staging);
+                }
+
+                int outputRows = batchSize; // last step only
+                int firstOutputRow = rows - batchSize;
+                _device.Upload<float>(_outputGradients, 0, outputGradients);
+                int dTop = 480;
+                _device.Clear(_backwardWorkspace, 4L * dTop, 4L * rows * 32);
+
+                // The head: dz in padded rows, dW = Σ dz ⊗ h, db = Σ dz, dL/dh = Wᵀ dz over every output row.
+                _device.Clear(_backwardWorkspace, 4L * 1248, 4L * outputRows * 16);
+                Launch(_kernel_rnngen_scatter_rows, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputGradients), I(1248), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(272), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Ws, I(6272), I(17), I(1), I(0), I(1), I(1248), I(16), I(16), I(4704 + (batchSize * 32) + (firstOutputRow * 32)), I(32), I(0), I(0), I(outputRows), I(272) }); // dW of the head
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(16), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Bw, Bw, I(6544), I(1), I(1), I(0), I(1), I(1248), I(16), I(16), I(0), I(0), I(1), I(0), I(outputRows), I(16) }); // db of the head
+                Launch(_kernel_rnngen_transposed_product, BlocksFor(outputRows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Bw, Bw, I(6272), I(17), I(1), I(0), I(1), I(5), I(1248), I(16), I(16), I(dTop + (firstOutputRow * 32)), I(32), I(outputRows) });
+
+                // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
+                _device.Clear(_backwardWorkspace, 4L * 0, 4L * rows * 32);
+                // ---- Layer1 (GRU), backward through time ----
+                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                _device.Clear(_barrier, 0, 4);
+                Launch(_kernel_layer1_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 3 gates and every row.
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1632), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2816), I(17), I(3), I(0), I(3), I(3264), I(96), I(32), I(1920 + (batchSize * 32)), I(32), I(0), I(0), I(rows), I(1632) }); // dW_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(1088), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(4448), I(17), I(2), I(0), I(2), I(3264), I(96), I(32), I(4704), I(32), I(0), I(0), I(rows), I(1088) }); // dW_hr, dW_hz
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(544), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(5536), I(17), I(1), I(0), I(1), I(3264 + 64), I(96), I(32), I(5280), I(32), I(0), I(0), I(rows), I(544) }); // dW_hn, whose input is r ⊙ h(t-1)
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6080), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) }); // db_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(96), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(6176), I(1), I(3), I(0), I(3), I(3264), I(96), I(32), I(0), I(0), I(1), I(0), I(rows), I(96) }); // db_hh
+                // dL/dx of Layer1: W_ihᵀ · dG for every row, into the dL/doutput of Layer0.
+                Launch(_kernel_rnngen_transposed_product, BlocksFor(rows * 17), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, I(2816), I(17), I(3), I(0), I(3), I(17), I(3264), I(96), I(32), I(0), I(32), I(rows) });
+
+                if (writeInputGradients)
+                {
+                    _device.Clear(_inputGradients, 0, 4L * rows * InputSize);
+                }
+
+                // ---- Layer0 (LSTM), backward through time ----
+                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                _device.Clear(_backwardWorkspace, 4L * 1056, 4L * batchSize * 32); // dL/dc(steps) = 0
+                _device.Clear(_barrier, 0, 4);
+                Launch(_kernel_layer0_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 4 gates and every row.
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(384), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(0), I(3), I(4), I(0), I(4), I(0), I(128), I(32), I(5856), I(3), I(0), I(0), I(rows), I(384) }); // dW_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(2176), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(384), I(17), I(4), I(0), I(4), I(0), I(128), I(32), I(1920), I(32), I(0), I(0), I(rows), I(2176) }); // dW_hh
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2560), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) }); // db_ih
+                Launch(_kernel_rnngen_weight_gradient, BlocksFor(128), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2688), I(1), I(4), I(0), I(4), I(0), I(128), I(32), I(0), I(0), I(1), I(0), I(rows), I(128) }); // db_hh
+                if (writeInputGradients)
+                {
+                    // dL/dx of Layer0: dX[row] = W_ihᵀ · dG[row] (exact zeros at padded steps, whose dG is 0).
+                    Launch(_kernel_rnngen_transposed_product, BlocksFor(rows * 3), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, global::RnnGen.Gpu.KernelArgument.Pointer(_inputGradients), I(0), I(3), I(4), I(0), I(4), I(17), I(0), I(128), I(32), I(0), I(InputSize), I(rows) });
+                }
+
+                if (download)
+                {
+                    _device.Download<float>(_gradients, 0, gradients);
+                    ClearPadding(gradients); // the gradient of what is no parameter is exactly 0
+                }
+
+                if (writeInputGradients)
+                {
+                    _device.Download<float>(_inputGradients, 0, inputGradients.Slice(0, rows * InputSize));
+                }
+            }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
+
+        private global::RnnGen.Gpu.KernelArgument Bw => global::RnnGen.Gpu.KernelArgument.Pointer(_backwardWorkspace);
+
+        private global::RnnGen.Gpu.KernelArgument G => global::RnnGen.Gpu.KernelArgument.Pointer(_gradients);
+
         private void Launch(global::RnnGen.Gpu.GpuKernel kernel, int blocks, int threads, bool cooperative, global::System.ReadOnlySpan<global::RnnGen.Gpu.KernelArgument> arguments) =>
             _device.Launch(kernel, new global::RnnGen.Gpu.LaunchShape(blocks, threads, 0, cooperative), arguments);
 
@@ -4278,7 +4385,10 @@ $L_end_0:
             _lengths.Dispose();
             _barrier.Dispose();
             _outputs.Dispose();
-            _training?.Dispose();
+            _gradients.Dispose();
+            _backwardWorkspace.Dispose();
+            _outputGradients.Dispose();
+            _inputGradients.Dispose();
         }
     }
 
@@ -4294,166 +4404,375 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 2 <= rows; row += 2)
             {
-                for (; row + 2 <= rows; row += 2)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                // Remaining 3 column(s), fixed at generation time.
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                        TVec ai0R0_1 = ops.Zero;
-                        TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                        TVec af0R0_1 = ops.Zero;
-                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                        TVec ag0R0_1 = ops.Zero;
-                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
-                        TVec ao0R0_1 = ops.Zero;
-                        TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                        TVec ai0R1_1 = ops.Zero;
-                        TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                        TVec af0R1_1 = ops.Zero;
-                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                        TVec ag0R1_1 = ops.Zero;
-                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
-                        TVec ao0R1_1 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        // Remaining 3 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec wi0k0 = ops.Load(ref wk, 0);
-                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                            TVec wf0k0 = ops.Load(ref wk, 16);
-                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
-                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
-                            TVec wg0k0 = ops.Load(ref wk, 32);
-                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                            TVec wo0k0 = ops.Load(ref wk, 48);
-                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                            TVec wi0k1 = ops.Load(ref wk, 64);
-                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                            TVec wf0k1 = ops.Load(ref wk, 80);
-                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                            TVec wg0k1 = ops.Load(ref wk, 96);
-                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                            TVec wo0k1 = ops.Load(ref wk, 112);
-                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                            TVec wi0k2 = ops.Load(ref wk, 128);
-                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                            TVec wf0k2 = ops.Load(ref wk, 144);
-                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
-                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
-                            TVec wg0k2 = ops.Load(ref wk, 160);
-                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                            TVec wo0k2 = ops.Load(ref wk, 176);
-                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                        }
-                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
-                        af0R0 = ops.Add(af0R0, af0R0_1);
-                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
-                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
-                        {
-                            ops.Store(ai0R0, ref xpBlockR0, lane);
-                            ops.Store(af0R0, ref xpBlockR0, 16 + lane);
-                            ops.Store(ag0R0, ref xpBlockR0, 32 + lane);
-                            ops.Store(ao0R0, ref xpBlockR0, 48 + lane);
-                        }
-                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
-                        af0R1 = ops.Add(af0R1, af0R1_1);
-                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
-                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
-                        {
-                            ops.Store(ai0R1, ref xpBlockR1, lane);
-                            ops.Store(af0R1, ref xpBlockR1, 16 + lane);
-                            ops.Store(ag0R1, ref xpBlockR1, 32 + lane);
-                            ops.Store(ao0R1, ref xpBlockR1, 48 + lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
+                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
+                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
+                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
+                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
+                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
+                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
+                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
+                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
+                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
+                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                }
+                ai0R0 = ai0R0 + ai0R0_1;
+                af0R0 = af0R0 + af0R0_1;
+                ag0R0 = ag0R0 + ag0R0_1;
+                ao0R0 = ao0R0 + ao0R0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
+                }
+                ai0R1 = ai0R1 + ai0R1_1;
+                af0R1 = af0R1 + af0R1_1;
+                ag0R1 = ag0R1 + ag0R1_1;
+                ao0R1 = ao0R1 + ao0R1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                // Remaining 3 column(s), fixed at generation time.
                 {
-                    TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                    TVec ai0_1 = ops.Zero;
-                    TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                    TVec af0_1 = ops.Zero;
-                    TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                    TVec ag0_1 = ops.Zero;
-                    TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
-                    TVec ao0_1 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                }
+                ai0 = ai0 + ai0_1;
+                af0 = af0 + af0_1;
+                ag0 = ag0 + ag0_1;
+                ao0 = ao0 + ao0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
+                ref float wLanes = ref wBlock;
+                // Remaining 3 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     // Remaining 3 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
-                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
-                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
-                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
-                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
-                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
-                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
-                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
-                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
-                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
-                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
-                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
                     }
-                    ai0 = ops.Add(ai0, ai0_1);
-                    af0 = ops.Add(af0, af0_1);
-                    ag0 = ops.Add(ag0, ag0_1);
-                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        ops.Store(ai0, ref xpBlock, lane);
-                        ops.Store(af0, ref xpBlock, 16 + lane);
-                        ops.Store(ag0, ref xpBlock, 32 + lane);
-                        ops.Store(ao0, ref xpBlock, 48 + lane);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
+                    }
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                for (int lane = 0; lane < 16; lane += 2)
+                {
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
+                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                    // Remaining 3 column(s), fixed at generation time.
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ag0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = ao0;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ai1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = af1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ag1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = ao1;
                     }
                 }
             }
@@ -4466,177 +4785,170 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
             int unit0 = block * 16;
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 2 <= rows; row += 2)
             {
-                for (; row + 2 <= rows; row += 2)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec ai0R0 = ops.Load(ref xpBlockR0, lane);
-                        TVec ai0R0_1 = ops.Zero;
-                        TVec af0R0 = ops.Load(ref xpBlockR0, 16 + lane);
-                        TVec af0R0_1 = ops.Zero;
-                        TVec ag0R0 = ops.Load(ref xpBlockR0, 32 + lane);
-                        TVec ag0R0_1 = ops.Zero;
-                        TVec ao0R0 = ops.Load(ref xpBlockR0, 48 + lane);
-                        TVec ao0R0_1 = ops.Zero;
-                        TVec ai0R1 = ops.Load(ref xpBlockR1, lane);
-                        TVec ai0R1_1 = ops.Zero;
-                        TVec af0R1 = ops.Load(ref xpBlockR1, 16 + lane);
-                        TVec af0R1_1 = ops.Zero;
-                        TVec ag0R1 = ops.Load(ref xpBlockR1, 32 + lane);
-                        TVec ag0R1_1 = ops.Zero;
-                        TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
-                        TVec ao0R1_1 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        for (int k = 0; k < 16; k += 4)
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                            TVec wi0k0 = ops.Load(ref wk, 0);
-                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                            TVec wf0k0 = ops.Load(ref wk, 16);
-                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
-                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
-                            TVec wg0k0 = ops.Load(ref wk, 32);
-                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                            TVec wo0k0 = ops.Load(ref wk, 48);
-                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                            TVec wi0k1 = ops.Load(ref wk, 64);
-                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                            TVec wf0k1 = ops.Load(ref wk, 80);
-                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                            TVec wg0k1 = ops.Load(ref wk, 96);
-                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                            TVec wo0k1 = ops.Load(ref wk, 112);
-                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                            TVec wi0k2 = ops.Load(ref wk, 128);
-                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                            TVec wf0k2 = ops.Load(ref wk, 144);
-                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
-                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
-                            TVec wg0k2 = ops.Load(ref wk, 160);
-                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                            TVec wo0k2 = ops.Load(ref wk, 176);
-                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                            TVec wi0k3 = ops.Load(ref wk, 192);
-                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                            TVec wf0k3 = ops.Load(ref wk, 208);
-                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                            TVec wg0k3 = ops.Load(ref wk, 224);
-                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                            TVec wo0k3 = ops.Load(ref wk, 240);
-                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                        }
-                        // Remaining 1 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                            TVec x0R0 = ops.Create(xkR0);
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec wi0k0 = ops.Load(ref wk, 0);
-                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                            TVec wf0k0 = ops.Load(ref wk, 16);
-                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
-                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
-                            TVec wg0k0 = ops.Load(ref wk, 32);
-                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                            TVec wo0k0 = ops.Load(ref wk, 48);
-                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                        }
-                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
-                        af0R0 = ops.Add(af0R0, af0R0_1);
-                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
-                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
-                        {
-                            TVec i = ops.Sigmoid(ai0R0);
-                            TVec f = ops.Sigmoid(af0R0);
-                            TVec g = ops.Tanh(ag0R0);
-                            TVec o = ops.Sigmoid(ao0R0);
-                            ops.Store(i, ref xpBlockR0, lane);
-                            ops.Store(f, ref xpBlockR0, 16 + lane);
-                            ops.Store(g, ref xpBlockR0, 32 + lane);
-                            ops.Store(o, ref xpBlockR0, 48 + lane);
-                            // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR0, lane), ops.Multiply(i, g));
-                            ops.Store(cNew, ref cUnitsR0, lane);
-                            // h(t) = o ⊙ tanh(c(t))
-                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
-                        }
-                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
-                        af0R1 = ops.Add(af0R1, af0R1_1);
-                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
-                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
-                        {
-                            TVec i = ops.Sigmoid(ai0R1);
-                            TVec f = ops.Sigmoid(af0R1);
-                            TVec g = ops.Tanh(ag0R1);
-                            TVec o = ops.Sigmoid(ao0R1);
-                            ops.Store(i, ref xpBlockR1, lane);
-                            ops.Store(f, ref xpBlockR1, 16 + lane);
-                            ops.Store(g, ref xpBlockR1, 32 + lane);
-                            ops.Store(o, ref xpBlockR1, 48 + lane);
-                            // c(t) = f ⊙ c(t-1) + i ⊙ g
-                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR1, lane), ops.Multiply(i, g));
-                            ops.Store(cNew, ref cUnitsR1, lane);
-                            // h(t) = o ⊙ tanh(c(t))
-                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
+                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
+                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
+                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
+                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
+                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
+                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
+                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
+                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
+                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
+                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
+                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
+                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
+                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
+                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
+                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                }
+                ai0R0 = ai0R0 + ai0R0_1;
+                af0R0 = af0R0 + af0R0_1;
+                ag0R0 = ag0R0 + ag0R0_1;
+                ao0R0 = ao0R0 + ao0R0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
+                    // h(t) = o ⊙ tanh(c(t))
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
+                }
+                ai0R1 = ai0R1 + ai0R1_1;
+                af0R1 = af0R1 + af0R1_1;
+                ag0R1 = ag0R1 + ag0R1_1;
+                ao0R1 = ao0R1 + ao0R1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
+                    // h(t) = o ⊙ tanh(c(t))
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -4646,70 +4958,415 @@ $L_end_0:
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    TVec ai0 = ops.Load(ref xpBlock, lane);
-                    TVec ai0_1 = ops.Zero;
-                    TVec af0 = ops.Load(ref xpBlock, 16 + lane);
-                    TVec af0_1 = ops.Zero;
-                    TVec ag0 = ops.Load(ref xpBlock, 32 + lane);
-                    TVec ag0_1 = ops.Zero;
-                    TVec ao0 = ops.Load(ref xpBlock, 48 + lane);
-                    TVec ao0_1 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
+                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
+                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
+                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                }
+                ai0 = ai0 + ai0_1;
+                af0 = af0 + af0_1;
+                ag0 = ag0 + ag0_1;
+                ao0 = ao0 + ao0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
+                    // h(t) = o ⊙ tanh(c(t))
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
+                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
+                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
+                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
+                    // h(t) = o ⊙ tanh(c(t))
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
+                    // h(t) = o ⊙ tanh(c(t))
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
+                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
-                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
-                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
-                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
-                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
-                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
-                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
-                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
-                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
-                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
-                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
-                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
-                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
-                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
-                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
-                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        TVec x0 = ops.Create(xk);
-                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
-                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
-                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
-                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
                     }
-                    ai0 = ops.Add(ai0, ai0_1);
-                    af0 = ops.Add(af0, af0_1);
-                    ag0 = ops.Add(ag0, ag0_1);
-                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        TVec i = ops.Sigmoid(ai0);
-                        TVec f = ops.Sigmoid(af0);
-                        TVec g = ops.Tanh(ag0);
-                        TVec o = ops.Sigmoid(ao0);
-                        ops.Store(i, ref xpBlock, lane);
-                        ops.Store(f, ref xpBlock, 16 + lane);
-                        ops.Store(g, ref xpBlock, 32 + lane);
-                        ops.Store(o, ref xpBlock, 48 + lane);
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
-                        ops.Store(cNew, ref cUnits, lane);
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
                         // h(t) = o ⊙ tanh(c(t))
-                        ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
+                    }
+                    {
+                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
+                        // c(t) = f ⊙ c(t-1) + i ⊙ g
+                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
+                        // h(t) = o ⊙ tanh(c(t))
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
+                    }
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                for (int lane = 0; lane < 16; lane += 2)
+                {
+                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
+                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
+                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                    for (int k = 0; k < 16; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
+                    }
+                    // Remaining 1 column(s), fixed at generation time.
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                        float x0 = xk;
+                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
+                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
+                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
+                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
+                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
+                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
+                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
+                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
+                    }
+                    {
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
+                        // c(t) = f ⊙ c(t-1) + i ⊙ g
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
+                        // h(t) = o ⊙ tanh(c(t))
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                    }
+                    {
+                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
+                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
+                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
+                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
+                        // c(t) = f ⊙ c(t-1) + i ⊙ g
+                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
+                        // h(t) = o ⊙ tanh(c(t))
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
                     }
                 }
             }
@@ -4723,221 +5380,699 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer1Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 3 <= rows; row += 3)
             {
-                for (; row + 3 <= rows; row += 3)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec ar0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                        TVec ar0R0_1 = ops.Zero;
-                        TVec az0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                        TVec az0R0_1 = ops.Zero;
-                        TVec an0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                        TVec an0R0_1 = ops.Zero;
-                        TVec ar0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                        TVec ar0R1_1 = ops.Zero;
-                        TVec az0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                        TVec az0R1_1 = ops.Zero;
-                        TVec an0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                        TVec an0R1_1 = ops.Zero;
-                        TVec ar0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                        TVec ar0R2_1 = ops.Zero;
-                        TVec az0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                        TVec az0R2_1 = ops.Zero;
-                        TVec an0R2 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                        TVec an0R2_1 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        for (int k = 0; k < 16; k += 4)
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                            TVec x0R2 = ops.Create(xkR2);
-                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                            TVec wr0k0 = ops.Load(ref wk, 0);
-                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                            ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                            TVec wz0k0 = ops.Load(ref wk, 16);
-                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
-                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
-                            az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
-                            TVec wn0k0 = ops.Load(ref wk, 32);
-                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
-                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
-                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
-                            TVec wr0k1 = ops.Load(ref wk, 48);
-                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                            ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                            TVec wz0k1 = ops.Load(ref wk, 64);
-                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                            az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                            TVec wn0k1 = ops.Load(ref wk, 80);
-                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                            TVec wr0k2 = ops.Load(ref wk, 96);
-                            ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                            ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                            ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                            TVec wz0k2 = ops.Load(ref wk, 112);
-                            az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
-                            az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
-                            az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
-                            TVec wn0k2 = ops.Load(ref wk, 128);
-                            an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
-                            an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
-                            an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
-                            TVec wr0k3 = ops.Load(ref wk, 144);
-                            ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
-                            ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
-                            ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                            TVec wz0k3 = ops.Load(ref wk, 160);
-                            az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
-                            az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
-                            az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                            TVec wn0k3 = ops.Load(ref wk, 176);
-                            an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
-                            an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
-                            an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
-                        }
-                        // Remaining 1 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                            TVec x0R0 = ops.Create(xkR0);
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                            TVec x0R1 = ops.Create(xkR1);
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                            TVec x0R2 = ops.Create(xkR2);
-                            TVec wr0k0 = ops.Load(ref wk, 0);
-                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                            ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                            TVec wz0k0 = ops.Load(ref wk, 16);
-                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
-                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
-                            az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
-                            TVec wn0k0 = ops.Load(ref wk, 32);
-                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
-                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
-                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
-                        }
-                        ar0R0 = ops.Add(ar0R0, ar0R0_1);
-                        az0R0 = ops.Add(az0R0, az0R0_1);
-                        an0R0 = ops.Add(an0R0, an0R0_1);
-                        {
-                            ops.Store(ar0R0, ref xpBlockR0, lane);
-                            ops.Store(az0R0, ref xpBlockR0, 16 + lane);
-                            ops.Store(an0R0, ref xpBlockR0, 32 + lane);
-                        }
-                        ar0R1 = ops.Add(ar0R1, ar0R1_1);
-                        az0R1 = ops.Add(az0R1, az0R1_1);
-                        an0R1 = ops.Add(an0R1, an0R1_1);
-                        {
-                            ops.Store(ar0R1, ref xpBlockR1, lane);
-                            ops.Store(az0R1, ref xpBlockR1, 16 + lane);
-                            ops.Store(an0R1, ref xpBlockR1, 32 + lane);
-                        }
-                        ar0R2 = ops.Add(ar0R2, ar0R2_1);
-                        az0R2 = ops.Add(az0R2, az0R2_1);
-                        an0R2 = ops.Add(an0R2, an0R2_1);
-                        {
-                            ops.Store(ar0R2, ref xpBlockR2, lane);
-                            ops.Store(az0R2, ref xpBlockR2, 16 + lane);
-                            ops.Store(an0R2, ref xpBlockR2, 32 + lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
+                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
+                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
+                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
+                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
+                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                }
+                ar0R0 = ar0R0 + ar0R0_1;
+                az0R0 = az0R0 + az0R0_1;
+                an0R0 = an0R0 + an0R0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
+                }
+                ar0R1 = ar0R1 + ar0R1_1;
+                az0R1 = az0R1 + az0R1_1;
+                an0R1 = an0R1 + an0R1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
+                }
+                ar0R2 = ar0R2 + ar0R2_1;
+                az0R2 = az0R2 + az0R2_1;
+                an0R2 = an0R2 + an0R2_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    TVec ar0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
-                    TVec ar0_1 = ops.Zero;
-                    TVec az0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
-                    TVec az0_1 = ops.Zero;
-                    TVec an0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
-                    TVec an0_1 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                }
+                ar0 = ar0 + ar0_1;
+                az0 = az0 + az0_1;
+                an0 = an0 + an0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
+            int row = 0;
+            for (; row + 2 <= rows; row += 2)
+            {
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
+                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
+                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
+                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
+                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
+                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
+                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
+                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
+                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
+                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
+                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
+                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
+                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
+                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
+                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
+                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
+                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
+                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
+                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
+                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
+                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
+                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
+                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
+                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
+                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
+                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
+                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
+                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
+                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
+                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
+                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
+                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
+                }
+            }
+            for (; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
-                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
-                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
-                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
-                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
-                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
-                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
-                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
-                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
-                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
-                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
-                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, an3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        TVec x0 = ops.Create(xk);
-                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
-                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
-                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                        float x0 = xk;
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
                     }
-                    ar0 = ops.Add(ar0, ar0_1);
-                    az0 = ops.Add(az0, az0_1);
-                    an0 = ops.Add(an0, an0_1);
                     {
-                        ops.Store(ar0, ref xpBlock, lane);
-                        ops.Store(az0, ref xpBlock, 16 + lane);
-                        ops.Store(an0, ref xpBlock, 32 + lane);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ar0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = az0;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = an0;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ar1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = az1;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = an1;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ar2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = az2;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = an2;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ar3;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = az3;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = an3;
                     }
                 }
             }
@@ -4949,123 +6084,116 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Gates(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else Layer1Gates<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates_V512(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates_V256(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates_V128(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else Layer1Gates_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, rows);
     }
 
-    // One vector per gate × 2 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 2 gates × 2 rows in flight, 1 pass over each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer1Gates_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
             int unit0 = block * 16;
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 2 <= rows; row += 2)
             {
-                for (; row + 2 <= rows; row += 2)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                    ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                    ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec ar0R0 = ops.Load(ref xpBlockR0, lane);
-                        TVec ar0R0_1 = ops.Zero;
-                        TVec ar0R0_2 = ops.Zero;
-                        TVec ar0R0_3 = ops.Zero;
-                        TVec az0R0 = ops.Load(ref xpBlockR0, 16 + lane);
-                        TVec az0R0_1 = ops.Zero;
-                        TVec az0R0_2 = ops.Zero;
-                        TVec az0R0_3 = ops.Zero;
-                        TVec ar0R1 = ops.Load(ref xpBlockR1, lane);
-                        TVec ar0R1_1 = ops.Zero;
-                        TVec ar0R1_2 = ops.Zero;
-                        TVec ar0R1_3 = ops.Zero;
-                        TVec az0R1 = ops.Load(ref xpBlockR1, 16 + lane);
-                        TVec az0R1_1 = ops.Zero;
-                        TVec az0R1_2 = ops.Zero;
-                        TVec az0R1_3 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        for (int k = 0; k < 16; k += 4)
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                            TVec wr0k0 = ops.Load(ref wk, 0);
-                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                            TVec wz0k0 = ops.Load(ref wk, 16);
-                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
-                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
-                            TVec wr0k1 = ops.Load(ref wk, 32);
-                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                            TVec wz0k1 = ops.Load(ref wk, 48);
-                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                            TVec wr0k2 = ops.Load(ref wk, 64);
-                            ar0R0_2 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
-                            ar0R1_2 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
-                            TVec wz0k2 = ops.Load(ref wk, 80);
-                            az0R0_2 = ops.MultiplyAdd(wz0k2, x2R0, az0R0_2);
-                            az0R1_2 = ops.MultiplyAdd(wz0k2, x2R1, az0R1_2);
-                            TVec wr0k3 = ops.Load(ref wk, 96);
-                            ar0R0_3 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
-                            ar0R1_3 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
-                            TVec wz0k3 = ops.Load(ref wk, 112);
-                            az0R0_3 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_3);
-                            az0R1_3 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_3);
-                        }
-                        // Remaining 1 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                            TVec x0R0 = ops.Create(xkR0);
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec wr0k0 = ops.Load(ref wk, 0);
-                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                            TVec wz0k0 = ops.Load(ref wk, 16);
-                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
-                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
-                        }
-                        ar0R0 = ops.Add(ops.Add(ops.Add(ar0R0, ar0R0_1), ar0R0_2), ar0R0_3);
-                        az0R0 = ops.Add(ops.Add(ops.Add(az0R0, az0R0_1), az0R0_2), az0R0_3);
-                        {
-                            TVec r = ops.Sigmoid(ar0R0);
-                            ops.Store(r, ref xpBlockR0, lane);
-                            ops.Store(ops.Sigmoid(az0R0), ref xpBlockR0, 16 + lane);
-                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR0, lane)), ref rhUnitsR0, lane);
-                        }
-                        ar0R1 = ops.Add(ops.Add(ops.Add(ar0R1, ar0R1_1), ar0R1_2), ar0R1_3);
-                        az0R1 = ops.Add(ops.Add(ops.Add(az0R1, az0R1_1), az0R1_2), az0R1_3);
-                        {
-                            TVec r = ops.Sigmoid(ar0R1);
-                            ops.Store(r, ref xpBlockR1, lane);
-                            ops.Store(ops.Sigmoid(az0R1), ref xpBlockR1, 16 + lane);
-                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR1, lane)), ref rhUnitsR1, lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
+                    ar0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
+                    ar0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
+                    az0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0_2);
+                    az0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1_2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
+                    ar0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
+                    ar0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
+                    az0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_3);
+                    az0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
+                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
+                }
+                ar0R0 = ar0R0 + ar0R0_1 + ar0R0_2 + ar0R0_3;
+                az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0), ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
+                }
+                ar0R1 = ar0R1 + ar0R1_1 + ar0R1_2 + ar0R1_3;
+                az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1), ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -5074,49 +6202,342 @@ $L_end_0:
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    TVec ar0 = ops.Load(ref xpBlock, lane);
-                    TVec ar0_1 = ops.Zero;
-                    TVec ar0_2 = ops.Zero;
-                    TVec ar0_3 = ops.Zero;
-                    TVec az0 = ops.Load(ref xpBlock, 16 + lane);
-                    TVec az0_1 = ops.Zero;
-                    TVec az0_2 = ops.Zero;
-                    TVec az0_3 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, ar0_2);
+                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, az0_2);
+                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_3);
+                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, az0_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                }
+                ar0 = ar0 + ar0_1 + ar0_2 + ar0_3;
+                az0 = az0 + az0_1 + az0_2 + az0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Gates_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
+                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, az1);
+                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_1);
+                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, az0_1);
+                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, ar1_1);
+                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, az1_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
+                }
+                ar0 = ar0 + ar0_1;
+                az0 = az0 + az0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
+                }
+                ar1 = ar1 + ar1_1;
+                az1 = az1 + az1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Gates_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
+                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, az3);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, az3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
+                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
+                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
+                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
+                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
+                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
+                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
+                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az2), ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
+                }
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az3), ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 4 lanes per gate × 2 gates × 1 row in flight, 4 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Gates_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
+                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
+                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
+                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
+                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
+                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
-                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
-                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, ar0_1);
-                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, az0_1);
-                        ar0_2 = ops.MultiplyAdd(ops.Load(ref wk, 64), x2, ar0_2);
-                        az0_2 = ops.MultiplyAdd(ops.Load(ref wk, 80), x2, az0_2);
-                        ar0_3 = ops.MultiplyAdd(ops.Load(ref wk, 96), x3, ar0_3);
-                        az0_3 = ops.MultiplyAdd(ops.Load(ref wk, 112), x3, az0_3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, az0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, az1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, az2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, az3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x2, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x2, az0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x2, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x2, az1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x2, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x2, az2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x2, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x2, az3);
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x3, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x3, az0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x3, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x3, az1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x3, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x3, az2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x3, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x3, az3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        TVec x0 = ops.Create(xk);
-                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
-                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        float x0 = xk;
+                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
+                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
+                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
+                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
+                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
+                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
+                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
+                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
                     }
-                    ar0 = ops.Add(ops.Add(ops.Add(ar0, ar0_1), ar0_2), ar0_3);
-                    az0 = ops.Add(ops.Add(ops.Add(az0, az0_1), az0_2), az0_3);
                     {
-                        TVec r = ops.Sigmoid(ar0);
-                        ops.Store(r, ref xpBlock, lane);
-                        ops.Store(ops.Sigmoid(az0), ref xpBlock, 16 + lane);
-                        ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnits, lane)), ref rhUnits, lane);
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
+                    }
+                    {
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
+                    }
+                    {
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
+                    }
+                    {
+                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
                     }
                 }
             }
@@ -5128,152 +6549,145 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Candidate(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else Layer1Candidate<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate_V512(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate_V256(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate_V128(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else Layer1Candidate_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
     }
 
-    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer1Candidate_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 4 <= rows; row += 4)
             {
-                for (; row + 4 <= rows; row += 4)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
+                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
+                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
+                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
+                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
+                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
+                ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
+                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
-                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
-                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
-                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
-                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
-                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
-                    ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
-                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec an0R0 = ops.Load(ref xpBlockR0, 32 + lane);
-                        TVec an0R0_1 = ops.Zero;
-                        TVec an0R0_2 = ops.Zero;
-                        TVec an0R0_3 = ops.Zero;
-                        TVec an0R1 = ops.Load(ref xpBlockR1, 32 + lane);
-                        TVec an0R1_1 = ops.Zero;
-                        TVec an0R1_2 = ops.Zero;
-                        TVec an0R1_3 = ops.Zero;
-                        TVec an0R2 = ops.Load(ref xpBlockR2, 32 + lane);
-                        TVec an0R2_1 = ops.Zero;
-                        TVec an0R2_2 = ops.Zero;
-                        TVec an0R2_3 = ops.Zero;
-                        TVec an0R3 = ops.Load(ref xpBlockR3, 32 + lane);
-                        TVec an0R3_1 = ops.Zero;
-                        TVec an0R3_2 = ops.Zero;
-                        TVec an0R3_3 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        for (int k = 0; k < 16; k += 4)
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                            TVec x0R2 = ops.Create(xkR2);
-                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                            TVec x0R3 = ops.Create(xkR3);
-                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                            TVec wn0k0 = ops.Load(ref wk, 0);
-                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
-                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
-                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
-                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
-                            TVec wn0k1 = ops.Load(ref wk, 16);
-                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                            an0R3_1 = ops.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                            TVec wn0k2 = ops.Load(ref wk, 32);
-                            an0R0_2 = ops.MultiplyAdd(wn0k2, x2R0, an0R0_2);
-                            an0R1_2 = ops.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                            an0R2_2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2_2);
-                            an0R3_2 = ops.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                            TVec wn0k3 = ops.Load(ref wk, 48);
-                            an0R0_3 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_3);
-                            an0R1_3 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_3);
-                            an0R2_3 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_3);
-                            an0R3_3 = ops.MultiplyAdd(wn0k3, x3R3, an0R3_3);
-                        }
-                        // Remaining 1 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                            TVec x0R0 = ops.Create(xkR0);
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                            TVec x0R1 = ops.Create(xkR1);
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                            TVec x0R2 = ops.Create(xkR2);
-                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                            TVec x0R3 = ops.Create(xkR3);
-                            TVec wn0k0 = ops.Load(ref wk, 0);
-                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
-                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
-                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
-                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
-                        }
-                        an0R0 = ops.Add(ops.Add(ops.Add(an0R0, an0R0_1), an0R0_2), an0R0_3);
-                        {
-                            TVec n = ops.Tanh(an0R0);
-                            ops.Store(n, ref xpBlockR0, 32 + lane);
-                            TVec z = ops.Load(ref xpBlockR0, 16 + lane);
-                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR0, lane), n), n), ref hUnitsR0, lane);
-                        }
-                        an0R1 = ops.Add(ops.Add(ops.Add(an0R1, an0R1_1), an0R1_2), an0R1_3);
-                        {
-                            TVec n = ops.Tanh(an0R1);
-                            ops.Store(n, ref xpBlockR1, 32 + lane);
-                            TVec z = ops.Load(ref xpBlockR1, 16 + lane);
-                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR1, lane), n), n), ref hUnitsR1, lane);
-                        }
-                        an0R2 = ops.Add(ops.Add(ops.Add(an0R2, an0R2_1), an0R2_2), an0R2_3);
-                        {
-                            TVec n = ops.Tanh(an0R2);
-                            ops.Store(n, ref xpBlockR2, 32 + lane);
-                            TVec z = ops.Load(ref xpBlockR2, 16 + lane);
-                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR2, lane), n), n), ref hUnitsR2, lane);
-                        }
-                        an0R3 = ops.Add(ops.Add(ops.Add(an0R3, an0R3_1), an0R3_2), an0R3_3);
-                        {
-                            TVec n = ops.Tanh(an0R3);
-                            ops.Store(n, ref xpBlockR3, 32 + lane);
-                            TVec z = ops.Load(ref xpBlockR3, 16 + lane);
-                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR3, lane), n), n), ref hUnitsR3, lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                    an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
+                    an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
+                    an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
+                    an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
+                    an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
+                    an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
+                    an0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R3, an0R3_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
+                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
+                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
+                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
+                }
+                an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
+                }
+                an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
+                }
+                an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
+                }
+                an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)) - n, n), ref hUnitsR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
@@ -5282,39 +6696,328 @@ $L_end_0:
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    TVec an0 = ops.Load(ref xpBlock, 32 + lane);
-                    TVec an0_1 = ops.Zero;
-                    TVec an0_2 = ops.Zero;
-                    TVec an0_3 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                }
+                an0 = an0 + an0_1 + an0_2 + an0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Candidate_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
+                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
+                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
+                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
+                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
+                }
+                an0 = an0 + an0_1 + an0_2 + an0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
+                }
+                an1 = an1 + an1_1 + an1_2 + an1_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Candidate_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
+                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
+                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
+                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
+                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
+                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
+                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
+                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
+                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
+                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
+                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
+                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
+                }
+                an0 = an0 + an0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
+                }
+                an1 = an1 + an1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
+                }
+                an2 = an2 + an2_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
+                }
+                an3 = an3 + an3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1Candidate_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    {
+        for (int block = 0; block < 2; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
+                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
+                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
+                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
+                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
+                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
+                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
+                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
-                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, an0_1);
-                        an0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, an0_2);
-                        an0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, an0_3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
+                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
+                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
+                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
+                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, an0);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, an1);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, an2);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, an3);
+                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, an4);
+                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, an5);
+                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, an6);
+                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, an0);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, an1);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, an2);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, an3);
+                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, an4);
+                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, an5);
+                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, an6);
+                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, an7);
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, an0);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, an1);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, an2);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, an3);
+                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, an4);
+                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, an5);
+                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, an6);
+                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, an7);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        TVec x0 = ops.Create(xk);
-                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
+                        float x0 = xk;
+                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
+                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
+                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
+                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
+                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
+                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
+                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
+                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
                     }
-                    an0 = ops.Add(ops.Add(ops.Add(an0, an0_1), an0_2), an0_3);
                     {
-                        TVec n = ops.Tanh(an0);
-                        ops.Store(n, ref xpBlock, 32 + lane);
-                        TVec z = ops.Load(ref xpBlock, 16 + lane);
-                        ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
+                    }
+                    {
+                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
+                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
                     }
                 }
             }
@@ -5325,169 +7028,406 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void HeadProjection(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref bias, ref input, ref y, rows);
-        else HeadProjection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref bias, ref input, ref y, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection_V512(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection_V256(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection_V128(ref w, ref bias, ref input, ref y, rows);
+        else HeadProjection_Scalar(ref w, ref bias, ref input, ref y, rows);
     }
 
-    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection<TOps, TVec>(ref float w, ref float bias, ref float input, ref float y, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void HeadProjection_V512(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
-        TOps ops = default;
         for (int block = 0; block < 1; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
             int row = 0;
-            if (ops.WideRegisterFile)
+            for (; row + 4 <= rows; row += 4)
             {
-                for (; row + 4 <= rows; row += 4)
+                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
+                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
+                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
+                ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                    ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                    ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
-                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                    ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
-                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
-                    ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                    for (int lane = 0; lane < 16; lane += ops.Count)
-                    {
-                        TVec ay0R0 = ops.Load(ref bBlock, lane);
-                        TVec ay0R0_1 = ops.Zero;
-                        TVec ay0R0_2 = ops.Zero;
-                        TVec ay0R0_3 = ops.Zero;
-                        TVec ay0R1 = ops.Load(ref bBlock, lane);
-                        TVec ay0R1_1 = ops.Zero;
-                        TVec ay0R1_2 = ops.Zero;
-                        TVec ay0R1_3 = ops.Zero;
-                        TVec ay0R2 = ops.Load(ref bBlock, lane);
-                        TVec ay0R2_1 = ops.Zero;
-                        TVec ay0R2_2 = ops.Zero;
-                        TVec ay0R2_3 = ops.Zero;
-                        TVec ay0R3 = ops.Load(ref bBlock, lane);
-                        TVec ay0R3_1 = ops.Zero;
-                        TVec ay0R3_2 = ops.Zero;
-                        TVec ay0R3_3 = ops.Zero;
-                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                        for (int k = 0; k < 16; k += 4)
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                            TVec x0R0 = ops.Create(xkR0);
-                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                            TVec x0R1 = ops.Create(xkR1);
-                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                            TVec x0R2 = ops.Create(xkR2);
-                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                            TVec x0R3 = ops.Create(xkR3);
-                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                            TVec wy0k0 = ops.Load(ref wk, 0);
-                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                            TVec wy0k1 = ops.Load(ref wk, 16);
-                            ay0R0_1 = ops.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
-                            ay0R1_1 = ops.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
-                            ay0R2_1 = ops.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
-                            ay0R3_1 = ops.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                            TVec wy0k2 = ops.Load(ref wk, 32);
-                            ay0R0_2 = ops.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
-                            ay0R1_2 = ops.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
-                            ay0R2_2 = ops.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
-                            ay0R3_2 = ops.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                            TVec wy0k3 = ops.Load(ref wk, 48);
-                            ay0R0_3 = ops.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
-                            ay0R1_3 = ops.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
-                            ay0R2_3 = ops.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
-                            ay0R3_3 = ops.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
-                        }
-                        // Remaining 1 column(s), fixed at generation time.
-                        {
-                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                            TVec x0R0 = ops.Create(xkR0);
-                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                            TVec x0R1 = ops.Create(xkR1);
-                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                            TVec x0R2 = ops.Create(xkR2);
-                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                            TVec x0R3 = ops.Create(xkR3);
-                            TVec wy0k0 = ops.Load(ref wk, 0);
-                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                        }
-                        ay0R0 = ops.Add(ops.Add(ops.Add(ay0R0, ay0R0_1), ay0R0_2), ay0R0_3);
-                        {
-                            ops.Store(ay0R0, ref yBlockR0, lane);
-                        }
-                        ay0R1 = ops.Add(ops.Add(ops.Add(ay0R1, ay0R1_1), ay0R1_2), ay0R1_3);
-                        {
-                            ops.Store(ay0R1, ref yBlockR1, lane);
-                        }
-                        ay0R2 = ops.Add(ops.Add(ops.Add(ay0R2, ay0R2_1), ay0R2_2), ay0R2_3);
-                        {
-                            ops.Store(ay0R2, ref yBlockR2, lane);
-                        }
-                        ay0R3 = ops.Add(ops.Add(ops.Add(ay0R3, ay0R3_1), ay0R3_2), ay0R3_3);
-                        {
-                            ops.Store(ay0R3, ref yBlockR3, lane);
-                        }
-                    }
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
+                    ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
+                    ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
+                    ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
+                    ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
+                    ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
+                    ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
+                    ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
+                    ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
+                    ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
+                    ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
+                    ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
+                    ay0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
+                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
+                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
+                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
+                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
+                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                }
+                ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
+                }
+                ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
+                }
+                ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
+                }
+                ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
                 {
-                    TVec ay0 = ops.Load(ref bBlock, lane);
-                    TVec ay0_1 = ops.Zero;
-                    TVec ay0_2 = ops.Zero;
-                    TVec ay0_3 = ops.Zero;
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                }
+                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
+                }
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void HeadProjection_V256(ref float w, ref float bias, ref float input, ref float y, int rows)
+    {
+        for (int block = 0; block < 1; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
+                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
+                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
+                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
+                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
+                }
+                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
+                }
+                ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
+                {
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
+    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void HeadProjection_V128(ref float w, ref float bias, ref float input, ref float y, int rows)
+    {
+        for (int block = 0; block < 1; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
+                global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
+                global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
+                global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
+                global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                ref float wLanes = ref wBlock;
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
+                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
+                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
+                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
+                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
+                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
+                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
+                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
+                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
+                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
+                }
+                ay0 = ay0 + ay0_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
+                }
+                ay1 = ay1 + ay1_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
+                }
+                ay2 = ay2 + ay2_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
+                }
+                ay3 = ay3 + ay3_1;
+                {
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
+    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void HeadProjection_Scalar(ref float w, ref float bias, ref float input, ref float y, int rows)
+    {
+        for (int block = 0; block < 1; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
+            int unit0 = block * 16;
+            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
+            for (int row = 0; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                for (int lane = 0; lane < 16; lane += 8)
+                {
+                    float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
+                    float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
+                    float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
+                    float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
+                    float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
+                    float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
+                    float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
+                    float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        TVec x0 = ops.Create(xk);
-                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
-                        ay0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ay0_1);
-                        ay0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ay0_2);
-                        ay0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ay0_3);
+                        float x0 = xk;
+                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
+                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
+                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
+                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
+                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
+                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
+                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ay3);
+                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ay4);
+                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ay5);
+                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ay6);
+                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ay7);
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ay3);
+                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ay4);
+                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ay5);
+                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ay6);
+                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ay7);
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ay3);
+                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ay4);
+                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ay5);
+                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ay6);
+                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ay7);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        TVec x0 = ops.Create(xk);
-                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
+                        float x0 = xk;
+                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
+                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
+                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
+                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
+                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
+                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
+                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
+                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
                     }
-                    ay0 = ops.Add(ops.Add(ops.Add(ay0, ay0_1), ay0_2), ay0_3);
                     {
-                        ops.Store(ay0, ref yBlock, lane);
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane) = ay0;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 1) = ay1;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 2) = ay2;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 3) = ay3;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 4) = ay4;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 5) = ay5;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 6) = ay6;
+                    }
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 7) = ay7;
                     }
                 }
             }
@@ -5500,17 +7440,16 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
     }
 
-    // Each block of 16 units in vectors of ops.Count lanes.
+    // Vector512<float> (16 lanes).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
     {
-        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -5521,23 +7460,128 @@ $L_end_0:
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                int unit = (block * 16);
+                int gate = (block * 64);
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
-                    TVec i = ops.Load(ref gatesRow, gate);
-                    TVec f = ops.Load(ref gatesRow, gate + 16);
-                    TVec g = ops.Load(ref gatesRow, gate + 32);
-                    TVec o = ops.Load(ref gatesRow, gate + 48);
-                    TVec actC = ops.Tanh(ops.Load(ref cRow, unit));
-                    TVec dc = ops.MultiplyAdd(ops.Multiply(dh, o), ops.Subtract(ops.One, ops.Multiply(actC, actC)), ops.Load(ref dcRecRow, unit));
-                    ops.Store(ops.Multiply(dc, f), ref dcRecRow, unit);
-                    ops.Store(ops.Multiply(ops.Multiply(dc, g), ops.Multiply(i, ops.Subtract(ops.One, i))), ref gatesRow, gate);
-                    ops.Store(ops.Multiply(ops.Multiply(dc, ops.Load(ref cPrevRow, unit)), ops.Multiply(f, ops.Subtract(ops.One, f))), ref gatesRow, gate + 16);
-                    ops.Store(ops.Multiply(ops.Multiply(dc, i), ops.Subtract(ops.One, ops.Multiply(g, g))), ref gatesRow, gate + 32);
-                    ops.Store(ops.Multiply(ops.Multiply(dh, actC), ops.Multiply(o, ops.Subtract(ops.One, o))), ref gatesRow, gate + 48);
-                    ops.Store(ops.Zero, ref dhRecRow, unit);
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (uint)(gate + 48));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
+            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
+            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 64) + lane;
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
+                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
+                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * actC * (o * (1f - o));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
                 }
             }
         }
@@ -5548,17 +7592,16 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else Layer1BackwardCandidate<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate_V512(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate_V256(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate_V128(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else Layer1BackwardCandidate_Scalar(ref dH, ref gates, ref hPrev, ref dhRec, rows);
     }
 
-    // Each block of 16 units in vectors of ops.Count lanes.
+    // Vector512<float> (16 lanes).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate<TOps, TVec>(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer1BackwardCandidate_V512(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
     {
-        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -5567,16 +7610,94 @@ $L_end_0:
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                int unit = (block * 16);
+                int gate = (block * 48);
+                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_V256(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
-                    TVec z = ops.Load(ref gatesRow, gate + 16);
-                    TVec n = ops.Load(ref gatesRow, gate + 32);
-                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.Load(ref hPrevRow, unit), n)), ops.Multiply(z, ops.Subtract(ops.One, z))), ref gatesRow, gate + 16);
-                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.One, z)), ops.Subtract(ops.One, ops.Multiply(n, n))), ref gatesRow, gate + 32);
-                    ops.Store(ops.Multiply(dh, z), ref dhRecRow, unit);
+                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_V128(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (uint)(gate + 16));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardCandidate_Scalar(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
+                    float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
+                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * (1f - (n * n));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
                 }
             }
         }
@@ -5587,17 +7708,16 @@ $L_end_0:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else Layer1BackwardReset<global::RnnGen.Numerics.ScalarOps, float>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset_V512(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset_V256(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset_V128(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else Layer1BackwardReset_Scalar(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
     }
 
-    // Each block of 16 units in vectors of ops.Count lanes.
+    // Vector512<float> (16 lanes).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset<TOps, TVec>(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer1BackwardReset_V512(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
     {
-        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
@@ -5606,14 +7726,86 @@ $L_end_0:
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                for (int lane = 0; lane < 16; lane += ops.Count)
+                int unit = (block * 16);
+                int gate = (block * 48);
+                global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512<float> drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (uint)(gate));
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
+            }
+        }
+    }
+
+    // Vector256<float> (8 lanes).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_V256(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 8)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    TVec r = ops.Load(ref gatesRow, gate);
-                    TVec drh = ops.Load(ref dResetHiddenRow, unit);
-                    ops.Store(ops.Multiply(ops.Multiply(drh, ops.Load(ref hPrevRow, unit)), ops.Multiply(r, ops.Subtract(ops.One, r))), ref gatesRow, gate);
-                    ops.Store(ops.MultiplyAdd(drh, r, ops.Load(ref dhRecRow, unit)), ref dhRecRow, unit);
+                    global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256<float> drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // Vector128<float> (4 lanes; also the ARM64 path).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_V128(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 4)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128<float> drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (uint)(gate));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
+                }
+            }
+        }
+    }
+
+    // scalar float (no SIMD).
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer1BackwardReset_Scalar(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    {
+        for (int row = 0; row < rows; row++)
+        {
+            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
+            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
+            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
+            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
+            for (int block = 0; block < 2; block++)
+            {
+                for (int lane = 0; lane < 16; lane += 1)
+                {
+                    int unit = (block * 16) + lane;
+                    int gate = (block * 48) + lane;
+                    float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
+                    float drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (r * (1f - r));
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
                 }
             }
         }

@@ -147,6 +147,7 @@ namespace RnnGen.Generator.Emit.Gpu
                     }
 
                     EmitOutput(w, plan);
+                    CudaBackwardEmitter.EmitTapeMark(w, plan);
                     w.Line("_lastSteps = steps;");
                     w.Line("_batchSize = batchSize;");
                     w.Line("global::System.Array.Clear(_staged);");

@@ -44,9 +44,19 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// <summary>");
             w.Line($"/// {model} on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the");
             w.Line("/// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and");
-            w.Line("/// meets the other blocks at a grid barrier once per step. <see cref=\"Training\"/> runs the loss, clipping and optimiser");
-            w.Line("/// steps on the device; <see cref=\"UpdateParameters\"/> and <see cref=\"CopyParametersTo\"/> move the weights between the");
-            w.Line("/// CPU model and this one. One call at a time per instance.");
+            if (PtxEmitter.HasBackward(plan))
+            {
+                w.Line("/// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the");
+                w.Line("/// device (the same gradients as the CPU model's) into <see cref=\"GradientBuffer\"/>; <see cref=\"Training\"/> runs the");
+                w.Line("/// loss, clipping and optimiser steps there too. One call at a time per instance.");
+            }
+            else
+            {
+                w.Line("/// meets the other blocks at a grid barrier once per step. <see cref=\"Training\"/> runs the loss, clipping and optimiser");
+                w.Line("/// steps on the device (with gradients from the CPU: no GPU backward for dropout yet); <see cref=\"UpdateParameters\"/>");
+                w.Line("/// and <see cref=\"CopyParametersTo\"/> move the weights between the CPU model and this one. One call at a time per instance.");
+            }
+
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
             foreach (var layer in plan.Layers)
@@ -65,6 +75,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 CudaTrainingEmitter.Emit(w, plan);
                 CudaForwardEmitter.Emit(w, plan);
                 CudaStateEmitter.Emit(w, plan);
+                CudaBackwardEmitter.Emit(w, plan);
                 EmitLaunchHelpers(w, plan);
                 EmitDispose(w, plan);
             }
@@ -107,6 +118,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("private bool _streaming;");
             }
 
+            CudaBackwardEmitter.EmitFields(w, plan);
             w.Line("private int _inUse;");
             w.Line("private bool _disposed;");
             w.Line();
@@ -153,6 +165,7 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("_reversedTokens = device.Allocate(4L * MaxSequenceLength * MaxBatchSize);");
                 }
 
+                CudaBackwardEmitter.EmitAllocation(w, plan);
                 w.Line("UpdateParameters(parameters);");
             }
 
@@ -238,6 +251,8 @@ namespace RnnGen.Generator.Emit.Gpu
                 {
                     w.Line("_reversedTokens.Dispose();");
                 }
+
+                CudaBackwardEmitter.EmitDispose(w, plan);
             }
         }
     }

@@ -10,6 +10,9 @@ namespace RnnGen.Generator.Emit.Ptx
         /// <summary>Ends in <c>_persistent</c>: CI's ptxas check fails any such kernel that spills.</summary>
         public static string Recurrent(LayerPlan layer) => layer.Name.ToLowerInvariant() + "_persistent";
 
+        /// <summary>Backpropagation through time of one unit; ends in <c>_persistent</c> like the forward kernel, for the spill check.</summary>
+        public static string RecurrentBackward(LayerPlan layer) => layer.Name.ToLowerInvariant() + "_backward_persistent";
+
         public const string Head = "head_projection";
     }
 }

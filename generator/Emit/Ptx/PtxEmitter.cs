@@ -48,7 +48,50 @@ namespace RnnGen.Generator.Emit.Ptx
                 module.Add(kernel);
             }
 
+            if (HasBackward(plan))
+            {
+                AddBackward(module, plan);
+            }
+
             return module;
+        }
+
+        /// <summary>
+        /// Whether the GPU path has <c>Backward</c> for this network: every network without dropout (the GPU Forward
+        /// has no training mode yet, so it has no masks to differentiate).
+        /// </summary>
+        public static bool HasBackward(Plan plan) => !plan.Forward.HasDropout;
+
+        /// <summary>The persistent backward kernel of one unit.</summary>
+        public static RecurrentBackwardKernel RecurrentBackward(Plan plan, LayerPlan layer) =>
+            new(layer, plan.Forward.Layers[layer.Index], plan.Backward, plan.Spec.MaxBatchSize, plan.Spec.CudaFastMath);
+
+        private static void AddBackward(PtxModule module, Plan plan)
+        {
+            module.Add(GradientKernels.BuildScatterRows());
+            module.Add(GradientKernels.BuildWeightGradient());
+            module.Add(GradientKernels.BuildTransposedProduct());
+            if (plan.Groups.Any(g => g.Merges))
+            {
+                module.Add(SequenceBackwardKernels.BuildMergeBackward());
+            }
+
+            if (plan.Backward.InputGradients.Any(offset => offset >= 0))
+            {
+                module.Add(SequenceBackwardKernels.BuildAddRows());
+            }
+
+            if (plan.Embedding is not null)
+            {
+                module.Add(GradientKernels.BuildEmbeddingRows());
+                module.Add(GradientKernels.BuildEmbeddingSum(atomic: false));
+                module.Add(GradientKernels.BuildEmbeddingSum(atomic: true));
+            }
+
+            foreach (var layer in plan.Layers)
+            {
+                module.Add(RecurrentBackward(plan, layer).Build());
+            }
         }
 
         /// <summary>The persistent recurrent kernel of one unit.</summary>

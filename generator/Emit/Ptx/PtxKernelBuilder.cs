@@ -304,6 +304,16 @@ namespace RnnGen.Generator.Emit.Ptx
             Emit($"red.release.gpu.global.add.u32 [{address}], {value};");
         }
 
+        /// <summary>A relaxed float atomic add in global memory (<c>atom.global.add.f32</c>); returns the old value.</summary>
+        public PtxRegister AtomicAdd(PtxRegister address, PtxOperand value)
+        {
+            Check(PtxType.F32, value);
+            CheckAddress(PtxSpace.Global, address, PtxCache.Default);
+            var d = New(PtxRegisterClass.Float32);
+            Emit($"atom.global.add.f32 {d}, [{address}], {value};");
+            return d;
+        }
+
         /// <summary>A load with acquire semantics at GPU scope: what the grid barrier spins on.</summary>
         public PtxRegister AcquireLoad(PtxRegister address)
         {

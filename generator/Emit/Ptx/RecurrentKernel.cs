@@ -64,11 +64,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var batch = k.Parameter("batch", PtxType.S32);
             var steps = k.Parameter("steps", PtxType.S32);
 
-            var tid = k.Special(PtxSpecial.ThreadIndex);
-            var block = k.Special(PtxSpecial.BlockIndex);
-            var lane = k.And(PtxType.B32, tid, Lanes - 1);
-            var firstRow = k.ShiftRight(tid, 4);
-            var unit = k.MulAdd(block, Lanes, lane);
+            var (tid, block, lane, firstRow, unit) = PersistentThread.Create(k);
             var barrier = new GridBarrier(k, counter, tid);
 
             var weights = _layer.RecurrentWeights.Select((tensor, i) => LoadWeights(k, p, tid, block, lane, tensor, i)).ToArray();
@@ -125,11 +121,13 @@ namespace RnnGen.Generator.Emit.Ptx
             }
 
             yield return "A sequence past its length holds its state: h(t) = h(t-1) (and c).";
+            yield return "The gate tape keeps the activated gates (and a GRU its aux row), as the CPU Forward's: the tape Backward reads.";
         }
 
         private PtxRegister Activate(PtxKernelBuilder k, Activation activation, PtxRegister x) => PtxMath.Activate(k, activation, x, _fast);
 
-        private static string ActivationName(Activation activation) => activation switch
+        /// <summary>The activation's name in the kernels' equations: σ, tanh, relu, hard_sigmoid, linear.</summary>
+        internal static string ActivationName(Activation activation) => activation switch
         {
             Activation.Sigmoid => "σ",
             Activation.HardSigmoid => "hard_sigmoid",
@@ -164,18 +162,8 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>Runs <paramref name="body"/> for rows b = first, first + RowsPerPass, ... below the batch size.</summary>
-        private void ForEachRow(PtxKernelBuilder k, PtxRegister batch, PtxRegister firstRow, Action<PtxRegister> body)
-        {
-            var b = k.Mov(PtxType.S32, firstRow);
-            var loop = k.NewLabel("row");
-            var done = k.NewLabel("rows_done");
-            k.Label(loop);
-            k.Branch(done, k.Compare(PtxCompare.Ge, PtxType.S32, b, batch));
-            body(b);
-            k.MovTo(b, PtxType.S32, k.Add(PtxType.S32, b, RowsPerPass));
-            k.Branch(loop);
-            k.Label(done);
-        }
+        private void ForEachRow(PtxKernelBuilder k, PtxRegister batch, PtxRegister firstRow, Action<PtxRegister> body) =>
+            PtxLoop.For(k, batch, firstRow, RowsPerPass, body, "row");
 
         /// <summary>acc[g] += Σ_k W[k][g][lane] · source[k] over the tensor's columns.</summary>
         private void Product(PtxKernelBuilder k, WeightSource weights, PtxRegister source, PtxRegister[] acc)
@@ -233,6 +221,19 @@ namespace RnnGen.Generator.Emit.Ptx
         private PtxRegister Gate(PtxKernelBuilder k, PtxRegister ws, Rows rows, PtxRegister unit, int gate) =>
             k.Load(PtxSpace.Global, PtxType.F32, k.Element(ws, k.Add(PtxType.S32, k.Add(PtxType.S32, rows.GateRow, unit), _tape.Gates + (gate * _layer.PaddedUnits))));
 
+        /// <summary>
+        /// Writes the activated gates over their projections in the gate tape, as the CPU Forward does: what
+        /// Backward differentiates (it overwrites them in turn with the gates' gradients).
+        /// </summary>
+        private void StoreGates(PtxKernelBuilder k, PtxRegister ws, Rows rows, PtxRegister unit, params PtxRegister[] gates)
+        {
+            var at = At(k, ws, _tape.Gates, rows.GateRow, unit);
+            for (var g = 0; g < gates.Length; g++)
+            {
+                k.Store(PtxSpace.Global, PtxType.F32, at, gates[g], offsetBytes: 4L * g * _layer.PaddedUnits);
+            }
+        }
+
         private PtxRegister At(PtxKernelBuilder k, PtxRegister ws, int offset, PtxRegister row, PtxRegister unit) =>
             k.Element(ws, k.Add(PtxType.S32, k.Add(PtxType.S32, row, unit), offset));
 
@@ -268,6 +269,8 @@ namespace RnnGen.Generator.Emit.Ptx
                     var r = Activate(k, gate, acc[0]);
                     var z = Activate(k, gate, acc[1]);
                     var n = Activate(k, act, k.Fma(PtxType.F32, r, acc[2], Gate(k, ws, rows, unit, 2)));
+                    StoreGates(k, ws, rows, unit, r, z, n);
+                    k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), acc[2]); // W_hn h(t-1) + b_hn, for Backward
                     var h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n);
                     k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
@@ -290,6 +293,7 @@ namespace RnnGen.Generator.Emit.Ptx
                 default:
                 {
                     var h = Activate(k, act, acc[0]);
+                    StoreGates(k, ws, rows, unit, h);
                     k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
                 }
@@ -306,6 +310,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var auxRow = k.Element(ws, k.Add(PtxType.S32, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), _tape.Aux));
             Product(k, candidate, auxRow, acc);
             var n = Activate(k, spec.Activation, acc[0]);
+            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates + (last * _layer.PaddedUnits), rows.GateRow, unit), n); // the tape keeps the activated gate
             var hPrev = k.Load(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Previous, unit));
             PtxRegister h;
             if (spec.Minimal)
@@ -346,17 +351,19 @@ namespace RnnGen.Generator.Emit.Ptx
             var f = Activate(k, gate, WithPeephole("f", Pre("f"), cPrev));
             var g = Activate(k, spec.Activation, Pre("g"));
             PtxRegister c;
+            PtxRegister? i = null;
             if (spec.CoupledGates)
             {
                 c = k.Fma(PtxType.F32, f, k.Sub(PtxType.F32, cPrev, g), g); // f ⊙ c(t-1) + (1 - f) ⊙ g
             }
             else
             {
-                var i = Activate(k, gate, WithPeephole("i", Pre("i"), cPrev));
+                i = Activate(k, gate, WithPeephole("i", Pre("i"), cPrev));
                 c = k.Fma(PtxType.F32, f, cPrev, k.Mul(PtxType.F32, i, g));
             }
 
             var o = Activate(k, gate, WithPeephole("o", Pre("o"), c)); // the output gate sees c(t)
+            StoreGates(k, ws, rows, unit, spec.CoupledGates ? new[] { f, g, o } : new[] { i!, f, g, o });
             var h = k.Mul(PtxType.F32, o, Activate(k, spec.Activation, c));
             k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Cell, rows.Next, unit), k.Select(PtxType.F32, c, cPrev, rows.Active));
             k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));

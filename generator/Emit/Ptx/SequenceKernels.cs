@@ -159,16 +159,22 @@ namespace RnnGen.Generator.Emit.Ptx
             var j = k.Rem(PtxType.S32, i, width);
             var row = k.Div(PtxType.S32, i, width);
             var value = k.Load(PtxSpace.Global, PtxType.F32, k.Element(ws, k.Add(PtxType.S32, k.MulAdd(row, stride, j), src)));
-            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, k.Rem(PtxType.S32, row, batch)), cache: PtxCache.ReadOnly);
-            var padded = k.Compare(PtxCompare.Ge, PtxType.S32, k.Div(PtxType.S32, row, batch), length);
-            var clear = k.Select(PtxType.S32, 1, 0, padded);
-            var keep = k.Compare(PtxCompare.Eq, PtxType.S32, k.Select(PtxType.S32, clear, 0, zeroPadded), 0);
+            var keep = KeepRow(k, lengths, row, batch, zeroPadded);
             k.Store(PtxSpace.Global, PtxType.F32, k.Element(output, i), k.Select(PtxType.F32, value, 0f, keep));
             Finish(k, end);
             return k;
         }
 
-        private static PtxKernelBuilder Start(string name, string summary)
+        /// <summary>Whether row r = t·batch + b keeps its value: false at a padded step (t ≥ length_b) when <paramref name="zeroPadded"/>.</summary>
+        internal static PtxRegister KeepRow(PtxKernelBuilder k, PtxRegister lengths, PtxRegister row, PtxRegister batch, PtxRegister zeroPadded)
+        {
+            var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, k.Rem(PtxType.S32, row, batch)), cache: PtxCache.ReadOnly);
+            var padded = k.Compare(PtxCompare.Ge, PtxType.S32, k.Div(PtxType.S32, row, batch), length);
+            var clear = k.Select(PtxType.S32, 1, 0, padded);
+            return k.Compare(PtxCompare.Eq, PtxType.S32, k.Select(PtxType.S32, clear, 0, zeroPadded), 0);
+        }
+
+        internal static PtxKernelBuilder Start(string name, string summary)
         {
             var k = new PtxKernelBuilder(name) { MaxThreads = Threads };
             k.Comment(summary);
@@ -176,7 +182,7 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>i = blockIdx · 256 + threadIdx; threads at or past <paramref name="count"/> jump to the end.</summary>
-        private static (PtxRegister Index, string End) Index(PtxKernelBuilder k, PtxRegister count)
+        internal static (PtxRegister Index, string End) Index(PtxKernelBuilder k, PtxRegister count)
         {
             var i = k.MulAdd(k.Special(PtxSpecial.BlockIndex), Threads, k.Special(PtxSpecial.ThreadIndex));
             var end = k.NewLabel("end");
@@ -184,28 +190,18 @@ namespace RnnGen.Generator.Emit.Ptx
             return (i, end);
         }
 
-        private static void Finish(PtxKernelBuilder k, string end)
+        internal static void Finish(PtxKernelBuilder k, string end)
         {
             k.Label(end);
             k.Return();
         }
 
-        /// <summary>for (j = first; j &lt; count; j++) body(j); <paramref name="count"/> is at least 1.</summary>
-        private static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body)
-        {
-            var j = k.Mov(PtxType.S32, first);
-            var loop = k.NewLabel("loop");
-            var done = k.NewLabel("loop_done");
-            k.Label(loop);
-            k.Branch(done, k.Compare(PtxCompare.Ge, PtxType.S32, j, count));
-            body(j);
-            k.MovTo(j, PtxType.S32, k.Add(PtxType.S32, j, 1));
-            k.Branch(loop);
-            k.Label(done);
-        }
+        /// <summary>for (j = first; j &lt; count; j++) body(j).</summary>
+        internal static void Loop(PtxKernelBuilder k, PtxRegister count, int first, Action<PtxRegister> body) =>
+            PtxLoop.For(k, count, first, 1, body);
 
         /// <summary>The step that step t of sequence b trades places with: length - 1 - t inside the length, t after it.</summary>
-        private static PtxRegister Mirror(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b)
+        internal static PtxRegister Mirror(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b)
         {
             var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, b), cache: PtxCache.ReadOnly);
             var inside = k.Compare(PtxCompare.Lt, PtxType.S32, t, length);
