@@ -41,6 +41,7 @@ namespace RnnGen.Gpu
         private readonly float[] _hostRowInfo;
         private readonly float[] _hostMask;
         private readonly float[] _scalar = new float[1];
+        private readonly bool _ownsGradients;
         private bool _disposed;
 
         /// <summary>
@@ -58,6 +59,35 @@ namespace RnnGen.Gpu
         /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
         /// <exception cref="ArgumentException">A buffer is smaller than its size says.</exception>
         public CudaTraining(GpuDevice device, GpuModule module, DeviceBuffer parameters, int parameterCount, DeviceBuffer outputs, int maxRows, int outputWidth)
+            : this(device, module, parameters, parameterCount, outputs, maxRows, outputWidth, null, null, borrowed: false)
+        {
+        }
+
+        /// <summary>
+        /// Binds the training kernels to the model's device buffers and to the gradient buffers of the model's device
+        /// backward pass, so the backward pass, the loss, the clipping and the optimisers share them: what the loss
+        /// writes is what the backward pass reads (<see cref="OutputGradients"/>), and what the backward pass writes is
+        /// what the optimisers read (<see cref="Gradients"/>). Called by the generated <c>CudaModel.Training</c> of a
+        /// model with a GPU <c>Backward</c>; the two buffers stay the model's (not disposed here).
+        /// </summary>
+        /// <param name="device">The model's device.</param>
+        /// <param name="module">The model's loaded PTX module (it holds the training kernels).</param>
+        /// <param name="parameters">The packed parameters on the device, <paramref name="parameterCount"/> floats.</param>
+        /// <param name="parameterCount">The packed parameter length.</param>
+        /// <param name="outputs">The model's outputs on the device (what Forward gathered), dense [rows][outputWidth].</param>
+        /// <param name="maxRows">The most output rows one Forward writes.</param>
+        /// <param name="outputWidth">Floats per output row.</param>
+        /// <param name="gradients">The model's gradient buffer (<c>CudaModel.GradientBuffer</c>), [parameterCount] floats.</param>
+        /// <param name="outputGradients">The buffer the model's <c>Backward()</c> reads dL/dz from, [maxRows][outputWidth] floats.</param>
+        /// <exception cref="ArgumentNullException">A device, module or buffer is null.</exception>
+        /// <exception cref="ArgumentOutOfRangeException">A size is below 1.</exception>
+        /// <exception cref="ArgumentException">A buffer is smaller than its size says.</exception>
+        public CudaTraining(GpuDevice device, GpuModule module, DeviceBuffer parameters, int parameterCount, DeviceBuffer outputs, int maxRows, int outputWidth, DeviceBuffer gradients, DeviceBuffer outputGradients)
+            : this(device, module, parameters, parameterCount, outputs, maxRows, outputWidth, gradients ?? throw new ArgumentNullException(nameof(gradients)), outputGradients ?? throw new ArgumentNullException(nameof(outputGradients)), borrowed: true)
+        {
+        }
+
+        private CudaTraining(GpuDevice device, GpuModule module, DeviceBuffer parameters, int parameterCount, DeviceBuffer outputs, int maxRows, int outputWidth, DeviceBuffer? gradients, DeviceBuffer? outputGradients, bool borrowed)
         {
             ArgumentNullException.ThrowIfNull(device);
             ArgumentNullException.ThrowIfNull(module);
@@ -82,8 +112,20 @@ namespace RnnGen.Gpu
             _clipScale = device.GetKernel(module, TrainingKernelNames.ClipScale);
             _finish = device.GetKernel(module, TrainingKernelNames.FinishSum);
             var outputLength = maxRows * outputWidth;
-            Gradients = device.Allocate(4L * parameterCount);
-            OutputGradients = device.Allocate(4L * outputLength);
+            if (!borrowed || gradients is null || outputGradients is null)
+            {
+                Gradients = device.Allocate(4L * parameterCount);
+                OutputGradients = device.Allocate(4L * outputLength);
+                _ownsGradients = true;
+            }
+            else
+            {
+                RequireBytes(gradients, parameterCount, nameof(gradients), "[parameterCount]");
+                RequireBytes(outputGradients, outputLength, nameof(outputGradients), "[maxRows][outputWidth]");
+                Gradients = gradients;
+                OutputGradients = outputGradients;
+            }
+
             _targets = device.Allocate(4L * outputLength);
             _rowInfo = device.Allocate(8L * maxRows);
             _partials = device.Allocate(4L * Math.Max(TrainingKernelNames.Blocks(parameterCount), TrainingKernelNames.Blocks(outputLength)));
@@ -100,6 +142,12 @@ namespace RnnGen.Gpu
 
         /// <summary>Floats per output row (the model's OutputSize).</summary>
         public int OutputWidth { get; }
+
+        /// <summary>
+        /// The output rows the last <c>ComputeLoss</c> wrote to <see cref="OutputGradients"/> (0 before any): the model's
+        /// device <c>Backward()</c> checks that they are the rows of its last <c>Forward</c>.
+        /// </summary>
+        public int LossRows { get; private set; }
 
         /// <summary>
         /// The parameter gradients on the device, [<see cref="ParameterCount"/>] in the packed parameter layout (the CPU
@@ -373,8 +421,12 @@ namespace RnnGen.Gpu
             }
 
             _disposed = true;
-            Gradients.Dispose();
-            OutputGradients.Dispose();
+            if (_ownsGradients)
+            {
+                Gradients.Dispose();
+                OutputGradients.Dispose();
+            }
+
             _targets.Dispose();
             _rowInfo.Dispose();
             _partials.Dispose();
@@ -425,6 +477,7 @@ namespace RnnGen.Gpu
             }
 
             _device.Upload<float>(_rowInfo, 0, _hostRowInfo.AsSpan(0, 2 * rows));
+            LossRows = rows;
             var blocks = TrainingKernelNames.Blocks(rows * OutputWidth);
             Span<KernelArgument> arguments = stackalloc KernelArgument[8];
             arguments[0] = KernelArgument.Pointer(_outputs);

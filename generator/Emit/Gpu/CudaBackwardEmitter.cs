@@ -120,7 +120,7 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). The initial state is a constant here: no dL/d(initial state) is kept.</remarks>");
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length: the message names it and its expected shape.</exception>");
-            w.Line($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true);");
+            w.Line($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true, true);");
             w.Line();
             if (floatInput)
             {
@@ -130,7 +130,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("/// <param name=\"inputGradients\">Receives dL/dx, [steps][batchSize][InputSize]: written, not added to; steps past a sequence's length get exact zeros.</param>");
                 w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
                 w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length: the message names it and its expected shape.</exception>");
-                w.Line($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients) => BackwardThroughTime(outputGradients, gradients, inputGradients, true, true);");
+                w.Line($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients) => BackwardThroughTime(outputGradients, gradients, inputGradients, true, true, true);");
                 w.Line();
             }
 
@@ -138,7 +138,11 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line(outputDoc);
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\"><paramref name=\"outputGradients\"/> has the wrong length.</exception>");
-            w.Line($"public void Backward({ReadOnlySpan} outputGradients) => BackwardThroughTime(outputGradients, default, default, false, false);");
+            w.Line($"public void Backward({ReadOnlySpan} outputGradients) => BackwardThroughTime(outputGradients, default, default, false, false, true);");
+            w.Line();
+            w.Summary("Backpropagation through time on the GPU with dL/dz already on the device: reads what the last <c>Training.ComputeLoss</c> wrote to <c>Training.OutputGradients</c> (the same buffer) and adds dL/dθ to <see cref=\"GradientBuffer\"/> (which is <c>Training.Gradients</c>), so a training step never copies a gradient to the host.");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>, or the last <c>Training.ComputeLoss</c> did not cover this Forward's output rows.</exception>");
+            w.Line("public void Backward() => BackwardThroughTime(default, default, default, false, false, false);");
             w.Line();
             EmitBody(w, plan);
         }
@@ -149,7 +153,7 @@ namespace RnnGen.Generator.Emit.Gpu
             var bw = plan.Backward;
             var last = plan.LastGroup;
             var lastPadded = Int(last.Output.Stride);
-            using (w.Block($"private void BackwardThroughTime({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients, bool writeInputGradients, bool download)"))
+            using (w.Block($"private void BackwardThroughTime({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients, bool writeInputGradients, bool download, bool upload)"))
             {
                 w.Line($"global::RnnGen.ExclusiveUse.Enter(ref _inUse, \"Backward\", \"{model}.CudaModel\"); // one call at a time per instance");
                 using (w.Block("try"))
@@ -164,9 +168,17 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("int batchSize = _batchSize;");
                     w.Line("int rows = steps * batchSize;");
                     w.Line("// Every check before the tape is touched, so a corrected retry still finds it.");
+                    w.Line("if (upload)");
+                    w.Line("{");
                     w.Line(plan.ReturnsSequences
-                        ? "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", steps, batchSize, OutputSize);"
-                        : "global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", batchSize, OutputSize);");
+                        ? "    global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", steps, batchSize, OutputSize);"
+                        : "    global::RnnGen.Shapes.RequireShape(outputGradients.Length, \"outputGradients\", batchSize, OutputSize);");
+                    w.Line("}");
+                    w.Line($"else if (_training is null || _training.LossRows != {(plan.ReturnsSequences ? "rows" : "batchSize")})");
+                    w.Line("{");
+                    w.Line($"    throw new global::System.InvalidOperationException(\"Backward() reads dL/dz from Training.OutputGradients: run Training.ComputeLoss over the last Forward's \" + {(plan.ReturnsSequences ? "rows" : "batchSize")} + \" output rows first.\");");
+                    w.Line("}");
+                    w.Line();
                     w.Line("if (download)");
                     w.Line("{");
                     w.Line("    global::RnnGen.Shapes.RequireLength(gradients.Length, PackedParameterLength, \"gradients\", \"[PackedParameterLength]\");");
@@ -191,7 +203,11 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line();
                     w.Line(plan.ReturnsSequences ? "int outputRows = rows;" : "int outputRows = batchSize; // last step only");
                     w.Line($"int firstOutputRow = {(plan.ReturnsSequences ? "0" : "rows - batchSize")};");
-                    w.Line("_device.Upload<float>(_outputGradients, 0, outputGradients);");
+                    w.Line("if (upload)");
+                    w.Line("{");
+                    w.Line("    _device.Upload<float>(_outputGradients, 0, outputGradients);");
+                    w.Line("}");
+                    w.Line();
                     w.Line($"int dTop = {Int(bw.OutputGradients[last.Index])};");
                     w.Line($"_device.Clear(_backwardWorkspace, 4L * dTop, 4L * rows * {lastPadded});");
                     if (plan.Head is { } head)

@@ -67,7 +67,10 @@ namespace RnnGen.Generator.Emit.Gpu
 
             w.Line("/// </remarks>");
             w.Line(GeneratedCode.Attribute);
-            using (w.Block("public sealed class CudaModel : global::System.IDisposable"))
+            var bases = PtxEmitter.HasBackward(plan)
+                ? $"global::RnnGen.Gpu.ICudaTrainable<{(plan.Embedding is null ? "float" : "int")}>" // the Trainer's GPU steps
+                : "global::System.IDisposable";
+            using (w.Block($"public sealed class CudaModel : {bases}"))
             {
                 EmitFields(w, plan, module);
                 EmitConstructor(w, plan, module);

@@ -41,6 +41,7 @@ namespace RnnGen.Training
         private readonly float[] outputGradients;
         private readonly float[] gradients;
         private readonly float[] rowMask;
+        private readonly TrainerSteps steps;
 
         /// <summary>Prepares training; nothing runs until <see cref="Run"/>.</summary>
         /// <param name="model">The model, initialised (or to be resumed from <see cref="TrainerOptions.CheckpointPath"/>).</param>
@@ -69,6 +70,39 @@ namespace RnnGen.Training
             outputGradients = new float[outputs.Length];
             gradients = new float[description.PackedParameterLength];
             rowMask = new float[batch.TokenTargets.Length];
+            steps = new CpuSteps(this);
+        }
+
+        /// <summary>
+        /// Prepares training on a GPU: every step (Forward, loss, Backward, clipping, the optimiser) runs on
+        /// <paramref name="device"/>, and the rest of the loop (validation, checkpoints, the divergence guard, early
+        /// stopping, reports, cancellation) is the CPU loop's. <paramref name="model"/> stays the source of truth between
+        /// runs: <see cref="Run"/> uploads its parameters and <paramref name="optimizer"/>'s state to the device (after
+        /// resuming from a checkpoint, if asked), and copies both back before every checkpoint and when it returns, so a
+        /// checkpoint written on the GPU resumes on the CPU and the other way round.
+        /// </summary>
+        /// <param name="model">The CPU model (its <c>ToCuda</c> made <paramref name="device"/>); checkpoints are saved and loaded through it.</param>
+        /// <param name="device">The model's <c>CudaModel</c> (it implements <see cref="Gpu.ICudaTrainable{TInput}"/> when it has a device Backward: no dropout).</param>
+        /// <param name="optimizer">An <see cref="Adam"/>, <see cref="Sgd"/>, <see cref="RmsProp"/> or <see cref="AdaGrad"/> over the model's packed parameters: its rule runs on the device, and it holds the state for checkpoints.</param>
+        /// <param name="options">The settings.</param>
+        /// <param name="loss">The loss (softmax cross-entropy, binary cross-entropy, or mean squared error through Linear, Tanh, Sigmoid or Relu); null picks <see cref="TrainingLoss.For"/> the model's head.</param>
+        /// <exception cref="ArgumentException">The optimiser or the device model does not cover the model's parameters, or an option is out of range.</exception>
+        /// <exception cref="NotSupportedException">A custom loss (the device runs the built-in ones).</exception>
+        public Trainer(IRecurrentNetwork<TInput> model, Gpu.ICudaTrainable<TInput> device, Optimizer optimizer, TrainerOptions options, TrainingLoss? loss = null)
+            : this(model, optimizer, options, loss)
+        {
+            ArgumentNullException.ThrowIfNull(device);
+            if (device.Training.ParameterCount != model.Description.PackedParameterLength)
+            {
+                throw new ArgumentException($"The device model has {device.Training.ParameterCount} parameters; the CPU model has {model.Description.PackedParameterLength}: pass the CudaModel made by this model's ToCuda.", nameof(device));
+            }
+
+            if (this.loss.Kind == TrainingLossKind.Custom)
+            {
+                throw new NotSupportedException($"{this.loss} runs on the CPU only; the GPU trainer takes the built-in losses.");
+            }
+
+            steps = new CudaSteps(this, device);
         }
 
         /// <summary>The checkpoint metadata key of the last validation loss before the save (when validated).</summary>
@@ -97,12 +131,14 @@ namespace RnnGen.Training
             }
 
             bool wasTraining = model.Training;
+            steps.Begin();
             try
             {
                 return RunSteps(training, validation, progress, cancellation);
             }
             finally
             {
+                steps.End(); // the CPU model and optimiser hold the result
                 model.Training = wasTraining;
             }
         }
@@ -193,10 +229,8 @@ namespace RnnGen.Training
                 for (int i = 0; i < options.ValidationBatches; i++)
                 {
                     NextBatch(validation);
-                    int length = batch.OutputLength;
-                    model.Forward(batch.InputSpan, batch.LengthSpan, outputs.AsSpan(0, length), batch.BatchSize);
                     double tokens = batch.TokenCount;
-                    sum += loss.Compute<TInput>(outputs.AsSpan(0, length), batch, outputGradients.AsSpan(0, length), rowMask) * tokens;
+                    sum += steps.Evaluate() * tokens;
                     weight += tokens;
                 }
 
@@ -211,17 +245,10 @@ namespace RnnGen.Training
         private bool TrainStep(ITrainingData<TInput> training, bool carried, ref RunState run)
         {
             NextBatch(training);
-            int length = batch.OutputLength;
             model.Training = true;
-            model.Forward(batch.InputSpan, batch.LengthSpan, outputs.AsSpan(0, length), batch.BatchSize, continueState: carried && batch.ContinuesState);
-            float value = loss.Compute<TInput>(outputs.AsSpan(0, length), batch, outputGradients.AsSpan(0, length), rowMask);
-            Array.Clear(gradients); // Backward accumulates
-            model.Backward(outputGradients.AsSpan(0, length), gradients);
-            float norm = options.ClipNorm is { } clip && float.IsFinite(clip)
-                ? GradientClipping.ClipByGlobalNorm(gradients, clip)
-                : GradientClipping.GlobalNorm(gradients);
+            bool applied = steps.Step(carried && batch.ContinuesState, out float value, out float norm, out float learningRate);
             run.GradientNorm = norm;
-            if (!float.IsFinite(value) || !float.IsFinite(norm))
+            if (!applied)
             {
                 // Never applied: the weights stay those of the last finite step.
                 run.Skipped++;
@@ -230,8 +257,7 @@ namespace RnnGen.Training
             }
 
             run.ConsecutiveSkips = 0;
-            run.LearningRate = options.Schedule?.Apply(optimizer) ?? optimizer.LearningRate;
-            optimizer.Step(model.PackedParameters, gradients);
+            run.LearningRate = learningRate;
             run.StepsTaken++;
             run.Tokens += batch.TokenCount;
             run.LossSum += value;
@@ -280,6 +306,7 @@ namespace RnnGen.Training
                 metadata[ValidationLossKey] = run.LastValidation.ToString("R", CultureInfo.InvariantCulture);
             }
 
+            steps.Synchronize(); // a GPU run's parameters and optimiser state into the CPU model and optimiser
             TrainingCheckpoint.Save(options.CheckpointPath!, model, optimizer, metadata);
             run.SavedAt = optimizer.StepCount;
         }
@@ -306,6 +333,159 @@ namespace RnnGen.Training
                 validationLoss,
                 run.BestValidation,
                 checkpointSaved));
+        }
+
+        /// <summary>Where the work of a step runs: the CPU model, or its CudaModel. The loop around it is shared.</summary>
+        private abstract class TrainerSteps(Trainer<TInput> trainer)
+        {
+            protected Trainer<TInput> Trainer { get; } = trainer;
+
+            /// <summary>Before the first step of a run (after resuming).</summary>
+            public virtual void Begin()
+            {
+            }
+
+            /// <summary>When a run ends, however it ends.</summary>
+            public virtual void End()
+            {
+            }
+
+            /// <summary>Before a checkpoint: the CPU model and optimiser get the run's parameters and state.</summary>
+            public virtual void Synchronize()
+            {
+            }
+
+            /// <summary>
+            /// One step on the current batch: Forward, loss, Backward, clip, optimiser. False when the loss or the
+            /// gradient norm is not finite: then nothing was applied.
+            /// </summary>
+            public abstract bool Step(bool continueState, out float loss, out float norm, out float learningRate);
+
+            /// <summary>The loss of the current batch with dropout off (validation).</summary>
+            public abstract float Evaluate();
+
+            /// <summary>The learning rate the schedule sets for the next step (applied to the optimiser).</summary>
+            protected float ScheduledRate() => Trainer.options.Schedule?.Apply(Trainer.optimizer) ?? Trainer.optimizer.LearningRate;
+        }
+
+        /// <summary>Every step on the CPU model.</summary>
+        private sealed class CpuSteps(Trainer<TInput> trainer) : TrainerSteps(trainer)
+        {
+            public override bool Step(bool continueState, out float loss, out float norm, out float learningRate)
+            {
+                Trainer<TInput> t = Trainer;
+                TrainingBatch<TInput> batch = t.batch;
+                int length = batch.OutputLength;
+                t.model.Forward(batch.InputSpan, batch.LengthSpan, t.outputs.AsSpan(0, length), batch.BatchSize, continueState);
+                loss = t.loss.Compute<TInput>(t.outputs.AsSpan(0, length), batch, t.outputGradients.AsSpan(0, length), t.rowMask);
+                Array.Clear(t.gradients); // Backward accumulates
+                t.model.Backward(t.outputGradients.AsSpan(0, length), t.gradients);
+                norm = t.options.ClipNorm is { } clip && float.IsFinite(clip)
+                    ? GradientClipping.ClipByGlobalNorm(t.gradients, clip)
+                    : GradientClipping.GlobalNorm(t.gradients);
+                learningRate = float.NaN;
+                if (!float.IsFinite(loss) || !float.IsFinite(norm))
+                {
+                    return false;
+                }
+
+                learningRate = ScheduledRate();
+                t.optimizer.Step(t.model.PackedParameters, t.gradients);
+                return true;
+            }
+
+            public override float Evaluate()
+            {
+                Trainer<TInput> t = Trainer;
+                int length = t.batch.OutputLength;
+                t.model.Forward(t.batch.InputSpan, t.batch.LengthSpan, t.outputs.AsSpan(0, length), t.batch.BatchSize);
+                return t.loss.Compute<TInput>(t.outputs.AsSpan(0, length), t.batch, t.outputGradients.AsSpan(0, length), t.rowMask);
+            }
+        }
+
+        /// <summary>
+        /// Every step on the CudaModel: Forward, the loss into the device's output gradients, the device Backward into
+        /// the gradients the optimiser reads, then clipping and the update guarded by the norm on the device. The host
+        /// reads two floats per step (the loss and the norm).
+        /// </summary>
+        private sealed class CudaSteps(Trainer<TInput> trainer, Gpu.ICudaTrainable<TInput> device) : TrainerSteps(trainer)
+        {
+            private Gpu.CudaOptimizer? deviceOptimizer;
+
+            public override void Begin()
+            {
+                // The CPU model and optimiser are the source of truth between runs (and after a resume).
+                device.UpdateParameters(Trainer.model.PackedParameters);
+                deviceOptimizer = device.Training.CreateOptimizer(Trainer.optimizer);
+            }
+
+            public override void End()
+            {
+                if (deviceOptimizer is null)
+                {
+                    return;
+                }
+
+                Synchronize();
+                deviceOptimizer.Dispose();
+                deviceOptimizer = null;
+            }
+
+            public override void Synchronize()
+            {
+                if (deviceOptimizer is null)
+                {
+                    // Outside a run the CPU model is current: the device takes its parameters (for Validate).
+                    device.UpdateParameters(Trainer.model.PackedParameters);
+                    return;
+                }
+
+                deviceOptimizer.DownloadState();
+                device.DownloadParameters(Trainer.model.PackedParameters);
+            }
+
+            public override bool Step(bool continueState, out float loss, out float norm, out float learningRate)
+            {
+                Trainer<TInput> t = Trainer;
+                TrainingBatch<TInput> batch = t.batch;
+                Gpu.CudaTraining training = device.Training;
+                device.Forward(batch.InputSpan, batch.LengthSpan, t.outputs.AsSpan(0, batch.OutputLength), batch.BatchSize, continueState);
+                training.ComputeLoss(t.loss, batch);
+                device.ClearGradients(); // Backward accumulates
+                device.Backward();
+                loss = training.ReadLoss();
+                learningRate = float.NaN;
+                if (!float.IsFinite(loss))
+                {
+                    training.ComputeGradientNorm(); // reported as on the CPU; nothing is applied
+                    norm = training.ReadGradientNorm();
+                    return false;
+                }
+
+                float rate = ScheduledRate();
+                float maxNorm = t.options.ClipNorm is { } clip && float.IsFinite(clip) ? clip : float.PositiveInfinity;
+                if (!deviceOptimizer!.TryStep(maxNorm, out norm))
+                {
+                    return false; // a non-finite norm: the device wrote nothing
+                }
+
+                learningRate = rate;
+                return true;
+            }
+
+            public override float Evaluate()
+            {
+                if (deviceOptimizer is null)
+                {
+                    Synchronize(); // Validate outside Run: the device takes the CPU model's parameters
+                }
+
+                Trainer<TInput> t = Trainer;
+                TrainingBatch<TInput> batch = t.batch;
+                device.Forward(batch.InputSpan, batch.LengthSpan, t.outputs.AsSpan(0, batch.OutputLength), batch.BatchSize, false);
+                device.Training.ComputeLoss(t.loss, batch);
+                return device.Training.ReadLoss();
+            }
         }
 
         /// <summary>The counters of one run.</summary>
