@@ -23,5 +23,10 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <param name="token">The token id.</param>
         /// <param name="output">Receives the next-token probabilities.</param>
         void Step(TState state, int token, Span<float> output);
+
+        /// <summary>A copy of the model on a GPU (its generated <c>ToCuda</c>), for training there.</summary>
+        /// <param name="device">The GPU.</param>
+        /// <returns>The model's <c>CudaModel</c>; dispose it before the device.</returns>
+        RnnGen.Gpu.ICudaTrainable<int> ToCudaTrainable(RnnGen.Gpu.GpuDevice device);
     }
 }

@@ -102,6 +102,23 @@ namespace RnnGen.Samples.CharLanguageModel
             return 0;
         }
 
+        /// <summary>The GPU for <c>--device cuda</c>, or null: the CPU (asked for, or no GPU, said in one line).</summary>
+        private static RnnGen.Gpu.CudaDevice? OpenGpu(string device)
+        {
+            if (!string.Equals(device, "cuda", StringComparison.OrdinalIgnoreCase))
+            {
+                return null;
+            }
+
+            if (RnnGen.Gpu.CudaDevice.TryOpen(out var gpu, out var why))
+            {
+                return gpu;
+            }
+
+            ConsoleUi.Warning($"No CUDA GPU ({why}); training on the CPU.");
+            return null;
+        }
+
         private static void Train<TModel, TState>(TModel model, Adam optimizer, SampleOptions options, string sizeName)
             where TModel : ICharNetwork<TState>
             where TState : class
@@ -141,7 +158,14 @@ namespace RnnGen.Samples.CharLanguageModel
                     ["batches"] = options.Stateful ? "stateful tracks" : "random windows",
                 },
                 options.Stateful);
-            var session = new TrainingSession<TModel, TState>(model, optimizer, split, validation, settings);
+            using var gpu = OpenGpu(options.Device);
+            using var onGpu = gpu is null ? null : model.ToCudaTrainable(gpu);
+            if (onGpu is not null)
+            {
+                ConsoleUi.Info($"Training on the GPU: {gpu!.Name}.");
+            }
+
+            var session = new TrainingSession<TModel, TState>(model, optimizer, split, validation, settings, onGpu);
 
             using var stop = new CancellationTokenSource();
             void OnCancel(object? sender, ConsoleCancelEventArgs e)

@@ -60,6 +60,7 @@ namespace RnnGen.Samples.CharLanguageModel
         private readonly CorpusSplit corpus;
         private readonly Validation validation;
         private readonly TrainingSettings settings;
+        private readonly RnnGen.Gpu.ICudaTrainable<int>? device;
 
         /// <summary>Prepares a run; nothing is trained until <see cref="Run"/>.</summary>
         /// <param name="model">The model, initialised or restored.</param>
@@ -67,7 +68,8 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <param name="corpus">The training and validation ids.</param>
         /// <param name="validation">The validation measure.</param>
         /// <param name="settings">The settings.</param>
-        public TrainingSession(TModel model, Adam optimizer, CorpusSplit corpus, Validation validation, TrainingSettings settings)
+        /// <param name="device">The model's copy on a GPU to run the steps there (validation and checkpoints as on the CPU), or null for the CPU.</param>
+        public TrainingSession(TModel model, Adam optimizer, CorpusSplit corpus, Validation validation, TrainingSettings settings, RnnGen.Gpu.ICudaTrainable<int>? device = null)
         {
             ArgumentNullException.ThrowIfNull(model);
             ArgumentNullException.ThrowIfNull(optimizer);
@@ -79,6 +81,7 @@ namespace RnnGen.Samples.CharLanguageModel
             this.corpus = corpus;
             this.validation = validation;
             this.settings = settings;
+            this.device = device;
         }
 
         /// <summary>Trains for <see cref="TrainingSettings.Steps"/> steps or until <paramref name="stop"/> is signalled, then saves.</summary>
@@ -110,7 +113,9 @@ namespace RnnGen.Samples.CharLanguageModel
                 CheckpointPath = settings.CheckpointPath,
                 Metadata = metadata,
             };
-            var trainer = new Trainer<int>(model, optimizer, options, TrainingLoss.SoftmaxCrossEntropy);
+            var trainer = device is null
+                ? new Trainer<int>(model, optimizer, options, TrainingLoss.SoftmaxCrossEntropy)
+                : new Trainer<int>(model, device, optimizer, options, TrainingLoss.SoftmaxCrossEntropy);
             var result = trainer.Run(new SampledBatches(sampler), validation.AsTrainingData(), new StatusReports(progress, startStep, settings.Steps), stop);
             if (result.Reason == TrainingStopReason.Diverged)
             {
