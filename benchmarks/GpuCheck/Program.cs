@@ -14,9 +14,11 @@ namespace RnnGen.GpuCheck
     internal static class Program
     {
         private const string Usage =
-            "Usage: GpuCheck [--bench [--runs N] [--csv FILE]] [--seed N] [--dry-run]\n" +
+            "Usage: GpuCheck [--bench [--runs N] [--csv FILE]] [--train [--csv FILE]] [--seed N] [--dry-run]\n" +
             "  (default)  conformance: every model's CPU Forward against its GPU Forward, PASS/FAIL per model\n" +
             "  --bench    GPU Forward times (LSTM/GRU 256/512/1024, batch 1/8/64, 100 steps) as CSV\n" +
+            "  --train    char-LM training steps on the GPU (Embedding 96x32, 2 x LSTM 256, Dense 96 softmax; batch 32 and 128\n" +
+            "             of 64 characters; 64 steps of Adam with clip 5) in tokens/s, as CSV\n" +
             "  --runs N   timed runs per case, median reported (default 20)\n" +
             "  --csv FILE also write the CSV there\n" +
             "  --seed N   weights and inputs of the conformance models (default 7)\n" +
@@ -25,7 +27,7 @@ namespace RnnGen.GpuCheck
 
         private static int Main(string[] args)
         {
-            bool bench = false, dryRun = false;
+            bool bench = false, train = false, dryRun = false;
             int runs = 20, seed = 7;
             string? csv = null, ptxFolder = null;
             for (var i = 0; i < args.Length; i++)
@@ -34,6 +36,9 @@ namespace RnnGen.GpuCheck
                 {
                     case "--bench":
                         bench = true;
+                        break;
+                    case "--train":
+                        train = true;
                         break;
                     case "--dry-run":
                         dryRun = true;
@@ -68,7 +73,7 @@ namespace RnnGen.GpuCheck
 
             if (dryRun)
             {
-                return bench ? Fail("--dry-run checks the conformance harness only; --bench needs a GPU.") : Conformance(null, seed);
+                return bench || train ? Fail("--dry-run checks the conformance harness only; --bench and --train need a GPU.") : Conformance(null, seed);
             }
 
             if (!CudaDevice.TryOpen(out var device, out var reason))
@@ -81,7 +86,7 @@ namespace RnnGen.GpuCheck
             {
                 Console.WriteLine(FormattableString.Invariant(
                     $"# {device}, driver {device.DriverVersion / 1000}.{device.DriverVersion % 1000 / 10}, cooperative launch {(device.SupportsCooperativeLaunch ? "yes" : "no")}, {Environment.ProcessorCount} CPU threads, .NET {Environment.Version}"));
-                return bench ? Bench.Run(device, runs, csv) : Conformance(device, seed);
+                return train ? TrainBench.Run(device, csv) : bench ? Bench.Run(device, runs, csv) : Conformance(device, seed);
             }
         }
 

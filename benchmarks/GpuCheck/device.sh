@@ -3,7 +3,8 @@
 #   1. GpuCheck: conformance, CPU Forward against GPU Forward for every model (PASS/FAIL per model);
 #   2. GpuCheck --bench: RnnGen GPU Forward times as CSV;
 #   3. gpu_peer.py: the same shapes with torch.nn.LSTM/GRU on cuDNN, as CSV;
-#   4. join.py: one Markdown table with the ratios.
+#   4. join.py: one Markdown table with the ratios;
+#   5. GpuCheck --train and gpu_peer.py --train: the char-LM training step in tokens/s, RnnGen and cuDNN.
 # Everything also goes to $OUT (the run tool's folder that comes back), or to a new temporary folder.
 # Exit: 0 all passed, 1 a conformance or bench check failed, 3 no GPU, 4 the binary or python3 is missing.
 # Usage: bash benchmarks/GpuCheck/device.sh [--runs N] [--no-bench]
@@ -49,6 +50,12 @@ if [ "$bench" -eq 1 ]; then
     echo "== table (ratio = PyTorch time / RnnGen time; above 1: RnnGen faster)"
     python3 "$root/benchmarks/GpuCheck/join.py" "$out/rnngen.csv" "$out/pytorch.csv" | tee "$out/table.md"
   fi
+fi
+if [ "$bench" -eq 1 ]; then
+  echo "== char-LM training steps on the GPU (issue 14): RnnGen, then PyTorch cuDNN"
+  "$bin" --train --csv "$out/rnngen-train.csv" | tee "$out/train.txt"
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+  python3 "$root/benchmarks/pytorch/gpu_peer.py" --train --csv "$out/pytorch-train.csv" || status=1
 fi
 echo "results in $out"
 exit "$status"
