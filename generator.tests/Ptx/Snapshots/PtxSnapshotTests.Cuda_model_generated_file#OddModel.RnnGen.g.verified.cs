@@ -2801,6 +2801,1082 @@ $L_end_0:
     ret;
 }
 
+.visible .entry rnngen_loss_softmax_cross_entropy(
+    .param .u64 rnngen_loss_softmax_cross_entropy_outputs,
+    .param .u64 rnngen_loss_softmax_cross_entropy_targets,
+    .param .u64 rnngen_loss_softmax_cross_entropy_rowInfo,
+    .param .u64 rnngen_loss_softmax_cross_entropy_gradients,
+    .param .u64 rnngen_loss_softmax_cross_entropy_partials,
+    .param .s32 rnngen_loss_softmax_cross_entropy_rows,
+    .param .s32 rnngen_loss_softmax_cross_entropy_width
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<12>;
+    .reg .f32 %f<40>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Softmax cross-entropy against class ids: dL/dz = (p - onehot) · weight / total; loss share -weight · ln p[target].
+    ld.param.u64 %rd0, [rnngen_loss_softmax_cross_entropy_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_softmax_cross_entropy_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_softmax_cross_entropy_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_softmax_cross_entropy_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_softmax_cross_entropy_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_softmax_cross_entropy_rows];
+    ld.param.s32 %r1, [rnngen_loss_softmax_cross_entropy_width];
+    mul.lo.s32 %r2, %r0, %r1;
+    mov.u32 %r3, %tid.x;
+    mov.u32 %r4, %ctaid.x;
+    mad.lo.s32 %r5, %r4, 256, %r3;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r5, %r2;
+    @%p0 bra $L_outside_0;
+    div.s32 %r6, %r5, %r1;
+    shl.b32 %r7, %r6, 1;
+    mul.wide.s32 %rd10, %r7, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r5, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    rem.s32 %r8, %r5, %r1;
+    mul.wide.s32 %rd14, %r6, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.s32 %r9, [%rd15];
+    setp.eq.s32 %p2, %r8, %r9;
+    mul.rn.f32 %f4, %f3, %f1;
+    sub.rn.f32 %f5, %f4, %f1;
+    selp.f32 %f6, %f5, %f4, %p2;
+    mul.wide.s32 %rd16, %r5, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f7, %f6, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f7;
+    lg2.approx.ftz.f32 %f8, %f3;
+    mul.rn.f32 %f9, %f8, 0f3F317218;
+    setp.lt.f32 %p3, %f9, 0fC2C80000;
+    selp.f32 %f10, 0fC2C80000, %f9, %p3;
+    mul.rn.f32 %f11, %f2, %f10;
+    selp.f32 %f12, %f11, 0f00000000, %p2;
+    selp.f32 %f13, %f12, 0f00000000, %p1;
+    neg.f32 %f14, %f13;
+    mov.f32 %f0, %f14;
+$L_outside_0:
+    mov.u32 %r10, block_sum;
+    mad.lo.s32 %r11, %r3, 4, %r10;
+    st.shared.f32 [%r11], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p4, %r3, 128;
+    @%p4 bra $L_tree_skip_1;
+    ld.shared.f32 %f15, [%r11];
+    ld.shared.f32 %f16, [%r11+512];
+    add.rn.f32 %f17, %f15, %f16;
+    st.shared.f32 [%r11], %f17;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r3, 64;
+    @%p5 bra $L_tree_skip_2;
+    ld.shared.f32 %f18, [%r11];
+    ld.shared.f32 %f19, [%r11+256];
+    add.rn.f32 %f20, %f18, %f19;
+    st.shared.f32 [%r11], %f20;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r3, 32;
+    @%p6 bra $L_tree_skip_3;
+    ld.shared.f32 %f21, [%r11];
+    ld.shared.f32 %f22, [%r11+128];
+    add.rn.f32 %f23, %f21, %f22;
+    st.shared.f32 [%r11], %f23;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r3, 16;
+    @%p7 bra $L_tree_skip_4;
+    ld.shared.f32 %f24, [%r11];
+    ld.shared.f32 %f25, [%r11+64];
+    add.rn.f32 %f26, %f24, %f25;
+    st.shared.f32 [%r11], %f26;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r3, 8;
+    @%p8 bra $L_tree_skip_5;
+    ld.shared.f32 %f27, [%r11];
+    ld.shared.f32 %f28, [%r11+32];
+    add.rn.f32 %f29, %f27, %f28;
+    st.shared.f32 [%r11], %f29;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r3, 4;
+    @%p9 bra $L_tree_skip_6;
+    ld.shared.f32 %f30, [%r11];
+    ld.shared.f32 %f31, [%r11+16];
+    add.rn.f32 %f32, %f30, %f31;
+    st.shared.f32 [%r11], %f32;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r3, 2;
+    @%p10 bra $L_tree_skip_7;
+    ld.shared.f32 %f33, [%r11];
+    ld.shared.f32 %f34, [%r11+8];
+    add.rn.f32 %f35, %f33, %f34;
+    st.shared.f32 [%r11], %f35;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r3, 1;
+    @%p11 bra $L_tree_skip_8;
+    ld.shared.f32 %f36, [%r11];
+    ld.shared.f32 %f37, [%r11+4];
+    add.rn.f32 %f38, %f36, %f37;
+    st.shared.f32 [%r11], %f38;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f39, [%r10];
+    setp.ne.u32 %p12, %r3, 0;
+    @%p12 bra $L_done_9;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f39;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_loss_binary_cross_entropy(
+    .param .u64 rnngen_loss_binary_cross_entropy_outputs,
+    .param .u64 rnngen_loss_binary_cross_entropy_targets,
+    .param .u64 rnngen_loss_binary_cross_entropy_rowInfo,
+    .param .u64 rnngen_loss_binary_cross_entropy_gradients,
+    .param .u64 rnngen_loss_binary_cross_entropy_partials,
+    .param .s32 rnngen_loss_binary_cross_entropy_rows,
+    .param .s32 rnngen_loss_binary_cross_entropy_width
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<13>;
+    .reg .b32 %r<10>;
+    .reg .f32 %f<47>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Binary cross-entropy of sigmoid outputs: dL/dz = (p - t) · weight / total; loss share -weight · (t ln p + (1 - t) ln(1 - p)).
+    ld.param.u64 %rd0, [rnngen_loss_binary_cross_entropy_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_binary_cross_entropy_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_binary_cross_entropy_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_binary_cross_entropy_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_binary_cross_entropy_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_binary_cross_entropy_rows];
+    ld.param.s32 %r1, [rnngen_loss_binary_cross_entropy_width];
+    mul.lo.s32 %r2, %r0, %r1;
+    mov.u32 %r3, %tid.x;
+    mov.u32 %r4, %ctaid.x;
+    mad.lo.s32 %r5, %r4, 256, %r3;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r5, %r2;
+    @%p0 bra $L_outside_0;
+    div.s32 %r6, %r5, %r1;
+    shl.b32 %r7, %r6, 1;
+    mul.wide.s32 %rd10, %r7, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r5, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    mul.wide.s32 %rd14, %r5, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f4, [%rd15];
+    sub.rn.f32 %f5, %f3, %f4;
+    mul.rn.f32 %f6, %f5, %f1;
+    mul.wide.s32 %rd16, %r5, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f7, %f6, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f7;
+    lg2.approx.ftz.f32 %f8, %f3;
+    mul.rn.f32 %f9, %f8, 0f3F317218;
+    setp.lt.f32 %p2, %f9, 0fC2C80000;
+    selp.f32 %f10, 0fC2C80000, %f9, %p2;
+    mul.rn.f32 %f11, %f4, %f10;
+    sub.rn.f32 %f12, 0f3F800000, %f4;
+    sub.rn.f32 %f13, 0f3F800000, %f3;
+    lg2.approx.ftz.f32 %f14, %f13;
+    mul.rn.f32 %f15, %f14, 0f3F317218;
+    setp.lt.f32 %p3, %f15, 0fC2C80000;
+    selp.f32 %f16, 0fC2C80000, %f15, %p3;
+    mul.rn.f32 %f17, %f12, %f16;
+    add.rn.f32 %f18, %f11, %f17;
+    mul.rn.f32 %f19, %f2, %f18;
+    selp.f32 %f20, %f19, 0f00000000, %p1;
+    neg.f32 %f21, %f20;
+    mov.f32 %f0, %f21;
+$L_outside_0:
+    mov.u32 %r8, block_sum;
+    mad.lo.s32 %r9, %r3, 4, %r8;
+    st.shared.f32 [%r9], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p4, %r3, 128;
+    @%p4 bra $L_tree_skip_1;
+    ld.shared.f32 %f22, [%r9];
+    ld.shared.f32 %f23, [%r9+512];
+    add.rn.f32 %f24, %f22, %f23;
+    st.shared.f32 [%r9], %f24;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r3, 64;
+    @%p5 bra $L_tree_skip_2;
+    ld.shared.f32 %f25, [%r9];
+    ld.shared.f32 %f26, [%r9+256];
+    add.rn.f32 %f27, %f25, %f26;
+    st.shared.f32 [%r9], %f27;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r3, 32;
+    @%p6 bra $L_tree_skip_3;
+    ld.shared.f32 %f28, [%r9];
+    ld.shared.f32 %f29, [%r9+128];
+    add.rn.f32 %f30, %f28, %f29;
+    st.shared.f32 [%r9], %f30;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r3, 16;
+    @%p7 bra $L_tree_skip_4;
+    ld.shared.f32 %f31, [%r9];
+    ld.shared.f32 %f32, [%r9+64];
+    add.rn.f32 %f33, %f31, %f32;
+    st.shared.f32 [%r9], %f33;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r3, 8;
+    @%p8 bra $L_tree_skip_5;
+    ld.shared.f32 %f34, [%r9];
+    ld.shared.f32 %f35, [%r9+32];
+    add.rn.f32 %f36, %f34, %f35;
+    st.shared.f32 [%r9], %f36;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r3, 4;
+    @%p9 bra $L_tree_skip_6;
+    ld.shared.f32 %f37, [%r9];
+    ld.shared.f32 %f38, [%r9+16];
+    add.rn.f32 %f39, %f37, %f38;
+    st.shared.f32 [%r9], %f39;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r3, 2;
+    @%p10 bra $L_tree_skip_7;
+    ld.shared.f32 %f40, [%r9];
+    ld.shared.f32 %f41, [%r9+8];
+    add.rn.f32 %f42, %f40, %f41;
+    st.shared.f32 [%r9], %f42;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r3, 1;
+    @%p11 bra $L_tree_skip_8;
+    ld.shared.f32 %f43, [%r9];
+    ld.shared.f32 %f44, [%r9+4];
+    add.rn.f32 %f45, %f43, %f44;
+    st.shared.f32 [%r9], %f45;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f46, [%r8];
+    setp.ne.u32 %p12, %r3, 0;
+    @%p12 bra $L_done_9;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f46;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_loss_mean_squared_error(
+    .param .u64 rnngen_loss_mean_squared_error_outputs,
+    .param .u64 rnngen_loss_mean_squared_error_targets,
+    .param .u64 rnngen_loss_mean_squared_error_rowInfo,
+    .param .u64 rnngen_loss_mean_squared_error_gradients,
+    .param .u64 rnngen_loss_mean_squared_error_partials,
+    .param .s32 rnngen_loss_mean_squared_error_rows,
+    .param .s32 rnngen_loss_mean_squared_error_width,
+    .param .s32 rnngen_loss_mean_squared_error_activation
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<15>;
+    .reg .b32 %r<11>;
+    .reg .f32 %f<45>;
+    .reg .b64 %rd<20>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Mean squared error through the head's activation: dL/dz = 2 weight / total · (y - t) · act'(y); loss share weight · (y - t)^2.
+    ld.param.u64 %rd0, [rnngen_loss_mean_squared_error_outputs];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_loss_mean_squared_error_targets];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_loss_mean_squared_error_rowInfo];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_loss_mean_squared_error_gradients];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_loss_mean_squared_error_partials];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_loss_mean_squared_error_rows];
+    ld.param.s32 %r1, [rnngen_loss_mean_squared_error_width];
+    ld.param.s32 %r2, [rnngen_loss_mean_squared_error_activation];
+    mul.lo.s32 %r3, %r0, %r1;
+    mov.u32 %r4, %tid.x;
+    mov.u32 %r5, %ctaid.x;
+    mad.lo.s32 %r6, %r5, 256, %r4;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r6, %r3;
+    @%p0 bra $L_outside_0;
+    div.s32 %r7, %r6, %r1;
+    shl.b32 %r8, %r7, 1;
+    mul.wide.s32 %rd10, %r8, 4;
+    add.u64 %rd11, %rd5, %rd10;
+    ld.global.nc.f32 %f1, [%rd11];
+    ld.global.nc.f32 %f2, [%rd11+4];
+    setp.ne.f32 %p1, %f2, 0f00000000;
+    mul.wide.s32 %rd12, %r6, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f3, [%rd13];
+    mul.wide.s32 %rd14, %r6, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f4, [%rd15];
+    sub.rn.f32 %f5, %f3, %f4;
+    mul.rn.f32 %f6, %f3, %f3;
+    sub.rn.f32 %f7, 0f3F800000, %f6;
+    sub.rn.f32 %f8, 0f3F800000, %f3;
+    mul.rn.f32 %f9, %f3, %f8;
+    setp.gt.f32 %p2, %f3, 0f00000000;
+    selp.f32 %f10, 0f3F800000, 0f00000000, %p2;
+    setp.eq.s32 %p3, %r2, 1;
+    selp.f32 %f11, %f7, 0f3F800000, %p3;
+    setp.eq.s32 %p4, %r2, 2;
+    selp.f32 %f12, %f9, %f11, %p4;
+    setp.eq.s32 %p5, %r2, 3;
+    selp.f32 %f13, %f10, %f12, %p5;
+    mul.rn.f32 %f14, %f1, %f5;
+    mul.rn.f32 %f15, %f14, %f13;
+    mul.wide.s32 %rd16, %r6, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    selp.f32 %f16, %f15, 0f00000000, %p1;
+    st.global.f32 [%rd17], %f16;
+    mul.rn.f32 %f17, %f5, %f5;
+    mul.rn.f32 %f18, %f2, %f17;
+    selp.f32 %f19, %f18, 0f00000000, %p1;
+    mov.f32 %f0, %f19;
+$L_outside_0:
+    mov.u32 %r9, block_sum;
+    mad.lo.s32 %r10, %r4, 4, %r9;
+    st.shared.f32 [%r10], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p6, %r4, 128;
+    @%p6 bra $L_tree_skip_1;
+    ld.shared.f32 %f20, [%r10];
+    ld.shared.f32 %f21, [%r10+512];
+    add.rn.f32 %f22, %f20, %f21;
+    st.shared.f32 [%r10], %f22;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r4, 64;
+    @%p7 bra $L_tree_skip_2;
+    ld.shared.f32 %f23, [%r10];
+    ld.shared.f32 %f24, [%r10+256];
+    add.rn.f32 %f25, %f23, %f24;
+    st.shared.f32 [%r10], %f25;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r4, 32;
+    @%p8 bra $L_tree_skip_3;
+    ld.shared.f32 %f26, [%r10];
+    ld.shared.f32 %f27, [%r10+128];
+    add.rn.f32 %f28, %f26, %f27;
+    st.shared.f32 [%r10], %f28;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r4, 16;
+    @%p9 bra $L_tree_skip_4;
+    ld.shared.f32 %f29, [%r10];
+    ld.shared.f32 %f30, [%r10+64];
+    add.rn.f32 %f31, %f29, %f30;
+    st.shared.f32 [%r10], %f31;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p10, %r4, 8;
+    @%p10 bra $L_tree_skip_5;
+    ld.shared.f32 %f32, [%r10];
+    ld.shared.f32 %f33, [%r10+32];
+    add.rn.f32 %f34, %f32, %f33;
+    st.shared.f32 [%r10], %f34;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p11, %r4, 4;
+    @%p11 bra $L_tree_skip_6;
+    ld.shared.f32 %f35, [%r10];
+    ld.shared.f32 %f36, [%r10+16];
+    add.rn.f32 %f37, %f35, %f36;
+    st.shared.f32 [%r10], %f37;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p12, %r4, 2;
+    @%p12 bra $L_tree_skip_7;
+    ld.shared.f32 %f38, [%r10];
+    ld.shared.f32 %f39, [%r10+8];
+    add.rn.f32 %f40, %f38, %f39;
+    st.shared.f32 [%r10], %f40;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p13, %r4, 1;
+    @%p13 bra $L_tree_skip_8;
+    ld.shared.f32 %f41, [%r10];
+    ld.shared.f32 %f42, [%r10+4];
+    add.rn.f32 %f43, %f41, %f42;
+    st.shared.f32 [%r10], %f43;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f44, [%r9];
+    setp.ne.u32 %p14, %r4, 0;
+    @%p14 bra $L_done_9;
+    mul.wide.s32 %rd18, %r5, 4;
+    add.u64 %rd19, %rd9, %rd18;
+    st.global.f32 [%rd19], %f44;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_sum_of_squares(
+    .param .u64 rnngen_sum_of_squares_values,
+    .param .u64 rnngen_sum_of_squares_partials,
+    .param .s32 rnngen_sum_of_squares_count
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<10>;
+    .reg .b32 %r<6>;
+    .reg .f32 %f<28>;
+    .reg .b64 %rd<8>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Pass one of the global norm: each block's sum of g^2, in a fixed order.
+    ld.param.u64 %rd0, [rnngen_sum_of_squares_values];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_sum_of_squares_partials];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.s32 %r0, [rnngen_sum_of_squares_count];
+    mov.u32 %r1, %tid.x;
+    mov.u32 %r2, %ctaid.x;
+    mad.lo.s32 %r3, %r2, 256, %r1;
+    mov.f32 %f0, 0f00000000;
+    setp.ge.s32 %p0, %r3, %r0;
+    @%p0 bra $L_outside_0;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    ld.global.f32 %f1, [%rd5];
+    mul.rn.f32 %f2, %f1, %f1;
+    mov.f32 %f0, %f2;
+$L_outside_0:
+    mov.u32 %r4, block_sum;
+    mad.lo.s32 %r5, %r1, 4, %r4;
+    st.shared.f32 [%r5], %f0;
+    bar.sync 0;
+    setp.ge.u32 %p1, %r1, 128;
+    @%p1 bra $L_tree_skip_1;
+    ld.shared.f32 %f3, [%r5];
+    ld.shared.f32 %f4, [%r5+512];
+    add.rn.f32 %f5, %f3, %f4;
+    st.shared.f32 [%r5], %f5;
+$L_tree_skip_1:
+    bar.sync 0;
+    setp.ge.u32 %p2, %r1, 64;
+    @%p2 bra $L_tree_skip_2;
+    ld.shared.f32 %f6, [%r5];
+    ld.shared.f32 %f7, [%r5+256];
+    add.rn.f32 %f8, %f6, %f7;
+    st.shared.f32 [%r5], %f8;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p3, %r1, 32;
+    @%p3 bra $L_tree_skip_3;
+    ld.shared.f32 %f9, [%r5];
+    ld.shared.f32 %f10, [%r5+128];
+    add.rn.f32 %f11, %f9, %f10;
+    st.shared.f32 [%r5], %f11;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p4, %r1, 16;
+    @%p4 bra $L_tree_skip_4;
+    ld.shared.f32 %f12, [%r5];
+    ld.shared.f32 %f13, [%r5+64];
+    add.rn.f32 %f14, %f12, %f13;
+    st.shared.f32 [%r5], %f14;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r1, 8;
+    @%p5 bra $L_tree_skip_5;
+    ld.shared.f32 %f15, [%r5];
+    ld.shared.f32 %f16, [%r5+32];
+    add.rn.f32 %f17, %f15, %f16;
+    st.shared.f32 [%r5], %f17;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r1, 4;
+    @%p6 bra $L_tree_skip_6;
+    ld.shared.f32 %f18, [%r5];
+    ld.shared.f32 %f19, [%r5+16];
+    add.rn.f32 %f20, %f18, %f19;
+    st.shared.f32 [%r5], %f20;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r1, 2;
+    @%p7 bra $L_tree_skip_7;
+    ld.shared.f32 %f21, [%r5];
+    ld.shared.f32 %f22, [%r5+8];
+    add.rn.f32 %f23, %f21, %f22;
+    st.shared.f32 [%r5], %f23;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r1, 1;
+    @%p8 bra $L_tree_skip_8;
+    ld.shared.f32 %f24, [%r5];
+    ld.shared.f32 %f25, [%r5+4];
+    add.rn.f32 %f26, %f24, %f25;
+    st.shared.f32 [%r5], %f26;
+$L_tree_skip_8:
+    bar.sync 0;
+    ld.shared.f32 %f27, [%r4];
+    setp.ne.u32 %p9, %r1, 0;
+    @%p9 bra $L_done_9;
+    mul.wide.s32 %rd6, %r2, 4;
+    add.u64 %rd7, %rd3, %rd6;
+    st.global.f32 [%rd7], %f27;
+$L_done_9:
+    ret;
+}
+
+.visible .entry rnngen_clip_scale(
+    .param .u64 rnngen_clip_scale_values,
+    .param .s32 rnngen_clip_scale_count,
+    .param .u64 rnngen_clip_scale_norm,
+    .param .f32 rnngen_clip_scale_maxNorm
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<4>;
+    .reg .f32 %f<6>;
+    .reg .b64 %rd<6>;
+
+    // Clipping: g *= maxNorm / norm when the norm exceeds maxNorm and is finite.
+    ld.param.u64 %rd0, [rnngen_clip_scale_values];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.s32 %r0, [rnngen_clip_scale_count];
+    ld.param.u64 %rd2, [rnngen_clip_scale_norm];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.f32 %f0, [rnngen_clip_scale_maxNorm];
+    mov.u32 %r1, %ctaid.x;
+    mov.u32 %r2, %tid.x;
+    mad.lo.s32 %r3, %r1, 256, %r2;
+    setp.ge.s32 %p0, %r3, %r0;
+    @%p0 bra $L_end_0;
+    ld.global.f32 %f1, [%rd3];
+    setp.le.f32 %p1, %f1, %f0;
+    @%p1 bra $L_end_0;
+    abs.f32 %f2, %f1;
+    setp.lt.f32 %p2, %f2, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    div.rn.f32 %f3, %f0, %f1;
+    ld.global.f32 %f4, [%rd5];
+    mul.rn.f32 %f5, %f4, %f3;
+    st.global.f32 [%rd5], %f5;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_sum_partials(
+    .param .u64 rnngen_sum_partials_partials,
+    .param .s32 rnngen_sum_partials_count,
+    .param .u64 rnngen_sum_partials_result,
+    .param .f32 rnngen_sum_partials_divisor,
+    .param .s32 rnngen_sum_partials_root
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<11>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<32>;
+    .reg .b64 %rd<6>;
+    .shared .align 16 .b8 block_sum[1024];
+
+    // Pass two of a deterministic sum, one block: S = Σ partials in a fixed order; result = √S (a norm) or S / divisor (a mean).
+    ld.param.u64 %rd0, [rnngen_sum_partials_partials];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.s32 %r0, [rnngen_sum_partials_count];
+    ld.param.u64 %rd2, [rnngen_sum_partials_result];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.f32 %f0, [rnngen_sum_partials_divisor];
+    ld.param.s32 %r1, [rnngen_sum_partials_root];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %tid.x;
+    mov.f32 %f1, 0f00000000;
+    mov.s32 %r3, %r2;
+$L_partials_0:
+    setp.ge.s32 %p1, %r3, %r0;
+    @%p1 bra $L_partials_done_1;
+    mul.wide.s32 %rd4, %r3, 4;
+    add.u64 %rd5, %rd1, %rd4;
+    ld.global.f32 %f2, [%rd5];
+    add.rn.f32 %f3, %f1, %f2;
+    mov.f32 %f1, %f3;
+    add.s32 %r4, %r3, 256;
+    mov.s32 %r3, %r4;
+    bra.uni $L_partials_0;
+$L_partials_done_1:
+    mov.u32 %r5, block_sum;
+    mad.lo.s32 %r6, %r2, 4, %r5;
+    st.shared.f32 [%r6], %f1;
+    bar.sync 0;
+    setp.ge.u32 %p2, %r2, 128;
+    @%p2 bra $L_tree_skip_2;
+    ld.shared.f32 %f4, [%r6];
+    ld.shared.f32 %f5, [%r6+512];
+    add.rn.f32 %f6, %f4, %f5;
+    st.shared.f32 [%r6], %f6;
+$L_tree_skip_2:
+    bar.sync 0;
+    setp.ge.u32 %p3, %r2, 64;
+    @%p3 bra $L_tree_skip_3;
+    ld.shared.f32 %f7, [%r6];
+    ld.shared.f32 %f8, [%r6+256];
+    add.rn.f32 %f9, %f7, %f8;
+    st.shared.f32 [%r6], %f9;
+$L_tree_skip_3:
+    bar.sync 0;
+    setp.ge.u32 %p4, %r2, 32;
+    @%p4 bra $L_tree_skip_4;
+    ld.shared.f32 %f10, [%r6];
+    ld.shared.f32 %f11, [%r6+128];
+    add.rn.f32 %f12, %f10, %f11;
+    st.shared.f32 [%r6], %f12;
+$L_tree_skip_4:
+    bar.sync 0;
+    setp.ge.u32 %p5, %r2, 16;
+    @%p5 bra $L_tree_skip_5;
+    ld.shared.f32 %f13, [%r6];
+    ld.shared.f32 %f14, [%r6+64];
+    add.rn.f32 %f15, %f13, %f14;
+    st.shared.f32 [%r6], %f15;
+$L_tree_skip_5:
+    bar.sync 0;
+    setp.ge.u32 %p6, %r2, 8;
+    @%p6 bra $L_tree_skip_6;
+    ld.shared.f32 %f16, [%r6];
+    ld.shared.f32 %f17, [%r6+32];
+    add.rn.f32 %f18, %f16, %f17;
+    st.shared.f32 [%r6], %f18;
+$L_tree_skip_6:
+    bar.sync 0;
+    setp.ge.u32 %p7, %r2, 4;
+    @%p7 bra $L_tree_skip_7;
+    ld.shared.f32 %f19, [%r6];
+    ld.shared.f32 %f20, [%r6+16];
+    add.rn.f32 %f21, %f19, %f20;
+    st.shared.f32 [%r6], %f21;
+$L_tree_skip_7:
+    bar.sync 0;
+    setp.ge.u32 %p8, %r2, 2;
+    @%p8 bra $L_tree_skip_8;
+    ld.shared.f32 %f22, [%r6];
+    ld.shared.f32 %f23, [%r6+8];
+    add.rn.f32 %f24, %f22, %f23;
+    st.shared.f32 [%r6], %f24;
+$L_tree_skip_8:
+    bar.sync 0;
+    setp.ge.u32 %p9, %r2, 1;
+    @%p9 bra $L_tree_skip_9;
+    ld.shared.f32 %f25, [%r6];
+    ld.shared.f32 %f26, [%r6+4];
+    add.rn.f32 %f27, %f25, %f26;
+    st.shared.f32 [%r6], %f27;
+$L_tree_skip_9:
+    bar.sync 0;
+    ld.shared.f32 %f28, [%r5];
+    setp.ne.u32 %p10, %r2, 0;
+    @%p10 bra $L_done_10;
+    sqrt.rn.f32 %f29, %f28;
+    div.rn.f32 %f30, %f28, %f0;
+    selp.f32 %f31, %f29, %f30, %p0;
+    st.global.f32 [%rd3], %f31;
+$L_done_10:
+    ret;
+}
+
+.visible .entry rnngen_adam(
+    .param .u64 rnngen_adam_parameters,
+    .param .u64 rnngen_adam_gradients,
+    .param .u64 rnngen_adam_exp_avg,
+    .param .u64 rnngen_adam_exp_avg_sq,
+    .param .s32 rnngen_adam_count,
+    .param .u64 rnngen_adam_guard,
+    .param .f32 rnngen_adam_weightDecay,
+    .param .s32 rnngen_adam_coupled,
+    .param .f32 rnngen_adam_shrink,
+    .param .f32 rnngen_adam_oneMinusBeta1,
+    .param .f32 rnngen_adam_beta2,
+    .param .f32 rnngen_adam_oneMinusBeta2,
+    .param .f32 rnngen_adam_stepSize,
+    .param .f32 rnngen_adam_correction2Sqrt,
+    .param .f32 rnngen_adam_epsilon
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<5>;
+    .reg .f32 %f<32>;
+    .reg .b64 %rd<18>;
+
+    // Adam / AdamW: m += (g - m)(1 - b1); v = b2 v + (1 - b2) g^2; p = p shrink - lr/(1 - b1^t) m / (sqrt(v)/sqrt(1 - b2^t) + eps).
+    ld.param.u64 %rd0, [rnngen_adam_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_adam_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_adam_exp_avg];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_adam_exp_avg_sq];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.s32 %r0, [rnngen_adam_count];
+    ld.param.u64 %rd8, [rnngen_adam_guard];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.f32 %f0, [rnngen_adam_weightDecay];
+    ld.param.s32 %r1, [rnngen_adam_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_adam_shrink];
+    ld.param.f32 %f4, [rnngen_adam_oneMinusBeta1];
+    ld.param.f32 %f5, [rnngen_adam_beta2];
+    ld.param.f32 %f6, [rnngen_adam_oneMinusBeta2];
+    ld.param.f32 %f7, [rnngen_adam_stepSize];
+    ld.param.f32 %f8, [rnngen_adam_correction2Sqrt];
+    ld.param.f32 %f9, [rnngen_adam_epsilon];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f10, [%rd9];
+    abs.f32 %f11, %f10;
+    setp.lt.f32 %p2, %f11, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd1, %rd10;
+    ld.global.f32 %f1, [%rd11];
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd3, %rd12;
+    ld.global.f32 %f12, [%rd13];
+    mul.rn.f32 %f13, %f1, %f0;
+    add.rn.f32 %f14, %f13, %f12;
+    selp.f32 %f15, %f14, %f12, %p0;
+    mov.f32 %f2, %f15;
+    mul.wide.s32 %rd14, %r4, 4;
+    add.u64 %rd15, %rd5, %rd14;
+    mul.wide.s32 %rd16, %r4, 4;
+    add.u64 %rd17, %rd7, %rd16;
+    ld.global.f32 %f16, [%rd15];
+    sub.rn.f32 %f17, %f2, %f16;
+    mul.rn.f32 %f18, %f17, %f4;
+    add.rn.f32 %f19, %f16, %f18;
+    ld.global.f32 %f20, [%rd17];
+    mul.rn.f32 %f21, %f20, %f5;
+    mul.rn.f32 %f22, %f2, %f6;
+    mul.rn.f32 %f23, %f22, %f2;
+    add.rn.f32 %f24, %f21, %f23;
+    st.global.f32 [%rd15], %f19;
+    st.global.f32 [%rd17], %f24;
+    sqrt.rn.f32 %f25, %f24;
+    div.rn.f32 %f26, %f25, %f8;
+    add.rn.f32 %f27, %f26, %f9;
+    div.rn.f32 %f28, %f19, %f27;
+    mul.rn.f32 %f29, %f7, %f28;
+    mul.rn.f32 %f30, %f1, %f3;
+    sub.rn.f32 %f31, %f30, %f29;
+    st.global.f32 [%rd11], %f31;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_sgd(
+    .param .u64 rnngen_sgd_parameters,
+    .param .u64 rnngen_sgd_gradients,
+    .param .u64 rnngen_sgd_momentum_buffer,
+    .param .s32 rnngen_sgd_count,
+    .param .u64 rnngen_sgd_guard,
+    .param .f32 rnngen_sgd_weightDecay,
+    .param .s32 rnngen_sgd_coupled,
+    .param .f32 rnngen_sgd_negativeRate,
+    .param .f32 rnngen_sgd_momentum,
+    .param .f32 rnngen_sgd_oneMinusDampening,
+    .param .s32 rnngen_sgd_mode,
+    .param .s32 rnngen_sgd_first
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<6>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<24>;
+    .reg .b64 %rd<14>;
+
+    // SGD with optional heavy-ball or Nesterov momentum: v = mu v + (1 - d) g (v = g at step 1); p -= lr v, or lr (g + mu v).
+    ld.param.u64 %rd0, [rnngen_sgd_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_sgd_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_sgd_momentum_buffer];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_sgd_count];
+    ld.param.u64 %rd6, [rnngen_sgd_guard];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.f32 %f0, [rnngen_sgd_weightDecay];
+    ld.param.s32 %r1, [rnngen_sgd_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_sgd_negativeRate];
+    ld.param.f32 %f4, [rnngen_sgd_momentum];
+    ld.param.f32 %f5, [rnngen_sgd_oneMinusDampening];
+    ld.param.s32 %r5, [rnngen_sgd_mode];
+    ld.param.s32 %r6, [rnngen_sgd_first];
+    setp.ne.s32 %p1, %r6, 0;
+    setp.ge.s32 %p2, %r4, %r0;
+    @%p2 bra $L_end_0;
+    ld.global.f32 %f6, [%rd7];
+    abs.f32 %f7, %f6;
+    setp.lt.f32 %p3, %f7, 0f7F800000;
+    @!%p3 bra $L_end_0;
+    mul.wide.s32 %rd8, %r4, 4;
+    add.u64 %rd9, %rd1, %rd8;
+    ld.global.f32 %f1, [%rd9];
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    ld.global.f32 %f8, [%rd11];
+    mul.rn.f32 %f9, %f1, %f0;
+    add.rn.f32 %f10, %f9, %f8;
+    selp.f32 %f11, %f10, %f8, %p0;
+    mov.f32 %f2, %f11;
+    mul.rn.f32 %f12, %f2, %f3;
+    add.rn.f32 %f13, %f12, %f1;
+    setp.eq.s32 %p4, %r5, 0;
+    @%p4 bra $L_plain_1;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd5, %rd12;
+    ld.global.f32 %f14, [%rd13];
+    mul.rn.f32 %f15, %f14, %f4;
+    mul.rn.f32 %f16, %f2, %f5;
+    add.rn.f32 %f17, %f16, %f15;
+    selp.f32 %f18, %f2, %f17, %p1;
+    st.global.f32 [%rd13], %f18;
+    mul.rn.f32 %f19, %f18, %f4;
+    add.rn.f32 %f20, %f19, %f2;
+    setp.eq.s32 %p5, %r5, 2;
+    selp.f32 %f21, %f20, %f18, %p5;
+    mul.rn.f32 %f22, %f21, %f3;
+    add.rn.f32 %f23, %f22, %f1;
+    mov.f32 %f13, %f23;
+$L_plain_1:
+    st.global.f32 [%rd9], %f13;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_rmsprop(
+    .param .u64 rnngen_rmsprop_parameters,
+    .param .u64 rnngen_rmsprop_gradients,
+    .param .u64 rnngen_rmsprop_square_avg,
+    .param .u64 rnngen_rmsprop_grad_avg,
+    .param .u64 rnngen_rmsprop_momentum_buffer,
+    .param .s32 rnngen_rmsprop_count,
+    .param .u64 rnngen_rmsprop_guard,
+    .param .f32 rnngen_rmsprop_weightDecay,
+    .param .s32 rnngen_rmsprop_coupled,
+    .param .f32 rnngen_rmsprop_alpha,
+    .param .f32 rnngen_rmsprop_oneMinusAlpha,
+    .param .f32 rnngen_rmsprop_epsilon,
+    .param .f32 rnngen_rmsprop_momentum,
+    .param .f32 rnngen_rmsprop_learningRate,
+    .param .s32 rnngen_rmsprop_centered,
+    .param .s32 rnngen_rmsprop_hasMomentum
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<5>;
+    .reg .b32 %r<7>;
+    .reg .f32 %f<35>;
+    .reg .b64 %rd<22>;
+
+    // RMSProp: sq = a sq + (1 - a) g^2; (centred) gbar += (g - gbar)(1 - a); u = g / (sqrt(sq [- gbar^2]) + eps); b = mu b + u; p -= lr u.
+    ld.param.u64 %rd0, [rnngen_rmsprop_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_rmsprop_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_rmsprop_square_avg];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.u64 %rd6, [rnngen_rmsprop_grad_avg];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.u64 %rd8, [rnngen_rmsprop_momentum_buffer];
+    cvta.to.global.u64 %rd9, %rd8;
+    ld.param.s32 %r0, [rnngen_rmsprop_count];
+    ld.param.u64 %rd10, [rnngen_rmsprop_guard];
+    cvta.to.global.u64 %rd11, %rd10;
+    ld.param.f32 %f0, [rnngen_rmsprop_weightDecay];
+    ld.param.s32 %r1, [rnngen_rmsprop_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_rmsprop_alpha];
+    ld.param.f32 %f4, [rnngen_rmsprop_oneMinusAlpha];
+    ld.param.f32 %f5, [rnngen_rmsprop_epsilon];
+    ld.param.f32 %f6, [rnngen_rmsprop_momentum];
+    ld.param.f32 %f7, [rnngen_rmsprop_learningRate];
+    ld.param.s32 %r5, [rnngen_rmsprop_centered];
+    ld.param.s32 %r6, [rnngen_rmsprop_hasMomentum];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f8, [%rd11];
+    abs.f32 %f9, %f8;
+    setp.lt.f32 %p2, %f9, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd1, %rd12;
+    ld.global.f32 %f1, [%rd13];
+    mul.wide.s32 %rd14, %r4, 4;
+    add.u64 %rd15, %rd3, %rd14;
+    ld.global.f32 %f10, [%rd15];
+    mul.rn.f32 %f11, %f1, %f0;
+    add.rn.f32 %f12, %f11, %f10;
+    selp.f32 %f13, %f12, %f10, %p0;
+    mov.f32 %f2, %f13;
+    mul.wide.s32 %rd16, %r4, 4;
+    add.u64 %rd17, %rd5, %rd16;
+    ld.global.f32 %f14, [%rd17];
+    mul.rn.f32 %f15, %f14, %f3;
+    mul.rn.f32 %f16, %f2, %f4;
+    mul.rn.f32 %f17, %f16, %f2;
+    add.rn.f32 %f18, %f15, %f17;
+    st.global.f32 [%rd17], %f18;
+    mov.f32 %f19, %f18;
+    setp.eq.s32 %p3, %r5, 0;
+    @%p3 bra $L_uncentred_1;
+    mul.wide.s32 %rd18, %r4, 4;
+    add.u64 %rd19, %rd7, %rd18;
+    ld.global.f32 %f20, [%rd19];
+    sub.rn.f32 %f21, %f2, %f20;
+    mul.rn.f32 %f22, %f21, %f4;
+    add.rn.f32 %f23, %f20, %f22;
+    st.global.f32 [%rd19], %f23;
+    mul.rn.f32 %f24, %f23, %f23;
+    sub.rn.f32 %f25, %f18, %f24;
+    max.f32 %f26, %f25, 0f00000000;
+    mov.f32 %f19, %f26;
+$L_uncentred_1:
+    sqrt.rn.f32 %f27, %f19;
+    add.rn.f32 %f28, %f27, %f5;
+    div.rn.f32 %f29, %f2, %f28;
+    setp.eq.s32 %p4, %r6, 0;
+    @%p4 bra $L_no_momentum_2;
+    mul.wide.s32 %rd20, %r4, 4;
+    add.u64 %rd21, %rd9, %rd20;
+    ld.global.f32 %f30, [%rd21];
+    mul.rn.f32 %f31, %f30, %f6;
+    add.rn.f32 %f32, %f31, %f29;
+    mov.f32 %f29, %f32;
+    st.global.f32 [%rd21], %f29;
+$L_no_momentum_2:
+    mul.rn.f32 %f33, %f29, %f7;
+    sub.rn.f32 %f34, %f1, %f33;
+    st.global.f32 [%rd13], %f34;
+$L_end_0:
+    ret;
+}
+
+.visible .entry rnngen_adagrad(
+    .param .u64 rnngen_adagrad_parameters,
+    .param .u64 rnngen_adagrad_gradients,
+    .param .u64 rnngen_adagrad_sum,
+    .param .s32 rnngen_adagrad_count,
+    .param .u64 rnngen_adagrad_guard,
+    .param .f32 rnngen_adagrad_weightDecay,
+    .param .s32 rnngen_adagrad_coupled,
+    .param .f32 rnngen_adagrad_rate,
+    .param .f32 rnngen_adagrad_epsilon
+)
+.maxntid 256, 1, 1
+{
+    .reg .pred %p<3>;
+    .reg .b32 %r<5>;
+    .reg .f32 %f<19>;
+    .reg .b64 %rd<14>;
+
+    // AdaGrad: s += g^2; p -= g / (sqrt(s) + eps) * lr_t.
+    ld.param.u64 %rd0, [rnngen_adagrad_parameters];
+    cvta.to.global.u64 %rd1, %rd0;
+    ld.param.u64 %rd2, [rnngen_adagrad_gradients];
+    cvta.to.global.u64 %rd3, %rd2;
+    ld.param.u64 %rd4, [rnngen_adagrad_sum];
+    cvta.to.global.u64 %rd5, %rd4;
+    ld.param.s32 %r0, [rnngen_adagrad_count];
+    ld.param.u64 %rd6, [rnngen_adagrad_guard];
+    cvta.to.global.u64 %rd7, %rd6;
+    ld.param.f32 %f0, [rnngen_adagrad_weightDecay];
+    ld.param.s32 %r1, [rnngen_adagrad_coupled];
+    setp.ne.s32 %p0, %r1, 0;
+    mov.u32 %r2, %ctaid.x;
+    mov.u32 %r3, %tid.x;
+    mad.lo.s32 %r4, %r2, 256, %r3;
+    ld.param.f32 %f3, [rnngen_adagrad_rate];
+    ld.param.f32 %f4, [rnngen_adagrad_epsilon];
+    setp.ge.s32 %p1, %r4, %r0;
+    @%p1 bra $L_end_0;
+    ld.global.f32 %f5, [%rd7];
+    abs.f32 %f6, %f5;
+    setp.lt.f32 %p2, %f6, 0f7F800000;
+    @!%p2 bra $L_end_0;
+    mul.wide.s32 %rd8, %r4, 4;
+    add.u64 %rd9, %rd1, %rd8;
+    ld.global.f32 %f1, [%rd9];
+    mul.wide.s32 %rd10, %r4, 4;
+    add.u64 %rd11, %rd3, %rd10;
+    ld.global.f32 %f7, [%rd11];
+    mul.rn.f32 %f8, %f1, %f0;
+    add.rn.f32 %f9, %f8, %f7;
+    selp.f32 %f10, %f9, %f7, %p0;
+    mov.f32 %f2, %f10;
+    mul.wide.s32 %rd12, %r4, 4;
+    add.u64 %rd13, %rd5, %rd12;
+    ld.global.f32 %f11, [%rd13];
+    mul.rn.f32 %f12, %f2, %f2;
+    add.rn.f32 %f13, %f11, %f12;
+    st.global.f32 [%rd13], %f13;
+    sqrt.rn.f32 %f14, %f13;
+    add.rn.f32 %f15, %f14, %f4;
+    div.rn.f32 %f16, %f2, %f15;
+    mul.rn.f32 %f17, %f16, %f3;
+    sub.rn.f32 %f18, %f1, %f17;
+    st.global.f32 [%rd9], %f18;
+$L_end_0:
+    ret;
+}
+
 .visible .entry rnngen_scatter_rows(
     .param .u64 rnngen_scatter_rows_dst,
     .param .u64 rnngen_scatter_rows_lengths,
@@ -3863,7 +4939,8 @@ $L_row_done_12:
     /// OddModel on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the
     /// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and
     /// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the
-    /// device (the same gradients as the CPU model's) into <see cref="GradientBuffer"/>. One call at a time per instance.
+    /// device (the same gradients as the CPU model's) into <see cref="GradientBuffer"/>; <see cref="Training"/> runs the
+    /// loss, clipping and optimiser steps there too. One call at a time per instance.
     /// </summary>
     /// <remarks>
     /// Layer0: 2 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
@@ -3878,6 +4955,8 @@ $L_row_done_12:
         private readonly global::RnnGen.Gpu.DeviceBuffer _lengths;
         private readonly global::RnnGen.Gpu.DeviceBuffer _barrier;
         private readonly global::RnnGen.Gpu.DeviceBuffer _outputs;
+        private readonly global::RnnGen.Gpu.GpuModule _module;
+        private global::RnnGen.Gpu.CudaTraining? _training;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_rnngen_copy;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_projection;
         private readonly global::RnnGen.Gpu.GpuKernel _kernel_layer0_persistent;
@@ -3910,6 +4989,7 @@ $L_row_done_12:
         {
             _device = device;
             global::RnnGen.Gpu.GpuModule module = device.LoadModule(CudaPtx);
+            _module = module;
             _kernel_rnngen_copy = device.GetKernel(module, "rnngen_copy");
             _kernel_layer0_projection = device.GetKernel(module, "layer0_projection");
             _kernel_layer0_persistent = device.GetKernel(module, "layer0_persistent");
@@ -3949,6 +5029,39 @@ $L_row_done_12:
             packed.CopyTo(_staging);
             ClearPadding(_staging); // whatever the padding holds must not reach a result
             _device.Upload<float>(_parameters, 0, _staging);
+        }
+
+        /// <summary>
+        /// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs
+        /// (<c>ComputeLoss</c>, into <c>OutputGradients</c>), the parameter gradients in the packed layout (<c>Gradients</c>),
+        /// clipping by global norm and the optimisers (<c>CreateOptimizer</c>), all without leaving the device.
+        /// </summary>
+        public global::RnnGen.Gpu.CudaTraining Training
+        {
+            get
+            {
+                ThrowIfDisposed();
+                return _training ??= new global::RnnGen.Gpu.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize);
+            }
+        }
+
+        /// <summary>Copies the weights on the device (e.g. after optimiser steps there) into <paramref name="packed"/>, the packed layout of <c>PackedParameters</c>; padding lanes read 0.</summary>
+        /// <param name="packed">Receives [PackedParameterLength] floats.</param>
+        /// <exception cref="global::System.ArgumentException">The span has the wrong length.</exception>
+        public void DownloadParameters(global::System.Span<float> packed)
+        {
+            ThrowIfDisposed();
+            global::RnnGen.Shapes.RequireLength(packed.Length, PackedParameterLength, "packed", "[PackedParameterLength]");
+            _device.Download<float>(_parameters, 0, packed);
+        }
+
+        /// <summary>Copies the weights on the device into a CPU model (to save a checkpoint, or to go on training or running on the CPU).</summary>
+        /// <param name="model">The CPU model that receives them.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="model"/> is null.</exception>
+        public void CopyParametersTo(OddModel model)
+        {
+            global::System.ArgumentNullException.ThrowIfNull(model);
+            DownloadParameters(model.PackedParameters);
         }
 
         /// <summary>Runs the network over a batch of sequences on the GPU: the same shapes and results as the CPU model's <c>Forward</c>.</summary>
@@ -4385,6 +5498,7 @@ $L_row_done_12:
             _lengths.Dispose();
             _barrier.Dispose();
             _outputs.Dispose();
+            _training?.Dispose();
             _gradients.Dispose();
             _backwardWorkspace.Dispose();
             _outputGradients.Dispose();
@@ -4404,375 +5518,166 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R0, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R0, ref xpBlockR0, (uint)(48 + 0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0R1, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0R1, ref xpBlockR1, (uint)(48 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 3);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        // Remaining 3 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 0);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 0);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            ops.Store(ai0R0, ref xpBlockR0, lane);
+                            ops.Store(af0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(ag0R0, ref xpBlockR0, 32 + lane);
+                            ops.Store(ao0R0, ref xpBlockR0, 48 + lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            ops.Store(ai0R1, ref xpBlockR1, lane);
+                            ops.Store(af0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(ag0R1, ref xpBlockR1, 32 + lane);
+                            ops.Store(ao0R1, ref xpBlockR1, 48 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(48 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                // Remaining 3 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ai1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(af1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(48 + lane + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     // Remaining 3 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai0, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af0, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag0, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao0, ref xpBlock, (uint)(48 + lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ai1, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(af1, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ag1, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ao1, ref xpBlock, (uint)(48 + lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 48 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    // Remaining 3 column(s), fixed at generation time.
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 0 * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 0);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ai0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = af0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = ag0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = ao0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ai1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = af1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = ag1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = ao1;
+                        ops.Store(ai0, ref xpBlock, lane);
+                        ops.Store(af0, ref xpBlock, 16 + lane);
+                        ops.Store(ag0, ref xpBlock, 32 + lane);
+                        ops.Store(ao0, ref xpBlock, 48 + lane);
                     }
                 }
             }
@@ -4785,170 +5690,177 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent_V512(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent_V256(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent_V128(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent_Scalar(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 4 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V512(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
-                ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k1, x1R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k2, x2R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k2, x2R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k2, x2R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k2, x2R1, ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192));
-                    ai0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
-                    ai0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208));
-                    af0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R0, af0R0_1);
-                    af0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k3, x3R1, af0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224));
-                    ag0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
-                    ag0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240));
-                    ao0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
-                    ao0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wi0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ai0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R0, ai0R0);
-                    ai0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wi0k0, x0R1, ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wf0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    af0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R0, af0R0);
-                    af0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wf0k0, x0R1, af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wg0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ag0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R0, ag0R0);
-                    ag0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wg0k0, x0R1, ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wo0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ao0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R0, ao0R0);
-                    ao0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wo0k0, x0R1, ao0R1);
-                }
-                ai0R0 = ai0R0 + ai0R0_1;
-                af0R0 = af0R0 + af0R0_1;
-                ag0R0 = ag0R0 + ag0R0_1;
-                ao0R0 = ao0R0 + ao0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR0, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR0, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR0, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR0, (uint)(0));
-                }
-                ai0R1 = ai0R1 + ai0R1_1;
-                af0R1 = af0R1 + af0R1_1;
-                ag0R1 = ag0R1 + ag0R1_1;
-                ao0R1 = ao0R1 + ao0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlockR1, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnitsR1, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnitsR1, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
+                    ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 128) + (block * 64));
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 32) + unit0);
+                    ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ai0R0_1 = ops.Zero;
+                        TVec af0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec af0R0_1 = ops.Zero;
+                        TVec ag0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec ag0R0_1 = ops.Zero;
+                        TVec ao0R0 = ops.Load(ref xpBlockR0, 48 + lane);
+                        TVec ao0R0_1 = ops.Zero;
+                        TVec ai0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ai0R1_1 = ops.Zero;
+                        TVec af0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec af0R1_1 = ops.Zero;
+                        TVec ag0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec ag0R1_1 = ops.Zero;
+                        TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
+                        TVec ao0R1_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                            TVec wi0k1 = ops.Load(ref wk, 64);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                            TVec wf0k1 = ops.Load(ref wk, 80);
+                            af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                            TVec wg0k1 = ops.Load(ref wk, 96);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                            TVec wo0k1 = ops.Load(ref wk, 112);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            TVec wi0k2 = ops.Load(ref wk, 128);
+                            ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                            TVec wf0k2 = ops.Load(ref wk, 144);
+                            af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                            TVec wg0k2 = ops.Load(ref wk, 160);
+                            ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                            TVec wo0k2 = ops.Load(ref wk, 176);
+                            ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                            TVec wi0k3 = ops.Load(ref wk, 192);
+                            ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                            ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                            TVec wf0k3 = ops.Load(ref wk, 208);
+                            af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                            af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                            TVec wg0k3 = ops.Load(ref wk, 224);
+                            ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                            ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                            TVec wo0k3 = ops.Load(ref wk, 240);
+                            ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                            ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec wi0k0 = ops.Load(ref wk, 0);
+                            ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                            ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                            TVec wf0k0 = ops.Load(ref wk, 16);
+                            af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                            af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                            TVec wg0k0 = ops.Load(ref wk, 32);
+                            ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                            ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                            TVec wo0k0 = ops.Load(ref wk, 48);
+                            ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                            ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                        }
+                        ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                        af0R0 = ops.Add(af0R0, af0R0_1);
+                        ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                        ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                        {
+                            TVec i = ops.Sigmoid(ai0R0);
+                            TVec f = ops.Sigmoid(af0R0);
+                            TVec g = ops.Tanh(ag0R0);
+                            TVec o = ops.Sigmoid(ao0R0);
+                            ops.Store(i, ref xpBlockR0, lane);
+                            ops.Store(f, ref xpBlockR0, 16 + lane);
+                            ops.Store(g, ref xpBlockR0, 32 + lane);
+                            ops.Store(o, ref xpBlockR0, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR0, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR0, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
+                        }
+                        ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                        af0R1 = ops.Add(af0R1, af0R1_1);
+                        ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                        ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                        {
+                            TVec i = ops.Sigmoid(ai0R1);
+                            TVec f = ops.Sigmoid(af0R1);
+                            TVec g = ops.Tanh(ag0R1);
+                            TVec o = ops.Sigmoid(ao0R1);
+                            ops.Store(i, ref xpBlockR1, lane);
+                            ops.Store(f, ref xpBlockR1, 16 + lane);
+                            ops.Store(g, ref xpBlockR1, 32 + lane);
+                            ops.Store(o, ref xpBlockR1, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR1, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnitsR1, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -4958,415 +5870,70 @@ $L_row_done_12:
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
                 ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
                 ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ai0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ai0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> af0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> af0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ag0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ag0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ao0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> ao0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x1, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x1, ao0_1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(192)), x3, ai0_1);
-                    af0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(208)), x3, af0_1);
-                    ag0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(224)), x3, ag0_1);
-                    ao0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(240)), x3, ao0_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                }
-                ai0 = ai0 + ai0_1;
-                af0 = af0 + af0_1;
-                ag0 = ag0 + ag0_1;
-                ao0 = ao0 + ao0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector512<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector512<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector512<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector512<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 4 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V256(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ai0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> af0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ag0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ao0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ai1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> af1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ag1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ao1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(48 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x1, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x1, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x2, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x2, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x2, ao1);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(200)), x3, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(216)), x3, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(232)), x3, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(248)), x3, ao1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                    af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                    ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                    ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                    ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ai1);
-                    af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, af1);
-                    ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, ag1);
-                    ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x0, ao1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 0));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(0)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(0));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(i, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(f, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(g, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o, ref xpBlock, (uint)(48 + 8));
-                    // c(t) = f ⊙ c(t-1) + i ⊙ g
-                    global::System.Runtime.Intrinsics.Vector256<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevUnits, (uint)(8)), i * g);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(cNew, ref cUnits, (uint)(8));
-                    // h(t) = o ⊙ tanh(c(t))
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 2 vectors per gate × 4 gates × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_V128(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> ai0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> af0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane));
-                    global::System.Runtime.Intrinsics.Vector128<float> ai1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> af1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ag1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + lane + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> ao1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(48 + lane + 4));
+                    TVec ai0 = ops.Load(ref xpBlock, lane);
+                    TVec ai0_1 = ops.Zero;
+                    TVec af0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec af0_1 = ops.Zero;
+                    TVec ag0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec ag0_1 = ops.Zero;
+                    TVec ao0 = ops.Load(ref xpBlock, 48 + lane);
+                    TVec ao0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                        global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                        global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(192)), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(208)), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(224)), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(240)), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(196)), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(212)), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(228)), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(244)), x3, ao1);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                        ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                        af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                        ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                        ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x0, ao1);
+                        TVec x0 = ops.Create(xk);
+                        ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                        af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                        ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                        ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
                     }
+                    ai0 = ops.Add(ai0, ai0_1);
+                    af0 = ops.Add(af0, af0_1);
+                    ag0 = ops.Add(ag0, ag0_1);
+                    ao0 = ops.Add(ao0, ao0_1);
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane));
+                        TVec i = ops.Sigmoid(ai0);
+                        TVec f = ops.Sigmoid(af0);
+                        TVec g = ops.Tanh(ag0);
+                        TVec o = ops.Sigmoid(ao0);
+                        ops.Store(i, ref xpBlock, lane);
+                        ops.Store(f, ref xpBlock, 16 + lane);
+                        ops.Store(g, ref xpBlock, 32 + lane);
+                        ops.Store(o, ref xpBlock, 48 + lane);
                         // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane));
+                        TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
+                        ops.Store(cNew, ref cUnits, lane);
                         // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane));
-                    }
-                    {
-                        global::System.Runtime.Intrinsics.Vector128<float> i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        global::System.Runtime.Intrinsics.Vector128<float> f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        global::System.Runtime.Intrinsics.Vector128<float> g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        global::System.Runtime.Intrinsics.Vector128<float> o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(i, ref xpBlock, (uint)(lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(f, ref xpBlock, (uint)(16 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(g, ref xpBlock, (uint)(32 + lane + 4));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o, ref xpBlock, (uint)(48 + lane + 4));
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        global::System.Runtime.Intrinsics.Vector128<float> cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevUnits, (uint)(lane + 4)), i * g);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(cNew, ref cUnits, (uint)(lane + 4));
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(o * global::RnnGen.Numerics.VectorMath.Tanh(cNew), ref hUnits, (uint)(lane + 4));
-                    }
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 2 lanes per gate × 4 gates × 1 row in flight, 8 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent_Scalar(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1088);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (block * 64));
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + unit0);
-                ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 2)
-                {
-                    float ai0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float af0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ag0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float ao0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane);
-                    float ai1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float af1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ag1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float ao1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1);
-                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
-                    for (int k = 0; k < 16; k += 4)
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x1, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x1, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x1, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x1, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x2, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x2, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x2, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x2, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x2, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x2, ao1);
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 192), x3, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 208), x3, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 224), x3, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 240), x3, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 193), x3, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 209), x3, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 225), x3, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 241), x3, ao1);
-                    }
-                    // Remaining 1 column(s), fixed at generation time.
-                    {
-                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 64);
-                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        ai0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ai0);
-                        af0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, af0);
-                        ag0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, ag0);
-                        ao0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x0, ao0);
-                        ai1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ai1);
-                        af1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, af1);
-                        ag1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, ag1);
-                        ao1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x0, ao1);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai0);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af0);
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag0);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
-                    }
-                    {
-                        float i = global::RnnGen.Numerics.VectorMath.Sigmoid(ai1);
-                        float f = global::RnnGen.Numerics.VectorMath.Sigmoid(af1);
-                        float g = global::RnnGen.Numerics.VectorMath.Tanh(ag1);
-                        float o = global::RnnGen.Numerics.VectorMath.Sigmoid(ao1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = i;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = f;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = g;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 48 + lane + 1) = o;
-                        // c(t) = f ⊙ c(t-1) + i ⊙ g
-                        float cNew = global::RnnGen.Numerics.VectorMath.MultiplyAdd(f, global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevUnits, lane + 1), i * g);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref cUnits, lane + 1) = cNew;
-                        // h(t) = o ⊙ tanh(c(t))
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = o * global::RnnGen.Numerics.VectorMath.Tanh(cNew);
+                        ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
                     }
                 }
             }
@@ -5380,699 +5947,221 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection_V512(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection_V256(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection_V128(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer1Projection_Scalar(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        else Layer1Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 3 gates × 3 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V512(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
             ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
             int row = 0;
-            for (; row + 3 <= rows; row += 3)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 3 <= rows; row += 3)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R2, az0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R2, ar0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R2, az0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
-                    ar0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_1);
-                    az0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R2, az0R2_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    ar0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R2, ar0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    az0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R2, az0R2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                }
-                ar0R0 = ar0R0 + ar0R0_1;
-                az0R0 = az0R0 + az0R0_1;
-                an0R0 = an0R0 + an0R0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                ar0R1 = ar0R1 + ar0R1_1;
-                az0R1 = az0R1 + az0R1_1;
-                an0R1 = an0R1 + an0R1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                ar0R2 = ar0R2 + ar0R2_1;
-                az0R2 = az0R2 + az0R2_1;
-                an0R2 = an0R2 + an0R2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0R2, ref xpBlockR2, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0R2, ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0R2, ref xpBlockR2, (uint)(32 + 0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ar0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R0_1 = ops.Zero;
+                        TVec az0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R0_1 = ops.Zero;
+                        TVec an0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R0_1 = ops.Zero;
+                        TVec ar0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R1_1 = ops.Zero;
+                        TVec az0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R1_1 = ops.Zero;
+                        TVec an0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R1_1 = ops.Zero;
+                        TVec ar0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0R2_1 = ops.Zero;
+                        TVec az0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0R2_1 = ops.Zero;
+                        TVec an0R2 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec an0R2_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                            TVec wn0k0 = ops.Load(ref wk, 32);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            TVec wr0k1 = ops.Load(ref wk, 48);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                            ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                            TVec wz0k1 = ops.Load(ref wk, 64);
+                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                            az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                            TVec wn0k1 = ops.Load(ref wk, 80);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            TVec wr0k2 = ops.Load(ref wk, 96);
+                            ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                            ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                            TVec wz0k2 = ops.Load(ref wk, 112);
+                            az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                            az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                            TVec wn0k2 = ops.Load(ref wk, 128);
+                            an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                            TVec wr0k3 = ops.Load(ref wk, 144);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                            ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                            TVec wz0k3 = ops.Load(ref wk, 160);
+                            az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                            az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                            TVec wn0k3 = ops.Load(ref wk, 176);
+                            an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                            TVec wn0k0 = ops.Load(ref wk, 32);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                        }
+                        ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                        az0R0 = ops.Add(az0R0, az0R0_1);
+                        an0R0 = ops.Add(an0R0, an0R0_1);
+                        {
+                            ops.Store(ar0R0, ref xpBlockR0, lane);
+                            ops.Store(az0R0, ref xpBlockR0, 16 + lane);
+                            ops.Store(an0R0, ref xpBlockR0, 32 + lane);
+                        }
+                        ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                        az0R1 = ops.Add(az0R1, az0R1_1);
+                        an0R1 = ops.Add(an0R1, an0R1_1);
+                        {
+                            ops.Store(ar0R1, ref xpBlockR1, lane);
+                            ops.Store(az0R1, ref xpBlockR1, 16 + lane);
+                            ops.Store(an0R1, ref xpBlockR1, 32 + lane);
+                        }
+                        ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                        az0R2 = ops.Add(az0R2, az0R2_1);
+                        an0R2 = ops.Add(an0R2, an0R2_1);
+                        {
+                            ops.Store(ar0R2, ref xpBlockR2, lane);
+                            ops.Store(az0R2, ref xpBlockR2, 16 + lane);
+                            ops.Store(an0R2, ref xpBlockR2, 32 + lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x1, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x1, an0_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(144)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(160)), x3, az0_1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(176)), x3, an0_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                }
-                ar0 = ar0 + ar0_1;
-                az0 = az0 + az0_1;
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 3 gates × 2 rows in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V256(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            int row = 0;
-            for (; row + 2 <= rows; row += 2)
-            {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1R0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1R1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R0 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3R1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k1, x1R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k1, x1R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k1, x1R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k2, x2R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k2, x2R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k2 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k2, x2R1, an1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k3, x3R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k3, x3R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k3 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k3, x3R1, an1R1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R0 = global::System.Runtime.Intrinsics.Vector256.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0R1 = global::System.Runtime.Intrinsics.Vector256.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn0k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wr1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8));
-                    ar1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R0, ar1R0);
-                    ar1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr1k0, x0R1, ar1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wz1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24));
-                    az1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R0, az1R0);
-                    az1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz1k0, x0R1, az1R1);
-                    global::System.Runtime.Intrinsics.Vector256<float> wn1k0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40));
-                    an1R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R0, an1R0);
-                    an1R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn1k0, x0R1, an1R1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R0, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R0, ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R0, ref xpBlockR0, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R0, ref xpBlockR0, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R0, ref xpBlockR0, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R0, ref xpBlockR0, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0R1, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0R1, ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0R1, ref xpBlockR1, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1R1, ref xpBlockR1, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1R1, ref xpBlockR1, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1R1, ref xpBlockR1, (uint)(32 + 8));
-                }
-            }
-            for (; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x1, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(136)), x2, an1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(152)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(168)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(184)), x3, an1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x0, an1);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ar1, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 3 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_V128(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 0)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 4)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 8)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(16 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(16 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bIh, (uint)(32 + 12)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bHh, (uint)(32 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x1, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x1, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x1, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x1, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x1, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x1, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x1, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x1, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x2, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(128)), x2, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x2, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(132)), x2, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x2, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(136)), x2, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x2, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(140)), x2, an3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(144)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(160)), x3, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(176)), x3, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(148)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(164)), x3, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(180)), x3, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(152)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(168)), x3, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(184)), x3, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(156)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(172)), x3, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(188)), x3, an3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x0, an0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x0, an1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x0, an2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x0, an3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar0, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az0, ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an0, ref xpBlock, (uint)(32 + 0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar1, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az1, ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an1, ref xpBlock, (uint)(32 + 4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar2, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az2, ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an2, ref xpBlock, (uint)(32 + 8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ar3, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(az3, ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(an3, ref xpBlock, (uint)(32 + 12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 3 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Projection_Scalar(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);
-            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
-            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane);
-                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane);
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane);
-                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 1);
-                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 1);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 1) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 1);
-                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 2);
-                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 2);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 2) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 2);
-                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, lane + 3);
-                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 16 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 16 + lane + 3);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bIh, 32 + lane + 3) + global::System.Runtime.CompilerServices.Unsafe.Add(ref bHh, 32 + lane + 3);
+                    TVec ar0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ar0_1 = ops.Zero;
+                    TVec az0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                    TVec az0_1 = ops.Zero;
+                    TVec an0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                    TVec an0_1 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x1, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x1, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x1, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x1, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x1, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x1, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x1, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x1, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x2, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 128), x2, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x2, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 129), x2, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x2, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 130), x2, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x2, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 131), x2, an3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 144), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 160), x3, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 176), x3, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 145), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 161), x3, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 177), x3, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 146), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 162), x3, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 178), x3, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 147), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 163), x3, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 179), x3, an3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 48);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x0, an0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x0, an1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x0, an2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x0, an3);
+                        TVec x0 = ops.Create(xk);
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
                     }
+                    ar0 = ops.Add(ar0, ar0_1);
+                    az0 = ops.Add(az0, az0_1);
+                    an0 = ops.Add(an0, an0_1);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = ar0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = az0;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = an0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = ar1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = az1;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = an1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = ar2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = az2;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = an2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = ar3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = az3;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = an3;
+                        ops.Store(ar0, ref xpBlock, lane);
+                        ops.Store(az0, ref xpBlock, 16 + lane);
+                        ops.Store(an0, ref xpBlock, 32 + lane);
                     }
                 }
             }
@@ -6084,116 +6173,123 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Gates(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates_V512(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates_V256(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates_V128(ref w, ref xp, ref hPrev, ref resetHidden, rows);
-        else Layer1Gates_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Gates<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
+        else Layer1Gates<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 2 gates × 2 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 2 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
+    private static void Layer1Gates<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 2 <= rows; row += 2)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
-                ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
-                ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 2 <= rows; row += 2)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ar0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
-                    ar0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    az0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R0, az0R0_1);
-                    az0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k1, x1R1, az0R1_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64));
-                    ar0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
-                    ar0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80));
-                    az0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R0, az0R0_2);
-                    az0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k2, x2R1, az0R1_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96));
-                    ar0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
-                    ar0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112));
-                    az0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R0, az0R0_3);
-                    az0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k3, x3R1, az0R1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wr0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ar0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R0, ar0R0);
-                    ar0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wr0k0, x0R1, ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wz0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    az0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R0, az0R0);
-                    az0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wz0k0, x0R1, az0R1);
-                }
-                ar0R0 = ar0R0 + ar0R0_1 + ar0R0_2 + ar0R0_3;
-                az0R0 = az0R0 + az0R0_1 + az0R0_2 + az0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR0, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R0), ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)), ref rhUnitsR0, (uint)(0));
-                }
-                ar0R1 = ar0R1 + ar0R1_1 + ar0R1_2 + ar0R1_3;
-                az0R1 = az0R1 + az0R1_1 + az0R1_2 + az0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlockR1, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0R1), ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)), ref rhUnitsR1, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                    ref float rhUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                    ref float rhUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row + 1) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ar0R0 = ops.Load(ref xpBlockR0, lane);
+                        TVec ar0R0_1 = ops.Zero;
+                        TVec ar0R0_2 = ops.Zero;
+                        TVec ar0R0_3 = ops.Zero;
+                        TVec az0R0 = ops.Load(ref xpBlockR0, 16 + lane);
+                        TVec az0R0_1 = ops.Zero;
+                        TVec az0R0_2 = ops.Zero;
+                        TVec az0R0_3 = ops.Zero;
+                        TVec ar0R1 = ops.Load(ref xpBlockR1, lane);
+                        TVec ar0R1_1 = ops.Zero;
+                        TVec ar0R1_2 = ops.Zero;
+                        TVec ar0R1_3 = ops.Zero;
+                        TVec az0R1 = ops.Load(ref xpBlockR1, 16 + lane);
+                        TVec az0R1_1 = ops.Zero;
+                        TVec az0R1_2 = ops.Zero;
+                        TVec az0R1_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                            TVec wr0k1 = ops.Load(ref wk, 32);
+                            ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                            ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                            TVec wz0k1 = ops.Load(ref wk, 48);
+                            az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                            az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                            TVec wr0k2 = ops.Load(ref wk, 64);
+                            ar0R0_2 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0_2);
+                            ar0R1_2 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1_2);
+                            TVec wz0k2 = ops.Load(ref wk, 80);
+                            az0R0_2 = ops.MultiplyAdd(wz0k2, x2R0, az0R0_2);
+                            az0R1_2 = ops.MultiplyAdd(wz0k2, x2R1, az0R1_2);
+                            TVec wr0k3 = ops.Load(ref wk, 96);
+                            ar0R0_3 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_3);
+                            ar0R1_3 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_3);
+                            TVec wz0k3 = ops.Load(ref wk, 112);
+                            az0R0_3 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_3);
+                            az0R1_3 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec wr0k0 = ops.Load(ref wk, 0);
+                            ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                            ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                            TVec wz0k0 = ops.Load(ref wk, 16);
+                            az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                            az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                        }
+                        ar0R0 = ops.Add(ops.Add(ops.Add(ar0R0, ar0R0_1), ar0R0_2), ar0R0_3);
+                        az0R0 = ops.Add(ops.Add(ops.Add(az0R0, az0R0_1), az0R0_2), az0R0_3);
+                        {
+                            TVec r = ops.Sigmoid(ar0R0);
+                            ops.Store(r, ref xpBlockR0, lane);
+                            ops.Store(ops.Sigmoid(az0R0), ref xpBlockR0, 16 + lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR0, lane)), ref rhUnitsR0, lane);
+                        }
+                        ar0R1 = ops.Add(ops.Add(ops.Add(ar0R1, ar0R1_1), ar0R1_2), ar0R1_3);
+                        az0R1 = ops.Add(ops.Add(ops.Add(az0R1, az0R1_1), az0R1_2), az0R1_3);
+                        {
+                            TVec r = ops.Sigmoid(ar0R1);
+                            ops.Store(r, ref xpBlockR1, lane);
+                            ops.Store(ops.Sigmoid(az0R1), ref xpBlockR1, 16 + lane);
+                            ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnitsR1, lane)), ref rhUnitsR1, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -6202,342 +6298,49 @@ $L_row_done_12:
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
                 ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ar0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ar0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> az0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> az0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                    ar0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(64)), x2, ar0_2);
-                    az0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(80)), x2, az0_2);
-                    ar0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_3);
-                    az0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(112)), x3, az0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                }
-                ar0 = ar0 + ar0_1 + ar0_2 + ar0_3;
-                az0 = az0 + az0_1 + az0_2 + az0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ar0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ar0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> az0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> az0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ar1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ar1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> az1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> az1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x1, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x1, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x1, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x1, az1_1);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(72)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(88)), x2, az1);
-                    ar0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(96)), x3, ar0_1);
-                    az0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(112)), x3, az0_1);
-                    ar1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(104)), x3, ar1_1);
-                    az1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(120)), x3, az1_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x0, az1);
-                }
-                ar0 = ar0 + ar0_1;
-                az0 = az0 + az0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                ar1 = ar1 + ar1_1;
-                az1 = az1 + az1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 2 gates × 1 row in flight, 1 pass over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ar0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> az0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> ar1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> az1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> ar2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> az2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> ar3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> az3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x1, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x1, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x1, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x1, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x1, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x1, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x1, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x1, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(64)), x2, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(80)), x2, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(68)), x2, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(84)), x2, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(72)), x2, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(88)), x2, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(76)), x2, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(92)), x2, az3);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(96)), x3, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(112)), x3, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(100)), x3, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(116)), x3, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(104)), x3, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(120)), x3, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(108)), x3, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(124)), x3, az3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ar0);
-                    az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x0, az0);
-                    ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ar1);
-                    az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x0, az1);
-                    ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ar2);
-                    az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x0, az2);
-                    ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ar3);
-                    az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x0, az3);
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az0), ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)), ref rhUnits, (uint)(0));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az1), ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)), ref rhUnits, (uint)(4));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az2), ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)), ref rhUnits, (uint)(8));
-                }
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r, ref xpBlock, (uint)(12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.Sigmoid(az3), ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(r * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)), ref rhUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 4 lanes per gate × 2 gates × 1 row in flight, 4 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Gates_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 544);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
-                ref float rhUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    float ar0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane);
-                    float az0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                    float ar1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1);
-                    float az1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                    float ar2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2);
-                    float az2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                    float ar3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3);
-                    float az3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
+                    TVec ar0 = ops.Load(ref xpBlock, lane);
+                    TVec ar0_1 = ops.Zero;
+                    TVec ar0_2 = ops.Zero;
+                    TVec ar0_3 = ops.Zero;
+                    TVec az0 = ops.Load(ref xpBlock, 16 + lane);
+                    TVec az0_1 = ops.Zero;
+                    TVec az0_2 = ops.Zero;
+                    TVec az0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x1, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x1, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x1, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x1, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x1, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x1, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x1, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x1, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 64), x2, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 80), x2, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 65), x2, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 81), x2, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 66), x2, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 82), x2, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 67), x2, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 83), x2, az3);
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 96), x3, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 112), x3, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 97), x3, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 113), x3, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 98), x3, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 114), x3, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 99), x3, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 115), x3, az3);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                        ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 32), x1, ar0_1);
+                        az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, az0_1);
+                        ar0_2 = ops.MultiplyAdd(ops.Load(ref wk, 64), x2, ar0_2);
+                        az0_2 = ops.MultiplyAdd(ops.Load(ref wk, 80), x2, az0_2);
+                        ar0_3 = ops.MultiplyAdd(ops.Load(ref wk, 96), x3, ar0_3);
+                        az0_3 = ops.MultiplyAdd(ops.Load(ref wk, 112), x3, az0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 32);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        ar0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ar0);
-                        az0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x0, az0);
-                        ar1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ar1);
-                        az1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x0, az1);
-                        ar2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ar2);
-                        az2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x0, az2);
-                        ar3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ar3);
-                        az3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x0, az3);
+                        TVec x0 = ops.Create(xk);
+                        ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                        az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
                     }
+                    ar0 = ops.Add(ops.Add(ops.Add(ar0, ar0_1), ar0_2), ar0_3);
+                    az0 = ops.Add(ops.Add(ops.Add(az0, az0_1), az0_2), az0_3);
                     {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane) = global::RnnGen.Numerics.VectorMath.Sigmoid(az0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 1) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1) = global::RnnGen.Numerics.VectorMath.Sigmoid(az1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 1) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 2) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2) = global::RnnGen.Numerics.VectorMath.Sigmoid(az2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 2) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2);
-                    }
-                    {
-                        float r = global::RnnGen.Numerics.VectorMath.Sigmoid(ar3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, lane + 3) = r;
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3) = global::RnnGen.Numerics.VectorMath.Sigmoid(az3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref rhUnits, lane + 3) = r * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3);
+                        TVec r = ops.Sigmoid(ar0);
+                        ops.Store(r, ref xpBlock, lane);
+                        ops.Store(ops.Sigmoid(az0), ref xpBlock, 16 + lane);
+                        ops.Store(ops.Multiply(r, ops.Load(ref hPrevUnits, lane)), ref rhUnits, lane);
                     }
                 }
             }
@@ -6549,145 +6352,152 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1Candidate(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate_V512(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate_V256(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate_V128(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
-        else Layer1Candidate_Scalar(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1Candidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
+        else Layer1Candidate<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref resetHidden, ref hNext, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V512(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
+    private static void Layer1Candidate<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
-                ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
-                ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
-                ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
-                ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
-                ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
-                ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
-                ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
-                ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
-                ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    an0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R0, an0R0_1);
-                    an0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R1, an0R1_1);
-                    an0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R2, an0R2_1);
-                    an0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k1, x1R3, an0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    an0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R0, an0R0_2);
-                    an0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R1, an0R1_2);
-                    an0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R2, an0R2_2);
-                    an0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k2, x2R3, an0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    an0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R0, an0R0_3);
-                    an0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R1, an0R1_3);
-                    an0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R2, an0R2_3);
-                    an0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k3, x3R3, an0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wn0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    an0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R0, an0R0);
-                    an0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R1, an0R1);
-                    an0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R2, an0R2);
-                    an0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wn0k0, x0R3, an0R3);
-                }
-                an0R0 = an0R0 + an0R0_1 + an0R0_2 + an0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR0, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR0, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR0, (uint)(0)) - n, n), ref hUnitsR0, (uint)(0));
-                }
-                an0R1 = an0R1 + an0R1_1 + an0R1_2 + an0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R1);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR1, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR1, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR1, (uint)(0)) - n, n), ref hUnitsR1, (uint)(0));
-                }
-                an0R2 = an0R2 + an0R2_1 + an0R2_2 + an0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R2);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR2, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR2, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR2, (uint)(0)) - n, n), ref hUnitsR2, (uint)(0));
-                }
-                an0R3 = an0R3 + an0R3_1 + an0R3_2 + an0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0R3);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlockR3, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlockR3, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnitsR3, (uint)(0)) - n, n), ref hUnitsR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
+                    ref float xpBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
+                    ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 1) * 32);
+                    ref float xpBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 1) * 96) + (block * 48));
+                    ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 1) * 32) + unit0);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 32) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 2) * 32);
+                    ref float xpBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 2) * 96) + (block * 48));
+                    ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 2) * 32) + unit0);
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 32) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row + 3) * 32);
+                    ref float xpBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row + 3) * 96) + (block * 48));
+                    ref float hPrevUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row + 3) * 32) + unit0);
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 32) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec an0R0 = ops.Load(ref xpBlockR0, 32 + lane);
+                        TVec an0R0_1 = ops.Zero;
+                        TVec an0R0_2 = ops.Zero;
+                        TVec an0R0_3 = ops.Zero;
+                        TVec an0R1 = ops.Load(ref xpBlockR1, 32 + lane);
+                        TVec an0R1_1 = ops.Zero;
+                        TVec an0R1_2 = ops.Zero;
+                        TVec an0R1_3 = ops.Zero;
+                        TVec an0R2 = ops.Load(ref xpBlockR2, 32 + lane);
+                        TVec an0R2_1 = ops.Zero;
+                        TVec an0R2_2 = ops.Zero;
+                        TVec an0R2_3 = ops.Zero;
+                        TVec an0R3 = ops.Load(ref xpBlockR3, 32 + lane);
+                        TVec an0R3_1 = ops.Zero;
+                        TVec an0R3_2 = ops.Zero;
+                        TVec an0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                            TVec wn0k1 = ops.Load(ref wk, 16);
+                            an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                            an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                            an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                            an0R3_1 = ops.MultiplyAdd(wn0k1, x1R3, an0R3_1);
+                            TVec wn0k2 = ops.Load(ref wk, 32);
+                            an0R0_2 = ops.MultiplyAdd(wn0k2, x2R0, an0R0_2);
+                            an0R1_2 = ops.MultiplyAdd(wn0k2, x2R1, an0R1_2);
+                            an0R2_2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2_2);
+                            an0R3_2 = ops.MultiplyAdd(wn0k2, x2R3, an0R3_2);
+                            TVec wn0k3 = ops.Load(ref wk, 48);
+                            an0R0_3 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_3);
+                            an0R1_3 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_3);
+                            an0R2_3 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_3);
+                            an0R3_3 = ops.MultiplyAdd(wn0k3, x3R3, an0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wn0k0 = ops.Load(ref wk, 0);
+                            an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                            an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                            an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                            an0R3 = ops.MultiplyAdd(wn0k0, x0R3, an0R3);
+                        }
+                        an0R0 = ops.Add(ops.Add(ops.Add(an0R0, an0R0_1), an0R0_2), an0R0_3);
+                        {
+                            TVec n = ops.Tanh(an0R0);
+                            ops.Store(n, ref xpBlockR0, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR0, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR0, lane), n), n), ref hUnitsR0, lane);
+                        }
+                        an0R1 = ops.Add(ops.Add(ops.Add(an0R1, an0R1_1), an0R1_2), an0R1_3);
+                        {
+                            TVec n = ops.Tanh(an0R1);
+                            ops.Store(n, ref xpBlockR1, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR1, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR1, lane), n), n), ref hUnitsR1, lane);
+                        }
+                        an0R2 = ops.Add(ops.Add(ops.Add(an0R2, an0R2_1), an0R2_2), an0R2_3);
+                        {
+                            TVec n = ops.Tanh(an0R2);
+                            ops.Store(n, ref xpBlockR2, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR2, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR2, lane), n), n), ref hUnitsR2, lane);
+                        }
+                        an0R3 = ops.Add(ops.Add(ops.Add(an0R3, an0R3_1), an0R3_2), an0R3_3);
+                        {
+                            TVec n = ops.Tanh(an0R3);
+                            ops.Store(n, ref xpBlockR3, 32 + lane);
+                            TVec z = ops.Load(ref xpBlockR3, 16 + lane);
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR3, lane), n), n), ref hUnitsR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
@@ -6696,328 +6506,39 @@ $L_row_done_12:
                 ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
                 ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
                 ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> an0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector512<float> an0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> an0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V256(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> an0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector256<float> an0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector256<float> an1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> an1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, an1_1);
-                    an0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, an0_2);
-                    an1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, an1_2);
-                    an0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, an0_3);
-                    an1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, an1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, an1);
-                }
-                an0 = an0 + an0_1 + an0_2 + an0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1 + an1_2 + an1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_V128(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> an0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 0));
-                global::System.Runtime.Intrinsics.Vector128<float> an0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 4));
-                global::System.Runtime.Intrinsics.Vector128<float> an1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 8));
-                global::System.Runtime.Intrinsics.Vector128<float> an2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> an3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(32 + 12));
-                global::System.Runtime.Intrinsics.Vector128<float> an3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, an3_1);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, an3);
-                    an0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, an0_1);
-                    an1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, an1_1);
-                    an2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, an2_1);
-                    an3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, an3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, an0);
-                    an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, an1);
-                    an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, an2);
-                    an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, an3);
-                }
-                an0 = an0 + an0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 0));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 0));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(0)) - n, n), ref hUnits, (uint)(0));
-                }
-                an1 = an1 + an1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 4));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 4));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(4)) - n, n), ref hUnits, (uint)(4));
-                }
-                an2 = an2 + an2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 8));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 8));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(8)) - n, n), ref hUnits, (uint)(8));
-                }
-                an3 = an3 + an3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(n, ref xpBlock, (uint)(32 + 12));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref xpBlock, (uint)(16 + 12));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevUnits, (uint)(12)) - n, n), ref hUnits, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1Candidate_Scalar(ref float w, ref float xp, ref float hPrev, ref float resetHidden, ref float hNext, int rows)
-    {
-        for (int block = 0; block < 2; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref resetHidden, (row) * 32);
-                ref float xpBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (block * 48));
-                ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, ((row) * 32) + unit0);
-                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float an0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane);
-                    float an1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1);
-                    float an2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2);
-                    float an3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3);
-                    float an4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4);
-                    float an5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5);
-                    float an6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6);
-                    float an7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7);
+                    TVec an0 = ops.Load(ref xpBlock, 32 + lane);
+                    TVec an0_1 = ops.Zero;
+                    TVec an0_2 = ops.Zero;
+                    TVec an0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, an7);
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, an7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
+                        an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, an0_1);
+                        an0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, an0_2);
+                        an0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, an0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        an0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, an0);
-                        an1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, an1);
-                        an2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, an2);
-                        an3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, an3);
-                        an4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, an4);
-                        an5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, an5);
-                        an6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, an6);
-                        an7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, an7);
+                        TVec x0 = ops.Create(xk);
+                        an0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, an0);
                     }
+                    an0 = ops.Add(ops.Add(ops.Add(an0, an0_1), an0_2), an0_3);
                     {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an0);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 1) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 1);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 1) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 1) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 2) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 2) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 2) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 3) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 3);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 3) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 3) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an4);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 4) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 4);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 4) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 4) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an5);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 5) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 5);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 5) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 5) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an6);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 6) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 6);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 6) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 6) - n, n);
-                    }
-                    {
-                        float n = global::RnnGen.Numerics.VectorMath.Tanh(an7);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 32 + lane + 7) = n;
-                        float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref xpBlock, 16 + lane + 7);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref hUnits, lane + 7) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(z, global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevUnits, lane + 7) - n, n);
+                        TVec n = ops.Tanh(an0);
+                        ops.Store(n, ref xpBlock, 32 + lane);
+                        TVec z = ops.Load(ref xpBlock, 16 + lane);
+                        ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
                     }
                 }
             }
@@ -7028,406 +6549,169 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void HeadProjection(ref float w, ref float bias, ref float input, ref float y, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection_V512(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection_V256(ref w, ref bias, ref input, ref y, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection_V128(ref w, ref bias, ref input, ref y, rows);
-        else HeadProjection_Scalar(ref w, ref bias, ref input, ref y, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref bias, ref input, ref y, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) HeadProjection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref bias, ref input, ref y, rows);
+        else HeadProjection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref bias, ref input, ref y, rows);
     }
 
-    // Vector512<float> (16 lanes): 1 vector per gate × 1 gate × 4 rows in flight, 1 pass over each block of 16 units,
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V512(ref float w, ref float bias, ref float input, ref float y, int rows)
+    private static void HeadProjection<TOps, TVec>(ref float w, ref float bias, ref float input, ref float y, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int block = 0; block < 1; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
             int unit0 = block * 16;
             ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
             int row = 0;
-            for (; row + 4 <= rows; row += 4)
+            if (ops.WideRegisterFile)
             {
-                ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
-                ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
-                ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
-                ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
-                ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
-                ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0R3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (; row + 4 <= rows; row += 4)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R0 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3R3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16));
-                    ay0R0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
-                    ay0R1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
-                    ay0R2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
-                    ay0R3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32));
-                    ay0R0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
-                    ay0R1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
-                    ay0R2_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
-                    ay0R3_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48));
-                    ay0R0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
-                    ay0R1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
-                    ay0R2_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
-                    ay0R3_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R0 = global::System.Runtime.Intrinsics.Vector512.Create(xkR0);
-                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R1 = global::System.Runtime.Intrinsics.Vector512.Create(xkR1);
-                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R2 = global::System.Runtime.Intrinsics.Vector512.Create(xkR2);
-                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0R3 = global::System.Runtime.Intrinsics.Vector512.Create(xkR3);
-                    global::System.Runtime.Intrinsics.Vector512<float> wy0k0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0));
-                    ay0R0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R0, ay0R0);
-                    ay0R1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R1, ay0R1);
-                    ay0R2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R2, ay0R2);
-                    ay0R3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(wy0k0, x0R3, ay0R3);
-                }
-                ay0R0 = ay0R0 + ay0R0_1 + ay0R0_2 + ay0R0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R0, ref yBlockR0, (uint)(0));
-                }
-                ay0R1 = ay0R1 + ay0R1_1 + ay0R1_2 + ay0R1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R1, ref yBlockR1, (uint)(0));
-                }
-                ay0R2 = ay0R2 + ay0R2_1 + ay0R2_2 + ay0R2_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R2, ref yBlockR2, (uint)(0));
-                }
-                ay0R3 = ay0R3 + ay0R3_1 + ay0R3_2 + ay0R3_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0R3, ref yBlockR3, (uint)(0));
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+                    ref float yBlockR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32);
+                    ref float yBlockR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 1) * 16) + unit0);
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32);
+                    ref float yBlockR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 2) * 16) + unit0);
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32);
+                    ref float yBlockR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row + 3) * 16) + unit0);
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ay0R0 = ops.Load(ref bBlock, lane);
+                        TVec ay0R0_1 = ops.Zero;
+                        TVec ay0R0_2 = ops.Zero;
+                        TVec ay0R0_3 = ops.Zero;
+                        TVec ay0R1 = ops.Load(ref bBlock, lane);
+                        TVec ay0R1_1 = ops.Zero;
+                        TVec ay0R1_2 = ops.Zero;
+                        TVec ay0R1_3 = ops.Zero;
+                        TVec ay0R2 = ops.Load(ref bBlock, lane);
+                        TVec ay0R2_1 = ops.Zero;
+                        TVec ay0R2_2 = ops.Zero;
+                        TVec ay0R2_3 = ops.Zero;
+                        TVec ay0R3 = ops.Load(ref bBlock, lane);
+                        TVec ay0R3_1 = ops.Zero;
+                        TVec ay0R3_2 = ops.Zero;
+                        TVec ay0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wy0k0 = ops.Load(ref wk, 0);
+                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                            TVec wy0k1 = ops.Load(ref wk, 16);
+                            ay0R0_1 = ops.MultiplyAdd(wy0k1, x1R0, ay0R0_1);
+                            ay0R1_1 = ops.MultiplyAdd(wy0k1, x1R1, ay0R1_1);
+                            ay0R2_1 = ops.MultiplyAdd(wy0k1, x1R2, ay0R2_1);
+                            ay0R3_1 = ops.MultiplyAdd(wy0k1, x1R3, ay0R3_1);
+                            TVec wy0k2 = ops.Load(ref wk, 32);
+                            ay0R0_2 = ops.MultiplyAdd(wy0k2, x2R0, ay0R0_2);
+                            ay0R1_2 = ops.MultiplyAdd(wy0k2, x2R1, ay0R1_2);
+                            ay0R2_2 = ops.MultiplyAdd(wy0k2, x2R2, ay0R2_2);
+                            ay0R3_2 = ops.MultiplyAdd(wy0k2, x2R3, ay0R3_2);
+                            TVec wy0k3 = ops.Load(ref wk, 48);
+                            ay0R0_3 = ops.MultiplyAdd(wy0k3, x3R0, ay0R0_3);
+                            ay0R1_3 = ops.MultiplyAdd(wy0k3, x3R1, ay0R1_3);
+                            ay0R2_3 = ops.MultiplyAdd(wy0k3, x3R2, ay0R2_3);
+                            ay0R3_3 = ops.MultiplyAdd(wy0k3, x3R3, ay0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wy0k0 = ops.Load(ref wk, 0);
+                            ay0R0 = ops.MultiplyAdd(wy0k0, x0R0, ay0R0);
+                            ay0R1 = ops.MultiplyAdd(wy0k0, x0R1, ay0R1);
+                            ay0R2 = ops.MultiplyAdd(wy0k0, x0R2, ay0R2);
+                            ay0R3 = ops.MultiplyAdd(wy0k0, x0R3, ay0R3);
+                        }
+                        ay0R0 = ops.Add(ops.Add(ops.Add(ay0R0, ay0R0_1), ay0R0_2), ay0R0_3);
+                        {
+                            ops.Store(ay0R0, ref yBlockR0, lane);
+                        }
+                        ay0R1 = ops.Add(ops.Add(ops.Add(ay0R1, ay0R1_1), ay0R1_2), ay0R1_3);
+                        {
+                            ops.Store(ay0R1, ref yBlockR1, lane);
+                        }
+                        ay0R2 = ops.Add(ops.Add(ops.Add(ay0R2, ay0R2_1), ay0R2_2), ay0R2_3);
+                        {
+                            ops.Store(ay0R2, ref yBlockR2, lane);
+                        }
+                        ay0R3 = ops.Add(ops.Add(ops.Add(ay0R3, ay0R3_1), ay0R3_2), ay0R3_3);
+                        {
+                            ops.Store(ay0R3, ref yBlockR3, lane);
+                        }
+                    }
                 }
             }
             for (; row < rows; row++)
             {
                 ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
                 ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector512<float> ay0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector512<float> ay0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector512<float> x1 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector512<float> x2 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector512<float> x3 = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector512<float> x0 = global::System.Runtime.Intrinsics.Vector512.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                }
-                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes): 2 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 4 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V256(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector256<float> ay0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay0_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref bBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_2 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector256<float> ay1_3 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector256<float> x1 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector256<float> x2 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector256<float> x3 = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(24)), x1, ay1_1);
-                    ay0_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(32)), x2, ay0_2);
-                    ay1_2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(40)), x2, ay1_2);
-                    ay0_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_3);
-                    ay1_3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(56)), x3, ay1_3);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector256<float> x0 = global::System.Runtime.Intrinsics.Vector256.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref wk, (uint)(8)), x0, ay1);
-                }
-                ay0 = ay0 + ay0_1 + ay0_2 + ay0_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-                ay1 = ay1 + ay1_1 + ay1_2 + ay1_3;
-                {
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(ay1, ref yBlock, (uint)(8));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path): 4 vectors per gate × 1 gate × 1 row in flight, 1 pass over each block of 16 units,
-    // 2 partial sums per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_V128(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                global::System.Runtime.Intrinsics.Vector128<float> ay0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(0));
-                global::System.Runtime.Intrinsics.Vector128<float> ay0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(4));
-                global::System.Runtime.Intrinsics.Vector128<float> ay1_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay2 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(8));
-                global::System.Runtime.Intrinsics.Vector128<float> ay2_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                global::System.Runtime.Intrinsics.Vector128<float> ay3 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref bBlock, (uint)(12));
-                global::System.Runtime.Intrinsics.Vector128<float> ay3_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                ref float wLanes = ref wBlock;
-                for (int k = 0; k < 16; k += 4)
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    global::System.Runtime.Intrinsics.Vector128<float> x1 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
-                    global::System.Runtime.Intrinsics.Vector128<float> x2 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
-                    global::System.Runtime.Intrinsics.Vector128<float> x3 = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(16)), x1, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(20)), x1, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(24)), x1, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(28)), x1, ay3_1);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(32)), x2, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(36)), x2, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(40)), x2, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(44)), x2, ay3);
-                    ay0_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(48)), x3, ay0_1);
-                    ay1_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(52)), x3, ay1_1);
-                    ay2_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(56)), x3, ay2_1);
-                    ay3_1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(60)), x3, ay3_1);
-                }
-                // Remaining 1 column(s), fixed at generation time.
-                {
-                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
-                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                    global::System.Runtime.Intrinsics.Vector128<float> x0 = global::System.Runtime.Intrinsics.Vector128.Create(xk);
-                    ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(0)), x0, ay0);
-                    ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(4)), x0, ay1);
-                    ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(8)), x0, ay2);
-                    ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref wk, (uint)(12)), x0, ay3);
-                }
-                ay0 = ay0 + ay0_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay0, ref yBlock, (uint)(0));
-                }
-                ay1 = ay1 + ay1_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay1, ref yBlock, (uint)(4));
-                }
-                ay2 = ay2 + ay2_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay2, ref yBlock, (uint)(8));
-                }
-                ay3 = ay3 + ay3_1;
-                {
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(ay3, ref yBlock, (uint)(12));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD): 8 lanes per gate × 1 gate × 1 row in flight, 2 passes over each block of 16 units,
-    // 1 partial sum per accumulator, columns unrolled by 4; columns 16..16 are written out at generation time.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void HeadProjection_Scalar(ref float w, ref float bias, ref float input, ref float y, int rows)
-    {
-        for (int block = 0; block < 1; block++)
-        {
-            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 272);
-            int unit0 = block * 16;
-            ref float bBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bias, block * 16);
-            for (int row = 0; row < rows; row++)
-            {
-                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
-                ref float yBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y, ((row) * 16) + unit0);
-                for (int lane = 0; lane < 16; lane += 8)
-                {
-                    float ay0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane);
-                    float ay1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 1);
-                    float ay2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 2);
-                    float ay3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 3);
-                    float ay4 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 4);
-                    float ay5 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 5);
-                    float ay6 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 6);
-                    float ay7 = global::System.Runtime.CompilerServices.Unsafe.Add(ref bBlock, lane + 7);
+                    TVec ay0 = ops.Load(ref bBlock, lane);
+                    TVec ay0_1 = ops.Zero;
+                    TVec ay0_2 = ops.Zero;
+                    TVec ay0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 16; k += 4)
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
-                        float x0 = xk;
-                        float x1 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1);
-                        float x2 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2);
-                        float x3 = global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 16), x1, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 17), x1, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 18), x1, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 19), x1, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 20), x1, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 21), x1, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 22), x1, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 23), x1, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 32), x2, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 33), x2, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 34), x2, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 35), x2, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 36), x2, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 37), x2, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 38), x2, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 39), x2, ay7);
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 48), x3, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 49), x3, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 50), x3, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 51), x3, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 52), x3, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 53), x3, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 54), x3, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 55), x3, ay7);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
+                        ay0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ay0_1);
+                        ay0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ay0_2);
+                        ay0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ay0_3);
                     }
                     // Remaining 1 column(s), fixed at generation time.
                     {
                         ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 16 * 16);
                         ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 16);
-                        float x0 = xk;
-                        ay0 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 0), x0, ay0);
-                        ay1 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 1), x0, ay1);
-                        ay2 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 2), x0, ay2);
-                        ay3 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 3), x0, ay3);
-                        ay4 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 4), x0, ay4);
-                        ay5 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 5), x0, ay5);
-                        ay6 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 6), x0, ay6);
-                        ay7 = global::RnnGen.Numerics.VectorMath.MultiplyAdd(global::System.Runtime.CompilerServices.Unsafe.Add(ref wk, 7), x0, ay7);
+                        TVec x0 = ops.Create(xk);
+                        ay0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ay0);
                     }
+                    ay0 = ops.Add(ops.Add(ops.Add(ay0, ay0_1), ay0_2), ay0_3);
                     {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane) = ay0;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 1) = ay1;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 2) = ay2;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 3) = ay3;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 4) = ay4;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 5) = ay5;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 6) = ay6;
-                    }
-                    {
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref yBlock, lane + 7) = ay7;
+                        ops.Store(ay0, ref yBlock, lane);
                     }
                 }
             }
@@ -7440,16 +6724,17 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer0BackwardCell(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell_V512(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell_V256(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell_V128(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
-        else Layer0BackwardCell_Scalar(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0BackwardCell<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
+        else Layer0BackwardCell<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V512(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
+    private static void Layer0BackwardCell<TOps, TVec>(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -7460,128 +6745,23 @@ $L_row_done_12:
             ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 64);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> i = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> f = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> g = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512<float> o = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector512<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector512<float>.One - i)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector512<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector512<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector512<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V256(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> i = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> f = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> g = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256<float> o = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector256<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector256<float>.One - i)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector256<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector256<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector256<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_V128(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> i = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> f = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> g = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128<float> o = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128<float> actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128<float> dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (global::System.Runtime.Intrinsics.Vector128<float>.One - (actC * actC)), global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dcRecRow, (uint)(unit)));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * f, ref dcRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * g * (i * (global::System.Runtime.Intrinsics.Vector128<float>.One - i)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref cPrevRow, (uint)(unit)) * (f * (global::System.Runtime.Intrinsics.Vector128<float>.One - f)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dc * i * (global::System.Runtime.Intrinsics.Vector128<float>.One - (g * g)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * actC * (o * (global::System.Runtime.Intrinsics.Vector128<float>.One - o)), ref gatesRow, (uint)(gate + 48));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128<float>.Zero, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0BackwardCell_Scalar(ref float dH, ref float gates, ref float cPrev, ref float c, ref float dhRec, ref float dcRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 128);
-            ref float cPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, row * 32);
-            ref float cRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref c, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            ref float dcRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 64) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float i = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float f = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float g = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    float o = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48);
-                    float actC = global::RnnGen.Numerics.VectorMath.Tanh(global::System.Runtime.CompilerServices.Unsafe.Add(ref cRow, unit));
-                    float dc = global::RnnGen.Numerics.VectorMath.MultiplyAdd(dh * o, (1f - (actC * actC)), global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dcRecRow, unit) = dc * f;
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = dc * g * (i * (1f - i));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dc * global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrevRow, unit) * (f * (1f - f));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dc * i * (1f - (g * g));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 48) = dh * actC * (o * (1f - o));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = 0f;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec i = ops.Load(ref gatesRow, gate);
+                    TVec f = ops.Load(ref gatesRow, gate + 16);
+                    TVec g = ops.Load(ref gatesRow, gate + 32);
+                    TVec o = ops.Load(ref gatesRow, gate + 48);
+                    TVec actC = ops.Tanh(ops.Load(ref cRow, unit));
+                    TVec dc = ops.MultiplyAdd(ops.Multiply(dh, o), ops.Subtract(ops.One, ops.Multiply(actC, actC)), ops.Load(ref dcRecRow, unit));
+                    ops.Store(ops.Multiply(dc, f), ref dcRecRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, g), ops.Multiply(i, ops.Subtract(ops.One, i))), ref gatesRow, gate);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, ops.Load(ref cPrevRow, unit)), ops.Multiply(f, ops.Subtract(ops.One, f))), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(ops.Multiply(dc, i), ops.Subtract(ops.One, ops.Multiply(g, g))), ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, actC), ops.Multiply(o, ops.Subtract(ops.One, o))), ref gatesRow, gate + 48);
+                    ops.Store(ops.Zero, ref dhRecRow, unit);
                 }
             }
         }
@@ -7592,16 +6772,17 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardCandidate(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate_V512(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate_V256(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate_V128(ref dH, ref gates, ref hPrev, ref dhRec, rows);
-        else Layer1BackwardCandidate_Scalar(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardCandidate<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
+        else Layer1BackwardCandidate<global::RnnGen.Numerics.ScalarOps, float>(ref dH, ref gates, ref hPrev, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V512(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
+    private static void Layer1BackwardCandidate<TOps, TVec>(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
@@ -7610,94 +6791,16 @@ $L_row_done_12:
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 48);
-                global::System.Runtime.Intrinsics.Vector512<float> dh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512<float> z = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512<float> n = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector512<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector512<float>.One - z) * (global::System.Runtime.Intrinsics.Vector512<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V256(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> dh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256<float> z = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256<float> n = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector256<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector256<float>.One - z) * (global::System.Runtime.Intrinsics.Vector256<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_V128(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> dh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dHRow, (uint)(unit)) + global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128<float> z = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128<float> n = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) - n) * (z * (global::System.Runtime.Intrinsics.Vector128<float>.One - z)), ref gatesRow, (uint)(gate + 16));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * (global::System.Runtime.Intrinsics.Vector128<float>.One - z) * (global::System.Runtime.Intrinsics.Vector128<float>.One - (n * n)), ref gatesRow, (uint)(gate + 32));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(dh * z, ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardCandidate_Scalar(ref float dH, ref float gates, ref float hPrev, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float dHRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dH, row * 32);
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    float dh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dHRow, unit) + global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit);
-                    float z = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16);
-                    float n = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 16) = dh * (global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) - n) * (z * (1f - z));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate + 32) = dh * (1f - z) * (1f - (n * n));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = dh * z;
+                    TVec dh = ops.Add(ops.Load(ref dHRow, unit), ops.Load(ref dhRecRow, unit));
+                    TVec z = ops.Load(ref gatesRow, gate + 16);
+                    TVec n = ops.Load(ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.Load(ref hPrevRow, unit), n)), ops.Multiply(z, ops.Subtract(ops.One, z))), ref gatesRow, gate + 16);
+                    ops.Store(ops.Multiply(ops.Multiply(dh, ops.Subtract(ops.One, z)), ops.Subtract(ops.One, ops.Multiply(n, n))), ref gatesRow, gate + 32);
+                    ops.Store(ops.Multiply(dh, z), ref dhRecRow, unit);
                 }
             }
         }
@@ -7708,16 +6811,17 @@ $L_row_done_12:
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void Layer1BackwardReset(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset_V512(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset_V256(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset_V128(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
-        else Layer1BackwardReset_Scalar(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer1BackwardReset<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
+        else Layer1BackwardReset<global::RnnGen.Numerics.ScalarOps, float>(ref gates, ref hPrev, ref dResetHidden, ref dhRec, rows);
     }
 
-    // Vector512<float> (16 lanes).
+    // Each block of 16 units in vectors of ops.Count lanes.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V512(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
+    private static void Layer1BackwardReset<TOps, TVec>(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
+        TOps ops = default;
         for (int row = 0; row < rows; row++)
         {
             ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
@@ -7726,86 +6830,14 @@ $L_row_done_12:
             ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
             for (int block = 0; block < 2; block++)
             {
-                int unit = (block * 16);
-                int gate = (block * 48);
-                global::System.Runtime.Intrinsics.Vector512<float> r = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512<float> drh = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector512<float>.One - r)), ref gatesRow, (uint)(gate));
-                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-            }
-        }
-    }
-
-    // Vector256<float> (8 lanes).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V256(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 8)
+                for (int lane = 0; lane < 16; lane += ops.Count)
                 {
                     int unit = (block * 16) + lane;
                     int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector256<float> r = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256<float> drh = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector256<float>.One - r)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // Vector128<float> (4 lanes; also the ARM64 path).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_V128(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 4)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    global::System.Runtime.Intrinsics.Vector128<float> r = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128<float> drh = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dResetHiddenRow, (uint)(unit));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(drh * global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref hPrevRow, (uint)(unit)) * (r * (global::System.Runtime.Intrinsics.Vector128<float>.One - r)), ref gatesRow, (uint)(gate));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref dhRecRow, (uint)(unit))), ref dhRecRow, (uint)(unit));
-                }
-            }
-        }
-    }
-
-    // scalar float (no SIMD).
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer1BackwardReset_Scalar(ref float gates, ref float hPrev, ref float dResetHidden, ref float dhRec, int rows)
-    {
-        for (int row = 0; row < rows; row++)
-        {
-            ref float gatesRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref gates, row * 96);
-            ref float hPrevRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, row * 32);
-            ref float dResetHiddenRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHidden, row * 32);
-            ref float dhRecRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRec, row * 32);
-            for (int block = 0; block < 2; block++)
-            {
-                for (int lane = 0; lane < 16; lane += 1)
-                {
-                    int unit = (block * 16) + lane;
-                    int gate = (block * 48) + lane;
-                    float r = global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate);
-                    float drh = global::System.Runtime.CompilerServices.Unsafe.Add(ref dResetHiddenRow, unit);
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref gatesRow, gate) = drh * global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrevRow, unit) * (r * (1f - r));
-                    global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit) = global::RnnGen.Numerics.VectorMath.MultiplyAdd(drh, r, global::System.Runtime.CompilerServices.Unsafe.Add(ref dhRecRow, unit));
+                    TVec r = ops.Load(ref gatesRow, gate);
+                    TVec drh = ops.Load(ref dResetHiddenRow, unit);
+                    ops.Store(ops.Multiply(ops.Multiply(drh, ops.Load(ref hPrevRow, unit)), ops.Multiply(r, ops.Subtract(ops.One, r))), ref gatesRow, gate);
+                    ops.Store(ops.MultiplyAdd(drh, r, ops.Load(ref dhRecRow, unit)), ref dhRecRow, unit);
                 }
             }
         }
