@@ -150,6 +150,12 @@ namespace RnnGen.Gpu
         public int LossRows { get; private set; }
 
         /// <summary>
+        /// Marks <see cref="OutputGradients"/> as not the next Forward's (<see cref="LossRows"/> = 0): the model's
+        /// <c>Forward</c> calls it, so its <c>Backward()</c> refuses the dL/dz of an earlier batch.
+        /// </summary>
+        public void ForgetLoss() => LossRows = 0;
+
+        /// <summary>
         /// The parameter gradients on the device, [<see cref="ParameterCount"/>] in the packed parameter layout (the CPU
         /// model's <c>PackedParameters</c> order): what a backward pass writes and the clipping and the optimisers read.
         /// </summary>

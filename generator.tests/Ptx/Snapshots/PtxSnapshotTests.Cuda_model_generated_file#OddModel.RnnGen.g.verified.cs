@@ -5191,6 +5191,7 @@ $L_row_done_12:
                 Launch(_kernel_rnngen_gather_outputs, BlocksFor(outputRows * OutputSize), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Ws, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_outputs), I(5904), I(16), I(OutputSize), I(outputRows), I(batchSize), I(0) });
                 _device.Download<float>(_outputs, 0, outputs.Slice(0, outputRows * OutputSize));
                 _tapeReady = member == "Forward"; // the tape one Backward differentiates
+                _training?.ForgetLoss(); // Backward() needs a loss of this batch
                 _lastSteps = steps;
                 _batchSize = batchSize;
                 global::System.Array.Clear(_staged);

@@ -83,6 +83,7 @@ namespace RnnGen.Generator.Emit.Gpu
             if (PtxEmitter.HasBackward(plan))
             {
                 w.Line("_tapeReady = member == \"Forward\"; // the tape one Backward differentiates");
+                w.Line("_training?.ForgetLoss(); // Backward() needs a loss of this batch");
             }
         }
 

@@ -52,8 +52,13 @@ namespace RnnGen.Runtime.Tests.Gpu.Training
             model.Backward(dz, expected);
             Report("GpuEmbeddingLstm Backward()", AssertTensors(model, expected, onDevice, "gradients"));
 
-            // One Backward per Forward, as with a span.
+            // One Backward per Forward, as with a span; and a new Forward needs its own loss first.
             Assert.Throws<InvalidOperationException>(() => gpu.Backward());
+            gpu.Forward(batch.InputSpan, batch.LengthSpan, new float[batch.OutputLength], batch.BatchSize);
+            Assert.Equal(0, gpu.Training.LossRows);
+            Assert.Contains("ComputeLoss", Assert.Throws<InvalidOperationException>(() => gpu.Backward()).Message, StringComparison.Ordinal);
+            gpu.Training.ComputeLoss(TrainingLoss.SoftmaxCrossEntropy, batch);
+            gpu.Backward();
         }
 
         [Fact]
