@@ -244,16 +244,6 @@ namespace RnnGen.Runtime.Tests.Gpu
             Assert.All(Enumerable.Range(0, expected.Length), i => Assert.True(Math.Abs(atomic[i] - expected[i]) <= 1e-6 * Math.Max(1, Math.Abs(expected[i])), $"[{i}]: {atomic[i]} vs {expected[i]}"));
         }
 
-        [Fact]
-        public void A_network_with_dropout_has_no_GPU_Backward_yet()
-        {
-            // The GPU Forward has no training mode (no dropout masks), so there is nothing to differentiate it against.
-            Assert.Null(typeof(GpuDropoutInference.CudaModel).GetMethod("Backward"));
-            Assert.Null(typeof(GpuDropoutInference.CudaModel).GetProperty("GradientBuffer"));
-            Assert.NotNull(typeof(GpuSimpleTanh.CudaModel).GetProperty("GradientBuffer"));
-            Assert.DoesNotContain("_backward_persistent", GpuDropoutInference.CudaPtx, StringComparison.Ordinal);
-        }
-
         private sealed record Result(float[] Gradients, float[] Inputs);
 
         /// <summary>Forward then Backward on both paths with the same inputs and output gradients.</summary>
@@ -331,8 +321,4 @@ namespace RnnGen.Runtime.Tests.Gpu
             Assert.True(worst <= tolerance, $"{c.Name} {what}: worst difference {worst:E2} of the largest |value|, e.g. [{at}]: CPU {expected[at]} GPU {actual[at]}");
         }
     }
-
-    [RecurrentNetwork(InputSize = 3, SequenceLength = 4, BatchSize = 2, Cuda = true)]
-    [Lstm(5, Dropout = 0.25f)]
-    public sealed partial class GpuDropoutInference { }
 }

@@ -74,6 +74,21 @@ namespace RnnGen.Runtime.Tests.Gpu
 
         /// <summary>Sets the GPU model's DeterministicEmbeddingGradients (token-input models only).</summary>
         void SetDeterministicEmbeddingGradients(bool on);
+
+        /// <summary>SetFinalStateGradient of the CPU or GPU model (an empty cell for a layer without one).</summary>
+        void SetFinalStateGradient(bool gpu, int state, float[] hidden, float[] cell);
+
+        /// <summary>InitialStateGradient of the CPU or GPU model after its last Backward.</summary>
+        void InitialStateGradient(bool gpu, int state, float[] hidden, float[] cell);
+
+        /// <summary>Whether the model declares dropout (registered with its dropout delegates).</summary>
+        bool HasDropout { get; }
+
+        /// <summary>Switches dropout on or off on both models (CPU Training, GPU ApplyDropout) and seeds both streams alike.</summary>
+        void SetDropout(bool on, ulong seed);
+
+        /// <summary>CopyDropoutMask of the CPU or GPU model: [batch][width].</summary>
+        void CopyDropoutMask(bool gpu, DropoutSite site, int layer, float[] destination);
     }
 
     /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
@@ -188,6 +203,63 @@ namespace RnnGen.Runtime.Tests.Gpu
         public Action<TGpu, bool>? GpuDeterministic { get; init; }
 
         public void SetDeterministicEmbeddingGradients(bool on) => GpuDeterministic!(_gpu!, on);
+
+        /// <summary>(model, training, seed): sets Training (ApplyDropout) and seeds the dropout stream.</summary>
+        public Action<TModel, bool, ulong>? CpuDropout { get; init; }
+
+        public Action<TGpu, bool, ulong>? GpuDropout { get; init; }
+
+        public Action<TModel, DropoutSite, int, float[]>? CpuMask { get; init; }
+
+        public Action<TGpu, DropoutSite, int, float[]>? GpuMask { get; init; }
+
+        public bool HasDropout => CpuDropout is not null;
+
+        public Action<TGpu, int, float[], float[]>? GpuFinalGradient { get; init; }
+
+        public Action<TGpu, int, float[], float[]>? GpuInitialGradient { get; init; }
+
+        public void SetFinalStateGradient(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                GpuFinalGradient!(_gpu!, state, hidden, cell);
+            }
+            else
+            {
+                ((IRecurrentNetwork)_cpu!).SetFinalStateGradient(state, hidden, cell);
+            }
+        }
+
+        public void InitialStateGradient(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                GpuInitialGradient!(_gpu!, state, hidden, cell);
+            }
+            else
+            {
+                ((IRecurrentNetwork)_cpu!).InitialStateGradient(state, hidden, cell);
+            }
+        }
+
+        public void SetDropout(bool on, ulong seed)
+        {
+            CpuDropout!(_cpu, on, seed);
+            GpuDropout!(_gpu!, on, seed);
+        }
+
+        public void CopyDropoutMask(bool gpu, DropoutSite site, int layer, float[] destination)
+        {
+            if (gpu)
+            {
+                GpuMask!(_gpu!, site, layer, destination);
+            }
+            else
+            {
+                CpuMask!(_cpu, site, layer, destination);
+            }
+        }
 
         public float[] Parameters() => CpuParameters(_cpu);
 

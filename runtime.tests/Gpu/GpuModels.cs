@@ -82,3 +82,36 @@ namespace RnnGen.Runtime.Tests.Gpu
     [SimpleRnn(4, Activation.Linear, ReturnSequences = false)]
     public sealed partial class GpuActivations { }
 }
+
+namespace RnnGen.Runtime.Tests.Gpu
+{
+    // Dropout on the GPU: every site (a layer's input, its recurrent state, the head's input) on every cell that
+    // treats h(t-1) differently (LSTM, both GRUs and the minimal GRU, simple RNN), token and float input, lone,
+    // reversed and bidirectional units.
+    [RecurrentNetwork(InputSize = 5, SequenceLength = 5, BatchSize = 3, Cuda = true)]
+    [Lstm(12, Dropout = 0.3f, RecurrentDropout = 0.25f)]
+    [Lstm(7, Dropout = 0.2f, RecurrentDropout = 0.3f)]
+    [Dense(3, Activation.Softmax, Dropout = 0.25f)]
+    public sealed partial class GpuDropoutLstm { }
+
+    [RecurrentNetwork(InputSize = 4, SequenceLength = 5, BatchSize = 2, Cuda = true)]
+    [Gru(10, RecurrentDropout = 0.3f)]
+    [Gru(9, ResetAfter = false, Dropout = 0.2f, RecurrentDropout = 0.25f)]
+    [Gru(6, Minimal = true, Dropout = 0.3f, RecurrentDropout = 0.2f)]
+    public sealed partial class GpuDropoutGru { }
+
+    [RecurrentNetwork(SequenceLength = 5, BatchSize = 3, Cuda = true)]
+    [Embedding(13, 6)]
+    [Lstm(9, Bidirectional = true, Dropout = 0.3f, RecurrentDropout = 0.2f)]
+    [Dense(13, Activation.Softmax, Dropout = 0.1f)]
+    public sealed partial class GpuDropoutEmbedding { }
+
+    [RecurrentNetwork(InputSize = 3, SequenceLength = 6, BatchSize = 2, Cuda = true)]
+    [SimpleRnn(8, Bidirectional = true, Dropout = 0.3f, RecurrentDropout = 0.2f)]
+    [Gru(5, GoBackwards = true, Dropout = 0.25f, RecurrentDropout = 0.3f)]
+    public sealed partial class GpuDropoutBidirectional { }
+
+    [RecurrentNetwork(InputSize = 3, SequenceLength = 4, BatchSize = 2, Cuda = true)]
+    [Lstm(5, Dropout = 0.25f)]
+    public sealed partial class GpuDropoutInput { }
+}

@@ -15,9 +15,12 @@ namespace RnnGen.Runtime.Tests.Gpu
             Assert.Equal(8, KernelArgument.Pointer(buffer).Size);
             Assert.Equal(4, KernelArgument.Int32(7).Size);
             Assert.Equal(4, KernelArgument.Float32(1f).Size);
+            Assert.Equal(8, KernelArgument.UInt64(ulong.MaxValue).Size);
+            Assert.Equal(ulong.MaxValue, KernelArgument.UInt64(ulong.MaxValue).Bits);
             Assert.Equal(KernelArgumentKind.Pointer, KernelArgument.Pointer(buffer).Kind);
             Assert.Equal(KernelArgumentKind.Int32, KernelArgument.Int32(7).Kind);
             Assert.Equal(KernelArgumentKind.Float32, KernelArgument.Float32(1f).Kind);
+            Assert.Equal(KernelArgumentKind.UInt64, KernelArgument.UInt64(7).Kind);
         }
 
         [Fact]

@@ -30,6 +30,11 @@ namespace RnnGen.Runtime.Tests.Gpu
             (nameof(GpuWideBatch), GpuWideBatch.CudaPtx),
             (nameof(GpuFastMath), GpuFastMath.CudaPtx),
             (nameof(GpuActivations), GpuActivations.CudaPtx),
+            (nameof(GpuDropoutLstm), GpuDropoutLstm.CudaPtx),
+            (nameof(GpuDropoutGru), GpuDropoutGru.CudaPtx),
+            (nameof(GpuDropoutEmbedding), GpuDropoutEmbedding.CudaPtx),
+            (nameof(GpuDropoutBidirectional), GpuDropoutBidirectional.CudaPtx),
+            (nameof(GpuDropoutInput), GpuDropoutInput.CudaPtx),
         };
 
         [Fact]

@@ -22,6 +22,12 @@ namespace RnnGen.Gpu
         /// <param name="continueState">Start from the previous call's final state instead of zero.</param>
         void Forward(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState);
 
+        /// <summary>
+        /// Whether <see cref="Forward"/> applies the network's dropout (fresh masks per call, differentiated by
+        /// <see cref="Backward"/>): the CPU model's <c>Training</c>. Ignored by a network without dropout.
+        /// </summary>
+        bool ApplyDropout { get; set; }
+
         /// <summary>Zeroes the device gradients (<c>Training.Gradients</c>).</summary>
         void ClearGradients();
 

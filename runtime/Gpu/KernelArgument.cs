@@ -13,6 +13,9 @@ namespace RnnGen.Gpu
 
         /// <summary>A float, <c>.param .f32</c>.</summary>
         Float32,
+
+        /// <summary>A 64-bit integer, <c>.param .u64</c> (a random stream's state).</summary>
+        UInt64,
     }
 
     /// <summary>One value passed to a kernel, in the order of its <c>.param</c> list. No allocation: a plain 16-byte struct.</summary>
@@ -30,8 +33,8 @@ namespace RnnGen.Gpu
         /// <summary>The value's bits, zero-extended to 64 (a float's IEEE bits in the low 32).</summary>
         public ulong Bits { get; }
 
-        /// <summary>Bytes the parameter occupies: 8 for a pointer, 4 otherwise.</summary>
-        public int Size => Kind == KernelArgumentKind.Pointer ? 8 : 4;
+        /// <summary>Bytes the parameter occupies: 8 for a pointer or a 64-bit integer, 4 otherwise.</summary>
+        public int Size => Kind is KernelArgumentKind.Pointer or KernelArgumentKind.UInt64 ? 8 : 4;
 
         /// <summary>The address of <paramref name="buffer"/> plus <paramref name="byteOffset"/>.</summary>
         public static KernelArgument Pointer(DeviceBuffer buffer, long byteOffset = 0)
@@ -50,5 +53,8 @@ namespace RnnGen.Gpu
 
         /// <summary>A float.</summary>
         public static KernelArgument Float32(float value) => new(KernelArgumentKind.Float32, BitConverter.SingleToUInt32Bits(value));
+
+        /// <summary>A 64-bit unsigned integer.</summary>
+        public static KernelArgument UInt64(ulong value) => new(KernelArgumentKind.UInt64, value);
     }
 }

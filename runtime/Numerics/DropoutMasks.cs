@@ -10,9 +10,14 @@ namespace RnnGen.Numerics
     /// </summary>
     public static class DropoutMasks
     {
+        /// <summary>The SplitMix64 increment, 2^64 / φ: the stream advances by this per element drawn.</summary>
+        private const ulong Gamma = 0x9E3779B97F4A7C15UL;
+
         /// <summary>
         /// Fills <paramref name="mask"/> with 0 (probability <paramref name="rate"/>) or 1 / (1 - rate), drawing from
-        /// the xorshift64* stream in <paramref name="state"/> (advanced in place; deterministic for a given seed).
+        /// the stream in <paramref name="state"/> (advanced in place past the elements drawn; deterministic for a given
+        /// seed). The stream is counter-based (SplitMix64): element i is <see cref="Uniform"/>(state, i), so the GPU
+        /// draws the same masks with one thread per element.
         /// </summary>
         /// <exception cref="ArgumentOutOfRangeException"><paramref name="rate"/> is not in [0, 1).</exception>
         public static void Sample(Span<float> mask, float rate, ref ulong state)
@@ -23,20 +28,29 @@ namespace RnnGen.Numerics
             }
 
             var keep = 1f / (1f - rate);
-            var x = state == 0 ? 0x9E3779B97F4A7C15UL : state; // xorshift has one fixed point: 0
             for (var i = 0; i < mask.Length; i++)
             {
-                x ^= x >> 12;
-                x ^= x << 25;
-                x ^= x >> 27;
-
-                // 24 high bits of the scrambled state: a uniform float in [0, 1) with every value exact.
-                var u = ((x * 0x2545F4914F6CDD1DUL) >> 40) * (1f / (1 << 24));
-                mask[i] = u < rate ? 0f : keep;
+                mask[i] = Uniform(state, i) < rate ? 0f : keep;
             }
 
-            state = x;
+            state = Advance(state, mask.Length);
         }
+
+        /// <summary>
+        /// Element <paramref name="index"/> of the stream at <paramref name="state"/>: the 24 high bits of
+        /// SplitMix64(state + (index + 1)·γ) over 2^24, a uniform float in [0, 1) with every value exact.
+        /// </summary>
+        public static float Uniform(ulong state, long index)
+        {
+            var z = state + (((ulong)index + 1) * Gamma);
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+            z ^= z >> 31;
+            return (z >> 40) * (1f / (1 << 24));
+        }
+
+        /// <summary>The state after <paramref name="count"/> elements have been drawn from <paramref name="state"/>.</summary>
+        public static ulong Advance(ulong state, long count) => state + ((ulong)count * Gamma);
 
         /// <summary>
         /// destination[t][b] = source[t][b] ⊙ mask[b] for <paramref name="steps"/> time steps of

@@ -2013,16 +2013,12 @@ $L_product_5:
     add.s32 %r36, %r35, 1920;
     mul.wide.s32 %rd26, %r36, 4;
     add.u64 %rd27, %rd3, %rd26;
-    add.s32 %r37, %r19, %r6;
-    add.s32 %r38, %r37, 1920;
+    ld.global.f32 %f10, [%rd27];
+    add.s32 %r37, %r18, %r6;
+    add.s32 %r38, %r37, 2496;
     mul.wide.s32 %rd28, %r38, 4;
     add.u64 %rd29, %rd3, %rd28;
-    ld.global.f32 %f10, [%rd27];
-    add.s32 %r39, %r18, %r6;
-    add.s32 %r40, %r39, 2496;
-    mul.wide.s32 %rd30, %r40, 4;
-    add.u64 %rd31, %rd3, %rd30;
-    ld.global.f32 %f11, [%rd31];
+    ld.global.f32 %f11, [%rd29];
     mul.rn.f32 %f12, %f2, 0fBFB8AA3B;
     ex2.approx.ftz.f32 %f13, %f12;
     add.rn.f32 %f14, %f13, 0f3F800000;
@@ -2042,28 +2038,32 @@ $L_product_5:
     ex2.approx.ftz.f32 %f28, %f27;
     add.rn.f32 %f29, %f28, 0f3F800000;
     rcp.approx.ftz.f32 %f30, %f29;
-    add.s32 %r41, %r20, %r6;
-    add.s32 %r42, %r41, 0;
-    mul.wide.s32 %rd32, %r42, 4;
-    add.u64 %rd33, %rd3, %rd32;
-    st.global.f32 [%rd33], %f24;
-    st.global.f32 [%rd33+128], %f15;
-    st.global.f32 [%rd33+256], %f20;
-    st.global.f32 [%rd33+384], %f30;
+    add.s32 %r39, %r20, %r6;
+    add.s32 %r40, %r39, 0;
+    mul.wide.s32 %rd30, %r40, 4;
+    add.u64 %rd31, %rd3, %rd30;
+    st.global.f32 [%rd31], %f24;
+    st.global.f32 [%rd31+128], %f15;
+    st.global.f32 [%rd31+256], %f20;
+    st.global.f32 [%rd31+384], %f30;
     mul.rn.f32 %f31, %f26, 0f4038AA3B;
     ex2.approx.ftz.f32 %f32, %f31;
     add.rn.f32 %f33, %f32, 0f3F800000;
     rcp.approx.ftz.f32 %f34, %f33;
     fma.rn.f32 %f35, %f34, 0fC0000000, 0f3F800000;
     mul.rn.f32 %f36, %f30, %f35;
+    add.s32 %r41, %r19, %r6;
+    add.s32 %r42, %r41, 2496;
+    mul.wide.s32 %rd32, %r42, 4;
+    add.u64 %rd33, %rd3, %rd32;
+    selp.f32 %f37, %f26, %f11, %p3;
+    st.global.f32 [%rd33], %f37;
+    selp.f32 %f38, %f36, %f10, %p3;
     add.s32 %r43, %r19, %r6;
-    add.s32 %r44, %r43, 2496;
+    add.s32 %r44, %r43, 1920;
     mul.wide.s32 %rd34, %r44, 4;
     add.u64 %rd35, %rd3, %rd34;
-    selp.f32 %f37, %f26, %f11, %p3;
-    st.global.f32 [%rd35], %f37;
-    selp.f32 %f38, %f36, %f10, %p3;
-    st.global.f32 [%rd29], %f38;
+    st.global.f32 [%rd35], %f38;
     add.s32 %r45, %r16, 3;
     mov.s32 %r16, %r45;
     bra.uni $L_row_3;
@@ -2346,9 +2346,9 @@ $L_skip_store_3:
 .maxntid 48, 1, 1
 {
     .reg .pred %p<12>;
-    .reg .b32 %r<77>;
+    .reg .b32 %r<75>;
     .reg .f32 %f<30>;
-    .reg .b64 %rd<52>;
+    .reg .b64 %rd<50>;
     .shared .align 16 .b8 layer1_persistent_w0[2176];
     .shared .align 16 .b8 layer1_persistent_w1[1088];
 
@@ -2461,132 +2461,128 @@ $L_product_7:
     add.s32 %r38, %r37, 4704;
     mul.wide.s32 %rd26, %r38, 4;
     add.u64 %rd27, %rd3, %rd26;
-    add.s32 %r39, %r25, %r6;
-    add.s32 %r40, %r39, 4704;
-    mul.wide.s32 %rd28, %r40, 4;
-    add.u64 %rd29, %rd3, %rd28;
     ld.global.f32 %f7, [%rd27];
     mul.rn.f32 %f8, %f2, 0fBFB8AA3B;
     ex2.approx.ftz.f32 %f9, %f8;
     add.rn.f32 %f10, %f9, 0f3F800000;
     rcp.approx.ftz.f32 %f11, %f10;
+    add.s32 %r39, %r26, %r6;
+    add.s32 %r40, %r39, 3264;
+    mul.wide.s32 %rd28, %r40, 4;
+    add.u64 %rd29, %rd3, %rd28;
+    st.global.f32 [%rd29], %f11;
     add.s32 %r41, %r26, %r6;
-    add.s32 %r42, %r41, 3264;
+    add.s32 %r42, %r41, 3296;
     mul.wide.s32 %rd30, %r42, 4;
     add.u64 %rd31, %rd3, %rd30;
-    st.global.f32 [%rd31], %f11;
-    add.s32 %r43, %r26, %r6;
-    add.s32 %r44, %r43, 3296;
-    mul.wide.s32 %rd32, %r44, 4;
-    add.u64 %rd33, %rd3, %rd32;
     mul.rn.f32 %f12, %f3, 0fBFB8AA3B;
     ex2.approx.ftz.f32 %f13, %f12;
     add.rn.f32 %f14, %f13, 0f3F800000;
     rcp.approx.ftz.f32 %f15, %f14;
-    st.global.f32 [%rd33], %f15;
-    mul.lo.s32 %r45, %r23, 32;
-    add.s32 %r46, %r45, %r6;
-    add.s32 %r47, %r46, 5280;
-    mul.wide.s32 %rd34, %r47, 4;
-    add.u64 %rd35, %rd3, %rd34;
+    st.global.f32 [%rd31], %f15;
+    mul.lo.s32 %r43, %r23, 32;
+    add.s32 %r44, %r43, %r6;
+    add.s32 %r45, %r44, 5280;
+    mul.wide.s32 %rd32, %r45, 4;
+    add.u64 %rd33, %rd3, %rd32;
     mul.rn.f32 %f16, %f11, %f7;
-    st.global.f32 [%rd35], %f16;
-    add.s32 %r48, %r22, 3;
-    mov.s32 %r22, %r48;
+    st.global.f32 [%rd33], %f16;
+    add.s32 %r46, %r22, 3;
+    mov.s32 %r22, %r46;
     bra.uni $L_row_5;
 $L_row_done_6:
     bar.sync 0;
-    add.u32 %r49, %r8, %r7;
-    mov.u32 %r8, %r49;
+    add.u32 %r47, %r8, %r7;
+    mov.u32 %r8, %r47;
     @!%p0 bra $L_barrier_done_8;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_9:
-    ld.acquire.gpu.global.u32 %r50, [%rd7];
-    setp.lt.u32 %p6, %r50, %r8;
+    ld.acquire.gpu.global.u32 %r48, [%rd7];
+    setp.lt.u32 %p6, %r48, %r8;
     @%p6 bra $L_barrier_spin_9;
 $L_barrier_done_8:
     bar.sync 0;
-    mov.s32 %r51, %r5;
+    mov.s32 %r49, %r5;
 $L_row_10:
-    setp.ge.s32 %p7, %r51, %r0;
+    setp.ge.s32 %p7, %r49, %r0;
     @%p7 bra $L_row_done_11;
-    mad.lo.s32 %r52, %r21, %r0, %r51;
-    mul.lo.s32 %r53, %r52, 32;
-    mad.lo.s32 %r54, %r0, 32, %r53;
-    mul.lo.s32 %r55, %r52, 96;
-    mul.wide.s32 %rd36, %r51, 4;
-    add.u64 %rd37, %rd5, %rd36;
-    ld.global.nc.s32 %r56, [%rd37];
-    setp.lt.s32 %p8, %r21, %r56;
-    add.s32 %r57, %r55, %r6;
-    add.s32 %r58, %r57, 3328;
+    mad.lo.s32 %r50, %r21, %r0, %r49;
+    mul.lo.s32 %r51, %r50, 32;
+    mad.lo.s32 %r52, %r0, 32, %r51;
+    mul.lo.s32 %r53, %r50, 96;
+    mul.wide.s32 %rd34, %r49, 4;
+    add.u64 %rd35, %rd5, %rd34;
+    ld.global.nc.s32 %r54, [%rd35];
+    setp.lt.s32 %p8, %r21, %r54;
+    add.s32 %r55, %r53, %r6;
+    add.s32 %r56, %r55, 3328;
+    mul.wide.s32 %rd36, %r56, 4;
+    add.u64 %rd37, %rd3, %rd36;
+    ld.global.f32 %f17, [%rd37];
+    mul.lo.s32 %r57, %r50, 32;
+    add.s32 %r58, %r57, 5280;
     mul.wide.s32 %rd38, %r58, 4;
     add.u64 %rd39, %rd3, %rd38;
-    ld.global.f32 %f17, [%rd39];
-    mul.lo.s32 %r59, %r52, 32;
-    add.s32 %r60, %r59, 5280;
-    mul.wide.s32 %rd40, %r60, 4;
-    add.u64 %rd41, %rd3, %rd40;
-    mov.u32 %r61, %r20;
-    mov.u64 %rd42, %rd41;
-    mov.s32 %r62, 0;
+    mov.u32 %r59, %r20;
+    mov.u64 %rd40, %rd39;
+    mov.s32 %r60, 0;
 $L_product_12:
-    ld.global.cg.f32 %f18, [%rd42];
-    ld.shared.f32 %f19, [%r61];
+    ld.global.cg.f32 %f18, [%rd40];
+    ld.shared.f32 %f19, [%r59];
     fma.rn.f32 %f17, %f19, %f18, %f17;
-    add.u32 %r63, %r61, 64;
-    mov.u32 %r61, %r63;
-    add.u64 %rd43, %rd42, 4;
-    mov.u64 %rd42, %rd43;
-    add.s32 %r64, %r62, 1;
-    mov.s32 %r62, %r64;
-    setp.lt.s32 %p9, %r62, 17;
+    add.u32 %r61, %r59, 64;
+    mov.u32 %r59, %r61;
+    add.u64 %rd41, %rd40, 4;
+    mov.u64 %rd40, %rd41;
+    add.s32 %r62, %r60, 1;
+    mov.s32 %r60, %r62;
+    setp.lt.s32 %p9, %r60, 17;
     @%p9 bra $L_product_12;
     mul.rn.f32 %f20, %f17, 0f4038AA3B;
     ex2.approx.ftz.f32 %f21, %f20;
     add.rn.f32 %f22, %f21, 0f3F800000;
     rcp.approx.ftz.f32 %f23, %f22;
     fma.rn.f32 %f24, %f23, 0fC0000000, 0f3F800000;
-    add.s32 %r65, %r55, %r6;
-    add.s32 %r66, %r65, 3328;
+    add.s32 %r63, %r53, %r6;
+    add.s32 %r64, %r63, 3328;
+    mul.wide.s32 %rd42, %r64, 4;
+    add.u64 %rd43, %rd3, %rd42;
+    st.global.f32 [%rd43], %f24;
+    add.s32 %r65, %r51, %r6;
+    add.s32 %r66, %r65, 4704;
     mul.wide.s32 %rd44, %r66, 4;
     add.u64 %rd45, %rd3, %rd44;
-    st.global.f32 [%rd45], %f24;
+    ld.global.f32 %f25, [%rd45];
     add.s32 %r67, %r53, %r6;
-    add.s32 %r68, %r67, 4704;
+    add.s32 %r68, %r67, 3296;
     mul.wide.s32 %rd46, %r68, 4;
     add.u64 %rd47, %rd3, %rd46;
-    ld.global.f32 %f25, [%rd47];
-    add.s32 %r69, %r55, %r6;
-    add.s32 %r70, %r69, 3296;
-    mul.wide.s32 %rd48, %r70, 4;
-    add.u64 %rd49, %rd3, %rd48;
-    ld.global.f32 %f26, [%rd49];
+    ld.global.f32 %f26, [%rd47];
     sub.rn.f32 %f27, %f25, %f24;
     fma.rn.f32 %f28, %f26, %f27, %f24;
-    add.s32 %r71, %r54, %r6;
-    add.s32 %r72, %r71, 4704;
-    mul.wide.s32 %rd50, %r72, 4;
-    add.u64 %rd51, %rd3, %rd50;
     selp.f32 %f29, %f28, %f25, %p8;
-    st.global.f32 [%rd51], %f29;
-    add.s32 %r73, %r51, 3;
-    mov.s32 %r51, %r73;
+    add.s32 %r69, %r52, %r6;
+    add.s32 %r70, %r69, 4704;
+    mul.wide.s32 %rd48, %r70, 4;
+    add.u64 %rd49, %rd3, %rd48;
+    st.global.f32 [%rd49], %f29;
+    add.s32 %r71, %r49, 3;
+    mov.s32 %r49, %r71;
     bra.uni $L_row_10;
 $L_row_done_11:
     bar.sync 0;
-    add.u32 %r74, %r8, %r7;
-    mov.u32 %r8, %r74;
+    add.u32 %r72, %r8, %r7;
+    mov.u32 %r8, %r72;
     @!%p0 bra $L_barrier_done_13;
     red.release.gpu.global.add.u32 [%rd7], 1;
 $L_barrier_spin_14:
-    ld.acquire.gpu.global.u32 %r75, [%rd7];
-    setp.lt.u32 %p10, %r75, %r8;
+    ld.acquire.gpu.global.u32 %r73, [%rd7];
+    setp.lt.u32 %p10, %r73, %r8;
     @%p10 bra $L_barrier_spin_14;
 $L_barrier_done_13:
     bar.sync 0;
-    add.s32 %r76, %r21, 1;
-    mov.s32 %r21, %r76;
+    add.s32 %r74, %r21, 1;
+    mov.s32 %r21, %r74;
     setp.lt.s32 %p11, %r21, %r1;
     @%p11 bra $L_step_4;
     ret;
@@ -4982,6 +4978,9 @@ $L_row_done_12:
         private readonly global::RnnGen.Gpu.DeviceBuffer _outputGradients;
         private readonly global::RnnGen.Gpu.DeviceBuffer _inputGradients;
         private bool _tapeReady;
+        private readonly bool[] _finalGradientStaged = new bool[StateCount];
+        private int _finalGradientBatchSize;
+        private bool _backwardRan;
         private int _inUse;
         private bool _disposed;
 
@@ -5030,6 +5029,9 @@ $L_row_done_12:
             ClearPadding(_staging); // whatever the padding holds must not reach a result
             _device.Upload<float>(_parameters, 0, _staging);
         }
+
+        /// <summary>This network declares no dropout, so the switch has no effect (it is here for <c>ICudaTrainable</c>).</summary>
+        public bool ApplyDropout { get; set; }
 
         /// <summary>
         /// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs
@@ -5306,13 +5308,12 @@ $L_row_done_12:
                     global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units);
                 }
 
-                int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence
                 global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);
-                _device.Download<float>(_workspace, hiddenOffset + last, rows);
+                _device.Download<float>(_workspace, hiddenOffset + (_lastSteps * _batchSize * padded), rows);
                 global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, hidden);
                 if (!cell.IsEmpty)
                 {
-                    _device.Download<float>(_workspace, cellOffset + last, rows);
+                    _device.Download<float>(_workspace, cellOffset + (_lastSteps * _batchSize * padded), rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, cell);
                 }
             }
@@ -5335,7 +5336,7 @@ $L_row_done_12:
         /// <summary>Backpropagation through time on the GPU over the batch of the last <c>Forward</c>, as the CPU model's <c>Backward</c>: adds dL/dθ for every parameter to <paramref name="gradients"/>.</summary>
         /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize] of the last <c>Forward</c>, where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
         /// <param name="gradients">PackedParameterLength floats in the packed layout; gradients are added (+=), as on the CPU. It is uploaded, the sums run on the device, and it comes back (<see cref="GradientBuffer"/> then holds the same values).</param>
-        /// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). The initial state is a constant here: no dL/d(initial state) is kept.</remarks>
+        /// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). It starts from the final-state gradients <see cref="SetFinalStateGradient"/> staged, and leaves dL/d(initial state) for <see cref="InitialStateGradient"/>.</remarks>
         /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
         public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true, true);
@@ -5392,6 +5393,11 @@ $L_row_done_12:
                     global::RnnGen.Shapes.RequireShape(inputGradients.Length, "inputGradients", steps, batchSize, InputSize);
                 }
 
+                if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batchSize)
+                {
+                    throw new global::System.InvalidOperationException($"SetFinalStateGradient staged gradients for {_finalGradientBatchSize} sequences, but the last Forward had {batchSize}.");
+                }
+
                 _tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward
                 if (download)
                 {
@@ -5420,9 +5426,18 @@ $L_row_done_12:
                 // dL/doutput of Layer0: the units of Layer1 add W_ihᵀ · dG into it.
                 _device.Clear(_backwardWorkspace, 4L * 0, 4L * rows * 32);
                 // ---- Layer1 (GRU), backward through time ----
-                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                if (_finalGradientStaged[1]) // dL/d(final state) from SetFinalStateGradient
+                {
+                    Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(1776), I(960), I(batchSize * 32) });
+                }
+                else
+                {
+                    _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                }
+
                 _device.Clear(_barrier, 0, 4);
                 Launch(_kernel_layer1_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(960), I(2064), I(batchSize * 32) }); // dL/dh(-1)
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 3 gates and every row.
                 Launch(_kernel_rnngen_weight_gradient, BlocksFor(1632), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(2816), I(17), I(3), I(0), I(3), I(3264), I(96), I(32), I(1920 + (batchSize * 32)), I(32), I(0), I(0), I(rows), I(1632) }); // dW_ih
                 Launch(_kernel_rnngen_weight_gradient, BlocksFor(1088), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(4448), I(17), I(2), I(0), I(2), I(3264), I(96), I(32), I(4704), I(32), I(0), I(0), I(rows), I(1088) }); // dW_hr, dW_hz
@@ -5438,10 +5453,21 @@ $L_row_done_12:
                 }
 
                 // ---- Layer0 (LSTM), backward through time ----
-                _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
-                _device.Clear(_backwardWorkspace, 4L * 1056, 4L * batchSize * 32); // dL/dc(steps) = 0
+                if (_finalGradientStaged[0]) // dL/d(final state) from SetFinalStateGradient
+                {
+                    Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(1680), I(960), I(batchSize * 32) });
+                    Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(1872), I(1056), I(batchSize * 32) });
+                }
+                else
+                {
+                    _device.Clear(_backwardWorkspace, 4L * 960, 4L * batchSize * 32); // dL/dh(steps) = 0
+                    _device.Clear(_backwardWorkspace, 4L * 1056, 4L * batchSize * 32); // dL/dc(steps) = 0
+                }
+
                 _device.Clear(_barrier, 0, 4);
                 Launch(_kernel_layer0_backward_persistent, 2, 48, true, stackalloc global::RnnGen.Gpu.KernelArgument[] { P, Ws, Bw, global::RnnGen.Gpu.KernelArgument.Pointer(_lengths), global::RnnGen.Gpu.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }); // every step, one launch
+                Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(960), I(1968), I(batchSize * 32) }); // dL/dh(-1)
+                Launch(_kernel_rnngen_copy, BlocksFor(batchSize * 32), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { Bw, I(1056), I(2160), I(batchSize * 32) }); // dL/dc(-1)
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all 4 gates and every row.
                 Launch(_kernel_rnngen_weight_gradient, BlocksFor(384), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(0), I(3), I(4), I(0), I(4), I(0), I(128), I(32), I(5856), I(3), I(0), I(0), I(rows), I(384) }); // dW_ih
                 Launch(_kernel_rnngen_weight_gradient, BlocksFor(2176), 256, false, stackalloc global::RnnGen.Gpu.KernelArgument[] { G, Ws, Ws, I(384), I(17), I(4), I(0), I(4), I(0), I(128), I(32), I(1920), I(32), I(0), I(0), I(rows), I(2176) }); // dW_hh
@@ -5463,6 +5489,10 @@ $L_row_done_12:
                 {
                     _device.Download<float>(_inputGradients, 0, inputGradients.Slice(0, rows * InputSize));
                 }
+
+                global::System.Array.Clear(_finalGradientStaged);
+                _finalGradientBatchSize = 0;
+                _backwardRan = true;
             }
             finally
             {
@@ -5473,6 +5503,134 @@ $L_row_done_12:
         private global::RnnGen.Gpu.KernelArgument Bw => global::RnnGen.Gpu.KernelArgument.Pointer(_backwardWorkspace);
 
         private global::RnnGen.Gpu.KernelArgument G => global::RnnGen.Gpu.KernelArgument.Pointer(_gradients);
+
+        /// <summary>Adds a loss term on a layer's final state to the next <c>Backward</c>, as the CPU model's <c>SetFinalStateGradient</c>: dL/d(final h), and dL/d(final c) for an LSTM layer, per sequence (an encoder trained through the decoder its final state initialises).</summary>
+        /// <param name="layer">State index, 0..StateCount-1 (a bidirectional layer has two: forward, then reverse).</param>
+        /// <param name="hidden">dL/d(final h), [batchSize][units] with the last <c>Forward</c>'s batch size.</param>
+        /// <param name="cell">dL/d(final c), [batchSize][units], for an LSTM layer (empty: zero); empty otherwise.</param>
+        /// <remarks>Applies to the next <c>Backward</c> only. With variable lengths the gradient enters at each sequence's last valid step.</remarks>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong shape, or the batch differs from another staged gradient's.</exception>
+        public void SetFinalStateGradient(int layer, global::System.ReadOnlySpan<float> hidden, global::System.ReadOnlySpan<float> cell = default)
+        {
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "SetFinalStateGradient", "OddModel.CudaModel");
+            try
+            {
+                ThrowIfDisposed();
+                int units;
+                int padded;
+                int hiddenOffset;
+                int cellOffset;
+                switch (layer)
+                {
+                    case 0:
+                        (units, padded, hiddenOffset, cellOffset) = (17, 32, 1680, 1872);
+                        break;
+                    case 1:
+                        (units, padded, hiddenOffset, cellOffset) = (17, 32, 1776, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
+                }
+
+                int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, "hidden");
+                if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)
+                {
+                    throw new global::System.ArgumentException($"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.", "hidden");
+                }
+
+                if (cellOffset < 0 && !cell.IsEmpty)
+                {
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
+                }
+
+                if (cellOffset >= 0 && !cell.IsEmpty)
+                {
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", batch, units);
+                }
+
+                global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, batch * padded);
+                global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, rows, padded);
+                _device.Upload<float>(_backwardWorkspace, hiddenOffset, rows);
+                if (cellOffset >= 0)
+                {
+                    if (cell.IsEmpty)
+                    {
+                        _device.Clear(_backwardWorkspace, 4L * cellOffset, 4L * batch * padded);
+                    }
+                    else
+                    {
+                        global::RnnGen.Numerics.PaddedRows.Pad(cell, units, batch, rows, padded);
+                        _device.Upload<float>(_backwardWorkspace, cellOffset, rows);
+                    }
+                }
+
+                _finalGradientStaged[layer] = true;
+                _finalGradientBatchSize = batch;
+            }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Copies dL/dh(-1) (and, for an LSTM layer, dL/dc(-1)) of a layer from the last <c>Backward</c>, as the CPU model's <c>InitialStateGradient</c>: the gradient with respect to the initial state, [batchSize][units].</summary>
+        /// <param name="layer">State index, 0..StateCount-1 (a bidirectional layer has two: forward, then reverse).</param>
+        /// <param name="hidden">Receives [batchSize][units].</param>
+        /// <param name="cell">Receives [batchSize][units] for an LSTM layer; leave empty otherwise.</param>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Backward</c> has run yet.</exception>
+        /// <exception cref="global::System.ArgumentException">A span has the wrong shape.</exception>
+        public void InitialStateGradient(int layer, global::System.Span<float> hidden, global::System.Span<float> cell = default)
+        {
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "InitialStateGradient", "OddModel.CudaModel");
+            try
+            {
+                ThrowIfDisposed();
+                if (!_backwardRan)
+                {
+                    throw new global::System.InvalidOperationException("No Backward has run yet.");
+                }
+
+                int units;
+                int padded;
+                int hiddenOffset;
+                int cellOffset;
+                switch (layer)
+                {
+                    case 0:
+                        (units, padded, hiddenOffset, cellOffset) = (17, 32, 1968, 2160);
+                        break;
+                    case 1:
+                        (units, padded, hiddenOffset, cellOffset) = (17, 32, 2064, -1);
+                        break;
+                    default:
+                        throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..1.");
+                }
+
+                global::RnnGen.Shapes.RequireShape(hidden.Length, "hidden", _batchSize, units);
+                if (cellOffset < 0 && !cell.IsEmpty)
+                {
+                    throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
+                }
+
+                if (!cell.IsEmpty)
+                {
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units);
+                }
+
+                global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);
+                _device.Download<float>(_backwardWorkspace, hiddenOffset + 0, rows);
+                global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, hidden);
+                if (!cell.IsEmpty)
+                {
+                    _device.Download<float>(_backwardWorkspace, cellOffset + 0, rows);
+                    global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, cell);
+                }
+            }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
 
         private void Launch(global::RnnGen.Gpu.GpuKernel kernel, int blocks, int threads, bool cooperative, global::System.ReadOnlySpan<global::RnnGen.Gpu.KernelArgument> arguments) =>
             _device.Launch(kernel, new global::RnnGen.Gpu.LaunchShape(blocks, threads, 0, cooperative), arguments);

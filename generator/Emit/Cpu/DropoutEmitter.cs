@@ -13,7 +13,7 @@ namespace RnnGen.Generator.Emit.Cpu
     {
         public const string Masks = "global::RnnGen.Numerics.DropoutMasks";
 
-        /// <summary>The xorshift64* seed a new instance starts from, so runs are reproducible without a call.</summary>
+        /// <summary>The dropout stream's state a new instance starts from, so runs are reproducible without a call.</summary>
         private const string DefaultSeed = "0x9E3779B97F4A7C15UL";
 
         public static void EmitMembers(SourceWriter w, Plan plan)
@@ -106,7 +106,7 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>Every dropout site in the order masks are sampled: per layer its input then its recurrence, then the head.</summary>
-        private static IEnumerable<(string Site, int Layer, DropoutTape Tape)> Sites(Plan plan)
+        internal static IEnumerable<(string Site, int Layer, DropoutTape Tape)> Sites(Plan plan)
         {
             foreach (var layer in plan.Layers)
             {

@@ -21,11 +21,6 @@ namespace RnnGen.Generator.Emit.Gpu
 
         public static void EmitFields(SourceWriter w, Plan plan)
         {
-            if (!PtxEmitter.HasBackward(plan))
-            {
-                return;
-            }
-
             w.Line($"private readonly {Gpu}.DeviceBuffer _gradients;");
             w.Line($"private readonly {Gpu}.DeviceBuffer _backwardWorkspace;");
             w.Line($"private readonly {Gpu}.DeviceBuffer _outputGradients;");
@@ -35,16 +30,12 @@ namespace RnnGen.Generator.Emit.Gpu
             }
 
             w.Line("private bool _tapeReady;");
+            CudaStateGradientEmitter.EmitFields(w);
         }
 
         /// <summary>Constructor lines: the backward kernels' residency checks and the buffers.</summary>
         public static void EmitAllocation(SourceWriter w, Plan plan)
         {
-            if (!PtxEmitter.HasBackward(plan))
-            {
-                return;
-            }
-
             foreach (var layer in plan.Layers)
             {
                 var kernel = PtxEmitter.RecurrentBackward(plan, layer);
@@ -63,11 +54,6 @@ namespace RnnGen.Generator.Emit.Gpu
 
         public static void EmitDispose(SourceWriter w, Plan plan)
         {
-            if (!PtxEmitter.HasBackward(plan))
-            {
-                return;
-            }
-
             w.Line("_gradients.Dispose();");
             w.Line("_backwardWorkspace.Dispose();");
             w.Line("_outputGradients.Dispose();");
@@ -80,20 +66,12 @@ namespace RnnGen.Generator.Emit.Gpu
         /// <summary>The line <c>Run</c> ends with: a Forward leaves a tape for one Backward, a Step does not.</summary>
         public static void EmitTapeMark(SourceWriter w, Plan plan)
         {
-            if (PtxEmitter.HasBackward(plan))
-            {
-                w.Line("_tapeReady = member == \"Forward\"; // the tape one Backward differentiates");
-                w.Line("_training?.ForgetLoss(); // Backward() needs a loss of this batch");
-            }
+            w.Line("_tapeReady = member == \"Forward\"; // the tape one Backward differentiates");
+            w.Line("_training?.ForgetLoss(); // Backward() needs a loss of this batch");
         }
 
         public static void Emit(SourceWriter w, Plan plan)
         {
-            if (!PtxEmitter.HasBackward(plan))
-            {
-                return;
-            }
-
             var floatInput = plan.Embedding is null;
             var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
             var outputDoc = $"/// <param name=\"outputGradients\">dL/dz for every output row, {outputShape} of the last <c>Forward</c>, where z is {(plan.Head is null ? "the last layer's h (there is no head)" : "the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this)")}.</param>";
@@ -118,7 +96,7 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Summary("Backpropagation through time on the GPU over the batch of the last <c>Forward</c>, as the CPU model's <c>Backward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
             w.Line(outputDoc);
             w.Line("/// <param name=\"gradients\">PackedParameterLength floats in the packed layout; gradients are added (+=), as on the CPU. It is uploaded, the sums run on the device, and it comes back (<see cref=\"GradientBuffer\"/> then holds the same values).</param>");
-            w.Line("/// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). The initial state is a constant here: no dL/d(initial state) is kept.</remarks>");
+            w.Line("/// <remarks>One <c>Backward</c> per <c>Forward</c>: it consumes the tape (a <c>Step</c> leaves none). It starts from the final-state gradients <see cref=\"SetFinalStateGradient\"/> staged, and leaves dL/d(initial state) for <see cref=\"InitialStateGradient\"/>.</remarks>");
             w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length: the message names it and its expected shape.</exception>");
             w.Line($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients) => BackwardThroughTime(outputGradients, gradients, default, false, true, true);");
@@ -146,6 +124,7 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("public void Backward() => BackwardThroughTime(default, default, default, false, false, false);");
             w.Line();
             EmitBody(w, plan);
+            CudaStateGradientEmitter.Emit(w, plan);
         }
 
         private static void EmitBody(SourceWriter w, Plan plan)
@@ -168,6 +147,11 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("int steps = _lastSteps;");
                     w.Line("int batchSize = _batchSize;");
                     w.Line("int rows = steps * batchSize;");
+                    if (plan.Forward.HasDropout)
+                    {
+                        w.Line("bool dropout = _dropoutActive; // the masks that Forward used");
+                    }
+
                     w.Line("// Every check before the tape is touched, so a corrected retry still finds it.");
                     w.Line("if (upload)");
                     w.Line("{");
@@ -194,6 +178,7 @@ namespace RnnGen.Generator.Emit.Gpu
                         w.Line();
                     }
 
+                    CudaStateGradientEmitter.EmitCheck(w);
                     w.Line("_tapeReady = false; // the gate tape is overwritten with gate gradients: one Backward per Forward");
                     w.Line("if (download)");
                     w.Line("{");
@@ -240,6 +225,8 @@ namespace RnnGen.Generator.Emit.Gpu
                         w.Line("    _device.Download<float>(_inputGradients, 0, inputGradients.Slice(0, rows * InputSize));");
                         w.Line("}");
                     }
+
+                    CudaStateGradientEmitter.EmitRelease(w);
                 }
 
                 using (w.Block("finally"))
@@ -268,6 +255,12 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Head)}, 4L * outputRows * {op});");
             w.Line($"Launch({Field(GradientKernels.ScatterRows)}, BlocksFor(outputRows * OutputSize), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ Bw, {Args}.Pointer(_lengths), {Args}.Pointer(_outputGradients), I({Int(bw.Head)}), I({op}), I(OutputSize), I(outputRows), I(batchSize), I({(plan.ReturnsSequences ? 1 : 0)}) }});");
             var source = $"{last.Output.Start} + (firstOutputRow * {lastPadded})";
+            var dropout = plan.Forward.HeadDropout;
+            if (dropout is not null)
+            {
+                source = $"dropout ? {Int(dropout.Values)} : {source}"; // what the head multiplied: its input ⊙ mask in training
+            }
+
             EmitWeightGradient(w, head.Weights, 0, 1, "Bw", Int(bw.Head), op, op, "Ws", source, lastPadded, WeightInput.Columns, "outputRows", "dW of the head");
             if (head.Bias is { } bias)
             {
@@ -275,6 +268,11 @@ namespace RnnGen.Generator.Emit.Gpu
             }
 
             EmitTransposed(w, head.Weights, 0, 1, head.Spec.Units, "Bw", Int(bw.Head), op, op, "Bw", $"dTop + (firstOutputRow * {lastPadded})", lastPadded, "outputRows");
+            if (dropout is not null)
+            {
+                var rows = $"dTop + (firstOutputRow * {lastPadded})";
+                CudaDropoutEmitter.EmitApply(w, dropout, "Bw", rows, "Bw", rows, $"outputRows * {Int(dropout.Stride)}", "dL/dh = mask ⊙ Wᵀ dz");
+            }
         }
 
         private static void EmitGroup(SourceWriter w, Plan plan, LayerGroup group)
@@ -334,14 +332,12 @@ namespace RnnGen.Generator.Emit.Gpu
             var hh = layer.RecurrentWeights;
             var kernel = PtxEmitter.RecurrentBackward(plan, layer);
             w.Line($"// ---- {layer.Name} ({CellTraits.DisplayName(layer.Spec)}), backward through time ----");
-            w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Recurrent)}, 4L * batchSize * {hp}); // dL/dh(steps) = 0");
-            if (tape.Cell >= 0)
-            {
-                w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Cell)}, 4L * batchSize * {hp}); // dL/dc(steps) = 0");
-            }
-
+            CudaStateGradientEmitter.EmitStart(w, plan, layer);
             w.Line("_device.Clear(_barrier, 0, 4);");
-            w.Line($"Launch({Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)}, true, stackalloc {Args}[] {{ P, Ws, Bw, {Args}.Pointer(_lengths), {Args}.Pointer(_barrier), I(batchSize), I(steps) }}); // every step, one launch");
+            var recurrentDropout = tape.RecurrentDropout;
+            var dropoutArgument = recurrentDropout is null ? string.Empty : ", I(dropout ? 1 : 0)";
+            w.Line($"Launch({Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)}, true, stackalloc {Args}[] {{ P, Ws, Bw, {Args}.Pointer(_lengths), {Args}.Pointer(_barrier), I(batchSize), I(steps){dropoutArgument} }}); // every step, one launch");
+            CudaStateGradientEmitter.EmitEnd(w, plan, layer);
 
             // Weight and bias gradients: one GEMM each over every step and sequence.
             w.Line($"// dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG over all {Int(g)} gates and every row.");
@@ -350,24 +346,39 @@ namespace RnnGen.Generator.Emit.Gpu
             string inputOffset;
             string inputStride;
             var tokens = layer.Input.Kind == InputKind.ReversedTokens ? "_reversedTokens" : "_tokens";
+            var inputDropout = tape.InputDropout;
             if (layer.Input.Rows is { } rowsInput)
             {
                 inputBuffer = "Ws";
-                inputOffset = rowsInput.Start;
+                inputOffset = inputDropout is null ? rowsInput.Start : $"dropout ? {Int(inputDropout.Values)} : {rowsInput.Start}"; // x ⊙ mask in training
                 inputStride = Int(rowsInput.Stride);
             }
             else
             {
                 var embedding = plan.Embedding!;
                 var d = Int(embedding.Dimension);
-                w.Line($"Launch({Field(GradientKernels.EmbeddingRows)}, BlocksFor(rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ P, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I(rows) }}); // x: the embedding rows");
-                inputBuffer = "Bw";
-                inputOffset = Int(bw.Embedding);
+                var gather = $"Launch({Field(GradientKernels.EmbeddingRows)}, BlocksFor(rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ P, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I(rows) }}); // x: the embedding rows";
                 inputStride = d;
+                if (inputDropout is null)
+                {
+                    w.Line(gather);
+                    inputBuffer = "Bw";
+                    inputOffset = Int(bw.Embedding);
+                }
+                else
+                {
+                    w.Line("if (!dropout) // in training Forward kept the masked rows: x ⊙ mask");
+                    w.Line("{");
+                    w.Line("    " + gather);
+                    w.Line("}");
+                    w.Line();
+                    inputBuffer = "dropout ? Ws : Bw";
+                    inputOffset = $"dropout ? {Int(inputDropout.Values)} : {Int(bw.Embedding)}";
+                }
             }
 
             EmitWeightGradient(w, layer.InputWeights, 0, g, "Ws", gates, gs, hp, inputBuffer, inputOffset, inputStride, WeightInput.Columns, "rows", "dW_ih");
-            var hidden = Int(tape.Hidden);
+            var hidden = recurrentDropout is null ? Int(tape.Hidden) : $"dropout ? {Int(recurrentDropout.Values)} : {Int(tape.Hidden)}"; // what W_hh multiplied
             if (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter)
             {
                 EmitWeightGradient(w, hh[0], 0, 2, "Ws", gates, gs, hp, "Ws", hidden, hp, WeightInput.Columns, "rows", "dW_hr, dW_hz");
@@ -426,6 +437,11 @@ namespace RnnGen.Generator.Emit.Gpu
                 w.Line("// dL/dE[token] += W_ihᵀ · dG for every row: atomics per row element, or one thread per table element in step order.");
                 w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(bw.Embedding)}, 4L * rows * {d});");
                 EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(bw.Embedding), d, "rows");
+                if (inputDropout is not null)
+                {
+                    CudaDropoutEmitter.EmitApply(w, inputDropout, "Bw", Int(bw.Embedding), "Bw", Int(bw.Embedding), $"rows * {Int(inputDropout.Stride)}", "dL/dx = mask ⊙ W_ihᵀ dG");
+                }
+
                 w.Line($"Launch(DeterministicEmbeddingGradients ? {Field(GradientKernels.EmbeddingGradient)} : {Field(GradientKernels.EmbeddingScatterAdd)}, BlocksFor(DeterministicEmbeddingGradients ? {Int(embedding.Length)} : rows * {d}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ G, {Args}.Pointer({tokens}), Bw, I({Int(embedding.Offset)}), I({Int(bw.Embedding)}), I({d}), I({Int(embedding.Vocabulary)}), I(rows) }});");
             }
             else
@@ -447,14 +463,26 @@ namespace RnnGen.Generator.Emit.Gpu
             var scratch = plan.Backward.InputGradients[layer.Group];
             var g = layer.GateCount;
             var (gs, hp) = (Int(layer.GateStride), Int(layer.PaddedUnits));
+            var dropout = plan.Forward.Layers[layer.Index].InputDropout;
             if (scratch < 0)
             {
+                // A lone unit: its rows are the only ones added there, so the mask applies to them in place.
                 EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, dst, dstOffset, stride, "rows");
+                if (dropout is not null)
+                {
+                    CudaDropoutEmitter.EmitApply(w, dropout, dst, dstOffset, dst, dstOffset, $"rows * {stride}", "dL/dx = mask ⊙ W_ihᵀ dG");
+                }
+
                 return;
             }
 
             w.Line($"_device.Clear(_backwardWorkspace, 4L * {Int(scratch)}, 4L * rows * {stride});");
             EmitTransposed(w, layer.InputWeights, 0, g, layer.Spec.Units, "Ws", gates, gs, hp, "Bw", Int(scratch), stride, "rows");
+            if (dropout is not null)
+            {
+                CudaDropoutEmitter.EmitApply(w, dropout, "Bw", Int(scratch), "Bw", Int(scratch), $"rows * {stride}", "dL/dx = mask ⊙ W_ihᵀ dG, this unit's mask");
+            }
+
             w.Line($"Launch({Field(SequenceBackwardKernels.AddRows)}, BlocksFor(rows * {stride}), {Int(GradientKernels.Threads)}, false, stackalloc {Args}[] {{ Bw, {dst}, {Args}.Pointer(_lengths), I({Int(scratch)}), I({dstOffset}), I({stride}), I(batchSize), I(steps), I({(layer.Reverse ? 1 : 0)}) }});{(layer.Reverse ? " // back to time order" : string.Empty)}");
         }
 

@@ -141,6 +141,8 @@ namespace RnnGen.Generator.Emit.Gpu
                         w.Line($"_device.Upload<float>(_workspace, {Int(plan.Forward.InputOffset)}, inputs);");
                     }
 
+                    CudaDropoutEmitter.EmitSampling(w, plan);
+
                     foreach (var group in plan.Groups)
                     {
                         EmitGroup(w, plan, group);
@@ -198,14 +200,37 @@ namespace RnnGen.Generator.Emit.Gpu
         private static void EmitUnit(SourceWriter w, Plan plan, LayerPlan layer)
         {
             var tape = plan.Forward.Layers[layer.Index];
-            var tokens = layer.Input.Kind switch
-            {
-                InputKind.Tokens => $"{Gpu}.KernelArgument.Pointer(_tokens), ",
-                InputKind.ReversedTokens => $"{Gpu}.KernelArgument.Pointer(_reversedTokens), ",
-                _ => string.Empty,
-            };
+            var tokenBuffer = layer.Input.Kind == InputKind.ReversedTokens ? "_reversedTokens" : "_tokens";
+            var tokens = layer.Input.Kind == InputKind.Rows ? string.Empty : $"{Gpu}.KernelArgument.Pointer({tokenBuffer}), ";
             var inputOffset = layer.Input.Rows is { } rowsRef ? rowsRef.Start : "0";
-            w.Line($"Launch({CudaModelEmitter.Field(KernelNames.Projection(layer))}, ((rows + 15) / 16) * {Int(layer.Blocks)}, 256, false, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, {tokens}I(rows), I({inputOffset}) }});");
+            var projection = $"Launch({CudaModelEmitter.Field(KernelNames.Projection(layer))}, ((rows + 15) / 16) * {Int(layer.Blocks)}, 256, false, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, {tokens}I(rows), I({inputOffset}) }});";
+            if (tape.InputDropout is not { } dropout)
+            {
+                w.Line(projection);
+            }
+            else if (layer.Input.Rows is { } input)
+            {
+                w.Line($"// Input dropout in training: the projection reads x ⊙ mask, kept in the tape for Backward's dW_ih.");
+                CudaDropoutEmitter.EmitApply(w, dropout, "Ws", input.Start, "Ws", Int(dropout.Values), $"rows * {Int(dropout.Stride)}", "x ⊙ mask");
+                w.Line($"Launch({CudaModelEmitter.Field(KernelNames.Projection(layer))}, ((rows + 15) / 16) * {Int(layer.Blocks)}, 256, false, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, I(rows), I(dropout ? {Int(dropout.Values)} : {input.Start}) }});");
+            }
+            else
+            {
+                var embedding = plan.Embedding!;
+                using (w.Block("if (dropout)"))
+                {
+                    w.Line("// Input dropout in training: the embedding rows gathered, masked and kept in the tape, then projected.");
+                    w.Line($"Launch({CudaModelEmitter.Field(GradientKernels.EmbeddingRows)}, BlocksFor(rows * {Int(embedding.Dimension)}), {Int(GradientKernels.Threads)}, false, stackalloc {Gpu}.KernelArgument[] {{ P, {Gpu}.KernelArgument.Pointer({tokenBuffer}), Ws, I({Int(embedding.Offset)}), I({Int(dropout.Values)}), I({Int(embedding.Dimension)}), I(rows) }});");
+                    w.Line(CudaDropoutEmitter.Apply(dropout, "Ws", Int(dropout.Values), "Ws", Int(dropout.Values), $"rows * {Int(dropout.Stride)}"));
+                    w.Line($"Launch({CudaModelEmitter.Field(KernelNames.DroppedProjection(layer))}, ((rows + 15) / 16) * {Int(layer.Blocks)}, 256, false, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, I(rows), I({Int(dropout.Values)}) }});");
+                }
+
+                using (w.Block("else"))
+                {
+                    w.Line(projection);
+                }
+            }
+
             EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden);
             if (tape.Cell >= 0)
             {
@@ -213,8 +238,16 @@ namespace RnnGen.Generator.Emit.Gpu
             }
 
             var kernel = PtxEmitter.Recurrent(plan, layer);
+            var dropoutArgument = string.Empty;
+            if (tape.RecurrentDropout is { } recurrent)
+            {
+                var slice = $"batchSize * {Int(layer.PaddedUnits)}";
+                CudaDropoutEmitter.EmitApply(w, recurrent, "Ws", Int(tape.Hidden), "Ws", Int(recurrent.Values), slice, "h(-1) ⊙ mask for step 0's products; the kernel writes the later steps'");
+                dropoutArgument = ", I(dropout ? 1 : 0)";
+            }
+
             w.Line("_device.Clear(_barrier, 0, 4);");
-            w.Line($"Launch({CudaModelEmitter.Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)}, true, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, {Gpu}.KernelArgument.Pointer(_lengths), {Gpu}.KernelArgument.Pointer(_barrier), I(batchSize), I(steps) }}); // every step, one launch");
+            w.Line($"Launch({CudaModelEmitter.Field(kernel.Name)}, {Int(kernel.Blocks)}, {Int(kernel.Threads)}, true, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, {Gpu}.KernelArgument.Pointer(_lengths), {Gpu}.KernelArgument.Pointer(_barrier), I(batchSize), I(steps){dropoutArgument} }}); // every step, one launch");
         }
 
         /// <summary>Slice 0 of a state sequence: the previous final state, a staged state, or zero (as the CPU Forward).</summary>
@@ -251,6 +284,16 @@ namespace RnnGen.Generator.Emit.Gpu
             if (plan.Head is { } head)
             {
                 var headOffset = Int(plan.Forward.HeadOffset);
+                if (plan.Forward.HeadDropout is { } dropout)
+                {
+                    using (w.Block("if (dropout)"))
+                    {
+                        w.Line("// Head dropout in training: the head reads its input ⊙ mask, kept in the tape for Backward's dW.");
+                        w.Line(CudaDropoutEmitter.Apply(dropout, "Ws", "source", "Ws", Int(dropout.Values), $"outputRows * {Int(dropout.Stride)}"));
+                        w.Line($"source = {Int(dropout.Values)};");
+                    }
+                }
+
                 w.Line($"Launch({CudaModelEmitter.Field(KernelNames.Head)}, ((outputRows + 15) / 16) * {Int(head.Weights.Blocks)}, 256, false, stackalloc {Gpu}.KernelArgument[] {{ P, Ws, I(outputRows), I(source) }});");
                 if (head.Spec.Activation == Activation.Softmax)
                 {

@@ -31,7 +31,9 @@ namespace RnnGen.Generator.Emit.Gpu
             using (w.Block($"public CudaModel ToCuda({Gpu}.GpuDevice device)"))
             {
                 w.Line("global::System.ArgumentNullException.ThrowIfNull(device);");
-                w.Line("return new CudaModel(_parameters.Span, device);");
+                w.Line(plan.Forward.HasDropout
+                    ? "return new CudaModel(_parameters.Span, device, _dropoutState);"
+                    : "return new CudaModel(_parameters.Span, device);");
             }
 
             w.Line();
@@ -44,18 +46,9 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// <summary>");
             w.Line($"/// {model} on a GPU: the same <c>Forward</c> (shapes, lengths, initial and final state) running generated PTX, with the");
             w.Line("/// weights uploaded once. Each layer's time loop is one persistent kernel that keeps its recurrent weights on chip and");
-            if (PtxEmitter.HasBackward(plan))
-            {
-                w.Line("/// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the");
-                w.Line("/// device (the same gradients as the CPU model's) into <see cref=\"GradientBuffer\"/>; <see cref=\"Training\"/> runs the");
-                w.Line("/// loss, clipping and optimiser steps there too. One call at a time per instance.");
-            }
-            else
-            {
-                w.Line("/// meets the other blocks at a grid barrier once per step. <see cref=\"Training\"/> runs the loss, clipping and optimiser");
-                w.Line("/// steps on the device (with gradients from the CPU: no GPU backward for dropout yet); <see cref=\"UpdateParameters\"/>");
-                w.Line("/// and <see cref=\"CopyParametersTo\"/> move the weights between the CPU model and this one. One call at a time per instance.");
-            }
+            w.Line("/// meets the other blocks at a grid barrier once per step. <c>Backward</c> runs backpropagation through time on the");
+            w.Line("/// device (the same gradients as the CPU model's) into <see cref=\"GradientBuffer\"/>; <see cref=\"Training\"/> runs the");
+            w.Line("/// loss, clipping and optimiser steps there too. One call at a time per instance.");
 
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
@@ -67,14 +60,13 @@ namespace RnnGen.Generator.Emit.Gpu
 
             w.Line("/// </remarks>");
             w.Line(GeneratedCode.Attribute);
-            var bases = PtxEmitter.HasBackward(plan)
-                ? $"global::RnnGen.Gpu.ICudaTrainable<{(plan.Embedding is null ? "float" : "int")}>" // the Trainer's GPU steps
-                : "global::System.IDisposable";
+            var bases = $"global::RnnGen.Gpu.ICudaTrainable<{(plan.Embedding is null ? "float" : "int")}>"; // the Trainer's GPU steps
             using (w.Block($"public sealed class CudaModel : {bases}"))
             {
                 EmitFields(w, plan, module);
                 EmitConstructor(w, plan, module);
                 EmitUpdateParameters(w);
+                CudaDropoutEmitter.EmitMembers(w, plan);
                 CudaTrainingEmitter.Emit(w, plan);
                 CudaForwardEmitter.Emit(w, plan);
                 CudaStateEmitter.Emit(w, plan);
@@ -122,6 +114,7 @@ namespace RnnGen.Generator.Emit.Gpu
             }
 
             CudaBackwardEmitter.EmitFields(w, plan);
+            CudaDropoutEmitter.EmitFields(w, plan);
             w.Line("private int _inUse;");
             w.Line("private bool _disposed;");
             w.Line();
@@ -136,10 +129,11 @@ namespace RnnGen.Generator.Emit.Gpu
 
         private static void EmitConstructor(SourceWriter w, Plan plan, PtxModule module)
         {
-            w.Line($"internal CudaModel({ReadOnlySpan} parameters, {Gpu}.GpuDevice device)");
+            w.Line($"internal CudaModel({ReadOnlySpan} parameters, {Gpu}.GpuDevice device{CudaDropoutEmitter.ConstructorParameter(plan)})");
             using (w.Block(string.Empty))
             {
                 w.Line("_device = device;");
+                CudaDropoutEmitter.EmitConstructor(w, plan);
                 w.Line($"{Gpu}.GpuModule module = device.LoadModule(CudaPtx);");
                 w.Line("_module = module;");
                 foreach (var (field, entry) in KernelFields(module))

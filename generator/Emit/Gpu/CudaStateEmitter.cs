@@ -74,32 +74,40 @@ namespace RnnGen.Generator.Emit.Gpu
                     w.Line("}");
                     w.Line();
                     Cpu.StateTransferEmitter.EmitLayerSwitch(w, plan, l => (plan.Forward.Layers[l.Index].Hidden, plan.Forward.Layers[l.Index].Cell));
-                    w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
-                    w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
-                    w.Line("}");
-                    w.Line();
-                    w.Line("if (!cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units);");
-                    w.Line("}");
-                    w.Line();
-                    w.Line("int last = _lastSteps * _batchSize * padded; // slice 'steps' of the state sequence");
-                    w.Line($"global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);");
-                    w.Line("_device.Download<float>(_workspace, hiddenOffset + last, rows);");
-                    w.Line("global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, hidden);");
-                    w.Line("if (!cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    _device.Download<float>(_workspace, cellOffset + last, rows);");
-                    w.Line("    global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, cell);");
-                    w.Line("}");
+                    EmitDownload(w, "_workspace", "(_lastSteps * _batchSize * padded)"); // slice 'steps' of the state sequence
                 }
 
                 Finally(w);
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// After a layer switch: checks the caller's [batchSize][units] spans, then copies h (and c, when asked) from
+        /// padded rows of <paramref name="buffer"/> at hiddenOffset (cellOffset) + <paramref name="rowOffset"/>.
+        /// </summary>
+        public static void EmitDownload(SourceWriter w, string buffer, string rowOffset)
+        {
+            w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
+            w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
+            w.Line("}");
+            w.Line();
+            w.Line("if (!cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units);");
+            w.Line("}");
+            w.Line();
+            w.Line("global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);");
+            w.Line($"_device.Download<float>({buffer}, hiddenOffset + {rowOffset}, rows);");
+            w.Line("global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, hidden);");
+            w.Line("if (!cell.IsEmpty)");
+            w.Line("{");
+            w.Line($"    _device.Download<float>({buffer}, cellOffset + {rowOffset}, rows);");
+            w.Line("    global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, cell);");
+            w.Line("}");
         }
 
         private static void Finally(SourceWriter w)

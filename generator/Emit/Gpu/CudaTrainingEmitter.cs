@@ -25,11 +25,8 @@ namespace RnnGen.Generator.Emit.Gpu
             w.Line("/// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs");
             w.Line("/// (<c>ComputeLoss</c>, into <c>OutputGradients</c>), the parameter gradients in the packed layout (<c>Gradients</c>),");
             w.Line("/// clipping by global norm and the optimisers (<c>CreateOptimizer</c>), all without leaving the device.");
-            if (Ptx.PtxEmitter.HasBackward(plan))
-            {
-                w.Line("/// Its <c>Gradients</c> is <see cref=\"GradientBuffer\"/> and its <c>OutputGradients</c> what <see cref=\"Backward()\"/> reads:");
-                w.Line("/// <c>ClearGradients</c>, <c>Forward</c>, <c>Training.ComputeLoss</c>, <c>Backward()</c>, <c>TryStep</c> is a whole step on the device.");
-            }
+            w.Line("/// Its <c>Gradients</c> is <see cref=\"GradientBuffer\"/> and its <c>OutputGradients</c> what <see cref=\"Backward()\"/> reads:");
+            w.Line("/// <c>ClearGradients</c>, <c>Forward</c>, <c>Training.ComputeLoss</c>, <c>Backward()</c>, <c>TryStep</c> is a whole step on the device.");
 
             w.Line("/// </summary>");
             using (w.Block($"public {Gpu}.CudaTraining Training"))
@@ -37,15 +34,8 @@ namespace RnnGen.Generator.Emit.Gpu
                 using (w.Block("get"))
                 {
                     w.Line("ThrowIfDisposed();");
-                    if (Ptx.PtxEmitter.HasBackward(plan))
-                    {
-                        w.Line("// Over the backward pass's buffers: the loss writes what Backward() reads, Backward writes what the optimisers read.");
-                        w.Line($"return _training ??= new {Gpu}.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize, _gradients, _outputGradients);");
-                    }
-                    else
-                    {
-                        w.Line($"return _training ??= new {Gpu}.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize);");
-                    }
+                    w.Line("// Over the backward pass's buffers: the loss writes what Backward() reads, Backward writes what the optimisers read.");
+                    w.Line($"return _training ??= new {Gpu}.CudaTraining(_device, _module, _parameters, PackedParameterLength, _outputs, MaxSequenceLength * MaxBatchSize, OutputSize, _gradients, _outputGradients);");
                 }
             }
 

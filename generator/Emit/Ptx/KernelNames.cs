@@ -7,6 +7,9 @@ namespace RnnGen.Generator.Emit.Ptx
     {
         public static string Projection(LayerPlan layer) => layer.Name.ToLowerInvariant() + "_projection";
 
+        /// <summary>A token unit's projection twin that reads gathered rows: its input dropout needs them masked first.</summary>
+        public static string DroppedProjection(LayerPlan layer) => layer.Name.ToLowerInvariant() + "_projection_dropped";
+
         /// <summary>Ends in <c>_persistent</c>: CI's ptxas check fails any such kernel that spills.</summary>
         public static string Recurrent(LayerPlan layer) => layer.Name.ToLowerInvariant() + "_persistent";
 

@@ -30,6 +30,11 @@ namespace RnnGen.Generator.Emit.Ptx
             foreach (var layer in plan.Layers)
             {
                 module.Add(Projection(plan, layer).Build());
+                if (HasDroppedProjection(plan, layer))
+                {
+                    module.Add(Projection(plan, layer, dropped: true).Build());
+                }
+
                 module.Add(Recurrent(plan, layer).Build());
             }
 
@@ -48,19 +53,15 @@ namespace RnnGen.Generator.Emit.Ptx
                 module.Add(kernel);
             }
 
-            if (HasBackward(plan))
+            if (plan.Forward.HasDropout)
             {
-                AddBackward(module, plan);
+                module.Add(DropoutKernels.BuildSample());
+                module.Add(DropoutKernels.BuildApply());
             }
 
+            AddBackward(module, plan);
             return module;
         }
-
-        /// <summary>
-        /// Whether the GPU path has <c>Backward</c> for this network: every network without dropout (the GPU Forward
-        /// has no training mode yet, so it has no masks to differentiate).
-        /// </summary>
-        public static bool HasBackward(Plan plan) => !plan.Forward.HasDropout;
 
         /// <summary>The persistent backward kernel of one unit.</summary>
         public static RecurrentBackwardKernel RecurrentBackward(Plan plan, LayerPlan layer) =>
@@ -98,8 +99,18 @@ namespace RnnGen.Generator.Emit.Ptx
         public static RecurrentKernel Recurrent(Plan plan, LayerPlan layer) =>
             new(layer, plan.Forward.Layers[layer.Index], plan.Spec.MaxBatchSize, plan.Spec.CudaFastMath);
 
-        /// <summary>xp = W_ih x + b_ih (+ b_hh where it folds) for every row, in the unit's gate tape.</summary>
-        public static PackedGemmKernel Projection(Plan plan, LayerPlan layer)
+        /// <summary>
+        /// Whether a unit reading token ids has input dropout: in training its projection reads the gathered, masked
+        /// embedding rows (a twin of the projection that reads rows) instead of looking the tokens up itself.
+        /// </summary>
+        public static bool HasDroppedProjection(Plan plan, LayerPlan layer) =>
+            layer.Input.Kind != InputKind.Rows && plan.Forward.Layers[layer.Index].InputDropout is not null;
+
+        /// <summary>
+        /// xp = W_ih x + b_ih (+ b_hh where it folds) for every row, in the unit's gate tape; with
+        /// <paramref name="dropped"/>, the twin of a token unit that reads already gathered (masked) embedding rows.
+        /// </summary>
+        public static PackedGemmKernel Projection(Plan plan, LayerPlan layer, bool dropped = false)
         {
             var symbols = CellTraits.GateSymbols(layer.Spec);
             var biases = new List<IReadOnlyList<BiasTerm>>();
@@ -119,10 +130,10 @@ namespace RnnGen.Generator.Emit.Ptx
                 biases.Add(terms);
             }
 
-            var tokens = layer.Input.Kind != InputKind.Rows;
+            var tokens = layer.Input.Kind != InputKind.Rows && !dropped;
             return new PackedGemmKernel
             {
-                Name = KernelNames.Projection(layer),
+                Name = dropped ? KernelNames.DroppedProjection(layer) : KernelNames.Projection(layer),
                 Columns = layer.InputWidth,
                 Gates = layer.GateCount,
                 Blocks = layer.Blocks,
@@ -131,12 +142,12 @@ namespace RnnGen.Generator.Emit.Ptx
                 Biases = biases,
                 Source = tokens
                     ? new PackedGemmKernel.Input(true, plan.Embedding!.Offset, plan.Embedding.Dimension)
-                    : new PackedGemmKernel.Input(false, 0, layer.Input.Rows!.Stride),
+                    : new PackedGemmKernel.Input(false, 0, layer.Input.Rows?.Stride ?? plan.Embedding!.Dimension),
                 OutputOffset = plan.Forward.Layers[layer.Index].Gates,
                 OutputStride = layer.GateStride,
                 Documentation = new[]
                 {
-                    $"{layer.Name} input projection of every row{(tokens ? " (embedding lookup fused)" : string.Empty)}: " +
+                    $"{layer.Name} input projection of every row{(tokens ? " (embedding lookup fused)" : dropped ? " (the embedding rows gathered and masked by input dropout)" : string.Empty)}: " +
                     string.Join(", ", symbols.Select((s, g) => $"xp_{s} = W_i{s} x{(layer.InputBias is null ? string.Empty : $" + b_i{s}")}{(layer.RecurrentBias is not null && CellTraits.FoldsRecurrentBias(layer.Spec, g) ? $" + b_h{s}" : string.Empty)}")),
                 },
             };

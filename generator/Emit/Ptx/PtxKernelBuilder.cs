@@ -181,6 +181,12 @@ namespace RnnGen.Generator.Emit.Ptx
 
         public PtxRegister ShiftRight(PtxOperand a, int bits) => Binary("shr", PtxType.U32, a, bits);
 
+        /// <summary>a ^ b over 64 bits (xor.b64).</summary>
+        public PtxRegister Xor64(PtxOperand a, PtxOperand b) => Binary("xor", PtxType.B64, a, b);
+
+        /// <summary>a >> bits over 64 bits, zero-filling (shr.u64).</summary>
+        public PtxRegister ShiftRight64(PtxOperand a, int bits) => Binary("shr", PtxType.U64, a, bits);
+
         /// <summary>a × b + c: fma.rn.f32 (one rounding), or mad.lo for integers.</summary>
         public PtxRegister Fma(PtxType type, PtxOperand a, PtxOperand b, PtxOperand c)
         {

@@ -19,6 +19,9 @@ namespace RnnGen.Generator.Emit.Ptx
         public static implicit operator PtxOperand(int value) => new PtxImmediate(value.ToString(CultureInfo.InvariantCulture), null);
 
         public static implicit operator PtxOperand(float value) => PtxImmediate.Float(value);
+
+        /// <summary>A 64-bit integer literal, written in hex (the random streams' constants).</summary>
+        public static implicit operator PtxOperand(ulong value) => new PtxImmediate("0x" + value.ToString("X16", CultureInfo.InvariantCulture), null);
     }
 
     /// <summary>A register, declared by the kernel builder that made it.</summary>

@@ -26,6 +26,9 @@ namespace RnnGen.Generator.Emit.Ptx
         private readonly BackwardWorkspace _bw;
         private readonly bool _fast;
 
+        /// <summary>With recurrent dropout: the launch's "dropout" switch (a predicate), set by <see cref="Build"/>.</summary>
+        private PtxRegister? _dropout;
+
         public RecurrentBackwardKernel(LayerPlan layer, LayerTape tape, BackwardWorkspace backward, int maxBatch, bool fastMath)
         {
             _layer = layer;
@@ -51,7 +54,7 @@ namespace RnnGen.Generator.Emit.Ptx
         /// <summary>Reset-before and minimal GRUs: a second phase for the gate that scales h(t-1) in the candidate.</summary>
         private bool TwoPhase => Spec.Cell == CellKind.Gru && !Spec.ResetAfter;
 
-        /// <summary>Parameters in launch order: p, ws, bw, lengths, barrier, batch, steps.</summary>
+        /// <summary>Parameters in launch order: p, ws, bw, lengths, barrier, batch, steps (and dropout, 0 or 1, with recurrent dropout).</summary>
         public PtxKernelBuilder Build()
         {
             var k = new PtxKernelBuilder(Name) { MaxThreads = Threads };
@@ -68,6 +71,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var counter = k.Pointer("barrier");
             var batch = k.Parameter("batch", PtxType.S32);
             var steps = k.Parameter("steps", PtxType.S32);
+            _dropout = _tape.RecurrentDropout is null ? null : k.Compare(PtxCompare.Ne, PtxType.S32, k.Parameter("dropout", PtxType.S32), 0);
 
             var (tid, block, lane, firstRow, unit) = PersistentThread.Create(k);
             var isColumn = k.Compare(PtxCompare.Lt, PtxType.S32, unit, Spec.Units); // a real unit: a column of W_hh
@@ -123,6 +127,11 @@ namespace RnnGen.Generator.Emit.Ptx
                     break;
             }
 
+            if (_tape.RecurrentDropout is not null)
+            {
+                yield return "Recurrent dropout (training): what W_hh (and r or f) multiplied was h(t-1) ⊙ mask, so its share of dL/dh(t-1) is masked: dh(t-1) += mask ⊙ (W_hhᵀ · dG).";
+            }
+
             yield return "A sequence past its length: no gate gradient, dL/dh(t-1) = dL/dh(t) from step t+1 (and dc).";
         }
 
@@ -134,7 +143,7 @@ namespace RnnGen.Generator.Emit.Ptx
         /// h(t) slots in the state tape, its slot in the per-sequence scratch rows (dL/dh, dL/dc between steps), and
         /// whether step t is inside the sequence.
         /// </summary>
-        private sealed record Rows(PtxRegister GateRow, PtxRegister GateAt, PtxRegister AuxRow, PtxRegister Previous, PtxRegister Next, PtxRegister Sequence, PtxRegister Active);
+        private sealed record Rows(PtxRegister GateRow, PtxRegister GateAt, PtxRegister AuxRow, PtxRegister Previous, PtxRegister Next, PtxRegister Sequence, PtxRegister Active, PtxRegister B);
 
         private Rows RowsOf(PtxKernelBuilder k, Context c, PtxRegister t, PtxRegister b)
         {
@@ -148,7 +157,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var sequence = k.MulAdd(b, Padded, c.Unit);
             var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(c.Lengths, b), cache: PtxCache.ReadOnly);
             var active = k.Compare(PtxCompare.Lt, PtxType.S32, t, length);
-            return new Rows(gateRow, gateAt, auxRow, previous, next, sequence, active);
+            return new Rows(gateRow, gateAt, auxRow, previous, next, sequence, active, b);
         }
 
         private static PtxRegister Load(PtxKernelBuilder k, PtxRegister buffer, int offset, PtxRegister index) =>
@@ -321,12 +330,30 @@ namespace RnnGen.Generator.Emit.Ptx
             TransposedColumn(k, c, candidate, g => (rows.GateRow, Padded * (candidate.FirstGate + g)), dGated);
             k.Label(skip);
             var gate = LoadGate(k, rows, 0); // r (minimal: f)
+            var mask = Mask(k, c, rows);
             var hPrev = Load(k, c.Ws, _tape.Hidden, rows.Previous);
+            var gated = mask is null ? hPrev : Mul(k, hPrev, mask); // what r multiplied: h(t-1) ⊙ mask with recurrent dropout
             var rec = Spec.RecurrentActivation;
-            var sum = Spec.Minimal ? k.Fma(PtxType.F32, dGated, hPrev, Load(k, c.Bw, _bw.Forget, rows.Sequence)) : Mul(k, dGated, hPrev);
+            var sum = Spec.Minimal ? k.Fma(PtxType.F32, dGated, gated, Load(k, c.Bw, _bw.Forget, rows.Sequence)) : Mul(k, dGated, gated);
             StoreGate(k, rows, 0, Mul(k, sum, Derivative(k, rec, gate)));
             var recurrent = Load(k, c.Bw, _bw.Recurrent, rows.Sequence);
-            Store(k, c.Bw, _bw.Recurrent, rows.Sequence, k.Fma(PtxType.F32, dGated, gate, recurrent)); // 0 at a padded step: da_n is 0 there
+            var toHidden = mask is null ? gate : Mul(k, gate, mask);
+            Store(k, c.Bw, _bw.Recurrent, rows.Sequence, k.Fma(PtxType.F32, dGated, toHidden, recurrent)); // 0 at a padded step: da_n is 0 there
+        }
+
+        /// <summary>
+        /// With recurrent dropout, mask[b][unit] in training and 1 otherwise (the launch's switch picks); null for a
+        /// layer without it.
+        /// </summary>
+        private PtxRegister? Mask(PtxKernelBuilder k, Context c, Rows rows)
+        {
+            if (_tape.RecurrentDropout is not { } dropped)
+            {
+                return null;
+            }
+
+            var mask = k.Load(PtxSpace.Global, PtxType.F32, k.Element(c.Ws, k.Add(PtxType.S32, k.MulAdd(rows.B, dropped.Stride, c.Unit), dropped.Mask)));
+            return k.Select(PtxType.F32, mask, 1f, _dropout!);
         }
 
         /// <summary>dL/dh(t-1) += column k of W_hhᵀ · dG(t) (for a reset-after GRU the candidate's column takes da_n ⊙ r).</summary>
@@ -335,10 +362,12 @@ namespace RnnGen.Generator.Emit.Ptx
             var skip = k.NewLabel("not_a_column");
             k.Branch(skip, c.IsColumn, negate: true);
             var weights = _layer.RecurrentWeights[0];
-            var sum = Load(k, c.Bw, _bw.Recurrent, rows.Sequence);
+            var mask = Mask(k, c, rows);
+            var recurrent = Load(k, c.Bw, _bw.Recurrent, rows.Sequence);
+            var sum = mask is null ? recurrent : k.Mov(PtxType.F32, 0f); // masked as a whole with recurrent dropout
             var resetAfter = Spec.Cell == CellKind.Gru && Spec.ResetAfter;
             TransposedColumn(k, c, weights, g => resetAfter && g == 2 ? (rows.AuxRow, 0) : (rows.GateRow, Padded * (weights.FirstGate + g)), sum);
-            Store(k, c.Bw, _bw.Recurrent, rows.Sequence, sum);
+            Store(k, c.Bw, _bw.Recurrent, rows.Sequence, mask is null ? sum : k.Fma(PtxType.F32, sum, mask, recurrent));
             k.Label(skip);
         }
 

@@ -25,6 +25,10 @@ namespace RnnGen.Generator.Emit.Ptx
 
         private readonly bool _fast;
 
+        /// <summary>With recurrent dropout: the launch's "dropout" switch (a predicate) and its step count, set by <see cref="Build"/>.</summary>
+        private PtxRegister? _dropout;
+        private PtxRegister? _steps;
+
         public RecurrentKernel(LayerPlan layer, LayerTape tape, int maxBatch, bool fastMath)
         {
             _layer = layer;
@@ -45,7 +49,7 @@ namespace RnnGen.Generator.Emit.Ptx
         /// <summary>Whether the block's recurrent weights live in shared memory (else they stream from L2 every step).</summary>
         public bool WeightsInShared => _layer.RecurrentWeights.Sum(t => t.BlockStride) * 4 <= SharedLimitBytes;
 
-        /// <summary>Parameters in launch order: p, ws, lengths, barrier, batch, steps.</summary>
+        /// <summary>Parameters in launch order: p, ws, lengths, barrier, batch, steps (and dropout, 0 or 1, with recurrent dropout).</summary>
         public PtxKernelBuilder Build()
         {
             var spec = _layer.Spec;
@@ -63,6 +67,8 @@ namespace RnnGen.Generator.Emit.Ptx
             var counter = k.Pointer("barrier");
             var batch = k.Parameter("batch", PtxType.S32);
             var steps = k.Parameter("steps", PtxType.S32);
+            _steps = steps;
+            _dropout = _tape.RecurrentDropout is null ? null : k.Compare(PtxCompare.Ne, PtxType.S32, k.Parameter("dropout", PtxType.S32), 0);
 
             var (tid, block, lane, firstRow, unit) = PersistentThread.Create(k);
             var barrier = new GridBarrier(k, counter, tid);
@@ -118,6 +124,11 @@ namespace RnnGen.Generator.Emit.Ptx
                 default:
                     yield return $"h(t) = {a}(xp + W_hh h(t-1))";
                     break;
+            }
+
+            if (_tape.RecurrentDropout is not null)
+            {
+                yield return "Recurrent dropout (training): the W_hh products read h(t-1) ⊙ mask (each thread also writes h(t) ⊙ mask for the next step); the carried state is not dropped.";
             }
 
             yield return "A sequence past its length holds its state: h(t) = h(t-1) (and c).";
@@ -204,7 +215,7 @@ namespace RnnGen.Generator.Emit.Ptx
         }
 
         /// <summary>Offsets of row (t, b) in the tapes: state rows of step t and t+1, and the gate row.</summary>
-        private sealed record Rows(PtxRegister Previous, PtxRegister Next, PtxRegister GateRow, PtxRegister Row, PtxRegister Active);
+        private sealed record Rows(PtxRegister Previous, PtxRegister Next, PtxRegister GateRow, PtxRegister Row, PtxRegister Active, PtxRegister Step);
 
         private Rows RowsOf(PtxKernelBuilder k, PtxRegister lengths, PtxRegister t, PtxRegister b, PtxRegister batch)
         {
@@ -215,7 +226,7 @@ namespace RnnGen.Generator.Emit.Ptx
             var gateRow = k.Mul(PtxType.S32, row, _layer.GateStride);
             var length = k.Load(PtxSpace.Global, PtxType.S32, k.Element(lengths, b), cache: PtxCache.ReadOnly);
             var active = k.Compare(PtxCompare.Lt, PtxType.S32, t, length);
-            return new Rows(previous, next, gateRow, row, active);
+            return new Rows(previous, next, gateRow, row, active, t);
         }
 
         private PtxRegister Gate(PtxKernelBuilder k, PtxRegister ws, Rows rows, PtxRegister unit, int gate) =>
@@ -252,17 +263,19 @@ namespace RnnGen.Generator.Emit.Ptx
                     : Gate(k, ws, rows, unit, g);
             }
 
-            var hPrevRow = k.Element(ws, k.Add(PtxType.S32, rows.Previous, _tape.Hidden));
+            PtxOperand productRows = _tape.RecurrentDropout is { } dropped
+                ? k.Select(PtxType.S32, dropped.Values, _tape.Hidden, _dropout!) // h(t-1) ⊙ mask in training
+                : _tape.Hidden;
+            var hPrevRow = k.Element(ws, k.Add(PtxType.S32, rows.Previous, productRows));
             Product(k, weights[0], hPrevRow, acc);
             var hPrevAt = At(k, ws, _tape.Hidden, rows.Previous, unit);
-            var hNextAt = At(k, ws, _tape.Hidden, rows.Next, unit);
             var hPrev = k.Load(PtxSpace.Global, PtxType.F32, hPrevAt);
             var gate = spec.RecurrentActivation;
             var act = spec.Activation;
             switch (spec.Cell)
             {
                 case CellKind.Lstm:
-                    Lstm(k, p, ws, rows, unit, lane, block, acc, hPrev, hNextAt);
+                    Lstm(k, p, ws, rows, b, unit, lane, block, acc, hPrev);
                     break;
                 case CellKind.Gru when resetAfter:
                 {
@@ -272,7 +285,7 @@ namespace RnnGen.Generator.Emit.Ptx
                     StoreGates(k, ws, rows, unit, r, z, n);
                     k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), acc[2]); // W_hn h(t-1) + b_hn, for Backward
                     var h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n);
-                    k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+                    StoreHidden(k, ws, rows, b, unit, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
                 }
 
@@ -286,7 +299,7 @@ namespace RnnGen.Generator.Emit.Ptx
                         k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Gates + _layer.PaddedUnits, rows.GateRow, unit), Activate(k, gate, acc[1]));
                     }
 
-                    k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), k.Mul(PtxType.F32, r, hPrev));
+                    k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Aux, k.Mul(PtxType.S32, rows.Row, _layer.PaddedUnits), unit), k.Mul(PtxType.F32, r, Dropped(k, ws, b, unit, hPrev)));
                     break;
                 }
 
@@ -294,7 +307,7 @@ namespace RnnGen.Generator.Emit.Ptx
                 {
                     var h = Activate(k, act, acc[0]);
                     StoreGates(k, ws, rows, unit, h);
-                    k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+                    StoreHidden(k, ws, rows, b, unit, k.Select(PtxType.F32, h, hPrev, rows.Active));
                     break;
                 }
             }
@@ -324,10 +337,42 @@ namespace RnnGen.Generator.Emit.Ptx
                 h = k.Fma(PtxType.F32, z, k.Sub(PtxType.F32, hPrev, n), n); // (1 - z) ⊙ n + z ⊙ h(t-1)
             }
 
-            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Next, unit), k.Select(PtxType.F32, h, hPrev, rows.Active));
+            StoreHidden(k, ws, rows, b, unit, k.Select(PtxType.F32, h, hPrev, rows.Active));
         }
 
-        private void Lstm(PtxKernelBuilder k, PtxRegister p, PtxRegister ws, Rows rows, PtxRegister unit, PtxRegister lane, PtxRegister block, PtxRegister[] acc, PtxRegister hPrev, PtxRegister hNextAt)
+        /// <summary>value ⊙ mask[b][unit] when this launch drops h(t-1) in the W_hh products; value otherwise.</summary>
+        private PtxRegister Dropped(PtxKernelBuilder k, PtxRegister ws, PtxRegister b, PtxRegister unit, PtxRegister value)
+        {
+            if (_tape.RecurrentDropout is not { } dropped)
+            {
+                return value;
+            }
+
+            var mask = k.Load(PtxSpace.Global, PtxType.F32, k.Element(ws, k.Add(PtxType.S32, k.MulAdd(b, dropped.Stride, unit), dropped.Mask)));
+            return k.Select(PtxType.F32, k.Mul(PtxType.F32, value, mask), value, _dropout!);
+        }
+
+        /// <summary>
+        /// Writes h(t) of (b, unit) into the state tape and, in training with recurrent dropout, h(t) ⊙ mask into
+        /// slice t+1 of the dropped rows that the next step's products read (and Backward's dW_hh).
+        /// </summary>
+        private void StoreHidden(PtxKernelBuilder k, PtxRegister ws, Rows rows, PtxRegister b, PtxRegister unit, PtxRegister h)
+        {
+            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Hidden, rows.Next, unit), h);
+            if (_tape.RecurrentDropout is not { } dropped)
+            {
+                return;
+            }
+
+            var skip = k.NewLabel("no_dropped_copy");
+            var last = k.Compare(PtxCompare.Ge, PtxType.S32, k.Add(PtxType.S32, rows.Step, 1), _steps!);
+            k.Branch(skip, _dropout!, negate: true);
+            k.Branch(skip, last); // the last step's h(t) ⊙ mask is never read
+            k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, dropped.Values, rows.Next, unit), Dropped(k, ws, b, unit, h));
+            k.Label(skip);
+        }
+
+        private void Lstm(PtxKernelBuilder k, PtxRegister p, PtxRegister ws, Rows rows, PtxRegister b, PtxRegister unit, PtxRegister lane, PtxRegister block, PtxRegister[] acc, PtxRegister hPrev)
         {
             var spec = _layer.Spec;
             var symbols = CellTraits.GateSymbols(spec);
@@ -366,7 +411,7 @@ namespace RnnGen.Generator.Emit.Ptx
             StoreGates(k, ws, rows, unit, spec.CoupledGates ? new[] { f, g, o } : new[] { i!, f, g, o });
             var h = k.Mul(PtxType.F32, o, Activate(k, spec.Activation, c));
             k.Store(PtxSpace.Global, PtxType.F32, At(k, ws, _tape.Cell, rows.Next, unit), k.Select(PtxType.F32, c, cPrev, rows.Active));
-            k.Store(PtxSpace.Global, PtxType.F32, hNextAt, k.Select(PtxType.F32, h, hPrev, rows.Active));
+            StoreHidden(k, ws, rows, b, unit, k.Select(PtxType.F32, h, hPrev, rows.Active));
         }
     }
 }

@@ -149,6 +149,9 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                     case Op.XorPred:
                         Unsafe.Add(ref r, ins.D) = (uint)(Unsafe.Add(ref r, ins.A) ^ Unsafe.Add(ref r, ins.B));
                         break;
+                    case Op.Xor64:
+                        Unsafe.Add(ref r, ins.D) = Unsafe.Add(ref r, ins.A) ^ Unsafe.Add(ref r, ins.B);
+                        break;
                     case Op.Not32:
                         Unsafe.Add(ref r, ins.D) = ~(uint)Unsafe.Add(ref r, ins.A);
                         break;
@@ -166,6 +169,13 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                     {
                         var amount = (uint)Unsafe.Add(ref r, ins.B);
                         Unsafe.Add(ref r, ins.D) = amount >= 32 ? 0u : (uint)Unsafe.Add(ref r, ins.A) >> (int)amount;
+                        break;
+                    }
+
+                    case Op.ShrU64:
+                    {
+                        var amount = (uint)Unsafe.Add(ref r, ins.B);
+                        Unsafe.Add(ref r, ins.D) = amount >= 64 ? 0UL : Unsafe.Add(ref r, ins.A) >> (int)amount;
                         break;
                     }
 

@@ -164,7 +164,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
                 var param = entry.Params[k];
                 var fits = arguments[k].Kind switch
                 {
-                    KernelArgumentKind.Pointer => param.Type == ParamType.U64,
+                    KernelArgumentKind.Pointer or KernelArgumentKind.UInt64 => param.Type == ParamType.U64,
                     KernelArgumentKind.Int32 => param.Type is ParamType.U32 or ParamType.S32,
                     _ => param.Type == ParamType.F32,
                 };

@@ -87,6 +87,7 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
             Add("and.b32", Op.And32, "D32b", "S32b", "S32b");
             Add("or.b32", Op.Or32, "D32b", "S32b", "S32b");
             Add("xor.b32", Op.Xor32, "D32b", "S32b", "S32b");
+            Add("xor.b64", Op.Xor64, "D64", "S64", "S64");
             Add("not.b32", Op.Not32, "D32b", "S32b");
             Add("and.pred", Op.AndPred, "DP", "SP", "SP");
             Add("or.pred", Op.OrPred, "DP", "SP", "SP");
@@ -95,6 +96,8 @@ namespace RnnGen.Runtime.Tests.Gpu.Interpreter
             Add("shl.b32", Op.Shl32, "D32b", "S32b", "S32i");
             Add("shr.b32", Op.ShrU32, "D32b", "S32b", "S32i");
             Add("shr.u32", Op.ShrU32, "D32i", "S32i", "S32i");
+            Add("shr.b64", Op.ShrU64, "D64", "S64", "S32i");
+            Add("shr.u64", Op.ShrU64, "D64", "S64", "S32i");
             Add("shr.s32", Op.ShrS32, "D32i", "S32i", "S32i");
 
             var compares = new (string Name, Cmp Cmp)[] { ("eq", Cmp.Eq), ("ne", Cmp.Ne), ("lt", Cmp.Lt), ("le", Cmp.Le), ("gt", Cmp.Gt), ("ge", Cmp.Ge) };

@@ -106,6 +106,69 @@ namespace RnnGen.Runtime.Tests.Gpu.Training
             Report("Trainer GPU vs CPU, 4 steps", AssertTensors(cpu, cpu.PackedParameters.ToArray(), onGpu.PackedParameters.ToArray(), "parameters"));
         }
 
+        [Fact]
+        public void The_trainer_with_dropout_on_the_device_matches_the_trainer_on_the_CPU()
+        {
+            // Both models start from the same dropout stream (ToCuda takes the CPU model's), so every step drops the same units.
+            var cpu = new GpuDropoutEmbedding();
+            cpu.InitializeParameters(new Random(13));
+            var onGpu = new GpuDropoutEmbedding();
+            cpu.PackedParameters.CopyTo(onGpu.PackedParameters);
+            using var device = new PtxInterpreterDevice(14);
+            using var gpu = onGpu.ToCuda(device);
+            var options = new TrainerOptions(Steps: 4) { ClipNorm = 5f, ValidateEvery = 2, ValidationBatches = 1, ReportEvery = 1 };
+            var cpuReports = new Reports();
+            var gpuReports = new Reports();
+            new Trainer<int>(cpu, new Adam(GpuDropoutEmbedding.PackedParameterLength, learningRate: 3e-3f), options).Run(new FixedData(23, 5, 13), new FixedData(24, 5, 13), cpuReports);
+            new Trainer<int>(onGpu, gpu, new Adam(GpuDropoutEmbedding.PackedParameterLength, learningRate: 3e-3f), options).Run(new FixedData(23, 5, 13), new FixedData(24, 5, 13), gpuReports);
+
+            Assert.Equal(cpuReports.Items.Length, gpuReports.Items.Length);
+            for (var i = 0; i < cpuReports.Items.Length; i++)
+            {
+                var (c, g) = (cpuReports.Items[i], gpuReports.Items[i]);
+                AssertClose(c.Loss, g.Loss, LossTolerance, $"report {i} loss");
+                AssertClose(c.ValidationLoss, g.ValidationLoss, LossTolerance, $"report {i} validation loss");
+                AssertClose(c.GradientNorm, g.GradientNorm, LossTolerance, $"report {i} norm");
+            }
+
+            Report("Trainer with dropout GPU vs CPU, 4 steps", AssertTensors(cpu, cpu.PackedParameters.ToArray(), onGpu.PackedParameters.ToArray(), "parameters"));
+
+            // The check has teeth: without the device's dropout the run differs.
+            var plain = new GpuDropoutEmbedding();
+            plain.InitializeParameters(new Random(13));
+            var plainReports = new Reports();
+            using (var plainGpu = plain.ToCuda(device))
+            {
+                new Trainer<int>(plain, new NoDropout(plainGpu), new Adam(GpuDropoutEmbedding.PackedParameterLength, learningRate: 3e-3f), options).Run(new FixedData(23, 5, 13), new FixedData(24, 5, 13), plainReports);
+            }
+
+            Assert.True(Math.Abs(plainReports.Items[0].Loss - cpuReports.Items[0].Loss) > LossTolerance, "a step without dropout gave the same loss");
+        }
+
+        /// <summary>A device model whose dropout switch is stuck off: what the trainer would do without it.</summary>
+        private sealed class NoDropout(RnnGen.Gpu.ICudaTrainable<int> inner) : RnnGen.Gpu.ICudaTrainable<int>
+        {
+            public RnnGen.Gpu.CudaTraining Training => inner.Training;
+
+            public bool ApplyDropout
+            {
+                get => false;
+                set { }
+            }
+
+            public void Forward(ReadOnlySpan<int> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState) => inner.Forward(inputs, lengths, outputs, batchSize, continueState);
+
+            public void ClearGradients() => inner.ClearGradients();
+
+            public void Backward() => inner.Backward();
+
+            public void UpdateParameters(ReadOnlySpan<float> packed) => inner.UpdateParameters(packed);
+
+            public void DownloadParameters(Span<float> packed) => inner.DownloadParameters(packed);
+
+            public void Dispose() => inner.Dispose();
+        }
+
         [Theory]
         [InlineData(true)]
         [InlineData(false)]
@@ -281,18 +344,18 @@ namespace RnnGen.Runtime.Tests.Gpu.Training
         private void Report(string what, double worst) =>
             output.WriteLine($"{what}: worst difference {worst:E2} of a tensor's largest |value|");
 
-        /// <summary>The same deterministic batches on every run: batch i from seed + i.</summary>
-        private sealed class FixedData(uint seed) : ITrainingData<int>
+        /// <summary>The same deterministic batches on every run: batch i from seed + i (3 sequences of <paramref name="steps"/> tokens).</summary>
+        private sealed class FixedData(uint seed, int steps = 6, int vocabulary = 23) : ITrainingData<int>
         {
             private uint _next = seed;
 
             public void Next(TrainingBatch<int> batch)
             {
                 var lcg = new Lcg(_next++);
-                batch.Steps = 6;
+                batch.Steps = steps;
                 batch.BatchSize = 3;
-                lcg.Tokens(18, 23).CopyTo(batch.Inputs, 0);
-                lcg.Tokens(18, 23).CopyTo(batch.TokenTargets, 0);
+                lcg.Tokens(3 * steps, vocabulary).CopyTo(batch.Inputs, 0);
+                lcg.Tokens(3 * steps, vocabulary).CopyTo(batch.TokenTargets, 0);
             }
         }
 

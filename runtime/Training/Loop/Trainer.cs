@@ -82,7 +82,7 @@ namespace RnnGen.Training
         /// checkpoint written on the GPU resumes on the CPU and the other way round.
         /// </summary>
         /// <param name="model">The CPU model (its <c>ToCuda</c> made <paramref name="device"/>); checkpoints are saved and loaded through it.</param>
-        /// <param name="device">The model's <c>CudaModel</c> (it implements <see cref="Gpu.ICudaTrainable{TInput}"/> when it has a device Backward: no dropout).</param>
+        /// <param name="device">The model's <c>CudaModel</c> (every one implements <see cref="Gpu.ICudaTrainable{TInput}"/>); made by this model's <c>ToCuda</c>, it draws the same dropout masks as the CPU model would.</param>
         /// <param name="optimizer">An <see cref="Adam"/>, <see cref="Sgd"/>, <see cref="RmsProp"/> or <see cref="AdaGrad"/> over the model's packed parameters: its rule runs on the device, and it holds the state for checkpoints.</param>
         /// <param name="options">The settings.</param>
         /// <param name="loss">The loss (softmax cross-entropy, binary cross-entropy, or mean squared error through Linear, Tanh, Sigmoid or Relu); null picks <see cref="TrainingLoss.For"/> the model's head.</param>
@@ -449,6 +449,7 @@ namespace RnnGen.Training
                 Trainer<TInput> t = Trainer;
                 TrainingBatch<TInput> batch = t.batch;
                 Gpu.CudaTraining training = device.Training;
+                device.ApplyDropout = t.model.Training; // dropout on the device too, with the masks Backward differentiates
                 device.Forward(batch.InputSpan, batch.LengthSpan, t.outputs.AsSpan(0, batch.OutputLength), batch.BatchSize, continueState);
                 training.ComputeLoss(t.loss, batch);
                 device.ClearGradients(); // Backward accumulates
@@ -482,6 +483,7 @@ namespace RnnGen.Training
 
                 Trainer<TInput> t = Trainer;
                 TrainingBatch<TInput> batch = t.batch;
+                device.ApplyDropout = t.model.Training; // false while validating
                 device.Forward(batch.InputSpan, batch.LengthSpan, t.outputs.AsSpan(0, batch.OutputLength), batch.BatchSize, false);
                 device.Training.ComputeLoss(t.loss, batch);
                 return device.Training.ReadLoss();
