@@ -13,6 +13,9 @@ namespace RnnGen.Generator.Tests
         public void Lstm_one_layer_float_input() => Verify(TestSources.LstmFloatInput);
 
         [Fact]
+        public void Wide_layer_runs_in_column_chunks() => Verify(TestSources.WideLstm);
+
+        [Fact]
         public void Gru_two_layers_embedding_softmax_head() => Verify(TestSources.GruEmbeddingSoftmax);
 
         [Fact]

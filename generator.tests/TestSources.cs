@@ -17,6 +17,17 @@ namespace RnnGen.Generator.Tests
             }
             """;
 
+        public const string WideLstm = """
+            using RnnGen;
+
+            /// <summary>An LSTM whose blocks of W_hh (51 KiB each) run in two column chunks.</summary>
+            [RecurrentNetwork(InputSize = 3, SequenceLength = 8, BatchSize = 40)]
+            [Lstm(200)]
+            public partial class WideModel
+            {
+            }
+            """;
+
         public const string GruEmbeddingSoftmax = """
             using RnnGen;
 

@@ -82,6 +82,26 @@ namespace RnnGen.Runtime.Tests.Models
     {
     }
 
+    // Wide layers: a block's weights beyond 48 KiB run in column chunks (the kernels carry the sums between chunks).
+    [RecurrentNetwork(InputSize = 5, SequenceLength = 8, BatchSize = 4)]
+    [Lstm(200)]
+    [Lstm(200)]
+    public sealed partial class Fx_lstm_i5_h200_l2 : IFloatModel<Fx_lstm_i5_h200_l2.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 5, SequenceLength = 8, BatchSize = 4)]
+    [Gru(300)]
+    public sealed partial class Fx_gru_i5_h300_l1 : IFloatModel<Fx_gru_i5_h300_l1.State>
+    {
+    }
+
+    [RecurrentNetwork(InputSize = 5, SequenceLength = 8, BatchSize = 4)]
+    [SimpleRnn(801)]
+    public sealed partial class Fx_rnn_tanh_i5_h801_l1 : IFloatModel<Fx_rnn_tanh_i5_h801_l1.State>
+    {
+    }
+
     [RecurrentNetwork(InputSize = 5, SequenceLength = 8, BatchSize = 4)]
     [Lstm(16)]
     public sealed partial class Fx_lstm_i5_h16_l1 : IFloatModel<Fx_lstm_i5_h16_l1.State>
@@ -312,6 +332,9 @@ namespace RnnGen.Runtime.Tests.Models
             Add<Fx_lstm_i4_h33_l2_nobias, Fx_lstm_i4_h33_l2_nobias.State>(new("lstm_i4_h33_l2_nobias", "lstm", 4, 33, 2, false, true));
             Add<Fx_lstm_i5_h129_l1, Fx_lstm_i5_h129_l1.State>(new("lstm_i5_h129_l1", "lstm", 5, 129, 1, true, true));
             Add<Fx_lstm_i5_h16_l1, Fx_lstm_i5_h16_l1.State>(new("lstm_i5_h16_l1", "lstm", 5, 16, 1, true, true));
+            Add<Fx_lstm_i5_h200_l2, Fx_lstm_i5_h200_l2.State>(new("lstm_i5_h200_l2", "lstm", 5, 200, 2, true, true));
+            Add<Fx_gru_i5_h300_l1, Fx_gru_i5_h300_l1.State>(new("gru_i5_h300_l1", "gru", 5, 300, 1, true, true));
+            Add<Fx_rnn_tanh_i5_h801_l1, Fx_rnn_tanh_i5_h801_l1.State>(new("rnn_tanh_i5_h801_l1", "rnn_tanh", 5, 801, 1, true, true));
             Add<Fx_lstm_i5_h17_l1, Fx_lstm_i5_h17_l1.State>(new("lstm_i5_h17_l1", "lstm", 5, 17, 1, true, true));
             Add<Fx_lstm_i5_h1_l1, Fx_lstm_i5_h1_l1.State>(new("lstm_i5_h1_l1", "lstm", 5, 1, 1, true, true));
             Add<Fx_lstm_i5_h3_l1, Fx_lstm_i5_h3_l1.State>(new("lstm_i5_h3_l1", "lstm", 5, 3, 1, true, true));
