@@ -5303,9 +5303,9 @@ $L_row_done_12:
                     throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
-                if (!cell.IsEmpty)
+                if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);
@@ -5612,9 +5612,9 @@ $L_row_done_12:
                     throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
-                if (!cell.IsEmpty)
+                if (cellOffset >= 0 && !cell.IsEmpty)
                 {
-                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units);
+                    global::RnnGen.Shapes.RequireShape(cell.Length, "cell", _batchSize, units); // checked before hidden is written
                 }
 
                 global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);

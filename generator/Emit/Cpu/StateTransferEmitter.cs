@@ -194,22 +194,7 @@ namespace RnnGen.Generator.Emit.Cpu
             using (InstanceGuard.Enter(w, plan, "SetFinalStateGradient"))
             {
                 EmitLayerSwitch(w, plan, layer => (bw.FinalHidden[layer.Index], bw.FinalCell[layer.Index]));
-                w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, \"hidden\");");
-                w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", \"hidden\");");
-                w.Line("}");
-                w.Line();
-                w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-                w.Line("{");
-                w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
-                w.Line("}");
-                w.Line();
-                w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-                w.Line("{");
-                w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", batch, units);");
-                w.Line("}");
-                w.Line();
+                EmitFinalGradientChecks(w);
                 w.Line($"_backward ??= new global::RnnGen.AlignedBuffer({Int(bw.Length)});");
                 w.Line($"{Span} bw = _backward.Span;");
                 w.Line($"{Rows}.Pad(hidden, units, batch, bw.Slice(hiddenOffset), padded);");
@@ -229,6 +214,30 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("_finalGradientStaged[layer] = true;");
                 w.Line("_finalGradientBatchSize = batch;");
             }
+        }
+
+        /// <summary>
+        /// After a layer switch in <c>SetFinalStateGradient</c> (CPU and GPU): <c>batch</c> from hidden's length, the
+        /// same batch as any other staged gradient, and a cell span only for an LSTM layer, with hidden's shape.
+        /// </summary>
+        internal static void EmitFinalGradientChecks(SourceWriter w)
+        {
+            w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, \"hidden\");");
+            w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", \"hidden\");");
+            w.Line("}");
+            w.Line();
+            w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
+            w.Line("}");
+            w.Line();
+            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", batch, units);");
+            w.Line("}");
+            w.Line();
         }
 
         private static void EmitSetInitialState(SourceWriter w, Plan plan)
@@ -334,6 +343,21 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Checks the caller's [batchSize][units] spans and copies h (and c, when asked) rows out of a padded buffer.</summary>
         private static void EmitCopyOut(SourceWriter w, string buffer, string rowOffset)
         {
+            EmitCopyOutChecks(w);
+            w.Line($"{ReadOnlySpan} source = {buffer};");
+            w.Line($"{Rows}.Unpad(source.Slice(hiddenOffset + {rowOffset}), padded, units, _batchSize, hidden);");
+            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
+            w.Line("{");
+            w.Line($"    {Rows}.Unpad(source.Slice(cellOffset + {rowOffset}), padded, units, _batchSize, cell);");
+            w.Line("}");
+        }
+
+        /// <summary>
+        /// After a layer switch, before a state or its gradient is copied out (CPU and GPU): hidden is
+        /// [_batchSize][units], and a cell span, only for an LSTM layer, has the same shape.
+        /// </summary>
+        internal static void EmitCopyOutChecks(SourceWriter w)
+        {
             w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
             w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
             w.Line("{");
@@ -345,12 +369,6 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units); // checked before hidden is written");
             w.Line("}");
             w.Line();
-            w.Line($"{ReadOnlySpan} source = {buffer};");
-            w.Line($"{Rows}.Unpad(source.Slice(hiddenOffset + {rowOffset}), padded, units, _batchSize, hidden);");
-            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-            w.Line("{");
-            w.Line($"    {Rows}.Unpad(source.Slice(cellOffset + {rowOffset}), padded, units, _batchSize, cell);");
-            w.Line("}");
         }
 
         /// <summary>An LSTM layer needs c with h's shape; other layers take none.</summary>

@@ -89,17 +89,7 @@ namespace RnnGen.Generator.Emit.Gpu
         /// </summary>
         public static void EmitDownload(SourceWriter w, string buffer, string rowOffset)
         {
-            w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
-            w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-            w.Line("{");
-            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
-            w.Line("}");
-            w.Line();
-            w.Line("if (!cell.IsEmpty)");
-            w.Line("{");
-            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units);");
-            w.Line("}");
-            w.Line();
+            Cpu.StateTransferEmitter.EmitCopyOutChecks(w);
             w.Line("global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, _batchSize * padded);");
             w.Line($"_device.Download<float>({buffer}, hiddenOffset + {rowOffset}, rows);");
             w.Line("global::RnnGen.Numerics.PaddedRows.Unpad(rows, padded, units, _batchSize, hidden);");

@@ -41,22 +41,7 @@ namespace RnnGen.Generator.Emit.Gpu
                 {
                     w.Line("ThrowIfDisposed();");
                     StateTransferEmitter.EmitLayerSwitch(w, plan, l => (bw.FinalHidden[l.Index], bw.FinalCell[l.Index]));
-                    w.Line("int batch = global::RnnGen.Shapes.Rows(hidden.Length, units, MaxBatchSize, \"hidden\");");
-                    w.Line("if (_finalGradientBatchSize != 0 && _finalGradientBatchSize != batch)");
-                    w.Line("{");
-                    w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", \"hidden\");");
-                    w.Line("}");
-                    w.Line();
-                    w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
-                    w.Line("}");
-                    w.Line();
-                    w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-                    w.Line("{");
-                    w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", batch, units);");
-                    w.Line("}");
-                    w.Line();
+                    StateTransferEmitter.EmitFinalGradientChecks(w);
                     w.Line("global::System.Span<float> rows = global::System.MemoryExtensions.AsSpan(_stateStaging, 0, batch * padded);");
                     w.Line("global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, rows, padded);");
                     w.Line("_device.Upload<float>(_backwardWorkspace, hiddenOffset, rows);");
