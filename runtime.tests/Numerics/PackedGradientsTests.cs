@@ -94,6 +94,35 @@ namespace RnnGen.Runtime.Tests.Numerics
             AssertClose(expected, dx);
         }
 
+        [Theory]
+        [MemberData(nameof(Shapes))]
+        public void Bias_gradients_add_each_row_in_order(int blocks, int columns, int gates, int first, int count, int rows)
+        {
+            var (_, layout, slice, dg) = Setup(blocks, columns, gates, first, count, rows);
+            var bias = new PackedShape(blocks, 1, gates);
+            var db = new Lcg(31).Uniform(blocks * gates * Block, 1f); // accumulates onto what is there
+            var expected = (float[])db.Clone();
+            for (var block = 0; block < blocks; block++)
+            {
+                for (var g = 0; g < count; g++)
+                {
+                    for (var lane = 0; lane < Block; lane++)
+                    {
+                        var sum = expected[bias.IndexOf(block, 0, first + g) + lane];
+                        for (var row = 0; row < rows; row++)
+                        {
+                            sum += dg[(row * layout.Stride) + (block * gates * Block) + ((first + g) * Block) + lane]; // float, row by row
+                        }
+
+                        expected[bias.IndexOf(block, 0, first + g) + lane] = sum;
+                    }
+                }
+            }
+
+            PackedGradients.AccumulateBias(db, bias, dg, layout, slice, rows);
+            Assert.Equal(expected, db); // the same additions in the same order: the same bits
+        }
+
         private static (PackedShape Tensor, GateRows Layout, GateSlice Slice, float[] GateGradients) Setup(int blocks, int columns, int gates, int first, int count, int rows)
         {
             var layout = new GateRows((blocks * gates * Block) + 16, gates); // a padded row stride, as the tape has
