@@ -40,6 +40,15 @@ namespace RnnGen.Generator.Tests.Ptx
         }
 
         [Fact]
+        public void Cuda_model_with_dropout_generated_file()
+        {
+            // The device's dropout: mask sampling, the masked projections and head input, the recurrent kernels' switch.
+            var run = GeneratorTestHelper.Run(CleanCompilationTests.WithCuda(TestSources.DropoutEverywhere));
+            Assert.Empty(run.GeneratorDiagnostics);
+            Snapshot.Verify(run);
+        }
+
+        [Fact]
         public void Models_without_the_switch_emit_nothing_gpu_related()
         {
             var run = GeneratorTestHelper.Run(TestSources.LstmFloatInput);
