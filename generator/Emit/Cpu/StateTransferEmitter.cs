@@ -228,16 +228,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("    throw new global::System.ArgumentException($\"hidden holds {batch} sequences, but another staged final-state gradient holds {_finalGradientBatchSize}.\", \"hidden\");");
             w.Line("}");
             w.Line();
-            w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
-            w.Line("{");
-            w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
-            w.Line("}");
-            w.Line();
-            w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
-            w.Line("{");
-            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", batch, units);");
-            w.Line("}");
-            w.Line();
+            EmitOptionalCellCheck(w, "batch", string.Empty);
         }
 
         private static void EmitSetInitialState(SourceWriter w, Plan plan)
@@ -359,6 +350,12 @@ namespace RnnGen.Generator.Emit.Cpu
         internal static void EmitCopyOutChecks(SourceWriter w)
         {
             w.Line("global::RnnGen.Shapes.RequireShape(hidden.Length, \"hidden\", _batchSize, units);");
+            EmitOptionalCellCheck(w, "_batchSize", " // checked before hidden is written");
+        }
+
+        /// <summary>A cell span is optional: refused for a layer without a cell, else [<paramref name="batch"/>][units] when given.</summary>
+        private static void EmitOptionalCellCheck(SourceWriter w, string batch, string comment)
+        {
             w.Line("if (cellOffset < 0 && !cell.IsEmpty)");
             w.Line("{");
             w.Line("    throw new global::System.ArgumentException(\"Only LSTM layers have a cell state; pass no cell span.\", \"cell\");");
@@ -366,7 +363,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             w.Line("if (cellOffset >= 0 && !cell.IsEmpty)");
             w.Line("{");
-            w.Line("    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", _batchSize, units); // checked before hidden is written");
+            w.Line($"    global::RnnGen.Shapes.RequireShape(cell.Length, \"cell\", {batch}, units);{comment}");
             w.Line("}");
             w.Line();
         }
