@@ -9,6 +9,20 @@ namespace RnnGen.Benchmarks
     {
     }
 
+    /// <summary>The smallest layers, where a step's fixed costs show (SmallLayerBenchmarks): one input, 32 units.</summary>
+    [RecurrentNetwork(InputSize = 1)]
+    [Lstm(32)]
+    public sealed partial class SmallLstm32
+    {
+    }
+
+    /// <inheritdoc cref="SmallLstm32"/>
+    [RecurrentNetwork(InputSize = 1)]
+    [Gru(32)]
+    public sealed partial class SmallGru32
+    {
+    }
+
     // The benchmarked networks: one recurrent layer, 32 input features, no head, so the numbers are the cell's own.
     [RecurrentNetwork(InputSize = 32, SequenceLength = 100, BatchSize = 32)]
     [Lstm(64)]

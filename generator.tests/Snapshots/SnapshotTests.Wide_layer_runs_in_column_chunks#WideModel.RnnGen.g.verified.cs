@@ -485,7 +485,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 workspace.Slice(341120, batchSize * 208).Clear(); // c(-1) = 0
             }
 
-            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+            RunBlocks(0, batchSize); // the time loop; each step's unit blocks split across cores
 
             global::System.Array.Clear(_initialStateStaged);
             _stagedBatchSize = 0;
@@ -829,6 +829,81 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 _model.UnitRows(Unit, start, count);
             }
         }
+    }
+
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private BlockJob? _blockJob;
+
+    /// <summary>Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads; on one thread, the row loop.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunBlocks(int unit, int batchSize)
+    {
+        if (global::RnnGen.Threading.RowParallel.MaxThreads == 1)
+        {
+            UnitRows(unit, 0, batchSize);
+            return;
+        }
+        BlockJob job = _blockJob ??= new BlockJob(this);
+        job.Unit = unit;
+        global::System.Span<float> workspace = _workspace!.Span;
+        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
+        int steps = _steps;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                for (int t = 0; t < steps; t++)
+                {
+                    job.Step = t;
+                    global::RnnGen.Threading.RowParallel.For(job, 13, 2);
+                    if (!lengths.IsEmpty)
+                    {
+                        // Sequences that have ended hold their state.
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(266240 + (t * batchSize * 208), batchSize * 208), workspace.Slice(266240 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(341120 + (t * batchSize * 208), batchSize * 208), workspace.Slice(341120 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t);
+                    }
+                }
+                break;
+            }
+        }
+    }
+
+    /// <summary>Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void UnitBlocks(int unit, int t, int first, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 832));
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 266240 + (t * batchSize * 208));
+                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 208);
+                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 341120 + (t * batchSize * 208));
+                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 208);
+                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize, first, first + count);
+                break;
+            }
+        }
+    }
+
+    /// <summary>The block ranges of one step of one unit, handed to the worker threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private sealed class BlockJob : global::RnnGen.Threading.IRowRange
+    {
+        private readonly WideModel _model;
+
+        internal BlockJob(WideModel model) => _model = model;
+
+        internal int Unit;
+
+        internal int Step;
+
+        public void Run(int start, int count) => _model.UnitBlocks(Unit, Step, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
@@ -1559,23 +1634,23 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     //   i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))
     //   The activated gates replace xp, the tape Backward reads.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+    private static void Layer0Recurrent(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows, int blockFirst = 0, int blockEnd = 13)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
-        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows, blockFirst, blockEnd);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows, blockFirst, blockEnd);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Recurrent<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows, blockFirst, blockEnd);
+        else Layer0Recurrent<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows, blockFirst, blockEnd);
     }
 
     // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; the columns in 2 chunks of at most 32 KiB of weights, each read by up to 32 rows from L1 (the sums carried between chunks).
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows, int blockFirst, int blockEnd) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
         global::System.Span<float> carried = stackalloc float[global::System.Math.Min(rows, 32) * 64]; // [row of the group][gate][16]: the sums between chunks
         ref float carry = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(carried);
-        for (int block = 0; block < 13; block++)
+        for (int block = blockFirst; block < blockEnd; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 12800);
             int unit0 = block * 16;

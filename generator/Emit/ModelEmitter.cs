@@ -89,7 +89,7 @@ namespace RnnGen.Generator.Emit
                     foreach (var kernel in LayerKernels.Recurrent(layer))
                     {
                         w.Line();
-                        KernelEmitter.Emit(w, kernel);
+                        KernelEmitter.Emit(w, kernel, WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, plan.Forward.Layers[layer.Index]));
                     }
                 }
 

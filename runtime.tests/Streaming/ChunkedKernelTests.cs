@@ -56,25 +56,45 @@ namespace RnnGen.Runtime.Tests.Streaming
             Assert.Contains(outputs, v => v != 0f);
         }
 
-        [Fact]
-        public void Forward_does_not_depend_on_the_thread_count()
+        // W_hh is 4 × 208 × 208 floats (692 KiB), so on more than one thread each step's 13 unit blocks are split
+        // across the threads (RunBlocks) rather than the batch's rows; on one thread the rows run in one loop.
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Forward_and_final_state_do_not_depend_on_the_thread_count(bool variableLengths)
         {
             var saved = RowParallel.MaxThreads;
             try
             {
-                float[] Run(int threads)
+                var lengths = new int[Batch];
+                for (var b = 0; b < Batch; b++)
+                {
+                    lengths[b] = 1 + (b % Steps);
+                }
+
+                (float[] Outputs, float[] Hidden, float[] Cell) Run(int threads)
                 {
                     RowParallel.MaxThreads = threads;
                     var model = new ChunkedKernelModel();
                     model.InitializeParameters(new Random(5));
                     var outputs = new float[Steps * Batch * ChunkedKernelModel.OutputSize];
-                    model.Forward(new Lcg(6).Uniform(Steps * Batch * ChunkedKernelModel.InputSize, 1f), outputs, Batch);
-                    return outputs;
+                    var inputs = new Lcg(6).Uniform(Steps * Batch * ChunkedKernelModel.InputSize, 1f);
+                    model.Forward(inputs, variableLengths ? lengths : default, outputs, Batch);
+                    var hidden = new float[Batch * 200];
+                    var cell = new float[Batch * 200];
+                    model.CopyFinalState(0, hidden, cell);
+                    return (outputs, hidden, cell);
                 }
 
                 var one = Run(1);
-                Assert.Equal(one, Run(2));
-                Assert.Equal(one, Run(3));
+                Assert.Contains(one.Hidden, v => v != 0f);
+                foreach (var threads in new[] { 2, 3 })
+                {
+                    var many = Run(threads);
+                    Assert.Equal(one.Outputs, many.Outputs);
+                    Assert.Equal(one.Hidden, many.Hidden);
+                    Assert.Equal(one.Cell, many.Cell);
+                }
             }
             finally
             {

@@ -56,6 +56,7 @@ namespace RnnGen.Generator.Emit.Cpu
             StateTransferEmitter.EmitMethods(w, plan);
             w.Line();
             RowParallelEmitter.Emit(w, plan);
+            BlockParallelEmitter.Emit(w, plan);
             if (plan.CanStream)
             {
                 EmitStep(w, plan);
@@ -285,7 +286,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 StateTransferEmitter.EmitInitialSlice(w, layer, tape.Cell, tape.InitialCell, "c");
             }
 
-            if (tape.RecurrentDropout is null)
+            if (BlockParallelEmitter.SplitsBlocks(layer, tape))
+            {
+                w.Line($"RunBlocks({Int(layer.Index)}, batchSize); // the time loop; each step's unit blocks split across cores");
+            }
+            else if (tape.RecurrentDropout is null)
             {
                 w.Line($"RunRows({Int(layer.Index)}, batchSize); // the time loop; rows (independent sequences) split across cores");
             }
@@ -301,52 +306,70 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         internal static void EmitTimeLoop(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count)
         {
+            using (w.Block(layer.Reverse ? "for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t" : "for (int t = 0; t < steps; t++)"))
+            {
+                var productInput = EmitStepPointers(w, layer, tape, start);
+                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", count);
+                EmitHoldFinished(w, layer, tape, start, count);
+            }
+        }
+
+        /// <summary>
+        /// Step t's refs (<c>xpStep</c>, <c>hPrev</c>, <c>hNext</c>, and <c>cPrev</c>/<c>cNext</c>/<c>aux</c> where the cell
+        /// has them) for rows from <paramref name="start"/> ("0": the whole batch); returns what the W_hh products read.
+        /// </summary>
+        internal static string EmitStepPointers(SourceWriter w, LayerPlan layer, LayerTape tape, string start)
+        {
+            var padded = Int(layer.PaddedUnits);
+            string Rows(int width) => start == "0" ? $"(t * batchSize * {Int(width)})" : $"(row * {Int(width)})";
+            if (start != "0")
+            {
+                w.Line($"int row = (t * batchSize) + {start};");
+            }
+
+            w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {Rows(layer.GateStride)}")};");
+            w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}")};");
+            w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
+            if (tape.Cell >= 0)
+            {
+                w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + {Rows(layer.PaddedUnits)}")};");
+                w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
+            }
+
+            if (tape.Aux >= 0)
+            {
+                w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {Rows(layer.PaddedUnits)}")};");
+            }
+
+            if (tape.RecurrentDropout is not { } recurrentDropout)
+            {
+                return "hPrev";
+            }
+
+            w.Line("ref float hDropped = ref hPrev;");
+            using (w.Block("if (dropout)"))
+            {
+                w.Line("// The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.");
+                w.Line(DropoutEmitter.Apply(recurrentDropout, $"workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded})", "1", $"(t * batchSize * {padded})"));
+                w.Line($"hDropped = {At("ws", $"{Int(recurrentDropout.Values)} + (t * batchSize * {padded})")};");
+            }
+
+            return "hDropped";
+        }
+
+        /// <summary>After step t: rows from <paramref name="start"/> whose sequence has ended keep their state.</summary>
+        internal static void EmitHoldFinished(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count)
+        {
             var padded = Int(layer.PaddedUnits);
             string Rows(int width) => start == "0" ? $"(t * batchSize * {Int(width)})" : $"(row * {Int(width)})";
             string NextRows(int width) => start == "0" ? $"((t + 1) * batchSize * {Int(width)})" : $"((row + batchSize) * {Int(width)})";
-            using (w.Block(layer.Reverse ? "for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t" : "for (int t = 0; t < steps; t++)"))
+            using (w.Block("if (!lengths.IsEmpty)"))
             {
-                if (start != "0")
-                {
-                    w.Line($"int row = (t * batchSize) + {start};");
-                }
-
-                w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {Rows(layer.GateStride)}")};");
-                w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}")};");
-                w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
+                w.Line("// Sequences that have ended hold their state.");
+                w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
                 if (tape.Cell >= 0)
                 {
-                    w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + {Rows(layer.PaddedUnits)}")};");
-                    w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
-                }
-
-                if (tape.Aux >= 0)
-                {
-                    w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {Rows(layer.PaddedUnits)}")};");
-                }
-
-                var productInput = "hPrev";
-                if (tape.RecurrentDropout is { } recurrentDropout)
-                {
-                    productInput = "hDropped";
-                    w.Line("ref float hDropped = ref hPrev;");
-                    using (w.Block("if (dropout)"))
-                    {
-                        w.Line("// The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.");
-                        w.Line(DropoutEmitter.Apply(recurrentDropout, $"workspace.Slice({Int(tape.Hidden)} + (t * batchSize * {padded}), batchSize * {padded})", "1", $"(t * batchSize * {padded})"));
-                        w.Line($"hDropped = {At("ws", $"{Int(recurrentDropout.Values)} + (t * batchSize * {padded})")};");
-                    }
-                }
-
-                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", count);
-                using (w.Block("if (!lengths.IsEmpty)"))
-                {
-                    w.Line("// Sequences that have ended hold their state.");
-                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
-                    if (tape.Cell >= 0)
-                    {
-                        w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
-                    }
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
                 }
             }
         }
@@ -499,8 +522,13 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <param name="productInput">The h(t-1) rows the W_hh products read (masked in training with recurrent dropout).</param>
         /// <param name="hPrev">h(t-1) itself, for the GRU's z ⊙ h(t-1) term.</param>
         /// <param name="quantized">The reduced-precision copy Step reads, or null for the fp32 parameters.</param>
-        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null)
+        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null, string? blocks = null)
         {
+            if (blocks is not null)
+            {
+                rows += ", " + blocks; // the unit blocks [first, end) of this call
+            }
+
             var weights = layer.RecurrentWeights;
             var name = layer.Name;
             var suffix = quantized?.Suffix ?? string.Empty;
