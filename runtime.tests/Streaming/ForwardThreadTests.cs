@@ -13,6 +13,14 @@ namespace RnnGen.Runtime.Tests.Streaming
     [Dense(3, Activation.Softmax)]
     public sealed partial class ThreadedForwardModel { }
 
+    // Wide layers: W_hh of 602 KiB (GRU 224, reset after) and 541 KiB (SimpleRNN 368), so on more than one thread each
+    // step's unit blocks are split across the threads (RunBlocks) instead of the batch's rows.
+    [RecurrentNetwork(InputSize = 3, SequenceLength = 3, BatchSize = 9)]
+    [Gru(224)]
+    [SimpleRnn(368)]
+    [Dense(3, Activation.Softmax)]
+    public sealed partial class BlockSplitModel { }
+
     /// <summary>
     /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
     /// Backward that reads the tape (with dL/dx) must be bit-identical for any thread count, with and without variable lengths.
@@ -26,15 +34,30 @@ namespace RnnGen.Runtime.Tests.Streaming
         [Theory]
         [InlineData(false)]
         [InlineData(true)]
-        public void Forward_Backward_and_final_states_do_not_depend_on_the_thread_count(bool variableLengths)
+        public void Forward_Backward_and_final_states_do_not_depend_on_the_thread_count(bool variableLengths) =>
+            AssertThreadCountFree(() => new ThreadedForwardModel(), Steps, Batch, variableLengths);
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Wide_layers_split_by_unit_blocks_do_not_depend_on_the_thread_count(bool variableLengths)
+        {
+            // The generator gave this model the block-split loop (it is private: found by name).
+            Assert.NotNull(typeof(BlockSplitModel).GetMethod("RunBlocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
+            Assert.Null(typeof(ThreadedForwardModel).GetMethod("RunBlocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
+            AssertThreadCountFree(() => new BlockSplitModel(), 3, 9, variableLengths);
+        }
+
+        private static void AssertThreadCountFree(Func<IInputGradientNetwork> create, int steps, int batch, bool variableLengths)
         {
             var saved = RowParallel.MaxThreads;
             try
             {
-                var one = Run(1, variableLengths);
+                var one = Run(create, steps, batch, 1, variableLengths);
+                Assert.Contains(one.Gradients, g => g != 0f);
                 foreach (var threads in new[] { 2, 3, 8 })
                 {
-                    var other = Run(threads, variableLengths);
+                    var other = Run(create, steps, batch, threads, variableLengths);
                     Assert.Equal(one.Outputs, other.Outputs);
                     Assert.Equal(one.Gradients, other.Gradients);
                     Assert.Equal(one.Final, other.Final);
@@ -72,25 +95,27 @@ namespace RnnGen.Runtime.Tests.Streaming
             }
         }
 
-        private static (float[] Outputs, float[] Gradients, float[] Final, float[] InputGradients) Run(int threads, bool variableLengths)
+        private static (float[] Outputs, float[] Gradients, float[] Final, float[] InputGradients) Run(Func<IInputGradientNetwork> create, int steps, int batch, int threads, bool variableLengths)
         {
             RowParallel.MaxThreads = threads;
-            var model = new ThreadedForwardModel();
+            var model = create();
+            var description = model.Description;
             model.InitializeParameters(new Random(1));
-            var inputs = new Lcg(2).Uniform(Steps * Batch * ThreadedForwardModel.InputSize, 1f);
-            var lengths = variableLengths ? Array.ConvertAll(new int[Batch], _ => 0) : Array.Empty<int>();
+            var inputs = new Lcg(2).Uniform(steps * batch * description.InputSize, 1f);
+            var lengths = variableLengths ? new int[batch] : Array.Empty<int>();
             for (var b = 0; b < lengths.Length; b++)
             {
-                lengths[b] = 1 + ((b * 5) % Steps);
+                lengths[b] = 1 + ((b * 5) % steps);
             }
 
-            var outputs = new float[Steps * Batch * ThreadedForwardModel.OutputSize];
-            model.Forward(inputs, lengths, outputs, Batch);
-            var gradients = new float[ThreadedForwardModel.PackedParameterLength];
+            var outputs = new float[steps * batch * description.OutputSize];
+            model.Forward(inputs, lengths, outputs, batch);
+            var gradients = new float[description.PackedParameterLength];
             var inputGradients = new float[inputs.Length];
-            model.Backward(outputs, gradients, inputGradients); // dL/dx too, through all three layers
-            var final = new float[Batch * 20 * 2];
-            model.CopyFinalState(0, final.AsSpan(0, Batch * 20), final.AsSpan(Batch * 20));
+            model.Backward(outputs, gradients, inputGradients); // dL/dx too, through every layer
+            var units = description.Layers[0].Units;
+            var final = new float[batch * units * 2]; // h, then c for an LSTM
+            model.CopyFinalState(0, final.AsSpan(0, batch * units), description.Layers[0].Cell == CellType.Lstm ? final.AsSpan(batch * units) : default);
             return (outputs, gradients, final, inputGradients);
         }
     }

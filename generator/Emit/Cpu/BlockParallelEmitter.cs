@@ -79,24 +79,15 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"{Span} workspace = _workspace!.Span;");
                 w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
                 w.Line("int steps = _steps;");
-                using (w.Block("switch (unit)"))
+                RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
                 {
-                    foreach (var layer in units)
+                    using (w.Block("for (int t = 0; t < steps; t++)"))
                     {
-                        w.Line($"case {Int(layer.Index)}: // {layer.Name}");
-                        using (w.Block(string.Empty))
-                        {
-                            using (w.Block("for (int t = 0; t < steps; t++)"))
-                            {
-                                w.Line("job.Step = t;");
-                                w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});");
-                                InferenceEmitter.EmitHoldFinished(w, layer, plan.Forward.Layers[layer.Index], "0", "batchSize");
-                            }
-
-                            w.Line("break;");
-                        }
+                        w.Line("job.Step = t;");
+                        w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});");
+                        InferenceEmitter.EmitHoldFinished(w, layer, plan.Forward.Layers[layer.Index], "0", "batchSize");
                     }
-                }
+                });
             }
 
             w.Line();
@@ -112,19 +103,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float p = ref _parameters.Reference;");
                 w.Line("ref float ws = ref _workspace!.Reference;");
                 w.Line("int batchSize = _batchSize;");
-                using (w.Block("switch (unit)"))
+                RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
                 {
-                    foreach (var layer in units)
-                    {
-                        w.Line($"case {Int(layer.Index)}: // {layer.Name}");
-                        using (w.Block(string.Empty))
-                        {
-                            var productInput = InferenceEmitter.EmitStepPointers(w, layer, plan.Forward.Layers[layer.Index], "0");
-                            InferenceEmitter.EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize", blocks: "first, first + count");
-                            w.Line("break;");
-                        }
-                    }
-                }
+                    var productInput = InferenceEmitter.EmitStepPointers(w, layer, plan.Forward.Layers[layer.Index], "0");
+                    InferenceEmitter.EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize", blocks: "first, first + count");
+                });
             }
 
             w.Line();

@@ -93,21 +93,27 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("int steps = _steps;");
                 w.Line("int batchSize = _batchSize;");
                 w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, start, count) : default;");
-                using (w.Block("switch (unit)"))
-                {
-                    foreach (var layer in loops)
-                    {
-                        w.Line($"case {Int(layer.Index)}: // {layer.Name}");
-                        using (w.Block(string.Empty))
-                        {
-                            InferenceEmitter.EmitTimeLoop(w, layer, plan.Forward.Layers[layer.Index], "start", "count");
-                            w.Line("break;");
-                        }
-                    }
-                }
+                EmitUnitSwitch(w, loops, layer => InferenceEmitter.EmitTimeLoop(w, layer, plan.Forward.Layers[layer.Index], "start", "count"));
             }
 
             w.Line();
+        }
+
+        /// <summary><c>switch (unit)</c> with one braced case per unit: <paramref name="body"/>, then <c>break</c>.</summary>
+        internal static void EmitUnitSwitch(SourceWriter w, System.Collections.Generic.IEnumerable<LayerPlan> units, System.Action<LayerPlan> body)
+        {
+            using (w.Block("switch (unit)"))
+            {
+                foreach (var layer in units)
+                {
+                    w.Line($"case {Int(layer.Index)}: // {layer.Name}");
+                    using (w.Block(string.Empty))
+                    {
+                        body(layer);
+                        w.Line("break;");
+                    }
+                }
+            }
         }
 
         /// <summary>
