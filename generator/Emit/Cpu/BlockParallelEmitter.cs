@@ -44,22 +44,8 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
             EmitRunBlocks(w, plan, units);
             EmitUnitBlocks(w, plan, units);
-            w.Line("/// <summary>The block ranges of one step of one unit, handed to the worker threads.</summary>");
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block("private sealed class BlockJob : global::RnnGen.Threading.IRowRange"))
-            {
-                w.Line($"private readonly {model} _model;");
-                w.Line();
-                w.Line($"internal BlockJob({model} model) => _model = model;");
-                w.Line();
-                w.Line("internal int Unit;");
-                w.Line();
-                w.Line("internal int Step;");
-                w.Line();
-                w.Line("public void Run(int start, int count) => _model.UnitBlocks(Unit, Step, start, count);");
-            }
-
-            w.Line();
+            RowParallelEmitter.EmitJob(w, "The block ranges of one step of one unit, handed to the worker threads.", "BlockJob", model, new[] { "int Unit", "int Step" }, () =>
+                w.Line("public void Run(int start, int count) => _model.UnitBlocks(Unit, Step, start, count);"));
         }
 
         private static void EmitRunBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units)

@@ -42,20 +42,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitLoops(w, plan, loops, both);
             }
 
-            w.Line("/// <summary>The row ranges of one unit's projection or loop, handed to the worker threads.</summary>");
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block("private sealed class RowJob : global::RnnGen.Threading.IRowRange"))
+            EmitJob(w, "The row ranges of one unit's projection or loop, handed to the worker threads.", "RowJob", model, both ? new[] { "int Unit", "bool Projection" } : new[] { "int Unit" }, () =>
             {
-                w.Line($"private readonly {model} _model;");
-                w.Line();
-                w.Line($"internal RowJob({model} model) => _model = model;");
-                w.Line();
-                w.Line("internal int Unit;");
-                w.Line();
                 if (both)
                 {
-                    w.Line("internal bool Projection;");
-                    w.Line();
                     using (w.Block("public void Run(int start, int count)"))
                     {
                         w.Line("if (Projection)");
@@ -72,6 +62,30 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     w.Line($"public void Run(int start, int count) => _model.{(loops.Count > 0 ? "UnitRows" : "ProjectionRows")}(Unit, start, count);");
                 }
+            });
+        }
+
+        /// <summary>
+        /// A job class handed to <c>RowParallel</c>: it holds the model and <paramref name="fields"/> (set before each
+        /// fork), and <paramref name="run"/> writes its <c>Run(int start, int count)</c>.
+        /// </summary>
+        internal static void EmitJob(SourceWriter w, string summary, string name, string model, string[] fields, System.Action run)
+        {
+            w.Line($"/// <summary>{summary}</summary>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"private sealed class {name} : global::RnnGen.Threading.IRowRange"))
+            {
+                w.Line($"private readonly {model} _model;");
+                w.Line();
+                w.Line($"internal {name}({model} model) => _model = model;");
+                w.Line();
+                foreach (var field in fields)
+                {
+                    w.Line($"internal {field};");
+                    w.Line();
+                }
+
+                run();
             }
 
             w.Line();
