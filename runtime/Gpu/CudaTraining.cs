@@ -410,10 +410,7 @@ namespace RnnGen.Gpu
         {
             ThrowIfDisposed();
             ArgumentNullException.ThrowIfNull(optimizer);
-            if (optimizer.ParameterCount != ParameterCount)
-            {
-                throw new ArgumentException($"optimizer updates {optimizer.ParameterCount} parameters; this model has {ParameterCount} (PackedParameterLength).", nameof(optimizer));
-            }
+            optimizer.RequireParameterCount(ParameterCount, nameof(optimizer));
 
             return new CudaOptimizer(this, optimizer);
         }

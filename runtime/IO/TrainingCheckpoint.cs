@@ -47,7 +47,7 @@ namespace RnnGen.IO
             writer.AddAll(model.PyTorchTensors, model.ExportPyTorch);
             if (optimizer is not null)
             {
-                RequireMatchingOptimizer(model, optimizer);
+                optimizer.RequireParameterCount(model.PackedParameters.Length, nameof(optimizer));
                 foreach (OptimizerStateTensor state in optimizer.State)
                 {
                     foreach (TensorInfo tensor in model.PyTorchTensors)
@@ -91,7 +91,7 @@ namespace RnnGen.IO
 
             if (optimizer is not null)
             {
-                RequireMatchingOptimizer(model, optimizer);
+                optimizer.RequireParameterCount(model.PackedParameters.Length, nameof(optimizer));
             }
 
             SafeTensorsFile file = SafeTensorsFile.Load(path);
@@ -175,14 +175,6 @@ namespace RnnGen.IO
             }
 
             return value[0];
-        }
-
-        private static void RequireMatchingOptimizer(IRecurrentNetwork model, Optimizer optimizer)
-        {
-            if (optimizer.ParameterCount != model.PackedParameters.Length)
-            {
-                throw new ArgumentException($"The optimizer has {optimizer.ParameterCount} parameters; the model's packed buffer has {model.PackedParameters.Length} (create it with model.PackedParameters.Length).", nameof(optimizer));
-            }
         }
 
         private static string OptimizerName(string state, string tensor) => $"{OptimizerPrefix}{state}.{tensor}";

@@ -49,6 +49,16 @@ namespace RnnGen.Training
         /// <summary>The number of parameters this optimizer updates: the length <see cref="Step"/> expects.</summary>
         public int ParameterCount { get; }
 
+        /// <summary>Throws unless this optimiser updates exactly <paramref name="packedLength"/> parameters (a model's packed buffer).</summary>
+        /// <exception cref="ArgumentException">It updates another number, reported as the argument <paramref name="parameterName"/>.</exception>
+        internal void RequireParameterCount(int packedLength, string parameterName)
+        {
+            if (ParameterCount != packedLength)
+            {
+                throw new ArgumentException($"The optimizer has {ParameterCount} parameters; the model's packed buffer has {packedLength} (create it with model.PackedParameters.Length).", parameterName);
+            }
+        }
+
         /// <summary>The learning rate of the next <see cref="Step"/>; schedules change it between steps.</summary>
         /// <exception cref="ArgumentOutOfRangeException">Set to a negative, infinite or NaN value.</exception>
         public float LearningRate

@@ -56,10 +56,7 @@ namespace RnnGen.Training
             ArgumentNullException.ThrowIfNull(options);
             options.Validate();
             NetworkDescription description = model.Description;
-            if (optimizer.ParameterCount != description.PackedParameterLength)
-            {
-                throw new ArgumentException($"The optimizer has {optimizer.ParameterCount} parameters; the model's packed buffer has {description.PackedParameterLength} (create it with model.PackedParameters.Length).", nameof(optimizer));
-            }
+            optimizer.RequireParameterCount(description.PackedParameterLength, nameof(optimizer));
 
             this.model = model;
             this.optimizer = optimizer;
