@@ -321,24 +321,23 @@ namespace RnnGen.Generator.Emit.Cpu
         internal static string EmitStepPointers(SourceWriter w, LayerPlan layer, LayerTape tape, string start)
         {
             var padded = Int(layer.PaddedUnits);
-            string Rows(int width) => start == "0" ? $"(t * batchSize * {Int(width)})" : $"(row * {Int(width)})";
             if (start != "0")
             {
                 w.Line($"int row = (t * batchSize) + {start};");
             }
 
-            w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {Rows(layer.GateStride)}")};");
-            w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}")};");
+            w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {StepRows(start, layer.GateStride)}")};");
+            w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits)}")};");
             w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
             if (tape.Cell >= 0)
             {
-                w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + {Rows(layer.PaddedUnits)}")};");
+                w.Line($"ref float cPrev = {At("ws", $"{Int(tape.Cell)} + {StepRows(start, layer.PaddedUnits)}")};");
                 w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
             }
 
             if (tape.Aux >= 0)
             {
-                w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {Rows(layer.PaddedUnits)}")};");
+                w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {StepRows(start, layer.PaddedUnits)}")};");
             }
 
             if (tape.RecurrentDropout is not { } recurrentDropout)
@@ -357,19 +356,26 @@ namespace RnnGen.Generator.Emit.Cpu
             return "hDropped";
         }
 
+        /// <summary>
+        /// The offset of step t's first row (of step t + 1 with <paramref name="next"/>) in a tape of
+        /// <paramref name="width"/> floats per row: the whole batch when <paramref name="start"/> is "0", else the
+        /// range's rows through <c>row</c>.
+        /// </summary>
+        private static string StepRows(string start, int width, bool next = false) => start == "0"
+            ? $"({(next ? "(t + 1)" : "t")} * batchSize * {Int(width)})"
+            : $"({(next ? "(row + batchSize)" : "row")} * {Int(width)})";
+
         /// <summary>After step t: rows from <paramref name="start"/> whose sequence has ended keep their state.</summary>
         internal static void EmitHoldFinished(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count)
         {
             var padded = Int(layer.PaddedUnits);
-            string Rows(int width) => start == "0" ? $"(t * batchSize * {Int(width)})" : $"(row * {Int(width)})";
-            string NextRows(int width) => start == "0" ? $"((t + 1) * batchSize * {Int(width)})" : $"((row + batchSize) * {Int(width)})";
             using (w.Block("if (!lengths.IsEmpty)"))
             {
                 w.Line("// Sequences that have ended hold their state.");
-                w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
+                w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits, next: true)}, {count} * {padded}), {padded}, lengths, t);");
                 if (tape.Cell >= 0)
                 {
-                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {Rows(layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {NextRows(layer.PaddedUnits)}, {count} * {padded}), {padded}, lengths, t);");
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {StepRows(start, layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {StepRows(start, layer.PaddedUnits, next: true)}, {count} * {padded}), {padded}, lengths, t);");
                 }
             }
         }
