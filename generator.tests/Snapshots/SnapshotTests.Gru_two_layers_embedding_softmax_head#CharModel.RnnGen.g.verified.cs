@@ -1866,6 +1866,150 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 3 blocks at once (18 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (0));
+            ref float hPrevUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, 0);
+            ref float hUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 0);
+            ref float auxUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 0);
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2304);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 48);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (48));
+            ref float hPrevUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB1, 16);
+            ref float hUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 16);
+            ref float auxUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 16);
+            ref float wBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4608);
+            ref float bHhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 96);
+            ref float xB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (96));
+            ref float hPrevUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB2, 32);
+            ref float hUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 32);
+            ref float auxUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 32);
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ar0B0 = ops.Load(ref xpBlockB0, lane);
+                TVec ar0B0_1 = ops.Zero;
+                TVec az0B0 = ops.Load(ref xpBlockB0, 16 + lane);
+                TVec az0B0_1 = ops.Zero;
+                TVec an0B0 = ops.Load(ref bHhB0, 32 + lane);
+                TVec an0B0_1 = ops.Zero;
+                TVec ar0B1 = ops.Load(ref xpBlockB1, lane);
+                TVec ar0B1_1 = ops.Zero;
+                TVec az0B1 = ops.Load(ref xpBlockB1, 16 + lane);
+                TVec az0B1_1 = ops.Zero;
+                TVec an0B1 = ops.Load(ref bHhB1, 32 + lane);
+                TVec an0B1_1 = ops.Zero;
+                TVec ar0B2 = ops.Load(ref xpBlockB2, lane);
+                TVec ar0B2_1 = ops.Zero;
+                TVec az0B2 = ops.Load(ref xpBlockB2, 16 + lane);
+                TVec az0B2_1 = ops.Zero;
+                TVec an0B2 = ops.Load(ref bHhB2, 32 + lane);
+                TVec an0B2_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                ref float wLanesB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB2, lane);
+                for (int k = 0; k < 48; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 48);
+                    ref float wkB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB2, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 0), x0, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 16), x0, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 32), x0, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x1, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x1, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 48), x1, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 64), x1, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 80), x1, an0B2_1);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x2, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x2, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 96), x2, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x2, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x2, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 112), x2, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 128), x2, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x3, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x3, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 144), x3, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x3, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x3, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 160), x3, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x3, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x3, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 176), x3, an0B2_1);
+                }
+                ar0B0 = ops.Add(ar0B0, ar0B0_1);
+                az0B0 = ops.Add(az0B0, az0B0_1);
+                an0B0 = ops.Add(an0B0, an0B0_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B0);
+                    TVec z = ops.Sigmoid(az0B0);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B0, ops.Load(ref xpBlockB0, 32 + lane)));
+                    ops.Store(r, ref xpBlockB0, lane);
+                    ops.Store(z, ref xpBlockB0, 16 + lane);
+                    ops.Store(n, ref xpBlockB0, 32 + lane);
+                    ops.Store(an0B0, ref auxUnitsB0, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB0, lane), n), n), ref hUnitsB0, lane);
+                }
+                ar0B1 = ops.Add(ar0B1, ar0B1_1);
+                az0B1 = ops.Add(az0B1, az0B1_1);
+                an0B1 = ops.Add(an0B1, an0B1_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B1);
+                    TVec z = ops.Sigmoid(az0B1);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B1, ops.Load(ref xpBlockB1, 32 + lane)));
+                    ops.Store(r, ref xpBlockB1, lane);
+                    ops.Store(z, ref xpBlockB1, 16 + lane);
+                    ops.Store(n, ref xpBlockB1, 32 + lane);
+                    ops.Store(an0B1, ref auxUnitsB1, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB1, lane), n), n), ref hUnitsB1, lane);
+                }
+                ar0B2 = ops.Add(ar0B2, ar0B2_1);
+                az0B2 = ops.Add(az0B2, az0B2_1);
+                an0B2 = ops.Add(an0B2, an0B2_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B2);
+                    TVec z = ops.Sigmoid(az0B2);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B2, ops.Load(ref xpBlockB2, 32 + lane)));
+                    ops.Store(r, ref xpBlockB2, lane);
+                    ops.Store(z, ref xpBlockB2, 16 + lane);
+                    ops.Store(n, ref xpBlockB2, 32 + lane);
+                    ops.Store(an0B2, ref auxUnitsB2, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB2, lane), n), n), ref hUnitsB2, lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);
@@ -2299,6 +2443,150 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     private static void Layer1Recurrent<TOps, TVec>(ref float w, ref float biasHh, ref float xp, ref float hPrev, ref float hNext, ref float aux, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 3 blocks at once (18 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (0));
+            ref float hPrevUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, 0);
+            ref float hUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 0);
+            ref float auxUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 0);
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2304);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 48);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (48));
+            ref float hPrevUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB1, 16);
+            ref float hUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 16);
+            ref float auxUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 16);
+            ref float wBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4608);
+            ref float bHhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 96);
+            ref float xB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 48);
+            ref float xpBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (96));
+            ref float hPrevUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB2, 32);
+            ref float hUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 48) + 32);
+            ref float auxUnitsB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref aux, ((row) * 48) + 32);
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ar0B0 = ops.Load(ref xpBlockB0, lane);
+                TVec ar0B0_1 = ops.Zero;
+                TVec az0B0 = ops.Load(ref xpBlockB0, 16 + lane);
+                TVec az0B0_1 = ops.Zero;
+                TVec an0B0 = ops.Load(ref bHhB0, 32 + lane);
+                TVec an0B0_1 = ops.Zero;
+                TVec ar0B1 = ops.Load(ref xpBlockB1, lane);
+                TVec ar0B1_1 = ops.Zero;
+                TVec az0B1 = ops.Load(ref xpBlockB1, 16 + lane);
+                TVec az0B1_1 = ops.Zero;
+                TVec an0B1 = ops.Load(ref bHhB1, 32 + lane);
+                TVec an0B1_1 = ops.Zero;
+                TVec ar0B2 = ops.Load(ref xpBlockB2, lane);
+                TVec ar0B2_1 = ops.Zero;
+                TVec az0B2 = ops.Load(ref xpBlockB2, 16 + lane);
+                TVec az0B2_1 = ops.Zero;
+                TVec an0B2 = ops.Load(ref bHhB2, 32 + lane);
+                TVec an0B2_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                ref float wLanesB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB2, lane);
+                for (int k = 0; k < 48; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 48);
+                    ref float wkB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB2, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 0), x0, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 16), x0, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 32), x0, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x1, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x1, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 48), x1, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 64), x1, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 80), x1, an0B2_1);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x2, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x2, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 96), x2, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x2, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x2, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 112), x2, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 128), x2, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x3, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x3, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 144), x3, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x3, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x3, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 160), x3, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x3, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x3, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 176), x3, an0B2_1);
+                }
+                ar0B0 = ops.Add(ar0B0, ar0B0_1);
+                az0B0 = ops.Add(az0B0, az0B0_1);
+                an0B0 = ops.Add(an0B0, an0B0_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B0);
+                    TVec z = ops.Sigmoid(az0B0);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B0, ops.Load(ref xpBlockB0, 32 + lane)));
+                    ops.Store(r, ref xpBlockB0, lane);
+                    ops.Store(z, ref xpBlockB0, 16 + lane);
+                    ops.Store(n, ref xpBlockB0, 32 + lane);
+                    ops.Store(an0B0, ref auxUnitsB0, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB0, lane), n), n), ref hUnitsB0, lane);
+                }
+                ar0B1 = ops.Add(ar0B1, ar0B1_1);
+                az0B1 = ops.Add(az0B1, az0B1_1);
+                an0B1 = ops.Add(an0B1, an0B1_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B1);
+                    TVec z = ops.Sigmoid(az0B1);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B1, ops.Load(ref xpBlockB1, 32 + lane)));
+                    ops.Store(r, ref xpBlockB1, lane);
+                    ops.Store(z, ref xpBlockB1, 16 + lane);
+                    ops.Store(n, ref xpBlockB1, 32 + lane);
+                    ops.Store(an0B1, ref auxUnitsB1, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB1, lane), n), n), ref hUnitsB1, lane);
+                }
+                ar0B2 = ops.Add(ar0B2, ar0B2_1);
+                az0B2 = ops.Add(az0B2, az0B2_1);
+                an0B2 = ops.Add(an0B2, an0B2_1);
+                {
+                    TVec r = ops.Sigmoid(ar0B2);
+                    TVec z = ops.Sigmoid(az0B2);
+                    // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                    TVec n = ops.Tanh(ops.MultiplyAdd(r, an0B2, ops.Load(ref xpBlockB2, 32 + lane)));
+                    ops.Store(r, ref xpBlockB2, lane);
+                    ops.Store(z, ref xpBlockB2, 16 + lane);
+                    ops.Store(n, ref xpBlockB2, 32 + lane);
+                    ops.Store(an0B2, ref auxUnitsB2, lane);
+                    // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                    ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsB2, lane), n), n), ref hUnitsB2, lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);

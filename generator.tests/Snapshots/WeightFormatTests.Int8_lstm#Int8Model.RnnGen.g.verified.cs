@@ -1624,6 +1624,126 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
     private static void Layer0Recurrent<TOps, TVec>(ref float w, ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 2 blocks at once (16 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (0));
+            ref float hUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + 0);
+            ref float cPrevUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + 0);
+            ref float cUnitsB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + 0);
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1280);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 32);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (64));
+            ref float hUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 32) + 16);
+            ref float cPrevUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 32) + 16);
+            ref float cUnitsB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 32) + 16);
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ai0B0 = ops.Load(ref xpBlockB0, lane);
+                TVec ai0B0_1 = ops.Zero;
+                TVec af0B0 = ops.Load(ref xpBlockB0, 16 + lane);
+                TVec af0B0_1 = ops.Zero;
+                TVec ag0B0 = ops.Load(ref xpBlockB0, 32 + lane);
+                TVec ag0B0_1 = ops.Zero;
+                TVec ao0B0 = ops.Load(ref xpBlockB0, 48 + lane);
+                TVec ao0B0_1 = ops.Zero;
+                TVec ai0B1 = ops.Load(ref xpBlockB1, lane);
+                TVec ai0B1_1 = ops.Zero;
+                TVec af0B1 = ops.Load(ref xpBlockB1, 16 + lane);
+                TVec af0B1_1 = ops.Zero;
+                TVec ag0B1 = ops.Load(ref xpBlockB1, 32 + lane);
+                TVec ag0B1_1 = ops.Zero;
+                TVec ao0B1 = ops.Load(ref xpBlockB1, 48 + lane);
+                TVec ao0B1_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                for (int k = 0; k < 20; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 64);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ai0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ai0B0);
+                    ai0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ai0B1);
+                    af0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, af0B0);
+                    af0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, af0B1);
+                    ag0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, ag0B0);
+                    ag0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, ag0B1);
+                    ao0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x0, ao0B0);
+                    ao0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x0, ao0B1);
+                    ai0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, ai0B0_1);
+                    ai0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, ai0B1_1);
+                    af0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, af0B0_1);
+                    af0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, af0B1_1);
+                    ag0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x1, ag0B0_1);
+                    ag0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x1, ag0B1_1);
+                    ao0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x1, ao0B0_1);
+                    ao0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x1, ao0B1_1);
+                    ai0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, ai0B0);
+                    ai0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, ai0B1);
+                    af0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x2, af0B0);
+                    af0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x2, af0B1);
+                    ag0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x2, ag0B0);
+                    ag0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x2, ag0B1);
+                    ao0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x2, ao0B0);
+                    ao0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x2, ao0B1);
+                    ai0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 192), x3, ai0B0_1);
+                    ai0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 192), x3, ai0B1_1);
+                    af0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 208), x3, af0B0_1);
+                    af0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 208), x3, af0B1_1);
+                    ag0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 224), x3, ag0B0_1);
+                    ag0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 224), x3, ag0B1_1);
+                    ao0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 240), x3, ao0B0_1);
+                    ao0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 240), x3, ao0B1_1);
+                }
+                ai0B0 = ops.Add(ai0B0, ai0B0_1);
+                af0B0 = ops.Add(af0B0, af0B0_1);
+                ag0B0 = ops.Add(ag0B0, ag0B0_1);
+                ao0B0 = ops.Add(ao0B0, ao0B0_1);
+                {
+                    TVec i = ops.Sigmoid(ai0B0);
+                    TVec f = ops.Sigmoid(af0B0);
+                    TVec g = ops.Tanh(ag0B0);
+                    TVec o = ops.Sigmoid(ao0B0);
+                    ops.Store(i, ref xpBlockB0, lane);
+                    ops.Store(f, ref xpBlockB0, 16 + lane);
+                    ops.Store(g, ref xpBlockB0, 32 + lane);
+                    ops.Store(o, ref xpBlockB0, 48 + lane);
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsB0, lane), ops.Multiply(i, g));
+                    ops.Store(cNew, ref cUnitsB0, lane);
+                    // h(t) = o ⊙ tanh(c(t))
+                    ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsB0, lane);
+                }
+                ai0B1 = ops.Add(ai0B1, ai0B1_1);
+                af0B1 = ops.Add(af0B1, af0B1_1);
+                ag0B1 = ops.Add(ag0B1, ag0B1_1);
+                ao0B1 = ops.Add(ao0B1, ao0B1_1);
+                {
+                    TVec i = ops.Sigmoid(ai0B1);
+                    TVec f = ops.Sigmoid(af0B1);
+                    TVec g = ops.Tanh(ag0B1);
+                    TVec o = ops.Sigmoid(ao0B1);
+                    ops.Store(i, ref xpBlockB1, lane);
+                    ops.Store(f, ref xpBlockB1, 16 + lane);
+                    ops.Store(g, ref xpBlockB1, 32 + lane);
+                    ops.Store(o, ref xpBlockB1, 48 + lane);
+                    // c(t) = f ⊙ c(t-1) + i ⊙ g
+                    TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsB1, lane), ops.Multiply(i, g));
+                    ops.Store(cNew, ref cUnitsB1, lane);
+                    // h(t) = o ⊙ tanh(c(t))
+                    ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsB1, lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1280);

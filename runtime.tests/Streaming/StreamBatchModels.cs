@@ -26,6 +26,16 @@ namespace RnnGen.Runtime.Tests.Streaming
     [Dense(30, Activation.Softmax)]
     public sealed partial class SbTokens { }
 
+    /// <summary>
+    /// Layers of two and three unit blocks, small enough that a one-row Step keeps every block's accumulators in
+    /// registers at once (reset-after GRU with its b_hn, peephole LSTM, SimpleRNN), while a batch loops over blocks.
+    /// </summary>
+    [RecurrentNetwork(InputSize = 3)]
+    [Gru(20)]
+    [Lstm(24, Peepholes = true)]
+    [SimpleRnn(40)]
+    public sealed partial class SbBlockTile { }
+
     /// <summary>The benchmark shape: 256 LSTM-64 streams with one input each.</summary>
     [RecurrentNetwork(InputSize = 1)]
     [Lstm(64)]

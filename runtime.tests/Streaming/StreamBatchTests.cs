@@ -54,6 +54,19 @@ namespace RnnGen.Runtime.Tests.Streaming
         }
 
         [Fact]
+        public void Small_layers_whose_Step_keeps_every_block_in_registers_match_the_batched_kernels()
+        {
+            var model = new SbBlockTile();
+            model.InitializeParameters(new Random(5));
+            var states = Array.ConvertAll(new int[Streams], _ => model.CreateState());
+            var batch = model.CreateStreamBatch(Streams);
+            Fill(batch);
+            Compare(SbBlockTile.InputSize, SbBlockTile.OutputSize, (x, y) => batch.Step(x, y), (s, x, y) => model.Step(states[s], x, y), 6);
+            Assert.Equal(states[2].Cell(1).ToArray(), batch.CellOf(2, 1).ToArray());
+            Assert.Equal(states[5].Hidden(0).ToArray(), batch.HiddenOf(5, 0).ToArray());
+        }
+
+        [Fact]
         public void Token_input_matches_one_Step_per_stream()
         {
             var model = new SbTokens();

@@ -230,8 +230,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"int unit0 = block * {Int(block)};");
             }
 
-            kernel.BlockSetup?.Invoke(w);
-            kernel.RowSetup(w, new KernelRow("row", string.Empty));
+            var row = new KernelRow("row", string.Empty);
+            kernel.BlockSetup?.Invoke(w, row);
+            kernel.RowSetup(w, row);
         }
 
         private static int Int8Columns(PackedKernel kernel) => (kernel.Columns + 3) & ~3;

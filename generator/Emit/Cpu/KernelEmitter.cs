@@ -75,6 +75,11 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block($"private static void {kernel.Name}{encoding.Suffix}{VectorFlavor.GenericParameters}({encoding.Parameters(kernel)}{(blockRange ? ", int blockFirst, int blockEnd" : string.Empty)}) {VectorFlavor.GenericConstraints}"))
             {
                 w.Line(VectorFlavor.OpsDeclaration);
+                if (shape.TilesBlocks && !blockRange)
+                {
+                    EmitBlockTile(w, kernel, shape, encoding);
+                }
+
                 if (shape.Chunks.Length > 1)
                 {
                     w.Line($"global::System.Span<float> carried = stackalloc float[global::System.Math.Min(rows, {Int(GroupRows)}) * {Int(kernel.Gates * block)}]; // [row of the group][gate][16]: the sums between chunks");
@@ -89,7 +94,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"int unit0 = block * {block};");
                     }
 
-                    kernel.BlockSetup?.Invoke(w);
+                    kernel.BlockSetup?.Invoke(w, new KernelRow("row", string.Empty));
                     if (shape.Chunks.Length == 1)
                     {
                         EmitRowLoops(w, kernel, shape, encoding, shape.Chunks[0], "0", "rows");
@@ -100,6 +105,37 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// One row (a streaming <c>Step</c>, or a batch of one) with every block's accumulators in registers at once:
+        /// each broadcast of x serves all blocks, and their FMA chains interleave. Measured on a 32-unit LSTM
+        /// <c>Step</c>: 83 → 76 ns. Every sum runs in the same order as in the loop over blocks, so the results are bit
+        /// for bit the same.
+        /// </summary>
+        private static void EmitBlockTile(SourceWriter w, PackedKernel kernel, Shape shape, WeightEncoding encoding)
+        {
+            w.Line($"// One row: all {Int(kernel.Blocks)} blocks at once ({Count(kernel.Blocks * kernel.Gates * shape.Splits, "accumulator")} in registers), each broadcast of x serving every block.");
+            using (w.Block($"if (rows == 1 && {Ops}.WideRegisterFile)"))
+            {
+                w.Line("const int row = 0;");
+                var blocks = Enumerable.Range(0, kernel.Blocks).Select(b => new KernelRow("row", "B" + Int(b)) { FixedBlock = b }).ToArray();
+                foreach (var b in blocks)
+                {
+                    w.Line($"ref {encoding.ElementType} {b.Name("wBlock")} = ref {UnsafeApi}.Add(ref w, {b.BlockOffset(kernel.Columns * kernel.Gates * Packing.BlockWidth)});");
+                    kernel.BlockSetup?.Invoke(w, b);
+                    kernel.RowSetup(w, b);
+                }
+
+                using (w.Block($"for (int lane = 0; lane < {Packing.BlockWidth}; lane += {Ops}.Count)"))
+                {
+                    EmitPass(w, kernel, shape, blocks, encoding, shape.Chunks[0], sharedInput: true);
+                }
+
+                w.Line("return;");
+            }
+
+            w.Line();
         }
 
         /// <summary>Per group of rows, every chunk of columns in turn: each chunk's weights serve the whole group from L1.</summary>
@@ -154,7 +190,11 @@ namespace RnnGen.Generator.Emit.Cpu
             }
         }
 
-        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, WeightEncoding encoding, Chunk chunk)
+        /// <param name="sharedInput">
+        /// Whether <paramref name="rows"/> are the blocks of one row (<see cref="EmitBlockTile"/>): one x, weights per
+        /// block; else rows of one block: weights shared, x per row.
+        /// </param>
+        private static void EmitPass(SourceWriter w, PackedKernel kernel, Shape shape, KernelRow[] rows, WeightEncoding encoding, Chunk chunk, bool sharedInput = false)
         {
             var element = encoding.ElementType;
             var flavor = VectorFlavor.Generic;
@@ -181,9 +221,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
-            w.Line($"ref {element} wLanes = ref {UnsafeApi}.Add(ref wBlock, lane);");
+            var weightRows = sharedInput ? rows : new[] { new KernelRow("row", string.Empty) };
+            foreach (var row in weightRows)
+            {
+                w.Line($"ref {element} {row.Name("wLanes")} = ref {UnsafeApi}.Add(ref {row.Name("wBlock")}, lane);");
+            }
+
             void Columns(int count, string column)
             {
+                if (sharedInput)
+                {
+                    SharedInputColumns(count, column);
+                    return;
+                }
+
                 w.Line($"ref {element} wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
                 foreach (var row in rows)
                 {
@@ -210,6 +261,33 @@ namespace RnnGen.Generator.Emit.Cpu
                         {
                             var acc = Acc(row, g, u % splits);
                             w.Line($"{acc} = {flavor.MultiplyAdd(load, $"x{u}{row.Suffix}", acc)};");
+                        }
+                    }
+                }
+            }
+
+            // The blocks of one row: one broadcast of each x, each block's own weights.
+            void SharedInputColumns(int count, string column)
+            {
+                foreach (var row in rows)
+                {
+                    w.Line($"ref {element} {row.Name("wk")} = ref {UnsafeApi}.Add(ref {row.Name("wLanes")}, {column} * {gateStride});");
+                }
+
+                w.Line($"ref float xk = ref {UnsafeApi}.Add(ref {rows[0].Name("x")}, {column});");
+                for (var u = 0; u < count; u++)
+                {
+                    w.Line($"{flavor.Type} x{u} = {flavor.Broadcast(u == 0 ? "xk" : $"{UnsafeApi}.Add(ref xk, {u})")};");
+                }
+
+                for (var u = 0; u < count; u++)
+                {
+                    for (var g = 0; g < kernel.Gates; g++)
+                    {
+                        foreach (var row in rows)
+                        {
+                            var acc = Acc(row, g, u % splits);
+                            w.Line($"{acc} = {flavor.MultiplyAdd(encoding.Load(flavor, row.Name("wk"), (u * gateStride) + (g * Packing.BlockWidth)), $"x{u}", acc)};");
                         }
                     }
                 }
@@ -275,14 +353,20 @@ namespace RnnGen.Generator.Emit.Cpu
         /// row keeps <see cref="WantedChains"/> independent FMAs going (at most 8 accumulators, which fit 16 registers);
         /// and the column chunks whose weights stay in L1 (one chunk when the block's slab fits).
         /// </summary>
-        private sealed record Shape(int Tile, int Splits, Chunk[] Chunks)
+        /// <remarks>
+        /// <see cref="TilesBlocks"/>: whether one row can keep every block's accumulators in registers (a small layer:
+        /// 2 blocks of LSTM, up to 3 of GRU, 5 of SimpleRNN), which <see cref="EmitBlockTile"/> then does.
+        /// </remarks>
+        private sealed record Shape(int Tile, int Splits, Chunk[] Chunks, bool TilesBlocks)
         {
             public static Shape For(PackedKernel kernel, WeightEncoding encoding)
             {
                 var perRow = kernel.Gates;
                 var splits = System.Math.Min(Unroll, System.Math.Max(1, WantedChains / perRow));
                 var tile = System.Math.Max(1, System.Math.Min(MaxRowsPerTile, WideRegisterBudget / (perRow * splits)));
-                return new Shape(tile, splits, Chunk.Split(kernel.Columns, kernel.Gates * Packing.BlockWidth * (encoding.IsFloat32 ? 4 : 2)));
+                var chunks = Chunk.Split(kernel.Columns, kernel.Gates * Packing.BlockWidth * (encoding.IsFloat32 ? 4 : 2));
+                var tilesBlocks = kernel.TilesBlocksForOneRow && kernel.Blocks > 1 && chunks.Length == 1 && kernel.Blocks * perRow * splits <= WideRegisterBudget;
+                return new Shape(tile, splits, chunks, tilesBlocks);
             }
         }
 

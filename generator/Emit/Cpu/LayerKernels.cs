@@ -57,10 +57,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 GateSymbols = symbols,
                 Documentation = doc,
                 BlockSetup = bias
-                    ? w =>
+                    ? (w, r) =>
                     {
-                        w.Line($"ref float bIh = ref {UnsafeApi}.Add(ref biasIh, block * {gates * Block});");
-                        w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {gates * Block});");
+                        w.Line($"ref float {r.BlockName("bIh")} = ref {UnsafeApi}.Add(ref biasIh, {r.BlockOffset(gates * Block)});");
+                        w.Line($"ref float {r.BlockName("bHh")} = ref {UnsafeApi}.Add(ref biasHh, {r.BlockOffset(gates * Block)});");
                     }
                     : null,
                 InputRow = r => embedding
@@ -71,9 +71,9 @@ namespace RnnGen.Generator.Emit.Cpu
                     w.Line(embedding
                         ? $"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref table, {UnsafeApi}.Add(ref tokens, {r.Row}) * {embeddingDimension});"
                         : $"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref input, ({r.Row}) * {layer.InputStride});");
-                    w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + (block * {gates * Block}));");
+                    w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + ({r.BlockOffset(gates * Block)}));");
                 },
-                Initial = (f, _, g, lane) =>
+                Initial = (f, r, g, lane) =>
                 {
                     if (!bias)
                     {
@@ -82,8 +82,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     var offset = Offset(g, lane);
                     return CellTraits.FoldsRecurrentBias(layer.Spec, g)
-                        ? f.Add(f.Load("bIh", offset), f.Load("bHh", offset))
-                        : f.Load("bIh", offset);
+                        ? f.Add(f.Load(r.BlockName("bIh"), offset), f.Load(r.BlockName("bHh"), offset))
+                        : f.Load(r.BlockName("bIh"), offset);
                 },
                 Epilogue = e =>
                 {
@@ -123,14 +123,14 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 GateSymbols = new[] { "y" },
                 Documentation = new[] { $"Dense head: y = W · h{(bias ? " + b" : string.Empty)} over {head.InputWidth} input column(s); the activation runs per row afterwards." },
-                BlockSetup = bias ? w => w.Line($"ref float bBlock = ref {UnsafeApi}.Add(ref bias, block * {Block});") : null,
+                BlockSetup = bias ? (w, r) => w.Line($"ref float {r.BlockName("bBlock")} = ref {UnsafeApi}.Add(ref bias, {r.BlockOffset(Block)});") : null,
                 InputRow = r => $"ref {UnsafeApi}.Add(ref input, ({r.Row}) * {head.InputStride})",
                 RowSetup = (w, r) =>
                 {
                     w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref input, ({r.Row}) * {head.InputStride});");
-                    w.Line($"ref float {r.Name("yBlock")} = ref {UnsafeApi}.Add(ref y, (({r.Row}) * {head.PaddedUnits}) + unit0);");
+                    w.Line($"ref float {r.Name("yBlock")} = ref {UnsafeApi}.Add(ref y, (({r.Row}) * {head.PaddedUnits}) + {r.Unit0});");
                 },
-                Initial = (f, _, _, lane) => bias ? f.Load("bBlock", lane) : f.Zero,
+                Initial = (f, r, _, lane) => bias ? f.Load(r.BlockName("bBlock"), lane) : f.Zero,
                 Epilogue = e => e.Writer.Line(e.Flavor.Store(e.Accumulators[0], e.Name("yBlock"), e.LaneOffset)),
             };
         }
@@ -162,11 +162,11 @@ namespace RnnGen.Generator.Emit.Cpu
                     equations,
                     "  The activated gates replace xp, the tape Backward reads.",
                 },
-                BlockExtra = peepholes ? w => w.Line($"ref float peep = ref {UnsafeApi}.Add(ref peepholes, block * {peep.Length * Block});") : null,
+                BlockExtra = peepholes ? (w, r) => w.Line($"ref float {r.BlockName("peep")} = ref {UnsafeApi}.Add(ref peepholes, {r.BlockOffset(peep.Length * Block)});") : null,
                 RowExtra = (w, r) =>
                 {
-                    w.Line($"ref float {r.Name("cPrevUnits")} = ref {UnsafeApi}.Add(ref cPrev, (({r.Row}) * {layer.PaddedUnits}) + unit0);");
-                    w.Line($"ref float {r.Name("cUnits")} = ref {UnsafeApi}.Add(ref cNext, (({r.Row}) * {layer.PaddedUnits}) + unit0);");
+                    w.Line($"ref float {r.Name("cPrevUnits")} = ref {UnsafeApi}.Add(ref cPrev, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});");
+                    w.Line($"ref float {r.Name("cUnits")} = ref {UnsafeApi}.Add(ref cNext, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});");
                 },
                 Epilogue = e =>
                 {
@@ -175,7 +175,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     string A(string x) => ActivationCode.Apply(act, x, v);
                     string G(string x) => ActivationCode.Apply(gate, x, v);
                     string Gate(string symbol) => a[Slot(symbol)];
-                    string Peephole(string symbol) => e.Flavor.Load("peep", Offset(System.Array.IndexOf(peep, symbol), e.LaneOffset));
+                    string Peephole(string symbol) => e.Flavor.Load(e.BlockName("peep"), Offset(System.Array.IndexOf(peep, symbol), e.LaneOffset));
                     var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
                     if (!peepholes && !coupled)
                     {
@@ -264,9 +264,9 @@ namespace RnnGen.Generator.Emit.Cpu
                     "  The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.",
                     carry ? "  With recurrent dropout in training, the products read hPrev = h(t-1) ⊙ mask and the z term reads hCarry = h(t-1)." : null,
                 }.Where(line => line is not null).Select(line => line!).ToArray(),
-                RowExtra = (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
-                BlockExtra = bias ? w => w.Line($"ref float bHh = ref {UnsafeApi}.Add(ref biasHh, block * {3 * Block});") : null,
-                NewGateInitial = (f, lane) => bias ? f.Load("bHh", Offset(2, lane)) : f.Zero,
+                RowExtra = (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});"),
+                BlockExtra = bias ? (w, r) => w.Line($"ref float {r.BlockName("bHh")} = ref {UnsafeApi}.Add(ref biasHh, {r.BlockOffset(3 * Block)});") : null,
+                NewGateInitial = (f, r, lane) => bias ? f.Load(r.BlockName("bHh"), Offset(2, lane)) : f.Zero,
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
@@ -301,7 +301,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         "  keeps r and z in place of their pre-activations and writes r ⊙ h(t-1) for the candidate pass.",
                     },
                 WritesHidden = false,
-                RowExtra = (w, r) => w.Line($"ref float {r.Name("rhUnits")} = ref {UnsafeApi}.Add(ref resetHidden, (({r.Row}) * {layer.PaddedUnits}) + unit0);"),
+                RowExtra = (w, r) => w.Line($"ref float {r.Name("rhUnits")} = ref {UnsafeApi}.Add(ref resetHidden, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});"),
                 Epilogue = e =>
                 {
                     var a = e.Accumulators;
@@ -385,12 +385,12 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             public System.Collections.Generic.IReadOnlyList<string> Documentation { get; init; } = System.Array.Empty<string>();
 
-            public System.Action<SourceWriter>? BlockExtra { get; init; }
+            public System.Action<SourceWriter, KernelRow>? BlockExtra { get; init; }
 
             public System.Action<SourceWriter, KernelRow>? RowExtra { get; init; }
 
             /// <summary>Initial accumulator of the GRU candidate gate when it is not folded into xp.</summary>
-            public System.Func<VectorFlavor, string, string>? NewGateInitial { get; init; }
+            public System.Func<VectorFlavor, KernelRow, string, string>? NewGateInitial { get; init; }
 
             public bool WritesHidden { get; init; } = true;
 
@@ -410,6 +410,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 System.Array.Copy(symbols, FirstGate, groupSymbols, 0, Gates);
                 return new PackedKernel(Name, Parameters, Arguments, layer.Spec.Units, Gates, layer.Blocks)
                 {
+                    TilesBlocksForOneRow = true,
                     GateSymbols = groupSymbols,
                     Documentation = Documentation,
                     BlockSetup = BlockExtra,
@@ -418,18 +419,18 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         var source = InputIsResetHidden ? "resetHidden" : "hPrev";
                         w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref {source}, ({r.Row}) * {padded});");
-                        w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + (block * {layer.GateCount * Block}));");
+                        w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + ({r.BlockOffset(layer.GateCount * Block)}));");
                         if (layer.Spec.Cell == CellKind.Gru)
                         {
                             var carry = InputIsResetHidden ? "hPrev" : CarrySource;
                             w.Line(carry is not null
-                                ? $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {carry}, (({r.Row}) * {padded}) + unit0);"
-                                : $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {r.Name("x")}, unit0);");
+                                ? $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {carry}, (({r.Row}) * {padded}) + {r.Unit0});"
+                                : $"ref float {r.Name("hPrevUnits")} = ref {UnsafeApi}.Add(ref {r.Name("x")}, {r.Unit0});");
                         }
 
                         if (WritesHidden)
                         {
-                            w.Line($"ref float {r.Name("hUnits")} = ref {UnsafeApi}.Add(ref hNext, (({r.Row}) * {padded}) + unit0);");
+                            w.Line($"ref float {r.Name("hUnits")} = ref {UnsafeApi}.Add(ref hNext, (({r.Row}) * {padded}) + {r.Unit0});");
                         }
 
                         RowExtra?.Invoke(w, r);
@@ -439,7 +440,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         var gate = FirstGate + g;
                         if (NewGateInitial is not null && gate == 2)
                         {
-                            return NewGateInitial(f, lane);
+                            return NewGateInitial(f, r, lane);
                         }
 
                         return f.Load(r.Name("xpBlock"), Offset(gate, lane));

@@ -41,14 +41,24 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Whether rows address units of the block (<c>unit0</c>); projections address gates instead.</summary>
         public bool NeedsUnitOffset { get; init; } = true;
 
+        /// <summary>
+        /// Whether a call for one row keeps every block's accumulators in registers at once when they fit (the
+        /// recurrent step kernels: a streaming <c>Step</c> waits on them every step).
+        /// </summary>
+        public bool TilesBlocksForOneRow { get; init; }
+
         /// <summary>Symbols naming each gate's accumulator (<c>i</c>, <c>f</c>, ...).</summary>
         public IReadOnlyList<string> GateSymbols { get; init; } = Array.Empty<string>();
 
         /// <summary>Doc lines: what the kernel computes, as equations.</summary>
         public IReadOnlyList<string> Documentation { get; init; } = Array.Empty<string>();
 
-        /// <summary>Declarations once per block, after <c>block</c>, <c>unit0</c> and <c>wBlock</c> exist.</summary>
-        public Action<SourceWriter>? BlockSetup { get; init; }
+        /// <summary>
+        /// Declarations once per block, after <c>block</c>, <c>unit0</c> and <c>wBlock</c> exist: names through
+        /// <see cref="KernelRow.BlockName"/>, offsets through <see cref="KernelRow.BlockOffset"/> (a one-row kernel
+        /// declares every block's at once).
+        /// </summary>
+        public Action<SourceWriter, KernelRow>? BlockSetup { get; init; }
 
         /// <summary>
         /// Declarations once per row of a tile; must declare <c>ref float x</c> (named through
@@ -75,8 +85,25 @@ namespace RnnGen.Generator.Emit.Cpu
     /// </summary>
     internal sealed record KernelRow(string Row, string Suffix)
     {
+        /// <summary>
+        /// The unit block this row works on when the kernel keeps every block of one row in registers (its suffix
+        /// is then the block's, <c>B1</c>); null inside the loop over blocks, where the variable <c>block</c> says.
+        /// </summary>
+        public int? FixedBlock { get; init; }
+
         /// <summary>This row's variable for <paramref name="name"/>, e.g. <c>xpBlockR1</c>.</summary>
         public string Name(string name) => name + Suffix;
+
+        /// <summary>The variable for <paramref name="name"/> that <see cref="PackedKernel.BlockSetup"/> declared for this row's block.</summary>
+        public string BlockName(string name) => FixedBlock is null ? name : name + Suffix;
+
+        /// <summary><c>block * <paramref name="stride"/></c>, or its value for a fixed block.</summary>
+        public string BlockOffset(int stride) => FixedBlock is int b
+            ? (b * stride).ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : "block * " + stride.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        /// <summary>The block's first unit: <c>unit0</c>, or its value for a fixed block.</summary>
+        public string Unit0 => FixedBlock is int b ? (b * Planning.Packing.BlockWidth).ToString(System.Globalization.CultureInfo.InvariantCulture) : "unit0";
     }
 
     /// <summary>What an epilogue sees: the writer, the flavor, the row, each gate's accumulator and the lane offsets.</summary>
@@ -95,6 +122,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>This row's variable for <paramref name="name"/>.</summary>
         public string Name(string name) => Row.Name(name);
+
+        /// <summary>The block-level variable for <paramref name="name"/> (see <see cref="KernelRow.BlockName"/>).</summary>
+        public string BlockName(string name) => Row.BlockName(name);
 
         public SourceWriter Writer { get; }
 
