@@ -1670,6 +1670,123 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float table, ref int tokens, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 3 blocks at once (18 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bIhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, row) * 32);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (0));
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 1536);
+            ref float bIhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 48);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 48);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, row) * 32);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (48));
+            ref float wBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 3072);
+            ref float bIhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 96);
+            ref float bHhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 96);
+            ref float xB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref table, global::System.Runtime.CompilerServices.Unsafe.Add(ref tokens, row) * 32);
+            ref float xpBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (96));
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ar0B0 = ops.Add(ops.Load(ref bIhB0, lane), ops.Load(ref bHhB0, lane));
+                TVec ar0B0_1 = ops.Zero;
+                TVec az0B0 = ops.Add(ops.Load(ref bIhB0, 16 + lane), ops.Load(ref bHhB0, 16 + lane));
+                TVec az0B0_1 = ops.Zero;
+                TVec an0B0 = ops.Load(ref bIhB0, 32 + lane);
+                TVec an0B0_1 = ops.Zero;
+                TVec ar0B1 = ops.Add(ops.Load(ref bIhB1, lane), ops.Load(ref bHhB1, lane));
+                TVec ar0B1_1 = ops.Zero;
+                TVec az0B1 = ops.Add(ops.Load(ref bIhB1, 16 + lane), ops.Load(ref bHhB1, 16 + lane));
+                TVec az0B1_1 = ops.Zero;
+                TVec an0B1 = ops.Load(ref bIhB1, 32 + lane);
+                TVec an0B1_1 = ops.Zero;
+                TVec ar0B2 = ops.Add(ops.Load(ref bIhB2, lane), ops.Load(ref bHhB2, lane));
+                TVec ar0B2_1 = ops.Zero;
+                TVec az0B2 = ops.Add(ops.Load(ref bIhB2, 16 + lane), ops.Load(ref bHhB2, 16 + lane));
+                TVec az0B2_1 = ops.Zero;
+                TVec an0B2 = ops.Load(ref bIhB2, 32 + lane);
+                TVec an0B2_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                ref float wLanesB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB2, lane);
+                for (int k = 0; k < 32; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 48);
+                    ref float wkB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB2, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 0), x0, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 16), x0, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 32), x0, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x1, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x1, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 48), x1, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 64), x1, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 80), x1, an0B2_1);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x2, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x2, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 96), x2, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x2, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x2, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 112), x2, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 128), x2, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x3, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x3, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 144), x3, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x3, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x3, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 160), x3, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x3, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x3, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 176), x3, an0B2_1);
+                }
+                ar0B0 = ops.Add(ar0B0, ar0B0_1);
+                az0B0 = ops.Add(az0B0, az0B0_1);
+                an0B0 = ops.Add(an0B0, an0B0_1);
+                {
+                    ops.Store(ar0B0, ref xpBlockB0, lane);
+                    ops.Store(az0B0, ref xpBlockB0, 16 + lane);
+                    ops.Store(an0B0, ref xpBlockB0, 32 + lane);
+                }
+                ar0B1 = ops.Add(ar0B1, ar0B1_1);
+                az0B1 = ops.Add(az0B1, az0B1_1);
+                an0B1 = ops.Add(an0B1, an0B1_1);
+                {
+                    ops.Store(ar0B1, ref xpBlockB1, lane);
+                    ops.Store(az0B1, ref xpBlockB1, 16 + lane);
+                    ops.Store(an0B1, ref xpBlockB1, 32 + lane);
+                }
+                ar0B2 = ops.Add(ar0B2, ar0B2_1);
+                az0B2 = ops.Add(az0B2, az0B2_1);
+                an0B2 = ops.Add(an0B2, an0B2_1);
+                {
+                    ops.Store(ar0B2, ref xpBlockB2, lane);
+                    ops.Store(az0B2, ref xpBlockB2, 16 + lane);
+                    ops.Store(an0B2, ref xpBlockB2, 32 + lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 1536);
@@ -2247,6 +2364,123 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 3 blocks at once (18 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bIhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 48);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (0));
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 2304);
+            ref float bIhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 48);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 48);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 48);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (48));
+            ref float wBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 4608);
+            ref float bIhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 96);
+            ref float bHhB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 96);
+            ref float xB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 48);
+            ref float xpBlockB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 144) + (96));
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ar0B0 = ops.Add(ops.Load(ref bIhB0, lane), ops.Load(ref bHhB0, lane));
+                TVec ar0B0_1 = ops.Zero;
+                TVec az0B0 = ops.Add(ops.Load(ref bIhB0, 16 + lane), ops.Load(ref bHhB0, 16 + lane));
+                TVec az0B0_1 = ops.Zero;
+                TVec an0B0 = ops.Load(ref bIhB0, 32 + lane);
+                TVec an0B0_1 = ops.Zero;
+                TVec ar0B1 = ops.Add(ops.Load(ref bIhB1, lane), ops.Load(ref bHhB1, lane));
+                TVec ar0B1_1 = ops.Zero;
+                TVec az0B1 = ops.Add(ops.Load(ref bIhB1, 16 + lane), ops.Load(ref bHhB1, 16 + lane));
+                TVec az0B1_1 = ops.Zero;
+                TVec an0B1 = ops.Load(ref bIhB1, 32 + lane);
+                TVec an0B1_1 = ops.Zero;
+                TVec ar0B2 = ops.Add(ops.Load(ref bIhB2, lane), ops.Load(ref bHhB2, lane));
+                TVec ar0B2_1 = ops.Zero;
+                TVec az0B2 = ops.Add(ops.Load(ref bIhB2, 16 + lane), ops.Load(ref bHhB2, 16 + lane));
+                TVec az0B2_1 = ops.Zero;
+                TVec an0B2 = ops.Load(ref bIhB2, 32 + lane);
+                TVec an0B2_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                ref float wLanesB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB2, lane);
+                for (int k = 0; k < 48; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 48);
+                    ref float wkB2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB2, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 0), x0, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 16), x0, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 32), x0, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x1, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x1, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 48), x1, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 64), x1, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 80), x1, an0B2_1);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x2, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x2, ar0B1);
+                    ar0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 96), x2, ar0B2);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x2, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x2, az0B1);
+                    az0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 112), x2, az0B2);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, an0B1);
+                    an0B2 = ops.MultiplyAdd(ops.Load(ref wkB2, 128), x2, an0B2);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x3, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x3, ar0B1_1);
+                    ar0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 144), x3, ar0B2_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x3, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x3, az0B1_1);
+                    az0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 160), x3, az0B2_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x3, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x3, an0B1_1);
+                    an0B2_1 = ops.MultiplyAdd(ops.Load(ref wkB2, 176), x3, an0B2_1);
+                }
+                ar0B0 = ops.Add(ar0B0, ar0B0_1);
+                az0B0 = ops.Add(az0B0, az0B0_1);
+                an0B0 = ops.Add(an0B0, an0B0_1);
+                {
+                    ops.Store(ar0B0, ref xpBlockB0, lane);
+                    ops.Store(az0B0, ref xpBlockB0, 16 + lane);
+                    ops.Store(an0B0, ref xpBlockB0, 32 + lane);
+                }
+                ar0B1 = ops.Add(ar0B1, ar0B1_1);
+                az0B1 = ops.Add(az0B1, az0B1_1);
+                an0B1 = ops.Add(an0B1, an0B1_1);
+                {
+                    ops.Store(ar0B1, ref xpBlockB1, lane);
+                    ops.Store(az0B1, ref xpBlockB1, 16 + lane);
+                    ops.Store(an0B1, ref xpBlockB1, 32 + lane);
+                }
+                ar0B2 = ops.Add(ar0B2, ar0B2_1);
+                az0B2 = ops.Add(az0B2, az0B2_1);
+                an0B2 = ops.Add(an0B2, an0B2_1);
+                {
+                    ops.Store(ar0B2, ref xpBlockB2, lane);
+                    ops.Store(az0B2, ref xpBlockB2, 16 + lane);
+                    ops.Store(an0B2, ref xpBlockB2, 32 + lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 3; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 2304);

@@ -1284,6 +1284,58 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
     private static void Layer0Projection<TOps, TVec>(ref float w, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 2 blocks at once (8 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (0));
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 256);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 16);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 32) + (16));
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ah0B0 = ops.Zero;
+                TVec ah0B0_1 = ops.Zero;
+                TVec ah0B0_2 = ops.Zero;
+                TVec ah0B0_3 = ops.Zero;
+                TVec ah0B1 = ops.Zero;
+                TVec ah0B1_1 = ops.Zero;
+                TVec ah0B1_2 = ops.Zero;
+                TVec ah0B1_3 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 16);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 16);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ah0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ah0B0);
+                    ah0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ah0B1);
+                    ah0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x1, ah0B0_1);
+                    ah0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x1, ah0B1_1);
+                    ah0B0_2 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x2, ah0B0_2);
+                    ah0B1_2 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x2, ah0B1_2);
+                    ah0B0_3 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x3, ah0B0_3);
+                    ah0B1_3 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x3, ah0B1_3);
+                }
+                ah0B0 = ops.Add(ops.Add(ops.Add(ah0B0, ah0B0_1), ah0B0_2), ah0B0_3);
+                {
+                    ops.Store(ah0B0, ref xpBlockB0, lane);
+                }
+                ah0B1 = ops.Add(ops.Add(ops.Add(ah0B1, ah0B1_1), ah0B1_2), ah0B1_3);
+                {
+                    ops.Store(ah0B1, ref xpBlockB1, lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);

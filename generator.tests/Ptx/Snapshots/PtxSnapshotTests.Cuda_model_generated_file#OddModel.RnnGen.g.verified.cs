@@ -5708,6 +5708,97 @@ $L_row_done_12:
     private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 2 blocks at once (16 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bIhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (0));
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 192);
+            ref float bIhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 64);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 64);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 3);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 128) + (64));
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ai0B0 = ops.Add(ops.Load(ref bIhB0, lane), ops.Load(ref bHhB0, lane));
+                TVec ai0B0_1 = ops.Zero;
+                TVec af0B0 = ops.Add(ops.Load(ref bIhB0, 16 + lane), ops.Load(ref bHhB0, 16 + lane));
+                TVec af0B0_1 = ops.Zero;
+                TVec ag0B0 = ops.Add(ops.Load(ref bIhB0, 32 + lane), ops.Load(ref bHhB0, 32 + lane));
+                TVec ag0B0_1 = ops.Zero;
+                TVec ao0B0 = ops.Add(ops.Load(ref bIhB0, 48 + lane), ops.Load(ref bHhB0, 48 + lane));
+                TVec ao0B0_1 = ops.Zero;
+                TVec ai0B1 = ops.Add(ops.Load(ref bIhB1, lane), ops.Load(ref bHhB1, lane));
+                TVec ai0B1_1 = ops.Zero;
+                TVec af0B1 = ops.Add(ops.Load(ref bIhB1, 16 + lane), ops.Load(ref bHhB1, 16 + lane));
+                TVec af0B1_1 = ops.Zero;
+                TVec ag0B1 = ops.Add(ops.Load(ref bIhB1, 32 + lane), ops.Load(ref bHhB1, 32 + lane));
+                TVec ag0B1_1 = ops.Zero;
+                TVec ao0B1 = ops.Add(ops.Load(ref bIhB1, 48 + lane), ops.Load(ref bHhB1, 48 + lane));
+                TVec ao0B1_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                // Remaining 3 column(s), fixed at generation time.
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, 0 * 64);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, 0 * 64);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, 0);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    ai0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ai0B0);
+                    ai0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ai0B1);
+                    af0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, af0B0);
+                    af0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, af0B1);
+                    ag0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, ag0B0);
+                    ag0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, ag0B1);
+                    ao0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x0, ao0B0);
+                    ao0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x0, ao0B1);
+                    ai0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, ai0B0_1);
+                    ai0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, ai0B1_1);
+                    af0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, af0B0_1);
+                    af0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, af0B1_1);
+                    ag0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x1, ag0B0_1);
+                    ag0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x1, ag0B1_1);
+                    ao0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x1, ao0B0_1);
+                    ao0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x1, ao0B1_1);
+                    ai0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, ai0B0);
+                    ai0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, ai0B1);
+                    af0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x2, af0B0);
+                    af0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x2, af0B1);
+                    ag0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x2, ag0B0);
+                    ag0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x2, ag0B1);
+                    ao0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x2, ao0B0);
+                    ao0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x2, ao0B1);
+                }
+                ai0B0 = ops.Add(ai0B0, ai0B0_1);
+                af0B0 = ops.Add(af0B0, af0B0_1);
+                ag0B0 = ops.Add(ag0B0, ag0B0_1);
+                ao0B0 = ops.Add(ao0B0, ao0B0_1);
+                {
+                    ops.Store(ai0B0, ref xpBlockB0, lane);
+                    ops.Store(af0B0, ref xpBlockB0, 16 + lane);
+                    ops.Store(ag0B0, ref xpBlockB0, 32 + lane);
+                    ops.Store(ao0B0, ref xpBlockB0, 48 + lane);
+                }
+                ai0B1 = ops.Add(ai0B1, ai0B1_1);
+                af0B1 = ops.Add(af0B1, af0B1_1);
+                ag0B1 = ops.Add(ag0B1, ag0B1_1);
+                ao0B1 = ops.Add(ao0B1, ao0B1_1);
+                {
+                    ops.Store(ai0B1, ref xpBlockB1, lane);
+                    ops.Store(af0B1, ref xpBlockB1, 16 + lane);
+                    ops.Store(ag0B1, ref xpBlockB1, 32 + lane);
+                    ops.Store(ao0B1, ref xpBlockB1, 48 + lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
@@ -6272,6 +6363,103 @@ $L_row_done_12:
     private static void Layer1Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
+        // One row: all 2 blocks at once (12 accumulators in registers), each broadcast of x serving every block.
+        if (rows == 1 && ops.WideRegisterFile)
+        {
+            const int row = 0;
+            ref float wBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 0);
+            ref float bIhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 0);
+            ref float bHhB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 0);
+            ref float xB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+            ref float xpBlockB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (0));
+            ref float wBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, 816);
+            ref float bIhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, 48);
+            ref float bHhB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, 48);
+            ref float xB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32);
+            ref float xpBlockB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xp, ((row) * 96) + (48));
+            for (int lane = 0; lane < 16; lane += ops.Count)
+            {
+                TVec ar0B0 = ops.Add(ops.Load(ref bIhB0, lane), ops.Load(ref bHhB0, lane));
+                TVec ar0B0_1 = ops.Zero;
+                TVec az0B0 = ops.Add(ops.Load(ref bIhB0, 16 + lane), ops.Load(ref bHhB0, 16 + lane));
+                TVec az0B0_1 = ops.Zero;
+                TVec an0B0 = ops.Add(ops.Load(ref bIhB0, 32 + lane), ops.Load(ref bHhB0, 32 + lane));
+                TVec an0B0_1 = ops.Zero;
+                TVec ar0B1 = ops.Add(ops.Load(ref bIhB1, lane), ops.Load(ref bHhB1, lane));
+                TVec ar0B1_1 = ops.Zero;
+                TVec az0B1 = ops.Add(ops.Load(ref bIhB1, 16 + lane), ops.Load(ref bHhB1, 16 + lane));
+                TVec az0B1_1 = ops.Zero;
+                TVec an0B1 = ops.Add(ops.Load(ref bIhB1, 32 + lane), ops.Load(ref bHhB1, 32 + lane));
+                TVec an0B1_1 = ops.Zero;
+                ref float wLanesB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB0, lane);
+                ref float wLanesB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlockB1, lane);
+                for (int k = 0; k < 16; k += 4)
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, k * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, k * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, k);
+                    TVec x0 = ops.Create(xk);
+                    TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                    TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                    TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 48), x1, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 48), x1, ar0B1_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 64), x1, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 64), x1, az0B1_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 80), x1, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 80), x1, an0B1_1);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 96), x2, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 96), x2, ar0B1);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 112), x2, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 112), x2, az0B1);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 128), x2, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 128), x2, an0B1);
+                    ar0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 144), x3, ar0B0_1);
+                    ar0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 144), x3, ar0B1_1);
+                    az0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 160), x3, az0B0_1);
+                    az0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 160), x3, az0B1_1);
+                    an0B0_1 = ops.MultiplyAdd(ops.Load(ref wkB0, 176), x3, an0B0_1);
+                    an0B1_1 = ops.MultiplyAdd(ops.Load(ref wkB1, 176), x3, an0B1_1);
+                }
+                // Remaining 1 column(s), fixed at generation time.
+                {
+                    ref float wkB0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB0, 16 * 48);
+                    ref float wkB1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanesB1, 16 * 48);
+                    ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xB0, 16);
+                    TVec x0 = ops.Create(xk);
+                    ar0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 0), x0, ar0B0);
+                    ar0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 0), x0, ar0B1);
+                    az0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 16), x0, az0B0);
+                    az0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 16), x0, az0B1);
+                    an0B0 = ops.MultiplyAdd(ops.Load(ref wkB0, 32), x0, an0B0);
+                    an0B1 = ops.MultiplyAdd(ops.Load(ref wkB1, 32), x0, an0B1);
+                }
+                ar0B0 = ops.Add(ar0B0, ar0B0_1);
+                az0B0 = ops.Add(az0B0, az0B0_1);
+                an0B0 = ops.Add(an0B0, an0B0_1);
+                {
+                    ops.Store(ar0B0, ref xpBlockB0, lane);
+                    ops.Store(az0B0, ref xpBlockB0, 16 + lane);
+                    ops.Store(an0B0, ref xpBlockB0, 32 + lane);
+                }
+                ar0B1 = ops.Add(ar0B1, ar0B1_1);
+                az0B1 = ops.Add(az0B1, az0B1_1);
+                an0B1 = ops.Add(an0B1, an0B1_1);
+                {
+                    ops.Store(ar0B1, ref xpBlockB1, lane);
+                    ops.Store(az0B1, ref xpBlockB1, 16 + lane);
+                    ops.Store(an0B1, ref xpBlockB1, 32 + lane);
+                }
+            }
+            return;
+        }
+
         for (int block = 0; block < 2; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 816);

@@ -410,7 +410,6 @@ namespace RnnGen.Generator.Emit.Cpu
                 System.Array.Copy(symbols, FirstGate, groupSymbols, 0, Gates);
                 return new PackedKernel(Name, Parameters, Arguments, layer.Spec.Units, Gates, layer.Blocks)
                 {
-                    TilesBlocksForOneRow = true,
                     GateSymbols = groupSymbols,
                     Documentation = Documentation,
                     BlockSetup = BlockExtra,

@@ -41,12 +41,6 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Whether rows address units of the block (<c>unit0</c>); projections address gates instead.</summary>
         public bool NeedsUnitOffset { get; init; } = true;
 
-        /// <summary>
-        /// Whether a call for one row keeps every block's accumulators in registers at once when they fit (the
-        /// recurrent step kernels: a streaming <c>Step</c> waits on them every step).
-        /// </summary>
-        public bool TilesBlocksForOneRow { get; init; }
-
         /// <summary>Symbols naming each gate's accumulator (<c>i</c>, <c>f</c>, ...).</summary>
         public IReadOnlyList<string> GateSymbols { get; init; } = Array.Empty<string>();
 
