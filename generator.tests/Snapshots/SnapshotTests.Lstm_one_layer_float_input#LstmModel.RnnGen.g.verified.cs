@@ -488,11 +488,8 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             _stagedBatchSize = 0;
 
             int outputRows = rows;
-            // No head: the output is the last layer's output rows.
-            for (int r = 0; r < outputRows; r++)
-            {
-                workspace.Slice(32768 + (batchSize * 64) + (r * 64), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-            }
+            // No head: the output is the last layer's output rows, back to back.
+            workspace.Slice(32768 + (batchSize * 64), outputRows * OutputSize).CopyTo(outputs);
             if (!lengths.IsEmpty)
             {
                 global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -860,11 +857,8 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
         stateSpan.Slice(448, 64).CopyTo(stateSpan.Slice(64, 64));
 
         const int outputRows = 1;
-        // No head: the output is the last layer's output rows.
-        for (int r = 0; r < outputRows; r++)
-        {
-            stateSpan.Slice(0 + (r * 64), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
-        }
+        // No head: the output is the last layer's output rows, back to back.
+        stateSpan.Slice(0, outputRows * OutputSize).CopyTo(output);
     }
 
     /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -1042,11 +1036,8 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             batchSpan.Slice(NextCell + (start * 64), rows * 64).CopyTo(batchSpan.Slice(cell0, rows * 64));
 
             int outputRows = rows;
-            // No head: the output is the last layer's output rows.
-            for (int r = 0; r < outputRows; r++)
-            {
-                batchSpan.Slice(hidden0 + (r * 64), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-            }
+            // No head: the output is the last layer's output rows, back to back.
+            batchSpan.Slice(hidden0, outputRows * OutputSize).CopyTo(outputs);
         }
 
         /// <summary>The most streams the batch holds.</summary>

@@ -462,11 +462,8 @@ namespace Game.Models
                 _stagedBatchSize = 0;
 
                 int outputRows = rows;
-                // No head: the output is the last layer's output rows.
-                for (int r = 0; r < outputRows; r++)
-                {
-                    workspace.Slice(480 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-                }
+                // No head: the output is the last layer's output rows, back to back.
+                workspace.Slice(480 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
                 if (!lengths.IsEmpty)
                 {
                     global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -829,11 +826,8 @@ namespace Game.Models
             stateSpan.Slice(64, 16).CopyTo(stateSpan.Slice(0, 16));
 
             const int outputRows = 1;
-            // No head: the output is the last layer's output rows.
-            for (int r = 0; r < outputRows; r++)
-            {
-                stateSpan.Slice(0 + (r * 16), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
-            }
+            // No head: the output is the last layer's output rows, back to back.
+            stateSpan.Slice(0, outputRows * OutputSize).CopyTo(output);
         }
 
         /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -1008,11 +1002,8 @@ namespace Game.Models
                 batchSpan.Slice(NextHidden + (start * 16), rows * 16).CopyTo(batchSpan.Slice(hidden0, rows * 16));
 
                 int outputRows = rows;
-                // No head: the output is the last layer's output rows.
-                for (int r = 0; r < outputRows; r++)
-                {
-                    batchSpan.Slice(hidden0 + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-                }
+                // No head: the output is the last layer's output rows, back to back.
+                batchSpan.Slice(hidden0, outputRows * OutputSize).CopyTo(outputs);
             }
 
             /// <summary>The most streams the batch holds.</summary>

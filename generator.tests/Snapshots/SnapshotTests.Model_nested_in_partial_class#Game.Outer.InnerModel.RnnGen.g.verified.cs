@@ -434,11 +434,8 @@ namespace Game
                     _stagedBatchSize = 0;
 
                     int outputRows = rows;
-                    // No head: the output is the last layer's output rows.
-                    for (int r = 0; r < outputRows; r++)
-                    {
-                        workspace.Slice(160 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-                    }
+                    // No head: the output is the last layer's output rows, back to back.
+                    workspace.Slice(160 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
                     if (!lengths.IsEmpty)
                     {
                         global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -799,11 +796,8 @@ namespace Game
                 stateSpan.Slice(32, 16).CopyTo(stateSpan.Slice(0, 16));
 
                 const int outputRows = 1;
-                // No head: the output is the last layer's output rows.
-                for (int r = 0; r < outputRows; r++)
-                {
-                    stateSpan.Slice(0 + (r * 16), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
-                }
+                // No head: the output is the last layer's output rows, back to back.
+                stateSpan.Slice(0, outputRows * OutputSize).CopyTo(output);
             }
 
             /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -977,11 +971,8 @@ namespace Game
                     batchSpan.Slice(NextHidden + (start * 16), rows * 16).CopyTo(batchSpan.Slice(hidden0, rows * 16));
 
                     int outputRows = rows;
-                    // No head: the output is the last layer's output rows.
-                    for (int r = 0; r < outputRows; r++)
-                    {
-                        batchSpan.Slice(hidden0 + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-                    }
+                    // No head: the output is the last layer's output rows, back to back.
+                    batchSpan.Slice(hidden0, outputRows * OutputSize).CopyTo(outputs);
                 }
 
                 /// <summary>The most streams the batch holds.</summary>

@@ -399,11 +399,8 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
             _stagedBatchSize = 0;
 
             int outputRows = rows;
-            // No head: the output is the last layer's output rows.
-            for (int r = 0; r < outputRows; r++)
-            {
-                workspace.Slice(256 + (batchSize * 32) + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-            }
+            // No head: the output is the last layer's output rows, back to back.
+            workspace.Slice(256 + (batchSize * 32), outputRows * OutputSize).CopyTo(outputs);
             if (!lengths.IsEmpty)
             {
                 global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -764,11 +761,8 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
         stateSpan.Slice(64, 32).CopyTo(stateSpan.Slice(0, 32));
 
         const int outputRows = 1;
-        // No head: the output is the last layer's output rows.
-        for (int r = 0; r < outputRows; r++)
-        {
-            stateSpan.Slice(0 + (r * 32), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
-        }
+        // No head: the output is the last layer's output rows, back to back.
+        stateSpan.Slice(0, outputRows * OutputSize).CopyTo(output);
     }
 
     /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -942,11 +936,8 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
 
             int outputRows = rows;
-            // No head: the output is the last layer's output rows.
-            for (int r = 0; r < outputRows; r++)
-            {
-                batchSpan.Slice(hidden0 + (r * 32), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
-            }
+            // No head: the output is the last layer's output rows, back to back.
+            batchSpan.Slice(hidden0, outputRows * OutputSize).CopyTo(outputs);
         }
 
         /// <summary>The most streams the batch holds.</summary>
