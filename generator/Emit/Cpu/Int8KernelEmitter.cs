@@ -129,7 +129,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         }
                     }
 
-                    var row = new KernelRow("row", string.Empty);
+                    var row = KernelRow.Single;
                     for (var c = 0; c < chunks; c++)
                     {
                         var lane = Int(c * lanes);
@@ -184,7 +184,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         }
 
                         w.Line("// gate = initial + (Σ u·q - 128 Σ q) · s_r · s_x, then the epilogue.");
-                        var row = new KernelRow("row", string.Empty);
+                        var row = KernelRow.Single;
                         var accumulators = new string[gates];
                         for (var g = 0; g < gates; g++)
                         {
@@ -210,7 +210,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("ref byte xq0 = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(xq);");
             var scope = w.Block("for (int row = 0; row < rows; row++)");
             w.Line($"// u = round(x / s_x) + 128 over the row's {Int(kernel.Columns)} input(s), s_x = max|x| / 127.");
-            w.Line($"float xScale = {Int8Api}.QuantizeInput({kernel.InputRow!(new KernelRow("row", string.Empty))}, {Int(kernel.Columns)}, ref xq0);");
+            w.Line($"float xScale = {Int8Api}.QuantizeInput({kernel.InputRow!(KernelRow.Single)}, {Int(kernel.Columns)}, ref xq0);");
             if (flavor.Api is not null)
             {
                 w.Line($"{flavor.Type} xScaleVector = {flavor.Broadcast("xScale")};");
@@ -230,7 +230,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"int unit0 = block * {Int(block)};");
             }
 
-            var row = new KernelRow("row", string.Empty);
+            var row = KernelRow.Single;
             kernel.BlockSetup?.Invoke(w, row);
             kernel.RowSetup(w, row);
         }

@@ -94,7 +94,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line($"int unit0 = block * {block};");
                     }
 
-                    kernel.BlockSetup?.Invoke(w, new KernelRow("row", string.Empty));
+                    kernel.BlockSetup?.Invoke(w, KernelRow.Single);
                     if (shape.Chunks.Length == 1)
                     {
                         EmitRowLoops(w, kernel, shape, encoding, shape.Chunks[0], "0", "rows");
@@ -222,7 +222,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
-            var weightRows = sharedInput ? rows : new[] { new KernelRow("row", string.Empty) };
+            var weightRows = sharedInput ? rows : new[] { KernelRow.Single };
             foreach (var row in weightRows)
             {
                 w.Line($"ref {element} {row.Name("wLanes")} = ref {UnsafeApi}.Add(ref {row.Name("wBlock")}, lane);");

@@ -85,6 +85,9 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         public int? FixedBlock { get; init; }
 
+        /// <summary>The row <c>row</c> of a loop over rows, alone (no tile suffix), inside the loop over blocks.</summary>
+        public static KernelRow Single { get; } = new("row", string.Empty);
+
         /// <summary>This row's variable for <paramref name="name"/>, e.g. <c>xpBlockR1</c>.</summary>
         public string Name(string name) => name + Suffix;
 
