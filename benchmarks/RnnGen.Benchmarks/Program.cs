@@ -7,7 +7,8 @@ namespace RnnGen.Benchmarks
         /// <summary>
         /// Runs the suites; pass BenchmarkDotNet arguments, e.g. <c>--filter *Recurrent* --job short</c>.
         /// <c>--quantized-char-accuracy [iterations] [corpus]</c> instead trains and scores the character model of
-        /// <see cref="QuantizedCharAccuracy"/>.
+        /// <see cref="QuantizedCharAccuracy"/>. <c>--peer-duel [rounds] [cell hidden]</c> times RnnGen's and ONNX
+        /// Runtime's batched <c>Forward</c> in alternation (<see cref="PeerDuel"/>).
         /// </summary>
         public static void Main(string[] args)
         {
@@ -15,6 +16,13 @@ namespace RnnGen.Benchmarks
             {
                 var iterations = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000;
                 QuantizedCharAccuracy.Run(iterations, args.Length > 2 ? args[2] : "data/tinyshakespeare.txt");
+                return;
+            }
+
+            if (args.Length > 0 && args[0] == "--peer-duel")
+            {
+                var rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 40;
+                PeerDuel.Run(rounds, args.Length > 3 ? args[2..4] : []);
                 return;
             }
 
