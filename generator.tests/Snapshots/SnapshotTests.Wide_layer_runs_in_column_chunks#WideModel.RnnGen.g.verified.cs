@@ -1693,8 +1693,10 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                                 TVec ao0R1 = ops.Load(ref xpBlockR1, 48 + lane);
                                 TVec ao0R1_1 = ops.Zero;
                                 ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                                ref float wNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, 6400 + (((row - group) / 2) * 400));
                                 for (int k = 0; k < 100; k += 4)
                                 {
+                                    global::RnnGen.Numerics.Prefetch.IntoL2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wNext, k / 4 * 16));
                                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
                                     TVec x0R0 = ops.Create(xkR0);
@@ -1864,8 +1866,10 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                                 TVec ao0R1 = ops.Load(ref carry, ((row + 1 - group) * 64) + 48 + lane);
                                 TVec ao0R1_1 = ops.Zero;
                                 ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                                ref float wNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, 12800 + (((row - group) / 2) * 400));
                                 for (int k = 100; k < 200; k += 4)
                                 {
+                                    global::RnnGen.Numerics.Prefetch.IntoL2(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wNext, (k - 100) / 4 * 16));
                                     ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
                                     ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
                                     TVec x0R0 = ops.Create(xkR0);

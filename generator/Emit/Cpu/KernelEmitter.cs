@@ -32,6 +32,9 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         private const int L1Bytes = 48 * 1024;
 
+        /// <summary>Floats per 64-byte cache line.</summary>
+        private const int LineFloats = 16;
+
         /// <summary>The most bytes of weights in one column chunk.</summary>
         private const int ChunkBytes = 32 * 1024;
 
@@ -294,10 +297,26 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
+            var prefetch = PrefetchesNextChunk(shape, encoding, rows, sharedInput) && chunk.Main > chunk.First;
+            if (prefetch)
+            {
+                // The weights come from L3 once per step: while the group reads this chunk from L1, its row tiles
+                // together ask for the next chunk (of this block, or the next block's first) in L2, a line per column step.
+                var next = chunk.IsLast ? kernel.Columns * gateStride : chunk.End * gateStride;
+                var lines = (chunk.Main - chunk.First) / Unroll;
+                w.Line($"ref float wNext = ref {UnsafeApi}.Add(ref wBlock, {Int(next)} + ((({rows[0].Row} - group) / {Int(rows.Length)}) * {Int(lines * LineFloats)}));");
+            }
+
             if (chunk.Main > chunk.First)
             {
                 using (w.Block($"for (int k = {Int(chunk.First)}; k < {Int(chunk.Main)}; k += {Unroll})"))
                 {
+                    if (prefetch)
+                    {
+                        var step = chunk.First == 0 ? "k" : $"(k - {Int(chunk.First)})";
+                        w.Line($"global::RnnGen.Numerics.Prefetch.IntoL2(ref {UnsafeApi}.Add(ref wNext, {step} / {Unroll} * {Int(LineFloats)}));");
+                    }
+
                     Columns(Unroll, "k");
                 }
             }
@@ -339,6 +358,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
         }
+
+        /// <summary>
+        /// Whether a pass prefetches the next chunk's weights: fp32 row tiles of a chunked kernel, whose block slabs
+        /// (over 48 KiB each) make a layer's weights larger than L2. Measured on LSTM 256, batch 32, one core (W_hh
+        /// 1 MiB): 2 % faster, outputs unchanged; at two cores each holds its half in L2 and it made no difference.
+        /// </summary>
+        private static bool PrefetchesNextChunk(Shape shape, WeightEncoding encoding, KernelRow[] rows, bool sharedInput) =>
+            shape.Chunks.Length > 1 && encoding.IsFloat32 && rows.Length > 1 && !sharedInput;
 
         private static string Symbol(PackedKernel kernel, int gate) =>
             gate < kernel.GateSymbols.Count ? kernel.GateSymbols[gate] : gate.ToString(CultureInfo.InvariantCulture);
