@@ -230,6 +230,9 @@ namespace RnnGen.Threading
         /// <summary>One background thread that joins each call, trying its own range first.</summary>
         private sealed class Worker
         {
+            private const int SpinsBeforeSleep = 4000; // a few milliseconds of pauses and yields
+
+
             private readonly ManualResetEventSlim _wake = new(false, 0);
             private readonly Call _call;
             private readonly int _index;
@@ -249,18 +252,21 @@ namespace RnnGen.Threading
                 var served = 0;
                 while (true)
                 {
-                    // Spin a little for the next call (batched steps come back to back), then sleep.
-                    var spins = 0;
+                    // Spin a little for the next call (batched steps come back to back), then sleep. The spin yields
+                    // its core every few rounds: after a pause the scheduler may have woken this worker on the
+                    // caller's core, where a spin that never yields would halve the caller's speed.
+                    var spin = new SpinWait();
                     while (_call.Number == served)
                     {
-                        if (spins++ < 4000)
+                        if (spin.Count < SpinsBeforeSleep)
                         {
-                            Thread.SpinWait(20);
+                            spin.SpinOnce(sleep1Threshold: -1);
                         }
                         else
                         {
                             _wake.Wait();
                             _wake.Reset();
+                            spin.Reset();
                         }
                     }
 
