@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
@@ -7,15 +8,18 @@ namespace RnnGen.Benchmarks
 {
     /// <summary>
     /// RnnGen and ONNX Runtime on <see cref="OnnxRuntimeBenchmarks"/>' <c>Forward</c> (100 steps, batch 32), timed in
-    /// alternation: one call of each per round, the order flipped every round, so both sides see the same machine load; before each call both sides' worker threads are left to go idle.
+    /// alternation so that both sides see the same machine load: each round runs a block of back-to-back calls of one
+    /// side, then of the other (the order flips every round), with a pause before each block so that the other side's
+    /// worker threads have stopped spinning, and drops each block's first call (it wakes the sleeping workers).
     /// BenchmarkDotNet runs one case after the other, minutes apart; on a shared machine whose load drifts, the ratio
-    /// of two such means moves by more than the changes it is meant to judge. Reports each side's minimum and median,
-    /// the ratio of the minimums and the median of the per-round ratios (ONNX Runtime's time over RnnGen's), with
-    /// RnnGen's GFLOP/s as a share of the FMA peak measured between shapes.
+    /// of two such means moves by more than the changes it is meant to judge. Reports each side's minimum and median
+    /// call, and ONNX Runtime's time over RnnGen's: the ratio of the minimums and the median of the rounds' ratios
+    /// (of block medians), with RnnGen's GFLOP/s as a share of the FMA peak measured just before each shape.
     /// </summary>
     internal static class PeerDuel
     {
-        private const int Settle = 20; // ms
+        private const int Settle = 20; // ms: longer than either side's worker threads spin
+        private const int Block = 6; // calls per side per round, the first not counted
 
         /// <summary>Runs every shape at 1 and 2 threads (or those named, e.g. <c>LSTM 256</c>) for <paramref name="rounds"/> rounds.</summary>
         public static void Run(int rounds, string[] shapes)
@@ -31,30 +35,27 @@ namespace RnnGen.Benchmarks
                     var peak = MeasurePeak(threads);
                     var bench = new OnnxRuntimeBenchmarks { Cell = cell, Hidden = hidden, Threads = threads };
                     bench.Setup();
-                    var ours = new double[rounds];
-                    var theirs = new double[rounds];
-                    for (var i = 0; i < 3; i++)
-                    {
-                        bench.Forward_batch32();
-                        bench.Peer_forward_batch32();
-                    }
-
+                    var ours = new List<double>();
+                    var theirs = new List<double>();
+                    var ratios = new double[rounds];
                     for (var r = 0; r < rounds; r++)
                     {
+                        double oursBlock, theirsBlock;
                         if (r % 2 == 0)
                         {
-                            ours[r] = Time(bench.Forward_batch32);
-                            theirs[r] = Time(bench.Peer_forward_batch32);
+                            oursBlock = TimeBlock(bench.Forward_batch32, ours);
+                            theirsBlock = TimeBlock(bench.Peer_forward_batch32, theirs);
                         }
                         else
                         {
-                            theirs[r] = Time(bench.Peer_forward_batch32);
-                            ours[r] = Time(bench.Forward_batch32);
+                            theirsBlock = TimeBlock(bench.Peer_forward_batch32, theirs);
+                            oursBlock = TimeBlock(bench.Forward_batch32, ours);
                         }
+
+                        ratios[r] = theirsBlock / oursBlock;
                     }
 
                     bench.Cleanup();
-                    var ratios = theirs.Zip(ours, (t, o) => t / o).ToArray();
                     var flops = 2.0 * (cell == "LSTM" ? 4 : 3) * hidden * (32 + hidden) * 100 * 32;
                     var percent = 100 * flops / ours.Min() / peak;
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -63,17 +64,29 @@ namespace RnnGen.Benchmarks
             }
         }
 
+        /// <summary>Pauses, runs <see cref="Block"/> calls, adds all but the first to <paramref name="times"/> and returns their median.</summary>
+        private static double TimeBlock(Action action, List<double> times)
+        {
+            System.Threading.Thread.Sleep(Settle);
+            var block = new double[Block - 1];
+            action();
+            for (var i = 0; i < block.Length; i++)
+            {
+                block[i] = Time(action);
+            }
+
+            times.AddRange(block);
+            return Median(block);
+        }
+
         private static double Time(Action action)
         {
-            // Both sides' worker threads spin for a while after a call; let them go to sleep, or each call would
-            // share the cores with the other side's spinners.
-            System.Threading.Thread.Sleep(Settle);
             var start = Stopwatch.GetTimestamp();
             action();
             return Stopwatch.GetElapsedTime(start).TotalSeconds;
         }
 
-        private static double Median(double[] values)
+        private static double Median(IEnumerable<double> values)
         {
             var sorted = values.Order().ToArray();
             return sorted[sorted.Length / 2];
