@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Threading;
+using RnnGen.Runtime.Tests.Helpers;
 using RnnGen.Runtime.Tests.Robustness;
 using RnnGen.Threading;
 using Xunit;
@@ -18,62 +19,47 @@ namespace RnnGen.Runtime.Tests.Threading
         [Fact]
         public void Every_row_runs_exactly_once_in_an_even_split_for_any_thread_count()
         {
-            var saved = RowParallel.MaxThreads;
-            try
+            using var cap = ThreadCap.Set(RowParallel.MaxThreads);
+            foreach (var threads in new[] { 1, 2, 3, 5 })
             {
-                foreach (var threads in new[] { 1, 2, 3, 5 })
+                RowParallel.MaxThreads = threads;
+                foreach (var rows in new[] { 1, 2, 7, 32, 65 })
                 {
-                    RowParallel.MaxThreads = threads;
-                    foreach (var rows in new[] { 1, 2, 7, 32, 65 })
+                    for (var round = 0; round < 50; round++)
                     {
-                        for (var round = 0; round < 50; round++)
+                        var work = new Recording(rows, jitter: round % 3 == 0);
+                        RowParallel.For(work, rows, 1);
+                        Assert.All(work.Seen, seen => Assert.Equal(1, seen));
+
+                        // The ranges are the even split into one piece per thread, whoever ran them.
+                        var pieces = Math.Min(threads, rows);
+                        var expected = new List<(int, int)>();
+                        for (var i = 0; i < pieces; i++)
                         {
-                            var work = new Recording(rows, jitter: round % 3 == 0);
-                            RowParallel.For(work, rows, 1);
-                            Assert.All(work.Seen, seen => Assert.Equal(1, seen));
-
-                            // The ranges are the even split into one piece per thread, whoever ran them.
-                            var pieces = Math.Min(threads, rows);
-                            var expected = new List<(int, int)>();
-                            for (var i = 0; i < pieces; i++)
-                            {
-                                var start = (i * (rows / pieces)) + Math.Min(i, rows % pieces);
-                                expected.Add((start, (rows / pieces) + (i < rows % pieces ? 1 : 0)));
-                            }
-
-                            var ranges = work.Ranges();
-                            ranges.Sort();
-                            Assert.Equal(expected, ranges);
+                            var start = (i * (rows / pieces)) + Math.Min(i, rows % pieces);
+                            expected.Add((start, (rows / pieces) + (i < rows % pieces ? 1 : 0)));
                         }
+
+                        var ranges = work.Ranges();
+                        ranges.Sort();
+                        Assert.Equal(expected, ranges);
                     }
                 }
-            }
-            finally
-            {
-                RowParallel.MaxThreads = saved;
             }
         }
 
         [Fact]
         public void A_lower_cap_keeps_workers_started_under_a_higher_one_out()
         {
-            var saved = RowParallel.MaxThreads;
-            try
+            using var cap = ThreadCap.Set(4);
+            RowParallel.For(new Recording(64, jitter: false), 64, 1); // starts three workers
+            RowParallel.MaxThreads = 2;
+            for (var round = 0; round < 200; round++)
             {
-                RowParallel.MaxThreads = 4;
-                RowParallel.For(new Recording(64, jitter: false), 64, 1); // starts three workers
-                RowParallel.MaxThreads = 2;
-                for (var round = 0; round < 200; round++)
-                {
-                    var work = new Recording(64, jitter: true);
-                    RowParallel.For(work, 64, 1);
-                    Assert.Equal(2, work.Ranges().Count);
-                    Assert.True(work.Threads() <= 2, $"round {round}: {work.Threads()} threads ran a call capped at 2");
-                }
-            }
-            finally
-            {
-                RowParallel.MaxThreads = saved;
+                var work = new Recording(64, jitter: true);
+                RowParallel.For(work, 64, 1);
+                Assert.Equal(2, work.Ranges().Count);
+                Assert.True(work.Threads() <= 2, $"round {round}: {work.Threads()} threads ran a call capped at 2");
             }
         }
 
@@ -82,62 +68,46 @@ namespace RnnGen.Runtime.Tests.Threading
         {
             // After a pause the worker sleeps; with one row per range the caller is free again long before the worker
             // can wake, so it should claim the worker's range. The old scheme (each range bound to its thread) never did.
-            var saved = RowParallel.MaxThreads;
-            try
+            using var cap = ThreadCap.Set(2);
+            var caller = Environment.CurrentManagedThreadId;
+            var takenOver = 0;
+            for (var attempt = 0; attempt < 40 && takenOver == 0; attempt++)
             {
-                RowParallel.MaxThreads = 2;
-                var caller = Environment.CurrentManagedThreadId;
-                var takenOver = 0;
-                for (var attempt = 0; attempt < 40 && takenOver == 0; attempt++)
-                {
-                    Thread.Sleep(40); // longer than the workers' spin, so they go to sleep
-                    var work = new Recording(2, jitter: false);
-                    RowParallel.For(work, 2, 1);
-                    Assert.All(work.Seen, seen => Assert.Equal(1, seen));
-                    takenOver += work.RanOn(1) == caller ? 1 : 0;
-                }
+                Thread.Sleep(40); // longer than the workers' spin, so they go to sleep
+                var work = new Recording(2, jitter: false);
+                RowParallel.For(work, 2, 1);
+                Assert.All(work.Seen, seen => Assert.Equal(1, seen));
+                takenOver += work.RanOn(1) == caller ? 1 : 0;
+            }
 
-                Assert.True(takenOver > 0, "in 40 calls after a pause the caller never ran the sleeping worker's range");
-            }
-            finally
-            {
-                RowParallel.MaxThreads = saved;
-            }
+            Assert.True(takenOver > 0, "in 40 calls after a pause the caller never ran the sleeping worker's range");
         }
 
         [Fact]
         public void Calls_allocate_nothing_on_any_thread()
         {
-            var saved = RowParallel.MaxThreads;
-            try
+            using var cap = ThreadCap.Set(2);
+            var work = new Counting();
+            for (var i = 0; i < 100; i++)
             {
-                RowParallel.MaxThreads = 2;
-                var work = new Counting();
+                RowParallel.For(work, 64, 8);
+            }
+
+            var least = long.MaxValue;
+            var attempts = 0;
+            for (; attempts < 20 && least != 0; attempts++)
+            {
+                var before = GC.GetTotalAllocatedBytes(precise: true);
                 for (var i = 0; i < 100; i++)
                 {
                     RowParallel.For(work, 64, 8);
                 }
 
-                var least = long.MaxValue;
-                var attempts = 0;
-                for (; attempts < 20 && least != 0; attempts++)
-                {
-                    var before = GC.GetTotalAllocatedBytes(precise: true);
-                    for (var i = 0; i < 100; i++)
-                    {
-                        RowParallel.For(work, 64, 8);
-                    }
-
-                    least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
-                }
-
-                Assert.Equal(0, least);
-                Assert.Equal(64L * 100 * (1 + attempts), work.Total); // every call ran all its rows
+                least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
             }
-            finally
-            {
-                RowParallel.MaxThreads = saved;
-            }
+
+            Assert.Equal(0, least);
+            Assert.Equal(64L * 100 * (1 + attempts), work.Total); // every call ran all its rows
         }
 
         /// <summary>Records each range and the thread that ran it.</summary>
