@@ -51,9 +51,6 @@ namespace RnnGen.Runtime.Tests.Gpu
         /// <summary>Uploads <paramref name="packed"/> to the GPU model (UpdateParameters); the CPU model keeps its own.</summary>
         void UpdateGpuParameters(float[] packed);
 
-        /// <summary>Whether the GPU model has <c>Backward</c> (registered with its GPU Backward delegates).</summary>
-        bool CanBackward { get; }
-
         /// <summary>The CPU model's PyTorch tensors, to compare gradients tensor by tensor.</summary>
         System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors { get; }
 
@@ -91,19 +88,26 @@ namespace RnnGen.Runtime.Tests.Gpu
         void CopyDropoutMask(bool gpu, DropoutSite site, int layer, float[] destination);
     }
 
-    /// <summary>The delegates a model's registration supplies; everything else is shared.</summary>
-    internal sealed class GpuCase<TModel, TGpu, TState> : IGpuCase
-        where TModel : new()
-        where TGpu : class, IDisposable
+    /// <summary>
+    /// A model and its <c>CudaModel</c>, driven through their interfaces (<see cref="IRecurrentNetwork{TInput}"/>,
+    /// <see cref="ICudaNetwork{TInput}"/>); a registration adds only what has no interface: <c>ToCuda</c>, and the
+    /// dropout and embedding switches of the models that have them.
+    /// </summary>
+    /// <typeparam name="TState">The model's <c>State</c>, or <see cref="object"/> for a model that cannot stream.</typeparam>
+    /// <typeparam name="TInput"><see cref="float"/> features or <see cref="int"/> token ids.</typeparam>
+    internal sealed class GpuCase<TModel, TGpu, TState, TInput> : IGpuCase
+        where TModel : class, IRecurrentNetwork<TInput>, new()
+        where TGpu : class, ICudaNetwork<TInput>
         where TState : class
+        where TInput : unmanaged
     {
         private readonly Func<TModel, GpuDevice, TGpu> _toCuda;
         private TModel _cpu = new();
         private TGpu? _gpu;
 
-        public GpuCase(string name, Func<TModel, GpuDevice, TGpu> toCuda, (int Units, bool Cell)[] states)
+        public GpuCase(Func<TModel, GpuDevice, TGpu> toCuda, params (int Units, bool Cell)[] states)
         {
-            Name = name;
+            Name = typeof(TModel).Name;
             _toCuda = toCuda;
             States = states;
             int Constant(string constant) => typeof(TModel).GetField(constant)?.GetRawConstantValue() is int value ? value : 0;
@@ -131,157 +135,53 @@ namespace RnnGen.Runtime.Tests.Gpu
 
         public (int Units, bool Cell)[] States { get; }
 
-        public bool CanStream => CpuStep is not null;
+        public bool CanStream => typeof(IRecurrentNetwork<TInput, TState>).IsAssignableFrom(typeof(TModel));
 
-        public Action<TModel, int> Initialize { get; init; } = (_, _) => { };
-
-        public Action<TModel, float[], int[], int[], float[], int, bool> CpuForward { get; init; } = (_, _, _, _, _, _, _) => { };
-
-        public Action<TGpu, float[], int[], int[], float[], int, bool> GpuForward { get; init; } = (_, _, _, _, _, _, _) => { };
-
-        public Action<TModel, int, float[], float[]> CpuSetState { get; init; } = (_, _, _, _) => { };
-
-        public Action<TGpu, int, float[], float[]> GpuSetState { get; init; } = (_, _, _, _) => { };
-
-        public Action<TModel, int, float[], float[]> CpuCopyState { get; init; } = (_, _, _, _) => { };
-
-        public Action<TGpu, int, float[], float[]> GpuCopyState { get; init; } = (_, _, _, _) => { };
-
-        /// <summary>CreateState and Step(state, input or token at [offset], output): null for a model that cannot stream.</summary>
-        public (Func<TModel, TState> Create, Action<TModel, TState, float[], int[], int, float[]> Step)? CpuStep { get; init; }
-
-        public Action<TGpu, float[], int[], float[], int>? GpuStep { get; init; }
-
-        public Func<TModel, float[]> CpuParameters { get; init; } = _ => Array.Empty<float>();
-
-        public Action<TGpu, float[]> GpuUpdate { get; init; } = (_, _) => { };
-
-        /// <summary>GPU Backward: (model, outputGradients, gradients or null for the device-only variant, inputGradients or null).</summary>
-        public Action<TGpu, float[], float[]?, float[]?>? GpuBackward { get; init; }
-
-        public Func<TGpu, DeviceBuffer>? GpuGradientBuffer { get; init; }
-
-        public Action<TGpu>? GpuClearGradients { get; init; }
-
-        public bool CanBackward => GpuBackward is not null;
-
-        public System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors => ((IRecurrentNetwork)_cpu!).PyTorchTensors;
-
-        public float[] Tensor(string name, float[] packed)
-        {
-            var info = Tensors.Single(t => t.Name == name);
-            var values = new float[info.Length];
-            ((IRecurrentNetwork)_cpu!).ExportPyTorchGradient(name, packed, values);
-            return values;
-        }
-
-        public void Backward(bool gpu, float[] outputGradients, float[]? gradients, float[]? inputGradients)
-        {
-            if (gpu)
-            {
-                GpuBackward!(_gpu!, outputGradients, gradients, inputGradients);
-            }
-            else if (inputGradients is not null)
-            {
-                ((IInputGradientNetwork)_cpu!).Backward(outputGradients, gradients, inputGradients);
-            }
-            else
-            {
-                ((IRecurrentNetwork)_cpu!).Backward(outputGradients, gradients);
-            }
-        }
-
-        public float[] GpuGradients(GpuDevice device)
-        {
-            var values = new float[Parameters().Length];
-            device.Download<float>(GpuGradientBuffer!(_gpu!), 0, values);
-            return values;
-        }
-
-        public void ClearGpuGradients() => GpuClearGradients!(_gpu!);
-
-        public Action<TGpu, bool>? GpuDeterministic { get; init; }
-
-        public void SetDeterministicEmbeddingGradients(bool on) => GpuDeterministic!(_gpu!, on);
-
-        /// <summary>(model, training, seed): sets Training (ApplyDropout) and seeds the dropout stream.</summary>
-        public Action<TModel, bool, ulong>? CpuDropout { get; init; }
-
-        public Action<TGpu, bool, ulong>? GpuDropout { get; init; }
+        /// <summary>(model, GPU model, seed): seeds both dropout streams alike (<c>SeedDropout</c>); null for a model without dropout.</summary>
+        public Action<TModel, TGpu, ulong>? SeedDropout { get; init; }
 
         public Action<TModel, DropoutSite, int, float[]>? CpuMask { get; init; }
 
         public Action<TGpu, DropoutSite, int, float[]>? GpuMask { get; init; }
 
-        public bool HasDropout => CpuDropout is not null;
+        public bool HasDropout => SeedDropout is not null;
 
-        public Action<TGpu, int, float[], float[]>? GpuFinalGradient { get; init; }
+        /// <summary>Sets <c>DeterministicEmbeddingGradients</c>; token-input models only.</summary>
+        public Action<TGpu, bool>? GpuDeterministic { get; init; }
 
-        public Action<TGpu, int, float[], float[]>? GpuInitialGradient { get; init; }
+        public System.Collections.Generic.IReadOnlyList<TensorInfo> Tensors => _cpu.PyTorchTensors;
 
-        public void SetFinalStateGradient(bool gpu, int state, float[] hidden, float[] cell)
+        private TGpu Gpu => _gpu ?? throw new InvalidOperationException("Start the case first.");
+
+        public float[] Tensor(string name, float[] packed)
         {
-            if (gpu)
-            {
-                GpuFinalGradient!(_gpu!, state, hidden, cell);
-            }
-            else
-            {
-                ((IRecurrentNetwork)_cpu!).SetFinalStateGradient(state, hidden, cell);
-            }
+            var info = Tensors.Single(t => t.Name == name);
+            var values = new float[info.Length];
+            _cpu.ExportPyTorchGradient(name, packed, values);
+            return values;
         }
-
-        public void InitialStateGradient(bool gpu, int state, float[] hidden, float[] cell)
-        {
-            if (gpu)
-            {
-                GpuInitialGradient!(_gpu!, state, hidden, cell);
-            }
-            else
-            {
-                ((IRecurrentNetwork)_cpu!).InitialStateGradient(state, hidden, cell);
-            }
-        }
-
-        public void SetDropout(bool on, ulong seed)
-        {
-            CpuDropout!(_cpu, on, seed);
-            GpuDropout!(_gpu!, on, seed);
-        }
-
-        public void CopyDropoutMask(bool gpu, DropoutSite site, int layer, float[] destination)
-        {
-            if (gpu)
-            {
-                GpuMask!(_gpu!, site, layer, destination);
-            }
-            else
-            {
-                CpuMask!(_cpu, site, layer, destination);
-            }
-        }
-
-        public float[] Parameters() => CpuParameters(_cpu);
-
-        public void UpdateGpuParameters(float[] packed) => GpuUpdate(_gpu!, packed);
 
         public void Start(int seed, GpuDevice device)
         {
             _gpu?.Dispose();
             _cpu = new TModel();
-            Initialize(_cpu, seed);
+            _cpu.InitializeParameters(new Random(seed));
             _gpu = _toCuda(_cpu, device);
         }
+
+        public float[] Parameters() => _cpu.PackedParameters.ToArray();
+
+        public void UpdateGpuParameters(float[] packed) => Gpu.UpdateParameters(packed);
 
         public void Forward(bool gpu, float[] inputs, int[] tokens, int[] lengths, float[] outputs, int batch, bool continueState)
         {
             if (gpu)
             {
-                GpuForward(_gpu!, inputs, tokens, lengths, outputs, batch, continueState);
+                Gpu.Forward(Inputs(inputs, tokens), lengths, outputs, batch, continueState);
             }
             else
             {
-                CpuForward(_cpu, inputs, tokens, lengths, outputs, batch, continueState);
+                _cpu.Forward(Inputs(inputs, tokens), lengths, outputs, batch, continueState);
             }
         }
 
@@ -289,11 +189,11 @@ namespace RnnGen.Runtime.Tests.Gpu
         {
             if (gpu)
             {
-                GpuSetState(_gpu!, state, hidden, cell);
+                Gpu.SetInitialState(state, hidden, cell);
             }
             else
             {
-                CpuSetState(_cpu, state, hidden, cell);
+                _cpu.SetInitialState(state, hidden, cell);
             }
         }
 
@@ -301,35 +201,118 @@ namespace RnnGen.Runtime.Tests.Gpu
         {
             if (gpu)
             {
-                GpuCopyState(_gpu!, state, hidden, cell);
+                Gpu.CopyFinalState(state, hidden, cell);
             }
             else
             {
-                CpuCopyState(_cpu, state, hidden, cell);
+                _cpu.CopyFinalState(state, hidden, cell);
+            }
+        }
+
+        public void Backward(bool gpu, float[] outputGradients, float[]? gradients, float[]? inputGradients)
+        {
+            if (gpu)
+            {
+                if (inputGradients is not null)
+                {
+                    ((ICudaInputGradientNetwork)Gpu).Backward(outputGradients, gradients, inputGradients);
+                }
+                else if (gradients is null)
+                {
+                    Gpu.Backward(outputGradients);
+                }
+                else
+                {
+                    Gpu.Backward(outputGradients, gradients);
+                }
+            }
+            else if (inputGradients is not null)
+            {
+                ((IInputGradientNetwork)_cpu).Backward(outputGradients, gradients, inputGradients);
+            }
+            else
+            {
+                _cpu.Backward(outputGradients, gradients);
+            }
+        }
+
+        public float[] GpuGradients(GpuDevice device)
+        {
+            var values = new float[Parameters().Length];
+            device.Download<float>(Gpu.GradientBuffer, 0, values);
+            return values;
+        }
+
+        public void ClearGpuGradients() => Gpu.ClearGradients();
+
+        public void SetDeterministicEmbeddingGradients(bool on) => GpuDeterministic!(Gpu, on);
+
+        public void SetFinalStateGradient(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                Gpu.SetFinalStateGradient(state, hidden, cell);
+            }
+            else
+            {
+                _cpu.SetFinalStateGradient(state, hidden, cell);
+            }
+        }
+
+        public void InitialStateGradient(bool gpu, int state, float[] hidden, float[] cell)
+        {
+            if (gpu)
+            {
+                Gpu.InitialStateGradient(state, hidden, cell);
+            }
+            else
+            {
+                _cpu.InitialStateGradient(state, hidden, cell);
+            }
+        }
+
+        public void SetDropout(bool on, ulong seed)
+        {
+            _cpu.Training = on;
+            Gpu.ApplyDropout = on;
+            SeedDropout!(_cpu, Gpu, seed);
+        }
+
+        public void CopyDropoutMask(bool gpu, DropoutSite site, int layer, float[] destination)
+        {
+            if (gpu)
+            {
+                GpuMask!(Gpu, site, layer, destination);
+            }
+            else
+            {
+                CpuMask!(_cpu, site, layer, destination);
             }
         }
 
         public float[] Stream(bool gpu, float[] inputs, int[] tokens, int streams, int steps)
         {
             var outputs = new float[steps * streams * OutputSize];
-            var row = new float[streams * OutputSize];
-            var width = Math.Max(Features, 1);
+            var width = Math.Max(Features, 1); // one token per step
+            var all = Inputs(inputs, tokens);
             if (gpu)
             {
+                var streaming = (ICudaStreamingNetwork<TInput>)Gpu;
+                var row = new float[streams * OutputSize];
                 for (var t = 0; t < steps; t++)
                 {
-                    GpuStep!(_gpu!, Features > 0 ? inputs[(t * streams * width)..((t + 1) * streams * width)] : Array.Empty<float>(), Features > 0 ? Array.Empty<int>() : tokens[(t * streams)..((t + 1) * streams)], row, streams);
+                    streaming.Step(all.AsSpan(t * streams * width, streams * width), row, streams);
                     row.CopyTo(outputs, t * streams * OutputSize);
                 }
 
                 return outputs;
             }
 
-            var (create, step) = CpuStep!.Value;
+            var model = (IRecurrentNetwork<TInput, TState>)_cpu;
             var states = new TState[streams];
             for (var s = 0; s < streams; s++)
             {
-                states[s] = create(_cpu);
+                states[s] = model.CreateState();
             }
 
             var output = new float[OutputSize];
@@ -337,8 +320,9 @@ namespace RnnGen.Runtime.Tests.Gpu
             {
                 for (var s = 0; s < streams; s++)
                 {
-                    step(_cpu, states[s], inputs, tokens, (t * streams) + s, output);
-                    output.CopyTo(outputs, ((t * streams) + s) * OutputSize);
+                    var i = (t * streams) + s;
+                    model.Step(states[s], all.AsSpan(i * width, width), output);
+                    output.CopyTo(outputs, i * OutputSize);
                 }
             }
 
@@ -348,5 +332,10 @@ namespace RnnGen.Runtime.Tests.Gpu
         public void Dispose() => _gpu?.Dispose();
 
         public override string ToString() => Name;
+
+        /// <summary>The test's float features or token ids, whichever this model takes.</summary>
+        private static TInput[] Inputs(float[] inputs, int[] tokens) => typeof(TInput) == typeof(float)
+            ? (TInput[])(object)inputs
+            : (TInput[])(object)tokens;
     }
 }

@@ -4943,7 +4943,7 @@ $L_row_done_12:
     /// Layer1: 2 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public sealed class CudaModel : global::RnnGen.Gpu.ICudaTrainable<float>
+    public sealed class CudaModel : global::RnnGen.Gpu.ICudaStreamingNetwork<float>, global::RnnGen.Gpu.ICudaInputGradientNetwork
     {
         private readonly global::RnnGen.Gpu.GpuDevice _device;
         private readonly global::RnnGen.Gpu.DeviceBuffer _parameters;

@@ -6774,7 +6774,7 @@ $L_row_done_12:
     /// Layer2: 1 block(s) of 48 threads; W_hh held in shared memory for every step.<br/>
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    public sealed class CudaModel : global::RnnGen.Gpu.ICudaTrainable<int>
+    public sealed class CudaModel : global::RnnGen.Gpu.ICudaStreamingNetwork<int>
     {
         private readonly global::RnnGen.Gpu.GpuDevice _device;
         private readonly global::RnnGen.Gpu.DeviceBuffer _parameters;

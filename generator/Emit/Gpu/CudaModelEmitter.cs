@@ -60,7 +60,13 @@ namespace RnnGen.Generator.Emit.Gpu
 
             w.Line("/// </remarks>");
             w.Line(GeneratedCode.Attribute);
-            var bases = $"global::RnnGen.Gpu.ICudaTrainable<{(plan.Embedding is null ? "float" : "int")}>"; // the Trainer's GPU steps
+            var input = plan.Embedding is null ? "float" : "int";
+            var bases = plan.CanStream ? $"{Gpu}.ICudaStreamingNetwork<{input}>" : $"{Gpu}.ICudaNetwork<{input}>"; // ICudaTrainable<T> (the Trainer's GPU steps) and the state API
+            if (plan.Embedding is null)
+            {
+                bases += $", {Gpu}.ICudaInputGradientNetwork";
+            }
+
             using (w.Block($"public sealed class CudaModel : {bases}"))
             {
                 EmitFields(w, plan, module);
