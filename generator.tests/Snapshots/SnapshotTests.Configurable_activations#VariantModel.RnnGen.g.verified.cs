@@ -1201,14 +1201,14 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
         stateSpan.Slice(272, 32).CopyTo(stateSpan.Slice(80, 32));
 
         // Layer1: one step from the stream's h.
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7328), ref s, ref xp, 1);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7328), ref hPrev0, ref xp, 1);
         ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
         Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5504), ref xp, ref hPrev1, ref aux, 1);
         Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6656), ref xp, ref hPrev1, ref aux, ref hNext, 1);
         stateSpan.Slice(240, 32).CopyTo(stateSpan.Slice(32, 32));
 
         // Layer2: one step from the stream's h.
-        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7856), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7872), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref xp, 1);
+        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7856), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7872), ref hPrev1, ref xp, 1);
         ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64);
         Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref xp, ref hPrev2, ref hNext, 1);
         stateSpan.Slice(240, 16).CopyTo(stateSpan.Slice(64, 16));
@@ -1400,7 +1400,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 32));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3328), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3456), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
@@ -1410,7 +1410,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
             batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell0, rows * 32));
 
-            // Layer1: one step of these streams, from their h.
+            // Layer1: one step from these streams' h.
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7328), ref hPrev0, ref xp, rows);
             int hidden1 = Hidden[1] + (start * 32);
             ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);
@@ -1418,7 +1418,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6656), ref xp, ref hPrev1, ref aux, ref hNext, rows);
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden1, rows * 32));
 
-            // Layer2: one step of these streams, from their h.
+            // Layer2: one step from these streams' h.
             Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7856), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7872), ref hPrev1, ref xp, rows);
             int hidden2 = Hidden[2] + (start * 16);
             ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden2);

@@ -1091,7 +1091,7 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
         stateSpan.Slice(240, 48).CopyTo(stateSpan.Slice(0, 48));
 
         // Layer1: one step from the stream's h.
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref s, ref xp, 1);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref hPrev0, ref xp, 1);
         ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 48);
         Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 21792), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref xp, ref hPrev1, ref hNext, ref aux, 1);
         stateSpan.Slice(240, 48).CopyTo(stateSpan.Slice(48, 48));
@@ -1272,14 +1272,14 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 48));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 48));
 
-            // Layer0: one step of these streams, from their h.
+            // Layer0: one step from these streams' h.
             Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14592), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref p, ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 48);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14736), ref xp, ref hPrev0, ref hNext, ref aux, rows);
             batchSpan.Slice(NextHidden + (start * 48), rows * 48).CopyTo(batchSpan.Slice(hidden0, rows * 48));
 
-            // Layer1: one step of these streams, from their h.
+            // Layer1: one step from these streams' h.
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 14880), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28848), ref hPrev0, ref xp, rows);
             int hidden1 = Hidden[1] + (start * 48);
             ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);

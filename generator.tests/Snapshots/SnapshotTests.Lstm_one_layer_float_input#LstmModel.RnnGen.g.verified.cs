@@ -1025,7 +1025,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 64));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 64));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 64);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

@@ -1089,7 +1089,7 @@ partial class Outer<T>
                 ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 16));
                 ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 16));
 
-                // Layer0: one step of these streams, from their h and c.
+                // Layer0: one step from these streams' h and c.
                 Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref input, ref xp, rows);
                 int hidden0 = Hidden[0] + (start * 16);
                 ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

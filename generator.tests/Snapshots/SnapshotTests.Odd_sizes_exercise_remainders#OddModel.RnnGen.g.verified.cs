@@ -1097,7 +1097,7 @@ partial class OddModel : global::RnnGen.IRecurrentNetwork<float, OddModel.State>
         stateSpan.Slice(256, 32).CopyTo(stateSpan.Slice(64, 32));
 
         // Layer1: one step from the stream's h.
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref s, ref xp, 1);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref hPrev0, ref xp, 1);
         ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
         Layer1Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4448), ref xp, ref hPrev1, ref aux, 1);
         Layer1Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5536), ref xp, ref hPrev1, ref aux, ref hNext, 1);
@@ -1284,7 +1284,7 @@ partial class OddModel : global::RnnGen.IRecurrentNetwork<float, OddModel.State>
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 32));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2560), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2688), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
@@ -1294,7 +1294,7 @@ partial class OddModel : global::RnnGen.IRecurrentNetwork<float, OddModel.State>
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
             batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell0, rows * 32));
 
-            // Layer1: one step of these streams, from their h.
+            // Layer1: one step from these streams' h.
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6176), ref hPrev0, ref xp, rows);
             int hidden1 = Hidden[1] + (start * 32);
             ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);

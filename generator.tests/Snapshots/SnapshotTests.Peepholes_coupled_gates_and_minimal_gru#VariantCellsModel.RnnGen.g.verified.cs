@@ -1402,7 +1402,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
         stateSpan.Slice(320, 32).CopyTo(stateSpan.Slice(96, 32));
 
         // Layer1: one step from the stream's h and c.
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3552), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7296), ref s, ref xp, 1);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3552), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7296), ref hPrev0, ref xp, 1);
         ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
         ref float cPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 128);
         Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 5472), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7392), ref xp, ref hPrev1, ref hNext, ref cPrev1, ref cNext, 1);
@@ -1410,7 +1410,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
         stateSpan.Slice(320, 32).CopyTo(stateSpan.Slice(128, 32));
 
         // Layer2: one step from the stream's h.
-        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7456), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref xp, 1);
+        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7456), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9760), ref hPrev1, ref xp, 1);
         ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64);
         Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8608), ref xp, ref hPrev2, ref aux, 1);
         Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref xp, ref hPrev2, ref aux, ref hNext, 1);
@@ -1604,7 +1604,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 32));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3328), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
@@ -1614,7 +1614,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
             batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell0, rows * 32));
 
-            // Layer1: one step of these streams, from their h and c.
+            // Layer1: one step from these streams' h and c.
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3552), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7296), ref hPrev0, ref xp, rows);
             int hidden1 = Hidden[1] + (start * 32);
             ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);
@@ -1624,7 +1624,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden1, rows * 32));
             batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell1, rows * 32));
 
-            // Layer2: one step of these streams, from their h.
+            // Layer2: one step from these streams' h.
             Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7456), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9760), ref hPrev1, ref xp, rows);
             int hidden2 = Hidden[2] + (start * 32);
             ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden2);

@@ -928,7 +928,7 @@ partial class ReluModel : global::RnnGen.IRecurrentNetwork<float, ReluModel.Stat
             ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Projection + (start * 32));
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 32));
 
-            // Layer0: one step of these streams, from their h.
+            // Layer0: one step from these streams' h.
             Layer0Projection(ref p, ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

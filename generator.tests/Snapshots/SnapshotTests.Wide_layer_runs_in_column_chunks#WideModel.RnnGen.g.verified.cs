@@ -1109,7 +1109,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 208));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 208));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 208);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

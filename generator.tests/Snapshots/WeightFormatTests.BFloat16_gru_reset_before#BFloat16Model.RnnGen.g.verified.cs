@@ -1043,7 +1043,7 @@ partial class BFloat16Model : global::RnnGen.IRecurrentNetwork<float, BFloat16Mo
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 16));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 16));
 
-            // Layer0: one step of these streams, from their h.
+            // Layer0: one step from these streams' h.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 912), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 16);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

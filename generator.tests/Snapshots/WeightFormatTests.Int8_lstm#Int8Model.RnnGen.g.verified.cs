@@ -1085,7 +1085,7 @@ partial class Int8Model : global::RnnGen.IRecurrentNetwork<float, Int8Model.Stat
             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextHidden + (start * 32));
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2944), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3072), ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);

@@ -1362,13 +1362,13 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
         stateSpan.Slice(272, 32).CopyTo(stateSpan.Slice(80, 32));
 
         // Layer1: one step from the stream's h.
-        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref s, ref xp, 1);
+        Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref hPrev0, ref xp, 1);
         ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32);
         Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xp, ref hPrev1, ref hPrev1, ref hNext, ref aux, 1);
         stateSpan.Slice(240, 32).CopyTo(stateSpan.Slice(32, 32));
 
         // Layer2: one step from the stream's h.
-        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 32), ref xp, 1);
+        Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref hPrev1, ref xp, 1);
         ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 64);
         Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xp, ref hPrev2, ref aux, 1);
         Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xp, ref hPrev2, ref aux, ref hNext, 1);
@@ -1558,7 +1558,7 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
             ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, NextCell + (start * 32));
             ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, Scratch + (start * 32));
 
-            // Layer0: one step of these streams, from their h and c.
+            // Layer0: one step from these streams' h and c.
             Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref input, ref xp, rows);
             int hidden0 = Hidden[0] + (start * 32);
             ref float hPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden0);
@@ -1568,14 +1568,14 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden0, rows * 32));
             batchSpan.Slice(NextCell + (start * 32), rows * 32).CopyTo(batchSpan.Slice(cell0, rows * 32));
 
-            // Layer1: one step of these streams, from their h.
+            // Layer1: one step from these streams' h.
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref hPrev0, ref xp, rows);
             int hidden1 = Hidden[1] + (start * 32);
             ref float hPrev1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden1);
             Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xp, ref hPrev1, ref hPrev1, ref hNext, ref aux, rows);
             batchSpan.Slice(NextHidden + (start * 32), rows * 32).CopyTo(batchSpan.Slice(hidden1, rows * 32));
 
-            // Layer2: one step of these streams, from their h.
+            // Layer2: one step from these streams' h.
             Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9200), ref hPrev1, ref xp, rows);
             int hidden2 = Hidden[2] + (start * 16);
             ref float hPrev2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sb, hidden2);

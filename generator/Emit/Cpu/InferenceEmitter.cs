@@ -413,45 +413,20 @@ namespace RnnGen.Generator.Emit.Cpu
                 QuantizedWeightsEmitter.EmitStepPrologue(w, plan);
                 w.Line("ref float s = ref state.Buffer.Reference;");
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");
-                w.Line($"ref float xp = {At("s", s.ProjectionOffset)};");
-                w.Line($"ref float hNext = {At("s", s.NextHiddenOffset)};");
-                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
-                {
-                    w.Line($"ref float cNext = {At("s", s.NextCellOffset)};");
-                }
-
-                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
-                {
-                    w.Line($"ref float aux = {At("s", s.ScratchOffset)};");
-                }
-
-                foreach (var layer in plan.Layers)
-                {
-                    var hidden = s.HiddenOffsets[layer.Index];
-                    w.Line();
-                    w.Line($"// {layer.Name}: one step from the stream's h{(layer.Spec.Cell == CellKind.Lstm ? " and c" : string.Empty)}.");
-                    var input = layer.Index == 0
-                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)")
-                        : At("s", s.HiddenOffsets[layer.Index - 1]);
-                    var quantized = QuantizedWeights.For(plan);
-                    w.Line(quantized is null
-                        ? $"{LayerKernels.ProjectionName(layer)}({ProjectionParameters(layer)}{input}, ref xp, 1);"
-                        : $"{LayerKernels.ProjectionName(layer)}{quantized.Suffix}({ProjectionParameters(layer, quantized)}{input}, ref xp, 1);");
-                    w.Line($"ref float hPrev{layer.Index} = {At("s", hidden)};");
-                    var cell = s.CellOffsets[layer.Index];
-                    if (cell >= 0)
-                    {
-                        w.Line($"ref float cPrev{layer.Index} = {At("s", cell)};");
-                    }
-
-                    EmitRecurrentCalls(w, layer, "xp", $"hPrev{layer.Index}", $"hPrev{layer.Index}", "hNext", $"cPrev{layer.Index}", "cNext", "aux", "1", quantized);
-                    w.Line($"stateSpan.Slice({Int(s.NextHiddenOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(hidden)}, {Int(layer.PaddedUnits)}));");
-                    if (cell >= 0)
-                    {
-                        w.Line($"stateSpan.Slice({Int(s.NextCellOffset)}, {Int(layer.PaddedUnits)}).CopyTo(stateSpan.Slice({Int(cell)}, {Int(layer.PaddedUnits)}));");
-                    }
-                }
-
+                var quantized = QuantizedWeights.For(plan);
+                var rows = new StepRows(
+                    "s",
+                    "stateSpan",
+                    "1",
+                    Int(s.ProjectionOffset),
+                    Int(s.NextHiddenOffset),
+                    Int(s.NextCellOffset),
+                    Int(s.ScratchOffset),
+                    layer => Int(s.HiddenOffsets[layer.Index]),
+                    layer => Int(s.CellOffsets[layer.Index]),
+                    embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)",
+                    "the stream's");
+                LayerStepEmitter.Emit(w, plan, rows, quantized);
                 w.Line();
                 w.Line("const int outputRows = 1;");
                 var lastUnit = plan.Layers[plan.Layers.Count - 1];

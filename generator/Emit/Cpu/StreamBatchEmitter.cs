@@ -99,48 +99,23 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float p = ref _model._parameters.Reference;");
                 w.Line("ref float sb = ref Buffer.Reference;");
                 w.Line($"{Span} batchSpan = Buffer.Span;");
-                w.Line($"ref float xp = {At("sb", $"Projection + (start * {Int(plan.MaxGateStride)})")};");
-                w.Line($"ref float hNext = {At("sb", $"NextHidden + (start * {Int(plan.MaxPaddedUnits)})")};");
-                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
-                {
-                    w.Line($"ref float cNext = {At("sb", $"NextCell + (start * {Int(plan.MaxPaddedUnits)})")};");
-                }
-
-                if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
-                {
-                    w.Line($"ref float aux = {At("sb", $"Scratch + (start * {Int(plan.MaxPaddedUnits)})")};");
-                }
-
-                foreach (var layer in plan.Layers)
-                {
-                    var k = Int(layer.Index);
-                    var padded = Int(layer.PaddedUnits);
-                    w.Line();
-                    w.Line($"// {layer.Name}: one step of these streams, from their h{(layer.Spec.Cell == CellKind.Lstm ? " and c" : string.Empty)}.");
-                    var input = layer.Index == 0
-                        ? (embedding ? $"{At("p", plan.Embedding!.Offset)}, ref input" : "ref input")
-                        : $"ref hPrev{Int(layer.Index - 1)}";
-                    w.Line($"{LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, ref xp, rows);");
-                    w.Line($"int hidden{k} = Hidden[{k}] + (start * {padded});");
-                    w.Line($"ref float hPrev{k} = {At("sb", $"hidden{k}")};");
-                    if (layer.Spec.Cell == CellKind.Lstm)
-                    {
-                        w.Line($"int cell{k} = Cell[{k}] + (start * {padded});");
-                        w.Line($"ref float cPrev{k} = {At("sb", $"cell{k}")};");
-                    }
-
-                    InferenceEmitter.EmitRecurrentCalls(w, layer, "xp", $"hPrev{k}", $"hPrev{k}", "hNext", $"cPrev{k}", "cNext", "aux", "rows");
-                    w.Line($"batchSpan.Slice(NextHidden + (start * {Int(plan.MaxPaddedUnits)}), rows * {padded}).CopyTo(batchSpan.Slice(hidden{k}, rows * {padded}));");
-                    if (layer.Spec.Cell == CellKind.Lstm)
-                    {
-                        w.Line($"batchSpan.Slice(NextCell + (start * {Int(plan.MaxPaddedUnits)}), rows * {padded}).CopyTo(batchSpan.Slice(cell{k}, rows * {padded}));");
-                    }
-                }
-
+                var stride = Int(plan.MaxPaddedUnits);
+                var rows = new StepRows(
+                    "sb",
+                    "batchSpan",
+                    "rows",
+                    $"Projection + (start * {Int(plan.MaxGateStride)})",
+                    $"NextHidden + (start * {stride})",
+                    $"NextCell + (start * {stride})",
+                    $"Scratch + (start * {stride})",
+                    layer => $"Hidden[{Int(layer.Index)}] + (start * {Int(layer.PaddedUnits)})",
+                    layer => $"Cell[{Int(layer.Index)}] + (start * {Int(layer.PaddedUnits)})",
+                    embedding ? $"{At("p", plan.Embedding!.Offset)}, ref input" : "ref input",
+                    "these streams'");
+                var lastHidden = LayerStepEmitter.Emit(w, plan, rows, quantized: null);
                 w.Line();
                 w.Line("int outputRows = rows;");
                 var last = plan.Layers[plan.Layers.Count - 1];
-                var lastHidden = $"hidden{Int(last.Index)}";
                 var head = plan.Head is { } h ? $"Head + (start * {Int(h.PaddedUnits)})" : "Head";
                 if (plan.Head is not null)
                 {
