@@ -167,6 +167,26 @@ namespace RnnGen.Runtime.Tests.Gpu
             Assert.Equal("destination", Assert.Throws<ArgumentException>(() => gpu.CopyDropoutMask(DropoutSite.Recurrent, 0, new float[5])).ParamName);
         }
 
+        [Fact]
+        public void Reading_a_mask_again_allocates_nothing()
+        {
+            var device = new PtxInterpreterDevice(25);
+            var cpu = new GpuDropoutGru();
+            cpu.InitializeParameters(new Random(26));
+            using var gpu = cpu.ToCuda(device);
+            gpu.ApplyDropout = true;
+            var inputs = new Lcg(27).Uniform(GpuDropoutGru.MaxSequenceLength * 2 * GpuDropoutGru.InputSize, 1f);
+            gpu.Forward(inputs, new float[GpuDropoutGru.MaxSequenceLength * 2 * GpuDropoutGru.OutputSize], 2);
+            var first = new float[2 * 10];
+            var second = new float[first.Length];
+            gpu.CopyDropoutMask(DropoutSite.Recurrent, 0, first); // makes the host copy once
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            gpu.CopyDropoutMask(DropoutSite.Recurrent, 0, second);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(first, second);
+            Assert.Contains(second, v => v > 1f); // kept units, scaled
+        }
+
         private sealed record Result(float[] Gradients, float[] Inputs);
 
         /// <summary>A training Forward then Backward on both paths with the same inputs, output gradients and masks.</summary>

@@ -6824,6 +6824,7 @@ $L_row_done_12:
         private bool _backwardRan;
         private ulong _dropoutState;
         private bool _dropoutActive;
+        private float[]? _maskRows; // CopyDropoutMask's host copy of a padded mask, made on first use
         private int _inUse;
         private bool _disposed;
 
@@ -6913,7 +6914,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.LayerInput && layer == 0)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 8);
-                    float[] rows = new float[_batchSize * 8]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 8);
                     _device.Download<float>(_workspace, 7104, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 8, 8, _batchSize, destination);
                     return;
@@ -6921,7 +6922,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.Recurrent && layer == 0)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 20);
-                    float[] rows = new float[_batchSize * 32]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 32);
                     _device.Download<float>(_workspace, 7424, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 32, 20, _batchSize, destination);
                     return;
@@ -6929,7 +6930,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.LayerInput && layer == 1)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 20);
-                    float[] rows = new float[_batchSize * 32]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 32);
                     _device.Download<float>(_workspace, 14720, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 32, 20, _batchSize, destination);
                     return;
@@ -6937,7 +6938,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.Recurrent && layer == 1)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 17);
-                    float[] rows = new float[_batchSize * 32]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 32);
                     _device.Download<float>(_workspace, 15968, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 32, 17, _batchSize, destination);
                     return;
@@ -6945,7 +6946,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.Recurrent && layer == 2)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 9);
-                    float[] rows = new float[_batchSize * 16]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 16);
                     _device.Download<float>(_workspace, 20240, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 16, 9, _batchSize, destination);
                     return;
@@ -6953,7 +6954,7 @@ $L_row_done_12:
                 if (site == global::RnnGen.DropoutSite.HeadInput && layer == 0)
                 {
                     global::RnnGen.Shapes.RequireShape(destination.Length, "destination", _batchSize, 9);
-                    float[] rows = new float[_batchSize * 16]; // a diagnostic read: allocation is fine here
+                    global::System.Span<float> rows = MaskRows(_batchSize * 16);
                     _device.Download<float>(_workspace, 22640, rows);
                     global::RnnGen.Numerics.PaddedRows.Unpad(rows, 16, 9, _batchSize, destination);
                     return;
@@ -6966,6 +6967,9 @@ $L_row_done_12:
                 global::RnnGen.ExclusiveUse.Exit(ref _inUse);
             }
         }
+
+        /// <summary>The first <paramref name="length"/> floats of the host copy of a padded mask, made once so reading masks allocates nothing after the first.</summary>
+        private global::System.Span<float> MaskRows(int length) => global::System.MemoryExtensions.AsSpan(_maskRows ??= new float[MaxBatchSize * 32], 0, length);
 
         /// <summary>
         /// The training step on the device, made on first use: dL/dy of the last <c>Forward</c>'s outputs

@@ -1,3 +1,4 @@
+using System.Linq;
 using RnnGen.Generator.Emit.Cpu;
 using RnnGen.Generator.Emit.Ptx;
 using RnnGen.Generator.Planning;
@@ -22,6 +23,7 @@ namespace RnnGen.Generator.Emit.Gpu
             {
                 w.Line("private ulong _dropoutState;");
                 w.Line("private bool _dropoutActive;");
+                w.Line("private float[]? _maskRows; // CopyDropoutMask's host copy of a padded mask, made on first use");
             }
         }
 
@@ -97,6 +99,7 @@ namespace RnnGen.Generator.Emit.Gpu
         private static void EmitCopyMask(SourceWriter w, Plan plan)
         {
             var model = plan.Spec.Shell.Target.Name.TrimStart('@');
+            var maxStride = DropoutEmitter.Sites(plan).Max(site => site.Tape.Stride);
             w.Summary("Copies a dropout mask of the last <c>Forward</c> run with <see cref=\"ApplyDropout\"/> set, as the CPU model's <c>CopyDropoutMask</c>: [batchSize][width], each value 0 or 1 / (1 - rate).");
             w.Line("/// <param name=\"site\">Which mask: a layer's input, its recurrent state, or the head's input.</param>");
             w.Line("/// <param name=\"layer\">Recurrent layer index for <see cref=\"global::RnnGen.DropoutSite.LayerInput\"/> and <see cref=\"global::RnnGen.DropoutSite.Recurrent\"/>; 0 for the head.</param>");
@@ -119,7 +122,7 @@ namespace RnnGen.Generator.Emit.Gpu
                         using (w.Block($"if (site == global::RnnGen.DropoutSite.{site} && layer == {Int(layer)})"))
                         {
                             w.Line($"global::RnnGen.Shapes.RequireShape(destination.Length, \"destination\", _batchSize, {Int(tape.Width)});");
-                            w.Line($"float[] rows = new float[_batchSize * {Int(tape.Stride)}]; // a diagnostic read: allocation is fine here");
+                            w.Line($"global::System.Span<float> rows = MaskRows(_batchSize * {Int(tape.Stride)});");
                             w.Line($"_device.Download<float>(_workspace, {Int(tape.Mask)}, rows);");
                             w.Line($"global::RnnGen.Numerics.PaddedRows.Unpad(rows, {Int(tape.Stride)}, {Int(tape.Width)}, _batchSize, destination);");
                             w.Line("return;");
@@ -136,6 +139,9 @@ namespace RnnGen.Generator.Emit.Gpu
                 }
             }
 
+            w.Line();
+            w.Line("/// <summary>The first <paramref name=\"length\"/> floats of the host copy of a padded mask, made once so reading masks allocates nothing after the first.</summary>");
+            w.Line($"private global::System.Span<float> MaskRows(int length) => global::System.MemoryExtensions.AsSpan(_maskRows ??= new float[MaxBatchSize * {Int(maxStride)}], 0, length);");
             w.Line();
         }
     }
