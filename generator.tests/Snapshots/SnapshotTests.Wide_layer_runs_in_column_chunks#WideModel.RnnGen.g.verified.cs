@@ -458,7 +458,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
 
             // Layer0: LSTM, 200 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(0, rows); // rows split across cores
+            RunProjectionBlocks(0, rows); // unit blocks split across cores as in the time loop
             if (continueState)
             {
                 workspace.Slice(266240 + (previousSteps * batchSize * 208), batchSize * 208).CopyTo(workspace.Slice(266240, batchSize * 208)); // h(-1) = last h
@@ -834,6 +834,47 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private BlockJob? _blockJob;
 
+    /// <summary>Runs a wide unit's input projection over all rows, its unit blocks split across up to <c>RowParallel.MaxThreads</c> threads as its steps are (from 32 rows on); else on the caller.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunProjectionBlocks(int unit, int rows)
+    {
+        if (rows < 32 || global::RnnGen.Threading.RowParallel.MaxThreads == 1)
+        {
+            ProjectionRows(unit, 0, rows);
+            return;
+        }
+        BlockJob job = _blockJob ??= new BlockJob(this);
+        job.Unit = unit;
+        job.Projection = true;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                global::RnnGen.Threading.RowParallel.For(job, 13, 2);
+                break;
+            }
+        }
+    }
+
+    /// <summary>One unit's input projection over every row of the last Forward, unit blocks [first, first + count) only.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void ProjectionBlocks(int unit, int first, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float ws = ref _workspace!.Reference;
+        int batchSize = _batchSize;
+        int rows = _steps * batchSize;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0), rows, first, first + count);
+                break;
+            }
+        }
+    }
+
     /// <summary>Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads; on one thread, the row loop.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunBlocks(int unit, int batchSize)
@@ -845,6 +886,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
         BlockJob job = _blockJob ??= new BlockJob(this);
         job.Unit = unit;
+        job.Projection = false;
         global::System.Span<float> workspace = _workspace!.Span;
         global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
         int steps = _steps;
@@ -891,7 +933,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
     }
 
-    /// <summary>The block ranges of one step of one unit, handed to the worker threads.</summary>
+    /// <summary>The block ranges of one unit's projection or of one step of it, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private sealed class BlockJob : global::RnnGen.Threading.IRowRange
     {
@@ -903,7 +945,19 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
 
         internal int Step;
 
-        public void Run(int start, int count) => _model.UnitBlocks(Unit, Step, start, count);
+        internal bool Projection;
+
+        public void Run(int start, int count)
+        {
+            if (Projection)
+            {
+                _model.ProjectionBlocks(Unit, start, count);
+            }
+            else
+            {
+                _model.UnitBlocks(Unit, Step, start, count);
+            }
+        }
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>
@@ -1462,21 +1516,21 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     //   xp_g = W_ig · x + b_ig + b_hg
     //   xp_o = W_io · x + b_io + b_ho
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows)
+    private static void Layer0Projection(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows, int blockFirst = 0, int blockEnd = 13)
     {
-        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
-        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows);
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows, blockFirst, blockEnd);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows, blockFirst, blockEnd);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0Projection<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows, blockFirst, blockEnd);
+        else Layer0Projection<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref biasIh, ref biasHh, ref input, ref xp, rows, blockFirst, blockEnd);
     }
 
     // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
     // 2 partial sums per accumulator, columns unrolled by 4; columns 0..2 are written out at generation time.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    private static void Layer0Projection<TOps, TVec>(ref float w, ref float biasIh, ref float biasHh, ref float input, ref float xp, int rows, int blockFirst, int blockEnd) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
     {
         TOps ops = default;
-        for (int block = 0; block < 13; block++)
+        for (int block = blockFirst; block < blockEnd; block++)
         {
             ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 192);
             ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);

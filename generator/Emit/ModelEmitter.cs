@@ -83,7 +83,8 @@ namespace RnnGen.Generator.Emit
                     foreach (var projection in LayerKernels.Projections(plan, layer))
                     {
                         w.Line();
-                        KernelEmitter.Emit(w, projection);
+                        var blockRange = projection.Name == LayerKernels.ProjectionName(layer) && BlockParallelEmitter.ProjectsBlocks(layer, plan.Forward.Layers[layer.Index]);
+                        KernelEmitter.Emit(w, projection, WeightEncoding.Float32, blockRange);
                     }
 
                     foreach (var kernel in LayerKernels.Recurrent(layer))

@@ -14,12 +14,21 @@ namespace RnnGen.Runtime.Tests.Streaming
     public sealed partial class ThreadedForwardModel { }
 
     // Wide layers: W_hh of 602 KiB (GRU 224, reset after) and 541 KiB (SimpleRNN 368), so on more than one thread each
-    // step's unit blocks are split across the threads (RunBlocks) instead of the batch's rows.
-    [RecurrentNetwork(InputSize = 3, SequenceLength = 3, BatchSize = 9)]
+    // step's unit blocks are split across the threads (RunBlocks) instead of the batch's rows, and so are their input
+    // projections from 32 rows (steps × sequences) on: 4 × 9 here.
+    [RecurrentNetwork(InputSize = 3, SequenceLength = 4, BatchSize = 9)]
     [Gru(224)]
     [SimpleRnn(368)]
     [Dense(3, Activation.Softmax)]
     public sealed partial class BlockSplitModel { }
+
+    // A wide bidirectional LSTM (W_hh of 576 KiB per direction) reading tokens: the block-split projections gather
+    // embedding rows, the reverse unit's from the reversed tokens.
+    [RecurrentNetwork(SequenceLength = 5, BatchSize = 7)]
+    [Embedding(13, 6)]
+    [Lstm(192, Bidirectional = true)]
+    [Dense(13, Activation.Softmax)]
+    public sealed partial class BlockSplitTokenModel { }
 
     /// <summary>
     /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
@@ -42,11 +51,56 @@ namespace RnnGen.Runtime.Tests.Streaming
         [InlineData(true)]
         public void Wide_layers_split_by_unit_blocks_do_not_depend_on_the_thread_count(bool variableLengths)
         {
-            // The generator gave this model the block-split loop (it is private: found by name).
-            Assert.NotNull(typeof(BlockSplitModel).GetMethod("RunBlocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
-            Assert.Null(typeof(ThreadedForwardModel).GetMethod("RunBlocks", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance));
-            AssertThreadCountFree(() => new BlockSplitModel(), 3, 9, variableLengths);
+            // The generator gave this model the block-split loop and projection (they are private: found by name).
+            Assert.NotNull(PrivateMethod(typeof(BlockSplitModel), "RunBlocks"));
+            Assert.NotNull(PrivateMethod(typeof(BlockSplitModel), "RunProjectionBlocks"));
+            Assert.Null(PrivateMethod(typeof(ThreadedForwardModel), "RunBlocks"));
+            AssertThreadCountFree(() => new BlockSplitModel(), 4, 9, variableLengths);
         }
+
+        [Fact]
+        public void Wide_layers_reading_tokens_do_not_depend_on_the_thread_count()
+        {
+            Assert.NotNull(PrivateMethod(typeof(BlockSplitTokenModel), "RunProjectionBlocks"));
+            var saved = RowParallel.MaxThreads;
+            try
+            {
+                var one = RunTokens(1);
+                foreach (var threads in new[] { 2, 3 })
+                {
+                    var other = RunTokens(threads);
+                    Assert.Equal(one.Outputs, other.Outputs);
+                    Assert.Equal(one.Gradients, other.Gradients);
+                }
+            }
+            finally
+            {
+                RowParallel.MaxThreads = saved;
+            }
+        }
+
+        private static (float[] Outputs, float[] Gradients) RunTokens(int threads)
+        {
+            RowParallel.MaxThreads = threads;
+            const int steps = 5, batch = 7;
+            var model = new BlockSplitTokenModel();
+            model.InitializeParameters(new Random(1));
+            var tokens = new int[steps * batch];
+            for (var i = 0; i < tokens.Length; i++)
+            {
+                tokens[i] = (i * 7) % BlockSplitTokenModel.VocabularySize;
+            }
+
+            var outputs = new float[steps * batch * BlockSplitTokenModel.OutputSize];
+            model.Forward(tokens, outputs, batch);
+            var gradients = new float[BlockSplitTokenModel.PackedParameterLength];
+            model.Backward(outputs, gradients);
+            Assert.Contains(outputs, o => o != outputs[0]);
+            return (outputs, gradients);
+        }
+
+        private static System.Reflection.MethodInfo? PrivateMethod(Type model, string name) =>
+            model.GetMethod(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
 
         private static void AssertThreadCountFree(Func<IInputGradientNetwork> create, int steps, int batch, bool variableLengths)
         {

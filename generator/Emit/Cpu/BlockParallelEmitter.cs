@@ -11,6 +11,9 @@ namespace RnnGen.Generator.Emit.Cpu
     /// whole W_hh each step, and a W_hh past half of a core's L2 (LSTM 256: 1 MB) then comes from the shared L3 on
     /// both cores at once; split by blocks, each core reads its own half, which stays in its L2. Every block of every
     /// row gets the same arithmetic as in the one-thread loop, so the results do not depend on the thread count.
+    /// The unit's input projection is split the same way (<c>RunProjectionBlocks</c>), so each core writes the
+    /// projections, and later the gates, of the blocks it steps: split by rows, half of every step's projections came
+    /// from the other core's cache, and the gates written over them went back.
     /// </summary>
     internal static class BlockParallelEmitter
     {
@@ -19,6 +22,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>Blocks per thread below which a step stays on one thread.</summary>
         private const int MinBlocksPerThread = 2;
+
+        /// <summary>Rows (steps × sequences) below which a projection stays on the caller, as in the row split.</summary>
+        private const int MinProjectionRows = 32;
 
         /// <summary>
         /// Whether <paramref name="layer"/>'s time loop splits by blocks: a wide W_hh, one recurrent kernel per step
@@ -42,10 +48,60 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line(GeneratedCode.Attribute);
             w.Line("private BlockJob? _blockJob;");
             w.Line();
+            var projected = units.Where(l => ProjectsBlocks(l, plan.Forward.Layers[l.Index])).ToList();
+            if (projected.Count > 0)
+            {
+                EmitRunProjectionBlocks(w, plan, projected);
+            }
+
             EmitRunBlocks(w, plan, units);
             EmitUnitBlocks(w, plan, units);
-            RowParallelEmitter.EmitJob(w, "The block ranges of one step of one unit, handed to the worker threads.", "BlockJob", model, new[] { "int Unit", "int Step" }, () =>
-                w.Line("public void Run(int start, int count) => _model.UnitBlocks(Unit, Step, start, count);"));
+            RowParallelEmitter.EmitJob(
+                w,
+                projected.Count > 0 ? "The block ranges of one unit's projection or of one step of it, handed to the worker threads." : "The block ranges of one step of one unit, handed to the worker threads.",
+                "BlockJob",
+                model,
+                projected.Count > 0 ? new[] { "int Unit", "int Step", "bool Projection" } : new[] { "int Unit", "int Step" },
+                () => RowParallelEmitter.EmitRun(w, projected.Count > 0 ? "_model.ProjectionBlocks(Unit, start, count)" : null, "_model.UnitBlocks(Unit, Step, start, count)"));
+        }
+
+        /// <summary>Whether <paramref name="layer"/>'s projection splits by blocks too: when its steps do and it runs outside <c>Forward</c> (no input dropout).</summary>
+        public static bool ProjectsBlocks(LayerPlan layer, LayerTape tape) => SplitsBlocks(layer, tape) && tape.InputDropout is null;
+
+        private static void EmitRunProjectionBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> projected)
+        {
+            w.Summary($"Runs a wide unit's input projection over all rows, its unit blocks split across up to <c>RowParallel.MaxThreads</c> threads as its steps are (from {Int(MinProjectionRows)} rows on); else on the caller.");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block("private void RunProjectionBlocks(int unit, int rows)"))
+            {
+                using (w.Block($"if (rows < {Int(MinProjectionRows)} || global::RnnGen.Threading.RowParallel.MaxThreads == 1)"))
+                {
+                    w.Line("ProjectionRows(unit, 0, rows);");
+                    w.Line("return;");
+                }
+
+                w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
+                w.Line("job.Unit = unit;");
+                w.Line("job.Projection = true;");
+                RowParallelEmitter.EmitUnitSwitch(w, projected, layer =>
+                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});"));
+            }
+
+            w.Line();
+            w.Summary("One unit's input projection over every row of the last Forward, unit blocks [first, first + count) only.");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(InferenceEmitter.FullOptimization);
+            using (w.Block("private void ProjectionBlocks(int unit, int first, int count)"))
+            {
+                w.Line("ref float p = ref _parameters.Reference;");
+                w.Line("ref float ws = ref _workspace!.Reference;");
+                w.Line("int batchSize = _batchSize;");
+                w.Line("int rows = _steps * batchSize;");
+                RowParallelEmitter.EmitUnitSwitch(w, projected, layer =>
+                    w.Line(RowParallelEmitter.ProjectionCall(plan, layer, "0", "rows", "first, first + count") + ";"));
+            }
+
+            w.Line();
         }
 
         private static void EmitRunBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units)
@@ -62,6 +118,10 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
                 w.Line("job.Unit = unit;");
+                if (units.Any(l => ProjectsBlocks(l, plan.Forward.Layers[l.Index])))
+                {
+                    w.Line("job.Projection = false;");
+                }
                 w.Line($"{Span} workspace = _workspace!.Span;");
                 w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
                 w.Line("int steps = _steps;");

@@ -275,6 +275,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitDroppedProjection(w, plan, layer, inputDropout, projection);
                 w.Line();
             }
+            else if (BlockParallelEmitter.ProjectsBlocks(layer, tape))
+            {
+                w.Line($"RunProjectionBlocks({Int(layer.Index)}, rows); // unit blocks split across cores as in the time loop");
+            }
             else
             {
                 w.Line($"RunProjection({Int(layer.Index)}, rows); // rows split across cores");

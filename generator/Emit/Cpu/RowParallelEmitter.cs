@@ -43,26 +43,32 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             EmitJob(w, "The row ranges of one unit's projection or loop, handed to the worker threads.", "RowJob", model, both ? new[] { "int Unit", "bool Projection" } : new[] { "int Unit" }, () =>
+                EmitRun(w, projections.Count > 0 ? "_model.ProjectionRows(Unit, start, count)" : null, loops.Count > 0 ? "_model.UnitRows(Unit, start, count)" : null));
+        }
+
+        /// <summary>
+        /// A job's <c>Run(int start, int count)</c>: the one call given, or, with both, <paramref name="projection"/>
+        /// when the job's <c>Projection</c> field is set and <paramref name="loop"/> otherwise.
+        /// </summary>
+        internal static void EmitRun(SourceWriter w, string? projection, string? loop)
+        {
+            if (projection is null || loop is null)
             {
-                if (both)
-                {
-                    using (w.Block("public void Run(int start, int count)"))
-                    {
-                        w.Line("if (Projection)");
-                        w.Line("{");
-                        w.Line("    _model.ProjectionRows(Unit, start, count);");
-                        w.Line("}");
-                        w.Line("else");
-                        w.Line("{");
-                        w.Line("    _model.UnitRows(Unit, start, count);");
-                        w.Line("}");
-                    }
-                }
-                else
-                {
-                    w.Line($"public void Run(int start, int count) => _model.{(loops.Count > 0 ? "UnitRows" : "ProjectionRows")}(Unit, start, count);");
-                }
-            });
+                w.Line($"public void Run(int start, int count) => {projection ?? loop};");
+                return;
+            }
+
+            using (w.Block("public void Run(int start, int count)"))
+            {
+                w.Line("if (Projection)");
+                w.Line("{");
+                w.Line($"    {projection};");
+                w.Line("}");
+                w.Line("else");
+                w.Line("{");
+                w.Line($"    {loop};");
+                w.Line("}");
+            }
         }
 
         /// <summary>
@@ -150,21 +156,33 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     foreach (var layer in units)
                     {
-                        var tape = plan.Forward.Layers[layer.Index];
-                        var input = layer.Input.Kind switch
-                        {
-                            InputKind.Tokens => $"{At("p", plan.Embedding!.Offset)}, ref _tokens![start]",
-                            InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref _reversedTokens![start]",
-                            _ => At("ws", $"{layer.Input.Rows!.Start} + (start * {Int(layer.Input.Rows.Stride)})"),
-                        };
                         w.Line($"case {Int(layer.Index)}: // {layer.Name}");
-                        w.Line($"    {LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, {At("ws", $"{Int(tape.Gates)} + (start * {Int(layer.GateStride)})")}, count);");
+                        w.Line($"    {ProjectionCall(plan, layer, "start", "count")};");
                         w.Line("    break;");
                     }
                 }
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// The call of <paramref name="layer"/>'s projection kernel over rows [<paramref name="start"/>,
+        /// <paramref name="start"/> + <paramref name="count"/>) of the last Forward's steps × sequences; with
+        /// <paramref name="blocks"/> (<c>"first, end"</c>), only those unit blocks' columns.
+        /// </summary>
+        internal static string ProjectionCall(Plan plan, LayerPlan layer, string start, string count, string? blocks = null)
+        {
+            var tape = plan.Forward.Layers[layer.Index];
+            var input = layer.Input.Kind switch
+            {
+                InputKind.Tokens => $"{At("p", plan.Embedding!.Offset)}, ref _tokens![{start}]",
+                InputKind.ReversedTokens => $"{At("p", plan.Embedding!.Offset)}, ref _reversedTokens![{start}]",
+                _ => RowAt(layer.Input.Rows!.Start, layer.Input.Rows.Stride),
+            };
+            return $"{LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, {RowAt(Int(tape.Gates), layer.GateStride)}, {count}{(blocks is null ? string.Empty : ", " + blocks)})";
+
+            string RowAt(string offset, int stride) => At("ws", start == "0" ? offset : $"{offset} + ({start} * {Int(stride)})");
         }
 
         /// <summary>
