@@ -88,14 +88,8 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
-            w.Summary("One unit's input projection over every row of the last Forward, unit blocks [first, first + count) only.");
-            w.Line(GeneratedCode.Attribute);
-            w.Line(InferenceEmitter.FullOptimization);
-            using (w.Block("private void ProjectionBlocks(int unit, int first, int count)"))
+            using (RowParallelEmitter.BeginRangeMethod(w, "One unit's input projection over every row of the last Forward, unit blocks [first, first + count) only.", "private void ProjectionBlocks(int unit, int first, int count)"))
             {
-                w.Line("ref float p = ref _parameters.Reference;");
-                w.Line("ref float ws = ref _workspace!.Reference;");
-                w.Line("int batchSize = _batchSize;");
                 w.Line("int rows = _steps * batchSize;");
                 RowParallelEmitter.EmitUnitSwitch(w, projected, layer =>
                     w.Line(RowParallelEmitter.ProjectionCall(plan, layer, "0", "rows", "first, first + count") + ";"));
@@ -141,14 +135,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static void EmitUnitBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units)
         {
-            w.Summary("Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only.");
-            w.Line(GeneratedCode.Attribute);
-            w.Line(InferenceEmitter.FullOptimization);
-            using (w.Block("private void UnitBlocks(int unit, int t, int first, int count)"))
+            using (RowParallelEmitter.BeginRangeMethod(w, "Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only.", "private void UnitBlocks(int unit, int t, int first, int count)"))
             {
-                w.Line("ref float p = ref _parameters.Reference;");
-                w.Line("ref float ws = ref _workspace!.Reference;");
-                w.Line("int batchSize = _batchSize;");
                 RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
                 {
                     var productInput = InferenceEmitter.EmitStepPointers(w, layer, plan.Forward.Layers[layer.Index], "0");

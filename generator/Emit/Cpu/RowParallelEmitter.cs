@@ -144,14 +144,8 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             EmitFork(w, $"Runs a unit's input projection over all rows, split across up to <c>RowParallel.MaxThreads</c> threads from {Int(2 * MinProjectionRows)} rows on.", "RunProjection", "rows", MinProjectionRows, both ? "true" : null, "ProjectionRows");
             w.Line();
-            w.Summary("One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.");
-            w.Line(GeneratedCode.Attribute);
-            w.Line(InferenceEmitter.FullOptimization);
-            using (w.Block("private void ProjectionRows(int unit, int start, int count)"))
+            using (BeginRangeMethod(w, "One unit's input projection over rows [start, start + count) of the last Forward's steps × sequences.", "private void ProjectionRows(int unit, int start, int count)"))
             {
-                w.Line("ref float p = ref _parameters.Reference;");
-                w.Line("ref float ws = ref _workspace!.Reference;");
-                w.Line("int batchSize = _batchSize;");
                 using (w.Block("switch (unit)"))
                 {
                     foreach (var layer in units)
@@ -164,6 +158,22 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// Opens a method that computes one range of a unit's work: its documentation, full optimisation, and the
+        /// locals every such body reads (<c>p</c>, <c>ws</c>, <c>batchSize</c>). The caller writes the rest and closes it.
+        /// </summary>
+        internal static SourceWriter.Scope BeginRangeMethod(SourceWriter w, string summary, string signature)
+        {
+            w.Summary(summary);
+            w.Line(GeneratedCode.Attribute);
+            w.Line(InferenceEmitter.FullOptimization);
+            var scope = w.Block(signature);
+            w.Line("ref float p = ref _parameters.Reference;");
+            w.Line("ref float ws = ref _workspace!.Reference;");
+            w.Line("int batchSize = _batchSize;");
+            return scope;
         }
 
         /// <summary>
