@@ -987,7 +987,14 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input), ref xp, 1);
         ref float hPrev0 = ref s;
         ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 208);
-        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, 1);
+        if (global::RnnGen.Threading.RowParallel.MaxThreads > 1)
+        {
+            RunStepBlocks(state, 0); // each thread its own unit blocks
+        }
+        else
+        {
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, 1);
+        }
         stateSpan.Slice(1248, 208).CopyTo(stateSpan.Slice(0, 208));
         stateSpan.Slice(1456, 208).CopyTo(stateSpan.Slice(208, 208));
 
@@ -997,6 +1004,60 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         {
             stateSpan.Slice(0 + (r * 208), OutputSize).CopyTo(output.Slice(r * OutputSize, OutputSize));
         }
+    }
+
+    /// <summary>Runs one wide unit's recurrent kernels for <paramref name="state"/>'s stream, its unit blocks split across up to <c>RowParallel.MaxThreads</c> threads.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private void RunStepBlocks(State state, int unit)
+    {
+        StepJob job = state.Blocks;
+        job.Model = this;
+        job.State = state;
+        job.Unit = unit;
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                global::RnnGen.Threading.RowParallel.For(job, 13, 2);
+                break;
+            }
+        }
+        job.Model = null; // the state does not keep the model alive
+    }
+
+    /// <summary>Step's recurrent kernels of one unit for one stream, unit blocks [first, first + count) only.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void StepBlocks(State state, int unit, int first, int count)
+    {
+        ref float p = ref _parameters.Reference;
+        ref float s = ref state.Buffer.Reference;
+        ref float xp = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 416);
+        ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 1248);
+        ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 1456);
+        switch (unit)
+        {
+            case 0: // Layer0
+            {
+                ref float hPrev0 = ref s;
+                ref float cPrev0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref s, 208);
+                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xp, ref hPrev0, ref hNext, ref cPrev0, ref cNext, 1, first, first + count);
+                break;
+            }
+        }
+    }
+
+    /// <summary>One stream's step of a wide unit, handed to the worker threads: the model, the state and the unit are set before each fork.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    internal sealed class StepJob : global::RnnGen.Threading.IRowRange
+    {
+        internal WideModel? Model;
+
+        internal State? State;
+
+        internal int Unit;
+
+        public void Run(int start, int count) => Model!.StepBlocks(State!, Unit, start, count);
     }
 
     /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -1009,6 +1070,9 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     public sealed class State
     {
         internal readonly global::RnnGen.AlignedBuffer Buffer = new(1872);
+
+        /// <summary>Carries this stream's step of a wide layer to the worker threads (one per state: states may step on different threads at once).</summary>
+        internal readonly StepJob Blocks = new();
 
         /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
         public void Reset() => Buffer.Span.Slice(0, 416).Clear();

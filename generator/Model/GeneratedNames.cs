@@ -23,7 +23,7 @@ namespace RnnGen.Generator.Model
             // Inference, state and training
             "Forward", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
             "SetFinalStateGradient", "Backward", "BackwardThroughTime", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
-            "EnsureWorkspace", "CreateStreamBatch", "StreamBatch", "RunRows", "UnitRows", "RunProjection", "ProjectionRows", "RowJob", "_rowJob", "RunBlocks", "UnitBlocks", "RunProjectionBlocks", "ProjectionBlocks", "BlockJob", "_blockJob",
+            "EnsureWorkspace", "CreateStreamBatch", "StreamBatch", "RunRows", "UnitRows", "RunProjection", "ProjectionRows", "RowJob", "_rowJob", "RunBlocks", "UnitBlocks", "RunProjectionBlocks", "ProjectionBlocks", "RunStepBlocks", "StepBlocks", "StepJob", "BlockJob", "_blockJob",
 
             // GPU (models with Cuda = true)
             "CudaPtx", "ToCuda", "CudaModel",

@@ -418,25 +418,34 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float s = ref state.Buffer.Reference;");
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");
                 var quantized = QuantizedWeights.For(plan);
-                var rows = new StepRows(
-                    "s",
-                    "stateSpan",
-                    "1",
-                    Int(s.ProjectionOffset),
-                    Int(s.NextHiddenOffset),
-                    Int(s.NextCellOffset),
-                    Int(s.ScratchOffset),
-                    layer => Int(s.HiddenOffsets[layer.Index]),
-                    layer => Int(s.CellOffsets[layer.Index]),
-                    embedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)",
-                    "the stream's");
-                LayerStepEmitter.Emit(w, plan, rows, quantized);
+                var rows = StepRowsOf(plan);
+                LayerStepEmitter.Emit(w, plan, rows, quantized, layer => StepBlocksEmitter.Fork(plan, layer));
                 w.Line();
                 w.Line("const int outputRows = 1;");
                 var lastUnit = plan.Layers[plan.Layers.Count - 1];
                 var lastHidden = s.HiddenOffsets[lastUnit.Index];
                 EmitOutput(w, plan, At("s", lastHidden), At("s", s.HeadOffset), Int(s.HeadOffset), "stateSpan", Int(lastHidden), Int(lastUnit.PaddedUnits), "output");
             }
+
+            StepBlocksEmitter.EmitMembers(w, plan, StepRowsOf(plan));
+        }
+
+        /// <summary>One stream's rows in its <c>State</c> buffer <c>s</c>, as <c>Step</c> reads them.</summary>
+        private static StepRows StepRowsOf(Plan plan)
+        {
+            var s = plan.Stream;
+            return new StepRows(
+                "s",
+                "stateSpan",
+                "1",
+                Int(s.ProjectionOffset),
+                Int(s.NextHiddenOffset),
+                Int(s.NextCellOffset),
+                Int(s.ScratchOffset),
+                layer => Int(s.HiddenOffsets[layer.Index]),
+                layer => Int(s.CellOffsets[layer.Index]),
+                plan.Spec.Input.IsEmbedding ? $"{At("p", plan.Embedding!.Offset)}, ref token" : $"ref {Marshal}.GetReference(input)",
+                "the stream's");
         }
 
         /// <summary>

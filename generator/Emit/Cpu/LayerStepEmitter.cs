@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using RnnGen.Generator.Model;
 using RnnGen.Generator.Planning;
@@ -42,20 +43,13 @@ namespace RnnGen.Generator.Emit.Cpu
     internal static class LayerStepEmitter
     {
         /// <summary>Writes the layers' step; returns the offset expression of the last layer's h (the output's source).</summary>
-        public static string Emit(SourceWriter w, Plan plan, StepRows rows, QuantizedWeights? quantized)
+        /// <param name="blockFork">
+        /// For each layer, the statement that runs its recurrent kernels across threads when <c>RowParallel.MaxThreads</c>
+        /// is above 1 (the kernels run inline otherwise), or null to run them inline always.
+        /// </param>
+        public static string Emit(SourceWriter w, Plan plan, StepRows rows, QuantizedWeights? quantized, System.Func<LayerPlan, string?>? blockFork = null)
         {
-            w.Line($"ref float xp = {Ref(rows.Buffer, rows.Projection)};");
-            w.Line($"ref float hNext = {Ref(rows.Buffer, rows.NextHidden)};");
-            if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
-            {
-                w.Line($"ref float cNext = {Ref(rows.Buffer, rows.NextCell)};");
-            }
-
-            if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
-            {
-                w.Line($"ref float aux = {Ref(rows.Buffer, rows.Scratch)};");
-            }
-
+            EmitScratchRefs(w, plan, rows);
             var lastHidden = string.Empty;
             foreach (var layer in plan.Layers)
             {
@@ -68,16 +62,24 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line(quantized is null
                     ? $"{LayerKernels.ProjectionName(layer)}({InferenceEmitter.ProjectionParameters(layer)}{input}, ref xp, {rows.Rows});"
                     : $"{LayerKernels.ProjectionName(layer)}{quantized.Suffix}({InferenceEmitter.ProjectionParameters(layer, quantized)}{input}, ref xp, {rows.Rows});");
-                var hidden = Local(w, $"hidden{k}", rows.Hidden(layer));
-                w.Line($"ref float hPrev{k} = {Ref(rows.Buffer, hidden)};");
-                var cell = string.Empty;
-                if (lstm)
+                var (hidden, cell) = EmitLayerRefs(w, rows, layer);
+                if (blockFork?.Invoke(layer) is { } fork)
                 {
-                    cell = Local(w, $"cell{k}", rows.Cell(layer));
-                    w.Line($"ref float cPrev{k} = {Ref(rows.Buffer, cell)};");
+                    using (w.Block("if (global::RnnGen.Threading.RowParallel.MaxThreads > 1)"))
+                    {
+                        w.Line(fork);
+                    }
+
+                    using (w.Block("else"))
+                    {
+                        EmitRecurrent(w, layer, rows, quantized, blocks: null);
+                    }
+                }
+                else
+                {
+                    EmitRecurrent(w, layer, rows, quantized, blocks: null);
                 }
 
-                InferenceEmitter.EmitRecurrentCalls(w, layer, "xp", $"hPrev{k}", $"hPrev{k}", "hNext", $"cPrev{k}", "cNext", "aux", rows.Rows, quantized);
                 w.Line($"{rows.BufferSpan}.Slice({rows.NextHidden}, {length}).CopyTo({rows.BufferSpan}.Slice({hidden}, {length}));");
                 if (lstm)
                 {
@@ -88,6 +90,58 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             return lastHidden;
+        }
+
+        /// <summary>
+        /// The body of a method that runs the recurrent kernels of <paramref name="units"/> (a switch on <c>unit</c>)
+        /// over unit blocks <paramref name="blocks"/> only; <c>p</c> and the buffer are declared by the caller.
+        /// </summary>
+        public static void EmitRecurrentBlocks(SourceWriter w, Plan plan, StepRows rows, IEnumerable<LayerPlan> units, string blocks)
+        {
+            EmitScratchRefs(w, plan, rows);
+            RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
+            {
+                EmitLayerRefs(w, rows, layer);
+                EmitRecurrent(w, layer, rows, quantized: null, blocks);
+            });
+        }
+
+        /// <summary>The step's scratch: the projections, the new h and c, the GRU kernels' scratch.</summary>
+        private static void EmitScratchRefs(SourceWriter w, Plan plan, StepRows rows)
+        {
+            w.Line($"ref float xp = {Ref(rows.Buffer, rows.Projection)};");
+            w.Line($"ref float hNext = {Ref(rows.Buffer, rows.NextHidden)};");
+            if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Lstm))
+            {
+                w.Line($"ref float cNext = {Ref(rows.Buffer, rows.NextCell)};");
+            }
+
+            if (plan.Layers.Any(l => l.Spec.Cell == CellKind.Gru))
+            {
+                w.Line($"ref float aux = {Ref(rows.Buffer, rows.Scratch)};");
+            }
+        }
+
+        /// <summary><c>hPrev{k}</c> (and <c>cPrev{k}</c>): the layer's state; returns their offsets.</summary>
+        private static (string Hidden, string Cell) EmitLayerRefs(SourceWriter w, StepRows rows, LayerPlan layer)
+        {
+            var k = Int(layer.Index);
+            var hidden = Local(w, $"hidden{k}", rows.Hidden(layer));
+            w.Line($"ref float hPrev{k} = {Ref(rows.Buffer, hidden)};");
+            var cell = string.Empty;
+            if (layer.Spec.Cell == CellKind.Lstm)
+            {
+                cell = Local(w, $"cell{k}", rows.Cell(layer));
+                w.Line($"ref float cPrev{k} = {Ref(rows.Buffer, cell)};");
+            }
+
+            return (hidden, cell);
+        }
+
+        private static void EmitRecurrent(SourceWriter w, LayerPlan layer, StepRows rows, QuantizedWeights? quantized, string? blocks)
+        {
+            var k = Int(layer.Index);
+            InferenceEmitter.EmitRecurrentCalls(w, layer, "xp", $"hPrev{k}", $"hPrev{k}", "hNext", $"cPrev{k}", "cNext", "aux", rows.Rows, quantized, blocks);
         }
 
         /// <summary>A constant offset as it is; an expression computed once into an <c>int</c> local.</summary>

@@ -64,6 +64,7 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block("public sealed class State"))
             {
                 w.Line($"internal readonly global::RnnGen.AlignedBuffer Buffer = new({Int(s.Length)});");
+                StepBlocksEmitter.EmitStateField(w, plan);
                 w.Line();
                 w.Summary("Sets every layer's state back to zero, as at the start of a new sequence.");
                 w.Line($"public void Reset() => Buffer.Span.Slice(0, {Int(s.StateLength)}).Clear();");
