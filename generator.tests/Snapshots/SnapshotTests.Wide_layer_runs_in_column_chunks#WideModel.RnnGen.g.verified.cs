@@ -1018,7 +1018,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         {
             case 0: // Layer0
             {
-                global::RnnGen.Threading.RowParallel.For(job, 13, 2);
+                global::RnnGen.Threading.RowParallel.For(job, 13, 2, brief: true); // sleeping workers are woken only for steps that come back to back
                 break;
             }
         }

@@ -110,6 +110,69 @@ namespace RnnGen.Runtime.Tests.Threading
             Assert.Equal(64L * 100 * (1 + attempts), work.Total); // every call ran all its rows
         }
 
+        [Fact]
+        public void A_brief_call_after_a_pause_runs_on_the_caller_without_waking_the_workers()
+        {
+            using var cap = ThreadCap.Set(2);
+            var caller = Environment.CurrentManagedThreadId;
+            var alone = 0;
+            for (var attempt = 0; attempt < 5; attempt++)
+            {
+                Thread.Sleep(100); // longer than the workers' spin and than the 100 µs that makes brief calls back to back
+                var work = new Recording(2, jitter: false);
+                RowParallel.For(work, 2, 1, brief: true);
+                Assert.All(work.Seen, seen => Assert.Equal(1, seen));
+                alone += work.Ranges().Count == 1 && work.RanOn(0) == caller ? 1 : 0;
+            }
+
+            // A worker still spinning may take part (that costs nothing); one asleep is never woken. Plain calls
+            // always split, so this fails without the brief path.
+            Assert.True(alone > 0, "after 100 ms pauses, no brief call ran on the caller alone");
+        }
+
+        [Fact]
+        public void Brief_calls_back_to_back_bring_the_workers_in()
+        {
+            using var cap = ThreadCap.Set(2);
+            var caller = Environment.CurrentManagedThreadId;
+            Thread.Sleep(100);
+            var helped = false;
+            for (var call = 0; call < 2000 && !helped; call++)
+            {
+                var work = new SlowFirstRange();
+                RowParallel.For(work, 2, 1, brief: true);
+                Assert.Equal(2, work.Rows);
+                helped = work.SecondRangeThread != 0 && work.SecondRangeThread != caller;
+            }
+
+            Assert.True(helped, "in 2000 brief calls back to back no worker ran a range");
+        }
+
+        /// <summary>Range 0 spins a while, so a woken worker has time to claim range 1.</summary>
+        private sealed class SlowFirstRange : IRowRange
+        {
+            private int _rows;
+
+            public int Rows => Volatile.Read(ref _rows);
+
+            public int SecondRangeThread { get; private set; }
+
+            public void Run(int start, int count)
+            {
+                if (start == 0)
+                {
+                    Thread.SpinWait(5000);
+                }
+
+                if (start + count > 1)
+                {
+                    SecondRangeThread = Environment.CurrentManagedThreadId;
+                }
+
+                Interlocked.Add(ref _rows, count);
+            }
+        }
+
         /// <summary>Records each range and the thread that ran it.</summary>
         private sealed class Recording(int rows, bool jitter) : IRowRange
         {

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Diagnostics;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -32,7 +33,11 @@ namespace RnnGen.Threading
     /// </example>
     public static class RowParallel
     {
+        /// <summary>How soon after the last call a brief call counts as back to back: 100 µs.</summary>
+        private static readonly long BackToBackTicks = Stopwatch.Frequency / 10_000;
+
         private static int _busy; // 1 while a call holds the workers (a compare-exchange: a contended Monitor can allocate)
+        private static long _lastBriefEnd; // Stopwatch timestamp at which the last brief call ended
         private static Worker[] _workers = Array.Empty<Worker>();
         private static int _maxThreads = Environment.ProcessorCount;
         private static readonly Call _call = new();
@@ -57,13 +62,30 @@ namespace RnnGen.Threading
         /// <paramref name="minRowsPerThread"/>, one per thread; the caller takes the first, and any range no worker has
         /// started by the time the caller is free. When another call holds the workers, everything runs on the caller.
         /// </summary>
-        public static void For(IRowRange work, int rows, int minRowsPerThread)
+        public static void For(IRowRange work, int rows, int minRowsPerThread) => For(work, rows, minRowsPerThread, brief: false);
+
+        /// <summary>
+        /// <see cref="For(IRowRange, int, int)"/> for work of a few microseconds, such as one stream's step: waking a
+        /// sleeping worker costs more than such a call can save (tens of microseconds on a VM), so when a worker it
+        /// needs is asleep the call runs on the caller alone, unless the previous brief call ended less than 100 µs
+        /// before (a streaming loop), which then wakes the workers for the calls that follow.
+        /// </summary>
+        /// <param name="work">The rows' work.</param>
+        /// <param name="rows">How many rows.</param>
+        /// <param name="minRowsPerThread">The fewest rows worth a thread.</param>
+        /// <param name="brief">Whether the call is brief in the sense above; false is <see cref="For(IRowRange, int, int)"/>.</param>
+        public static void For(IRowRange work, int rows, int minRowsPerThread, bool brief)
         {
             ArgumentNullException.ThrowIfNull(work);
             var threads = Math.Min(Math.Min(MaxThreads, Call.MaxRanges), Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
-            if (threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+            if (threads <= 1 || (brief && !WorthWaking(threads - 1)) || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
                 work.Run(0, rows);
+                if (brief)
+                {
+                    Volatile.Write(ref _lastBriefEnd, Stopwatch.GetTimestamp());
+                }
+
                 return;
             }
 
@@ -86,8 +108,26 @@ namespace RnnGen.Threading
             }
             finally
             {
+                if (brief)
+                {
+                    Volatile.Write(ref _lastBriefEnd, Stopwatch.GetTimestamp());
+                }
+
                 Volatile.Write(ref _busy, 0);
             }
+        }
+
+        /// <summary>Whether a brief call should use the first <paramref name="count"/> workers: all are awake, or the calls come back to back.</summary>
+        private static bool WorthWaking(int count)
+        {
+            var workers = Volatile.Read(ref _workers);
+            var awake = workers.Length >= count;
+            for (var i = 0; awake && i < count; i++)
+            {
+                awake = !workers[i].Asleep;
+            }
+
+            return awake || Stopwatch.GetTimestamp() - Volatile.Read(ref _lastBriefEnd) < BackToBackTicks;
         }
 
         private static Worker[] EnsureWorkers(int count)
@@ -245,6 +285,11 @@ namespace RnnGen.Threading
                 thread.Start();
             }
 
+            private volatile bool _asleep;
+
+            /// <summary>Whether the worker sleeps on its event (waking it takes a system call, and on a VM tens of microseconds).</summary>
+            public bool Asleep => _asleep;
+
             public void Wake() => _wake.Set();
 
             private void Loop()
@@ -264,7 +309,13 @@ namespace RnnGen.Threading
                         }
                         else
                         {
-                            _wake.Wait();
+                            _asleep = true;
+                            if (_call.Number == served)
+                            {
+                                _wake.Wait();
+                            }
+
+                            _asleep = false;
                             _wake.Reset();
                             spin.Reset();
                         }

@@ -10,7 +10,9 @@ namespace RnnGen.Generator.Emit.Cpu
     /// recurrent kernel over its own unit blocks, so each core keeps its part of W_hh in its own L2 instead of one
     /// core streaming the whole of it from L3 every step. The job that carries a call to the worker threads lives in
     /// the <c>State</c>, not in the model, because different states may step on different threads at once; a block
-    /// is computed by the same code on any thread, so <c>Step</c> stays bit-identical to <c>Forward</c>.
+    /// is computed by the same code on any thread, so <c>Step</c> stays bit-identical to <c>Forward</c>. The fork is
+    /// brief (<c>RowParallel.For(..., brief: true)</c>): a step spaced from the last (a game's frame) does not pay for
+    /// waking a sleeping worker, which costs more than the split saves; steps that come back to back use the workers.
     /// </summary>
     internal static class StepBlocksEmitter
     {
@@ -60,7 +62,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("job.State = state;");
                 w.Line("job.Unit = unit;");
                 RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
-                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});"));
+                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)}, brief: true); // sleeping workers are woken only for steps that come back to back"));
                 w.Line("job.Model = null; // the state does not keep the model alive");
             }
 
