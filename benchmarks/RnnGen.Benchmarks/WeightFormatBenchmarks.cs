@@ -1,11 +1,14 @@
 using System;
 using BenchmarkDotNet.Attributes;
+using RnnGen.Threading;
 
 namespace RnnGen.Benchmarks
 {
     /// <summary>
     /// Streaming <c>Step</c> at batch 1 of one LSTM layer (32 inputs, 64/128/256 units) with fp32, bfloat16 and int8
     /// weights, in one run so the Ratio column compares them directly. All three models hold the same parameters.
+    /// The formats are compared on one core (<c>RowParallel.MaxThreads = 1</c>); "Step fp32, every core" adds the fp32
+    /// step with every core allowed, which a wide layer (LSTM 256) splits by unit blocks.
     /// </summary>
     [MemoryDiagnoser]
     public class WeightFormatBenchmarks
@@ -27,9 +30,18 @@ namespace RnnGen.Benchmarks
         [Benchmark(Description = "Step int8")]
         public void Step_int8() => _int8();
 
+        [Benchmark(Description = "Step fp32, every core")]
+        public void Step_fp32_every_core()
+        {
+            RowParallel.MaxThreads = Environment.ProcessorCount;
+            _fp32();
+            RowParallel.MaxThreads = 1;
+        }
+
         [GlobalSetup]
         public void Setup()
         {
+            RowParallel.MaxThreads = 1;
             switch (Hidden)
             {
                 case 64:
