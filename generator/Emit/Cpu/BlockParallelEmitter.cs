@@ -65,6 +65,14 @@ namespace RnnGen.Generator.Emit.Cpu
                 () => RowParallelEmitter.EmitRun(w, projected.Count > 0 ? "_model.ProjectionBlocks(Unit, start, count)" : null, "_model.UnitBlocks(Unit, Step, start, count)"));
         }
 
+        /// <summary>
+        /// <c>switch (unit)</c> handing <c>job</c> the unit's blocks, at least <see cref="MinBlocksPerThread"/> per thread;
+        /// <paramref name="brief"/> for a call of microseconds (a stream's step), which does not wake sleeping workers.
+        /// </summary>
+        internal static void EmitForkOverBlocks(SourceWriter w, System.Collections.Generic.IEnumerable<LayerPlan> units, bool brief) =>
+            RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
+                w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)}{(brief ? ", brief: true); // sleeping workers are woken only for steps that come back to back" : ");")}"));
+
         /// <summary>Whether <paramref name="layer"/>'s projection splits by blocks too: when its steps do and it runs outside <c>Forward</c> (no input dropout).</summary>
         public static bool ProjectsBlocks(LayerPlan layer, LayerTape tape) => SplitsBlocks(layer, tape) && tape.InputDropout is null;
 
@@ -83,8 +91,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
                 w.Line("job.Unit = unit;");
                 w.Line("job.Projection = true;");
-                RowParallelEmitter.EmitUnitSwitch(w, projected, layer =>
-                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});"));
+                EmitForkOverBlocks(w, projected, brief: false);
             }
 
             w.Line();

@@ -16,9 +16,6 @@ namespace RnnGen.Generator.Emit.Cpu
     /// </summary>
     internal static class StepBlocksEmitter
     {
-        /// <summary>Blocks per thread below which the step stays on one thread.</summary>
-        private const int MinBlocksPerThread = 2;
-
         /// <summary>The layers whose step is split: those whose Forward steps split by blocks, when Step reads the fp32 weights.</summary>
         public static IReadOnlyList<LayerPlan> Units(Plan plan) =>
             plan.CanStream && QuantizedWeights.For(plan) is null
@@ -61,8 +58,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("job.Model = this;");
                 w.Line("job.State = state;");
                 w.Line("job.Unit = unit;");
-                RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
-                    w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)}, brief: true); // sleeping workers are woken only for steps that come back to back"));
+                BlockParallelEmitter.EmitForkOverBlocks(w, units, brief: true);
                 w.Line("job.Model = null; // the state does not keep the model alive");
             }
 
