@@ -1012,7 +1012,6 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     {
         StepJob job = state.Blocks;
         job.Model = this;
-        job.State = state;
         job.Unit = unit;
         switch (unit)
         {
@@ -1047,17 +1046,19 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
     }
 
-    /// <summary>One stream's step of a wide unit, handed to the worker threads: the model, the state and the unit are set before each fork.</summary>
+    /// <summary>One stream's step of a wide unit, handed to the worker threads: the model and the unit are set before each fork.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     internal sealed class StepJob : global::RnnGen.Threading.IRowRange
     {
-        internal WideModel? Model;
+        private readonly State _state;
 
-        internal State? State;
+        internal StepJob(State state) => _state = state;
+
+        internal WideModel? Model;
 
         internal int Unit;
 
-        public void Run(int start, int count) => Model!.StepBlocks(State!, Unit, start, count);
+        public void Run(int start, int count) => Model!.StepBlocks(_state, Unit, start, count);
     }
 
     /// <summary>Creates a zeroed state for one independent stream (a player, a sensor, a conversation).</summary>
@@ -1072,7 +1073,10 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         internal readonly global::RnnGen.AlignedBuffer Buffer = new(1872);
 
         /// <summary>Carries this stream's step of a wide layer to the worker threads (one per state: states may step on different threads at once).</summary>
-        internal readonly StepJob Blocks = new();
+        internal readonly StepJob Blocks;
+
+        /// <summary>Creates a zeroed state for one stream.</summary>
+        public State() => Blocks = new StepJob(this);
 
         /// <summary>Sets every layer's state back to zero, as at the start of a new sequence.</summary>
         public void Reset() => Buffer.Span.Slice(0, 416).Clear();

@@ -310,11 +310,7 @@ namespace RnnGen.Threading
                         else
                         {
                             _asleep = true;
-                            if (_call.Number == served)
-                            {
-                                _wake.Wait();
-                            }
-
+                            _wake.Wait();
                             _asleep = false;
                             _wake.Reset();
                             spin.Reset();

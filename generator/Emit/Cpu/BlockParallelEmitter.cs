@@ -54,7 +54,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitRunProjectionBlocks(w, plan, projected);
             }
 
-            EmitRunBlocks(w, plan, units);
+            EmitRunBlocks(w, plan, units, projected.Count > 0);
             EmitUnitBlocks(w, plan, units);
             RowParallelEmitter.EmitJob(
                 w,
@@ -105,7 +105,8 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
         }
 
-        private static void EmitRunBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units)
+        /// <param name="jobHasProjection">Whether <c>BlockJob</c> also runs projections (its <c>Projection</c> field exists).</param>
+        private static void EmitRunBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units, bool jobHasProjection)
         {
             w.Summary("Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads; on one thread, the row loop.");
             w.Line(GeneratedCode.Attribute);
@@ -119,10 +120,11 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
                 w.Line("job.Unit = unit;");
-                if (units.Any(l => ProjectsBlocks(l, plan.Forward.Layers[l.Index])))
+                if (jobHasProjection)
                 {
                     w.Line("job.Projection = false;");
                 }
+
                 w.Line($"{Span} workspace = _workspace!.Span;");
                 w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
                 w.Line("int steps = _steps;");

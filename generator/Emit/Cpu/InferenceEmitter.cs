@@ -388,6 +388,7 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             var embedding = plan.Spec.Input.IsEmbedding;
             var s = plan.Stream;
+            var rows = StepRowsOf(plan);
             w.Summary("Advances one stream by one step: reads and updates <paramref name=\"state\"/>, writes this step's output.");
             w.Line("/// <param name=\"state\">The stream's state (from <see cref=\"CreateState\"/>); one per independent stream.</param>");
             w.Line(embedding
@@ -418,7 +419,6 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("ref float s = ref state.Buffer.Reference;");
                 w.Line($"{Span} stateSpan = state.Buffer.Span;");
                 var quantized = QuantizedWeights.For(plan);
-                var rows = StepRowsOf(plan);
                 LayerStepEmitter.Emit(w, plan, rows, quantized, layer => StepBlocksEmitter.Fork(plan, layer));
                 w.Line();
                 w.Line("const int outputRows = 1;");
@@ -427,7 +427,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitOutput(w, plan, At("s", lastHidden), At("s", s.HeadOffset), Int(s.HeadOffset), "stateSpan", Int(lastHidden), Int(lastUnit.PaddedUnits), "output");
             }
 
-            StepBlocksEmitter.EmitMembers(w, plan, StepRowsOf(plan));
+            StepBlocksEmitter.EmitMembers(w, plan, rows);
         }
 
         /// <summary>One stream's rows in its <c>State</c> buffer <c>s</c>, as <c>Step</c> reads them.</summary>

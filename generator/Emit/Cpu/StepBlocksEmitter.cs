@@ -36,7 +36,10 @@ namespace RnnGen.Generator.Emit.Cpu
 
             w.Line();
             w.Line("/// <summary>Carries this stream's step of a wide layer to the worker threads (one per state: states may step on different threads at once).</summary>");
-            w.Line("internal readonly StepJob Blocks = new();");
+            w.Line("internal readonly StepJob Blocks;");
+            w.Line();
+            w.Summary("Creates a zeroed state for one stream.");
+            w.Line("public State() => Blocks = new StepJob(this);");
         }
 
         /// <summary><c>RunStepBlocks</c>, <c>StepBlocks</c> and the <c>StepJob</c> class, reading the state at <paramref name="rows"/>.</summary>
@@ -56,7 +59,6 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 w.Line("StepJob job = state.Blocks;");
                 w.Line("job.Model = this;");
-                w.Line("job.State = state;");
                 w.Line("job.Unit = unit;");
                 BlockParallelEmitter.EmitForkOverBlocks(w, units, brief: true);
                 w.Line("job.Model = null; // the state does not keep the model alive");
@@ -74,17 +76,19 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line();
-            w.Line("/// <summary>One stream's step of a wide unit, handed to the worker threads: the model, the state and the unit are set before each fork.</summary>");
+            w.Line("/// <summary>One stream's step of a wide unit, handed to the worker threads: the model and the unit are set before each fork.</summary>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block("internal sealed class StepJob : global::RnnGen.Threading.IRowRange"))
             {
-                w.Line($"internal {model}? Model;");
+                w.Line("private readonly State _state;");
                 w.Line();
-                w.Line("internal State? State;");
+                w.Line("internal StepJob(State state) => _state = state;");
+                w.Line();
+                w.Line($"internal {model}? Model;");
                 w.Line();
                 w.Line("internal int Unit;");
                 w.Line();
-                w.Line("public void Run(int start, int count) => Model!.StepBlocks(State!, Unit, start, count);");
+                w.Line("public void Run(int start, int count) => Model!.StepBlocks(_state, Unit, start, count);");
             }
         }
     }
