@@ -845,7 +845,6 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
         BlockJob job = _blockJob ??= new BlockJob(this);
         job.Unit = unit;
-        job.Projection = true;
         switch (unit)
         {
             case 0: // Layer0
@@ -875,7 +874,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
     }
 
-    /// <summary>Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads; on one thread, the row loop.</summary>
+    /// <summary>Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads (one call for every step: each thread keeps its blocks and waits only for the others' step); on one thread, the row loop.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private void RunBlocks(int unit, int batchSize)
     {
@@ -886,31 +885,17 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
         BlockJob job = _blockJob ??= new BlockJob(this);
         job.Unit = unit;
-        job.Projection = false;
-        global::System.Span<float> workspace = _workspace!.Span;
-        global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
-        int steps = _steps;
         switch (unit)
         {
             case 0: // Layer0
             {
-                for (int t = 0; t < steps; t++)
-                {
-                    job.Step = t;
-                    global::RnnGen.Threading.RowParallel.For(job, 13, 2);
-                    if (!lengths.IsEmpty)
-                    {
-                        // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(266240 + (t * batchSize * 208), batchSize * 208), workspace.Slice(266240 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t);
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(341120 + (t * batchSize * 208), batchSize * 208), workspace.Slice(341120 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t);
-                    }
-                }
+                global::RnnGen.Threading.RowParallel.ForSteps(job, _steps, 13, 2);
                 break;
             }
         }
     }
 
-    /// <summary>Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only.</summary>
+    /// <summary>Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only (and, of sequences that have ended, only those blocks' state is held).</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private void UnitBlocks(int unit, int t, int first, int count)
@@ -928,14 +913,22 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 341120 + (t * batchSize * 208));
                 ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 208);
                 Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize, first, first + count);
+                global::System.Span<float> workspace = _workspace!.Span;
+                global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;
+                if (!lengths.IsEmpty)
+                {
+                    // Sequences that have ended hold their state.
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(266240 + (t * batchSize * 208), batchSize * 208), workspace.Slice(266240 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(341120 + (t * batchSize * 208), batchSize * 208), workspace.Slice(341120 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
+                }
                 break;
             }
         }
     }
 
-    /// <summary>The block ranges of one unit's projection or of one step of it, handed to the worker threads.</summary>
+    /// <summary>The block ranges of one unit's projection and of its steps, handed to the worker threads.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private sealed class BlockJob : global::RnnGen.Threading.IRowRange
+    private sealed class BlockJob : global::RnnGen.Threading.IRowRange, global::RnnGen.Threading.IStepRange
     {
         private readonly WideModel _model;
 
@@ -943,21 +936,9 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
 
         internal int Unit;
 
-        internal int Step;
+        public void Run(int start, int count) => _model.ProjectionBlocks(Unit, start, count);
 
-        internal bool Projection;
-
-        public void Run(int start, int count)
-        {
-            if (Projection)
-            {
-                _model.ProjectionBlocks(Unit, start, count);
-            }
-            else
-            {
-                _model.UnitBlocks(Unit, Step, start, count);
-            }
-        }
+        public void Run(int step, int start, int count) => _model.UnitBlocks(Unit, step, start, count);
     }
 
     /// <summary>Advances one stream by one step: reads and updates <paramref name="state"/>, writes this step's output.</summary>

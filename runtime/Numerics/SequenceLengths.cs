@@ -38,6 +38,22 @@ namespace RnnGen.Numerics
             }
         }
 
+        /// <summary>
+        /// <see cref="HoldFinished(ReadOnlySpan{float}, Span{float}, int, ReadOnlySpan{int}, int)"/> for columns
+        /// [<paramref name="column"/>, <paramref name="column"/> + <paramref name="columns"/>) of each row only: the
+        /// units a thread computed, when a step's units are split across threads.
+        /// </summary>
+        public static void HoldFinished(ReadOnlySpan<float> previous, Span<float> next, int stride, ReadOnlySpan<int> lengths, int step, int column, int columns)
+        {
+            for (var b = 0; b < lengths.Length; b++)
+            {
+                if (step >= lengths[b])
+                {
+                    previous.Slice((b * stride) + column, columns).CopyTo(next.Slice((b * stride) + column, columns));
+                }
+            }
+        }
+
         /// <summary>Copies the rows of sequences that have ended by <paramref name="step"/> between two [batch][stride] buffers.</summary>
         public static void CopyFinished(ReadOnlySpan<float> source, Span<float> destination, int stride, ReadOnlySpan<int> lengths, int step) =>
             HoldFinished(source, destination, stride, lengths, step);

@@ -31,7 +31,7 @@ namespace RnnGen.Threading
     /// Leave cores to the host, e.g. a game's render thread:
     /// <code>RnnGen.Threading.RowParallel.MaxThreads = 1; // batched work stays on the calling thread</code>
     /// </example>
-    public static class RowParallel
+    public static partial class RowParallel
     {
         /// <summary>How soon after the last call a brief call counts as back to back: 100 µs.</summary>
         private static readonly long BackToBackTicks = Stopwatch.Frequency / 10_000;

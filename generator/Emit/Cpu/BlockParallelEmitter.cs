@@ -7,8 +7,10 @@ namespace RnnGen.Generator.Emit.Cpu
 {
     /// <summary>
     /// Writes <c>RunBlocks</c>, the time loop of a wide unit on several cores: each step's unit blocks are split
-    /// across the threads (one fork-join per step) instead of the batch's rows. Split by rows, every core streams the
-    /// whole W_hh each step, and a W_hh past half of a core's L2 (LSTM 256: 1 MB) then comes from the shared L3 on
+    /// across the threads instead of the batch's rows, in one <c>RowParallel.ForSteps</c> call for the whole loop (each
+    /// thread keeps its blocks from step to step and waits only for the others to finish the step: one cache-line trip
+    /// between cores a step, where a fork-join per step took three). Split by rows, every core streams the whole W_hh
+    /// each step, and a W_hh past half of a core's L2 (LSTM 256: 1 MB) then comes from the shared L3 on
     /// both cores at once; split by blocks, each core reads its own half, which stays in its L2. Every block of every
     /// row gets the same arithmetic as in the one-thread loop, so the results do not depend on the thread count.
     /// The unit's input projection is split the same way (<c>RunProjectionBlocks</c>), so each core writes the
@@ -54,15 +56,25 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitRunProjectionBlocks(w, plan, projected);
             }
 
-            EmitRunBlocks(w, plan, units, projected.Count > 0);
+            EmitRunBlocks(w, units);
             EmitUnitBlocks(w, plan, units);
             RowParallelEmitter.EmitJob(
                 w,
-                projected.Count > 0 ? "The block ranges of one unit's projection or of one step of it, handed to the worker threads." : "The block ranges of one step of one unit, handed to the worker threads.",
+                projected.Count > 0 ? "The block ranges of one unit's projection and of its steps, handed to the worker threads." : "The block ranges of one unit's steps, handed to the worker threads.",
                 "BlockJob",
                 model,
-                projected.Count > 0 ? new[] { "int Unit", "int Step", "bool Projection" } : new[] { "int Unit", "int Step" },
-                () => RowParallelEmitter.EmitRun(w, projected.Count > 0 ? "_model.ProjectionBlocks(Unit, start, count)" : null, "_model.UnitBlocks(Unit, Step, start, count)"));
+                new[] { "int Unit" },
+                () =>
+                {
+                    if (projected.Count > 0)
+                    {
+                        w.Line("public void Run(int start, int count) => _model.ProjectionBlocks(Unit, start, count);");
+                        w.Line();
+                    }
+
+                    w.Line("public void Run(int step, int start, int count) => _model.UnitBlocks(Unit, step, start, count);");
+                },
+                projected.Count > 0 ? $"{RowParallelEmitter.RowRange}, {RowParallelEmitter.StepRange}" : RowParallelEmitter.StepRange);
         }
 
         /// <summary>
@@ -90,7 +102,6 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
                 w.Line("job.Unit = unit;");
-                w.Line("job.Projection = true;");
                 EmitForkOverBlocks(w, projected, brief: false);
             }
 
@@ -105,10 +116,9 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line();
         }
 
-        /// <param name="jobHasProjection">Whether <c>BlockJob</c> also runs projections (its <c>Projection</c> field exists).</param>
-        private static void EmitRunBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units, bool jobHasProjection)
+        private static void EmitRunBlocks(SourceWriter w, System.Collections.Generic.List<LayerPlan> units)
         {
-            w.Summary("Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads; on one thread, the row loop.");
+            w.Summary("Runs a wide unit's time loop, each step's unit blocks split across up to <c>RowParallel.MaxThreads</c> threads (one call for every step: each thread keeps its blocks and waits only for the others' step); on one thread, the row loop.");
             w.Line(GeneratedCode.Attribute);
             using (w.Block("private void RunBlocks(int unit, int batchSize)"))
             {
@@ -120,23 +130,8 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 w.Line("BlockJob job = _blockJob ??= new BlockJob(this);");
                 w.Line("job.Unit = unit;");
-                if (jobHasProjection)
-                {
-                    w.Line("job.Projection = false;");
-                }
-
-                w.Line($"{Span} workspace = _workspace!.Span;");
-                w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
-                w.Line("int steps = _steps;");
                 RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
-                {
-                    using (w.Block("for (int t = 0; t < steps; t++)"))
-                    {
-                        w.Line("job.Step = t;");
-                        w.Line($"global::RnnGen.Threading.RowParallel.For(job, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});");
-                        InferenceEmitter.EmitHoldFinished(w, layer, plan.Forward.Layers[layer.Index], "0", "batchSize");
-                    }
-                });
+                    w.Line($"global::RnnGen.Threading.RowParallel.ForSteps(job, _steps, {Int(layer.RecurrentWeights[0].Blocks)}, {Int(MinBlocksPerThread)});"));
             }
 
             w.Line();
@@ -144,12 +139,16 @@ namespace RnnGen.Generator.Emit.Cpu
 
         private static void EmitUnitBlocks(SourceWriter w, Plan plan, System.Collections.Generic.List<LayerPlan> units)
         {
-            using (RowParallelEmitter.BeginRangeMethod(w, "Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only.", "private void UnitBlocks(int unit, int t, int first, int count)"))
+            using (RowParallelEmitter.BeginRangeMethod(w, "Step t of one unit for every row of the last Forward's batch, unit blocks [first, first + count) only (and, of sequences that have ended, only those blocks' state is held).", "private void UnitBlocks(int unit, int t, int first, int count)"))
             {
                 RowParallelEmitter.EmitUnitSwitch(w, units, layer =>
                 {
-                    var productInput = InferenceEmitter.EmitStepPointers(w, layer, plan.Forward.Layers[layer.Index], "0");
+                    var tape = plan.Forward.Layers[layer.Index];
+                    var productInput = InferenceEmitter.EmitStepPointers(w, layer, tape, "0");
                     InferenceEmitter.EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize", blocks: "first, first + count");
+                    w.Line($"{Span} workspace = _workspace!.Span;");
+                    w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
+                    InferenceEmitter.EmitHoldFinished(w, layer, tape, "0", "batchSize", $"first * {Int(Packing.BlockWidth)}, count * {Int(Packing.BlockWidth)}");
                 });
             }
 

@@ -369,17 +369,20 @@ namespace RnnGen.Generator.Emit.Cpu
             ? $"({(next ? "(t + 1)" : "t")} * batchSize * {Int(width)})"
             : $"({(next ? "(row + batchSize)" : "row")} * {Int(width)})";
 
-        /// <summary>After step t: rows from <paramref name="start"/> whose sequence has ended keep their state.</summary>
-        internal static void EmitHoldFinished(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count)
+        /// <summary>
+        /// After step t: rows from <paramref name="start"/> whose sequence has ended keep their state; with
+        /// <paramref name="columns"/> (<c>"first, count"</c>), only those columns of each row (a thread's unit blocks).
+        /// </summary>
+        internal static void EmitHoldFinished(SourceWriter w, LayerPlan layer, LayerTape tape, string start, string count, string? columns = null)
         {
             var padded = Int(layer.PaddedUnits);
+            var columnRange = columns is null ? string.Empty : ", " + columns;
             using (w.Block("if (!lengths.IsEmpty)"))
             {
                 w.Line("// Sequences that have ended hold their state.");
-                w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits, next: true)}, {count} * {padded}), {padded}, lengths, t);");
-                if (tape.Cell >= 0)
+                foreach (var offset in tape.Cell >= 0 ? new[] { tape.Hidden, tape.Cell } : new[] { tape.Hidden })
                 {
-                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(tape.Cell)} + {StepRows(start, layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(tape.Cell)} + {StepRows(start, layer.PaddedUnits, next: true)}, {count} * {padded}), {padded}, lengths, t);");
+                    w.Line($"global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice({Int(offset)} + {StepRows(start, layer.PaddedUnits)}, {count} * {padded}), workspace.Slice({Int(offset)} + {StepRows(start, layer.PaddedUnits, next: true)}, {count} * {padded}), {padded}, lengths, t{columnRange});");
                 }
             }
         }

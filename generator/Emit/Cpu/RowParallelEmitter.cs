@@ -15,6 +15,12 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Rows per thread below which the loop stays on one thread (the kernels work in tiles of up to four rows).</summary>
         private const int MinRows = 4;
 
+        /// <summary>The runtime interface of a job split by rows.</summary>
+        internal const string RowRange = "global::RnnGen.Threading.IRowRange";
+
+        /// <summary>The runtime interface of a job split by rows in lockstep steps (<c>RowParallel.ForSteps</c>).</summary>
+        internal const string StepRange = "global::RnnGen.Threading.IStepRange";
+
         /// <summary>Rows per thread below which a projection stays on one thread.</summary>
         private const int MinProjectionRows = 16;
 
@@ -50,7 +56,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// A job's <c>Run(int start, int count)</c>: the one call given, or, with both, <paramref name="projection"/>
         /// when the job's <c>Projection</c> field is set and <paramref name="loop"/> otherwise.
         /// </summary>
-        internal static void EmitRun(SourceWriter w, string? projection, string? loop)
+        private static void EmitRun(SourceWriter w, string? projection, string? loop)
         {
             if (projection is null || loop is null)
             {
@@ -73,13 +79,14 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>
         /// A job class handed to <c>RowParallel</c>: it holds the model and <paramref name="fields"/> (set before each
-        /// fork), and <paramref name="run"/> writes its <c>Run(int start, int count)</c>.
+        /// fork), and <paramref name="run"/> writes its <c>Run</c> methods: <c>Run(int start, int count)</c> of
+        /// <see cref="RowRange"/>, and that of any other of <paramref name="interfaces"/>.
         /// </summary>
-        internal static void EmitJob(SourceWriter w, string summary, string name, string model, string[] fields, System.Action run)
+        internal static void EmitJob(SourceWriter w, string summary, string name, string model, string[] fields, System.Action run, string interfaces = RowRange)
         {
             w.Line($"/// <summary>{summary}</summary>");
             w.Line(GeneratedCode.Attribute);
-            using (w.Block($"private sealed class {name} : global::RnnGen.Threading.IRowRange"))
+            using (w.Block($"private sealed class {name} : {interfaces}"))
             {
                 w.Line($"private readonly {model} _model;");
                 w.Line();
