@@ -44,7 +44,7 @@ namespace RnnGen.Threading
         {
             ArgumentNullException.ThrowIfNull(work);
             ArgumentOutOfRangeException.ThrowIfNegative(steps);
-            var threads = Math.Min(Math.Min(MaxThreads, Call.MaxRanges), Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
+            var threads = ThreadsFor(rows, minRowsPerThread);
             if (threads <= 1 || steps == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
                 for (var t = 0; t < steps; t++)
@@ -67,7 +67,8 @@ namespace RnnGen.Threading
 
                 _call.RunRanges(0);
                 _call.WaitForRanges();
-                var failure = _call.TakeFailure() ?? _lockstep.End();
+                var stepFailure = _lockstep.End(); // ends the loop's call either way
+                var failure = _call.TakeFailure() ?? stepFailure; // the call's own would be a fault of the loop itself
                 if (failure is not null)
                 {
                     ExceptionDispatchInfo.Throw(failure);

@@ -77,7 +77,7 @@ namespace RnnGen.Threading
         public static void For(IRowRange work, int rows, int minRowsPerThread, bool brief)
         {
             ArgumentNullException.ThrowIfNull(work);
-            var threads = Math.Min(Math.Min(MaxThreads, Call.MaxRanges), Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
+            var threads = ThreadsFor(rows, minRowsPerThread);
             if (threads <= 1 || (brief && !WorthWaking(threads - 1)) || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
                 work.Run(0, rows);
@@ -116,6 +116,10 @@ namespace RnnGen.Threading
                 Volatile.Write(ref _busy, 0);
             }
         }
+
+        /// <summary>Threads for <paramref name="rows"/> rows: one per <paramref name="minRowsPerThread"/> rows, at most <see cref="MaxThreads"/> and one per range.</summary>
+        private static int ThreadsFor(int rows, int minRowsPerThread) =>
+            Math.Min(Math.Min(MaxThreads, Call.MaxRanges), Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
 
         /// <summary>Whether a brief call should use the first <paramref name="count"/> workers: all are awake, or the calls come back to back.</summary>
         private static bool WorthWaking(int count)
