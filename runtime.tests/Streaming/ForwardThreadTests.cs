@@ -58,19 +58,22 @@ namespace RnnGen.Runtime.Tests.Streaming
             AssertThreadCountFree(() => new BlockSplitModel(), 4, 9, variableLengths);
         }
 
-        [Fact]
-        public void Wide_layers_reading_tokens_do_not_depend_on_the_thread_count()
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)] // an LSTM's cells and hidden states held per block range once a sequence has ended
+        public void Wide_layers_reading_tokens_do_not_depend_on_the_thread_count(bool variableLengths)
         {
             Assert.NotNull(PrivateMethod(typeof(BlockSplitTokenModel), "RunProjectionBlocks"));
             var saved = RowParallel.MaxThreads;
             try
             {
-                var one = RunTokens(1);
+                var one = RunTokens(1, variableLengths);
                 foreach (var threads in new[] { 2, 3 })
                 {
-                    var other = RunTokens(threads);
+                    var other = RunTokens(threads, variableLengths);
                     Assert.Equal(one.Outputs, other.Outputs);
                     Assert.Equal(one.Gradients, other.Gradients);
+                    Assert.Equal(one.Final, other.Final);
                 }
             }
             finally
@@ -79,7 +82,7 @@ namespace RnnGen.Runtime.Tests.Streaming
             }
         }
 
-        private static (float[] Outputs, float[] Gradients) RunTokens(int threads)
+        private static (float[] Outputs, float[] Gradients, float[] Final) RunTokens(int threads, bool variableLengths)
         {
             RowParallel.MaxThreads = threads;
             const int steps = 5, batch = 7;
@@ -92,11 +95,20 @@ namespace RnnGen.Runtime.Tests.Streaming
             }
 
             var outputs = new float[steps * batch * BlockSplitTokenModel.OutputSize];
-            model.Forward(tokens, outputs, batch);
+            var lengths = variableLengths ? new[] { 5, 1, 3, 5, 2, 4, 1 } : Array.Empty<int>();
+            model.Forward(tokens, lengths, outputs, batch);
             var gradients = new float[BlockSplitTokenModel.PackedParameterLength];
             model.Backward(outputs, gradients);
             Assert.Contains(outputs, o => o != outputs[0]);
-            return (outputs, gradients);
+            const int units = 192;
+            var final = new float[2 * 2 * batch * units]; // per direction: h, then c (held per block range once a sequence ends)
+            for (var state = 0; state < 2; state++)
+            {
+                var slice = final.AsSpan(state * 2 * batch * units, 2 * batch * units);
+                model.CopyFinalState(state, slice[..(batch * units)], slice[(batch * units)..]);
+            }
+
+            return (outputs, gradients, final);
         }
 
         private static System.Reflection.MethodInfo? PrivateMethod(Type model, string name) =>
