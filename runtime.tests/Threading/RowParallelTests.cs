@@ -49,6 +49,31 @@ namespace RnnGen.Runtime.Tests.Threading
         }
 
         [Fact]
+        public void Back_to_back_calls_with_different_range_counts_each_run_every_row_once_and_return()
+        {
+            // A worker that read an ended call's claim word and then the next call's larger range count once claimed a
+            // range of the ended call and finished one range too many, so a later call waited forever. Seven workers on
+            // this machine's cores are preempted often enough that this loop hit it within seconds.
+            using var cap = ThreadCap.Set(8);
+            var work = new EveryRowOnce();
+            string? failure = null;
+            var loop = new Thread(() =>
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                for (var call = 0; failure is null && clock.ElapsedMilliseconds < 3000; call++)
+                {
+                    var rows = (call % 3) switch { 0 => 2, 1 => 8, _ => 5 };
+                    work.Begin(rows);
+                    RowParallel.For(work, rows, 1);
+                    failure = work.End(call);
+                }
+            }) { IsBackground = true }; // left spinning if the bug is back, so that the assertion below can report it
+            loop.Start();
+            Assert.True(loop.Join(TimeSpan.FromSeconds(60)), "a call never returned");
+            Assert.Null(failure);
+        }
+
+        [Fact]
         public void A_lower_cap_keeps_workers_started_under_a_higher_one_out()
         {
             using var cap = ThreadCap.Set(4);
@@ -205,6 +230,54 @@ namespace RnnGen.Runtime.Tests.Threading
             public int Threads() => new HashSet<int>(_runs.ConvertAll(r => r.Thread)).Count;
 
             public int RanOn(int start) => _runs.Find(r => r.Start == start).Thread;
+        }
+
+        /// <summary>Counts each row's runs in a call and any run outside a call or beyond its rows.</summary>
+        private sealed class EveryRowOnce : IRowRange
+        {
+            private readonly int[] _seen = new int[8];
+            private volatile bool _live;
+            private int _rows;
+            private int _strays;
+
+            public void Begin(int rows)
+            {
+                _rows = rows;
+                Array.Clear(_seen);
+                _live = true;
+            }
+
+            /// <summary>Ends the call: null, or what went wrong in it.</summary>
+            public string? End(int call)
+            {
+                _live = false;
+                var strays = Interlocked.Exchange(ref _strays, 0);
+                var seen = string.Join(",", _seen);
+                for (var i = 0; i < _seen.Length; i++)
+                {
+                    if (_seen[i] != (i < _rows ? 1 : 0))
+                    {
+                        return $"call {call} ({_rows} rows): runs per row {seen}";
+                    }
+                }
+
+                return strays == 0 ? null : $"call {call}: {strays} ranges ran outside their call";
+            }
+
+            public void Run(int start, int count)
+            {
+                if (!_live || start + count > _rows)
+                {
+                    Interlocked.Increment(ref _strays);
+                }
+
+                for (var i = start; i < Math.Min(start + count, _seen.Length); i++)
+                {
+                    Interlocked.Increment(ref _seen[i]);
+                }
+
+                Thread.SpinWait(20); // long enough for the call's other threads to be mid-claim
+            }
         }
 
         private sealed class Counting : IRowRange

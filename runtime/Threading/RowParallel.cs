@@ -178,8 +178,16 @@ namespace RnnGen.Threading
                 _ranges = ranges;
                 _failure = null;
                 Volatile.Write(ref _unfinished, ranges);
-                Volatile.Write(ref _claims, (long)(Number + 1) << 32);
+                Volatile.Write(ref _claims, ((long)(Number + 1) << 32) | BeyondRanges(ranges));
             }
+
+            /// <summary>
+            /// The bits of the ranges a call of <paramref name="ranges"/> ranges does not have, set from the start so
+            /// that no claim word ever has a free bit its call cannot finish. Without them a worker that read an ended
+            /// call's word, then the next call's larger range count, could claim a range of the ended call, run rows
+            /// that a live call also runs and finish one range too many, leaving the next call waiting forever.
+            /// </summary>
+            private static long BeyondRanges(int ranges) => (-1L << ranges) & uint.MaxValue; // a long shift: 32 ranges leave none
 
             /// <summary>Runs range <paramref name="first"/> if still unclaimed, then every other unclaimed range, last first.</summary>
             public void RunRanges(int first)
