@@ -163,10 +163,7 @@ namespace RnnGen.Threading
 
             private void RunRange(int range, int t)
             {
-                var chunk = _rows / _ranges;
-                var extra = _rows % _ranges;
-                var start = (range * chunk) + Math.Min(range, extra);
-                var count = chunk + (range < extra ? 1 : 0);
+                var (start, count) = Piece(_rows, _ranges, range);
                 if (Volatile.Read(ref _failure) is null)
                 {
                     try

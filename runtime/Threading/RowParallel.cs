@@ -121,6 +121,14 @@ namespace RnnGen.Threading
         private static int ThreadsFor(int rows, int minRowsPerThread) =>
             Math.Min(Math.Min(MaxThreads, Call.MaxRanges), Math.Max(1, rows / Math.Max(1, minRowsPerThread)));
 
+        /// <summary>Piece <paramref name="range"/> of <paramref name="rows"/> rows cut evenly into <paramref name="ranges"/>: the first rows % ranges pieces get one row more.</summary>
+        private static (int Start, int Count) Piece(int rows, int ranges, int range)
+        {
+            var chunk = rows / ranges;
+            var extra = rows % ranges;
+            return ((range * chunk) + Math.Min(range, extra), chunk + (range < extra ? 1 : 0));
+        }
+
         /// <summary>Whether a brief call should use the first <paramref name="count"/> workers: all are awake, or the calls come back to back.</summary>
         private static bool WorthWaking(int count)
         {
@@ -261,11 +269,7 @@ namespace RnnGen.Threading
 
             private void Run(IRowRange work, int rows, int ranges, int range)
             {
-                // The same cut as an even split into `ranges` pieces: the first rows % ranges ranges get one row more.
-                var chunk = rows / ranges;
-                var extra = rows % ranges;
-                var start = (range * chunk) + Math.Min(range, extra);
-                var count = chunk + (range < extra ? 1 : 0);
+                var (start, count) = Piece(rows, ranges, range);
                 try
                 {
                     work.Run(start, count);
