@@ -223,8 +223,9 @@ namespace RnnGen.Threading
                         continue;
                     }
 
-                    // The claim succeeded, so the fields read above belong to this call, which cannot end before this
-                    // range is finished.
+                    // The claim succeeded, so this call was still running (an ended call's word has no free bit, not
+                    // even beyond its ranges: BeyondRanges), the fields read above are its own, and it cannot end
+                    // before this range is finished.
                     Run(work!, rows, ranges, range);
                 }
             }
