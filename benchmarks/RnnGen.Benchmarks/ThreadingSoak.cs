@@ -24,8 +24,7 @@ namespace RnnGen.Benchmarks
         {
             var saved = RowParallel.MaxThreads;
             var maxThreads = Math.Max(8, 2 * Environment.ProcessorCount); // more threads than cores: preempted workers, the hard case
-            var rows = new RowCheck();
-            var steps = new StepCheck();
+            var check = new RunCheck();
             var random = new Random(1);
             long calls = 0, failures = 0, callStarted = 0;
             var clock = Stopwatch.StartNew();
@@ -51,21 +50,20 @@ namespace RnnGen.Benchmarks
 
                     var count = random.Next(1, MaxRows + 1);
                     var minRows = random.Next(1, 4);
-                    string? failure;
                     Interlocked.Exchange(ref callStarted, Stopwatch.GetTimestamp());
                     if (random.Next(2) == 0)
                     {
-                        rows.Begin(count);
-                        RowParallel.For(rows, count, minRows);
-                        failure = rows.End();
+                        check.Begin(count, steps: 1); // a For call is one step
+                        RowParallel.For(check, count, minRows);
                     }
                     else
                     {
-                        var stepCount = random.Next(0, MaxSteps + 1);
-                        steps.Begin(count, stepCount);
-                        RowParallel.ForSteps(steps, stepCount, count, minRows);
-                        failure = steps.End();
+                        var steps = random.Next(0, MaxSteps + 1);
+                        check.Begin(count, steps);
+                        RowParallel.ForSteps(check, steps, count, minRows);
                     }
+
+                    var failure = check.End();
 
                     Interlocked.Exchange(ref callStarted, 0);
                     Interlocked.Increment(ref calls);
@@ -84,58 +82,11 @@ namespace RnnGen.Benchmarks
             return failures == 0 ? 0 : 1;
         }
 
-        /// <summary>Counts each row's runs in one <c>For</c> call, and runs outside the call or past its rows.</summary>
-        private sealed class RowCheck : IRowRange
-        {
-            private readonly int[] _runs = new int[MaxRows];
-            private volatile bool _live;
-            private int _rows;
-            private int _strays;
-
-            public void Begin(int rows)
-            {
-                _rows = rows;
-                Array.Clear(_runs);
-                _live = true;
-            }
-
-            public string? End()
-            {
-                _live = false;
-                if (Interlocked.Exchange(ref _strays, 0) != 0)
-                {
-                    return "a range ran outside its call or past its rows";
-                }
-
-                for (var row = 0; row < MaxRows; row++)
-                {
-                    if (_runs[row] != (row < _rows ? 1 : 0))
-                    {
-                        return $"row {row} ran {_runs[row]} times";
-                    }
-                }
-
-                return null;
-            }
-
-            public void Run(int start, int count)
-            {
-                if (!_live || start + count > _rows)
-                {
-                    Interlocked.Increment(ref _strays);
-                }
-
-                for (var row = start; row < Math.Min(start + count, MaxRows); row++)
-                {
-                    Interlocked.Increment(ref _runs[row]);
-                }
-
-                Thread.SpinWait(10 * count); // long enough for the other threads to be mid-claim
-            }
-        }
-
-        /// <summary>Counts each (step, row)'s runs in one <c>ForSteps</c> call, and steps begun before the last ended.</summary>
-        private sealed class StepCheck : IStepRange
+        /// <summary>
+        /// Counts each (step, row)'s runs in one <c>ForSteps</c> call (or one <c>For</c> call, as its only step), runs
+        /// outside the call or past its rows and steps, and steps begun before the last ended.
+        /// </summary>
+        private sealed class RunCheck : IRowRange, IStepRange
         {
             private readonly int[,] _runs = new int[MaxSteps, MaxRows];
             private volatile bool _live;
@@ -178,6 +129,8 @@ namespace RnnGen.Benchmarks
 
                 return null;
             }
+
+            public void Run(int start, int count) => Run(0, start, count);
 
             public void Run(int step, int start, int count)
             {
