@@ -252,12 +252,11 @@ namespace RnnGen.Runtime.Tests.Threading
             {
                 _live = false;
                 var strays = Interlocked.Exchange(ref _strays, 0);
-                var seen = string.Join(",", _seen);
                 for (var i = 0; i < _seen.Length; i++)
                 {
                     if (_seen[i] != (i < _rows ? 1 : 0))
                     {
-                        return $"call {call} ({_rows} rows): runs per row {seen}";
+                        return $"call {call} ({_rows} rows): runs per row {string.Join(",", _seen)}";
                     }
                 }
 
