@@ -955,6 +955,8 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private bool _variableLengths;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -1037,222 +1039,268 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
     /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "BidirectionalModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
-            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-            }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
-            ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-            ref float ws = ref workspaceBuffer.Reference;
-            global::System.Span<float> workspace = workspaceBuffer.Span;
-            int rows = steps * batchSize;
-            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-            {
-                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-            }
-
-            if (_stagedBatchSize != 0)
-            {
-                if (continueState)
-                {
-                    throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                }
-
-                if (_stagedBatchSize != batchSize)
-                {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                }
-            }
-
-            ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-            int previousSteps = _lastSteps;
-            _steps = steps;
-            _lastSteps = steps;
-            _batchSize = batchSize;
-            _variableLengths = !lengths.IsEmpty;
-            lengths.CopyTo(_lengths); // kept for Backward
-            tokens.CopyTo(_tokens!); // kept for Backward
-            bool dropout = Training;
-            _dropoutActive = dropout;
-            if (dropout)
-            {
-                // One mask per sequence for every dropout site, fresh for this call; kept units are scaled by 1 / (1 - rate).
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(13632, batchSize * 48), 0.2f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(18848, batchSize * 48), 0.2f, ref _dropoutState);
-            }
-            global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens!, batchSize, steps, lengths); // for the reversed units
-
-            // Layer0: LSTM, 20 units, input 8, the bidirectional layer's forward direction. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(0, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(3072 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3072, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(4736, batchSize * 32).CopyTo(workspace.Slice(3072, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(3072, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(3904 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3904, batchSize * 32)); // c(-1) = last c
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(4800, batchSize * 32).CopyTo(workspace.Slice(3904, batchSize * 32)); // c(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(3904, batchSize * 32).Clear(); // c(-1) = 0
-            }
-
-            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer0Reverse: LSTM, 20 units, input 8, the bidirectional layer's reverse direction (runs from the last step to the first). i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(1, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(7936 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(7936, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(9600, batchSize * 32).CopyTo(workspace.Slice(7936, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(7936, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(8768 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(8768, batchSize * 32)); // c(-1) = last c
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(9664, batchSize * 32).CopyTo(workspace.Slice(8768, batchSize * 32)); // c(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(8768, batchSize * 32).Clear(); // c(-1) = 0
-            }
-
-            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer0 output: [h_fwd, h_bwd] at every step t, the backward direction's h taken from its step steps-1-t.
-            global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
-
-            // Layer1 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-            global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20992, rows * 48), workspace.Slice(22144, rows * 48), batchSize * 48, steps, lengths);
-
-            // Layer1: GRU, 17 units, input 40, the bidirectional layer's forward direction. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            if (dropout)
-            {
-                // x(t) ⊙ mask for every step, kept for Backward.
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(20992, rows * 48), workspace.Slice(13632, batchSize * 48), workspace.Slice(13728 + 0, steps * batchSize * 48), 48, batchSize, steps);
-                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
-            }
-            else
-            {
-                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(12032 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12032, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[2])
-            {
-                workspace.Slice(14880, batchSize * 32).CopyTo(workspace.Slice(12032, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(12032, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer1Reverse: GRU, 17 units, input 40, the bidirectional layer's reverse direction (runs from the last step to the first). r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            if (dropout)
-            {
-                // x(t) ⊙ mask for every step, kept for Backward.
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(22144, rows * 48), workspace.Slice(18848, batchSize * 48), workspace.Slice(18944 + 0, steps * batchSize * 48), 48, batchSize, steps);
-                Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18944), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
-            }
-            else
-            {
-                Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(17248 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(17248, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[3])
-            {
-                workspace.Slice(20096, batchSize * 32).CopyTo(workspace.Slice(17248, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(17248, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            RunRows(3, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer1 output: h_fwd + h_bwd at every step t, the backward direction's h taken from its step steps-1-t.
-            global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
-
-            // Layer2 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-            global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(23296, rows * 32), workspace.Slice(24064, rows * 32), batchSize * 32, steps, lengths);
-
-            // Layer2: SimpleRNN, 9 units, input 17, last step only, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(4, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(20544 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[4])
-            {
-                workspace.Slice(20960, batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(20544, batchSize * 16).Clear(); // h(-1) = 0
-            }
-
-            RunRows(4, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            global::System.Array.Clear(_initialStateStaged);
-            _stagedBatchSize = 0;
-
-            int outputRows = batchSize; // last step only
-            // Dense head over the last step, then softmax per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19840), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (batchSize * 16) + ((steps - 1) * batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24832), outputRows);
-            for (int r = 0; r < outputRows; r++)
-            {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(24832 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
-            }
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: true);
         }
         finally
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+    /// <remarks>It fuses the input projection into the steps of Layer2: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+    /// <example><code>
+    /// var outputs = new float[batchSize * BidirectionalModel.OutputSize];
+    /// model.Predict(tokens, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+    /// </code></example>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize]: zero at padded steps; the output of each sequence's last valid step.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+    {
+        global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "BidirectionalModel"); // one call at a time per instance
+        try
+        {
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: false);
+        }
+        finally
+        {
+            global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void RunSequences(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+    {
+        int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
+        global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+        }
+        global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+            }
+        }
+
+        ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+        int previousSteps = _lastSteps;
+        _steps = steps;
+        _lastSteps = steps;
+        _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+        lengths.CopyTo(_lengths); // kept for Backward
+        tokens.CopyTo(_tokens!); // kept for Backward
+        bool dropout = Training && keepTape; // Predict never drops
+        _dropoutActive = dropout;
+        if (dropout)
+        {
+            // One mask per sequence for every dropout site, fresh for this call; kept units are scaled by 1 / (1 - rate).
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(13632, batchSize * 48), 0.2f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(18848, batchSize * 48), 0.2f, ref _dropoutState);
+        }
+        global::RnnGen.Numerics.SequenceOps.Reverse(tokens, _reversedTokens!, batchSize, steps, lengths); // for the reversed units
+
+        // Layer0: LSTM, 20 units, input 8, the bidirectional layer's forward direction. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(0, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(3072 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3072, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(4736, batchSize * 32).CopyTo(workspace.Slice(3072, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(3072, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(3904 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3904, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(4800, batchSize * 32).CopyTo(workspace.Slice(3904, batchSize * 32)); // c(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(3904, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
+        RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer0Reverse: LSTM, 20 units, input 8, the bidirectional layer's reverse direction (runs from the last step to the first). i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(1, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(7936 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(7936, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(9600, batchSize * 32).CopyTo(workspace.Slice(7936, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(7936, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(8768 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(8768, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(9664, batchSize * 32).CopyTo(workspace.Slice(8768, batchSize * 32)); // c(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(8768, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
+        RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer0 output: [h_fwd, h_bwd] at every step t, the backward direction's h taken from its step steps-1-t.
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
+
+        // Layer1 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20992, rows * 48), workspace.Slice(22144, rows * 48), batchSize * 48, steps, lengths);
+
+        // Layer1: GRU, 17 units, input 40, the bidirectional layer's forward direction. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        if (dropout)
+        {
+            // x(t) ⊙ mask for every step, kept for Backward.
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(20992, rows * 48), workspace.Slice(13632, batchSize * 48), workspace.Slice(13728 + 0, steps * batchSize * 48), 48, batchSize, steps);
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
+        }
+        else
+        {
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(12032 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12032, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[2])
+        {
+            workspace.Slice(14880, batchSize * 32).CopyTo(workspace.Slice(12032, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(12032, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer1Reverse: GRU, 17 units, input 40, the bidirectional layer's reverse direction (runs from the last step to the first). r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        if (dropout)
+        {
+            // x(t) ⊙ mask for every step, kept for Backward.
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(22144, rows * 48), workspace.Slice(18848, batchSize * 48), workspace.Slice(18944 + 0, steps * batchSize * 48), 48, batchSize, steps);
+            Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18944), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
+        }
+        else
+        {
+            Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(17248 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(17248, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[3])
+        {
+            workspace.Slice(20096, batchSize * 32).CopyTo(workspace.Slice(17248, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(17248, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        RunRows(3, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer1 output: h_fwd + h_bwd at every step t, the backward direction's h taken from its step steps-1-t.
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
+
+        // Layer2 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(23296, rows * 32), workspace.Slice(24064, rows * 32), batchSize * 32, steps, lengths);
+
+        // Layer2: SimpleRNN, 9 units, input 17, last step only, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        if (keepTape) // Predict's steps read x(t) themselves
+        {
+            RunProjection(4, rows); // rows split across cores
+        }
+        if (continueState)
+        {
+            workspace.Slice(20544 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[4])
+        {
+            workspace.Slice(20960, batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(20544, batchSize * 16).Clear(); // h(-1) = 0
+        }
+
+        RunRows(4, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
+        int outputRows = batchSize; // last step only
+        // Dense head over the last step, then softmax per row.
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19840), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (batchSize * 16) + ((steps - 1) * batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24832), outputRows);
+        for (int r = 0; r < outputRows; r++)
+        {
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(24832 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
         }
     }
 
@@ -1630,7 +1678,15 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                     ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (row * 16));
                     ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (row * 16));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                    Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, count);
+                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24064 + (row * 32)); // Predict's steps read their input rows
+                    if (!_keepTape)
+                    {
+                        Layer2RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
+                    }
+                    else
+                    {
+                        Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, count);
+                    }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
@@ -1690,7 +1746,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
     /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
     /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
-    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
@@ -1698,9 +1754,11 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "BidirectionalModel"); // one call at a time per instance
         try
         {
-            if (_steps == 0)
+            if (_steps == 0 || !_keepTape)
             {
-                throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                throw new global::System.InvalidOperationException(_steps == 0
+                    ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                    : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
             }
 
             int steps = _steps;
@@ -5023,6 +5081,291 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                     TVec ah0_1 = ops.Zero;
                     TVec ah0_2 = ops.Zero;
                     TVec ah0_3 = ops.Zero;
+                    ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                    for (int k = 0; k < 8; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
+                    }
+                    // Remaining 1 column(s), fixed at generation time.
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, 8);
+                        TVec x0 = ops.Create(xk);
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                    }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
+                    {
+                        ops.Store(ops.Tanh(ah0), ref hUnits, lane);
+                    }
+                }
+            }
+        }
+    }
+
+    // Layer2 step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,
+    //   the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.
+    //   h(t) = tanh(gates)
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void Layer2RecurrentFromInput(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer2RecurrentFromInput<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer2RecurrentFromInput<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+        else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer2RecurrentFromInput<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+        else Layer2RecurrentFromInput<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+    }
+
+    // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+    // 4 partial sums per accumulator, columns unrolled by 4; columns 8..8 are written out at generation time.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Layer2RecurrentFromInput<TOps, TVec>(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+    {
+        TOps ops = default;
+        for (int block = 0; block < 1; block++)
+        {
+            ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 144);
+            int unit0 = block * 16;
+            ref float wInBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIn, block * 272);
+            ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
+            ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
+            int row = 0;
+            if (ops.WideRegisterFile)
+            {
+                for (; row + 4 <= rows; row += 4)
+                {
+                    ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float xInR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32); // the projection's input row
+                    ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                    ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                    ref float xInR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 32); // the projection's input row
+                    ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                    ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                    ref float xInR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 32); // the projection's input row
+                    ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
+                    ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
+                    ref float xInR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 32); // the projection's input row
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ah0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R0_1 = ops.Zero;
+                        TVec ah0R0_2 = ops.Zero;
+                        TVec ah0R0_3 = ops.Zero;
+                        TVec ah0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R1_1 = ops.Zero;
+                        TVec ah0R1_2 = ops.Zero;
+                        TVec ah0R1_3 = ops.Zero;
+                        TVec ah0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R2_1 = ops.Zero;
+                        TVec ah0R2_2 = ops.Zero;
+                        TVec ah0R2_3 = ops.Zero;
+                        TVec ah0R3 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ah0R3_1 = ops.Zero;
+                        TVec ah0R3_2 = ops.Zero;
+                        TVec ah0R3_3 = ops.Zero;
+                        ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        // Remaining 1 input column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, 16 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR0, 16);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR1, 16);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR2, 16);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR3, 16);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        ah0R0_1 = ops.Zero;
+                        ah0R0_2 = ops.Zero;
+                        ah0R0_3 = ops.Zero;
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        ah0R1_1 = ops.Zero;
+                        ah0R1_2 = ops.Zero;
+                        ah0R1_3 = ops.Zero;
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        ah0R2_1 = ops.Zero;
+                        ah0R2_2 = ops.Zero;
+                        ah0R2_3 = ops.Zero;
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        ah0R3_1 = ops.Zero;
+                        ah0R3_2 = ops.Zero;
+                        ah0R3_3 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 8; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                            TVec x0R0 = ops.Create(xkR0);
+                            TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                            TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                            TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                            TVec x0R1 = ops.Create(xkR1);
+                            TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                            TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                            TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                            TVec x0R2 = ops.Create(xkR2);
+                            TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                            TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                            TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                            TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                            TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                            TVec wh0k1 = ops.Load(ref wk, 16);
+                            ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                            ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                            ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                            ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                            TVec wh0k2 = ops.Load(ref wk, 32);
+                            ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                            ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                            ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                            ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                            TVec wh0k3 = ops.Load(ref wk, 48);
+                            ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                            ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                            ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                            ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                        }
+                        // Remaining 1 column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, 8 * 16);
+                            ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, 8);
+                            TVec x0R0 = ops.Create(xkR0);
+                            ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, 8);
+                            TVec x0R1 = ops.Create(xkR1);
+                            ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, 8);
+                            TVec x0R2 = ops.Create(xkR2);
+                            ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, 8);
+                            TVec x0R3 = ops.Create(xkR3);
+                            TVec wh0k0 = ops.Load(ref wk, 0);
+                            ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                            ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                            ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                            ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                        }
+                        ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                        {
+                            ops.Store(ops.Tanh(ah0R0), ref hUnitsR0, lane);
+                        }
+                        ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                        {
+                            ops.Store(ops.Tanh(ah0R1), ref hUnitsR1, lane);
+                        }
+                        ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                        {
+                            ops.Store(ops.Tanh(ah0R2), ref hUnitsR2, lane);
+                        }
+                        ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                        {
+                            ops.Store(ops.Tanh(ah0R3), ref hUnitsR3, lane);
+                        }
+                    }
+                }
+            }
+            for (; row < rows; row++)
+            {
+                ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                ref float xIn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 32); // the projection's input row
+                for (int lane = 0; lane < 16; lane += ops.Count)
+                {
+                    TVec ah0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                    TVec ah0_1 = ops.Zero;
+                    TVec ah0_2 = ops.Zero;
+                    TVec ah0_3 = ops.Zero;
+                    ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                    for (int k = 0; k < 16; k += 4)
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 16);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xIn, k);
+                        TVec x0 = ops.Create(xk);
+                        TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                        TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                        TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                        ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                        ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                        ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
+                    }
+                    // Remaining 1 input column(s), fixed at generation time.
+                    {
+                        ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, 16 * 16);
+                        ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xIn, 16);
+                        TVec x0 = ops.Create(xk);
+                        ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                    }
+                    ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
+                    ah0_1 = ops.Zero;
+                    ah0_2 = ops.Zero;
+                    ah0_3 = ops.Zero;
                     ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                     for (int k = 0; k < 8; k += 4)
                     {

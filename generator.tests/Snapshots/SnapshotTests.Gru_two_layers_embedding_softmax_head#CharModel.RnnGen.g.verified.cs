@@ -572,6 +572,8 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private bool _variableLengths;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -611,105 +613,148 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "CharModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
-            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-            }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
-            ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-            ref float ws = ref workspaceBuffer.Reference;
-            global::System.Span<float> workspace = workspaceBuffer.Span;
-            int rows = steps * batchSize;
-            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-            {
-                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-            }
-
-            if (_stagedBatchSize != 0)
-            {
-                if (continueState)
-                {
-                    throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                }
-
-                if (_stagedBatchSize != batchSize)
-                {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                }
-            }
-
-            ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-            int previousSteps = _lastSteps;
-            _steps = steps;
-            _lastSteps = steps;
-            _batchSize = batchSize;
-            _variableLengths = !lengths.IsEmpty;
-            lengths.CopyTo(_lengths); // kept for Backward
-            tokens.CopyTo(_tokens!); // kept for Backward
-
-            // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(0, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(4608 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(7776, batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
-            }
-
-            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(1, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(12480 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(15648, batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(12480, batchSize * 48).Clear(); // h(-1) = 0
-            }
-
-            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            global::System.Array.Clear(_initialStateStaged);
-            _stagedBatchSize = 0;
-
-            int outputRows = rows;
-            // Dense head over every output row, then softmax per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15744), outputRows);
-            for (int r = 0; r < outputRows; r++)
-            {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15744 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
-            }
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
-            }
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: true);
         }
         finally
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize], after the head's activation.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+    /// <remarks>This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+    /// <example><code>
+    /// var outputs = new float[steps * batchSize * CharModel.OutputSize];
+    /// model.Predict(tokens, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+    /// </code></example>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+    {
+        global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "CharModel"); // one call at a time per instance
+        try
+        {
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: false);
+        }
+        finally
+        {
+            global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void RunSequences(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+    {
+        int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
+        global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+        }
+        global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+            }
+        }
+
+        ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+        int previousSteps = _lastSteps;
+        _steps = steps;
+        _lastSteps = steps;
+        _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+        lengths.CopyTo(_lengths); // kept for Backward
+        tokens.CopyTo(_tokens!); // kept for Backward
+
+        // Layer0: GRU, 48 units, input 32. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(0, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(4608 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(7776, batchSize * 48).CopyTo(workspace.Slice(4608, batchSize * 48)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(4608, batchSize * 48).Clear(); // h(-1) = 0
+        }
+
+        RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer1: GRU, 48 units, input 48. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(1, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(12480 + (previousSteps * batchSize * 48), batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(15648, batchSize * 48).CopyTo(workspace.Slice(12480, batchSize * 48)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(12480, batchSize * 48).Clear(); // h(-1) = 0
+        }
+
+        RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
+        int outputRows = rows;
+        // Dense head over every output row, then softmax per row.
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 28992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 33600), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12480 + (batchSize * 48)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 15744), outputRows);
+        for (int r = 0; r < outputRows; r++)
+        {
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(15744 + (r * 96), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -1423,7 +1468,7 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
     /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
     /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
-    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
@@ -1431,9 +1476,11 @@ partial class CharModel : global::RnnGen.IRecurrentNetwork<int, CharModel.State>
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "CharModel"); // one call at a time per instance
         try
         {
-            if (_steps == 0)
+            if (_steps == 0 || !_keepTape)
             {
-                throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                throw new global::System.InvalidOperationException(_steps == 0
+                    ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                    : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
             }
 
             int steps = _steps;

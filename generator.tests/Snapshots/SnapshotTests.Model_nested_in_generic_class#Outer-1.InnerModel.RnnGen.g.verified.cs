@@ -423,6 +423,8 @@ partial class Outer<T>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private bool _variableLengths;
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private readonly bool[] _initialStateStaged = new bool[StateCount];
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         private int _stagedBatchSize;
@@ -461,103 +463,149 @@ partial class Outer<T>
         /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
         /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
         {
             global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "InnerModel"); // one call at a time per instance
             try
             {
-                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
-                if (!lengths.IsEmpty)
-                {
-                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-                }
-                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
-                if (global::RnnGen.NonFiniteValues.CheckInputs)
-                {
-                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
-                }
-                ref float p = ref _parameters.Reference;
-                global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-                ref float ws = ref workspaceBuffer.Reference;
-                global::System.Span<float> workspace = workspaceBuffer.Span;
-                int rows = steps * batchSize;
-                if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-                {
-                    throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-                }
-
-                if (_stagedBatchSize != 0)
-                {
-                    if (continueState)
-                    {
-                        throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                    }
-
-                    if (_stagedBatchSize != batchSize)
-                    {
-                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                    }
-                }
-
-                ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-                int previousSteps = _lastSteps;
-                _steps = steps;
-                _lastSteps = steps;
-                _batchSize = batchSize;
-                _variableLengths = !lengths.IsEmpty;
-                lengths.CopyTo(_lengths); // kept for Backward
-                inputs.CopyTo(workspace.Slice(448)); // kept for Backward
-
-                // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-                // Input projections of every step and sequence in one pass (biases folded in).
-                RunProjection(0, rows); // rows split across cores
-                if (continueState)
-                {
-                    workspace.Slice(256 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) = last h
-                }
-                else if (_initialStateStaged[0])
-                {
-                    workspace.Slice(416, batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) from SetInitialState
-                }
-                else
-                {
-                    workspace.Slice(256, batchSize * 16).Clear(); // h(-1) = 0
-                }
-
-                if (continueState)
-                {
-                    workspace.Slice(336 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) = last c
-                }
-                else if (_initialStateStaged[0])
-                {
-                    workspace.Slice(432, batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) from SetInitialState
-                }
-                else
-                {
-                    workspace.Slice(336, batchSize * 16).Clear(); // c(-1) = 0
-                }
-
-                RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
-
-                global::System.Array.Clear(_initialStateStaged);
-                _stagedBatchSize = 0;
-
-                int outputRows = rows;
-                // Dense head over every output row, then sigmoid per row.
-                HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 464), outputRows);
-                for (int r = 0; r < outputRows; r++)
-                {
-                    global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(464 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
-                }
-                if (!lengths.IsEmpty)
-                {
-                    global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
-                }
+                RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: true);
             }
             finally
             {
                 global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+        /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
+        /// <param name="outputs">Receives [steps][batchSize][OutputSize], after the head's activation.</param>
+        /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+        /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+        /// <remarks>It fuses the input projection into the steps of Layer0: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+        /// <example><code>
+        /// var outputs = new float[steps * batchSize * InnerModel.OutputSize];
+        /// model.Predict(inputs, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+        /// </code></example>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(inputs, default, outputs, batchSize, continueState);
+
+        /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+        /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+        /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+        /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+        /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+        /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+        /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+        {
+            global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "InnerModel"); // one call at a time per instance
+            try
+            {
+                RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: false);
+            }
+            finally
+            {
+                global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+            }
+        }
+
+        /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private void RunSequences(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+        {
+            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+            }
+            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
+            if (global::RnnGen.NonFiniteValues.CheckInputs)
+            {
+                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
+            }
+            ref float p = ref _parameters.Reference;
+            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+            ref float ws = ref workspaceBuffer.Reference;
+            global::System.Span<float> workspace = workspaceBuffer.Span;
+            int rows = steps * batchSize;
+            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+            {
+                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+            }
+
+            if (_stagedBatchSize != 0)
+            {
+                if (continueState)
+                {
+                    throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+                }
+
+                if (_stagedBatchSize != batchSize)
+                {
+                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+                }
+            }
+
+            ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+            int previousSteps = _lastSteps;
+            _steps = steps;
+            _lastSteps = steps;
+            _batchSize = batchSize;
+            _variableLengths = !lengths.IsEmpty;
+            _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+            lengths.CopyTo(_lengths); // kept for Backward
+            inputs.CopyTo(workspace.Slice(448)); // kept for Backward
+
+            // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+            // Input projections of every step and sequence in one pass (biases folded in).
+            if (keepTape) // Predict's steps read x(t) themselves
+            {
+                RunProjection(0, rows); // rows split across cores
+            }
+            if (continueState)
+            {
+                workspace.Slice(256 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) = last h
+            }
+            else if (_initialStateStaged[0])
+            {
+                workspace.Slice(416, batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) from SetInitialState
+            }
+            else
+            {
+                workspace.Slice(256, batchSize * 16).Clear(); // h(-1) = 0
+            }
+
+            if (continueState)
+            {
+                workspace.Slice(336 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) = last c
+            }
+            else if (_initialStateStaged[0])
+            {
+                workspace.Slice(432, batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) from SetInitialState
+            }
+            else
+            {
+                workspace.Slice(336, batchSize * 16).Clear(); // c(-1) = 0
+            }
+
+            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+
+            global::System.Array.Clear(_initialStateStaged);
+            _stagedBatchSize = 0;
+
+            int outputRows = rows;
+            // Dense head over every output row, then sigmoid per row.
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 464), outputRows);
+            for (int r = 0; r < outputRows; r++)
+            {
+                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(464 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
+            }
+            if (!lengths.IsEmpty)
+            {
+                global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
             }
         }
 
@@ -847,7 +895,15 @@ partial class Outer<T>
                         ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
                         ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336 + (row * 16));
                         ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
-                        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                        ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448 + (row * 2)); // Predict's steps read their input rows
+                        if (!_keepTape)
+                        {
+                            Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref xStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count); // Predict: projection fused, no tape
+                        }
+                        else
+                        {
+                            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
+                        }
                         if (!lengths.IsEmpty)
                         {
                             // Sequences that have ended hold their state.
@@ -1235,7 +1291,7 @@ partial class Outer<T>
         /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
         /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
         /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>
-        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
         {
@@ -1247,7 +1303,7 @@ partial class Outer<T>
         /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
         /// <param name="inputGradients">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name="gradients"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>
         /// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>
-        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+        /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
         /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
         public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
@@ -1267,9 +1323,11 @@ partial class Outer<T>
             global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "InnerModel"); // one call at a time per instance
             try
             {
-                if (_steps == 0)
+                if (_steps == 0 || !_keepTape)
                 {
-                    throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                    throw new global::System.InvalidOperationException(_steps == 0
+                        ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                        : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
                 }
 
                 int steps = _steps;
@@ -1815,6 +1873,298 @@ partial class Outer<T>
                             ops.Store(f, ref xpBlock, 16 + lane);
                             ops.Store(g, ref xpBlock, 32 + lane);
                             ops.Store(o, ref xpBlock, 48 + lane);
+                            // c(t) = f ⊙ c(t-1) + i ⊙ g
+                            TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
+                            ops.Store(cNew, ref cUnits, lane);
+                            // h(t) = o ⊙ tanh(c(t))
+                            ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnits, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        // Layer0 step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,
+        //   the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.
+        //   i = σ(.), f = σ(.), g = tanh(.), o = σ(.);  c(t) = f ⊙ c(t-1) + i ⊙ g;  h(t) = o ⊙ tanh(c(t))
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0RecurrentFromInput(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+            else Layer0RecurrentFromInput<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, ref cPrev, ref cNext, rows);
+        }
+
+        // One vector per gate × 4 gates × 2 rows in flight (2 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+        // 2 partial sums per accumulator, columns unrolled by 4.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0RecurrentFromInput<TOps, TVec>(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+        {
+            TOps ops = default;
+            for (int block = 0; block < 1; block++)
+            {
+                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 512);
+                int unit0 = block * 16;
+                ref float wInBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIn, block * 128);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 64);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 64);
+                int row = 0;
+                if (ops.WideRegisterFile)
+                {
+                    for (; row + 2 <= rows; row += 2)
+                    {
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                        ref float cPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                        ref float cUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
+                        ref float xInR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 2); // the projection's input row
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                        ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                        ref float cPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row + 1) * 16) + unit0);
+                        ref float cUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row + 1) * 16) + unit0);
+                        ref float xInR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 2); // the projection's input row
+                        for (int lane = 0; lane < 16; lane += ops.Count)
+                        {
+                            TVec ai0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ai0R0_1 = ops.Zero;
+                            TVec af0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec af0R0_1 = ops.Zero;
+                            TVec ag0R0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                            TVec ag0R0_1 = ops.Zero;
+                            TVec ao0R0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                            TVec ao0R0_1 = ops.Zero;
+                            TVec ai0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ai0R1_1 = ops.Zero;
+                            TVec af0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec af0R1_1 = ops.Zero;
+                            TVec ag0R1 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                            TVec ag0R1_1 = ops.Zero;
+                            TVec ao0R1 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                            TVec ao0R1_1 = ops.Zero;
+                            ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                            // Remaining 2 input column(s), fixed at generation time.
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, 0 * 64);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR0, 0);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR1, 0);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec wi0k0 = ops.Load(ref wk, 0);
+                                ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                                ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                                TVec wf0k0 = ops.Load(ref wk, 16);
+                                af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                                af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                                TVec wg0k0 = ops.Load(ref wk, 32);
+                                ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                                ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                                TVec wo0k0 = ops.Load(ref wk, 48);
+                                ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                                ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                                TVec wi0k1 = ops.Load(ref wk, 64);
+                                ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                                ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                                TVec wf0k1 = ops.Load(ref wk, 80);
+                                af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                                af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                                TVec wg0k1 = ops.Load(ref wk, 96);
+                                ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                                ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                                TVec wo0k1 = ops.Load(ref wk, 112);
+                                ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                                ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                            }
+                            ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                            ai0R0_1 = ops.Zero;
+                            af0R0 = ops.Add(af0R0, af0R0_1);
+                            af0R0_1 = ops.Zero;
+                            ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                            ag0R0_1 = ops.Zero;
+                            ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                            ao0R0_1 = ops.Zero;
+                            ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                            ai0R1_1 = ops.Zero;
+                            af0R1 = ops.Add(af0R1, af0R1_1);
+                            af0R1_1 = ops.Zero;
+                            ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                            ag0R1_1 = ops.Zero;
+                            ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                            ao0R1_1 = ops.Zero;
+                            ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                            for (int k = 0; k < 8; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                TVec wi0k0 = ops.Load(ref wk, 0);
+                                ai0R0 = ops.MultiplyAdd(wi0k0, x0R0, ai0R0);
+                                ai0R1 = ops.MultiplyAdd(wi0k0, x0R1, ai0R1);
+                                TVec wf0k0 = ops.Load(ref wk, 16);
+                                af0R0 = ops.MultiplyAdd(wf0k0, x0R0, af0R0);
+                                af0R1 = ops.MultiplyAdd(wf0k0, x0R1, af0R1);
+                                TVec wg0k0 = ops.Load(ref wk, 32);
+                                ag0R0 = ops.MultiplyAdd(wg0k0, x0R0, ag0R0);
+                                ag0R1 = ops.MultiplyAdd(wg0k0, x0R1, ag0R1);
+                                TVec wo0k0 = ops.Load(ref wk, 48);
+                                ao0R0 = ops.MultiplyAdd(wo0k0, x0R0, ao0R0);
+                                ao0R1 = ops.MultiplyAdd(wo0k0, x0R1, ao0R1);
+                                TVec wi0k1 = ops.Load(ref wk, 64);
+                                ai0R0_1 = ops.MultiplyAdd(wi0k1, x1R0, ai0R0_1);
+                                ai0R1_1 = ops.MultiplyAdd(wi0k1, x1R1, ai0R1_1);
+                                TVec wf0k1 = ops.Load(ref wk, 80);
+                                af0R0_1 = ops.MultiplyAdd(wf0k1, x1R0, af0R0_1);
+                                af0R1_1 = ops.MultiplyAdd(wf0k1, x1R1, af0R1_1);
+                                TVec wg0k1 = ops.Load(ref wk, 96);
+                                ag0R0_1 = ops.MultiplyAdd(wg0k1, x1R0, ag0R0_1);
+                                ag0R1_1 = ops.MultiplyAdd(wg0k1, x1R1, ag0R1_1);
+                                TVec wo0k1 = ops.Load(ref wk, 112);
+                                ao0R0_1 = ops.MultiplyAdd(wo0k1, x1R0, ao0R0_1);
+                                ao0R1_1 = ops.MultiplyAdd(wo0k1, x1R1, ao0R1_1);
+                                TVec wi0k2 = ops.Load(ref wk, 128);
+                                ai0R0 = ops.MultiplyAdd(wi0k2, x2R0, ai0R0);
+                                ai0R1 = ops.MultiplyAdd(wi0k2, x2R1, ai0R1);
+                                TVec wf0k2 = ops.Load(ref wk, 144);
+                                af0R0 = ops.MultiplyAdd(wf0k2, x2R0, af0R0);
+                                af0R1 = ops.MultiplyAdd(wf0k2, x2R1, af0R1);
+                                TVec wg0k2 = ops.Load(ref wk, 160);
+                                ag0R0 = ops.MultiplyAdd(wg0k2, x2R0, ag0R0);
+                                ag0R1 = ops.MultiplyAdd(wg0k2, x2R1, ag0R1);
+                                TVec wo0k2 = ops.Load(ref wk, 176);
+                                ao0R0 = ops.MultiplyAdd(wo0k2, x2R0, ao0R0);
+                                ao0R1 = ops.MultiplyAdd(wo0k2, x2R1, ao0R1);
+                                TVec wi0k3 = ops.Load(ref wk, 192);
+                                ai0R0_1 = ops.MultiplyAdd(wi0k3, x3R0, ai0R0_1);
+                                ai0R1_1 = ops.MultiplyAdd(wi0k3, x3R1, ai0R1_1);
+                                TVec wf0k3 = ops.Load(ref wk, 208);
+                                af0R0_1 = ops.MultiplyAdd(wf0k3, x3R0, af0R0_1);
+                                af0R1_1 = ops.MultiplyAdd(wf0k3, x3R1, af0R1_1);
+                                TVec wg0k3 = ops.Load(ref wk, 224);
+                                ag0R0_1 = ops.MultiplyAdd(wg0k3, x3R0, ag0R0_1);
+                                ag0R1_1 = ops.MultiplyAdd(wg0k3, x3R1, ag0R1_1);
+                                TVec wo0k3 = ops.Load(ref wk, 240);
+                                ao0R0_1 = ops.MultiplyAdd(wo0k3, x3R0, ao0R0_1);
+                                ao0R1_1 = ops.MultiplyAdd(wo0k3, x3R1, ao0R1_1);
+                            }
+                            ai0R0 = ops.Add(ai0R0, ai0R0_1);
+                            af0R0 = ops.Add(af0R0, af0R0_1);
+                            ag0R0 = ops.Add(ag0R0, ag0R0_1);
+                            ao0R0 = ops.Add(ao0R0, ao0R0_1);
+                            {
+                                TVec i = ops.Sigmoid(ai0R0);
+                                TVec f = ops.Sigmoid(af0R0);
+                                TVec g = ops.Tanh(ag0R0);
+                                TVec o = ops.Sigmoid(ao0R0);
+                                // c(t) = f ⊙ c(t-1) + i ⊙ g
+                                TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR0, lane), ops.Multiply(i, g));
+                                ops.Store(cNew, ref cUnitsR0, lane);
+                                // h(t) = o ⊙ tanh(c(t))
+                                ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR0, lane);
+                            }
+                            ai0R1 = ops.Add(ai0R1, ai0R1_1);
+                            af0R1 = ops.Add(af0R1, af0R1_1);
+                            ag0R1 = ops.Add(ag0R1, ag0R1_1);
+                            ao0R1 = ops.Add(ao0R1, ao0R1_1);
+                            {
+                                TVec i = ops.Sigmoid(ai0R1);
+                                TVec f = ops.Sigmoid(af0R1);
+                                TVec g = ops.Tanh(ag0R1);
+                                TVec o = ops.Sigmoid(ao0R1);
+                                // c(t) = f ⊙ c(t-1) + i ⊙ g
+                                TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnitsR1, lane), ops.Multiply(i, g));
+                                ops.Store(cNew, ref cUnitsR1, lane);
+                                // h(t) = o ⊙ tanh(c(t))
+                                ops.Store(ops.Multiply(o, ops.Tanh(cNew)), ref hUnitsR1, lane);
+                            }
+                        }
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float cPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, ((row) * 16) + unit0);
+                    ref float cUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cNext, ((row) * 16) + unit0);
+                    ref float xIn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 2); // the projection's input row
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ai0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ai0_1 = ops.Zero;
+                        TVec af0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec af0_1 = ops.Zero;
+                        TVec ag0 = ops.Add(ops.Load(ref bIh, 32 + lane), ops.Load(ref bHh, 32 + lane));
+                        TVec ag0_1 = ops.Zero;
+                        TVec ao0 = ops.Add(ops.Load(ref bIh, 48 + lane), ops.Load(ref bHh, 48 + lane));
+                        TVec ao0_1 = ops.Zero;
+                        ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                        // Remaining 2 input column(s), fixed at generation time.
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, 0 * 64);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xIn, 0);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                            af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                            ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                            ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                            ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                            af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                            ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                            ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                        }
+                        ai0 = ops.Add(ai0, ai0_1);
+                        ai0_1 = ops.Zero;
+                        af0 = ops.Add(af0, af0_1);
+                        af0_1 = ops.Zero;
+                        ag0 = ops.Add(ag0, ag0_1);
+                        ag0_1 = ops.Zero;
+                        ao0 = ops.Add(ao0, ao0_1);
+                        ao0_1 = ops.Zero;
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 8; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 64);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ai0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ai0);
+                            af0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, af0);
+                            ag0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, ag0);
+                            ao0 = ops.MultiplyAdd(ops.Load(ref wk, 48), x0, ao0);
+                            ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, ai0_1);
+                            af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, af0_1);
+                            ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 96), x1, ag0_1);
+                            ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 112), x1, ao0_1);
+                            ai0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, ai0);
+                            af0 = ops.MultiplyAdd(ops.Load(ref wk, 144), x2, af0);
+                            ag0 = ops.MultiplyAdd(ops.Load(ref wk, 160), x2, ag0);
+                            ao0 = ops.MultiplyAdd(ops.Load(ref wk, 176), x2, ao0);
+                            ai0_1 = ops.MultiplyAdd(ops.Load(ref wk, 192), x3, ai0_1);
+                            af0_1 = ops.MultiplyAdd(ops.Load(ref wk, 208), x3, af0_1);
+                            ag0_1 = ops.MultiplyAdd(ops.Load(ref wk, 224), x3, ag0_1);
+                            ao0_1 = ops.MultiplyAdd(ops.Load(ref wk, 240), x3, ao0_1);
+                        }
+                        ai0 = ops.Add(ai0, ai0_1);
+                        af0 = ops.Add(af0, af0_1);
+                        ag0 = ops.Add(ag0, ag0_1);
+                        ao0 = ops.Add(ao0, ao0_1);
+                        {
+                            TVec i = ops.Sigmoid(ai0);
+                            TVec f = ops.Sigmoid(af0);
+                            TVec g = ops.Tanh(ag0);
+                            TVec o = ops.Sigmoid(ao0);
                             // c(t) = f ⊙ c(t-1) + i ⊙ g
                             TVec cNew = ops.MultiplyAdd(f, ops.Load(ref cPrevUnits, lane), ops.Multiply(i, g));
                             ops.Store(cNew, ref cUnits, lane);

@@ -326,6 +326,8 @@ namespace Game
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private bool _variableLengths;
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private readonly bool[] _initialStateStaged = new bool[StateCount];
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             private int _stagedBatchSize;
@@ -364,86 +366,132 @@ namespace Game
             /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
             /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
             {
                 global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "InnerModel"); // one call at a time per instance
                 try
                 {
-                    int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
-                    if (!lengths.IsEmpty)
-                    {
-                        global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-                    }
-                    global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
-                    if (global::RnnGen.NonFiniteValues.CheckInputs)
-                    {
-                        global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
-                    }
-                    ref float p = ref _parameters.Reference;
-                    global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-                    ref float ws = ref workspaceBuffer.Reference;
-                    global::System.Span<float> workspace = workspaceBuffer.Span;
-                    int rows = steps * batchSize;
-                    if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-                    {
-                        throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-                    }
-
-                    if (_stagedBatchSize != 0)
-                    {
-                        if (continueState)
-                        {
-                            throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                        }
-
-                        if (_stagedBatchSize != batchSize)
-                        {
-                            throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                        }
-                    }
-
-                    ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-                    int previousSteps = _lastSteps;
-                    _steps = steps;
-                    _lastSteps = steps;
-                    _batchSize = batchSize;
-                    _variableLengths = !lengths.IsEmpty;
-                    lengths.CopyTo(_lengths); // kept for Backward
-                    inputs.CopyTo(workspace.Slice(352)); // kept for Backward
-
-                    // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
-                    // Input projections of every step and sequence in one pass (biases folded in).
-                    RunProjection(0, rows); // rows split across cores
-                    if (continueState)
-                    {
-                        workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
-                    }
-                    else if (_initialStateStaged[0])
-                    {
-                        workspace.Slice(336, batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) from SetInitialState
-                    }
-                    else
-                    {
-                        workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
-                    }
-
-                    RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
-
-                    global::System.Array.Clear(_initialStateStaged);
-                    _stagedBatchSize = 0;
-
-                    int outputRows = rows;
-                    // No head: the output is the last layer's output rows, back to back.
-                    workspace.Slice(160 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
-                    if (!lengths.IsEmpty)
-                    {
-                        global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
-                    }
+                    RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: true);
                 }
                 finally
                 {
                     global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+                }
+            }
+
+            /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+            /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
+            /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
+            /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+            /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+            /// <remarks>It fuses the input projection into the steps of Layer0: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+            /// <example><code>
+            /// var outputs = new float[steps * batchSize * InnerModel.OutputSize];
+            /// model.Predict(inputs, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+            /// </code></example>
+            /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(inputs, default, outputs, batchSize, continueState);
+
+            /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+            /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+            /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+            /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+            /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+            /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+            /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+            {
+                global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "InnerModel"); // one call at a time per instance
+                try
+                {
+                    RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: false);
+                }
+                finally
+                {
+                    global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+                }
+            }
+
+            /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private void RunSequences(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+            {
+                int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
+                if (!lengths.IsEmpty)
+                {
+                    global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+                }
+                global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
+                if (global::RnnGen.NonFiniteValues.CheckInputs)
+                {
+                    global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
+                }
+                ref float p = ref _parameters.Reference;
+                global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+                ref float ws = ref workspaceBuffer.Reference;
+                global::System.Span<float> workspace = workspaceBuffer.Span;
+                int rows = steps * batchSize;
+                if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+                {
+                    throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+                }
+
+                if (_stagedBatchSize != 0)
+                {
+                    if (continueState)
+                    {
+                        throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+                    }
+
+                    if (_stagedBatchSize != batchSize)
+                    {
+                        throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+                    }
+                }
+
+                ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+                int previousSteps = _lastSteps;
+                _steps = steps;
+                _lastSteps = steps;
+                _batchSize = batchSize;
+                _variableLengths = !lengths.IsEmpty;
+                _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+                lengths.CopyTo(_lengths); // kept for Backward
+                inputs.CopyTo(workspace.Slice(352)); // kept for Backward
+
+                // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
+                // Input projections of every step and sequence in one pass (biases folded in).
+                if (keepTape) // Predict's steps read x(t) themselves
+                {
+                    RunProjection(0, rows); // rows split across cores
+                }
+                if (continueState)
+                {
+                    workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
+                }
+                else if (_initialStateStaged[0])
+                {
+                    workspace.Slice(336, batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) from SetInitialState
+                }
+                else
+                {
+                    workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
+                }
+
+                RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+
+                global::System.Array.Clear(_initialStateStaged);
+                _stagedBatchSize = 0;
+
+                int outputRows = rows;
+                // No head: the output is the last layer's output rows, back to back.
+                workspace.Slice(160 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
+                if (!lengths.IsEmpty)
+                {
+                    global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
                 }
             }
 
@@ -730,7 +778,15 @@ namespace Game
                             ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
                             ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 160 + (row * 16));
                             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, count);
+                            ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352 + (row * 4)); // Predict's steps read their input rows
+                            if (!_keepTape)
+                            {
+                                Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
+                            }
+                            else
+                            {
+                                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, count);
+                            }
                             if (!lengths.IsEmpty)
                             {
                                 // Sequences that have ended hold their state.
@@ -1099,7 +1155,7 @@ namespace Game
             /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (here: the last layer's h, as there is no head).</param>
             /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
             /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>
-            /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+            /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
             {
@@ -1111,7 +1167,7 @@ namespace Game
             /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
             /// <param name="inputGradients">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name="gradients"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>
             /// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>
-            /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+            /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
             /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
             public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
@@ -1131,9 +1187,11 @@ namespace Game
                 global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "InnerModel"); // one call at a time per instance
                 try
                 {
-                    if (_steps == 0)
+                    if (_steps == 0 || !_keepTape)
                     {
-                        throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                        throw new global::System.InvalidOperationException(_steps == 0
+                            ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                            : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
                     }
 
                     int steps = _steps;
@@ -1575,6 +1633,243 @@ namespace Game
                             TVec ah0_1 = ops.Zero;
                             TVec ah0_2 = ops.Zero;
                             TVec ah0_3 = ops.Zero;
+                            ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                            for (int k = 0; k < 16; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                                TVec x0 = ops.Create(xk);
+                                TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                                TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                                TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                                ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                                ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                                ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                                ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
+                            }
+                            ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
+                            {
+                                ops.Store(ops.Tanh(ah0), ref hUnits, lane);
+                            }
+                        }
+                    }
+                }
+            }
+
+            // Layer0 step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,
+            //   the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.
+            //   h(t) = tanh(gates)
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+            private static void Layer0RecurrentFromInput(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows)
+            {
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+                else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+                else Layer0RecurrentFromInput<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+            }
+
+            // One vector per gate × 1 gate × 4 rows in flight (4 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+            // 4 partial sums per accumulator, columns unrolled by 4.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Layer0RecurrentFromInput<TOps, TVec>(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+            {
+                TOps ops = default;
+                for (int block = 0; block < 1; block++)
+                {
+                    ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 256);
+                    int unit0 = block * 16;
+                    ref float wInBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIn, block * 64);
+                    ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 16);
+                    ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 16);
+                    int row = 0;
+                    if (ops.WideRegisterFile)
+                    {
+                        for (; row + 4 <= rows; row += 4)
+                        {
+                            ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                            ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                            ref float xInR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4); // the projection's input row
+                            ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                            ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                            ref float xInR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4); // the projection's input row
+                            ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                            ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                            ref float xInR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4); // the projection's input row
+                            ref float xR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 3) * 16);
+                            ref float hUnitsR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 3) * 16) + unit0);
+                            ref float xInR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 3) * 4); // the projection's input row
+                            for (int lane = 0; lane < 16; lane += ops.Count)
+                            {
+                                TVec ah0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                                TVec ah0R0_1 = ops.Zero;
+                                TVec ah0R0_2 = ops.Zero;
+                                TVec ah0R0_3 = ops.Zero;
+                                TVec ah0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                                TVec ah0R1_1 = ops.Zero;
+                                TVec ah0R1_2 = ops.Zero;
+                                TVec ah0R1_3 = ops.Zero;
+                                TVec ah0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                                TVec ah0R2_1 = ops.Zero;
+                                TVec ah0R2_2 = ops.Zero;
+                                TVec ah0R2_3 = ops.Zero;
+                                TVec ah0R3 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                                TVec ah0R3_1 = ops.Zero;
+                                TVec ah0R3_2 = ops.Zero;
+                                TVec ah0R3_3 = ops.Zero;
+                                ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                                for (int k = 0; k < 4; k += 4)
+                                {
+                                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 16);
+                                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR0, k);
+                                    TVec x0R0 = ops.Create(xkR0);
+                                    TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                    TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                    TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR1, k);
+                                    TVec x0R1 = ops.Create(xkR1);
+                                    TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                    TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                    TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR2, k);
+                                    TVec x0R2 = ops.Create(xkR2);
+                                    TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                    TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                    TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR3, k);
+                                    TVec x0R3 = ops.Create(xkR3);
+                                    TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                                    TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                                    TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                                    TVec wh0k0 = ops.Load(ref wk, 0);
+                                    ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                                    ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                                    ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                                    ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                                    TVec wh0k1 = ops.Load(ref wk, 16);
+                                    ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                                    ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                                    ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                                    ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                                    TVec wh0k2 = ops.Load(ref wk, 32);
+                                    ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                                    ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                                    ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                                    ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                                    TVec wh0k3 = ops.Load(ref wk, 48);
+                                    ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                                    ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                                    ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                                    ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                                }
+                                ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                                ah0R0_1 = ops.Zero;
+                                ah0R0_2 = ops.Zero;
+                                ah0R0_3 = ops.Zero;
+                                ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                                ah0R1_1 = ops.Zero;
+                                ah0R1_2 = ops.Zero;
+                                ah0R1_3 = ops.Zero;
+                                ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                                ah0R2_1 = ops.Zero;
+                                ah0R2_2 = ops.Zero;
+                                ah0R2_3 = ops.Zero;
+                                ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                                ah0R3_1 = ops.Zero;
+                                ah0R3_2 = ops.Zero;
+                                ah0R3_3 = ops.Zero;
+                                ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                                for (int k = 0; k < 16; k += 4)
+                                {
+                                    ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 16);
+                                    ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                                    TVec x0R0 = ops.Create(xkR0);
+                                    TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                    TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                    TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                    ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                                    TVec x0R1 = ops.Create(xkR1);
+                                    TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                    TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                    TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                    ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                                    TVec x0R2 = ops.Create(xkR2);
+                                    TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                    TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                    TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                    ref float xkR3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR3, k);
+                                    TVec x0R3 = ops.Create(xkR3);
+                                    TVec x1R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 1));
+                                    TVec x2R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 2));
+                                    TVec x3R3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR3, 3));
+                                    TVec wh0k0 = ops.Load(ref wk, 0);
+                                    ah0R0 = ops.MultiplyAdd(wh0k0, x0R0, ah0R0);
+                                    ah0R1 = ops.MultiplyAdd(wh0k0, x0R1, ah0R1);
+                                    ah0R2 = ops.MultiplyAdd(wh0k0, x0R2, ah0R2);
+                                    ah0R3 = ops.MultiplyAdd(wh0k0, x0R3, ah0R3);
+                                    TVec wh0k1 = ops.Load(ref wk, 16);
+                                    ah0R0_1 = ops.MultiplyAdd(wh0k1, x1R0, ah0R0_1);
+                                    ah0R1_1 = ops.MultiplyAdd(wh0k1, x1R1, ah0R1_1);
+                                    ah0R2_1 = ops.MultiplyAdd(wh0k1, x1R2, ah0R2_1);
+                                    ah0R3_1 = ops.MultiplyAdd(wh0k1, x1R3, ah0R3_1);
+                                    TVec wh0k2 = ops.Load(ref wk, 32);
+                                    ah0R0_2 = ops.MultiplyAdd(wh0k2, x2R0, ah0R0_2);
+                                    ah0R1_2 = ops.MultiplyAdd(wh0k2, x2R1, ah0R1_2);
+                                    ah0R2_2 = ops.MultiplyAdd(wh0k2, x2R2, ah0R2_2);
+                                    ah0R3_2 = ops.MultiplyAdd(wh0k2, x2R3, ah0R3_2);
+                                    TVec wh0k3 = ops.Load(ref wk, 48);
+                                    ah0R0_3 = ops.MultiplyAdd(wh0k3, x3R0, ah0R0_3);
+                                    ah0R1_3 = ops.MultiplyAdd(wh0k3, x3R1, ah0R1_3);
+                                    ah0R2_3 = ops.MultiplyAdd(wh0k3, x3R2, ah0R2_3);
+                                    ah0R3_3 = ops.MultiplyAdd(wh0k3, x3R3, ah0R3_3);
+                                }
+                                ah0R0 = ops.Add(ops.Add(ops.Add(ah0R0, ah0R0_1), ah0R0_2), ah0R0_3);
+                                {
+                                    ops.Store(ops.Tanh(ah0R0), ref hUnitsR0, lane);
+                                }
+                                ah0R1 = ops.Add(ops.Add(ops.Add(ah0R1, ah0R1_1), ah0R1_2), ah0R1_3);
+                                {
+                                    ops.Store(ops.Tanh(ah0R1), ref hUnitsR1, lane);
+                                }
+                                ah0R2 = ops.Add(ops.Add(ops.Add(ah0R2, ah0R2_1), ah0R2_2), ah0R2_3);
+                                {
+                                    ops.Store(ops.Tanh(ah0R2), ref hUnitsR2, lane);
+                                }
+                                ah0R3 = ops.Add(ops.Add(ops.Add(ah0R3, ah0R3_1), ah0R3_2), ah0R3_3);
+                                {
+                                    ops.Store(ops.Tanh(ah0R3), ref hUnitsR3, lane);
+                                }
+                            }
+                        }
+                    }
+                    for (; row < rows; row++)
+                    {
+                        ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                        ref float xIn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4); // the projection's input row
+                        for (int lane = 0; lane < 16; lane += ops.Count)
+                        {
+                            TVec ah0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ah0_1 = ops.Zero;
+                            TVec ah0_2 = ops.Zero;
+                            TVec ah0_3 = ops.Zero;
+                            ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                            for (int k = 0; k < 4; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 16);
+                                ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xIn, k);
+                                TVec x0 = ops.Create(xk);
+                                TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                                TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                                TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                                ah0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ah0);
+                                ah0_1 = ops.MultiplyAdd(ops.Load(ref wk, 16), x1, ah0_1);
+                                ah0_2 = ops.MultiplyAdd(ops.Load(ref wk, 32), x2, ah0_2);
+                                ah0_3 = ops.MultiplyAdd(ops.Load(ref wk, 48), x3, ah0_3);
+                            }
+                            ah0 = ops.Add(ops.Add(ops.Add(ah0, ah0_1), ah0_2), ah0_3);
+                            ah0_1 = ops.Zero;
+                            ah0_2 = ops.Zero;
+                            ah0_3 = ops.Zero;
                             ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
                             for (int k = 0; k < 16; k += 4)
                             {

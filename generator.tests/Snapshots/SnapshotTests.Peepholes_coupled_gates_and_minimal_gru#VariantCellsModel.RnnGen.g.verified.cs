@@ -792,6 +792,8 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private bool _variableLengths;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -830,152 +832,195 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "VariantCellsModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-            }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
-            if (global::RnnGen.NonFiniteValues.CheckInputs)
-            {
-                global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
-            }
-            ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-            ref float ws = ref workspaceBuffer.Reference;
-            global::System.Span<float> workspace = workspaceBuffer.Span;
-            int rows = steps * batchSize;
-            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-            {
-                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-            }
-
-            if (_stagedBatchSize != 0)
-            {
-                if (continueState)
-                {
-                    throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                }
-
-                if (_stagedBatchSize != batchSize)
-                {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                }
-            }
-
-            ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-            int previousSteps = _lastSteps;
-            _steps = steps;
-            _lastSteps = steps;
-            _batchSize = batchSize;
-            _variableLengths = !lengths.IsEmpty;
-            lengths.CopyTo(_lengths); // kept for Backward
-            inputs.CopyTo(workspace.Slice(10240)); // kept for Backward
-
-            // Layer0: LSTM, 20 units, input 5. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(0, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(2560 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(2560, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(3968, batchSize * 32).CopyTo(workspace.Slice(2560, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(2560, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(3264 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3264, batchSize * 32)); // c(-1) = last c
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(4032, batchSize * 32).CopyTo(workspace.Slice(3264, batchSize * 32)); // c(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(3264, batchSize * 32).Clear(); // c(-1) = 0
-            }
-
-            RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer1: LSTM, 18 units, input 20. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(1, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(6016 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(6016, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(7424, batchSize * 32).CopyTo(workspace.Slice(6016, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(6016, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(6720 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(6720, batchSize * 32)); // c(-1) = last c
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(7488, batchSize * 32).CopyTo(workspace.Slice(6720, batchSize * 32)); // c(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(6720, batchSize * 32).Clear(); // c(-1) = 0
-            }
-
-            RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            // Layer2: GRU, 17 units, input 18. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(2, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(8832 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(8832, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[2])
-            {
-                workspace.Slice(10176, batchSize * 32).CopyTo(workspace.Slice(8832, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(8832, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
-
-            global::System.Array.Clear(_initialStateStaged);
-            _stagedBatchSize = 0;
-
-            int outputRows = rows;
-            // Dense head over every output row, then linear per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9824), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 10096), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 10352), outputRows);
-            for (int r = 0; r < outputRows; r++)
-            {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(10352 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
-            }
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
-            }
+            RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: true);
         }
         finally
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize], after the head's activation.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+    /// <remarks>This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+    /// <example><code>
+    /// var outputs = new float[steps * batchSize * VariantCellsModel.OutputSize];
+    /// model.Predict(inputs, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+    /// </code></example>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(inputs, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+    /// <param name="inputs">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [steps][batchSize][OutputSize]: zero at padded steps.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+    {
+        global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "VariantCellsModel"); // one call at a time per instance
+        try
+        {
+            RunSequences(inputs, lengths, outputs, batchSize, continueState, keepTape: false);
+        }
+        finally
+        {
+            global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void RunSequences(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+    {
+        int steps = global::RnnGen.Shapes.Steps(inputs.Length, batchSize, InputSize, MaxBatchSize, MaxSequenceLength, "inputs", "batchSize");
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+        }
+        global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", steps, batchSize, OutputSize);
+        if (global::RnnGen.NonFiniteValues.CheckInputs)
+        {
+            global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
+        }
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+            }
+        }
+
+        ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+        int previousSteps = _lastSteps;
+        _steps = steps;
+        _lastSteps = steps;
+        _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+        lengths.CopyTo(_lengths); // kept for Backward
+        inputs.CopyTo(workspace.Slice(10240)); // kept for Backward
+
+        // Layer0: LSTM, 20 units, input 5. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(0, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(2560 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(2560, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(3968, batchSize * 32).CopyTo(workspace.Slice(2560, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(2560, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(3264 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(3264, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(4032, batchSize * 32).CopyTo(workspace.Slice(3264, batchSize * 32)); // c(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(3264, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
+        RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer1: LSTM, 18 units, input 20. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(1, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(6016 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(6016, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(7424, batchSize * 32).CopyTo(workspace.Slice(6016, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(6016, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(6720 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(6720, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(7488, batchSize * 32).CopyTo(workspace.Slice(6720, batchSize * 32)); // c(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(6720, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
+        RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        // Layer2: GRU, 17 units, input 18. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(2, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(8832 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(8832, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[2])
+        {
+            workspace.Slice(10176, batchSize * 32).CopyTo(workspace.Slice(8832, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(8832, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
+
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
+        int outputRows = rows;
+        // Dense head over every output row, then linear per row.
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9824), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 10096), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8832 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 10352), outputRows);
+        for (int r = 0; r < outputRows; r++)
+        {
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(10352 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Linear);
+        }
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
         }
     }
 
@@ -1776,7 +1821,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     /// <param name="outputGradients">dL/dz for every output row, [steps][batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
     /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>
-    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
     {
@@ -1788,7 +1833,7 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
     /// <param name="inputGradients">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name="gradients"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>
     /// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>
-    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
     /// <exception cref="global::System.ArgumentException">A span has the wrong length: the message names it and its expected shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients, global::System.Span<float> inputGradients)
@@ -1808,9 +1853,11 @@ partial class VariantCellsModel : global::RnnGen.IRecurrentNetwork<float, Varian
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "VariantCellsModel"); // one call at a time per instance
         try
         {
-            if (_steps == 0)
+            if (_steps == 0 || !_keepTape)
             {
-                throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                throw new global::System.InvalidOperationException(_steps == 0
+                    ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                    : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
             }
 
             int steps = _steps;

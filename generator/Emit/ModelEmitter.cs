@@ -87,10 +87,17 @@ namespace RnnGen.Generator.Emit
                         KernelEmitter.Emit(w, projection, WeightEncoding.Float32, blockRange);
                     }
 
+                    var tape = plan.Forward.Layers[layer.Index];
                     foreach (var kernel in LayerKernels.Recurrent(layer))
                     {
                         w.Line();
-                        KernelEmitter.Emit(w, kernel, WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, plan.Forward.Layers[layer.Index]));
+                        KernelEmitter.Emit(w, kernel, WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, tape));
+                    }
+
+                    if (LayerKernels.FusesProjection(layer, tape))
+                    {
+                        w.Line();
+                        KernelEmitter.Emit(w, LayerKernels.RecurrentFromInput(layer), WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, tape));
                     }
                 }
 

@@ -21,7 +21,7 @@ namespace RnnGen.Generator.Model
             "ClearPadding", "StepWeightFormat", "QuantizeWeights",
 
             // Inference, state and training
-            "Forward", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
+            "Forward", "Predict", "RunSequences", "Step", "CreateState", "State", "SetInitialState", "CopyFinalState", "CarryStateFrom",
             "SetFinalStateGradient", "Backward", "BackwardThroughTime", "InitialStateGradient", "Training", "SeedDropout", "CopyDropoutMask",
             "EnsureWorkspace", "CreateStreamBatch", "StreamBatch", "RunRows", "UnitRows", "RunProjection", "ProjectionRows", "RowJob", "_rowJob", "RunBlocks", "UnitBlocks", "RunProjectionBlocks", "ProjectionBlocks", "RunStepBlocks", "StepBlocks", "StepJob", "BlockJob", "_blockJob",
 
@@ -31,7 +31,7 @@ namespace RnnGen.Generator.Model
             // Private fields
             "_parameters", "_workspace", "_tokens", "_reversedTokens", "_inUse", "_steps", "_lastSteps", "_batchSize",
             "_lengths", "_variableLengths", "_initialStateStaged", "_stagedBatchSize", "_finalGradientStaged",
-            "_finalGradientBatchSize", "_backward", "_dropoutState", "_dropoutActive",
+            "_finalGradientBatchSize", "_keepTape", "_backward", "_dropoutState", "_dropoutActive",
             "_quantized", "_parametersVersion", "_quantizedVersion",
         };
 
@@ -42,7 +42,7 @@ namespace RnnGen.Generator.Model
         // Per-layer members and kernels: Layer0, Layer0Units, Layer1ReverseParameters, Layer0Projection_V256,
         // Layer2BackwardCell_Scalar, HeadProjection...
         private static readonly Regex Patterned = new(
-            @"^(Layer\d+(Reverse)?(Units|Parameters|Projection|ProjectionRows|Recurrent|Gates|Candidate|BackwardCell|BackwardCandidate|BackwardReset)?|HeadProjection)(Int8|BFloat16)?(_(V512|V256|V128|Scalar))?$",
+            @"^(Layer\d+(Reverse)?(Units|Parameters|Projection|ProjectionRows|Recurrent|RecurrentFromInput|Gates|Candidate|BackwardCell|BackwardCandidate|BackwardReset)?|HeadProjection)(Int8|BFloat16)?(_(V512|V256|V128|Scalar))?$",
             RegexOptions.CultureInvariant);
 
         public static bool IsReserved(string name) => Fixed.Contains(name) || Patterned.IsMatch(name);

@@ -31,6 +31,10 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         void Forward(ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState = false);
 
+        void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
+
+        void Predict(ReadOnlySpan<float> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState = false);
+
         void ImportPyTorch(string name, ReadOnlySpan<float> values);
 
         void ExportPyTorch(string name, Span<float> destination);

@@ -9,6 +9,9 @@ namespace RnnGen.Runtime.Tests.Helpers
     {
         ModelConfig Config { get; }
 
+        /// <summary>The generated model class behind this runner.</summary>
+        System.Type ModelType { get; }
+
         /// <summary>Imports LCG weights (PyTorch's tensors, in order) and returns them by name.</summary>
         Dictionary<string, float[]> LoadLcgWeights(uint seed);
 
@@ -50,6 +53,12 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         /// <summary>Forward over sequences of the given lengths (null: all full length).</summary>
         float[] Forward(float[] inputs, int batchSize, int[]? lengths);
+
+        /// <summary>Predict over sequences of the given lengths (null: all full length).</summary>
+        float[] Predict(float[] inputs, int batchSize, int[]? lengths);
+
+        /// <summary>Bytes allocated by a warm Predict.</summary>
+        long MeasurePredictAllocations(float[] inputs, int batchSize);
 
         /// <summary>Forward with lengths, then Backward; every tensor's gradient by name.</summary>
         Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients);
@@ -94,6 +103,8 @@ namespace RnnGen.Runtime.Tests.Helpers
 
         public ModelConfig Config { get; }
 
+        public System.Type ModelType => typeof(TModel);
+
         public bool CanStream => _streaming is not null;
 
         private IStreaming Streaming => _streaming ?? throw new NotSupportedException($"{Config.Name} cannot Step.");
@@ -130,6 +141,25 @@ namespace RnnGen.Runtime.Tests.Helpers
             var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
             _model.Forward(inputs, lengths, outputs, batchSize);
             return outputs;
+        }
+
+        public float[] Predict(float[] inputs, int batchSize, int[]? lengths)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
+            _model.Predict(inputs, lengths, outputs, batchSize);
+            return outputs;
+        }
+
+        public long MeasurePredictAllocations(float[] inputs, int batchSize)
+        {
+            var outputs = new float[inputs.Length / Config.Input * Config.OutputWidth];
+            return Allocations.SteadyState(() =>
+            {
+                for (var i = 0; i < 10; i++)
+                {
+                    _model.Predict(inputs, outputs, batchSize);
+                }
+            });
         }
 
         public float[] StepEachStream(float[] inputs, int batchSize) => Streaming.StepEachStream(Config, inputs, batchSize, null, null);

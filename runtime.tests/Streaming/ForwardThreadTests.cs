@@ -30,6 +30,14 @@ namespace RnnGen.Runtime.Tests.Streaming
     [Dense(13, Activation.Softmax)]
     public sealed partial class BlockSplitTokenModel { }
 
+    // Predict fuses the input projection into the steps of both units: the wide LSTM (W_hh of 1 MiB) splits each
+    // step's unit blocks across threads, the SimpleRNN (6 blocks) splits by rows.
+    [RecurrentNetwork(InputSize = 8, SequenceLength = 6, BatchSize = 9)]
+    [Lstm(256)]
+    [SimpleRnn(96)]
+    [Dense(3)]
+    public sealed partial class FusedPredictModel { }
+
     /// <summary>
     /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
     /// Backward that reads the tape (with dL/dx) must be bit-identical for any thread count, with and without variable lengths.
@@ -128,6 +136,44 @@ namespace RnnGen.Runtime.Tests.Streaming
                     Assert.Equal(one.Gradients, other.Gradients);
                     Assert.Equal(one.Final, other.Final);
                     Assert.Equal(one.InputGradients, other.InputGradients);
+                }
+            }
+            finally
+            {
+                RowParallel.MaxThreads = saved;
+            }
+        }
+
+        [Theory]
+        [InlineData(false)]
+        [InlineData(true)]
+        public void Predict_with_fused_projections_gives_Forwards_bits_on_any_thread_count(bool variableLengths)
+        {
+            Assert.Equal(2, Inference.PredictTests.FusedKernels(typeof(FusedPredictModel)).Length);
+            Assert.NotNull(PrivateMethod(typeof(FusedPredictModel), "RunBlocks"));
+            const int steps = 6, batch = 9, units = 256;
+            var inputs = new Lcg(2).Uniform(steps * batch * FusedPredictModel.InputSize, 1f);
+            var lengths = variableLengths ? new[] { 6, 1, 3, 6, 2, 5, 4, 1, 6 } : Array.Empty<int>();
+            var saved = RowParallel.MaxThreads;
+            try
+            {
+                RowParallel.MaxThreads = 1;
+                var model = new FusedPredictModel();
+                model.InitializeParameters(new Random(1));
+                var expected = new float[steps * batch * FusedPredictModel.OutputSize];
+                model.Forward(inputs, lengths, expected, batch);
+                var (expectedHidden, expectedCell) = (new float[batch * units], new float[batch * units]);
+                model.CopyFinalState(0, expectedHidden, expectedCell);
+                foreach (var threads in new[] { 1, 2, 3, 8 })
+                {
+                    RowParallel.MaxThreads = threads;
+                    var actual = new float[expected.Length];
+                    model.Predict(inputs, lengths, actual, batch);
+                    var (hidden, cell) = (new float[batch * units], new float[batch * units]);
+                    model.CopyFinalState(0, hidden, cell);
+                    Assert.Equal(expected, actual);
+                    Assert.Equal(expectedHidden, hidden);
+                    Assert.Equal(expectedCell, cell);
                 }
             }
             finally

@@ -96,6 +96,18 @@ namespace RnnGen
         /// <param name="batchSize">Sequences in the batch.</param>
         /// <param name="continueState">Start from the previous Forward's final state instead of zero.</param>
         void Forward(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState = false);
+
+        /// <summary>
+        /// Runs whole sequences for inference only: <see cref="Forward"/>'s outputs and final state bit for bit, with no
+        /// dropout and nothing kept for <c>Backward</c> (which then throws), so units that can fuse their input projection
+        /// into their steps do.
+        /// </summary>
+        /// <param name="inputs">Time-major inputs.</param>
+        /// <param name="lengths">Each sequence's length (empty: every sequence runs all steps).</param>
+        /// <param name="outputs">Receives the outputs, <c>[steps][batch][OutputSize]</c> or <c>[batch][OutputSize]</c>.</param>
+        /// <param name="batchSize">Sequences in the batch.</param>
+        /// <param name="continueState">Start from the previous call's final state instead of zero.</param>
+        void Predict(ReadOnlySpan<TInput> inputs, ReadOnlySpan<int> lengths, Span<float> outputs, int batchSize, bool continueState = false);
     }
 
     /// <summary>A generated network with its streaming state type: <see cref="Step"/> advances one stream by one step.</summary>

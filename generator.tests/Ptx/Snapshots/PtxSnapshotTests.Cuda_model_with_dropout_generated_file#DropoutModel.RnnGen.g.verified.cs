@@ -728,6 +728,8 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private bool _variableLengths;
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private readonly bool[] _initialStateStaged = new bool[StateCount];
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     private int _stagedBatchSize;
@@ -829,230 +831,273 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
     /// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
     {
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Forward", "DropoutModel"); // one call at a time per instance
         try
         {
-            int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
-            global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
-            if (!lengths.IsEmpty)
-            {
-                global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
-            }
-            global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
-            ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
-            ref float ws = ref workspaceBuffer.Reference;
-            global::System.Span<float> workspace = workspaceBuffer.Span;
-            int rows = steps * batchSize;
-            if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
-            {
-                throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
-            }
-
-            if (_stagedBatchSize != 0)
-            {
-                if (continueState)
-                {
-                    throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
-                }
-
-                if (_stagedBatchSize != batchSize)
-                {
-                    throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
-                }
-            }
-
-            ClearPadding(_parameters.Span); // whatever was written there must not reach a result
-            int previousSteps = _lastSteps;
-            _steps = steps;
-            _lastSteps = steps;
-            _batchSize = batchSize;
-            _variableLengths = !lengths.IsEmpty;
-            lengths.CopyTo(_lengths); // kept for Backward
-            tokens.CopyTo(_tokens!); // kept for Backward
-            bool dropout = Training;
-            _dropoutActive = dropout;
-            if (dropout)
-            {
-                // One mask per sequence for every dropout site, fresh for this call; kept units are scaled by 1 / (1 - rate).
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7104, batchSize * 8), 0.2f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7424, batchSize * 32), 0.25f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(14720, batchSize * 32), 0.3f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(15968, batchSize * 32), 0.1f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(20240, batchSize * 16), 0.5f, ref _dropoutState);
-                global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(22640, batchSize * 16), 0.4f, ref _dropoutState);
-            }
-
-            // Layer0: LSTM, 20 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
-            // Input projections of every step and sequence in one pass (biases folded in).
-            if (dropout)
-            {
-                // x(t) ⊙ mask for every step, kept for Backward.
-                global::RnnGen.Numerics.DropoutMasks.ApplyGathered(_parameters.Span.Slice(0, 320), tokens, 8, workspace.Slice(7104, batchSize * 8), workspace.Slice(7136, rows * 8), batchSize);
-                Layer0ProjectionRows(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7136), ref ws, rows);
-            }
-            else
-            {
-                Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(4608 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(8672, batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(4608, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(5856 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) = last c
-            }
-            else if (_initialStateStaged[0])
-            {
-                workspace.Slice(8768, batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(5856, batchSize * 32).Clear(); // c(-1) = 0
-            }
-
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5856 + (t * batchSize * 32));
-                ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
-                ref float hDropped = ref hPrev;
-                if (dropout)
-                {
-                    // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
-                    global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (t * batchSize * 32), batchSize * 32), workspace.Slice(7424, batchSize * 32), workspace.Slice(7520 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
-                    hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7520 + (t * batchSize * 32));
-                }
-                Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1344), ref xpStep, ref hDropped, ref hNext, ref cPrev, ref cNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (t * batchSize * 32), batchSize * 32), workspace.Slice(4608 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(5856 + (t * batchSize * 32), batchSize * 32), workspace.Slice(5856 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
-
-            // Layer1: GRU, 17 units, input 20. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            if (dropout)
-            {
-                // x(t) ⊙ mask for every step, kept for Backward.
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (batchSize * 32), rows * 32), workspace.Slice(14720, batchSize * 32), workspace.Slice(14816 + 0, steps * batchSize * 32), 32, batchSize, steps);
-                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
-            }
-            else
-            {
-                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
-            }
-
-            if (continueState)
-            {
-                workspace.Slice(12320 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[1])
-            {
-                workspace.Slice(17216, batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(12320, batchSize * 32).Clear(); // h(-1) = 0
-            }
-
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864 + (t * batchSize * 96));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (t * batchSize * 32));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13568 + (t * batchSize * 32));
-                ref float hDropped = ref hPrev;
-                if (dropout)
-                {
-                    // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
-                    global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(15968, batchSize * 32), workspace.Slice(16064 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
-                    hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 16064 + (t * batchSize * 32));
-                }
-                Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xpStep, ref hDropped, ref hPrev, ref hNext, ref aux, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(12320 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
-                }
-            }
-
-            // Layer2: GRU, 9 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
-            // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(2, rows); // rows split across cores
-            if (continueState)
-            {
-                workspace.Slice(19040 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) = last h
-            }
-            else if (_initialStateStaged[2])
-            {
-                workspace.Slice(20864, batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) from SetInitialState
-            }
-            else
-            {
-                workspace.Slice(19040, batchSize * 16).Clear(); // h(-1) = 0
-            }
-
-            for (int t = 0; t < steps; t++)
-            {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312 + (t * batchSize * 48));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (t * batchSize * 16));
-                ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19664 + (t * batchSize * 16));
-                ref float hDropped = ref hPrev;
-                if (dropout)
-                {
-                    // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
-                    global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(20240, batchSize * 16), workspace.Slice(20288 + (t * batchSize * 16), 1 * batchSize * 16), 16, batchSize, 1);
-                    hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20288 + (t * batchSize * 16));
-                }
-                Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xpStep, ref hDropped, ref aux, batchSize);
-                Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
-                if (!lengths.IsEmpty)
-                {
-                    // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(19040 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
-                }
-            }
-
-            global::System.Array.Clear(_initialStateStaged);
-            _stagedBatchSize = 0;
-
-            int outputRows = batchSize; // last step only
-            ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16));
-            if (dropout)
-            {
-                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16), outputRows * 16), workspace.Slice(22640, batchSize * 16), workspace.Slice(22688 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
-                headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22688);
-            }
-            // Dense head over the last step, then softmax per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref headInput, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20912), outputRows);
-            for (int r = 0; r < outputRows; r++)
-            {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(20912 + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
-            }
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: true);
         }
         finally
         {
             global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
+    /// <remarks>This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+    /// <example><code>
+    /// var outputs = new float[batchSize * DropoutModel.OutputSize];
+    /// model.Predict(tokens, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
+    /// </code></example>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Predict(tokens, default, outputs, batchSize, continueState);
+
+    /// <summary>Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.</summary>
+    /// <param name="tokens">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>
+    /// <param name="lengths">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>
+    /// <param name="outputs">Receives [batchSize][OutputSize]: zero at padded steps; the output of each sequence's last valid step.</param>
+    /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
+    /// <param name="continueState">Start from the previous call's final state, as in the other overload.</param>
+    /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a length is out of range.</exception>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    public void Predict(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState = false)
+    {
+        global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Predict", "DropoutModel"); // one call at a time per instance
+        try
+        {
+            RunSequences(tokens, lengths, outputs, batchSize, continueState, keepTape: false);
+        }
+        finally
+        {
+            global::RnnGen.ExclusiveUse.Exit(ref _inUse);
+        }
+    }
+
+    /// <summary>The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name="keepTape"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.</summary>
+    [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private void RunSequences(global::System.ReadOnlySpan<int> tokens, global::System.ReadOnlySpan<int> lengths, global::System.Span<float> outputs, int batchSize, bool continueState, bool keepTape)
+    {
+        int steps = global::RnnGen.Shapes.Steps(tokens.Length, batchSize, 1, MaxBatchSize, MaxSequenceLength, "tokens", "batchSize");
+        global::RnnGen.Shapes.CheckTokens(tokens, VocabularySize, "tokens");
+        if (!lengths.IsEmpty)
+        {
+            global::RnnGen.Numerics.SequenceLengths.Check(lengths, batchSize, steps, "lengths");
+        }
+        global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
+        ref float p = ref _parameters.Reference;
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        ref float ws = ref workspaceBuffer.Reference;
+        global::System.Span<float> workspace = workspaceBuffer.Span;
+        int rows = steps * batchSize;
+        if (continueState && (_lastSteps == 0 || _batchSize != batchSize))
+        {
+            throw new global::System.InvalidOperationException("continueState needs a previous Forward with the same batch size.");
+        }
+
+        if (_stagedBatchSize != 0)
+        {
+            if (continueState)
+            {
+                throw new global::System.InvalidOperationException("SetInitialState staged a starting state and continueState asks for the previous final state; use one or the other.");
+            }
+
+            if (_stagedBatchSize != batchSize)
+            {
+                throw new global::System.ArgumentException($"SetInitialState staged states for {_stagedBatchSize} sequences, but this Forward has batchSize = {batchSize}.", "batchSize");
+            }
+        }
+
+        ClearPadding(_parameters.Span); // whatever was written there must not reach a result
+        int previousSteps = _lastSteps;
+        _steps = steps;
+        _lastSteps = steps;
+        _batchSize = batchSize;
+        _variableLengths = !lengths.IsEmpty;
+        _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
+        lengths.CopyTo(_lengths); // kept for Backward
+        tokens.CopyTo(_tokens!); // kept for Backward
+        bool dropout = Training && keepTape; // Predict never drops
+        _dropoutActive = dropout;
+        if (dropout)
+        {
+            // One mask per sequence for every dropout site, fresh for this call; kept units are scaled by 1 / (1 - rate).
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7104, batchSize * 8), 0.2f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(7424, batchSize * 32), 0.25f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(14720, batchSize * 32), 0.3f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(15968, batchSize * 32), 0.1f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(20240, batchSize * 16), 0.5f, ref _dropoutState);
+            global::RnnGen.Numerics.DropoutMasks.Sample(workspace.Slice(22640, batchSize * 16), 0.4f, ref _dropoutState);
+        }
+
+        // Layer0: LSTM, 20 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
+        // Input projections of every step and sequence in one pass (biases folded in).
+        if (dropout)
+        {
+            // x(t) ⊙ mask for every step, kept for Backward.
+            global::RnnGen.Numerics.DropoutMasks.ApplyGathered(_parameters.Span.Slice(0, 320), tokens, 8, workspace.Slice(7104, batchSize * 8), workspace.Slice(7136, rows * 8), batchSize);
+            Layer0ProjectionRows(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7136), ref ws, rows);
+        }
+        else
+        {
+            Layer0Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3904), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4032), ref p, ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(tokens), ref ws, rows);
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(4608 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(8672, batchSize * 32).CopyTo(workspace.Slice(4608, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(4608, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(5856 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) = last c
+        }
+        else if (_initialStateStaged[0])
+        {
+            workspace.Slice(8768, batchSize * 32).CopyTo(workspace.Slice(5856, batchSize * 32)); // c(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(5856, batchSize * 32).Clear(); // c(-1) = 0
+        }
+
+        for (int t = 0; t < steps; t++)
+        {
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 128));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (t * batchSize * 32));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+            ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 5856 + (t * batchSize * 32));
+            ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 32);
+            ref float hDropped = ref hPrev;
+            if (dropout)
+            {
+                // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
+                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (t * batchSize * 32), batchSize * 32), workspace.Slice(7424, batchSize * 32), workspace.Slice(7520 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7520 + (t * batchSize * 32));
+            }
+            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1344), ref xpStep, ref hDropped, ref hNext, ref cPrev, ref cNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(4608 + (t * batchSize * 32), batchSize * 32), workspace.Slice(4608 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(5856 + (t * batchSize * 32), batchSize * 32), workspace.Slice(5856 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
+        }
+
+        // Layer1: GRU, 17 units, input 20. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        if (dropout)
+        {
+            // x(t) ⊙ mask for every step, kept for Backward.
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(4608 + (batchSize * 32), rows * 32), workspace.Slice(14720, batchSize * 32), workspace.Slice(14816 + 0, steps * batchSize * 32), 32, batchSize, steps);
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14816), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
+        }
+        else
+        {
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4160), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4608 + (batchSize * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864), rows);
+        }
+
+        if (continueState)
+        {
+            workspace.Slice(12320 + (previousSteps * batchSize * 32), batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[1])
+        {
+            workspace.Slice(17216, batchSize * 32).CopyTo(workspace.Slice(12320, batchSize * 32)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(12320, batchSize * 32).Clear(); // h(-1) = 0
+        }
+
+        for (int t = 0; t < steps; t++)
+        {
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8864 + (t * batchSize * 96));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 12320 + (t * batchSize * 32));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 32);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13568 + (t * batchSize * 32));
+            ref float hDropped = ref hPrev;
+            if (dropout)
+            {
+                // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
+                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(15968, batchSize * 32), workspace.Slice(16064 + (t * batchSize * 32), 1 * batchSize * 32), 32, batchSize, 1);
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 16064 + (t * batchSize * 32));
+            }
+            Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 6080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7808), ref xpStep, ref hDropped, ref hPrev, ref hNext, ref aux, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(12320 + (t * batchSize * 32), batchSize * 32), workspace.Slice(12320 + ((t + 1) * batchSize * 32), batchSize * 32), 32, lengths, t);
+            }
+        }
+
+        // Layer2: GRU, 9 units, input 17, last step only. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + W_hn (r ⊙ h) + b_in + b_hn); h' = (1 - z) ⊙ n + z ⊙ h (reset before, Cho et al.).
+        // Input projections of every step and sequence in one pass (biases folded in).
+        RunProjection(2, rows); // rows split across cores
+        if (continueState)
+        {
+            workspace.Slice(19040 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) = last h
+        }
+        else if (_initialStateStaged[2])
+        {
+            workspace.Slice(20864, batchSize * 16).CopyTo(workspace.Slice(19040, batchSize * 16)); // h(-1) from SetInitialState
+        }
+        else
+        {
+            workspace.Slice(19040, batchSize * 16).Clear(); // h(-1) = 0
+        }
+
+        for (int t = 0; t < steps; t++)
+        {
+            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17312 + (t * batchSize * 48));
+            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (t * batchSize * 16));
+            ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
+            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19664 + (t * batchSize * 16));
+            ref float hDropped = ref hPrev;
+            if (dropout)
+            {
+                // The W_hh products read h(t-1) ⊙ mask; the state itself is not dropped.
+                global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(20240, batchSize * 16), workspace.Slice(20288 + (t * batchSize * 16), 1 * batchSize * 16), 16, batchSize, 1);
+                hDropped = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20288 + (t * batchSize * 16));
+            }
+            Layer2Gates(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 8720), ref xpStep, ref hDropped, ref aux, batchSize);
+            Layer2Candidate(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9008), ref xpStep, ref hPrev, ref aux, ref hNext, batchSize);
+            if (!lengths.IsEmpty)
+            {
+                // Sequences that have ended hold their state.
+                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(19040 + (t * batchSize * 16), batchSize * 16), workspace.Slice(19040 + ((t + 1) * batchSize * 16), batchSize * 16), 16, lengths, t);
+            }
+        }
+
+        global::System.Array.Clear(_initialStateStaged);
+        _stagedBatchSize = 0;
+
+        int outputRows = batchSize; // last step only
+        ref float headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16));
+        if (dropout)
+        {
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(19040 + (batchSize * 16) + ((steps - 1) * batchSize * 16), outputRows * 16), workspace.Slice(22640, batchSize * 16), workspace.Slice(22688 + 0, (outputRows / batchSize) * batchSize * 16), 16, batchSize, (outputRows / batchSize));
+            headInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22688);
+        }
+        // Dense head over the last step, then softmax per row.
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 9680), ref headInput, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20912), outputRows);
+        for (int r = 0; r < outputRows; r++)
+        {
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(20912 + (r * 48), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
         }
     }
 
@@ -1725,7 +1770,7 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
     /// <param name="outputGradients">dL/dz for every output row, [batchSize][OutputSize], where z is the head's pre-activation (the losses in <c>RnnGen.Training</c> fuse the activation and give exactly this).</param>
     /// <param name="gradients">PackedParameterLength floats in the packed parameter layout; gradients are added (+=), so clear it between batches. Read single tensors with <see cref="ExportPyTorchGradient"/>.</param>
     /// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref="InitialStateGradient"/>. Allocates only on the first call.</remarks>
-    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>
+    /// <exception cref="global::System.InvalidOperationException">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Backward(global::System.ReadOnlySpan<float> outputGradients, global::System.Span<float> gradients)
@@ -1733,9 +1778,11 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
         global::RnnGen.ExclusiveUse.Enter(ref _inUse, "Backward", "DropoutModel"); // one call at a time per instance
         try
         {
-            if (_steps == 0)
+            if (_steps == 0 || !_keepTape)
             {
-                throw new global::System.InvalidOperationException("Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.");
+                throw new global::System.InvalidOperationException(_steps == 0
+                    ? "Backward differentiates the last Forward and consumes its tape: run Forward on the batch first."
+                    : "Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.");
             }
 
             int steps = _steps;

@@ -55,7 +55,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
             EmitParameterDocs(w, plan);
             w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call. To also get dL/dx, use the overload with <c>inputGradients</c>.</remarks>");
-            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
             {
@@ -67,7 +67,7 @@ namespace RnnGen.Generator.Emit.Cpu
             EmitParameterDocs(w, plan);
             w.Line("/// <param name=\"inputGradients\">Receives dL/dx, time-major like the inputs: [steps][batchSize][InputSize] for the last <c>Forward</c>'s steps and batch. Written, not added to (unlike <paramref name=\"gradients\"/>, which accumulates over batches); steps past a sequence's length get exact zeros.</param>");
             w.Line("/// <remarks>dL/dx = W_ihᵀ · dG of the first layer (both directions summed when it is bidirectional; times its input dropout mask in training), one GEMM over every step and sequence after that layer's backward pass. Consumes the tape like the other overload; a call rejected for a wrong-sized span keeps it.</remarks>");
-            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length: the message names it and its expected shape.</exception>");
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients, {Span} inputGradients)"))
@@ -94,7 +94,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Summary("Backpropagation through time over the batch of the last <c>Forward</c>: adds dL/dθ for every parameter to <paramref name=\"gradients\"/>.");
                 EmitParameterDocs(w, plan);
                 w.Line("/// <remarks>Full BPTT over the steps of that <c>Forward</c> (for truncated BPTT, run shorter chunks). It consumes the tape: one <c>Backward</c> per <c>Forward</c>. dL/d(initial state) is kept for <see cref=\"InitialStateGradient\"/>. Allocates only on the first call.</remarks>");
-                w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>.</exception>");
+                w.Line("/// <exception cref=\"global::System.InvalidOperationException\">No <c>Forward</c> ran since the last <c>Backward</c>, or the last call was <c>Predict</c>.</exception>");
             }
 
             w.Line(GeneratedCode.Attribute);
@@ -104,9 +104,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 : $"public void Backward({ReadOnlySpan} outputGradients, {Span} gradients)"))
             using (InstanceGuard.Enter(w, plan, "Backward"))
             {
-                w.Line("if (_steps == 0)");
+                w.Line("if (_steps == 0 || !_keepTape)");
                 w.Line("{");
-                w.Line("    throw new global::System.InvalidOperationException(\"Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.\");");
+                w.Line("    throw new global::System.InvalidOperationException(_steps == 0");
+                w.Line("        ? \"Backward differentiates the last Forward and consumes its tape: run Forward on the batch first.\"");
+                w.Line("        : \"Backward differentiates the last Forward, but the last call was Predict, which keeps no tape: run Forward on the batch to train.\");");
                 w.Line("}");
                 w.Line();
                 w.Line("int steps = _steps;");

@@ -145,7 +145,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     var tape = plan.Forward.Layers[layer.Index];
                     var productInput = InferenceEmitter.EmitStepPointers(w, layer, tape, "0");
-                    InferenceEmitter.EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize", blocks: "first, first + count");
+                    InferenceEmitter.EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", "batchSize", blocks: "first, first + count", fusedInput: InferenceEmitter.FusedInput(w, layer, tape, "0"));
                     w.Line($"{Span} workspace = _workspace!.Span;");
                     w.Line("global::System.ReadOnlySpan<int> lengths = _variableLengths ? global::System.MemoryExtensions.AsSpan(_lengths, 0, batchSize) : default;");
                     InferenceEmitter.EmitHoldFinished(w, layer, tape, "0", "batchSize", $"first * {Int(Packing.BlockWidth)}, count * {Int(Packing.BlockWidth)}");

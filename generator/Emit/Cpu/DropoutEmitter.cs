@@ -48,7 +48,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 return;
             }
 
-            w.Line("bool dropout = Training;");
+            w.Line("bool dropout = Training && keepTape; // Predict never drops");
             w.Line("_dropoutActive = dropout;");
             using (w.Block("if (dropout)"))
             {

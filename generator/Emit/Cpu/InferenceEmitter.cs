@@ -46,6 +46,8 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("private readonly int[] _lengths = new int[MaxBatchSize];");
             w.Line(GeneratedCode.Attribute);
             w.Line("private bool _variableLengths;");
+            w.Line(GeneratedCode.Attribute);
+            w.Line("private bool _keepTape; // whether the last call was Forward (false: Predict, which keeps nothing for Backward)");
             StateTransferEmitter.EmitFields(w);
             w.Line();
             EmitEnsureWorkspace(w, plan);
@@ -128,9 +130,19 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>");
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>");
             w.Line(GeneratedCode.Attribute);
-            w.Line(FullOptimization);
             using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
             using (InstanceGuard.Enter(w, plan, "Forward"))
+            {
+                w.Line($"RunSequences({inputName}, lengths, outputs, batchSize, continueState, keepTape: true);");
+            }
+
+            w.Line();
+            EmitPredict(w, plan, inputParameter, inputName);
+            w.Line();
+            w.Summary("The body of <c>Forward</c> and <c>Predict</c>, inside their guard: <paramref name=\"keepTape\"/> is false for <c>Predict</c>, which keeps nothing for <c>Backward</c> and may fuse a unit's input projection into its steps.");
+            w.Line(GeneratedCode.Attribute);
+            w.Line(FullOptimization);
+            using (w.Block($"private void RunSequences({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState, bool keepTape)"))
             {
                 w.Line($"int steps = global::RnnGen.Shapes.Steps({inputName}.Length, batchSize, {(embedding ? "1" : "InputSize")}, MaxBatchSize, MaxSequenceLength, \"{inputName}\", \"batchSize\");");
                 if (embedding)
@@ -171,6 +183,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("_lastSteps = steps;");
                 w.Line("_batchSize = batchSize;");
                 w.Line("_variableLengths = !lengths.IsEmpty;");
+                w.Line("_keepTape = keepTape; // read by the time loops (on every thread) and by Backward");
                 w.Line("lengths.CopyTo(_lengths); // kept for Backward");
                 w.Line(embedding
                     ? "tokens.CopyTo(_tokens!); // kept for Backward"
@@ -214,6 +227,55 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line("global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero");
                     }
                 }
+            }
+        }
+
+        /// <summary>
+        /// <c>Predict</c>: <c>Forward</c> for inference only. Same outputs and final state bit for bit, no dropout, and
+        /// nothing kept for <c>Backward</c>, so a unit whose steps can read x(t) directly
+        /// (<see cref="LayerKernels.FusesProjection"/>) skips the projection pass and the gate tape.
+        /// </summary>
+        private static void EmitPredict(SourceWriter w, Plan plan, string inputParameter, string inputName)
+        {
+            var embedding = plan.Spec.Input.IsEmbedding;
+            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
+            var fused = plan.Layers.Where(layer => LayerKernels.FusesProjection(layer, plan.Forward.Layers[layer.Index])).Select(layer => layer.Name).ToList();
+            var speed = fused.Count == 0
+                ? "This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels."
+                : $"It fuses the input projection into the steps of {string.Join(", ", fused)}: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates.";
+            w.Summary("Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.");
+            w.Line(embedding
+                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
+            w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
+            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>");
+            w.Line($"/// <remarks>{speed} A <c>Backward</c> after it throws <see cref=\"global::System.InvalidOperationException\"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>");
+            w.Line("/// <example><code>");
+            var model = plan.Spec.Shell.Target.Name.TrimStart('@');
+            w.Line($"/// var outputs = new float[{(plan.ReturnsSequences ? "steps * " : string.Empty)}batchSize * {model}.OutputSize];");
+            w.Line($"/// model.Predict({inputName}, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses");
+            w.Line("/// </code></example>");
+            w.Line(embedding
+                ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
+                : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            w.Line($"public void Predict({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false) => Predict({inputName}, default, outputs, batchSize, continueState);");
+            w.Line();
+            w.Summary("Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.");
+            w.Line(embedding
+                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>");
+            w.Line("/// <param name=\"lengths\">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>");
+            w.Line($"/// <param name=\"outputs\">Receives {outputShape}: zero at padded steps{(plan.ReturnsSequences ? string.Empty : "; the output of each sequence's last valid step")}.</param>");
+            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            w.Line("/// <param name=\"continueState\">Start from the previous call's final state, as in the other overload.</param>");
+            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>");
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void Predict({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
+            using (InstanceGuard.Enter(w, plan, "Predict"))
+            {
+                w.Line($"RunSequences({inputName}, lengths, outputs, batchSize, continueState, keepTape: false);");
             }
         }
 
@@ -275,13 +337,22 @@ namespace RnnGen.Generator.Emit.Cpu
                 EmitDroppedProjection(w, plan, layer, inputDropout, projection);
                 w.Line();
             }
-            else if (BlockParallelEmitter.ProjectsBlocks(layer, tape))
-            {
-                w.Line($"RunProjectionBlocks({Int(layer.Index)}, rows); // unit blocks split across cores as in the time loop");
-            }
             else
             {
-                w.Line($"RunProjection({Int(layer.Index)}, rows); // rows split across cores");
+                var run = BlockParallelEmitter.ProjectsBlocks(layer, tape)
+                    ? $"RunProjectionBlocks({Int(layer.Index)}, rows); // unit blocks split across cores as in the time loop"
+                    : $"RunProjection({Int(layer.Index)}, rows); // rows split across cores";
+                if (LayerKernels.FusesProjection(layer, tape))
+                {
+                    using (w.Block("if (keepTape) // Predict's steps read x(t) themselves"))
+                    {
+                        w.Line(run);
+                    }
+                }
+                else
+                {
+                    w.Line(run);
+                }
             }
 
             StateTransferEmitter.EmitInitialSlice(w, layer, tape.Hidden, tape.InitialHidden, "h");
@@ -313,9 +384,24 @@ namespace RnnGen.Generator.Emit.Cpu
             using (w.Block(layer.Reverse ? "for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t" : "for (int t = 0; t < steps; t++)"))
             {
                 var productInput = EmitStepPointers(w, layer, tape, start);
-                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", count);
+                EmitRecurrentCalls(w, layer, "xpStep", productInput, "hPrev", "hNext", "cPrev", "cNext", "aux", count, fusedInput: FusedInput(w, layer, tape, start));
                 EmitHoldFinished(w, layer, tape, start, count);
             }
+        }
+
+        /// <summary>
+        /// For a unit whose Predict steps fuse the projection: declares <c>xStep</c>, step t's input rows from
+        /// <paramref name="start"/>, and returns its name; null (and nothing written) for any other unit.
+        /// </summary>
+        internal static string? FusedInput(SourceWriter w, LayerPlan layer, LayerTape tape, string start)
+        {
+            if (!LayerKernels.FusesProjection(layer, tape))
+            {
+                return null;
+            }
+
+            w.Line($"ref float xStep = {At("ws", $"{layer.Input.Rows!.Start} + {StepRows(start, layer.InputStride)}")}; // Predict's steps read their input rows");
+            return "xStep";
         }
 
         /// <summary>
@@ -519,11 +605,32 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <param name="productInput">The h(t-1) rows the W_hh products read (masked in training with recurrent dropout).</param>
         /// <param name="hPrev">h(t-1) itself, for the GRU's z ⊙ h(t-1) term.</param>
         /// <param name="quantized">The reduced-precision copy Step reads, or null for the fp32 parameters.</param>
-        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null, string? blocks = null)
+        /// <param name="fusedInput">
+        /// Step t's input rows where the unit fuses its projection (<see cref="FusedInput"/>): then the call branches on
+        /// the instance's <c>_keepTape</c>, Predict running <see cref="LayerKernels.RecurrentFromInput"/>.
+        /// </param>
+        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null, string? blocks = null, string? fusedInput = null)
         {
             if (blocks is not null)
             {
                 rows += ", " + blocks; // the unit blocks [first, end) of this call
+            }
+
+            if (fusedInput is not null)
+            {
+                var peep = layer.Peepholes is { } p ? At("p", p.Offset) + ", " : string.Empty;
+                var state = layer.Spec.Cell == CellKind.Lstm ? $"ref {hNext}, ref {cPrev}, ref {cNext}" : $"ref {hNext}";
+                using (w.Block("if (!_keepTape)"))
+                {
+                    w.Line($"{LayerKernels.RecurrentFromInputName(layer)}({At("p", layer.RecurrentWeights[0].Offset)}, {peep}{ProjectionParameters(layer)}ref {fusedInput}, ref {productInput}, {state}, {rows}); // Predict: projection fused, no tape");
+                }
+
+                using (w.Block("else"))
+                {
+                    EmitRecurrentCalls(w, layer, xp, productInput, hPrev, hNext, cPrev, cNext, aux, rows, quantized);
+                }
+
+                return;
             }
 
             var weights = layer.RecurrentWeights;

@@ -98,6 +98,12 @@ namespace RnnGen.Generator.Emit.Cpu
                     }
 
                     kernel.BlockSetup?.Invoke(w, KernelRow.Single);
+                    if (kernel.FusedProjection is { } fused)
+                    {
+                        w.Line($"ref float wInBlock = ref {UnsafeApi}.Add(ref wIn, block * {Int(fused.Columns * fused.Gates * block)});");
+                        fused.BlockSetup?.Invoke(w, KernelRow.Single);
+                    }
+
                     if (shape.Chunks.Length == 1)
                     {
                         EmitRowLoops(w, kernel, shape, encoding, shape.Chunks[0], "0", "rows");
@@ -185,6 +191,10 @@ namespace RnnGen.Generator.Emit.Cpu
             foreach (var row in rows)
             {
                 kernel.RowSetup(w, row);
+                if (kernel.FusedProjection is { } fused)
+                {
+                    w.Line($"ref float {row.Name("xIn")} = {fused.InputRow!(row)}; // the projection's input row");
+                }
             }
 
             // One pass at 16 lanes: the JIT drops the loop for AVX-512.
@@ -208,6 +218,10 @@ namespace RnnGen.Generator.Emit.Cpu
             string Acc(KernelRow row, int gate, int split) =>
                 $"a{Symbol(kernel, gate)}0{row.Suffix}" + (split == 0 ? string.Empty : "_" + Int(split));
 
+            // A gate's partial sums added into the first, in one fixed order.
+            string CloseSplits(KernelRow row, int gate) =>
+                Enumerable.Range(1, splits - 1).Aggregate(Acc(row, gate, 0), (total, s) => flavor.Add(total, Acc(row, gate, s)));
+
             // Where a row's sums wait between chunks: [row of the group][gate][16].
             string Carried(KernelRow row, int gate) =>
                 $"(({row.Row} - group) * {Int(gateStride)}) + {(gate == 0 ? "lane" : $"{Int(gate * Packing.BlockWidth)} + lane")}";
@@ -216,7 +230,9 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 for (var g = 0; g < kernel.Gates; g++)
                 {
-                    var initial = chunk.IsFirst ? kernel.Initial(flavor, row, g, "lane") : flavor.Load("carry", Carried(row, g));
+                    var initial = !chunk.IsFirst ? flavor.Load("carry", Carried(row, g))
+                        : kernel.FusedProjection is { } fused ? fused.Initial(flavor, row, g, "lane")
+                        : kernel.Initial(flavor, row, g, "lane");
                     w.Line($"{flavor.Type} {Acc(row, g, 0)} = {initial};");
                     for (var s = 1; s < splits; s++)
                     {
@@ -225,13 +241,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
-            var weightRows = sharedInput ? rows : new[] { KernelRow.Single };
-            foreach (var row in weightRows)
-            {
-                w.Line($"ref {element} {row.Name("wLanes")} = ref {UnsafeApi}.Add(ref {row.Name("wBlock")}, lane);");
-            }
-
-            void Columns(int count, string column)
+            // The weights of a row tile's lanes, named lanes, and each row's input vector, named input.
+            void Columns(int count, string column, string lanes = "wLanes", string input = "x")
             {
                 if (sharedInput)
                 {
@@ -239,10 +250,10 @@ namespace RnnGen.Generator.Emit.Cpu
                     return;
                 }
 
-                w.Line($"ref {element} wk = ref {UnsafeApi}.Add(ref wLanes, {column} * {gateStride});");
+                w.Line($"ref {element} wk = ref {UnsafeApi}.Add(ref {lanes}, {column} * {gateStride});");
                 foreach (var row in rows)
                 {
-                    w.Line($"ref float xk{row.Suffix} = ref {UnsafeApi}.Add(ref {row.Name("x")}, {column});");
+                    w.Line($"ref float xk{row.Suffix} = ref {UnsafeApi}.Add(ref {row.Name(input)}, {column});");
                     for (var u = 0; u < count; u++)
                     {
                         var element = u == 0 ? $"xk{row.Suffix}" : $"{UnsafeApi}.Add(ref xk{row.Suffix}, {u})";
@@ -297,6 +308,48 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
             }
 
+            if (chunk.IsFirst && kernel.FusedProjection is { } projection)
+            {
+                // W_ih · x(t) first, in the projection's own column order and partial sums, closed as it closes them:
+                // the same bits as a projection written out and read back, without the round trip through memory.
+                var columns = projection.Columns;
+                w.Line($"ref {element} wInLanes = ref {UnsafeApi}.Add(ref wInBlock, lane);");
+                if (columns >= Unroll)
+                {
+                    using (w.Block($"for (int k = 0; k < {Int(columns - (columns % Unroll))}; k += {Unroll})"))
+                    {
+                        Columns(Unroll, "k", "wInLanes", "xIn");
+                    }
+                }
+
+                if (columns % Unroll != 0)
+                {
+                    w.Line($"// Remaining {columns % Unroll} input column(s), fixed at generation time.");
+                    using (w.Block(string.Empty))
+                    {
+                        Columns(columns % Unroll, Int(columns - (columns % Unroll)), "wInLanes", "xIn");
+                    }
+                }
+
+                foreach (var row in rows)
+                {
+                    for (var g = 0; g < kernel.Gates && splits > 1; g++)
+                    {
+                        w.Line($"{Acc(row, g, 0)} = {CloseSplits(row, g)};");
+                        for (var s = 1; s < splits; s++)
+                        {
+                            w.Line($"{Acc(row, g, s)} = {flavor.Zero};");
+                        }
+                    }
+                }
+            }
+
+            var weightRows = sharedInput ? rows : new[] { KernelRow.Single };
+            foreach (var row in weightRows)
+            {
+                w.Line($"ref {element} {row.Name("wLanes")} = ref {UnsafeApi}.Add(ref {row.Name("wBlock")}, lane);");
+            }
+
             var prefetch = PrefetchesNextChunk(shape, encoding, rows, sharedInput) && chunk.Main > chunk.First;
             if (prefetch)
             {
@@ -336,8 +389,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 {
                     for (var g = 0; g < kernel.Gates; g++)
                     {
-                        var sum = Enumerable.Range(1, splits - 1).Aggregate(Acc(row, g, 0), (total, s) => flavor.Add(total, Acc(row, g, s)));
-                        w.Line($"{Acc(row, g, 0)} = {sum};");
+                        w.Line($"{Acc(row, g, 0)} = {CloseSplits(row, g)};");
                     }
                 }
 
@@ -364,6 +416,9 @@ namespace RnnGen.Generator.Emit.Cpu
         /// (over 48 KiB each) make a layer's weights larger than L2. Measured on LSTM 256, batch 32, one core (W_hh
         /// 1 MiB): 2 % faster, outputs unchanged; at two cores each holds its half in L2 and it made no difference.
         /// </summary>
+        /// <summary>Whether a one-row call of <paramref name="kernel"/> keeps every block in registers at once (<see cref="EmitBlockTile"/>).</summary>
+        public static bool TilesBlocks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).TilesBlocks;
+
         private static bool PrefetchesNextChunk(Shape shape, WeightEncoding encoding, KernelRow[] rows, bool sharedInput) =>
             shape.Chunks.Length > 1 && encoding.IsFloat32 && rows.Length > 1 && !sharedInput;
 
@@ -393,7 +448,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var splits = System.Math.Min(Unroll, System.Math.Max(1, WantedChains / perRow));
                 var tile = System.Math.Max(1, System.Math.Min(MaxRowsPerTile, WideRegisterBudget / (perRow * splits)));
                 var chunks = Chunk.Split(kernel.Columns, kernel.Gates * Packing.BlockWidth * (encoding.IsFloat32 ? 4 : 2));
-                var tilesBlocks = kernel.Blocks > 1 && chunks.Length == 1 && kernel.Blocks * perRow * splits <= WideRegisterBudget;
+                var tilesBlocks = kernel.Blocks > 1 && chunks.Length == 1 && kernel.Blocks * perRow * splits <= WideRegisterBudget && kernel.FusedProjection is null;
                 return new Shape(tile, splits, chunks, tilesBlocks);
             }
         }

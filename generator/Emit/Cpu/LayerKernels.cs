@@ -135,7 +135,70 @@ namespace RnnGen.Generator.Emit.Cpu
             };
         }
 
-        private static PackedKernel Lstm(LayerPlan layer)
+        /// <summary>
+        /// The most bytes of one block's W_ih a fused step reads per row tile: it shares L1 with the first 32 KiB chunk
+        /// of W_hh, so a wide input (a stacked layer's 256) would push that chunk out.
+        /// </summary>
+        private const int MaxFusedInputBytes = 16 * 1024;
+
+        /// <summary>The name of <see cref="RecurrentFromInput"/>'s kernel.</summary>
+        public static string RecurrentFromInputName(LayerPlan layer) => layer.Name + "RecurrentFromInput";
+
+        /// <summary>
+        /// Whether <c>Predict</c> runs this unit's steps with the input projection fused in
+        /// (<see cref="RecurrentFromInput"/>): an LSTM or SimpleRNN reading float rows, without dropout, whose block of
+        /// W_ih fits beside a chunk of W_hh in L1, and whose one-row step does not already keep every block in
+        /// registers (a 32-unit layer, where the projection round trip costs nothing).
+        /// </summary>
+        public static bool FusesProjection(LayerPlan layer, LayerTape tape) =>
+            layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn
+            && layer.Input.Kind == InputKind.Rows
+            && tape.InputDropout is null
+            && tape.RecurrentDropout is null
+            && layer.InputWidth * layer.GateCount * Block * sizeof(float) <= MaxFusedInputBytes
+            && !KernelEmitter.TilesBlocks(Recurrent(layer)[0]);
+
+        /// <summary>
+        /// The step <c>Predict</c> runs where <see cref="FusesProjection"/> holds: each gate starts from its biases, adds
+        /// W_ih · x(t) and then W_hh · h(t-1) in the same registers, and no activated gate is stored, since nothing is
+        /// kept for <c>Backward</c>. Forward's projection pass writes 4 KiB per row per LSTM-256 layer and each step
+        /// reads it back; this reads only x(t).
+        /// </summary>
+        public static PackedKernel RecurrentFromInput(LayerPlan layer)
+        {
+            var projection = Projection(layer, ProjectionName(layer), false, 0);
+            var lstm = layer.Spec.Cell == CellKind.Lstm;
+            var step = lstm ? Lstm(layer, tape: false) : SimpleRnn(layer, tape: false);
+            var bias = layer.Spec.UseBias ? "ref float biasIh, ref float biasHh, " : string.Empty;
+            var biasArguments = layer.Spec.UseBias ? "ref biasIh, ref biasHh, " : string.Empty;
+            var documentation = new List<string>
+            {
+                $"{layer.Name} step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,",
+                "  the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.",
+            };
+            documentation.AddRange(lstm
+                ? step.Documentation.Skip(1).Where(line => !line.Contains("tape"))
+                : new[] { $"  h(t) = {ActivationCode.Symbol(layer.Spec.Activation)}(gates)" });
+            return new PackedKernel(
+                RecurrentFromInputName(layer),
+                step.Parameters.Replace("ref float xp, ", "ref float wIn, " + bias + "ref float input, "),
+                step.Arguments.Replace("ref xp, ", "ref wIn, " + biasArguments + "ref input, "),
+                step.Columns,
+                step.Gates,
+                step.Blocks)
+            {
+                GateSymbols = step.GateSymbols,
+                Documentation = documentation,
+                BlockSetup = step.BlockSetup,
+                RowSetup = step.RowSetup,
+                InputRow = step.InputRow,
+                Initial = step.Initial,
+                Epilogue = step.Epilogue,
+                FusedProjection = projection,
+            };
+        }
+
+        private static PackedKernel Lstm(LayerPlan layer, bool tape = true)
         {
             var spec = layer.Spec;
             var act = spec.Activation;
@@ -156,6 +219,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 0,
                 layer.GateCount) with
             {
+                Tape = tape,
                 Documentation = new[]
                 {
                     $"{layer.Name} {CellTraits.DisplayName(spec)} step: gates = xp + W_hh · h(t-1), then fused in registers:",
@@ -177,13 +241,25 @@ namespace RnnGen.Generator.Emit.Cpu
                     string Gate(string symbol) => a[Slot(symbol)];
                     string Peephole(string symbol) => e.Flavor.Load(e.BlockName("peep"), Offset(System.Array.IndexOf(peep, symbol), e.LaneOffset));
                     var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
+                    void StoreGate(string symbol)
+                    {
+                        if (tape)
+                        {
+                            e.Writer.Line(e.Flavor.Store(symbol, e.Name("xpBlock"), e.GateOffset(Slot(symbol))));
+                        }
+                    }
+
                     if (!peepholes && !coupled)
                     {
                         e.Writer.Line($"{e.Vector} i = {G(a[0])};");
                         e.Writer.Line($"{e.Vector} f = {G(a[1])};");
                         e.Writer.Line($"{e.Vector} g = {A(a[2])};");
                         e.Writer.Line($"{e.Vector} o = {G(a[3])};");
-                        StoreGates(e, "i", "f", "g", "o");
+                        if (tape)
+                        {
+                            StoreGates(e, "i", "f", "g", "o");
+                        }
+
                         e.Writer.Line("// c(t) = f ⊙ c(t-1) + i ⊙ g");
                         e.Writer.Line($"{e.Vector} cNew = {v.MultiplyAdd("f", cOld, v.Multiply("i", "g"))};");
                     }
@@ -201,13 +277,13 @@ namespace RnnGen.Generator.Emit.Cpu
                         if (!coupled)
                         {
                             e.Writer.Line($"{e.Vector} i = {G(PreActivation("i"))};");
-                            e.Writer.Line(e.Flavor.Store("i", e.Name("xpBlock"), e.GateOffset(Slot("i"))));
+                            StoreGate("i");
                         }
 
                         e.Writer.Line($"{e.Vector} f = {G(PreActivation("f"))};");
                         e.Writer.Line($"{e.Vector} g = {A(Gate("g"))};");
-                        e.Writer.Line(e.Flavor.Store("f", e.Name("xpBlock"), e.GateOffset(Slot("f"))));
-                        e.Writer.Line(e.Flavor.Store("g", e.Name("xpBlock"), e.GateOffset(Slot("g"))));
+                        StoreGate("f");
+                        StoreGate("g");
                         if (coupled)
                         {
                             e.Writer.Line("// c(t) = f ⊙ c(t-1) + (1 - f) ⊙ g = g + f ⊙ (c(t-1) - g)");
@@ -222,7 +298,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         e.Writer.Line(peepholes
                             ? $"{e.Vector} o = {G(v.MultiplyAdd(Peephole("o"), "cNew", Gate("o")))}; // the output gate sees c(t)"
                             : $"{e.Vector} o = {G(Gate("o"))};");
-                        e.Writer.Line(e.Flavor.Store("o", e.Name("xpBlock"), e.GateOffset(Slot("o"))));
+                        StoreGate("o");
                     }
 
                     e.Writer.Line(e.Flavor.Store("cNew", e.Name("cUnits"), e.LaneOffset));
@@ -232,11 +308,12 @@ namespace RnnGen.Generator.Emit.Cpu
             }).Build();
         }
 
-        private static PackedKernel SimpleRnn(LayerPlan layer)
+        private static PackedKernel SimpleRnn(LayerPlan layer, bool tape = true)
         {
             var activation = layer.Spec.Activation;
             return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
             {
+                Tape = tape,
                 Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {ActivationCode.Symbol(activation)}(xp + W_hh · h(t-1))" },
                 Epilogue = e => e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(activation, e.Accumulators[0], e.Flavor), e.Name("hUnits"), e.LaneOffset)),
             }).Build();
@@ -394,6 +471,9 @@ namespace RnnGen.Generator.Emit.Cpu
 
             public bool WritesHidden { get; init; } = true;
 
+            /// <summary>Whether the step reads its projection from xp and keeps its gates there for Backward; false for <see cref="RecurrentFromInput"/>.</summary>
+            public bool Tape { get; init; } = true;
+
             public bool InputIsResetHidden { get; init; }
 
             /// <summary>The parameter the GRU z ⊙ h(t-1) term reads when it is not the products' input.</summary>
@@ -418,7 +498,11 @@ namespace RnnGen.Generator.Emit.Cpu
                     {
                         var source = InputIsResetHidden ? "resetHidden" : "hPrev";
                         w.Line($"ref float {r.Name("x")} = ref {UnsafeApi}.Add(ref {source}, ({r.Row}) * {padded});");
-                        w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + ({r.BlockOffset(layer.GateCount * Block)}));");
+                        if (Tape)
+                        {
+                            w.Line($"ref float {r.Name("xpBlock")} = ref {UnsafeApi}.Add(ref xp, (({r.Row}) * {layer.GateStride}) + ({r.BlockOffset(layer.GateCount * Block)}));");
+                        }
+
                         if (layer.Spec.Cell == CellKind.Gru)
                         {
                             var carry = InputIsResetHidden ? "hPrev" : CarrySource;

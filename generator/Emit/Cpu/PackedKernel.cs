@@ -69,6 +69,15 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>Initial value of a row's gate <c>g</c> accumulator at a lane offset expression.</summary>
         public Func<VectorFlavor, KernelRow, int, string, string> Initial { get; init; } = (f, _, _, _) => f.Zero;
 
+        /// <summary>
+        /// An input projection whose reduction runs first, into this kernel's own accumulators, so no projection is
+        /// written or read back (<c>Predict</c>'s step, <see cref="LayerKernels.RecurrentFromInput"/>). Its weights are the
+        /// kernel's parameter <c>wIn</c>; its <see cref="BlockSetup"/>, <see cref="Initial"/> and <see cref="InputRow"/>
+        /// supply the biases and the row's input. Its partial sums are closed the way the projection closes them before
+        /// this kernel's columns start, so the results equal the projection followed by the step, bit for bit.
+        /// </summary>
+        public PackedKernel? FusedProjection { get; init; }
+
         /// <summary>Writes the statements that consume the accumulators of one chunk of lanes.</summary>
         public Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
     }
