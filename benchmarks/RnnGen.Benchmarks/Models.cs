@@ -68,6 +68,8 @@ namespace RnnGen.Benchmarks
 
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
 
+        void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize = 1, bool continueState = false);
+
         Span<float> PackedParameters { get; }
 
         void Backward(ReadOnlySpan<float> outputGradients, Span<float> gradients);

@@ -7,14 +7,16 @@ using System.Linq;
 namespace RnnGen.Benchmarks
 {
     /// <summary>
-    /// RnnGen and ONNX Runtime on <see cref="OnnxRuntimeBenchmarks"/>' <c>Forward</c> (100 steps, batch 32), timed in
-    /// alternation so that both sides see the same machine load: each round runs a block of back-to-back calls of one
-    /// side, then of the other (the order flips every round), with a pause before each block so that the other side's
+    /// RnnGen and ONNX Runtime on <see cref="OnnxRuntimeBenchmarks"/>' 100 steps at batch 32, timed in alternation so
+    /// that every side sees the same machine load: RnnGen's <c>Predict</c> (inference, as ONNX Runtime's run is), its
+    /// <c>Forward</c> (which also keeps the training tape) and ONNX Runtime. Each round runs a block of back-to-back
+    /// calls of each side in turn (the order rotates every round), with a pause before each block so that the other side's
     /// worker threads have stopped spinning, and drops each block's first call (it wakes the sleeping workers).
     /// BenchmarkDotNet runs one case after the other, minutes apart; on a shared machine whose load drifts, the ratio
     /// of two such means moves by more than the changes it is meant to judge. Reports each side's minimum and median
-    /// call, and ONNX Runtime's time over RnnGen's: the ratio of the minimums and the median of the rounds' ratios
-    /// (of block medians), with RnnGen's GFLOP/s as a share of the FMA peak measured at the start, on one core and on every core.
+    /// call, and ONNX Runtime's time over <c>Predict</c>'s: the ratio of the minimums and the median of the rounds'
+    /// ratios (of block medians), with <c>Predict</c>'s GFLOP/s as a share of the FMA peak measured at the start, on one
+    /// core and on every core.
     /// </summary>
     internal static class PeerDuel
     {
@@ -31,7 +33,7 @@ namespace RnnGen.Benchmarks
             // (for over 100 ms here) and, measured between shapes, they pulled the every-core peak below what the
             // kernels then reached (109-114 % "of peak").
             var peaks = new[] { 1, 2 }.ToDictionary(threads => threads, MeasurePeak);
-            Console.WriteLine($"{"shape",-9} {"thr",3} {"RnnGen min",11} {"median",9} {"ORT min",9} {"median",9} {"ratio of min",12} {"median ratio",12} {"% peak",7}");
+            Console.WriteLine($"{"shape",-9} {"thr",3} {"Predict min",11} {"median",9} {"Forward min",11} {"ORT min",9} {"median",9} {"ratio of min",12} {"median ratio",12} {"% peak",7}");
             foreach (var threads in new[] { 1, 2 })
             {
                 foreach (var (cell, hidden) in selected)
@@ -39,30 +41,28 @@ namespace RnnGen.Benchmarks
                     var bench = new OnnxRuntimeBenchmarks { Cell = cell, Hidden = hidden, Threads = threads };
                     bench.Setup();
                     var ours = new List<double>();
+                    var forward = new List<double>();
                     var theirs = new List<double>();
                     var ratios = new double[rounds];
+                    var sides = new Action[] { bench.Predict_batch32, bench.Forward_batch32, bench.Peer_forward_batch32 };
+                    var times = new[] { ours, forward, theirs };
+                    var blocks = new double[sides.Length];
                     for (var r = 0; r < rounds; r++)
                     {
-                        double oursBlock, theirsBlock;
-                        if (r % 2 == 0)
+                        for (var i = 0; i < sides.Length; i++)
                         {
-                            oursBlock = TimeBlock(bench.Forward_batch32, ours);
-                            theirsBlock = TimeBlock(bench.Peer_forward_batch32, theirs);
-                        }
-                        else
-                        {
-                            theirsBlock = TimeBlock(bench.Peer_forward_batch32, theirs);
-                            oursBlock = TimeBlock(bench.Forward_batch32, ours);
+                            var side = (i + r) % sides.Length; // each side goes first, second and last in turn
+                            blocks[side] = TimeBlock(sides[side], times[side]);
                         }
 
-                        ratios[r] = theirsBlock / oursBlock;
+                        ratios[r] = blocks[2] / blocks[0];
                     }
 
                     bench.Cleanup();
                     var flops = 2.0 * (cell == "LSTM" ? 4 : 3) * hidden * (32 + hidden) * 100 * 32;
                     var percent = 100 * flops / ours.Min() / peaks[threads];
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{cell + " " + hidden,-9} {threads,3} {ours.Min() * 1e3,8:F3} ms {Median(ours) * 1e3,9:F3} {theirs.Min() * 1e3,9:F3} {Median(theirs) * 1e3,9:F3} {theirs.Min() / ours.Min(),12:F2} {Median(ratios),12:F2} {percent,6:F0}%"));
+                        $"{cell + " " + hidden,-9} {threads,3} {ours.Min() * 1e3,8:F3} ms {Median(ours) * 1e3,9:F3} {forward.Min() * 1e3,8:F3} ms {theirs.Min() * 1e3,9:F3} {Median(theirs) * 1e3,9:F3} {theirs.Min() / ours.Min(),12:F2} {Median(ratios),12:F2} {percent,6:F0}%"));
                 }
             }
         }

@@ -66,8 +66,8 @@ namespace RnnGen.Benchmarks
             var (steps, batch) = benchmarkCase.Descriptor.WorkloadMethod.Name switch
             {
                 "Step" => (1, 1),
-                "Forward_batch1" => (100, 1),
-                _ => (100, 32), // Forward_batch32 and Forward_batch32_one_thread
+                "Forward_batch1" or "Predict_batch1" => (100, 1),
+                _ => (100, 32), // Forward_batch32, Predict_batch32 and Forward_batch32_one_thread
             };
             return (weights, steps, batch, statistics.Mean * 1e-9);
         }

@@ -33,6 +33,13 @@ namespace RnnGen.Samples.AddingProblem
         /// <param name="continueState">Start from the previous <c>Forward</c>'s final state instead of zero.</param>
         void Forward(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, bool continueState);
 
+        /// <summary>Runs whole sequences for inference only (generated): Forward's outputs bit for bit, nothing kept for Backward.</summary>
+        /// <param name="inputs">Time-major inputs.</param>
+        /// <param name="outputs">Receives the prediction for each sequence.</param>
+        /// <param name="batchSize">Sequences in the batch.</param>
+        /// <param name="continueState">Start from the previous call's final state instead of zero.</param>
+        void Predict(ReadOnlySpan<float> inputs, Span<float> outputs, int batchSize, bool continueState);
+
 
     }
 }

@@ -146,7 +146,7 @@ namespace RnnGen.Samples.AddingProblem
             foreach (var batch in testSet)
             {
                 var y = outputs[..batch.BatchSize];
-                model.Forward(batch.Inputs, y, batch.BatchSize, continueState: false);
+                model.Predict(batch.Inputs, y, batch.BatchSize, continueState: false); // inference: no tape
                 for (var b = 0; b < batch.BatchSize; b++)
                 {
                     var difference = (double)y[b] - batch.Targets[b];

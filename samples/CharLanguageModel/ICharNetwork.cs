@@ -18,6 +18,13 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <param name="continueState">Start from the previous <c>Forward</c>'s final state instead of zero.</param>
         void Forward(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize, bool continueState);
 
+        /// <summary>Runs whole sequences for inference only (generated): Forward's outputs bit for bit, no dropout, nothing kept for Backward.</summary>
+        /// <param name="tokens">Time-major token ids.</param>
+        /// <param name="outputs">Receives the softmax probabilities.</param>
+        /// <param name="batchSize">Sequences in the batch.</param>
+        /// <param name="continueState">Start from the previous call's final state instead of zero.</param>
+        void Predict(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize, bool continueState);
+
         /// <summary>Advances one stream by one token (generated).</summary>
         /// <param name="state">The stream's state.</param>
         /// <param name="token">The token id.</param>

@@ -59,7 +59,7 @@ namespace RnnGen.Samples.CharLanguageModel
         /// <summary>The number of characters scored by <see cref="Windows"/>.</summary>
         public int WindowCharacters => WindowCount * TrainingDefaults.SequenceLength;
 
-        /// <summary>Scores the fixed windows with batched <c>Forward</c> calls.</summary>
+        /// <summary>Scores the fixed windows with batched <c>Predict</c> calls (Forward's outputs, without the training tape).</summary>
         /// <typeparam name="TState">The model's state type.</typeparam>
         /// <param name="model">The model.</param>
         /// <returns>The score; <see cref="SequenceScore.BitsPerToken"/> is bits per character.</returns>
@@ -75,7 +75,7 @@ namespace RnnGen.Samples.CharLanguageModel
                 var length = rows * TrainingDefaults.SequenceLength;
                 var start = batch * TrainingDefaults.BatchSize * TrainingDefaults.SequenceLength;
                 var probabilities = outputs.AsSpan(0, length * CharacterSet.Size);
-                model.Forward(tokens.AsSpan(start, length), probabilities, rows, continueState: false);
+                model.Predict(tokens.AsSpan(start, length), probabilities, rows, continueState: false); // inference: no tape, no dropout
                 score += SequenceScore.Compute(probabilities, targets.AsSpan(start, length));
             }
 

@@ -105,7 +105,7 @@ namespace RnnGen.Samples.Seq2Seq
             ArgumentOutOfRangeException.ThrowIfLessThan(outputs.Length, batch.Count, nameof(outputs));
             var units = TEncoder.Units;
             var states = encoderStates.AsSpan(0, batch.Count * units);
-            Encoder.Forward(batch.Sources, states, batch.Count, continueState: false);
+            Encoder.Predict(batch.Sources, states, batch.Count, continueState: false); // inference: no tape
             Span<char> text = stackalloc char[maxLength];
             for (var b = 0; b < batch.Count; b++)
             {

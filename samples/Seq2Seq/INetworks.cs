@@ -29,6 +29,13 @@ namespace RnnGen.Samples.Seq2Seq
         /// <param name="continueState">Start from the previous call's final state (unused here).</param>
         void Forward(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize, bool continueState);
 
+        /// <summary>Runs the source sequences for inference only (generated): Forward's final states bit for bit, nothing kept for Backward.</summary>
+        /// <param name="tokens">Time-major source ids.</param>
+        /// <param name="outputs">Receives h at the last step.</param>
+        /// <param name="batchSize">Sequences in the batch.</param>
+        /// <param name="continueState">Start from the previous call's final state (unused here).</param>
+        void Predict(ReadOnlySpan<int> tokens, Span<float> outputs, int batchSize, bool continueState);
+
         /// <summary>Backpropagation through time (generated): adds dL/dθ to <paramref name="gradients"/>.</summary>
         /// <param name="outputGradients">dL/dh at the last step, <c>[batch][units]</c>.</param>
         /// <param name="gradients">The packed gradient buffer.</param>
