@@ -98,37 +98,57 @@ namespace RnnGen.Generator.Emit.Cpu
             }
         }
 
+        /// <summary>The parameter docs Forward and Predict share: inputs (or tokens), lengths, outputs and batchSize.</summary>
+        private static void EmitSequenceParameters(SourceWriter w, Plan plan, bool lengths)
+        {
+            var embedding = plan.Spec.Input.IsEmbedding;
+            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
+            if (!lengths)
+            {
+                w.Line(embedding
+                    ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                    : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
+                w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
+            }
+            else
+            {
+                w.Line(embedding
+                    ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
+                    : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>");
+                w.Line("/// <param name=\"lengths\">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>");
+                w.Line($"/// <param name=\"outputs\">Receives {outputShape}: zero at padded steps{(plan.ReturnsSequences ? string.Empty : "; the output of each sequence's last valid step")}.</param>");
+            }
+
+            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+        }
+
+        /// <summary>The <c>ArgumentException</c> doc of a whole-sequence call.</summary>
+        private static void EmitShapeException(SourceWriter w, Plan plan, bool lengths) =>
+            w.Line(lengths
+                ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>"
+                : plan.Spec.Input.IsEmbedding
+                    ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
+                    : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
+
         private static void EmitForward(SourceWriter w, Plan plan)
         {
             var embedding = plan.Spec.Input.IsEmbedding;
             var ws = plan.Forward;
-            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
             w.Summary("Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).");
-            w.Line(embedding
-                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
-                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
-            w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
-            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            EmitSequenceParameters(w, plan, lengths: false);
             w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>");
             w.Line("/// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref=\"global::System.InvalidOperationException\"/>.</remarks>");
-            w.Line(embedding
-                ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
-                : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
+            EmitShapeException(w, plan, lengths: false);
             w.Line(GeneratedCode.Attribute);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
             var inputName = embedding ? "tokens" : "inputs";
             w.Line($"public void Forward({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false) => Forward({inputName}, default, outputs, batchSize, continueState);");
             w.Line();
             w.Summary("Runs a batch of sequences of different lengths (PyTorch packed-sequence semantics): sequence b has <paramref name=\"lengths\"/>[b] valid steps, padded up to the batch's step count.");
-            w.Line(embedding
-                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
-                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>");
-            w.Line("/// <param name=\"lengths\">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>");
-            w.Line($"/// <param name=\"outputs\">Receives {outputShape}: zero at padded steps{(plan.ReturnsSequences ? string.Empty : "; the output of each sequence's last valid step")}.</param>");
-            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            EmitSequenceParameters(w, plan, lengths: true);
             w.Line("/// <param name=\"continueState\">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>");
             w.Line("/// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>");
+            EmitShapeException(w, plan, lengths: true);
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
             using (InstanceGuard.Enter(w, plan, "Forward"))
@@ -237,18 +257,12 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         private static void EmitPredict(SourceWriter w, Plan plan, string inputParameter, string inputName)
         {
-            var embedding = plan.Spec.Input.IsEmbedding;
-            var outputShape = plan.ReturnsSequences ? "[steps][batchSize][OutputSize]" : "[batchSize][OutputSize]";
             var fused = plan.Layers.Where(layer => LayerKernels.FusesProjection(layer, plan.Forward.Layers[layer.Index])).Select(layer => layer.Name).ToList();
             var speed = fused.Count == 0
                 ? "This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels."
                 : $"It fuses the input projection into the steps of {string.Join(", ", fused)}: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates.";
             w.Summary("Runs the network for inference only: the same outputs and final state as <c>Forward</c>, bit for bit, without keeping what <c>Backward</c> needs. Dropout is off whatever <c>Training</c> says.");
-            w.Line(embedding
-                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], each in [0, VocabularySize); 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
-                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize]; 1 &lt;= steps &lt;= MaxSequenceLength (inferred from the length).</param>");
-            w.Line($"/// <param name=\"outputs\">Receives {outputShape}{(plan.Head is null ? string.Empty : ", after the head's activation")}.</param>");
-            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            EmitSequenceParameters(w, plan, lengths: false);
             w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>");
             w.Line($"/// <remarks>{speed} A <c>Backward</c> after it throws <see cref=\"global::System.InvalidOperationException\"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>");
             w.Line("/// <example><code>");
@@ -256,21 +270,14 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line($"/// var outputs = new float[{(plan.ReturnsSequences ? "steps * " : string.Empty)}batchSize * {model}.OutputSize];");
             w.Line($"/// model.Predict({inputName}, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses");
             w.Line("/// </code></example>");
-            w.Line(embedding
-                ? "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a token is out of range.</exception>"
-                : "/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape.</exception>");
+            EmitShapeException(w, plan, lengths: false);
             w.Line(GeneratedCode.Attribute);
             w.Line($"public void Predict({inputParameter}, {Span} outputs, int batchSize = 1, bool continueState = false) => Predict({inputName}, default, outputs, batchSize, continueState);");
             w.Line();
             w.Summary("Runs a batch of sequences of different lengths for inference only: <c>Forward</c>'s results for the same lengths (PyTorch packed-sequence semantics), bit for bit, keeping nothing for <c>Backward</c>.");
-            w.Line(embedding
-                ? "/// <param name=\"tokens\">Token ids, time-major: [steps][batchSize], padded with any valid id; 1 &lt;= steps &lt;= MaxSequenceLength.</param>"
-                : "/// <param name=\"inputs\">Time-major [steps][batchSize][InputSize], padded (with anything) after each sequence's length.</param>");
-            w.Line("/// <param name=\"lengths\">Valid steps per sequence, [batchSize], each in [1, steps]; empty: every sequence is full length.</param>");
-            w.Line($"/// <param name=\"outputs\">Receives {outputShape}: zero at padded steps{(plan.ReturnsSequences ? string.Empty : "; the output of each sequence's last valid step")}.</param>");
-            w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
+            EmitSequenceParameters(w, plan, lengths: true);
             w.Line("/// <param name=\"continueState\">Start from the previous call's final state, as in the other overload.</param>");
-            w.Line("/// <exception cref=\"global::System.ArgumentException\">A span's length does not match its shape, or a length is out of range.</exception>");
+            EmitShapeException(w, plan, lengths: true);
             w.Line(GeneratedCode.Attribute);
             using (w.Block($"public void Predict({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
             using (InstanceGuard.Enter(w, plan, "Predict"))
