@@ -122,6 +122,17 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <param name=\"batchSize\">Sequences in the batch, 1..MaxBatchSize.</param>");
         }
 
+        /// <summary>The public lengths overload of <c>Forward</c> or <c>Predict</c>: the instance guard around <c>RunSequences</c>.</summary>
+        private static void EmitSequenceEntry(SourceWriter w, Plan plan, string member, string inputParameter, string inputName, bool keepTape)
+        {
+            w.Line(GeneratedCode.Attribute);
+            using (w.Block($"public void {member}({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
+            using (InstanceGuard.Enter(w, plan, member))
+            {
+                w.Line($"RunSequences({inputName}, lengths, outputs, batchSize, continueState, keepTape: {Bool(keepTape)});");
+            }
+        }
+
         /// <summary>The <c>ArgumentException</c> doc of a whole-sequence call.</summary>
         private static void EmitShapeException(SourceWriter w, Plan plan, bool lengths) =>
             w.Line(lengths
@@ -149,12 +160,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Line("/// <param name=\"continueState\">Start from the previous <c>Forward</c>'s final state, as in the other overload.</param>");
             w.Line("/// <remarks>After its length a sequence's state is held: its final state (<c>CopyFinalState</c>, <c>continueState</c>) is the one at its last valid step, and a reversed or bidirectional layer reverses each sequence within its own length. <c>Backward</c> ignores the output gradients of padded steps and sends no gradient through them.</remarks>");
             EmitShapeException(w, plan, lengths: true);
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block($"public void Forward({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
-            using (InstanceGuard.Enter(w, plan, "Forward"))
-            {
-                w.Line($"RunSequences({inputName}, lengths, outputs, batchSize, continueState, keepTape: true);");
-            }
+            EmitSequenceEntry(w, plan, "Forward", inputParameter, inputName, keepTape: true);
 
             w.Line();
             EmitPredict(w, plan, inputParameter, inputName);
@@ -278,12 +284,7 @@ namespace RnnGen.Generator.Emit.Cpu
             EmitSequenceParameters(w, plan, lengths: true);
             w.Line("/// <param name=\"continueState\">Start from the previous call's final state, as in the other overload.</param>");
             EmitShapeException(w, plan, lengths: true);
-            w.Line(GeneratedCode.Attribute);
-            using (w.Block($"public void Predict({inputParameter}, global::System.ReadOnlySpan<int> lengths, {Span} outputs, int batchSize, bool continueState = false)"))
-            using (InstanceGuard.Enter(w, plan, "Predict"))
-            {
-                w.Line($"RunSequences({inputName}, lengths, outputs, batchSize, continueState, keepTape: false);");
-            }
+            EmitSequenceEntry(w, plan, "Predict", inputParameter, inputName, keepTape: false);
         }
 
         /// <summary>One declared layer: a reversed copy of its input if a unit needs one, each unit, then the merge.</summary>
