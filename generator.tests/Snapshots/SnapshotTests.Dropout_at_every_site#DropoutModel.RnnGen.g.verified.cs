@@ -817,7 +817,7 @@ partial class DropoutModel : global::RnnGen.IRecurrentNetwork<int, DropoutModel.
     /// <param name="outputs">Receives [batchSize][OutputSize], after the head's activation.</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
-    /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>.</remarks>
+    /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>. Keeps the tape <c>Backward</c> reads; for inference only, <c>Predict</c> gives the same bits without it.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape, or a token is out of range.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void Forward(global::System.ReadOnlySpan<int> tokens, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(tokens, default, outputs, batchSize, continueState);

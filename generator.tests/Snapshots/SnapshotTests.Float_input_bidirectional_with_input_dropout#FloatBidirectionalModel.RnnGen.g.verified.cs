@@ -650,7 +650,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
     /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
     /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
     /// <param name="continueState">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>
-    /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>.</remarks>
+    /// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref="global::System.InvalidOperationException"/>. Keeps the tape <c>Backward</c> reads; for inference only, <c>Predict</c> gives the same bits without it.</remarks>
     /// <exception cref="global::System.ArgumentException">A span's length does not match its shape.</exception>
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
     public void Forward(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs, int batchSize = 1, bool continueState = false) => Forward(inputs, default, outputs, batchSize, continueState);

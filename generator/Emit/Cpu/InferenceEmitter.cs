@@ -148,7 +148,7 @@ namespace RnnGen.Generator.Emit.Cpu
             w.Summary("Runs the network over a batch of sequences, starting from a zero state (or from <c>SetInitialState</c>'s, or the previous call's final state).");
             EmitSequenceParameters(w, plan, lengths: false);
             w.Line("/// <param name=\"continueState\">Start from the final state of the previous <c>Forward</c> (same batch size) instead of zero: stateful runs over consecutive chunks (Keras stateful), and truncated BPTT when each chunk is followed by <c>Backward</c>. Read the final state with <c>CopyFinalState</c>.</param>");
-            w.Line("/// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref=\"global::System.InvalidOperationException\"/>.</remarks>");
+            w.Line("/// <remarks>Allocates nothing after the first call. Uses this instance's workspace: a call that overlaps another <c>Forward</c>, <c>Backward</c> or state call on the same instance (another thread) throws <see cref=\"global::System.InvalidOperationException\"/>. Keeps the tape <c>Backward</c> reads; for inference only, <c>Predict</c> gives the same bits without it.</remarks>");
             EmitShapeException(w, plan, lengths: false);
             w.Line(GeneratedCode.Attribute);
             var inputParameter = embedding ? "global::System.ReadOnlySpan<int> tokens" : $"{ReadOnlySpan} inputs";
