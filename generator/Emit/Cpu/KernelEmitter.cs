@@ -411,14 +411,14 @@ namespace RnnGen.Generator.Emit.Cpu
             }
         }
 
+        /// <summary>Whether a one-row call of <paramref name="kernel"/> keeps every block in registers at once (<see cref="EmitBlockTile"/>).</summary>
+        public static bool TilesBlocks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).TilesBlocks;
+
         /// <summary>
         /// Whether a pass prefetches the next chunk's weights: fp32 row tiles of a chunked kernel, whose block slabs
         /// (over 48 KiB each) make a layer's weights larger than L2. Measured on LSTM 256, batch 32, one core (W_hh
         /// 1 MiB): 2 % faster, outputs unchanged; at two cores each holds its half in L2 and it made no difference.
         /// </summary>
-        /// <summary>Whether a one-row call of <paramref name="kernel"/> keeps every block in registers at once (<see cref="EmitBlockTile"/>).</summary>
-        public static bool TilesBlocks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).TilesBlocks;
-
         private static bool PrefetchesNextChunk(Shape shape, WeightEncoding encoding, KernelRow[] rows, bool sharedInput) =>
             shape.Chunks.Length > 1 && encoding.IsFloat32 && rows.Length > 1 && !sharedInput;
 

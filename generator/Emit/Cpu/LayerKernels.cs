@@ -192,8 +192,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 BlockSetup = step.BlockSetup,
                 RowSetup = step.RowSetup,
                 InputRow = step.InputRow,
-                Initial = step.Initial,
-                Epilogue = step.Epilogue,
+                Epilogue = step.Epilogue, // the first chunk starts from FusedProjection's biases, so no Initial
                 FusedProjection = projection,
             };
         }
