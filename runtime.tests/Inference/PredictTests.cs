@@ -85,7 +85,7 @@ namespace RnnGen.Runtime.Tests.Inference
         }
 
         [Fact]
-        public void Predict_continues_the_state_of_a_previous_call_like_Forward()
+        public void Predict_continues_and_carries_state_like_Forward()
         {
             const int input = Fx_lstm_i5_h129_l1.InputSize, output = Fx_lstm_i5_h129_l1.OutputSize;
             var inputs = new Lcg(3).Uniform(2 * Steps * Batch * input, 1f);
@@ -103,6 +103,15 @@ namespace RnnGen.Runtime.Tests.Inference
             var actual = new float[expected.Length];
             served.Predict(first, actual, Batch);
             served.Predict(second, actual, Batch, continueState: true);
+            Assert.Equal(expected, actual);
+
+            // CarryStateFrom reads the states Predict kept, as after Forward.
+            trained.Forward(first, expected, Batch);
+            trained.CarryStateFrom(3);
+            trained.Forward(second, expected, Batch);
+            served.Predict(first, actual, Batch);
+            served.CarryStateFrom(3);
+            served.Predict(second, actual, Batch);
             Assert.Equal(expected, actual);
 
             // And from a staged initial state.
