@@ -4,7 +4,8 @@ using BenchmarkDotNet.Attributes;
 namespace RnnGen.Benchmarks
 {
     /// <summary>
-    /// Streaming <c>Step</c> (batch 1, one step) and a 100-step <c>Forward</c> at batch 1 and 32 (every core, and one thread), for LSTM and GRU
+    /// Streaming <c>Step</c> (batch 1, one step), a 100-step <c>Forward</c> at batch 1 and 32 (every core, and one thread) and
+    /// the same <c>Predict</c> (inference without the tape) at batch 32, for LSTM and GRU
     /// with 64/128/256 units and 32 inputs. The GFLOP/s and GB/s columns come from <see cref="Throughput"/>.
     /// </summary>
     [MemoryDiagnoser]
@@ -16,6 +17,7 @@ namespace RnnGen.Benchmarks
         private Action _step = () => { };
         private Action _forward1 = () => { };
         private Action _forward32 = () => { };
+        private Action _predict32 = () => { };
 
         [Benchmark(Description = "Step (batch 1)")]
         public void Step() => _step();
@@ -25,6 +27,9 @@ namespace RnnGen.Benchmarks
 
         [Benchmark(Description = "Forward 100 steps, batch 32")]
         public void Forward_batch32() => _forward32();
+
+        [Benchmark(Description = "Predict 100 steps, batch 32")]
+        public void Predict_batch32() => _predict32();
 
         /// <summary>The same with <c>RowParallel.MaxThreads = 1</c>: the single-core figure beside the every-core default.</summary>
         [Benchmark(Description = "Forward 100 steps, batch 32, one thread")]
@@ -48,6 +53,7 @@ namespace RnnGen.Benchmarks
             _step = () => model.Step(state, inputs.AsSpan(0, Input), outputs.AsSpan(0, Hidden));
             _forward1 = () => model.Forward(inputs.AsSpan(0, Steps * Input), outputs.AsSpan(0, Steps * Hidden), 1);
             _forward32 = () => model.Forward(inputs, outputs, 32);
+            _predict32 = () => model.Predict(inputs, outputs, 32);
         }
     }
 }
