@@ -37,6 +37,7 @@ namespace RnnGen.Generator.Tests
         [InlineData("public int Layer0 { get; set; }", "Layer0")]
         [InlineData("public object CreateState() => new object();", "CreateState")]
         [InlineData("public void Forward(int x) { }", "Forward")]
+        [InlineData("public float[] Predict(float[] x) => x;", "Predict")] // a model that had its own Predict before RnnGen generated one
         [InlineData("public void CreateState(int i) { }", "CreateState")] // an overload made the generated cref ambiguous (CS0419)
         [InlineData("private int _workspace;", "_workspace")]
         [InlineData("private void ClearPadding() { }", "ClearPadding")]
