@@ -218,6 +218,33 @@ namespace RnnGen.Generator.Emit.Cpu
             string Acc(KernelRow row, int gate, int split) =>
                 $"a{Symbol(kernel, gate)}0{row.Suffix}" + (split == 0 ? string.Empty : "_" + Int(split));
 
+            // Columns [First, End) of a chunk: the unrolled loop (with an optional line at the top of each iteration),
+            // then the remainder written out; lanes and input name the weights and each row's vector.
+            void Reduce(Chunk part, string lanes, string input, string noun, string? prefetchLine)
+            {
+                if (part.Main > part.First)
+                {
+                    using (w.Block($"for (int k = {Int(part.First)}; k < {Int(part.Main)}; k += {Unroll})"))
+                    {
+                        if (prefetchLine is not null)
+                        {
+                            w.Line(prefetchLine);
+                        }
+
+                        Columns(Unroll, "k", lanes, input);
+                    }
+                }
+
+                if (part.End > part.Main)
+                {
+                    w.Line($"// Remaining {part.End - part.Main} {noun}, fixed at generation time.");
+                    using (w.Block(string.Empty))
+                    {
+                        Columns(part.End - part.Main, Int(part.Main), lanes, input);
+                    }
+                }
+            }
+
             // A gate's partial sums added into the first, in one fixed order.
             string CloseSplits(KernelRow row, int gate) =>
                 Enumerable.Range(1, splits - 1).Aggregate(Acc(row, gate, 0), (total, s) => flavor.Add(total, Acc(row, gate, s)));
@@ -312,24 +339,8 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 // W_ih · x(t) first, in the projection's own column order and partial sums, closed as it closes them:
                 // the same bits as a projection written out and read back, without the round trip through memory.
-                var columns = projection.Columns;
                 w.Line($"ref {element} wInLanes = ref {UnsafeApi}.Add(ref wInBlock, lane);");
-                if (columns >= Unroll)
-                {
-                    using (w.Block($"for (int k = 0; k < {Int(columns - (columns % Unroll))}; k += {Unroll})"))
-                    {
-                        Columns(Unroll, "k", "wInLanes", "xIn");
-                    }
-                }
-
-                if (columns % Unroll != 0)
-                {
-                    w.Line($"// Remaining {columns % Unroll} input column(s), fixed at generation time.");
-                    using (w.Block(string.Empty))
-                    {
-                        Columns(columns % Unroll, Int(columns - (columns % Unroll)), "wInLanes", "xIn");
-                    }
-                }
+                Reduce(Chunk.Split(projection.Columns, 0)[0], "wInLanes", "xIn", "input column(s)", prefetchLine: null);
 
                 foreach (var row in rows)
                 {
@@ -360,28 +371,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"ref float wNext = ref {UnsafeApi}.Add(ref wBlock, {Int(next)} + ((({rows[0].Row} - group) / {Int(rows.Length)}) * {Int(lines * LineFloats)}));");
             }
 
-            if (chunk.Main > chunk.First)
-            {
-                using (w.Block($"for (int k = {Int(chunk.First)}; k < {Int(chunk.Main)}; k += {Unroll})"))
-                {
-                    if (prefetch)
-                    {
-                        var step = chunk.First == 0 ? "k" : $"(k - {Int(chunk.First)})";
-                        w.Line($"global::RnnGen.Numerics.Prefetch.IntoL2(ref {UnsafeApi}.Add(ref wNext, {step} / {Unroll} * {Int(LineFloats)}));");
-                    }
-
-                    Columns(Unroll, "k");
-                }
-            }
-
-            if (chunk.End > chunk.Main)
-            {
-                w.Line($"// Remaining {chunk.End - chunk.Main} column(s), fixed at generation time.");
-                using (w.Block(string.Empty))
-                {
-                    Columns(chunk.End - chunk.Main, Int(chunk.Main));
-                }
-            }
+            var prefetchStep = chunk.First == 0 ? "k" : $"(k - {Int(chunk.First)})";
+            Reduce(chunk, "wLanes", "x", "column(s)", prefetch ? $"global::RnnGen.Numerics.Prefetch.IntoL2(ref {UnsafeApi}.Add(ref wNext, {prefetchStep} / {Unroll} * {Int(LineFloats)}));" : null);
 
             foreach (var row in rows)
             {
