@@ -103,10 +103,10 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>The kernels of one time step, in the order they run.</summary>
         public static IReadOnlyList<PackedKernel> Recurrent(LayerPlan layer) => layer.Spec.Cell switch
         {
-            CellKind.Lstm => new[] { Lstm(layer) },
+            CellKind.Lstm => new[] { Lstm(layer, GateSource.Tape) },
             CellKind.Gru when layer.Spec.ResetAfter => new[] { GruResetAfter(layer) },
             CellKind.Gru => new[] { GruGates(layer), GruCandidate(layer) },
-            _ => new[] { SimpleRnn(layer) },
+            _ => new[] { SimpleRnn(layer, GateSource.Tape) },
         };
 
         /// <summary>y[row] = W · h[row] + b over the last layer's outputs, before the activation.</summary>
@@ -168,9 +168,8 @@ namespace RnnGen.Generator.Emit.Cpu
         {
             var projection = Projection(layer, ProjectionName(layer), false, 0);
             var lstm = layer.Spec.Cell == CellKind.Lstm;
-            var step = lstm ? Lstm(layer, tape: false) : SimpleRnn(layer, tape: false);
-            var bias = layer.Spec.UseBias ? "ref float biasIh, ref float biasHh, " : string.Empty;
-            var biasArguments = layer.Spec.UseBias ? "ref biasIh, ref biasHh, " : string.Empty;
+            var source = GateSource.FusedInput(layer.Spec.UseBias);
+            var step = lstm ? Lstm(layer, source) : SimpleRnn(layer, source);
             var documentation = new List<string>
             {
                 $"{layer.Name} step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,",
@@ -181,8 +180,8 @@ namespace RnnGen.Generator.Emit.Cpu
                 : new[] { $"  h(t) = {ActivationCode.Symbol(layer.Spec.Activation)}(gates)" });
             return new PackedKernel(
                 RecurrentFromInputName(layer),
-                step.Parameters.Replace("ref float xp, ", "ref float wIn, " + bias + "ref float input, "),
-                step.Arguments.Replace("ref xp, ", "ref wIn, " + biasArguments + "ref input, "),
+                step.Parameters,
+                step.Arguments,
                 step.Columns,
                 step.Gates,
                 step.Blocks)
@@ -197,7 +196,7 @@ namespace RnnGen.Generator.Emit.Cpu
             };
         }
 
-        private static PackedKernel Lstm(LayerPlan layer, bool tape = true)
+        private static PackedKernel Lstm(LayerPlan layer, GateSource source)
         {
             var spec = layer.Spec;
             var act = spec.Activation;
@@ -213,12 +212,12 @@ namespace RnnGen.Generator.Emit.Cpu
             return (Step(
                 layer,
                 layer.Name + "Recurrent",
-                "ref float w, " + (peepholes ? "ref float peepholes, " : string.Empty) + "ref float xp, ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows",
-                "ref w, " + (peepholes ? "ref peepholes, " : string.Empty) + "ref xp, ref hPrev, ref hNext, ref cPrev, ref cNext, rows",
+                "ref float w, " + (peepholes ? "ref float peepholes, " : string.Empty) + source.Parameters + "ref float hPrev, ref float hNext, ref float cPrev, ref float cNext, int rows",
+                "ref w, " + (peepholes ? "ref peepholes, " : string.Empty) + source.Arguments + "ref hPrev, ref hNext, ref cPrev, ref cNext, rows",
                 0,
                 layer.GateCount) with
             {
-                Tape = tape,
+                Tape = source.IsTape,
                 Documentation = new[]
                 {
                     $"{layer.Name} {CellTraits.DisplayName(spec)} step: gates = xp + W_hh · h(t-1), then fused in registers:",
@@ -242,7 +241,7 @@ namespace RnnGen.Generator.Emit.Cpu
                     var cOld = e.Flavor.Load(e.Name("cPrevUnits"), e.LaneOffset);
                     void StoreGate(string symbol)
                     {
-                        if (tape)
+                        if (source.IsTape)
                         {
                             e.Writer.Line(e.Flavor.Store(symbol, e.Name("xpBlock"), e.GateOffset(Slot(symbol))));
                         }
@@ -254,7 +253,7 @@ namespace RnnGen.Generator.Emit.Cpu
                         e.Writer.Line($"{e.Vector} f = {G(a[1])};");
                         e.Writer.Line($"{e.Vector} g = {A(a[2])};");
                         e.Writer.Line($"{e.Vector} o = {G(a[3])};");
-                        if (tape)
+                        if (source.IsTape)
                         {
                             StoreGates(e, "i", "f", "g", "o");
                         }
@@ -307,12 +306,12 @@ namespace RnnGen.Generator.Emit.Cpu
             }).Build();
         }
 
-        private static PackedKernel SimpleRnn(LayerPlan layer, bool tape = true)
+        private static PackedKernel SimpleRnn(LayerPlan layer, GateSource source)
         {
             var activation = layer.Spec.Activation;
-            return (Step(layer, layer.Name + "Recurrent", "ref float w, ref float xp, ref float hPrev, ref float hNext, int rows", "ref w, ref xp, ref hPrev, ref hNext, rows", 0, 1) with
+            return (Step(layer, layer.Name + "Recurrent", "ref float w, " + source.Parameters + "ref float hPrev, ref float hNext, int rows", "ref w, " + source.Arguments + "ref hPrev, ref hNext, rows", 0, 1) with
             {
-                Tape = tape,
+                Tape = source.IsTape,
                 Documentation = new[] { $"{layer.Name} SimpleRNN step: h(t) = {ActivationCode.Symbol(activation)}(xp + W_hh · h(t-1))" },
                 Epilogue = e => e.Writer.Line(e.Flavor.Store(ActivationCode.Apply(activation, e.Accumulators[0], e.Flavor), e.Name("hUnits"), e.LaneOffset)),
             }).Build();
@@ -445,6 +444,21 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 e.Writer.Line(e.Flavor.Store(gates[g], e.Name("xpBlock"), e.GateOffset(g)));
             }
+        }
+
+        /// <summary>
+        /// Where a step's gates start: from the projection rows in xp, which the step then overwrites with the activated
+        /// gates (the tape), or from the input row and W_ih themselves (<see cref="RecurrentFromInput"/>).
+        /// </summary>
+        /// <param name="Parameters">The kernel's parameters for that source, each followed by ", ".</param>
+        /// <param name="Arguments">The matching arguments.</param>
+        private sealed record GateSource(string Parameters, string Arguments, bool IsTape)
+        {
+            public static GateSource Tape { get; } = new("ref float xp, ", "ref xp, ", true);
+
+            public static GateSource FusedInput(bool bias) => bias
+                ? new("ref float wIn, ref float biasIh, ref float biasHh, ref float input, ", "ref wIn, ref biasIh, ref biasHh, ref input, ", false)
+                : new("ref float wIn, ref float input, ", "ref wIn, ref input, ", false);
         }
 
         private static StepKernel Step(LayerPlan layer, string name, string parameters, string arguments, int firstGate, int gates) =>
