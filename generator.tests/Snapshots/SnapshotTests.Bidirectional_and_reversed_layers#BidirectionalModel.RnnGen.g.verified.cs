@@ -966,13 +966,21 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
     private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private global::RnnGen.AlignedBuffer EnsureWorkspace()
+    private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
     {
+        // Predict never touches the fused layers' gate rows, the last 384 floats.
+        int floats = keepTape ? 25216 : 24832;
         if (_workspace is null)
         {
             _tokens = new int[MaxSequenceLength * MaxBatchSize];
             _reversedTokens = new int[MaxSequenceLength * MaxBatchSize];
-            _workspace = new global::RnnGen.AlignedBuffer(25216); // last: the others exist whenever it does
+            _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+        }
+        else if (_workspace.Length < floats)
+        {
+            global::RnnGen.AlignedBuffer grown = new(floats);
+            _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+            _workspace = grown;
         }
 
         return _workspace;
@@ -1100,7 +1108,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         }
         global::RnnGen.Shapes.RequireShape(outputs.Length, "outputs", batchSize, OutputSize);
         ref float p = ref _parameters.Reference;
-        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
         ref float ws = ref workspaceBuffer.Reference;
         global::System.Span<float> workspace = workspaceBuffer.Span;
         int rows = steps * batchSize;
@@ -1204,22 +1212,22 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
 
         // Layer0 output: [h_fwd, h_bwd] at every step t, the backward direction's h taken from its step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20992), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(3072 + (batchSize * 32)), workspace.Slice(7936 + (batchSize * 32)), 32, workspace.Slice(20608), 48, 20, global::RnnGen.MergeMode.Concat, batchSize, steps, finalOnly: false, lengths);
 
         // Layer1 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20992, rows * 48), workspace.Slice(22144, rows * 48), batchSize * 48, steps, lengths);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(20608, rows * 48), workspace.Slice(21760, rows * 48), batchSize * 48, steps, lengths);
 
         // Layer1: GRU, 17 units, input 40, the bidirectional layer's forward direction. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
         if (dropout)
         {
             // x(t) ⊙ mask for every step, kept for Backward.
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(20992, rows * 48), workspace.Slice(13632, batchSize * 48), workspace.Slice(13728 + 0, steps * batchSize * 48), 48, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(20608, rows * 48), workspace.Slice(13632, batchSize * 48), workspace.Slice(13728 + 0, steps * batchSize * 48), 48, batchSize, steps);
             Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 13728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
         }
         else
         {
-            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20992), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
+            Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7920), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13392), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13488), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20608), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 9728), rows);
         }
 
         if (continueState)
@@ -1242,12 +1250,12 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         if (dropout)
         {
             // x(t) ⊙ mask for every step, kept for Backward.
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(22144, rows * 48), workspace.Slice(18848, batchSize * 48), workspace.Slice(18944 + 0, steps * batchSize * 48), 48, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(21760, rows * 48), workspace.Slice(18848, batchSize * 48), workspace.Slice(18944 + 0, steps * batchSize * 48), 48, batchSize, steps);
             Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18944), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
         }
         else
         {
-            Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 22144), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
+            Layer1ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 13584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19056), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19152), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 21760), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 14944), rows);
         }
 
         if (continueState)
@@ -1266,10 +1274,10 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         RunRows(3, batchSize); // the time loop; rows (independent sequences) split across cores
 
         // Layer1 output: h_fwd + h_bwd at every step t, the backward direction's h taken from its step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(23296), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(12032 + (batchSize * 32)), workspace.Slice(17248 + (batchSize * 32)), 32, workspace.Slice(22912), 32, 17, global::RnnGen.MergeMode.Sum, batchSize, steps, finalOnly: false, lengths);
 
         // Layer2 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(23296, rows * 32), workspace.Slice(24064, rows * 32), batchSize * 32, steps, lengths);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(22912, rows * 32), workspace.Slice(23680, rows * 32), batchSize * 32, steps, lengths);
 
         // Layer2: SimpleRNN, 9 units, input 17, last step only, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -1279,15 +1287,15 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
         }
         if (continueState)
         {
-            workspace.Slice(20544 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) = last h
+            workspace.Slice(20160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(20160, batchSize * 16)); // h(-1) = last h
         }
         else if (_initialStateStaged[4])
         {
-            workspace.Slice(20960, batchSize * 16).CopyTo(workspace.Slice(20544, batchSize * 16)); // h(-1) from SetInitialState
+            workspace.Slice(20576, batchSize * 16).CopyTo(workspace.Slice(20160, batchSize * 16)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(20544, batchSize * 16).Clear(); // h(-1) = 0
+            workspace.Slice(20160, batchSize * 16).Clear(); // h(-1) = 0
         }
 
         RunRows(4, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -1297,10 +1305,10 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
 
         int outputRows = batchSize; // last step only
         // Dense head over the last step, then softmax per row.
-        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19840), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (batchSize * 16) + ((steps - 1) * batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24832), outputRows);
+        HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19696), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19840), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (batchSize * 16) + ((steps - 1) * batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24448), outputRows);
         for (int r = 0; r < outputRows; r++)
         {
-            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(24832 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
+            global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(24448 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Softmax);
         }
     }
 
@@ -1335,7 +1343,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 20096, -1);
                     break;
                 case 4:
-                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 20960, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 20576, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..4.");
@@ -1356,7 +1364,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                 throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
-            global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+            global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
             global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
             if (cellOffset >= 0)
             {
@@ -1407,7 +1415,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                     (units, padded, hiddenOffset, cellOffset) = (17, 32, 17248, -1);
                     break;
                 case 4:
-                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 20544, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 20160, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..4.");
@@ -1558,7 +1566,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                 Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 4080), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7792), ref p, ref _reversedTokens![start], ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4864 + (start * 128)), count);
                 break;
             case 4: // Layer2
-                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24064 + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (start * 16)), count);
+                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 23680 + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24832 + (start * 16)), count);
                 break;
         }
     }
@@ -1675,22 +1683,22 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                 for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
                 {
                     int row = (t * batchSize) + start;
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (row * 16));
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20544 + (row * 16));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 20160 + (row * 16));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24064 + (row * 32)); // Predict's steps read their input rows
+                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 23680 + (row * 32)); // Predict's steps read their input rows
                     if (!_keepTape)
                     {
                         Layer2RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19248), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19664), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19680), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
                     }
                     else
                     {
+                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 24832 + (row * 16));
                         Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 19520), ref xpStep, ref hPrev, ref hNext, count);
                     }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(20544 + (row * 16), count * 16), workspace.Slice(20544 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(20160 + (row * 16), count * 16), workspace.Slice(20160 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                     }
                 }
                 break;
@@ -1799,7 +1807,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
             {
                 outputGradients.Slice(r * OutputSize, OutputSize).CopyTo(dz.Slice(r * 16, OutputSize));
             }
-            global::System.ReadOnlySpan<float> headInputs = ws.Slice(20544 + (batchSize * 16) + (firstOutputRow * 16));
+            global::System.ReadOnlySpan<float> headInputs = ws.Slice(20160 + (batchSize * 16) + (firstOutputRow * 16));
             // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(19696, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 16, outputRows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(19840, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
@@ -1820,9 +1828,9 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
             {
                 int stepRow = t * batchSize;
                 ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 3072 + (stepRow * 16));
-                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20160 + (stepRow * 16));
-                global::System.Span<float> gateSpan = ws.Slice(20160 + (stepRow * 16), batchSize * 16);
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20544 + (stepRow * 16));
+                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 24832 + (stepRow * 16));
+                global::System.Span<float> gateSpan = ws.Slice(24832 + (stepRow * 16), batchSize * 16);
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 20160 + (stepRow * 16));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 7296);
                 if (!lengths.IsEmpty)
                 {
@@ -1839,10 +1847,10 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
                 }
             }
             dhRec4.CopyTo(bw.Slice(8864, batchSize * 16)); // dL/dh(-1)
-            global::System.ReadOnlySpan<float> dGates4 = ws.Slice(20160, rows * 16);
-            global::System.ReadOnlySpan<float> previousHidden4 = ws.Slice(20544, rows * 16);
+            global::System.ReadOnlySpan<float> dGates4 = ws.Slice(24832, rows * 16);
+            global::System.ReadOnlySpan<float> previousHidden4 = ws.Slice(20160, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(19248, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(24064), 32, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(19248, 272), new global::RnnGen.Numerics.PackedShape(1, 17, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(23680), 32, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(19520, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden4, 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(19664, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(19680, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates4, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
@@ -1895,7 +1903,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
             dhRec2.CopyTo(bw.Slice(8736, batchSize * 32)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates2 = ws.Slice(9728, rows * 96);
             global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(12032, rows * 32);
-            global::System.ReadOnlySpan<float> layerInputs2 = dropout ? ws.Slice(13728, rows * 48) : ws.Slice(20992); // what W_ih multiplied
+            global::System.ReadOnlySpan<float> layerInputs2 = dropout ? ws.Slice(13728, rows * 48) : ws.Slice(20608); // what W_ih multiplied
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7920, 3840), new global::RnnGen.Numerics.PackedShape(2, 40, 3), dGates2, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), layerInputs2, 48, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(11760, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates2, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden2, 32, rows);
@@ -1947,7 +1955,7 @@ partial class BidirectionalModel : global::RnnGen.IRecurrentNetwork<int>
             dhRec3.CopyTo(bw.Slice(8800, batchSize * 32)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates3 = ws.Slice(14944, rows * 96);
             global::System.ReadOnlySpan<float> previousHidden3 = ws.Slice(17248, rows * 32);
-            global::System.ReadOnlySpan<float> layerInputs3 = dropout ? ws.Slice(18944, rows * 48) : ws.Slice(22144); // what W_ih multiplied
+            global::System.ReadOnlySpan<float> layerInputs3 = dropout ? ws.Slice(18944, rows * 48) : ws.Slice(21760); // what W_ih multiplied
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(13584, 3840), new global::RnnGen.Numerics.PackedShape(2, 40, 3), dGates3, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), layerInputs3, 48, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(17424, 1632), new global::RnnGen.Numerics.PackedShape(2, 17, 3), dGates3, new global::RnnGen.Numerics.GateRows(96, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden3, 32, rows);

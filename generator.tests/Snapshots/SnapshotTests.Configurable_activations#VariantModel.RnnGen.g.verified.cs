@@ -620,11 +620,19 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
     private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private global::RnnGen.AlignedBuffer EnsureWorkspace()
+    private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
     {
+        // Predict never touches the fused layers' gate rows, the last 320 floats.
+        int floats = keepTape ? 8256 : 7936;
         if (_workspace is null)
         {
-            _workspace = new global::RnnGen.AlignedBuffer(8256); // last: the others exist whenever it does
+            _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+        }
+        else if (_workspace.Length < floats)
+        {
+            global::RnnGen.AlignedBuffer grown = new(floats);
+            _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+            _workspace = grown;
         }
 
         return _workspace;
@@ -713,7 +721,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
-        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
         ref float ws = ref workspaceBuffer.Reference;
         global::System.Span<float> workspace = workspaceBuffer.Span;
         int rows = steps * batchSize;
@@ -743,7 +751,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
         _variableLengths = !lengths.IsEmpty;
         _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
         lengths.CopyTo(_lengths); // kept for Backward
-        inputs.CopyTo(workspace.Slice(8128)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(7808)); // kept for Backward
 
         // Layer0: LSTM, 20 units, input 6. i = hard_sigmoid(W_ii x + W_hi h + b_ii + b_hi); f = hard_sigmoid(W_if x + W_hf h + b_if + b_hf); g = relu(W_ig x + W_hg h + b_ig + b_hg); o = hard_sigmoid(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ relu(c').
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -802,15 +810,15 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
         }
         if (continueState)
         {
-            workspace.Slice(7744 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(7744, batchSize * 16)); // h(-1) = last h
+            workspace.Slice(7424 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(7424, batchSize * 16)); // h(-1) = last h
         }
         else if (_initialStateStaged[2])
         {
-            workspace.Slice(8096, batchSize * 16).CopyTo(workspace.Slice(7744, batchSize * 16)); // h(-1) from SetInitialState
+            workspace.Slice(7776, batchSize * 16).CopyTo(workspace.Slice(7424, batchSize * 16)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(7744, batchSize * 16).Clear(); // h(-1) = 0
+            workspace.Slice(7424, batchSize * 16).Clear(); // h(-1) = 0
         }
 
         RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -822,7 +830,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
         // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
-            workspace.Slice(7744 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+            workspace.Slice(7424 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
         }
         if (!lengths.IsEmpty)
         {
@@ -855,7 +863,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                     (units, padded, hiddenOffset, cellOffset) = (18, 32, 7360, -1);
                     break;
                 case 2:
-                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 8096, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 7776, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
@@ -876,7 +884,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
-            global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+            global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
             global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
             if (cellOffset >= 0)
             {
@@ -921,7 +929,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                     (units, padded, hiddenOffset, cellOffset) = (18, 32, 6016, -1);
                     break;
                 case 2:
-                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 7744, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (9, 16, 7424, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
@@ -977,7 +985,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             workspace.Slice(2560 + (step * _batchSize * 32), _batchSize * 32).CopyTo(workspace.Slice(3968, _batchSize * 32)); // Layer0: h(step - 1), the state after step steps
             workspace.Slice(3264 + (step * _batchSize * 32), _batchSize * 32).CopyTo(workspace.Slice(4032, _batchSize * 32)); // Layer0: c(step - 1)
             workspace.Slice(6016 + (step * _batchSize * 32), _batchSize * 32).CopyTo(workspace.Slice(7360, _batchSize * 32)); // Layer1: h(step - 1), the state after step steps
-            workspace.Slice(7744 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(8096, _batchSize * 16)); // Layer2: h(step - 1), the state after step steps
+            workspace.Slice(7424 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(7776, _batchSize * 16)); // Layer2: h(step - 1), the state after step steps
 
             global::System.Array.Fill(_initialStateStaged, true);
             _stagedBatchSize = _batchSize;
@@ -1090,13 +1098,13 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
         switch (unit)
         {
             case 0: // Layer0
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3328), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3456), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8128 + (start * 6)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 128)), count);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3328), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3456), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7808 + (start * 6)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 128)), count);
                 break;
             case 1: // Layer1
                 Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 3584), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7232), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7328), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2560 + (batchSize * 32) + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 4096 + (start * 96)), count);
                 break;
             case 2: // Layer2
-                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7856), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7872), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6016 + (batchSize * 32) + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7424 + (start * 16)), count);
+                Layer2Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7424), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7856), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7872), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6016 + (batchSize * 32) + (start * 32)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7936 + (start * 16)), count);
                 break;
         }
     }
@@ -1176,8 +1184,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 for (int t = 0; t < steps; t++)
                 {
                     int row = (t * batchSize) + start;
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7424 + (row * 16));
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7744 + (row * 16));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7424 + (row * 16));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
                     ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 6016 + (batchSize * 32) + (row * 32)); // Predict's steps read their input rows
                     if (!_keepTape)
@@ -1186,12 +1193,13 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                     }
                     else
                     {
+                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 7936 + (row * 16));
                         Layer2Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 7712), ref xpStep, ref hPrev, ref hNext, count);
                     }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7744 + (row * 16), count * 16), workspace.Slice(7744 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(7424 + (row * 16), count * 16), workspace.Slice(7424 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                     }
                 }
                 break;
@@ -1719,9 +1727,9 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             {
                 int stepRow = t * batchSize;
                 ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1280 + (stepRow * 16));
-                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7424 + (stepRow * 16));
-                global::System.Span<float> gateSpan = ws.Slice(7424 + (stepRow * 16), batchSize * 16);
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7744 + (stepRow * 16));
+                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7936 + (stepRow * 16));
+                global::System.Span<float> gateSpan = ws.Slice(7936 + (stepRow * 16), batchSize * 16);
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 7424 + (stepRow * 16));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 1600);
                 if (!lengths.IsEmpty)
                 {
@@ -1738,8 +1746,8 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
                 }
             }
             dhRec2.CopyTo(bw.Slice(2272, batchSize * 16)); // dL/dh(-1)
-            global::System.ReadOnlySpan<float> dGates2 = ws.Slice(7424, rows * 16);
-            global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(7744, rows * 16);
+            global::System.ReadOnlySpan<float> dGates2 = ws.Slice(7936, rows * 16);
+            global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(7424, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7424, 288), new global::RnnGen.Numerics.PackedShape(1, 18, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(6016 + (batchSize * 32)), 32, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(7712, 144), new global::RnnGen.Numerics.PackedShape(1, 9, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden2, 16, rows);
@@ -1842,7 +1850,7 @@ partial class VariantModel : global::RnnGen.IRecurrentNetwork<float, VariantMode
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 128);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(2560, rows * 32);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 768), new global::RnnGen.Numerics.PackedShape(2, 6, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(8128), 6, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 768), new global::RnnGen.Numerics.PackedShape(2, 6, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(7808), 6, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(768, 2560), new global::RnnGen.Numerics.PackedShape(2, 20, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 32, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(3328, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(3456, 128), new global::RnnGen.Numerics.PackedShape(2, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(128, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

@@ -593,11 +593,19 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
     private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private global::RnnGen.AlignedBuffer EnsureWorkspace()
+    private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
     {
+        // Predict never touches the fused layers' gate rows, the last 192 floats.
+        int floats = keepTape ? 3104 : 2912;
         if (_workspace is null)
         {
-            _workspace = new global::RnnGen.AlignedBuffer(3104); // last: the others exist whenever it does
+            _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+        }
+        else if (_workspace.Length < floats)
+        {
+            global::RnnGen.AlignedBuffer grown = new(floats);
+            _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+            _workspace = grown;
         }
 
         return _workspace;
@@ -728,7 +736,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
             global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
-        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
         ref float ws = ref workspaceBuffer.Reference;
         global::System.Span<float> workspace = workspaceBuffer.Span;
         int rows = steps * batchSize;
@@ -758,7 +766,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         _variableLengths = !lengths.IsEmpty;
         _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
         lengths.CopyTo(_lengths); // kept for Backward
-        inputs.CopyTo(workspace.Slice(2624)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(2432)); // kept for Backward
         bool dropout = Training && keepTape; // Predict never drops
         _dropoutActive = dropout;
         if (dropout)
@@ -769,19 +777,19 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         }
 
         // Layer0 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(2624, rows * 3), workspace.Slice(2672, rows * 3), batchSize * 3, steps, lengths);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(2432, rows * 3), workspace.Slice(2480, rows * 3), batchSize * 3, steps, lengths);
 
         // Layer0: GRU, 5 units, input 3, the bidirectional layer's forward direction. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
         // Input projections of every step and sequence in one pass (biases folded in).
         if (dropout)
         {
             // x(t) ⊙ mask for every step, kept for Backward.
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(2624, rows * 3), workspace.Slice(992, batchSize * 3), workspace.Slice(1008 + 0, steps * batchSize * 3), 3, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(2432, rows * 3), workspace.Slice(992, batchSize * 3), workspace.Slice(1008 + 0, steps * batchSize * 3), 3, batchSize, steps);
             Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1008), ref ws, rows);
         }
         else
         {
-            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2624), ref ws, rows);
+            Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 384), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2432), ref ws, rows);
         }
 
         if (continueState)
@@ -804,12 +812,12 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         if (dropout)
         {
             // x(t) ⊙ mask for every step, kept for Backward.
-            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(2672, rows * 3), workspace.Slice(2080, batchSize * 3), workspace.Slice(2096 + 0, steps * batchSize * 3), 3, batchSize, steps);
+            global::RnnGen.Numerics.DropoutMasks.Apply(workspace.Slice(2480, rows * 3), workspace.Slice(2080, batchSize * 3), workspace.Slice(2096 + 0, steps * batchSize * 3), 3, batchSize, steps);
             Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 480), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 864), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 912), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2096), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1088), rows);
         }
         else
         {
-            Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 480), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 864), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 912), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2672), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1088), rows);
+            Layer0ReverseProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 480), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 864), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 912), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2480), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 1088), rows);
         }
 
         if (continueState)
@@ -828,10 +836,10 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         RunRows(1, batchSize); // the time loop; rows (independent sequences) split across cores
 
         // Layer0 output: (h_fwd + h_bwd) / 2 at every step t, the backward direction's h taken from its step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(576 + (batchSize * 16)), workspace.Slice(1664 + (batchSize * 16)), 16, workspace.Slice(2720), 16, 5, global::RnnGen.MergeMode.Average, batchSize, steps, finalOnly: false, lengths);
+        global::RnnGen.Numerics.SequenceOps.Merge(workspace.Slice(576 + (batchSize * 16)), workspace.Slice(1664 + (batchSize * 16)), 16, workspace.Slice(2528), 16, 5, global::RnnGen.MergeMode.Average, batchSize, steps, finalOnly: false, lengths);
 
         // Layer1 runs (partly) backwards in time: its input rows reversed, step t = step steps-1-t.
-        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(2720, rows * 16), workspace.Slice(2912, rows * 16), batchSize * 16, steps, lengths);
+        global::RnnGen.Numerics.SequenceOps.Reverse(workspace.Slice(2528, rows * 16), workspace.Slice(2720, rows * 16), batchSize * 16, steps, lengths);
 
         // Layer1: SimpleRNN, 4 units, input 5, backwards in time (GoBackwards). h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -841,15 +849,15 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         }
         if (continueState)
         {
-            workspace.Slice(2368 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(2368, batchSize * 16)); // h(-1) = last h
+            workspace.Slice(2176 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(2176, batchSize * 16)); // h(-1) = last h
         }
         else if (_initialStateStaged[2])
         {
-            workspace.Slice(2592, batchSize * 16).CopyTo(workspace.Slice(2368, batchSize * 16)); // h(-1) from SetInitialState
+            workspace.Slice(2400, batchSize * 16).CopyTo(workspace.Slice(2176, batchSize * 16)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(2368, batchSize * 16).Clear(); // h(-1) = 0
+            workspace.Slice(2176, batchSize * 16).Clear(); // h(-1) = 0
         }
 
         RunRows(2, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -861,7 +869,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
-            workspace.Slice(2368 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+            workspace.Slice(2176 + (batchSize * 16) + (r * 16), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
         }
         if (!lengths.IsEmpty)
         {
@@ -894,7 +902,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
                     (units, padded, hiddenOffset, cellOffset) = (5, 16, 2144, -1);
                     break;
                 case 2:
-                    (units, padded, hiddenOffset, cellOffset) = (4, 16, 2592, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (4, 16, 2400, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
@@ -915,7 +923,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
                 throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
-            global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+            global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
             global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
             if (cellOffset >= 0)
             {
@@ -960,7 +968,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
                     (units, padded, hiddenOffset, cellOffset) = (5, 16, 1664, -1);
                     break;
                 case 2:
-                    (units, padded, hiddenOffset, cellOffset) = (4, 16, 2368, -1);
+                    (units, padded, hiddenOffset, cellOffset) = (4, 16, 2176, -1);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..2.");
@@ -1099,7 +1107,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
         switch (unit)
         {
             case 2: // Layer1
-                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1104), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1120), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2912 + (start * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2176 + (start * 16)), count);
+                Layer1Projection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1104), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1120), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2720 + (start * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2912 + (start * 16)), count);
                 break;
         }
     }
@@ -1176,22 +1184,22 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
                 for (int t = 0; t < steps; t++) // t counts processing steps: input time steps-1-t
                 {
                     int row = (t * batchSize) + start;
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2176 + (row * 16));
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2368 + (row * 16));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2176 + (row * 16));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2912 + (row * 16)); // Predict's steps read their input rows
+                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2720 + (row * 16)); // Predict's steps read their input rows
                     if (!_keepTape)
                     {
                         Layer1RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1040), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1104), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1120), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
                     }
                     else
                     {
+                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 2912 + (row * 16));
                         Layer1Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1040), ref xpStep, ref hPrev, ref hNext, count);
                     }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2368 + (row * 16), count * 16), workspace.Slice(2368 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(2176 + (row * 16), count * 16), workspace.Slice(2176 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                     }
                 }
                 break;
@@ -1346,9 +1354,9 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
             {
                 int stepRow = t * batchSize;
                 ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 384 + (stepRow * 16));
-                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2176 + (stepRow * 16));
-                global::System.Span<float> gateSpan = ws.Slice(2176 + (stepRow * 16), batchSize * 16);
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2368 + (stepRow * 16));
+                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2912 + (stepRow * 16));
+                global::System.Span<float> gateSpan = ws.Slice(2912 + (stepRow * 16), batchSize * 16);
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 2176 + (stepRow * 16));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 960);
                 if (!lengths.IsEmpty)
                 {
@@ -1365,10 +1373,10 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
                 }
             }
             dhRec2.CopyTo(bw.Slice(1280, batchSize * 16)); // dL/dh(-1)
-            global::System.ReadOnlySpan<float> dGates2 = ws.Slice(2176, rows * 16);
-            global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(2368, rows * 16);
+            global::System.ReadOnlySpan<float> dGates2 = ws.Slice(2912, rows * 16);
+            global::System.ReadOnlySpan<float> previousHidden2 = ws.Slice(2176, rows * 16);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(960, 80), new global::RnnGen.Numerics.PackedShape(1, 5, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(2912), 16, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(960, 80), new global::RnnGen.Numerics.PackedShape(1, 5, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(2720), 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(1040, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden2, 16, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(1104, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(1120, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates2, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
@@ -1423,7 +1431,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
             dhRec0.CopyTo(bw.Slice(1216, batchSize * 16)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 48);
             global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(576, rows * 16);
-            global::System.ReadOnlySpan<float> layerInputs0 = dropout ? ws.Slice(1008, rows * 3) : ws.Slice(2624); // what W_ih multiplied
+            global::System.ReadOnlySpan<float> layerInputs0 = dropout ? ws.Slice(1008, rows * 3) : ws.Slice(2432); // what W_ih multiplied
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 144), new global::RnnGen.Numerics.PackedShape(1, 3, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), layerInputs0, 3, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(144, 240), new global::RnnGen.Numerics.PackedShape(1, 5, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden0, 16, rows);
@@ -1478,7 +1486,7 @@ partial class FloatBidirectionalModel : global::RnnGen.IRecurrentNetwork<float>,
             dhRec1.CopyTo(bw.Slice(1248, batchSize * 16)); // dL/dh(-1)
             global::System.ReadOnlySpan<float> dGates1 = ws.Slice(1088, rows * 48);
             global::System.ReadOnlySpan<float> previousHidden1 = ws.Slice(1664, rows * 16);
-            global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(2096, rows * 3) : ws.Slice(2672); // what W_ih multiplied
+            global::System.ReadOnlySpan<float> layerInputs1 = dropout ? ws.Slice(2096, rows * 3) : ws.Slice(2480); // what W_ih multiplied
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(480, 144), new global::RnnGen.Numerics.PackedShape(1, 3, 3), dGates1, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), layerInputs1, 3, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(624, 240), new global::RnnGen.Numerics.PackedShape(1, 5, 3), dGates1, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden1, 16, rows);

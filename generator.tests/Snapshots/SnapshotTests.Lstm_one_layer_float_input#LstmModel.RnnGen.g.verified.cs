@@ -378,11 +378,19 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
     private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private global::RnnGen.AlignedBuffer EnsureWorkspace()
+    private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
     {
+        // Predict never touches the fused layers' gate rows, the last 32768 floats.
+        int floats = keepTape ? 51200 : 18432;
         if (_workspace is null)
         {
-            _workspace = new global::RnnGen.AlignedBuffer(51200); // last: the others exist whenever it does
+            _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+        }
+        else if (_workspace.Length < floats)
+        {
+            global::RnnGen.AlignedBuffer grown = new(floats);
+            _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+            _workspace = grown;
         }
 
         return _workspace;
@@ -471,7 +479,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
-        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
         ref float ws = ref workspaceBuffer.Reference;
         global::System.Span<float> workspace = workspaceBuffer.Span;
         int rows = steps * batchSize;
@@ -501,7 +509,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
         _variableLengths = !lengths.IsEmpty;
         _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
         lengths.CopyTo(_lengths); // kept for Backward
-        inputs.CopyTo(workspace.Slice(50176)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(17408)); // kept for Backward
 
         // Layer0: LSTM, 64 units, input 8. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -511,28 +519,28 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
         }
         if (continueState)
         {
-            workspace.Slice(32768 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(32768, batchSize * 64)); // h(-1) = last h
+            workspace.Slice(0 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(0, batchSize * 64)); // h(-1) = last h
         }
         else if (_initialStateStaged[0])
         {
-            workspace.Slice(49664, batchSize * 64).CopyTo(workspace.Slice(32768, batchSize * 64)); // h(-1) from SetInitialState
+            workspace.Slice(16896, batchSize * 64).CopyTo(workspace.Slice(0, batchSize * 64)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(32768, batchSize * 64).Clear(); // h(-1) = 0
+            workspace.Slice(0, batchSize * 64).Clear(); // h(-1) = 0
         }
 
         if (continueState)
         {
-            workspace.Slice(41216 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(41216, batchSize * 64)); // c(-1) = last c
+            workspace.Slice(8448 + (previousSteps * batchSize * 64), batchSize * 64).CopyTo(workspace.Slice(8448, batchSize * 64)); // c(-1) = last c
         }
         else if (_initialStateStaged[0])
         {
-            workspace.Slice(49920, batchSize * 64).CopyTo(workspace.Slice(41216, batchSize * 64)); // c(-1) from SetInitialState
+            workspace.Slice(17152, batchSize * 64).CopyTo(workspace.Slice(8448, batchSize * 64)); // c(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(41216, batchSize * 64).Clear(); // c(-1) = 0
+            workspace.Slice(8448, batchSize * 64).Clear(); // c(-1) = 0
         }
 
         RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -542,7 +550,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
 
         int outputRows = rows;
         // No head: the output is the last layer's output rows, back to back.
-        workspace.Slice(32768 + (batchSize * 64), outputRows * OutputSize).CopyTo(outputs);
+        workspace.Slice(0 + (batchSize * 64), outputRows * OutputSize).CopyTo(outputs);
         if (!lengths.IsEmpty)
         {
             global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -568,7 +576,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (64, 64, 49664, 49920);
+                    (units, padded, hiddenOffset, cellOffset) = (64, 64, 16896, 17152);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -589,7 +597,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
                 throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
-            global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+            global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
             global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
             if (cellOffset >= 0)
             {
@@ -628,7 +636,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (64, 64, 32768, 41216);
+                    (units, padded, hiddenOffset, cellOffset) = (64, 64, 0, 8448);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -681,8 +689,8 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
-            workspace.Slice(32768 + (step * _batchSize * 64), _batchSize * 64).CopyTo(workspace.Slice(49664, _batchSize * 64)); // Layer0: h(step - 1), the state after step steps
-            workspace.Slice(41216 + (step * _batchSize * 64), _batchSize * 64).CopyTo(workspace.Slice(49920, _batchSize * 64)); // Layer0: c(step - 1)
+            workspace.Slice(0 + (step * _batchSize * 64), _batchSize * 64).CopyTo(workspace.Slice(16896, _batchSize * 64)); // Layer0: h(step - 1), the state after step steps
+            workspace.Slice(8448 + (step * _batchSize * 64), _batchSize * 64).CopyTo(workspace.Slice(17152, _batchSize * 64)); // Layer0: c(step - 1)
 
             global::System.Array.Fill(_initialStateStaged, true);
             _stagedBatchSize = _batchSize;
@@ -789,7 +797,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
         switch (unit)
         {
             case 0: // Layer0
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 50176 + (start * 8)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 256)), count);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17408 + (start * 8)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18432 + (start * 256)), count);
                 break;
         }
     }
@@ -830,25 +838,25 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
                 for (int t = 0; t < steps; t++)
                 {
                     int row = (t * batchSize) + start;
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 256));
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 32768 + (row * 64));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 64));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 64);
-                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 41216 + (row * 64));
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 8448 + (row * 64));
                     ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
-                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 50176 + (row * 8)); // Predict's steps read their input rows
+                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 17408 + (row * 8)); // Predict's steps read their input rows
                     if (!_keepTape)
                     {
                         Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18432), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 18688), ref xStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count); // Predict: projection fused, no tape
                     }
                     else
                     {
+                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 18432 + (row * 256));
                         Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2048), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
                     }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(32768 + (row * 64), count * 64), workspace.Slice(32768 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(41216 + (row * 64), count * 64), workspace.Slice(41216 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (row * 64), count * 64), workspace.Slice(0 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(8448 + (row * 64), count * 64), workspace.Slice(8448 + ((row + batchSize) * 64), count * 64), 64, lengths, t);
                     }
                 }
                 break;
@@ -1324,9 +1332,9 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             {
                 int stepRow = t * batchSize;
                 ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 64));
-                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 256));
-                global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 256), batchSize * 256);
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 32768 + (stepRow * 64));
+                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 18432 + (stepRow * 256));
+                global::System.Span<float> gateSpan = ws.Slice(18432 + (stepRow * 256), batchSize * 256);
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 64));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8192);
                 if (!lengths.IsEmpty)
                 {
@@ -1334,7 +1342,7 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
                     global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(8960, batchSize * 64), 64, lengths, t);
                     global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(8448, batchSize * 64), bw.Slice(9216, batchSize * 64), 64, lengths, t);
                 }
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 41216 + (stepRow * 64));
+                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 8448 + (stepRow * 64));
                 ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 64);
                 ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 8448);
                 Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
@@ -1348,10 +1356,10 @@ partial class LstmModel : global::RnnGen.IRecurrentNetwork<float, LstmModel.Stat
             }
             dhRec0.CopyTo(bw.Slice(9984, batchSize * 64)); // dL/dh(-1)
             bw.Slice(8448, batchSize * 64).CopyTo(bw.Slice(10240, batchSize * 64)); // dL/dc(-1)
-            global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 256);
-            global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(32768, rows * 64);
+            global::System.ReadOnlySpan<float> dGates0 = ws.Slice(18432, rows * 256);
+            global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(0, rows * 64);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(50176), 8, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2048), new global::RnnGen.Numerics.PackedShape(4, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(17408), 8, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2048, 16384), new global::RnnGen.Numerics.PackedShape(4, 64, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 64, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18432, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(18688, 256), new global::RnnGen.Numerics.PackedShape(4, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(256, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

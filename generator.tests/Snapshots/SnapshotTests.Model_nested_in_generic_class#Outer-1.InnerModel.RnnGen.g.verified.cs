@@ -434,11 +434,19 @@ partial class Outer<T>
         private int _finalGradientBatchSize;
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        private global::RnnGen.AlignedBuffer EnsureWorkspace()
+        private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
         {
+            // Predict never touches the fused layers' gate rows, the last 256 floats.
+            int floats = keepTape ? 528 : 272;
             if (_workspace is null)
             {
-                _workspace = new global::RnnGen.AlignedBuffer(528); // last: the others exist whenever it does
+                _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+            }
+            else if (_workspace.Length < floats)
+            {
+                global::RnnGen.AlignedBuffer grown = new(floats);
+                _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+                _workspace = grown;
             }
 
             return _workspace;
@@ -527,7 +535,7 @@ partial class Outer<T>
                 global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
             ref float ws = ref workspaceBuffer.Reference;
             global::System.Span<float> workspace = workspaceBuffer.Span;
             int rows = steps * batchSize;
@@ -557,7 +565,7 @@ partial class Outer<T>
             _variableLengths = !lengths.IsEmpty;
             _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
             lengths.CopyTo(_lengths); // kept for Backward
-            inputs.CopyTo(workspace.Slice(448)); // kept for Backward
+            inputs.CopyTo(workspace.Slice(192)); // kept for Backward
 
             // Layer0: LSTM, 8 units, input 2. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
             // Input projections of every step and sequence in one pass (biases folded in).
@@ -567,28 +575,28 @@ partial class Outer<T>
             }
             if (continueState)
             {
-                workspace.Slice(256 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) = last h
+                workspace.Slice(0 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) = last h
             }
             else if (_initialStateStaged[0])
             {
-                workspace.Slice(416, batchSize * 16).CopyTo(workspace.Slice(256, batchSize * 16)); // h(-1) from SetInitialState
+                workspace.Slice(160, batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) from SetInitialState
             }
             else
             {
-                workspace.Slice(256, batchSize * 16).Clear(); // h(-1) = 0
+                workspace.Slice(0, batchSize * 16).Clear(); // h(-1) = 0
             }
 
             if (continueState)
             {
-                workspace.Slice(336 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) = last c
+                workspace.Slice(80 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(80, batchSize * 16)); // c(-1) = last c
             }
             else if (_initialStateStaged[0])
             {
-                workspace.Slice(432, batchSize * 16).CopyTo(workspace.Slice(336, batchSize * 16)); // c(-1) from SetInitialState
+                workspace.Slice(176, batchSize * 16).CopyTo(workspace.Slice(80, batchSize * 16)); // c(-1) from SetInitialState
             }
             else
             {
-                workspace.Slice(336, batchSize * 16).Clear(); // c(-1) = 0
+                workspace.Slice(80, batchSize * 16).Clear(); // c(-1) = 0
             }
 
             RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -598,10 +606,10 @@ partial class Outer<T>
 
             int outputRows = rows;
             // Dense head over every output row, then sigmoid per row.
-            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 464), outputRows);
+            HeadProjection(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 768), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (batchSize * 16)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 208), outputRows);
             for (int r = 0; r < outputRows; r++)
             {
-                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(464 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
+                global::RnnGen.Numerics.RowActivations.Apply(workspace.Slice(208 + (r * 16), OutputSize), outputs.Slice(r * OutputSize, OutputSize), global::RnnGen.Activation.Sigmoid);
             }
             if (!lengths.IsEmpty)
             {
@@ -628,7 +636,7 @@ partial class Outer<T>
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (8, 16, 416, 432);
+                        (units, padded, hiddenOffset, cellOffset) = (8, 16, 160, 176);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -649,7 +657,7 @@ partial class Outer<T>
                     throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
-                global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+                global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
                 global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
                 if (cellOffset >= 0)
                 {
@@ -688,7 +696,7 @@ partial class Outer<T>
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (8, 16, 256, 336);
+                        (units, padded, hiddenOffset, cellOffset) = (8, 16, 0, 80);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -741,8 +749,8 @@ partial class Outer<T>
                 }
 
                 global::System.Span<float> workspace = _workspace!.Span;
-                workspace.Slice(256 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(416, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
-                workspace.Slice(336 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(432, _batchSize * 16)); // Layer0: c(step - 1)
+                workspace.Slice(0 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(160, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
+                workspace.Slice(80 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(176, _batchSize * 16)); // Layer0: c(step - 1)
 
                 global::System.Array.Fill(_initialStateStaged, true);
                 _stagedBatchSize = _batchSize;
@@ -849,7 +857,7 @@ partial class Outer<T>
             switch (unit)
             {
                 case 0: // Layer0
-                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448 + (start * 2)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 64)), count);
+                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (start * 2)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 272 + (start * 64)), count);
                     break;
             }
         }
@@ -890,25 +898,25 @@ partial class Outer<T>
                     for (int t = 0; t < steps; t++)
                     {
                         int row = (t * batchSize) + start;
-                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 64));
-                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 256 + (row * 16));
+                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
                         ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                        ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 336 + (row * 16));
+                        ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 80 + (row * 16));
                         ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
-                        ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 448 + (row * 2)); // Predict's steps read their input rows
+                        ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (row * 2)); // Predict's steps read their input rows
                         if (!_keepTape)
                         {
                             Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 704), ref xStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count); // Predict: projection fused, no tape
                         }
                         else
                         {
+                            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 272 + (row * 64));
                             Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 128), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
                         }
                         if (!lengths.IsEmpty)
                         {
                             // Sequences that have ended hold their state.
-                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(256 + (row * 16), count * 16), workspace.Slice(256 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
-                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(336 + (row * 16), count * 16), workspace.Slice(336 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (row * 16), count * 16), workspace.Slice(0 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(80 + (row * 16), count * 16), workspace.Slice(80 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                         }
                     }
                     break;
@@ -1375,7 +1383,7 @@ partial class Outer<T>
                 {
                     global::RnnGen.Numerics.SequenceLengths.ClearPadding(dz, 16, lengths, steps); // padded steps have no loss
                 }
-                global::System.ReadOnlySpan<float> headInputs = ws.Slice(256 + (batchSize * 16) + (firstOutputRow * 16));
+                global::System.ReadOnlySpan<float> headInputs = ws.Slice(0 + (batchSize * 16) + (firstOutputRow * 16));
                 // dW = Σ dz ⊗ h, db = Σ dz, dh = Wᵀ dz over all output rows.
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(768, 128), new global::RnnGen.Numerics.PackedShape(1, 8, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), headInputs, 16, outputRows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(896, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dz, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), outputRows);
@@ -1400,9 +1408,9 @@ partial class Outer<T>
                 {
                     int stepRow = t * batchSize;
                     ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
-                    ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 64));
-                    global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 64), batchSize * 64);
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 256 + (stepRow * 16));
+                    ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 272 + (stepRow * 64));
+                    global::System.Span<float> gateSpan = ws.Slice(272 + (stepRow * 64), batchSize * 64);
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 16));
                     ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 64);
                     if (!lengths.IsEmpty)
                     {
@@ -1410,7 +1418,7 @@ partial class Outer<T>
                         global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(176, batchSize * 16), 16, lengths, t);
                         global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(80, batchSize * 16), bw.Slice(192, batchSize * 16), 16, lengths, t);
                     }
-                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 336 + (stepRow * 16));
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 80 + (stepRow * 16));
                     ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 16);
                     ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 80);
                     Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
@@ -1424,10 +1432,10 @@ partial class Outer<T>
                 }
                 dhRec0.CopyTo(bw.Slice(240, batchSize * 16)); // dL/dh(-1)
                 bw.Slice(80, batchSize * 16).CopyTo(bw.Slice(256, batchSize * 16)); // dL/dc(-1)
-                global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 64);
-                global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(256, rows * 16);
+                global::System.ReadOnlySpan<float> dGates0 = ws.Slice(272, rows * 64);
+                global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(0, rows * 16);
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 128), new global::RnnGen.Numerics.PackedShape(1, 2, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(448), 2, rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 128), new global::RnnGen.Numerics.PackedShape(1, 2, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(192), 2, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(128, 512), new global::RnnGen.Numerics.PackedShape(1, 8, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 16, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(640, 64), new global::RnnGen.Numerics.PackedShape(1, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(704, 64), new global::RnnGen.Numerics.PackedShape(1, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(64, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

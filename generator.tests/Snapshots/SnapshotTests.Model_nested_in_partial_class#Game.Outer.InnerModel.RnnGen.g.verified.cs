@@ -337,11 +337,19 @@ namespace Game
             private int _finalGradientBatchSize;
 
             [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-            private global::RnnGen.AlignedBuffer EnsureWorkspace()
+            private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
             {
+                // Predict never touches the fused layers' gate rows, the last 160 floats.
+                int floats = keepTape ? 400 : 240;
                 if (_workspace is null)
                 {
-                    _workspace = new global::RnnGen.AlignedBuffer(400); // last: the others exist whenever it does
+                    _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+                }
+                else if (_workspace.Length < floats)
+                {
+                    global::RnnGen.AlignedBuffer grown = new(floats);
+                    _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+                    _workspace = grown;
                 }
 
                 return _workspace;
@@ -430,7 +438,7 @@ namespace Game
                     global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
                 }
                 ref float p = ref _parameters.Reference;
-                global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+                global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
                 ref float ws = ref workspaceBuffer.Reference;
                 global::System.Span<float> workspace = workspaceBuffer.Span;
                 int rows = steps * batchSize;
@@ -460,7 +468,7 @@ namespace Game
                 _variableLengths = !lengths.IsEmpty;
                 _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
                 lengths.CopyTo(_lengths); // kept for Backward
-                inputs.CopyTo(workspace.Slice(352)); // kept for Backward
+                inputs.CopyTo(workspace.Slice(192)); // kept for Backward
 
                 // Layer0: SimpleRNN, 16 units, input 4. h' = tanh(W_ih x + W_hh h + b_ih + b_hh).
                 // Input projections of every step and sequence in one pass (biases folded in).
@@ -470,15 +478,15 @@ namespace Game
                 }
                 if (continueState)
                 {
-                    workspace.Slice(160 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) = last h
+                    workspace.Slice(0 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) = last h
                 }
                 else if (_initialStateStaged[0])
                 {
-                    workspace.Slice(336, batchSize * 16).CopyTo(workspace.Slice(160, batchSize * 16)); // h(-1) from SetInitialState
+                    workspace.Slice(176, batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) from SetInitialState
                 }
                 else
                 {
-                    workspace.Slice(160, batchSize * 16).Clear(); // h(-1) = 0
+                    workspace.Slice(0, batchSize * 16).Clear(); // h(-1) = 0
                 }
 
                 RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -488,7 +496,7 @@ namespace Game
 
                 int outputRows = rows;
                 // No head: the output is the last layer's output rows, back to back.
-                workspace.Slice(160 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
+                workspace.Slice(0 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
                 if (!lengths.IsEmpty)
                 {
                     global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -514,7 +522,7 @@ namespace Game
                     switch (layer)
                     {
                         case 0:
-                            (units, padded, hiddenOffset, cellOffset) = (16, 16, 336, -1);
+                            (units, padded, hiddenOffset, cellOffset) = (16, 16, 176, -1);
                             break;
                         default:
                             throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -535,7 +543,7 @@ namespace Game
                         throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                     }
 
-                    global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+                    global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
                     global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
                     if (cellOffset >= 0)
                     {
@@ -574,7 +582,7 @@ namespace Game
                     switch (layer)
                     {
                         case 0:
-                            (units, padded, hiddenOffset, cellOffset) = (16, 16, 160, -1);
+                            (units, padded, hiddenOffset, cellOffset) = (16, 16, 0, -1);
                             break;
                         default:
                             throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -627,7 +635,7 @@ namespace Game
                     }
 
                     global::System.Span<float> workspace = _workspace!.Span;
-                    workspace.Slice(160 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(336, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
+                    workspace.Slice(0 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(176, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
 
                     global::System.Array.Fill(_initialStateStaged, true);
                     _stagedBatchSize = _batchSize;
@@ -734,7 +742,7 @@ namespace Game
                 switch (unit)
                 {
                     case 0: // Layer0
-                        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 16)), count);
+                        Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 240 + (start * 16)), count);
                         break;
                 }
             }
@@ -775,22 +783,22 @@ namespace Game
                         for (int t = 0; t < steps; t++)
                         {
                             int row = (t * batchSize) + start;
-                            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
-                            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 160 + (row * 16));
+                            ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
                             ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                            ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 352 + (row * 4)); // Predict's steps read their input rows
+                            ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (row * 4)); // Predict's steps read their input rows
                             if (!_keepTape)
                             {
                                 Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 320), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 336), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
                             }
                             else
                             {
+                                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 240 + (row * 16));
                                 Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 64), ref xpStep, ref hPrev, ref hNext, count);
                             }
                             if (!lengths.IsEmpty)
                             {
                                 // Sequences that have ended hold their state.
-                                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(160 + (row * 16), count * 16), workspace.Slice(160 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                                global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (row * 16), count * 16), workspace.Slice(0 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                             }
                         }
                         break;
@@ -1255,9 +1263,9 @@ namespace Game
                     {
                         int stepRow = t * batchSize;
                         ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
-                        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 16));
-                        global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 16), batchSize * 16);
-                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 160 + (stepRow * 16));
+                        ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 240 + (stepRow * 16));
+                        global::System.Span<float> gateSpan = ws.Slice(240 + (stepRow * 16), batchSize * 16);
+                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 16));
                         ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 160);
                         if (!lengths.IsEmpty)
                         {
@@ -1274,10 +1282,10 @@ namespace Game
                         }
                     }
                     dhRec0.CopyTo(bw.Slice(256, batchSize * 16)); // dL/dh(-1)
-                    global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 16);
-                    global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(160, rows * 16);
+                    global::System.ReadOnlySpan<float> dGates0 = ws.Slice(240, rows * 16);
+                    global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(0, rows * 16);
                     // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 1 gates and every row.
-                    global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(352), 4, rows);
+                    global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 64), new global::RnnGen.Numerics.PackedShape(1, 4, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), ws.Slice(192), 4, rows);
                     global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(64, 256), new global::RnnGen.Numerics.PackedShape(1, 16, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), previousHidden0, 16, rows);
                     global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(320, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);
                     global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(336, 16), new global::RnnGen.Numerics.PackedShape(1, 1, 1), dGates0, new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(0, 0, 1), rows);

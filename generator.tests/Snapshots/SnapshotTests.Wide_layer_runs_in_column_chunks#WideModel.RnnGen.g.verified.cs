@@ -381,11 +381,19 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
     private int _finalGradientBatchSize;
 
     [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-    private global::RnnGen.AlignedBuffer EnsureWorkspace()
+    private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
     {
+        // Predict never touches the fused layers' gate rows, the last 266240 floats.
+        int floats = keepTape ? 433600 : 167360;
         if (_workspace is null)
         {
-            _workspace = new global::RnnGen.AlignedBuffer(433600); // last: the others exist whenever it does
+            _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+        }
+        else if (_workspace.Length < floats)
+        {
+            global::RnnGen.AlignedBuffer grown = new(floats);
+            _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+            _workspace = grown;
         }
 
         return _workspace;
@@ -474,7 +482,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
         }
         ref float p = ref _parameters.Reference;
-        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+        global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
         ref float ws = ref workspaceBuffer.Reference;
         global::System.Span<float> workspace = workspaceBuffer.Span;
         int rows = steps * batchSize;
@@ -504,7 +512,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         _variableLengths = !lengths.IsEmpty;
         _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
         lengths.CopyTo(_lengths); // kept for Backward
-        inputs.CopyTo(workspace.Slice(432640)); // kept for Backward
+        inputs.CopyTo(workspace.Slice(166400)); // kept for Backward
 
         // Layer0: LSTM, 200 units, input 3. i = σ(W_ii x + W_hi h + b_ii + b_hi); f = σ(W_if x + W_hf h + b_if + b_hf); g = tanh(W_ig x + W_hg h + b_ig + b_hg); o = σ(W_io x + W_ho h + b_io + b_ho); c' = f ⊙ c + i ⊙ g; h' = o ⊙ tanh(c').
         // Input projections of every step and sequence in one pass (biases folded in).
@@ -514,28 +522,28 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         }
         if (continueState)
         {
-            workspace.Slice(266240 + (previousSteps * batchSize * 208), batchSize * 208).CopyTo(workspace.Slice(266240, batchSize * 208)); // h(-1) = last h
+            workspace.Slice(0 + (previousSteps * batchSize * 208), batchSize * 208).CopyTo(workspace.Slice(0, batchSize * 208)); // h(-1) = last h
         }
         else if (_initialStateStaged[0])
         {
-            workspace.Slice(416000, batchSize * 208).CopyTo(workspace.Slice(266240, batchSize * 208)); // h(-1) from SetInitialState
+            workspace.Slice(149760, batchSize * 208).CopyTo(workspace.Slice(0, batchSize * 208)); // h(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(266240, batchSize * 208).Clear(); // h(-1) = 0
+            workspace.Slice(0, batchSize * 208).Clear(); // h(-1) = 0
         }
 
         if (continueState)
         {
-            workspace.Slice(341120 + (previousSteps * batchSize * 208), batchSize * 208).CopyTo(workspace.Slice(341120, batchSize * 208)); // c(-1) = last c
+            workspace.Slice(74880 + (previousSteps * batchSize * 208), batchSize * 208).CopyTo(workspace.Slice(74880, batchSize * 208)); // c(-1) = last c
         }
         else if (_initialStateStaged[0])
         {
-            workspace.Slice(424320, batchSize * 208).CopyTo(workspace.Slice(341120, batchSize * 208)); // c(-1) from SetInitialState
+            workspace.Slice(158080, batchSize * 208).CopyTo(workspace.Slice(74880, batchSize * 208)); // c(-1) from SetInitialState
         }
         else
         {
-            workspace.Slice(341120, batchSize * 208).Clear(); // c(-1) = 0
+            workspace.Slice(74880, batchSize * 208).Clear(); // c(-1) = 0
         }
 
         RunBlocks(0, batchSize); // the time loop; each step's unit blocks split across cores
@@ -547,7 +555,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         // No head: the output is the last layer's output rows.
         for (int r = 0; r < outputRows; r++)
         {
-            workspace.Slice(266240 + (batchSize * 208) + (r * 208), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
+            workspace.Slice(0 + (batchSize * 208) + (r * 208), OutputSize).CopyTo(outputs.Slice(r * OutputSize, OutputSize));
         }
         if (!lengths.IsEmpty)
         {
@@ -574,7 +582,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (200, 208, 416000, 424320);
+                    (units, padded, hiddenOffset, cellOffset) = (200, 208, 149760, 158080);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -595,7 +603,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
             }
 
-            global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+            global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
             global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
             if (cellOffset >= 0)
             {
@@ -634,7 +642,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             switch (layer)
             {
                 case 0:
-                    (units, padded, hiddenOffset, cellOffset) = (200, 208, 266240, 341120);
+                    (units, padded, hiddenOffset, cellOffset) = (200, 208, 0, 74880);
                     break;
                 default:
                     throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -687,8 +695,8 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             }
 
             global::System.Span<float> workspace = _workspace!.Span;
-            workspace.Slice(266240 + (step * _batchSize * 208), _batchSize * 208).CopyTo(workspace.Slice(416000, _batchSize * 208)); // Layer0: h(step - 1), the state after step steps
-            workspace.Slice(341120 + (step * _batchSize * 208), _batchSize * 208).CopyTo(workspace.Slice(424320, _batchSize * 208)); // Layer0: c(step - 1)
+            workspace.Slice(0 + (step * _batchSize * 208), _batchSize * 208).CopyTo(workspace.Slice(149760, _batchSize * 208)); // Layer0: h(step - 1), the state after step steps
+            workspace.Slice(74880 + (step * _batchSize * 208), _batchSize * 208).CopyTo(workspace.Slice(158080, _batchSize * 208)); // Layer0: c(step - 1)
 
             global::System.Array.Fill(_initialStateStaged, true);
             _stagedBatchSize = _batchSize;
@@ -795,7 +803,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         switch (unit)
         {
             case 0: // Layer0
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432640 + (start * 3)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 832)), count);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 166400 + (start * 3)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 167360 + (start * 832)), count);
                 break;
         }
     }
@@ -836,25 +844,25 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 for (int t = 0; t < steps; t++)
                 {
                     int row = (t * batchSize) + start;
-                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 832));
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 266240 + (row * 208));
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 208));
                     ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 208);
-                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 341120 + (row * 208));
+                    ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 74880 + (row * 208));
                     ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 208);
-                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432640 + (row * 3)); // Predict's steps read their input rows
+                    ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 166400 + (row * 3)); // Predict's steps read their input rows
                     if (!_keepTape)
                     {
                         Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref xStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count); // Predict: projection fused, no tape
                     }
                     else
                     {
+                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 167360 + (row * 832));
                         Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, count);
                     }
                     if (!lengths.IsEmpty)
                     {
                         // Sequences that have ended hold their state.
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(266240 + (row * 208), count * 208), workspace.Slice(266240 + ((row + batchSize) * 208), count * 208), 208, lengths, t);
-                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(341120 + (row * 208), count * 208), workspace.Slice(341120 + ((row + batchSize) * 208), count * 208), 208, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (row * 208), count * 208), workspace.Slice(0 + ((row + batchSize) * 208), count * 208), 208, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(74880 + (row * 208), count * 208), workspace.Slice(74880 + ((row + batchSize) * 208), count * 208), 208, lengths, t);
                     }
                 }
                 break;
@@ -924,7 +932,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         {
             case 0: // Layer0
             {
-                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432640), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0), rows, first, first + count);
+                Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 166400), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 167360), rows, first, first + count);
                 break;
             }
         }
@@ -963,18 +971,18 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
         {
             case 0: // Layer0
             {
-                ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 832));
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 266240 + (t * batchSize * 208));
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (t * batchSize * 208));
                 ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 208);
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 341120 + (t * batchSize * 208));
+                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 74880 + (t * batchSize * 208));
                 ref float cNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 208);
-                ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 432640 + (t * batchSize * 3)); // Predict's steps read their input rows
+                ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 166400 + (t * batchSize * 3)); // Predict's steps read their input rows
                 if (!_keepTape)
                 {
                     Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 168896), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 169728), ref xStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize, first, first + count); // Predict: projection fused, no tape
                 }
                 else
                 {
+                    ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 167360 + (t * batchSize * 832));
                     Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 2496), ref xpStep, ref hPrev, ref hNext, ref cPrev, ref cNext, batchSize, first, first + count);
                 }
                 global::System.Span<float> workspace = _workspace!.Span;
@@ -982,8 +990,8 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                 if (!lengths.IsEmpty)
                 {
                     // Sequences that have ended hold their state.
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(266240 + (t * batchSize * 208), batchSize * 208), workspace.Slice(266240 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
-                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(341120 + (t * batchSize * 208), batchSize * 208), workspace.Slice(341120 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (t * batchSize * 208), batchSize * 208), workspace.Slice(0 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
+                    global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(74880 + (t * batchSize * 208), batchSize * 208), workspace.Slice(74880 + ((t + 1) * batchSize * 208), batchSize * 208), 208, lengths, t, first * 16, count * 16);
                 }
                 break;
             }
@@ -1522,9 +1530,9 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             {
                 int stepRow = t * batchSize;
                 ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 208));
-                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 832));
-                global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 832), batchSize * 832);
-                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 266240 + (stepRow * 208));
+                ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 167360 + (stepRow * 832));
+                global::System.Span<float> gateSpan = ws.Slice(167360 + (stepRow * 832), batchSize * 832);
+                ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 208));
                 ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 66560);
                 if (!lengths.IsEmpty)
                 {
@@ -1532,7 +1540,7 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
                     global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(91520, batchSize * 208), 208, lengths, t);
                     global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(74880, batchSize * 208), bw.Slice(99840, batchSize * 208), 208, lengths, t);
                 }
-                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 341120 + (stepRow * 208));
+                ref float cPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 74880 + (stepRow * 208));
                 ref float c = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref cPrev, batchSize * 208);
                 ref float dcRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 74880);
                 Layer0BackwardCell(ref dH, ref gates, ref cPrev, ref c, ref dhRec, ref dcRec, batchSize);
@@ -1546,10 +1554,10 @@ partial class WideModel : global::RnnGen.IRecurrentNetwork<float, WideModel.Stat
             }
             dhRec0.CopyTo(bw.Slice(124800, batchSize * 208)); // dL/dh(-1)
             bw.Slice(74880, batchSize * 208).CopyTo(bw.Slice(133120, batchSize * 208)); // dL/dc(-1)
-            global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 832);
-            global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(266240, rows * 208);
+            global::System.ReadOnlySpan<float> dGates0 = ws.Slice(167360, rows * 832);
+            global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(0, rows * 208);
             // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 4 gates and every row.
-            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2496), new global::RnnGen.Numerics.PackedShape(13, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(832, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(432640), 3, rows);
+            global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 2496), new global::RnnGen.Numerics.PackedShape(13, 3, 4), dGates0, new global::RnnGen.Numerics.GateRows(832, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), ws.Slice(166400), 3, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(2496, 166400), new global::RnnGen.Numerics.PackedShape(13, 200, 4), dGates0, new global::RnnGen.Numerics.GateRows(832, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), previousHidden0, 208, rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(168896, 832), new global::RnnGen.Numerics.PackedShape(13, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(832, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);
             global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(169728, 832), new global::RnnGen.Numerics.PackedShape(13, 1, 4), dGates0, new global::RnnGen.Numerics.GateRows(832, 4), new global::RnnGen.Numerics.GateSlice(0, 0, 4), rows);

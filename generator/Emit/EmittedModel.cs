@@ -17,7 +17,7 @@ namespace RnnGen.Generator.Emit
         {
             try
             {
-                var plan = Planner.Create(spec);
+                var plan = Planner.Create(spec, Cpu.LayerKernels.FusesProjection);
                 cancellationToken.ThrowIfCancellationRequested();
                 return new EmittedModel(spec.Shell, ModelEmitter.Emit(plan), null);
             }

@@ -94,7 +94,7 @@ namespace RnnGen.Generator.Emit
                         KernelEmitter.Emit(w, kernel, WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, tape));
                     }
 
-                    if (LayerKernels.FusesProjection(layer, tape))
+                    if (LayerKernels.FusesProjection(layer))
                     {
                         w.Line();
                         KernelEmitter.Emit(w, LayerKernels.RecurrentFromInput(layer), WeightEncoding.Float32, blockRange: BlockParallelEmitter.SplitsBlocks(layer, tape));

@@ -167,6 +167,12 @@ namespace RnnGen.Generator.Planning
         DropoutTape? HeadDropout,
         int Length)
     {
+        /// <summary>
+        /// The floats <c>Predict</c> uses: every region but the gate rows of units it runs with the projection fused
+        /// (placed last); <see cref="Length"/> when there are none.
+        /// </summary>
+        public int PredictLength { get; init; } = Length;
+
         /// <summary>Whether any site of the network drops units in training.</summary>
         public bool HasDropout => HeadDropout is not null || Layers.Any(l => l.InputDropout is not null || l.RecurrentDropout is not null);
     }

@@ -11,7 +11,14 @@ namespace RnnGen.Generator.Planning
     /// </summary>
     internal static class Planner
     {
-        public static Plan Create(ModelSpec spec)
+        /// <param name="spec">The model.</param>
+        /// <param name="predictSkipsGates">
+        /// The units whose gate rows <c>Predict</c> never touches (its projection is fused into the step): their gate
+        /// rows go last in the Forward workspace, so a model that only predicts allocates
+        /// <see cref="ForwardWorkspace.PredictLength"/> floats. Null: none. The total is the same either way (every
+        /// region is a whole number of cache lines), so <see cref="Plan.Sizes"/> does not depend on it.
+        /// </param>
+        public static Plan Create(ModelSpec spec, System.Func<LayerPlan, bool>? predictSkipsGates = null)
         {
             var cursor = new BufferCursor();
             EmbeddingPlan? embedding = null;
@@ -73,14 +80,15 @@ namespace RnnGen.Generator.Planning
             var maxPadded = layers.Max(l => l.PaddedUnits);
             var maxGateStride = layers.Max(l => l.GateStride);
             var outputPadded = head?.PaddedUnits ?? 0;
-            var (forward, groups) = CreateForward(spec, layers, groupUnits, outputPadded);
+            var (forward, groups) = CreateForward(spec, layers, groupUnits, outputPadded, predictSkipsGates ?? (_ => false));
             for (var i = 0; i < layers.Count; i++)
             {
                 var unit = layers[i];
                 var group = groups[unit.Group];
-                var input = group.Input is null
-                    ? new LayerInput(unit.Reverse ? InputKind.ReversedTokens : InputKind.Tokens, null)
-                    : new LayerInput(InputKind.Rows, unit.Reverse ? new SequenceRef(group.ReversedInput, unit.InputStride, false) : group.Input);
+                var kind = InputKindOf(spec, unit);
+                var input = kind == InputKind.Rows
+                    ? new LayerInput(kind, unit.Reverse ? new SequenceRef(group.ReversedInput, unit.InputStride, false) : group.Input)
+                    : new LayerInput(kind, null);
                 layers[i] = unit with { Input = input };
             }
 
@@ -94,11 +102,16 @@ namespace RnnGen.Generator.Planning
             };
         }
 
+        /// <summary>The first layer of an embedding model reads token ids (reversed for a reverse unit); the rest read rows.</summary>
+        private static InputKind InputKindOf(ModelSpec spec, LayerPlan unit) =>
+            !spec.Input.IsEmbedding || unit.Group > 0 ? InputKind.Rows
+            : unit.Reverse ? InputKind.ReversedTokens : InputKind.Tokens;
+
         /// <summary>A layer's output width: its units, or twice that for a concatenating bidirectional layer.</summary>
         private static int OutputWidth(RecurrentLayerSpec layer) =>
             layer.Bidirectional && layer.MergeMode == MergeMode.Concat ? 2 * layer.Units : layer.Units;
 
-        private static ((ForwardWorkspace Workspace, long Floats) Forward, List<LayerGroup> Groups) CreateForward(ModelSpec spec, List<LayerPlan> layers, List<int[]> groupUnits, int outputPadded)
+        private static ((ForwardWorkspace Workspace, long Floats) Forward, List<LayerGroup> Groups) CreateForward(ModelSpec spec, List<LayerPlan> layers, List<int[]> groupUnits, int outputPadded, System.Func<LayerPlan, bool> predictSkipsGates)
         {
             long rows = (long)spec.MaxSequenceLength * spec.MaxBatchSize;
             long sequence = rows + spec.MaxBatchSize;
@@ -106,7 +119,7 @@ namespace RnnGen.Generator.Planning
             DropoutTape? Dropout(float rate, int stride, int width) =>
                 rate > 0f ? new DropoutTape(cursor.Take((long)spec.MaxBatchSize * stride), cursor.Take(rows * stride), stride, width, rate) : null;
             var tapes = layers.Select(l => new LayerTape(
-                cursor.Take(rows * l.GateStride),
+                predictSkipsGates(l with { Input = new LayerInput(InputKindOf(spec, l), null) }) ? -1 : cursor.Take(rows * l.GateStride), // taken last, below
                 cursor.Take(sequence * l.PaddedUnits),
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
                 l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1,
@@ -134,7 +147,18 @@ namespace RnnGen.Generator.Planning
             var head = cursor.Take(rows * outputPadded);
             var last = groups[groups.Count - 1];
             var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.Output.Stride, last.OutputWidth) : null;
-            return ((new ForwardWorkspace(tapes.ToEquatableArray(), inputCopy, head, headDropout, cursor.Length), cursor.Floats), groups);
+
+            // Gate rows only Forward writes (the tape of units Predict runs fused) go last: Predict allocates the rest.
+            var predictLength = cursor.Length;
+            for (var i = 0; i < layers.Count; i++)
+            {
+                if (tapes[i].Gates < 0)
+                {
+                    tapes[i] = tapes[i] with { Gates = cursor.Take(rows * layers[i].GateStride) };
+                }
+            }
+
+            return ((new ForwardWorkspace(tapes.ToEquatableArray(), inputCopy, head, headDropout, cursor.Length) { PredictLength = predictLength }, cursor.Floats), groups);
         }
 
         private static (BackwardWorkspace Workspace, long Floats) CreateBackward(ModelSpec spec, List<LayerPlan> layers, List<LayerGroup> groups, int maxPadded, int outputPadded)

@@ -60,6 +60,9 @@ namespace RnnGen.Runtime.Tests.Helpers
         /// <summary>Bytes allocated by a warm Predict.</summary>
         long MeasurePredictAllocations(float[] inputs, int batchSize);
 
+        /// <summary>The model's Forward workspace (a private field, found by name); null before the first call that needs it.</summary>
+        AlignedBuffer? Workspace { get; }
+
         /// <summary>Forward with lengths, then Backward; every tensor's gradient by name.</summary>
         Dictionary<string, float[]> Gradients(float[] inputs, int batchSize, int[]? lengths, float[] outputGradients);
 
@@ -149,6 +152,9 @@ namespace RnnGen.Runtime.Tests.Helpers
             _model.Predict(inputs, lengths, outputs, batchSize);
             return outputs;
         }
+
+        public AlignedBuffer? Workspace =>
+            (AlignedBuffer?)typeof(TModel).GetField("_workspace", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!.GetValue(_model);
 
         public long MeasurePredictAllocations(float[] inputs, int batchSize)
         {

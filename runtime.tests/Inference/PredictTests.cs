@@ -22,20 +22,60 @@ namespace RnnGen.Runtime.Tests.Inference
         [MemberData(nameof(AllModels))]
         public void Predict_gives_Forwards_outputs_and_final_state_bit_for_bit(string name)
         {
+            // Two instances with the same weights: one runs Forward, the other Predict first (so on the smaller
+            // workspace Predict allocates for itself), then Forward (which grows it).
             var runner = ConformanceModels.Create(name);
             runner.LoadLcgWeights(11);
+            var predictor = ConformanceModels.Create(name);
+            predictor.LoadLcgWeights(11);
             var inputs = runner.NextInputs(Steps * Batch * runner.Config.Input);
             var lstm = runner.Config.Cell == "lstm";
             foreach (var lengths in new[] { null, new[] { 5, 1, 3, 4 } })
             {
                 var forward = runner.Forward(inputs, Batch, lengths);
                 var forwardState = runner.FinalState(Batch, lstm);
-                var predicted = runner.Predict(inputs, Batch, lengths);
-                var predictedState = runner.FinalState(Batch, lstm);
+                var predicted = predictor.Predict(inputs, Batch, lengths);
+                var predictedState = predictor.FinalState(Batch, lstm);
                 Assert.Equal(forward, predicted);
                 Assert.Equal(forwardState.Hidden, predictedState.Hidden);
                 Assert.Equal(forwardState.Cell, predictedState.Cell);
             }
+
+            var predictLength = predictor.Workspace!.Length;
+            Assert.Equal(runner.Forward(inputs, Batch, null), predictor.Forward(inputs, Batch, null));
+            Assert.Equal(runner.Workspace!.Length, predictor.Workspace!.Length);
+            Assert.Equal(runner.Predict(inputs, Batch, null), predictor.Predict(inputs, Batch, null));
+            Assert.Equal(predictLength == runner.Workspace!.Length, !FusedKernels(runner.ModelType).Any());
+        }
+
+        [Theory]
+        [MemberData(nameof(AllModels))]
+        public void Predict_never_touches_the_workspace_past_its_own_length(string name)
+        {
+            // What lies past Predict's length is the fused units' tape: a Predict on a full-size workspace (after a
+            // Forward) must leave it alone, or a Predict on its own smaller workspace would write past the end.
+            var predictor = ConformanceModels.Create(name);
+            predictor.LoadLcgWeights(12);
+            var inputs = predictor.NextInputs(Steps * Batch * predictor.Config.Input);
+            predictor.Predict(inputs, Batch, null);
+            var predictLength = predictor.Workspace!.Length;
+
+            var runner = ConformanceModels.Create(name);
+            runner.LoadLcgWeights(12);
+            runner.Forward(inputs, Batch, null);
+            var tail = runner.Workspace!.Span.Slice(predictLength);
+            const float canary = -3.25e38f; // not NaN: vectorised span searches compare as IEEE
+            tail.Fill(canary);
+            foreach (var lengths in new[] { null, new[] { 2, 5, 1, 4 } })
+            {
+                runner.Predict(inputs, Batch, lengths);
+                var touched = runner.Workspace!.Span.Slice(predictLength).IndexOfAnyExcept(canary);
+                Assert.True(touched < 0, $"Predict wrote float {predictLength + touched} of the workspace, past its own {predictLength}");
+            }
+
+            // The control: Forward does write there (its tape), so the check above can see a write.
+            runner.Forward(inputs, Batch, null);
+            Assert.Equal(FusedKernels(runner.ModelType).Any(), runner.Workspace!.Span.Slice(predictLength).IndexOfAnyExcept(canary) >= 0);
         }
 
         [Fact]
@@ -121,6 +161,58 @@ namespace RnnGen.Runtime.Tests.Inference
             trained.Forward(first, expected, Batch);
             served.SetInitialState(0, hidden, cell);
             served.Predict(first, actual, Batch);
+            Assert.Equal(expected, actual);
+        }
+
+        [Fact]
+        public void A_model_that_only_predicts_allocates_no_tape_and_its_first_Forward_grows_the_workspace_once()
+        {
+            const int input = Fx_lstm_i5_h129_l1.InputSize, output = Fx_lstm_i5_h129_l1.OutputSize;
+            var inputs = new Lcg(13).Uniform(2 * Steps * Batch * input, 1f);
+            var first = inputs.AsSpan(0, Steps * Batch * input).ToArray();
+            var second = inputs.AsSpan(Steps * Batch * input).ToArray();
+            var expected = new float[Steps * Batch * output];
+            var actual = new float[expected.Length];
+            Fx_lstm_i5_h129_l1 Create()
+            {
+                var model = new Fx_lstm_i5_h129_l1();
+                model.InitializeParameters(new Random(14));
+                return model;
+            }
+
+            Create().Forward(first, expected, Batch); // anything shared (code, pools) is warm before the counts
+            var trained = Create();
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            trained.Forward(first, expected, Batch);
+            var forwardBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            var served = Create();
+            before = GC.GetAllocatedBytesForCurrentThread();
+            served.Predict(first, actual, Batch);
+            var predictBytes = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            // The fused unit's gate tape: [steps x batch][4 gates x 144 padded units] floats.
+            const long tape = (long)Fx_lstm_i5_h129_l1.MaxSequenceLength * Fx_lstm_i5_h129_l1.MaxBatchSize * 4 * 144 * sizeof(float);
+            Assert.InRange(forwardBytes - predictBytes, tape - 64, tape + 64);
+
+            // The first Forward after it grows the buffer once and keeps the state a continueState call reads.
+            trained.Forward(second, expected, Batch, continueState: true);
+            before = GC.GetAllocatedBytesForCurrentThread();
+            served.Forward(second, actual, Batch, continueState: true);
+            Assert.Equal(forwardBytes, GC.GetAllocatedBytesForCurrentThread() - before);
+            Assert.Equal(expected, actual);
+            before = GC.GetAllocatedBytesForCurrentThread();
+            served.Predict(second, actual, Batch);
+            served.Forward(second, actual, Batch);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+
+            // A state staged before any call lands in Predict's smaller buffer and survives the growth.
+            var hidden = new Lcg(15).Uniform(Batch * 129, 0.5f);
+            var cell = new Lcg(16).Uniform(Batch * 129, 0.5f);
+            trained.SetInitialState(0, hidden, cell);
+            trained.Forward(first, expected, Batch);
+            var staged = Create();
+            staged.SetInitialState(0, hidden, cell);
+            staged.Forward(first, actual, Batch);
             Assert.Equal(expected, actual);
         }
 

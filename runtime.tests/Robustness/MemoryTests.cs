@@ -7,8 +7,10 @@ namespace RnnGen.Runtime.Tests.Robustness
     /// A model costs what its use needs: Step-only use pays for the weights and the states; the Forward workspace
     /// (which is also the training tape) appears on the first Forward; Backward's buffers on the first Backward.
     /// </summary>
-    public sealed class MemoryTests
+    public sealed class MemoryTests(Xunit.Abstractions.ITestOutputHelper output)
     {
+        private Xunit.Abstractions.ITestOutputHelper Output { get; } = output;
+
         private const long WeightBytes = NpcController.PackedParameterLength * sizeof(float);
 
         [Fact]
@@ -54,6 +56,26 @@ namespace RnnGen.Runtime.Tests.Robustness
 
             Assert.True(first > WeightBytes, $"the first Forward allocated only {first:N0} bytes: where is the workspace?");
             Assert.Equal(0, second);
+        }
+
+        [Fact]
+        public void A_model_that_only_predicts_does_not_allocate_the_fused_layers_tape()
+        {
+            Warm();
+            var inputs = new float[10 * NpcController.InputSize];
+            var outputs = new float[10 * NpcController.OutputSize];
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            new NpcController().Forward(inputs, outputs);
+            var forward = GC.GetAllocatedBytesForCurrentThread() - before;
+            before = GC.GetAllocatedBytesForCurrentThread();
+            new NpcController().Predict(inputs, outputs);
+            var predict = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            // LSTM 64 reading 16 features fuses its projection into Predict's steps, so Predict needs none of its
+            // gate rows: [256 steps x 1 sequence][4 gates x 64 units] floats, 256 KiB.
+            const long tape = (long)NpcController.MaxSequenceLength * NpcController.MaxBatchSize * 4 * 64 * sizeof(float);
+            Assert.InRange(forward - predict, tape - 64, tape + 64);
+            Output.WriteLine($"weights {WeightBytes:N0} B, first Forward +{forward:N0} B, first Predict +{predict:N0} B");
         }
 
         [Fact]

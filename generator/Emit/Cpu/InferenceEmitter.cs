@@ -72,12 +72,22 @@ namespace RnnGen.Generator.Emit.Cpu
         /// <summary>
         /// <c>EnsureWorkspace()</c>: the Forward workspace and tape, created on first use; its size is the
         /// worst case (MaxSequenceLength x MaxBatchSize), fixed at generation time, so later calls allocate nothing.
+        /// Where Predict skips some gate rows (<see cref="ForwardWorkspace.PredictLength"/>) it takes whether the call
+        /// keeps the tape: Predict then allocates only the prefix it uses, and the first Forward after it grows the
+        /// buffer once, keeping what it holds (the last call's state).
         /// </summary>
         private static void EmitEnsureWorkspace(SourceWriter w, Plan plan)
         {
+            var grows = Grows(plan);
             w.Line(GeneratedCode.Attribute);
-            using (w.Block("private global::RnnGen.AlignedBuffer EnsureWorkspace()"))
+            using (w.Block(grows ? "private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)" : "private global::RnnGen.AlignedBuffer EnsureWorkspace()"))
             {
+                if (grows)
+                {
+                    w.Line($"// Predict never touches the fused layers' gate rows, the last {Int(plan.Forward.Length - plan.Forward.PredictLength)} floats.");
+                    w.Line($"int floats = keepTape ? {Int(plan.Forward.Length)} : {Int(plan.Forward.PredictLength)};");
+                }
+
                 using (w.Block("if (_workspace is null)"))
                 {
                     if (plan.Spec.Input.IsEmbedding)
@@ -90,13 +100,30 @@ namespace RnnGen.Generator.Emit.Cpu
                         w.Line("_reversedTokens = new int[MaxSequenceLength * MaxBatchSize];");
                     }
 
-                    w.Line($"_workspace = new global::RnnGen.AlignedBuffer({Int(plan.Forward.Length)}); // last: the others exist whenever it does");
+                    w.Line($"_workspace = new global::RnnGen.AlignedBuffer({(grows ? "floats" : Int(plan.Forward.Length))}); // last: the others exist whenever it does");
+                }
+
+                if (grows)
+                {
+                    using (w.Block("else if (_workspace.Length < floats)"))
+                    {
+                        w.Line("global::RnnGen.AlignedBuffer grown = new(floats);");
+                        w.Line("_workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads");
+                        w.Line("_workspace = grown;");
+                    }
                 }
 
                 w.Line();
                 w.Line("return _workspace;");
             }
         }
+
+        /// <summary>Whether Predict's workspace is smaller than Forward's, so the buffer may grow once.</summary>
+        private static bool Grows(Plan plan) => plan.Forward.PredictLength < plan.Forward.Length;
+
+        /// <summary>The call that gets the workspace, for a call that keeps the tape when <paramref name="keepTape"/> says so.</summary>
+        public static string EnsureWorkspaceCall(Plan plan, string keepTape) =>
+            Grows(plan) ? $"EnsureWorkspace({keepTape})" : "EnsureWorkspace()";
 
         /// <summary>The parameter docs Forward and Predict share: inputs (or tokens), lengths, outputs and batchSize.</summary>
         private static void EmitSequenceParameters(SourceWriter w, Plan plan, bool lengths)
@@ -193,7 +220,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 }
 
                 w.Line("ref float p = ref _parameters.Reference;");
-                w.Line("global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();");
+                w.Line($"global::RnnGen.AlignedBuffer workspaceBuffer = {EnsureWorkspaceCall(plan, "keepTape")};");
                 w.Line("ref float ws = ref workspaceBuffer.Reference;");
                 w.Line($"{Span} workspace = workspaceBuffer.Span;");
                 w.Line("int rows = steps * batchSize;");
@@ -263,7 +290,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         private static void EmitPredict(SourceWriter w, Plan plan, string inputParameter, string inputName)
         {
-            var fused = plan.Layers.Where(layer => LayerKernels.FusesProjection(layer, plan.Forward.Layers[layer.Index])).Select(layer => layer.Name).ToList();
+            var fused = plan.Layers.Where(layer => LayerKernels.FusesProjection(layer)).Select(layer => layer.Name).ToList();
             var speed = fused.Count == 0
                 ? "This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels."
                 : $"It fuses the input projection into the steps of {string.Join(", ", fused)}: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates.";
@@ -350,7 +377,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 var run = BlockParallelEmitter.ProjectsBlocks(layer, tape)
                     ? $"RunProjectionBlocks({Int(layer.Index)}, rows); // unit blocks split across cores as in the time loop"
                     : $"RunProjection({Int(layer.Index)}, rows); // rows split across cores";
-                if (LayerKernels.FusesProjection(layer, tape))
+                if (LayerKernels.FusesProjection(layer))
                 {
                     using (w.Block("if (keepTape) // Predict's steps read x(t) themselves"))
                     {
@@ -399,18 +426,26 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>
         /// For a unit whose Predict steps fuse the projection: declares <c>xStep</c>, step t's input rows from
-        /// <paramref name="start"/>, and returns its name; null (and nothing written) for any other unit.
+        /// <paramref name="start"/>, and returns it with the <c>xpStep</c> declaration that only the tape branch makes
+        /// (Predict may have no gate rows to point at: <see cref="ForwardWorkspace.PredictLength"/>); null (and nothing
+        /// written) for any other unit.
         /// </summary>
-        internal static string? FusedInput(SourceWriter w, LayerPlan layer, LayerTape tape, string start)
+        internal static FusedStep? FusedInput(SourceWriter w, LayerPlan layer, LayerTape tape, string start)
         {
-            if (!LayerKernels.FusesProjection(layer, tape))
+            if (!LayerKernels.FusesProjection(layer))
             {
                 return null;
             }
 
             w.Line($"ref float xStep = {At("ws", $"{layer.Input.Rows!.Start} + {StepRows(start, layer.InputStride)}")}; // Predict's steps read their input rows");
-            return "xStep";
+            return new FusedStep("xStep", XpStepDeclaration(layer, tape, start));
         }
+
+        /// <summary>Step t's input rows (<paramref name="Input"/>) and the tape branch's <c>xpStep</c> declaration.</summary>
+        internal sealed record FusedStep(string Input, string TapeDeclaration);
+
+        private static string XpStepDeclaration(LayerPlan layer, LayerTape tape, string start) =>
+            $"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {StepRows(start, layer.GateStride)}")};";
 
         /// <summary>
         /// Step t's refs (<c>xpStep</c>, <c>hPrev</c>, <c>hNext</c>, and <c>cPrev</c>/<c>cNext</c>/<c>aux</c> where the cell
@@ -424,7 +459,11 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"int row = (t * batchSize) + {start};");
             }
 
-            w.Line($"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {StepRows(start, layer.GateStride)}")};");
+            if (!LayerKernels.FusesProjection(layer))
+            {
+                w.Line(XpStepDeclaration(layer, tape, start)); // a fused unit declares it in its tape branch
+            }
+
             w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits)}")};");
             w.Line($"ref float hNext = {At("hPrev", $"batchSize * {padded}")};");
             if (tape.Cell >= 0)
@@ -617,7 +656,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// Step t's input rows where the unit fuses its projection (<see cref="FusedInput"/>): then the call branches on
         /// the instance's <c>_keepTape</c>, Predict running <see cref="LayerKernels.RecurrentFromInput"/>.
         /// </param>
-        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null, string? blocks = null, string? fusedInput = null)
+        internal static void EmitRecurrentCalls(SourceWriter w, LayerPlan layer, string xp, string productInput, string hPrev, string hNext, string cPrev, string cNext, string aux, string rows, QuantizedWeights? quantized = null, string? blocks = null, FusedStep? fusedInput = null)
         {
             if (blocks is not null)
             {
@@ -630,11 +669,12 @@ namespace RnnGen.Generator.Emit.Cpu
                 var state = layer.Spec.Cell == CellKind.Lstm ? $"ref {hNext}, ref {cPrev}, ref {cNext}" : $"ref {hNext}";
                 using (w.Block("if (!_keepTape)"))
                 {
-                    w.Line($"{LayerKernels.RecurrentFromInputName(layer)}({At("p", layer.RecurrentWeights[0].Offset)}, {peep}{ProjectionParameters(layer)}ref {fusedInput}, ref {productInput}, {state}, {rows}); // Predict: projection fused, no tape");
+                    w.Line($"{LayerKernels.RecurrentFromInputName(layer)}({At("p", layer.RecurrentWeights[0].Offset)}, {peep}{ProjectionParameters(layer)}ref {fusedInput.Input}, ref {productInput}, {state}, {rows}); // Predict: projection fused, no tape");
                 }
 
                 using (w.Block("else"))
                 {
+                    w.Line(fusedInput.TapeDeclaration);
                     EmitRecurrentCalls(w, layer, xp, productInput, hPrev, hNext, cPrev, cNext, aux, rows, quantized);
                 }
 

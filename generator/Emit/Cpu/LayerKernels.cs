@@ -150,11 +150,11 @@ namespace RnnGen.Generator.Emit.Cpu
         /// W_ih fits beside a chunk of W_hh in L1, and whose one-row step does not already keep every block in
         /// registers (a 32-unit layer, where the projection round trip costs nothing).
         /// </summary>
-        public static bool FusesProjection(LayerPlan layer, LayerTape tape) =>
+        public static bool FusesProjection(LayerPlan layer) =>
             layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn
             && layer.Input.Kind == InputKind.Rows
-            && tape.InputDropout is null
-            && tape.RecurrentDropout is null
+            && layer.Spec.Dropout <= 0f
+            && layer.Spec.RecurrentDropout <= 0f
             && layer.InputWidth * layer.GateCount * Block * sizeof(float) <= MaxFusedInputBytes
             && !KernelEmitter.TilesBlocks(Recurrent(layer)[0]);
 

@@ -251,7 +251,7 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line("}");
                 w.Line();
                 EmitCellCheck(w, "cell", "batch");
-                w.Line($"{Span} workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here");
+                w.Line($"{Span} workspace = {InferenceEmitter.EnsureWorkspaceCall(plan, "keepTape: false")}.Span; // staged in the workspace: the first Forward's state may come from here");
                 w.Line($"{Rows}.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);");
                 w.Line("if (cellOffset >= 0)");
                 w.Line("{");
