@@ -127,10 +127,8 @@ namespace RnnGen.Runtime.Tests.Inference
         [Fact]
         public void Predict_continues_and_carries_state_like_Forward()
         {
-            const int input = Fx_lstm_i5_h129_l1.InputSize, output = Fx_lstm_i5_h129_l1.OutputSize;
-            var inputs = new Lcg(3).Uniform(2 * Steps * Batch * input, 1f);
-            var first = inputs.AsSpan(0, Steps * Batch * input).ToArray();
-            var second = inputs.AsSpan(Steps * Batch * input).ToArray();
+            const int output = Fx_lstm_i5_h129_l1.OutputSize;
+            var (first, second) = TwoSequences(3);
 
             var trained = new Fx_lstm_i5_h129_l1();
             trained.InitializeParameters(new Random(4));
@@ -167,10 +165,8 @@ namespace RnnGen.Runtime.Tests.Inference
         [Fact]
         public void A_model_that_only_predicts_allocates_no_tape_and_its_first_Forward_grows_the_workspace_once()
         {
-            const int input = Fx_lstm_i5_h129_l1.InputSize, output = Fx_lstm_i5_h129_l1.OutputSize;
-            var inputs = new Lcg(13).Uniform(2 * Steps * Batch * input, 1f);
-            var first = inputs.AsSpan(0, Steps * Batch * input).ToArray();
-            var second = inputs.AsSpan(Steps * Batch * input).ToArray();
+            const int output = Fx_lstm_i5_h129_l1.OutputSize;
+            var (first, second) = TwoSequences(13);
             var expected = new float[Steps * Batch * output];
             var actual = new float[expected.Length];
             Fx_lstm_i5_h129_l1 Create()
@@ -247,6 +243,14 @@ namespace RnnGen.Runtime.Tests.Inference
             error = Assert.Throws<ArgumentException>(() => model.Predict(new float[Steps * Batch * Fx_lstm_i5_h129_l1.InputSize], new float[3], Batch));
             Assert.Equal("outputs", error.ParamName);
             Assert.Throws<InvalidOperationException>(() => model.Predict(new float[Steps * Batch * Fx_lstm_i5_h129_l1.InputSize], outputs, Batch, continueState: true));
+        }
+
+        /// <summary>Two consecutive batches of <see cref="Fx_lstm_i5_h129_l1"/> inputs, [Steps][Batch][InputSize] each.</summary>
+        private static (float[] First, float[] Second) TwoSequences(uint seed)
+        {
+            const int length = Steps * Batch * Fx_lstm_i5_h129_l1.InputSize;
+            var inputs = new Lcg(seed).Uniform(2 * length, 1f);
+            return (inputs.AsSpan(0, length).ToArray(), inputs.AsSpan(length).ToArray());
         }
 
         /// <summary>The names of the fused step kernels the generator wrote into a model (private: found by name).</summary>
