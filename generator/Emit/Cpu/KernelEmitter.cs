@@ -339,8 +339,16 @@ namespace RnnGen.Generator.Emit.Cpu
             {
                 // W_ih · x(t) first, in the projection's own column order and partial sums, closed as it closes them:
                 // the same bits as a projection written out and read back, without the round trip through memory.
+                // A projection split in column chunks carries its sums between them; this reduces in one pass, so it
+                // gives the projection's bits only when the projection has one chunk (LayerKernels.FusesProjection).
+                var projectionChunks = Shape.For(projection, encoding).Chunks;
+                if (projectionChunks.Length != 1)
+                {
+                    throw new System.InvalidOperationException($"{kernel.Name} fuses a projection of {projectionChunks.Length} column chunks; only a one-chunk projection gives Forward's bits.");
+                }
+
                 w.Line($"ref {element} wInLanes = ref {UnsafeApi}.Add(ref wInBlock, lane);");
-                Reduce(Chunk.Split(projection.Columns, 0)[0], "wInLanes", "xIn", "input column(s)", prefetchLine: null);
+                Reduce(projectionChunks[0], "wInLanes", "xIn", "input column(s)", prefetchLine: null);
 
                 foreach (var row in rows)
                 {
