@@ -32,7 +32,8 @@ namespace RnnGen.Generator.Tests
         }
 
         [Theory]
-        [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(64)]")] // a GRU keeps x and h apart
+        [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(64, ResetAfter = false)]")] // two kernels a step
+        [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(272)]")] // W_hh in two column chunks
         [InlineData("[RecurrentNetwork(SequenceLength = 32)] [Embedding(50, 8)] [Lstm(64)]")] // token input
         [InlineData("[RecurrentNetwork(InputSize = 256, SequenceLength = 32)] [Lstm(256)]")] // W_ih block over 16 KiB
         [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Lstm(64, Dropout = 0.25f)]")]
@@ -42,6 +43,18 @@ namespace RnnGen.Generator.Tests
 
             Assert.False(LayerKernels.FusesProjection(plan.Layers[0]));
             Assert.Equal(plan.Forward.Length, plan.Forward.PredictLength);
+        }
+
+        [Fact]
+        public void A_fused_GRUs_aux_rows_go_last_too()
+        {
+            var plan = Planner.Create(Spec("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(64)]"), LayerKernels.FusesProjection);
+
+            Assert.True(LayerKernels.FusesProjection(plan.Layers[0]));
+            var tape = plan.Forward.Layers[0];
+            Assert.Equal(plan.Forward.PredictLength, tape.Gates);
+            Assert.Equal(tape.Gates + (32 * 3 * 64), tape.Aux);
+            Assert.Equal(plan.Forward.Length, tape.Aux + (32 * 64));
         }
 
         [Fact]

@@ -365,11 +365,19 @@ namespace Game.Models
         private int _finalGradientBatchSize;
 
         [global::System.CodeDom.Compiler.GeneratedCode("RnnGen.Generator", "{GENERATOR_VERSION}")]
-        private global::RnnGen.AlignedBuffer EnsureWorkspace()
+        private global::RnnGen.AlignedBuffer EnsureWorkspace(bool keepTape)
         {
+            // Predict never touches the fused layers' gate rows, the last 640 floats.
+            int floats = keepTape ? 880 : 240;
             if (_workspace is null)
             {
-                _workspace = new global::RnnGen.AlignedBuffer(880); // last: the others exist whenever it does
+                _workspace = new global::RnnGen.AlignedBuffer(floats); // last: the others exist whenever it does
+            }
+            else if (_workspace.Length < floats)
+            {
+                global::RnnGen.AlignedBuffer grown = new(floats);
+                _workspace.Span.CopyTo(grown.Span); // the state a continueState call or CopyFinalState reads
+                _workspace = grown;
             }
 
             return _workspace;
@@ -412,7 +420,7 @@ namespace Game.Models
         /// <param name="outputs">Receives [steps][batchSize][OutputSize].</param>
         /// <param name="batchSize">Sequences in the batch, 1..MaxBatchSize.</param>
         /// <param name="continueState">Start from the final state of the previous <c>Forward</c> or <c>Predict</c> (same batch size) instead of zero. <c>CopyFinalState</c> and <c>CarryStateFrom</c> work after it as after <c>Forward</c>.</param>
-        /// <remarks>This model has no unit whose input projection Predict fuses into its steps, so it runs Forward's kernels. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
+        /// <remarks>It fuses the input projection into the steps of Layer0: each step reads x(t) itself instead of a projection written to memory and read back, and stores no gates. A <c>Backward</c> after it throws <see cref="global::System.InvalidOperationException"/>: train with <c>Forward</c>. Allocates nothing after the first call; one call at a time per instance, as <c>Forward</c>.</remarks>
         /// <example><code>
         /// var outputs = new float[steps * batchSize * NamespacedModel.OutputSize];
         /// model.Predict(inputs, outputs, batchSize); // serving: what Forward computes, faster where a unit fuses
@@ -458,7 +466,7 @@ namespace Game.Models
                 global::RnnGen.NonFiniteValues.RequireFiniteRows(inputs, batchSize, InputSize, "inputs"); // checked mode only
             }
             ref float p = ref _parameters.Reference;
-            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace();
+            global::RnnGen.AlignedBuffer workspaceBuffer = EnsureWorkspace(keepTape);
             ref float ws = ref workspaceBuffer.Reference;
             global::System.Span<float> workspace = workspaceBuffer.Span;
             int rows = steps * batchSize;
@@ -488,22 +496,25 @@ namespace Game.Models
             _variableLengths = !lengths.IsEmpty;
             _keepTape = keepTape; // read by the time loops (on every thread) and by Backward
             lengths.CopyTo(_lengths); // kept for Backward
-            inputs.CopyTo(workspace.Slice(832)); // kept for Backward
+            inputs.CopyTo(workspace.Slice(192)); // kept for Backward
 
             // Layer0: GRU, 16 units, input 4. r = σ(W_ir x + W_hr h + b_ir + b_hr); z = σ(W_iz x + W_hz h + b_iz + b_hz); n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn)); h' = (1 - z) ⊙ n + z ⊙ h (reset after).
             // Input projections of every step and sequence in one pass (biases folded in).
-            RunProjection(0, rows); // rows split across cores
+            if (keepTape) // Predict's steps read x(t) themselves
+            {
+                RunProjection(0, rows); // rows split across cores
+            }
             if (continueState)
             {
-                workspace.Slice(480 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(480, batchSize * 16)); // h(-1) = last h
+                workspace.Slice(0 + (previousSteps * batchSize * 16), batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) = last h
             }
             else if (_initialStateStaged[0])
             {
-                workspace.Slice(816, batchSize * 16).CopyTo(workspace.Slice(480, batchSize * 16)); // h(-1) from SetInitialState
+                workspace.Slice(176, batchSize * 16).CopyTo(workspace.Slice(0, batchSize * 16)); // h(-1) from SetInitialState
             }
             else
             {
-                workspace.Slice(480, batchSize * 16).Clear(); // h(-1) = 0
+                workspace.Slice(0, batchSize * 16).Clear(); // h(-1) = 0
             }
 
             RunRows(0, batchSize); // the time loop; rows (independent sequences) split across cores
@@ -513,7 +524,7 @@ namespace Game.Models
 
             int outputRows = rows;
             // No head: the output is the last layer's output rows, back to back.
-            workspace.Slice(480 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
+            workspace.Slice(0 + (batchSize * 16), outputRows * OutputSize).CopyTo(outputs);
             if (!lengths.IsEmpty)
             {
                 global::RnnGen.Numerics.SequenceLengths.ClearPadding(outputs, OutputSize, lengths, steps); // padded steps output zero
@@ -539,7 +550,7 @@ namespace Game.Models
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 816, -1);
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 176, -1);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -560,7 +571,7 @@ namespace Game.Models
                     throw new global::System.ArgumentException("Only LSTM layers have a cell state; pass no cell span.", "cell");
                 }
 
-                global::System.Span<float> workspace = EnsureWorkspace().Span; // staged in the workspace: the first Forward's state may come from here
+                global::System.Span<float> workspace = EnsureWorkspace(keepTape: false).Span; // staged in the workspace: the first Forward's state may come from here
                 global::RnnGen.Numerics.PaddedRows.Pad(hidden, units, batch, workspace.Slice(hiddenOffset), padded);
                 if (cellOffset >= 0)
                 {
@@ -599,7 +610,7 @@ namespace Game.Models
                 switch (layer)
                 {
                     case 0:
-                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 480, -1);
+                        (units, padded, hiddenOffset, cellOffset) = (16, 16, 0, -1);
                         break;
                     default:
                         throw new global::System.ArgumentOutOfRangeException("layer", layer, "The network has states 0..0.");
@@ -652,7 +663,7 @@ namespace Game.Models
                 }
 
                 global::System.Span<float> workspace = _workspace!.Span;
-                workspace.Slice(480 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(816, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
+                workspace.Slice(0 + (step * _batchSize * 16), _batchSize * 16).CopyTo(workspace.Slice(176, _batchSize * 16)); // Layer0: h(step - 1), the state after step steps
 
                 global::System.Array.Fill(_initialStateStaged, true);
                 _stagedBatchSize = _batchSize;
@@ -759,7 +770,7 @@ namespace Game.Models
             switch (unit)
             {
                 case 0: // Layer0
-                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 832 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (start * 48)), count);
+                    Layer0Projection(ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (start * 4)), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 240 + (start * 48)), count);
                     break;
             }
         }
@@ -800,15 +811,23 @@ namespace Game.Models
                     for (int t = 0; t < steps; t++)
                     {
                         int row = (t * batchSize) + start;
-                        ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 48));
-                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 480 + (row * 16));
+                        ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 0 + (row * 16));
                         ref float hNext = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, batchSize * 16);
-                        ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 656 + (row * 16));
-                        Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                        ref float xStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 192 + (row * 4)); // Predict's steps read their input rows
+                        if (!_keepTape)
+                        {
+                            Layer0RecurrentFromInput(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref p, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 960), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xStep, ref hPrev, ref hNext, count); // Predict: projection fused, no tape
+                        }
+                        else
+                        {
+                            ref float xpStep = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 240 + (row * 48));
+                            ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref ws, 720 + (row * 16));
+                            Layer0Recurrent(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 192), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref p, 1008), ref xpStep, ref hPrev, ref hNext, ref aux, count);
+                        }
                         if (!lengths.IsEmpty)
                         {
                             // Sequences that have ended hold their state.
-                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(480 + (row * 16), count * 16), workspace.Slice(480 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
+                            global::RnnGen.Numerics.SequenceLengths.HoldFinished(workspace.Slice(0 + (row * 16), count * 16), workspace.Slice(0 + ((row + batchSize) * 16), count * 16), 16, lengths, t);
                         }
                     }
                     break;
@@ -1275,36 +1294,36 @@ namespace Game.Models
                 {
                     int stepRow = t * batchSize;
                     ref float dH = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 0 + (stepRow * 16));
-                    ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 48));
-                    global::System.Span<float> gateSpan = ws.Slice(0 + (stepRow * 48), batchSize * 48);
-                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 480 + (stepRow * 16));
+                    ref float gates = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 240 + (stepRow * 48));
+                    global::System.Span<float> gateSpan = ws.Slice(240 + (stepRow * 48), batchSize * 48);
+                    ref float hPrev = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 0 + (stepRow * 16));
                     ref float dhRec = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref bwRef, 160);
                     if (!lengths.IsEmpty)
                     {
                         // A sequence that has ended by step t passes dL/dh (and dL/dc) through this padded step unchanged.
                         global::RnnGen.Numerics.SequenceLengths.CopyFinished(dhRec0, bw.Slice(208, batchSize * 16), 16, lengths, t);
                     }
-                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 656 + (stepRow * 16));
+                    ref float aux = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wsRef, 720 + (stepRow * 16));
                     Layer0BackwardCell(ref dH, ref gates, ref hPrev, ref aux, ref dhRec, batchSize);
                     global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), gateSpan, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), batchSize);
-                    global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(656 + (stepRow * 16), batchSize * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
+                    global::RnnGen.Numerics.PackedGradients.AccumulateTransposed(dhRec0, 16, p.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(720 + (stepRow * 16), batchSize * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), batchSize);
                     if (!lengths.IsEmpty)
                     {
                         global::RnnGen.Numerics.SequenceLengths.CopyFinished(bw.Slice(208, batchSize * 16), dhRec0, 16, lengths, t);
                         global::RnnGen.Numerics.SequenceLengths.ClearFinished(gateSpan, 48, lengths, t); // no gate gradient at a padded step
-                        global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(656 + (stepRow * 16), batchSize * 16), 16, lengths, t);
+                        global::RnnGen.Numerics.SequenceLengths.ClearFinished(ws.Slice(720 + (stepRow * 16), batchSize * 16), 16, lengths, t);
                     }
                 }
                 dhRec0.CopyTo(bw.Slice(256, batchSize * 16)); // dL/dh(-1)
-                global::System.ReadOnlySpan<float> dGates0 = ws.Slice(0, rows * 48);
-                global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(480, rows * 16);
+                global::System.ReadOnlySpan<float> dGates0 = ws.Slice(240, rows * 48);
+                global::System.ReadOnlySpan<float> previousHidden0 = ws.Slice(0, rows * 16);
                 // dW_ih = Σ dG ⊗ x, dW_hh = Σ dG ⊗ h(t-1), db = Σ dG, over all 3 gates and every row.
-                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 192), new global::RnnGen.Numerics.PackedShape(1, 4, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(832), 4, rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(0, 192), new global::RnnGen.Numerics.PackedShape(1, 4, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), ws.Slice(192), 4, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), previousHidden0, 16, rows);
-                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(656, rows * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden0, 16, rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateWeights(gradients.Slice(192, 768), new global::RnnGen.Numerics.PackedShape(1, 16, 3), ws.Slice(720, rows * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), previousHidden0, 16, rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(960, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 3), rows);
                 global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(1008, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), dGates0, new global::RnnGen.Numerics.GateRows(48, 3), new global::RnnGen.Numerics.GateSlice(0, 0, 2), rows);
-                global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(1008, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), ws.Slice(656, rows * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
+                global::RnnGen.Numerics.PackedGradients.AccumulateBias(gradients.Slice(1008, 48), new global::RnnGen.Numerics.PackedShape(1, 1, 3), ws.Slice(720, rows * 16), new global::RnnGen.Numerics.GateRows(16, 1), new global::RnnGen.Numerics.GateSlice(2, 0, 1), rows);
                 if (writeInputGradients)
                 {
                     // dL/dx of Layer0: dX[row] = W_ihᵀ · dG[row] for every step and sequence (exact zeros at padded steps, whose dG is 0).
@@ -1802,6 +1821,348 @@ namespace Game.Models
                             ops.Store(z, ref xpBlock, 16 + lane);
                             ops.Store(n, ref xpBlock, 32 + lane);
                             ops.Store(an0, ref auxUnits, lane);
+                            // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                            ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
+                        }
+                    }
+                }
+            }
+        }
+
+        // Layer0 step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,
+        //   the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.
+        //   r, z = σ(gates_r, gates_z);
+        //   n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn));  h(t) = (1 - z) ⊙ n + z ⊙ h(t-1)
+        //   The candidate's W_in · x(t) + b_in (xp_n) stays in its own register, apart from W_hn · h(t-1) + b_hn.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void Layer0RecurrentFromInput(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps512, global::System.Runtime.Intrinsics.Vector512<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps256, global::System.Runtime.Intrinsics.Vector256<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+            else if (global::System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) Layer0RecurrentFromInput<global::RnnGen.Numerics.VectorOps128, global::System.Runtime.Intrinsics.Vector128<float>>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+            else Layer0RecurrentFromInput<global::RnnGen.Numerics.ScalarOps, float>(ref w, ref wIn, ref biasIh, ref biasHh, ref input, ref hPrev, ref hNext, rows);
+        }
+
+        // One vector per gate × 3 gates × 3 rows in flight (3 with 32 vector registers, else 1), one pass per ops.Count lanes of each block of 16 units,
+        // 2 partial sums per accumulator, columns unrolled by 4.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Layer0RecurrentFromInput<TOps, TVec>(ref float w, ref float wIn, ref float biasIh, ref float biasHh, ref float input, ref float hPrev, ref float hNext, int rows) where TOps : struct, global::RnnGen.Numerics.IVectorOps<TVec> where TVec : struct
+        {
+            TOps ops = default;
+            for (int block = 0; block < 1; block++)
+            {
+                ref float wBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref w, block * 768);
+                int unit0 = block * 16;
+                ref float wInBlock = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wIn, block * 192);
+                ref float bIh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasIh, block * 48);
+                ref float bHh = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref biasHh, block * 48);
+                int row = 0;
+                if (ops.WideRegisterFile)
+                {
+                    for (; row + 3 <= rows; row += 3)
+                    {
+                        ref float xR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                        ref float hPrevUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, unit0);
+                        ref float hUnitsR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                        ref float xInR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4); // the projection's input row
+                        ref float xR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 1) * 16);
+                        ref float hPrevUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, unit0);
+                        ref float hUnitsR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 1) * 16) + unit0);
+                        ref float xInR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 1) * 4); // the projection's input row
+                        ref float xR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row + 2) * 16);
+                        ref float hPrevUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, unit0);
+                        ref float hUnitsR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row + 2) * 16) + unit0);
+                        ref float xInR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row + 2) * 4); // the projection's input row
+                        for (int lane = 0; lane < 16; lane += ops.Count)
+                        {
+                            TVec ar0R0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R0_1 = ops.Zero;
+                            TVec az0R0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R0_1 = ops.Zero;
+                            TVec an0R0 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R0_1 = ops.Zero;
+                            TVec ar0R1 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R1_1 = ops.Zero;
+                            TVec az0R1 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R1_1 = ops.Zero;
+                            TVec an0R1 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R1_1 = ops.Zero;
+                            TVec ar0R2 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                            TVec ar0R2_1 = ops.Zero;
+                            TVec az0R2 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                            TVec az0R2_1 = ops.Zero;
+                            TVec an0R2 = ops.Load(ref bIh, 32 + lane);
+                            TVec an0R2_1 = ops.Zero;
+                            ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                            for (int k = 0; k < 4; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 48);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR0, k);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR1, k);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xInR2, k);
+                                TVec x0R2 = ops.Create(xkR2);
+                                TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                TVec wr0k0 = ops.Load(ref wk, 0);
+                                ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                                TVec wz0k0 = ops.Load(ref wk, 16);
+                                az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                                TVec wn0k0 = ops.Load(ref wk, 32);
+                                an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                                TVec wr0k1 = ops.Load(ref wk, 48);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                                TVec wz0k1 = ops.Load(ref wk, 64);
+                                az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                                TVec wn0k1 = ops.Load(ref wk, 80);
+                                an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                                TVec wr0k2 = ops.Load(ref wk, 96);
+                                ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                                TVec wz0k2 = ops.Load(ref wk, 112);
+                                az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                                TVec wn0k2 = ops.Load(ref wk, 128);
+                                an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                                TVec wr0k3 = ops.Load(ref wk, 144);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                                TVec wz0k3 = ops.Load(ref wk, 160);
+                                az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                                TVec wn0k3 = ops.Load(ref wk, 176);
+                                an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                            }
+                            ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                            ar0R0_1 = ops.Zero;
+                            az0R0 = ops.Add(az0R0, az0R0_1);
+                            az0R0_1 = ops.Zero;
+                            an0R0 = ops.Add(an0R0, an0R0_1);
+                            an0R0_1 = ops.Zero;
+                            TVec xApartR0 = an0R0; // the projection's own sum, read by the epilogue
+                            an0R0 = ops.Load(ref bHh, 32 + lane);
+                            ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                            ar0R1_1 = ops.Zero;
+                            az0R1 = ops.Add(az0R1, az0R1_1);
+                            az0R1_1 = ops.Zero;
+                            an0R1 = ops.Add(an0R1, an0R1_1);
+                            an0R1_1 = ops.Zero;
+                            TVec xApartR1 = an0R1; // the projection's own sum, read by the epilogue
+                            an0R1 = ops.Load(ref bHh, 32 + lane);
+                            ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                            ar0R2_1 = ops.Zero;
+                            az0R2 = ops.Add(az0R2, az0R2_1);
+                            az0R2_1 = ops.Zero;
+                            an0R2 = ops.Add(an0R2, an0R2_1);
+                            an0R2_1 = ops.Zero;
+                            TVec xApartR2 = an0R2; // the projection's own sum, read by the epilogue
+                            an0R2 = ops.Load(ref bHh, 32 + lane);
+                            ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                            for (int k = 0; k < 16; k += 4)
+                            {
+                                ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                                ref float xkR0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR0, k);
+                                TVec x0R0 = ops.Create(xkR0);
+                                TVec x1R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 1));
+                                TVec x2R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 2));
+                                TVec x3R0 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR0, 3));
+                                ref float xkR1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR1, k);
+                                TVec x0R1 = ops.Create(xkR1);
+                                TVec x1R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 1));
+                                TVec x2R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 2));
+                                TVec x3R1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR1, 3));
+                                ref float xkR2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xR2, k);
+                                TVec x0R2 = ops.Create(xkR2);
+                                TVec x1R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 1));
+                                TVec x2R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 2));
+                                TVec x3R2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xkR2, 3));
+                                TVec wr0k0 = ops.Load(ref wk, 0);
+                                ar0R0 = ops.MultiplyAdd(wr0k0, x0R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k0, x0R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k0, x0R2, ar0R2);
+                                TVec wz0k0 = ops.Load(ref wk, 16);
+                                az0R0 = ops.MultiplyAdd(wz0k0, x0R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k0, x0R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k0, x0R2, az0R2);
+                                TVec wn0k0 = ops.Load(ref wk, 32);
+                                an0R0 = ops.MultiplyAdd(wn0k0, x0R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k0, x0R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k0, x0R2, an0R2);
+                                TVec wr0k1 = ops.Load(ref wk, 48);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k1, x1R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k1, x1R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k1, x1R2, ar0R2_1);
+                                TVec wz0k1 = ops.Load(ref wk, 64);
+                                az0R0_1 = ops.MultiplyAdd(wz0k1, x1R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k1, x1R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k1, x1R2, az0R2_1);
+                                TVec wn0k1 = ops.Load(ref wk, 80);
+                                an0R0_1 = ops.MultiplyAdd(wn0k1, x1R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k1, x1R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k1, x1R2, an0R2_1);
+                                TVec wr0k2 = ops.Load(ref wk, 96);
+                                ar0R0 = ops.MultiplyAdd(wr0k2, x2R0, ar0R0);
+                                ar0R1 = ops.MultiplyAdd(wr0k2, x2R1, ar0R1);
+                                ar0R2 = ops.MultiplyAdd(wr0k2, x2R2, ar0R2);
+                                TVec wz0k2 = ops.Load(ref wk, 112);
+                                az0R0 = ops.MultiplyAdd(wz0k2, x2R0, az0R0);
+                                az0R1 = ops.MultiplyAdd(wz0k2, x2R1, az0R1);
+                                az0R2 = ops.MultiplyAdd(wz0k2, x2R2, az0R2);
+                                TVec wn0k2 = ops.Load(ref wk, 128);
+                                an0R0 = ops.MultiplyAdd(wn0k2, x2R0, an0R0);
+                                an0R1 = ops.MultiplyAdd(wn0k2, x2R1, an0R1);
+                                an0R2 = ops.MultiplyAdd(wn0k2, x2R2, an0R2);
+                                TVec wr0k3 = ops.Load(ref wk, 144);
+                                ar0R0_1 = ops.MultiplyAdd(wr0k3, x3R0, ar0R0_1);
+                                ar0R1_1 = ops.MultiplyAdd(wr0k3, x3R1, ar0R1_1);
+                                ar0R2_1 = ops.MultiplyAdd(wr0k3, x3R2, ar0R2_1);
+                                TVec wz0k3 = ops.Load(ref wk, 160);
+                                az0R0_1 = ops.MultiplyAdd(wz0k3, x3R0, az0R0_1);
+                                az0R1_1 = ops.MultiplyAdd(wz0k3, x3R1, az0R1_1);
+                                az0R2_1 = ops.MultiplyAdd(wz0k3, x3R2, az0R2_1);
+                                TVec wn0k3 = ops.Load(ref wk, 176);
+                                an0R0_1 = ops.MultiplyAdd(wn0k3, x3R0, an0R0_1);
+                                an0R1_1 = ops.MultiplyAdd(wn0k3, x3R1, an0R1_1);
+                                an0R2_1 = ops.MultiplyAdd(wn0k3, x3R2, an0R2_1);
+                            }
+                            ar0R0 = ops.Add(ar0R0, ar0R0_1);
+                            az0R0 = ops.Add(az0R0, az0R0_1);
+                            an0R0 = ops.Add(an0R0, an0R0_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R0);
+                                TVec z = ops.Sigmoid(az0R0);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R0, xApartR0));
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR0, lane), n), n), ref hUnitsR0, lane);
+                            }
+                            ar0R1 = ops.Add(ar0R1, ar0R1_1);
+                            az0R1 = ops.Add(az0R1, az0R1_1);
+                            an0R1 = ops.Add(an0R1, an0R1_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R1);
+                                TVec z = ops.Sigmoid(az0R1);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R1, xApartR1));
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR1, lane), n), n), ref hUnitsR1, lane);
+                            }
+                            ar0R2 = ops.Add(ar0R2, ar0R2_1);
+                            az0R2 = ops.Add(az0R2, az0R2_1);
+                            an0R2 = ops.Add(an0R2, an0R2_1);
+                            {
+                                TVec r = ops.Sigmoid(ar0R2);
+                                TVec z = ops.Sigmoid(az0R2);
+                                // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                                TVec n = ops.Tanh(ops.MultiplyAdd(r, an0R2, xApartR2));
+                                // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
+                                ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnitsR2, lane), n), n), ref hUnitsR2, lane);
+                            }
+                        }
+                    }
+                }
+                for (; row < rows; row++)
+                {
+                    ref float x = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hPrev, (row) * 16);
+                    ref float hPrevUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, unit0);
+                    ref float hUnits = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref hNext, ((row) * 16) + unit0);
+                    ref float xIn = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (row) * 4); // the projection's input row
+                    for (int lane = 0; lane < 16; lane += ops.Count)
+                    {
+                        TVec ar0 = ops.Add(ops.Load(ref bIh, lane), ops.Load(ref bHh, lane));
+                        TVec ar0_1 = ops.Zero;
+                        TVec az0 = ops.Add(ops.Load(ref bIh, 16 + lane), ops.Load(ref bHh, 16 + lane));
+                        TVec az0_1 = ops.Zero;
+                        TVec an0 = ops.Load(ref bIh, 32 + lane);
+                        TVec an0_1 = ops.Zero;
+                        ref float wInLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInBlock, lane);
+                        for (int k = 0; k < 4; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wInLanes, k * 48);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref xIn, k);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
+                        }
+                        ar0 = ops.Add(ar0, ar0_1);
+                        ar0_1 = ops.Zero;
+                        az0 = ops.Add(az0, az0_1);
+                        az0_1 = ops.Zero;
+                        an0 = ops.Add(an0, an0_1);
+                        an0_1 = ops.Zero;
+                        TVec xApart = an0; // the projection's own sum, read by the epilogue
+                        an0 = ops.Load(ref bHh, 32 + lane);
+                        ref float wLanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wBlock, lane);
+                        for (int k = 0; k < 16; k += 4)
+                        {
+                            ref float wk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref wLanes, k * 48);
+                            ref float xk = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref x, k);
+                            TVec x0 = ops.Create(xk);
+                            TVec x1 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 1));
+                            TVec x2 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 2));
+                            TVec x3 = ops.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref xk, 3));
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 0), x0, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 16), x0, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 32), x0, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 48), x1, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 64), x1, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 80), x1, an0_1);
+                            ar0 = ops.MultiplyAdd(ops.Load(ref wk, 96), x2, ar0);
+                            az0 = ops.MultiplyAdd(ops.Load(ref wk, 112), x2, az0);
+                            an0 = ops.MultiplyAdd(ops.Load(ref wk, 128), x2, an0);
+                            ar0_1 = ops.MultiplyAdd(ops.Load(ref wk, 144), x3, ar0_1);
+                            az0_1 = ops.MultiplyAdd(ops.Load(ref wk, 160), x3, az0_1);
+                            an0_1 = ops.MultiplyAdd(ops.Load(ref wk, 176), x3, an0_1);
+                        }
+                        ar0 = ops.Add(ar0, ar0_1);
+                        az0 = ops.Add(az0, az0_1);
+                        an0 = ops.Add(an0, an0_1);
+                        {
+                            TVec r = ops.Sigmoid(ar0);
+                            TVec z = ops.Sigmoid(az0);
+                            // n = tanh(xp_n + r ⊙ (W_hn h(t-1) + b_hn))
+                            TVec n = ops.Tanh(ops.MultiplyAdd(r, an0, xApart));
                             // h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)
                             ops.Store(ops.MultiplyAdd(z, ops.Subtract(ops.Load(ref hPrevUnits, lane), n), n), ref hUnits, lane);
                         }

@@ -13,8 +13,8 @@ namespace RnnGen.Generator.Planning
     {
         /// <param name="spec">The model.</param>
         /// <param name="predictSkipsGates">
-        /// The units whose gate rows <c>Predict</c> never touches (its projection is fused into the step): their gate
-        /// rows go last in the Forward workspace, so a model that only predicts allocates
+        /// The units whose gate rows (and a GRU's aux rows) <c>Predict</c> never touches (its projection is fused into
+        /// the step): those rows go last in the Forward workspace, so a model that only predicts allocates
         /// <see cref="ForwardWorkspace.PredictLength"/> floats. Null: none. The total is the same either way (every
         /// region is a whole number of cache lines), so <see cref="Plan.Sizes"/> does not depend on it.
         /// </param>
@@ -118,11 +118,12 @@ namespace RnnGen.Generator.Planning
             var cursor = new BufferCursor();
             DropoutTape? Dropout(float rate, int stride, int width) =>
                 rate > 0f ? new DropoutTape(cursor.Take((long)spec.MaxBatchSize * stride), cursor.Take(rows * stride), stride, width, rate) : null;
-            var tapes = layers.Select(l => new LayerTape(
-                predictSkipsGates(l with { Input = new LayerInput(InputKindOf(spec, l), null) }) ? -1 : cursor.Take(rows * l.GateStride), // taken last, below
+            var skips = layers.Select(l => predictSkipsGates(l with { Input = new LayerInput(InputKindOf(spec, l), null) })).ToArray();
+            var tapes = layers.Select((l, i) => new LayerTape(
+                skips[i] ? -1 : cursor.Take(rows * l.GateStride), // taken last, below
                 cursor.Take(sequence * l.PaddedUnits),
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
-                l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1,
+                l.Spec.Cell == CellKind.Gru && !skips[i] ? cursor.Take(rows * l.PaddedUnits) : -1,
                 Dropout(l.Spec.Dropout, l.InputStride, l.InputWidth),
                 Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units),
                 cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits),
@@ -148,13 +149,18 @@ namespace RnnGen.Generator.Planning
             var last = groups[groups.Count - 1];
             var headDropout = spec.Head is { } dense ? Dropout(dense.Dropout, last.Output.Stride, last.OutputWidth) : null;
 
-            // Gate rows only Forward writes (the tape of units Predict runs fused) go last: Predict allocates the rest.
+            // Rows only Forward writes (the gate tape of units Predict runs fused, and a GRU's aux) go last: Predict
+            // allocates the rest.
             var predictLength = cursor.Length;
             for (var i = 0; i < layers.Count; i++)
             {
-                if (tapes[i].Gates < 0)
+                if (skips[i])
                 {
-                    tapes[i] = tapes[i] with { Gates = cursor.Take(rows * layers[i].GateStride) };
+                    tapes[i] = tapes[i] with
+                    {
+                        Gates = cursor.Take(rows * layers[i].GateStride),
+                        Aux = layers[i].Spec.Cell == CellKind.Gru ? cursor.Take(rows * layers[i].PaddedUnits) : -1,
+                    };
                 }
             }
 

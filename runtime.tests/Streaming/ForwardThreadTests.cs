@@ -38,6 +38,13 @@ namespace RnnGen.Runtime.Tests.Streaming
     [Dense(3)]
     public sealed partial class FusedPredictModel { }
 
+    // A wide GRU (W_hh of 588 KiB) whose Predict steps fuse the projection and keep the candidate's x part apart,
+    // its unit blocks split across threads.
+    [RecurrentNetwork(InputSize = 8, SequenceLength = 6, BatchSize = 9)]
+    [Gru(224)]
+    [Dense(3)]
+    public sealed partial class FusedGruPredictModel { }
+
     /// <summary>
     /// Forward splits each unit's time loop by batch rows across cores (RowParallel): outputs, final states and the
     /// Backward that reads the tape (with dL/dx) must be bit-identical for any thread count, with and without variable lengths.
@@ -145,31 +152,35 @@ namespace RnnGen.Runtime.Tests.Streaming
         }
 
         [Theory]
-        [InlineData(false)]
-        [InlineData(true)]
-        public void Predict_with_fused_projections_gives_Forwards_bits_on_any_thread_count(bool variableLengths)
+        [InlineData(false, false)]
+        [InlineData(true, false)]
+        [InlineData(false, true)]
+        [InlineData(true, true)]
+        public void Predict_with_fused_projections_gives_Forwards_bits_on_any_thread_count(bool variableLengths, bool gru)
         {
-            Assert.Equal(2, Inference.PredictTests.FusedKernels(typeof(FusedPredictModel)).Length);
-            Assert.NotNull(PrivateMethod(typeof(FusedPredictModel), "RunBlocks"));
-            const int steps = 6, batch = 9, units = 256;
-            var inputs = new Lcg(2).Uniform(steps * batch * FusedPredictModel.InputSize, 1f);
+            var type = gru ? typeof(FusedGruPredictModel) : typeof(FusedPredictModel);
+            Assert.Equal(gru ? 1 : 2, Inference.PredictTests.FusedKernels(type).Length);
+            Assert.NotNull(PrivateMethod(type, "RunBlocks"));
+            const int steps = 6, batch = 9, input = 8, output = 3;
+            var units = gru ? 224 : 256;
+            var inputs = new Lcg(2).Uniform(steps * batch * input, 1f);
             var lengths = variableLengths ? new[] { 6, 1, 3, 6, 2, 5, 4, 1, 6 } : Array.Empty<int>();
             var saved = RowParallel.MaxThreads;
             try
             {
                 RowParallel.MaxThreads = 1;
-                var model = new FusedPredictModel();
+                IRecurrentNetwork<float> model = gru ? new FusedGruPredictModel() : new FusedPredictModel();
                 model.InitializeParameters(new Random(1));
-                var expected = new float[steps * batch * FusedPredictModel.OutputSize];
+                var expected = new float[steps * batch * output];
                 model.Forward(inputs, lengths, expected, batch);
-                var (expectedHidden, expectedCell) = (new float[batch * units], new float[batch * units]);
+                var (expectedHidden, expectedCell) = (new float[batch * units], gru ? Array.Empty<float>() : new float[batch * units]);
                 model.CopyFinalState(0, expectedHidden, expectedCell);
                 foreach (var threads in new[] { 1, 2, 3, 8 })
                 {
                     RowParallel.MaxThreads = threads;
                     var actual = new float[expected.Length];
                     model.Predict(inputs, lengths, actual, batch);
-                    var (hidden, cell) = (new float[batch * units], new float[batch * units]);
+                    var (hidden, cell) = (new float[batch * units], new float[expectedCell.Length]);
                     model.CopyFinalState(0, hidden, cell);
                     Assert.Equal(expected, actual);
                     Assert.Equal(expectedHidden, hidden);

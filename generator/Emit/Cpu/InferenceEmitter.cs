@@ -438,14 +438,19 @@ namespace RnnGen.Generator.Emit.Cpu
             }
 
             w.Line($"ref float xStep = {At("ws", $"{layer.Input.Rows!.Start} + {StepRows(start, layer.InputStride)}")}; // Predict's steps read their input rows");
-            return new FusedStep("xStep", XpStepDeclaration(layer, tape, start));
+            return new FusedStep("xStep", tape.Aux >= 0
+                ? new[] { XpStepDeclaration(layer, tape, start), AuxDeclaration(layer, tape, start) }
+                : new[] { XpStepDeclaration(layer, tape, start) });
         }
 
-        /// <summary>Step t's input rows (<paramref name="Input"/>) and the tape branch's <c>xpStep</c> declaration.</summary>
-        internal sealed record FusedStep(string Input, string TapeDeclaration);
+        /// <summary>Step t's input rows (<paramref name="Input"/>) and the tape branch's declarations.</summary>
+        internal sealed record FusedStep(string Input, string[] TapeDeclarations);
 
         private static string XpStepDeclaration(LayerPlan layer, LayerTape tape, string start) =>
             $"ref float xpStep = {At("ws", $"{Int(tape.Gates)} + {StepRows(start, layer.GateStride)}")};";
+
+        private static string AuxDeclaration(LayerPlan layer, LayerTape tape, string start) =>
+            $"ref float aux = {At("ws", $"{Int(tape.Aux)} + {StepRows(start, layer.PaddedUnits)}")};";
 
         /// <summary>
         /// Step t's refs (<c>xpStep</c>, <c>hPrev</c>, <c>hNext</c>, and <c>cPrev</c>/<c>cNext</c>/<c>aux</c> where the cell
@@ -459,9 +464,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"int row = (t * batchSize) + {start};");
             }
 
-            if (!LayerKernels.FusesProjection(layer))
+            var fused = LayerKernels.FusesProjection(layer); // a fused unit declares its tape refs in its tape branch
+            if (!fused)
             {
-                w.Line(XpStepDeclaration(layer, tape, start)); // a fused unit declares it in its tape branch
+                w.Line(XpStepDeclaration(layer, tape, start));
             }
 
             w.Line($"ref float hPrev = {At("ws", $"{Int(tape.Hidden)} + {StepRows(start, layer.PaddedUnits)}")};");
@@ -472,9 +478,9 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"ref float cNext = {At("cPrev", $"batchSize * {padded}")};");
             }
 
-            if (tape.Aux >= 0)
+            if (tape.Aux >= 0 && !fused)
             {
-                w.Line($"ref float aux = {At("ws", $"{Int(tape.Aux)} + {StepRows(start, layer.PaddedUnits)}")};");
+                w.Line(AuxDeclaration(layer, tape, start));
             }
 
             if (tape.RecurrentDropout is not { } recurrentDropout)
@@ -666,7 +672,7 @@ namespace RnnGen.Generator.Emit.Cpu
             if (fusedInput is not null)
             {
                 var peep = layer.Peepholes is { } p ? At("p", p.Offset) + ", " : string.Empty;
-                var state = layer.Spec.Cell == CellKind.Lstm ? $"ref {hNext}, ref {cPrev}, ref {cNext}" : $"ref {hNext}";
+                var state = layer.Spec.Cell == CellKind.Lstm ? $"ref {hNext}, ref {cPrev}, ref {cNext}" : $"ref {hNext}"; // a fused GRU keeps no aux: it is tape
                 using (w.Block("if (!_keepTape)"))
                 {
                     w.Line($"{LayerKernels.RecurrentFromInputName(layer)}({At("p", layer.RecurrentWeights[0].Offset)}, {peep}{ProjectionParameters(layer)}ref {fusedInput.Input}, ref {productInput}, {state}, {rows}); // Predict: projection fused, no tape");
@@ -674,7 +680,11 @@ namespace RnnGen.Generator.Emit.Cpu
 
                 using (w.Block("else"))
                 {
-                    w.Line(fusedInput.TapeDeclaration);
+                    foreach (var declaration in fusedInput.TapeDeclarations)
+                    {
+                        w.Line(declaration);
+                    }
+
                     EmitRecurrentCalls(w, layer, xp, productInput, hPrev, hNext, cPrev, cNext, aux, rows, quantized);
                 }
 

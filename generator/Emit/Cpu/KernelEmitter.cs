@@ -360,6 +360,18 @@ namespace RnnGen.Generator.Emit.Cpu
                             w.Line($"{Acc(row, g, s)} = {flavor.Zero};");
                         }
                     }
+
+                    if (kernel.ProjectionApartGate is int apart)
+                    {
+                        // Its projection sum waits in a register for the epilogue, so the step must be one chunk.
+                        if (!chunk.IsLast)
+                        {
+                            throw new System.InvalidOperationException($"{kernel.Name} keeps gate {apart}'s projection apart, which needs one column chunk.");
+                        }
+
+                        w.Line($"{flavor.Type} {row.Name(ProjectionApartName)} = {Acc(row, apart, 0)}; // the projection's own sum, read by the epilogue");
+                        w.Line($"{Acc(row, apart, 0)} = {kernel.Initial(flavor, row, apart, "lane")};");
+                    }
                 }
             }
 
@@ -412,6 +424,12 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>Whether a one-row call of <paramref name="kernel"/> keeps every block in registers at once (<see cref="EmitBlockTile"/>).</summary>
         public static bool TilesBlocks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).TilesBlocks;
+
+        /// <summary>How many column chunks an fp32 pass of <paramref name="kernel"/> runs in (1 when a block's weights fit L1).</summary>
+        public static int ColumnChunks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).Chunks.Length;
+
+        /// <summary>The variable (per row) that holds <see cref="PackedKernel.ProjectionApartGate"/>'s projection sum.</summary>
+        public const string ProjectionApartName = "xApart";
 
         /// <summary>
         /// Whether a pass prefetches the next chunk's weights: fp32 row tiles of a chunked kernel, whose block slabs

@@ -104,7 +104,7 @@ namespace RnnGen.Generator.Emit.Cpu
         public static IReadOnlyList<PackedKernel> Recurrent(LayerPlan layer) => layer.Spec.Cell switch
         {
             CellKind.Lstm => new[] { Lstm(layer, GateSource.Tape) },
-            CellKind.Gru when layer.Spec.ResetAfter => new[] { GruResetAfter(layer) },
+            CellKind.Gru when layer.Spec.ResetAfter => new[] { GruResetAfter(layer, GateSource.Tape) },
             CellKind.Gru => new[] { GruGates(layer), GruCandidate(layer) },
             _ => new[] { SimpleRnn(layer, GateSource.Tape) },
         };
@@ -153,12 +153,13 @@ namespace RnnGen.Generator.Emit.Cpu
         /// registers (a 32-unit layer, where the projection round trip costs nothing).
         /// </summary>
         public static bool FusesProjection(LayerPlan layer) =>
-            layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn
+            (layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn || (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter))
             && layer.Input.Kind == InputKind.Rows
             && layer.Spec.Dropout <= 0f
             && layer.Spec.RecurrentDropout <= 0f
             && layer.InputWidth * layer.GateCount * Block * sizeof(float) <= MaxFusedInputBytes
-            && !KernelEmitter.TilesBlocks(Recurrent(layer)[0]);
+            && !KernelEmitter.TilesBlocks(Recurrent(layer)[0])
+            && (layer.Spec.Cell != CellKind.Gru || KernelEmitter.ColumnChunks(Recurrent(layer)[0]) == 1); // the candidate's x part waits in a register until the epilogue
 
         /// <summary>
         /// The step <c>Predict</c> runs where <see cref="FusesProjection"/> holds: each gate starts from its biases, adds
@@ -169,17 +170,26 @@ namespace RnnGen.Generator.Emit.Cpu
         public static PackedKernel RecurrentFromInput(LayerPlan layer)
         {
             var projection = Projection(layer, ProjectionName(layer), false, 0);
-            var lstm = layer.Spec.Cell == CellKind.Lstm;
             var source = GateSource.FusedInput(layer.Spec.UseBias);
-            var step = lstm ? Lstm(layer, source) : SimpleRnn(layer, source);
+            var step = layer.Spec.Cell switch
+            {
+                CellKind.Lstm => Lstm(layer, source),
+                CellKind.Gru => GruResetAfter(layer, source),
+                _ => SimpleRnn(layer, source),
+            };
             var documentation = new List<string>
             {
                 $"{layer.Name} step for Predict, the input projection fused in: gates = W_ih · x(t) + biases + W_hh · h(t-1), in registers,",
                 "  the projection's sums closed as its own kernel closes them (the same bits as Forward); no gate is kept for Backward.",
             };
-            documentation.AddRange(lstm
-                ? step.Documentation.Skip(1).Where(line => !line.Contains("tape"))
-                : new[] { $"  h(t) = {ActivationCode.Symbol(layer.Spec.Activation)}(gates)" });
+            documentation.AddRange(layer.Spec.Cell == CellKind.SimpleRnn
+                ? new[] { $"  h(t) = {ActivationCode.Symbol(layer.Spec.Activation)}(gates)" }
+                : step.Documentation.Skip(1).Where(line => !line.Contains("tape")));
+            if (layer.Spec.Cell == CellKind.Gru)
+            {
+                documentation.Insert(2, $"  r, z = {ActivationCode.Symbol(layer.Spec.RecurrentActivation)}(gates_r, gates_z);");
+                documentation.Add("  The candidate's W_in · x(t) + b_in (xp_n) stays in its own register, apart from W_hn · h(t-1) + b_hn.");
+            }
             return new PackedKernel(
                 RecurrentFromInputName(layer),
                 step.Parameters,
@@ -193,8 +203,10 @@ namespace RnnGen.Generator.Emit.Cpu
                 BlockSetup = step.BlockSetup,
                 RowSetup = step.RowSetup,
                 InputRow = step.InputRow,
-                Epilogue = step.Epilogue, // the first chunk starts from FusedProjection's biases, so no Initial
-                FusedProjection = projection,
+                Epilogue = step.Epilogue,
+                FusedProjection = projection, // the first chunk starts from its biases
+                Initial = step.Initial, // the GRU candidate's W_hn sum restarts from b_hn after the projection
+                ProjectionApartGate = layer.Spec.Cell == CellKind.Gru ? 2 : null,
             };
         }
 
@@ -319,20 +331,27 @@ namespace RnnGen.Generator.Emit.Cpu
             }).Build();
         }
 
-        private static PackedKernel GruResetAfter(LayerPlan layer)
+        /// <remarks>
+        /// Fused (<see cref="RecurrentFromInput"/>): the projection's parameters bring biasHh (and its block's bHh), and
+        /// the step keeps no tape, so there is no aux row; the candidate reads xp_n from the register the kernel kept it in.
+        /// </remarks>
+        private static PackedKernel GruResetAfter(LayerPlan layer, GateSource source)
         {
             var bias = layer.Spec.UseBias;
+            var tape = source.IsTape;
+            var stepBias = bias && tape;
             var carry = SeparateCarry(layer);
             var (act, gate) = (layer.Spec.Activation, layer.Spec.RecurrentActivation);
             var (sa, sg) = (ActivationCode.Symbol(act), ActivationCode.Symbol(gate));
             return (Step(
                 layer,
                 layer.Name + "Recurrent",
-                "ref float w, " + (bias ? "ref float biasHh, " : string.Empty) + "ref float xp, ref float hPrev, " + (carry ? "ref float hCarry, " : string.Empty) + "ref float hNext, ref float aux, int rows",
-                "ref w, " + (bias ? "ref biasHh, " : string.Empty) + "ref xp, ref hPrev, " + (carry ? "ref hCarry, " : string.Empty) + "ref hNext, ref aux, rows",
+                "ref float w, " + (stepBias ? "ref float biasHh, " : string.Empty) + source.Parameters + "ref float hPrev, " + (carry ? "ref float hCarry, " : string.Empty) + "ref float hNext, " + (tape ? "ref float aux, " : string.Empty) + "int rows",
+                "ref w, " + (stepBias ? "ref biasHh, " : string.Empty) + source.Arguments + "ref hPrev, " + (carry ? "ref hCarry, " : string.Empty) + "ref hNext, " + (tape ? "ref aux, " : string.Empty) + "rows",
                 0,
                 3) with
             {
+                Tape = tape,
                 CarrySource = carry ? "hCarry" : null,
                 Documentation = new[]
                 {
@@ -341,8 +360,8 @@ namespace RnnGen.Generator.Emit.Cpu
                     "  The activated gates replace xp and W_hn h(t-1) + b_hn goes to aux: the tape Backward reads.",
                     carry ? "  With recurrent dropout in training, the products read hPrev = h(t-1) ⊙ mask and the z term reads hCarry = h(t-1)." : null,
                 }.Where(line => line is not null).Select(line => line!).ToArray(),
-                RowExtra = (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});"),
-                BlockExtra = bias ? (w, r) => w.Line($"ref float {r.BlockName("bHh")} = ref {UnsafeApi}.Add(ref biasHh, {r.BlockOffset(3 * Block)});") : null,
+                RowExtra = tape ? (w, r) => w.Line($"ref float {r.Name("auxUnits")} = ref {UnsafeApi}.Add(ref aux, (({r.Row}) * {layer.PaddedUnits}) + {r.Unit0});") : null,
+                BlockExtra = stepBias ? (w, r) => w.Line($"ref float {r.BlockName("bHh")} = ref {UnsafeApi}.Add(ref biasHh, {r.BlockOffset(3 * Block)});") : null,
                 NewGateInitial = (f, r, lane) => bias ? f.Load(r.BlockName("bHh"), Offset(2, lane)) : f.Zero,
                 Epilogue = e =>
                 {
@@ -351,9 +370,14 @@ namespace RnnGen.Generator.Emit.Cpu
                     e.Writer.Line($"{e.Vector} r = {ActivationCode.Apply(gate, a[0], v)};");
                     e.Writer.Line($"{e.Vector} z = {ActivationCode.Apply(gate, a[1], v)};");
                     e.Writer.Line($"// n = {sa}(xp_n + r ⊙ (W_hn h(t-1) + b_hn))");
-                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(act, v.MultiplyAdd("r", a[2], v.Load(e.Name("xpBlock"), e.GateOffset(2))), v)};");
-                    StoreGates(e, "r", "z", "n");
-                    e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
+                    var xpn = tape ? v.Load(e.Name("xpBlock"), e.GateOffset(2)) : e.Name(KernelEmitter.ProjectionApartName);
+                    e.Writer.Line($"{e.Vector} n = {ActivationCode.Apply(act, v.MultiplyAdd("r", a[2], xpn), v)};");
+                    if (tape)
+                    {
+                        StoreGates(e, "r", "z", "n");
+                        e.Writer.Line(e.Flavor.Store(a[2], e.Name("auxUnits"), e.LaneOffset));
+                    }
+
                     e.Writer.Line("// h(t) = (1 - z) ⊙ n + z ⊙ h(t-1) = n + z ⊙ (h(t-1) - n)");
                     e.Writer.Line(v.Store(v.MultiplyAdd("z", v.Subtract(v.Load(e.Name("hPrevUnits"), e.LaneOffset), "n"), "n"), e.Name("hUnits"), e.LaneOffset));
                 },

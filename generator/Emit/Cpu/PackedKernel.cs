@@ -78,6 +78,13 @@ namespace RnnGen.Generator.Emit.Cpu
         /// </summary>
         public PackedKernel? FusedProjection { get; init; }
 
+        /// <summary>
+        /// A gate whose <see cref="FusedProjection"/> sum the step keeps apart from its own (the GRU candidate's
+        /// W_in · x + b_in, which r multiplies only the W_hn half of): once the projection is closed, that sum moves to
+        /// <see cref="KernelEmitter.ProjectionApartName"/> and the gate's accumulator restarts from <see cref="Initial"/>.
+        /// </summary>
+        public int? ProjectionApartGate { get; init; }
+
         /// <summary>Writes the statements that consume the accumulators of one chunk of lanes.</summary>
         public Action<KernelEpilogue> Epilogue { get; init; } = _ => { };
     }
