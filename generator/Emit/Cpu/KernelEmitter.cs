@@ -30,7 +30,7 @@ namespace RnnGen.Generator.Emit.Cpu
         /// LSTM-256 slab would otherwise stream from L2 once per row tile). A slab that fits runs unchunked: measured,
         /// chunking a 48 KiB GRU-256 slab gained nothing on one core and cost 10 % on two.
         /// </summary>
-        private const int L1Bytes = 48 * 1024;
+        internal const int L1Bytes = 48 * 1024;
 
         /// <summary>Floats per 64-byte cache line.</summary>
         private const int LineFloats = 16;
@@ -427,6 +427,13 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>How many column chunks an fp32 pass of <paramref name="kernel"/> runs in (1 when a block's weights fit L1).</summary>
         public static int ColumnChunks(PackedKernel kernel) => Shape.For(kernel, WeightEncoding.Float32).Chunks.Length;
+
+        /// <summary>The fp32 weight bytes of one block's first column chunk: what a row tile's pass reads from L1 first.</summary>
+        public static int FirstChunkBytes(PackedKernel kernel)
+        {
+            var first = Shape.For(kernel, WeightEncoding.Float32).Chunks[0];
+            return (first.End - first.First) * kernel.Gates * Packing.BlockWidth * sizeof(float);
+        }
 
         /// <summary>The variable (per row) that holds <see cref="PackedKernel.ProjectionApartGate"/>'s projection sum.</summary>
         public const string ProjectionApartName = "xApart";

@@ -136,8 +136,9 @@ namespace RnnGen.Generator.Emit.Cpu
         }
 
         /// <summary>
-        /// The most bytes of one block's W_ih a fused step reads per row tile: it shares L1 with the first 32 KiB chunk
-        /// of W_hh, so a wide input (a stacked layer's 256) would push that chunk out. Measured with 64 KiB (LSTM 256
+        /// The most bytes of one block's W_ih a fused step reads per row tile: it shares L1 with W_hh's first chunk
+        /// (and the two must fit L1 together: a GRU 256 reading 32 inputs, a 48 KiB slab beside 6 KiB, measured 3 % slower
+        /// fused on one thread and 6–10 % on two), so a wide input (a stacked layer's 256) would push that chunk out. Measured with 64 KiB (LSTM 256
         /// reading 256 inputs, batch 32): Predict 35 % slower than Forward on one thread and 30 % on two. It also keeps
         /// the projection in one column chunk, which the fused kernel needs to give Forward's bits.
         /// </summary>
@@ -148,18 +149,23 @@ namespace RnnGen.Generator.Emit.Cpu
 
         /// <summary>
         /// Whether <c>Predict</c> runs this unit's steps with the input projection fused in
-        /// (<see cref="RecurrentFromInput"/>): an LSTM or SimpleRNN reading float rows, without dropout, whose block of
-        /// W_ih fits beside a chunk of W_hh in L1, and whose one-row step does not already keep every block in
-        /// registers (a 32-unit layer, where the projection round trip costs nothing).
+        /// (<see cref="RecurrentFromInput"/>): an LSTM, SimpleRNN or reset-after GRU reading float rows, without dropout,
+        /// whose block of W_ih (at most 16 KiB) fits beside W_hh's first chunk in L1, and whose one-row step does not
+        /// already keep every block in registers (a 32-unit layer, where the projection round trip costs nothing); a GRU
+        /// also needs W_hh in one chunk, since its candidate's projection sum waits in a register for the epilogue.
         /// </summary>
         public static bool FusesProjection(LayerPlan layer) =>
             (layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn || (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter))
             && layer.Input.Kind == InputKind.Rows
             && layer.Spec.Dropout <= 0f
             && layer.Spec.RecurrentDropout <= 0f
-            && layer.InputWidth * layer.GateCount * Block * sizeof(float) <= MaxFusedInputBytes
+            && FusedInputBytes(layer) <= MaxFusedInputBytes
+            && FusedInputBytes(layer) + KernelEmitter.FirstChunkBytes(Recurrent(layer)[0]) <= KernelEmitter.L1Bytes
             && !KernelEmitter.TilesBlocks(Recurrent(layer)[0])
             && (layer.Spec.Cell != CellKind.Gru || KernelEmitter.ColumnChunks(Recurrent(layer)[0]) == 1); // the candidate's x part waits in a register until the epilogue
+
+        /// <summary>The bytes of one block's W_ih, which a fused step reads per row tile beside W_hh's first chunk.</summary>
+        private static int FusedInputBytes(LayerPlan layer) => layer.InputWidth * layer.GateCount * Block * sizeof(float);
 
         /// <summary>
         /// The step <c>Predict</c> runs where <see cref="FusesProjection"/> holds: each gate starts from its biases, adds
