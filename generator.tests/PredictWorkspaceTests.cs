@@ -35,6 +35,7 @@ namespace RnnGen.Generator.Tests
         [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(64, ResetAfter = false)]")] // two kernels a step
         [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Gru(272)]")] // W_hh in two column chunks
         [InlineData("[RecurrentNetwork(InputSize = 32, SequenceLength = 32)] [Gru(256)]")] // a 48 KiB slab and 6 KiB of W_ih: over L1
+        [InlineData("[RecurrentNetwork(InputSize = 32, SequenceLength = 32)] [Lstm(176)]")] // a 44 KiB slab and 8 KiB: fused, 24-31 % slower
         [InlineData("[RecurrentNetwork(SequenceLength = 32)] [Embedding(50, 8)] [Lstm(64)]")] // token input
         [InlineData("[RecurrentNetwork(InputSize = 256, SequenceLength = 32)] [Lstm(256)]")] // W_ih block over 16 KiB
         [InlineData("[RecurrentNetwork(InputSize = 16, SequenceLength = 32)] [Lstm(64, Dropout = 0.25f)]")]
