@@ -168,8 +168,8 @@ namespace RnnGen.Generator.Planning
         int Length)
     {
         /// <summary>
-        /// The floats <c>Predict</c> uses: every region but the gate rows of units it runs with the projection fused
-        /// (placed last); <see cref="Length"/> when there are none.
+        /// The floats <c>Predict</c> uses: every region but the gate rows (and a GRU's aux rows) of units it runs with
+        /// the projection fused (placed last); <see cref="Length"/> when there are none.
         /// </summary>
         public int PredictLength { get; init; } = Length;
 

@@ -118,12 +118,14 @@ namespace RnnGen.Generator.Planning
             var cursor = new BufferCursor();
             DropoutTape? Dropout(float rate, int stride, int width) =>
                 rate > 0f ? new DropoutTape(cursor.Take((long)spec.MaxBatchSize * stride), cursor.Take(rows * stride), stride, width, rate) : null;
+            int Gates(LayerPlan l) => cursor.Take(rows * l.GateStride);
+            int Aux(LayerPlan l) => l.Spec.Cell == CellKind.Gru ? cursor.Take(rows * l.PaddedUnits) : -1;
             var skips = layers.Select(l => predictSkipsGates(l with { Input = new LayerInput(InputKindOf(spec, l), null) })).ToArray();
             var tapes = layers.Select((l, i) => new LayerTape(
-                skips[i] ? -1 : cursor.Take(rows * l.GateStride), // taken last, below
+                skips[i] ? -1 : Gates(l), // taken last, below
                 cursor.Take(sequence * l.PaddedUnits),
                 l.Spec.Cell == CellKind.Lstm ? cursor.Take(sequence * l.PaddedUnits) : -1,
-                l.Spec.Cell == CellKind.Gru && !skips[i] ? cursor.Take(rows * l.PaddedUnits) : -1,
+                skips[i] ? -1 : Aux(l),
                 Dropout(l.Spec.Dropout, l.InputStride, l.InputWidth),
                 Dropout(l.Spec.RecurrentDropout, l.PaddedUnits, l.Spec.Units),
                 cursor.Take((long)spec.MaxBatchSize * l.PaddedUnits),
@@ -156,11 +158,7 @@ namespace RnnGen.Generator.Planning
             {
                 if (skips[i])
                 {
-                    tapes[i] = tapes[i] with
-                    {
-                        Gates = cursor.Take(rows * layers[i].GateStride),
-                        Aux = layers[i].Spec.Cell == CellKind.Gru ? cursor.Take(rows * layers[i].PaddedUnits) : -1,
-                    };
+                    tapes[i] = tapes[i] with { Gates = Gates(layers[i]), Aux = Aux(layers[i]) };
                 }
             }
 

@@ -350,6 +350,12 @@ namespace RnnGen.Generator.Emit.Cpu
                 w.Line($"ref {element} wInLanes = ref {UnsafeApi}.Add(ref wInBlock, lane);");
                 Reduce(projectionChunks[0], "wInLanes", "xIn", "input column(s)", prefetchLine: null);
 
+                if (kernel.ProjectionApartGate is not null && !chunk.IsLast)
+                {
+                    // Its projection sum waits in a register for the epilogue, so the step must be one chunk.
+                    throw new System.InvalidOperationException($"{kernel.Name} keeps gate {kernel.ProjectionApartGate}'s projection apart, which needs one column chunk.");
+                }
+
                 foreach (var row in rows)
                 {
                     for (var g = 0; g < kernel.Gates && splits > 1; g++)
@@ -363,12 +369,6 @@ namespace RnnGen.Generator.Emit.Cpu
 
                     if (kernel.ProjectionApartGate is int apart)
                     {
-                        // Its projection sum waits in a register for the epilogue, so the step must be one chunk.
-                        if (!chunk.IsLast)
-                        {
-                            throw new System.InvalidOperationException($"{kernel.Name} keeps gate {apart}'s projection apart, which needs one column chunk.");
-                        }
-
                         w.Line($"{flavor.Type} {row.Name(ProjectionApartName)} = {Acc(row, apart, 0)}; // the projection's own sum, read by the epilogue");
                         w.Line($"{Acc(row, apart, 0)} = {kernel.Initial(flavor, row, apart, "lane")};");
                     }

@@ -154,18 +154,23 @@ namespace RnnGen.Generator.Emit.Cpu
         /// already keep every block in registers (a 32-unit layer, where the projection round trip costs nothing); a GRU
         /// also needs W_hh in one chunk, since its candidate's projection sum waits in a register for the epilogue.
         /// </summary>
-        public static bool FusesProjection(LayerPlan layer) =>
-            (layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn || (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter))
-            && layer.Input.Kind == InputKind.Rows
-            && layer.Spec.Dropout <= 0f
-            && layer.Spec.RecurrentDropout <= 0f
-            && FusedInputBytes(layer) <= MaxFusedInputBytes
-            && FusedInputBytes(layer) + KernelEmitter.FirstChunkBytes(Recurrent(layer)[0]) <= KernelEmitter.L1Bytes
-            && !KernelEmitter.TilesBlocks(Recurrent(layer)[0])
-            && (layer.Spec.Cell != CellKind.Gru || KernelEmitter.ColumnChunks(Recurrent(layer)[0]) == 1); // the candidate's x part waits in a register until the epilogue
+        public static bool FusesProjection(LayerPlan layer)
+        {
+            if (!(layer.Spec.Cell is CellKind.Lstm or CellKind.SimpleRnn || (layer.Spec.Cell == CellKind.Gru && layer.Spec.ResetAfter))
+                || layer.Input.Kind != InputKind.Rows
+                || layer.Spec.Dropout > 0f
+                || layer.Spec.RecurrentDropout > 0f)
+            {
+                return false;
+            }
 
-        /// <summary>The bytes of one block's W_ih, which a fused step reads per row tile beside W_hh's first chunk.</summary>
-        private static int FusedInputBytes(LayerPlan layer) => layer.InputWidth * layer.GateCount * Block * sizeof(float);
+            var inputBytes = layer.InputWidth * layer.GateCount * Block * sizeof(float); // one block of W_ih
+            var step = Recurrent(layer)[0];
+            return inputBytes <= MaxFusedInputBytes
+                && inputBytes + KernelEmitter.FirstChunkBytes(step) <= KernelEmitter.L1Bytes
+                && !KernelEmitter.TilesBlocks(step)
+                && (layer.Spec.Cell != CellKind.Gru || KernelEmitter.ColumnChunks(step) == 1); // the candidate's x part waits in a register until the epilogue
+        }
 
         /// <summary>
         /// The step <c>Predict</c> runs where <see cref="FusesProjection"/> holds: each gate starts from its biases, adds
